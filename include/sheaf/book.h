@@ -1,0 +1,137 @@
+/*
+ * The pipeline's objects and stages:
+ *
+ *   sheaf_collection  --sheaf_select()-->  sheaf_book
+ *   sheaf_book        --sheaf_layout()-->  sheaf_manuscript
+ *   sheaf_manuscript  --sheaf_package()--> EPUB file
+ *
+ * A collection is filled by sheaf_import_path(), once per input. Each later
+ * object borrows from the one it was made from, which must outlive it.
+ */
+#ifndef SHEAF_BOOK_H
+#define SHEAF_BOOK_H
+
+#include <stddef.h>
+#include "sheaf/sheaf_export.h"
+#include "sheaf/status.h"
+#include "sheaf/diag.h"
+#include "sheaf/options.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sheaf_collection sheaf_collection;
+typedef struct sheaf_article sheaf_article;
+typedef struct sheaf_book sheaf_book;
+typedef struct sheaf_manuscript sheaf_manuscript;
+
+/** A time that is not known (no date in the source). */
+#define SHEAF_TIME_UNKNOWN (-9223372036854775807LL - 1)
+
+/* ---- import ------------------------------------------------------------ */
+
+/** Returns a new, empty collection, or NULL when out of memory.
+ *  The caller frees it with sheaf_collection_free(). */
+SHEAF_API sheaf_collection *sheaf_collection_new(void);
+
+/** Frees `coll` and every article in it; NULL is allowed. */
+SHEAF_API void sheaf_collection_free(sheaf_collection *coll);
+
+/** Reads every article of the feed at `path` into `coll`. The format is
+ *  sniffed from the content. Returns SHEAF_OK, or SHEAF_ERR_IO (unreadable),
+ *  SHEAF_ERR_FORMAT (not a feed), SHEAF_ERR_PARSE (malformed beyond repair)
+ *  with an error in `diag`; on failure `coll` keeps what it held before. */
+SHEAF_API sheaf_status sheaf_import_path(sheaf_collection *coll, const char *path,
+                                         const sheaf_options *opt, sheaf_diag *diag);
+
+/** Returns the number of articles in `coll`. */
+SHEAF_API size_t sheaf_collection_count(const sheaf_collection *coll);
+
+/** Returns article `i`, or NULL when out of range. Borrowed; valid while
+ *  `coll` lives and no more inputs are imported into it. */
+SHEAF_API const sheaf_article *sheaf_collection_get(const sheaf_collection *coll,
+                                                    size_t i);
+
+/* ---- articles (all results borrowed from the article) ------------------ */
+
+/** Returns the title (never NULL; may be empty). */
+SHEAF_API const char *sheaf_article_get_title(const sheaf_article *a);
+/** Returns the canonical link, or NULL. */
+SHEAF_API const char *sheaf_article_get_link(const sheaf_article *a);
+/** Returns the stable id (guid, else link, else a content hash); never NULL. */
+SHEAF_API const char *sheaf_article_get_id(const sheaf_article *a);
+/** Returns the first author's name, or NULL. */
+SHEAF_API const char *sheaf_article_get_author(const sheaf_article *a);
+/** Returns the publication time in seconds since the epoch (UTC), or
+ *  SHEAF_TIME_UNKNOWN. */
+SHEAF_API long long sheaf_article_get_published(const sheaf_article *a);
+/** Returns the number of tags and categories the article carries. */
+SHEAF_API size_t sheaf_article_tag_count(const sheaf_article *a);
+/** Returns the display name of tag `i`, or NULL when out of range. */
+SHEAF_API const char *sheaf_article_get_tag_name(const sheaf_article *a, size_t i);
+/** Returns the slug of tag `i`, or NULL when out of range. */
+SHEAF_API const char *sheaf_article_get_tag_slug(const sheaf_article *a, size_t i);
+/** Returns the input file the article was read from; never NULL. */
+SHEAF_API const char *sheaf_article_get_source(const sheaf_article *a);
+/** Returns the line of the input file where the article starts, or 0. */
+SHEAF_API unsigned sheaf_article_get_line(const sheaf_article *a);
+
+/* ---- select -------------------------------------------------------------- */
+
+/** Selects, de-duplicates and orders the articles of `coll` by `opt` and
+ *  derives the book's metadata. Returns a new book (the caller frees it with
+ *  sheaf_book_free(); it borrows `coll`, which must outlive it), or NULL with
+ *  `*status` set: SHEAF_ERR_NOMATCH when nothing matched, SHEAF_ERR_USAGE for
+ *  a bad date in `opt`, SHEAF_ERR_NOMEM. `status` may be NULL. */
+SHEAF_API sheaf_book *sheaf_select(const sheaf_collection *coll,
+                                   const sheaf_options *opt, sheaf_diag *diag,
+                                   sheaf_status *status);
+
+/** Frees `book`; NULL is allowed. */
+SHEAF_API void sheaf_book_free(sheaf_book *book);
+
+/** Returns the number of chapters (selected articles). */
+SHEAF_API size_t sheaf_book_count(const sheaf_book *book);
+/** Returns the article of chapter `i`, or NULL. Borrowed from the collection. */
+SHEAF_API const sheaf_article *sheaf_book_get(const sheaf_book *book, size_t i);
+/** Returns the book's title; never NULL. Borrowed from `book`. */
+SHEAF_API const char *sheaf_book_get_title(const sheaf_book *book);
+/** Returns the book's language (BCP 47); never NULL. Borrowed from `book`. */
+SHEAF_API const char *sheaf_book_get_language(const sheaf_book *book);
+/** Returns the book's identifier ("urn:uuid:..."); never NULL. Borrowed. */
+SHEAF_API const char *sheaf_book_get_identifier(const sheaf_book *book);
+
+/** Returns the number of distinct tags (by slug) among the chapters. */
+SHEAF_API size_t sheaf_book_tag_count(const sheaf_book *book);
+/** Returns the display name of distinct tag `i` (tags are sorted by
+ *  descending article count, then slug) and stores its slug and article count
+ *  in `*slug` and `*count` when not NULL. Returns NULL when out of range.
+ *  Borrowed from `book`. */
+SHEAF_API const char *sheaf_book_get_tag(const sheaf_book *book, size_t i,
+                                         const char **slug, size_t *count);
+
+/* ---- layout and package -------------------------------------------------- */
+
+/** Lays out every chapter of `book`: each body sanitized into an XHTML
+ *  content document, plus the title page. Returns a new manuscript (freed
+ *  with sheaf_manuscript_free(); it borrows `book`), or NULL with `*status`
+ *  set. Lost content (remote images, removed scripts) is reported in `diag`. */
+SHEAF_API sheaf_manuscript *sheaf_layout(const sheaf_book *book,
+                                         const sheaf_options *opt,
+                                         sheaf_diag *diag, sheaf_status *status);
+
+/** Frees `ms`; NULL is allowed. */
+SHEAF_API void sheaf_manuscript_free(sheaf_manuscript *ms);
+
+/** Writes `ms` as an EPUB 3 file at `path`. The file is written beside `path`
+ *  under a temporary name and renamed into place only when complete, so
+ *  `path` holds either its old content or the whole new book. Returns
+ *  SHEAF_OK or SHEAF_ERR_WRITE (with an error in `diag`). */
+SHEAF_API sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
+                                     const sheaf_options *opt, sheaf_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,52 @@
+/*
+ * Options for a build: what to select and how to shape the book. Fill with
+ * sheaf_options_init() first, then set fields; fields added in later versions
+ * get their defaults from init, so old callers keep working.
+ */
+#ifndef SHEAF_OPTIONS_H
+#define SHEAF_OPTIONS_H
+
+#include <stddef.h>
+#include "sheaf/sheaf_export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SHEAF_OPTIONS_VERSION 1
+
+/* Bits for sheaf_options.flags. */
+#define SHEAF_OPT_NEWEST_FIRST (1u << 0) /* order newest article first */
+
+typedef struct sheaf_options {
+  unsigned version;  /* SHEAF_OPTIONS_VERSION; set by sheaf_options_init() */
+  unsigned flags;    /* SHEAF_OPT_* bits */
+
+  /* Selection. Tags match name or slug, case-insensitively; an article is
+   * kept when it has any of `tags` (or `tags` is empty) and none of
+   * `exclude_tags`. The arrays are borrowed for the duration of each call. */
+  const char *const *tags;
+  size_t ntags;
+  const char *const *exclude_tags;
+  size_t nexclude_tags;
+  const char *since; /* ISO 8601 date or date-time, inclusive; NULL: open */
+  const char *until; /* ISO 8601 date or date-time, inclusive; NULL: open */
+  size_t limit;      /* keep at most this many (after ordering); 0: all */
+
+  /* Book metadata overrides; NULL: derived from the sources. */
+  const char *title;
+  const char *language; /* BCP 47 tag used when the sources name none */
+
+  /* Seconds since the epoch used as the book's modification time, for
+   * reproducible builds (SOURCE_DATE_EPOCH); negative: newest article. */
+  long long source_date_epoch;
+} sheaf_options;
+
+/** Sets every field of `opt` to its default and `version` to
+ *  SHEAF_OPTIONS_VERSION. */
+SHEAF_API void sheaf_options_init(sheaf_options *opt);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,217 @@
+/*
+ * This file contains struct sheaf_buf, the growing byte buffer all output is
+ * built in. A failed append (no memory, or over the buffer's `max`) sets a
+ * sticky flag, so a run of appends can be checked once at the end.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/core.h"
+
+/* Every empty buffer points here, so `ptr` is never NULL (cmark's trick). */
+static char empty[1] = "";
+
+void sheaf_buf_init(struct sheaf_buf *b, size_t max)
+{
+  b->ptr = empty;
+  b->len = 0;
+  b->cap = 0;
+  b->max = max;
+  b->failed = false;
+}
+
+void sheaf_buf_fini(struct sheaf_buf *b)
+{
+  if (b->cap)
+    sheaf_free(b->ptr);
+  sheaf_buf_init(b, b->max);
+}
+
+void sheaf_buf_reset(struct sheaf_buf *b)
+{
+  b->len = 0;
+  b->failed = false;
+  if (b->cap)
+    b->ptr[0] = '\0';
+}
+
+char *sheaf_buf_detach(struct sheaf_buf *b, size_t *len)
+{
+  char *p;
+
+  if (b->failed) {
+    sheaf_buf_fini(b);
+    return NULL;
+  }
+  p = b->cap ? b->ptr : sheaf_strdup("");
+  if (len)
+    *len = b->cap ? b->len : 0;
+  sheaf_buf_init(b, b->max);
+  return p;
+}
+
+static bool reserve(struct sheaf_buf *b, size_t extra)
+{
+  size_t need, ncap;
+  char *p;
+
+  if (b->failed)
+    return false;
+  if (extra > SIZE_MAX - b->len - 1 ||
+      (b->max && b->len + extra > b->max)) {
+    b->failed = true;
+    return false;
+  }
+  need = b->len + extra + 1;
+  if (need <= b->cap)
+    return true;
+  ncap = b->cap ? b->cap : 64;
+  while (ncap < need)
+    ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+  p = b->cap ? sheaf_realloc(b->ptr, ncap) : sheaf_malloc(ncap);
+  if (p == NULL) {
+    b->failed = true;
+    return false;
+  }
+  if (!b->cap)
+    p[0] = '\0';
+  b->ptr = p;
+  b->cap = ncap;
+  return true;
+}
+
+bool sheaf_buf_put(struct sheaf_buf *b, const void *p, size_t n)
+{
+  if (n == 0)
+    return !b->failed;
+  if (!reserve(b, n))
+    return false;
+  memcpy(b->ptr + b->len, p, n);
+  b->len += n;
+  b->ptr[b->len] = '\0';
+  return true;
+}
+
+bool sheaf_buf_puts(struct sheaf_buf *b, const char *s)
+{
+  return sheaf_buf_put(b, s, strlen(s));
+}
+
+bool sheaf_buf_putc(struct sheaf_buf *b, char c)
+{
+  return sheaf_buf_put(b, &c, 1);
+}
+
+bool sheaf_buf_printf(struct sheaf_buf *b, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+
+  va_start(ap, fmt);
+  n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0 || !reserve(b, (size_t)n)) {
+    b->failed = true;
+    return false;
+  }
+  va_start(ap, fmt);
+  vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+  return true;
+}
+
+/* Returns the length of the UTF-8 sequence at p (1 for a stray byte) and
+ * stores its code point, or 0xFFFFFFFF when the sequence is invalid. */
+static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+  size_t len, i;
+  uint32_t c;
+
+  if (p[0] < 0x80) {
+    *cp = p[0];
+    return 1;
+  }
+  if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+    len = 2;
+    c = p[0] & 0x1F;
+  } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+    len = 3;
+    c = p[0] & 0x0F;
+  } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+    len = 4;
+    c = p[0] & 0x07;
+  } else {
+    *cp = 0xFFFFFFFF;
+    return 1;
+  }
+  if (len > n) {
+    *cp = 0xFFFFFFFF;
+    return 1;
+  }
+  for (i = 1; i < len; i++) {
+    if ((p[i] & 0xC0) != 0x80) {
+      *cp = 0xFFFFFFFF;
+      return 1;
+    }
+    c = (c << 6) | (p[i] & 0x3F);
+  }
+  if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+      (c >= 0xD800 && c <= 0xDFFF)) {
+    *cp = 0xFFFFFFFF;
+    return 1;
+  }
+  *cp = c;
+  return len;
+}
+
+bool sheaf_utf8_valid(const char *s, size_t n)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  uint32_t cp;
+
+  while (i < n) {
+    i += utf8_decode(p + i, n - i, &cp);
+    if (cp == 0xFFFFFFFF)
+      return false;
+  }
+  return true;
+}
+
+bool sheaf_buf_put_xml(struct sheaf_buf *b, const char *s, size_t n, bool attr)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0, run = 0, len;
+  uint32_t cp;
+
+  while (i < n) {
+    const char *rep = NULL;
+    len = utf8_decode(p + i, n - i, &cp);
+    if (cp == '&')
+      rep = "&amp;";
+    else if (cp == '<')
+      rep = "&lt;";
+    else if (cp == '>')
+      rep = "&gt;";
+    else if (attr && cp == '"')
+      rep = "&quot;";
+    else if (attr && (cp == '\n' || cp == '\t' || cp == '\r'))
+      rep = " ";
+    else if (cp == 0xFFFFFFFF)
+      rep = "\xEF\xBF\xBD"; /* U+FFFD: keep a mark where bytes were bad */
+    else if ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') ||
+             cp == 0xFFFE || cp == 0xFFFF)
+      rep = "";
+    if (rep) {
+      sheaf_buf_put(b, s + i - run, run);
+      sheaf_buf_puts(b, rep);
+      run = 0;
+    } else {
+      run += len;
+    }
+    i += len;
+  }
+  sheaf_buf_put(b, s + i - run, run);
+  return !b->failed;
+}

@@ -1,0 +1,290 @@
+/*
+ * This file declares the helpers every stage shares: allocation, growing
+ * buffers, string views, diagnostics, dates, slugs, hashing, and the data
+ * model (articles, collections, books, manuscripts) that the stages pass
+ * along. It is the only internal header of src/core.
+ */
+#ifndef SHEAF_CORE_H
+#define SHEAF_CORE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sheaf/sheaf.h"
+
+#if defined(__GNUC__)
+#define SHEAF_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SHEAF_PRINTF(f, a)
+#endif
+
+#ifdef SHEAF_UNITTESTS
+#define SHEAF_STATIC
+#else
+#define SHEAF_STATIC static
+#endif
+
+#ifndef NDEBUG
+#include <assert.h>
+#define SHEAF_ASSERT(x) assert(x)
+#else
+#define SHEAF_ASSERT(x) ((void)0)
+#endif
+
+/* Propagate a failure to the function's single `out:` label (md4c MD_CHECK). */
+#define SHEAF_CHECK(expr)                                                      \
+  do {                                                                         \
+    ret = (expr);                                                              \
+    if (ret != SHEAF_OK)                                                       \
+      goto out;                                                                \
+  } while (0)
+
+/* ---- alloc.c: every allocation goes through these (tests may hook them) -- */
+
+void *sheaf_malloc(size_t n);
+void *sheaf_calloc(size_t count, size_t size);
+void *sheaf_realloc(void *p, size_t n);
+/* sheaf_free() is public (sheaf.h). */
+char *sheaf_strdup(const char *s);              /* NULL in, NULL out */
+char *sheaf_strndup(const char *s, size_t n);   /* always NUL-terminates */
+/* Grows *arr (of *cap elements of `size` bytes) to hold at least `need`.
+ * Returns false when out of memory or on overflow; *arr is then unchanged. */
+bool sheaf_grow(void **arr, size_t *cap, size_t need, size_t size);
+
+/* ---- buf.c: growing, always NUL-terminated byte buffer ------------------- */
+
+struct sheaf_buf {
+  char *ptr;   /* never NULL: starts at a static "" */
+  size_t len;  /* bytes used, not counting the NUL */
+  size_t cap;  /* bytes allocated; 0 while ptr is the static "" */
+  size_t max;  /* appends beyond this fail; 0: no limit */
+  bool failed; /* sticky: an append failed (no memory or over max) */
+};
+
+void sheaf_buf_init(struct sheaf_buf *b, size_t max);
+void sheaf_buf_fini(struct sheaf_buf *b);
+void sheaf_buf_reset(struct sheaf_buf *b);     /* empty, keep capacity */
+/* Returns the contents and leaves `b` empty; the caller frees with sheaf_free.
+ * Returns NULL when the buffer has failed. */
+char *sheaf_buf_detach(struct sheaf_buf *b, size_t *len);
+bool sheaf_buf_put(struct sheaf_buf *b, const void *p, size_t n);
+bool sheaf_buf_puts(struct sheaf_buf *b, const char *s);
+bool sheaf_buf_putc(struct sheaf_buf *b, char c);
+bool sheaf_buf_printf(struct sheaf_buf *b, const char *fmt, ...) SHEAF_PRINTF(2, 3);
+/* Appends text escaped for XML content (&, <, >) or, with `attr`, for a
+ * double-quoted attribute (also "). Drops characters XML 1.0 forbids. */
+bool sheaf_buf_put_xml(struct sheaf_buf *b, const char *p, size_t n, bool attr);
+
+/* ---- str.c: views and small string helpers ------------------------------- */
+
+struct sheaf_str {
+  const char *p;
+  size_t n;
+};
+
+struct sheaf_str sheaf_str_trim(struct sheaf_str s);   /* ASCII whitespace */
+bool sheaf_str_ieq(struct sheaf_str a, const char *b); /* ASCII case-insensitive */
+int sheaf_ascii_casecmp(const char *a, const char *b);
+bool sheaf_starts_with_ci(const char *s, const char *prefix);
+/* Collapses runs of whitespace to one space and trims; returns a new string. */
+char *sheaf_str_collapse_ws(const char *s, size_t n);
+/* Returns true when `p[0..n)` is valid UTF-8. */
+bool sheaf_utf8_valid(const char *p, size_t n);
+
+/* ---- slug.c --------------------------------------------------------------- */
+
+/* Returns a new slug for `name`: ASCII lowercased, runs of spaces and
+ * punctuation become one '-', percent-escapes decoded, non-ASCII letters kept
+ * as UTF-8; "Digital Economy" and "digital-economy" give the same slug.
+ * Returns NULL only when out of memory. */
+char *sheaf_slugify(const char *name, size_t n);
+
+/* ---- dates.c -------------------------------------------------------------- */
+
+/* Parses an RFC 822 / RFC 2822 date as found in RSS ("Wed, 22 Feb 2023
+ * 07:30:53 +0000", "GMT", "EST", military zones, two-digit years, missing
+ * seconds or weekday, odd spacing). Stores UTC seconds in *t and the source's
+ * offset in minutes in *offset (may be NULL). Returns false when unparseable. */
+bool sheaf_date_parse_rfc822(const char *s, size_t n, int64_t *t, int *offset);
+/* Parses ISO 8601 / RFC 3339: "2023-02-22", "2023-02-22T07:30:53Z",
+ * "+01:00" offsets, fractions, a space for T, basic "20230222". A date without
+ * time is midnight UTC. */
+bool sheaf_date_parse_iso8601(const char *s, size_t n, int64_t *t, int *offset);
+/* Tries ISO 8601, then RFC 822. */
+bool sheaf_date_parse(const char *s, size_t n, int64_t *t, int *offset);
+/* Formats `t` as "2023-02-22T07:30:53Z" into out (at least 21 bytes). */
+void sheaf_date_format_iso(int64_t t, char out[32]);
+/* Formats `t` as "2023-02-22" into out. */
+void sheaf_date_format_day(int64_t t, char out[32]);
+/* Formats `t` as "22 February 2023" into out. */
+void sheaf_date_format_long(int64_t t, char out[32]);
+/* Days-from-civil and back (proleptic Gregorian), exposed for tests. */
+int64_t sheaf_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/* ---- sha1.c: SHA-1, used only for UUID v5 names and content ids ---------- */
+
+struct sheaf_sha1 {
+  uint32_t h[5];
+  uint64_t len;
+  unsigned char block[64];
+  size_t used;
+};
+void sheaf_sha1_init(struct sheaf_sha1 *s);
+void sheaf_sha1_update(struct sheaf_sha1 *s, const void *p, size_t n);
+void sheaf_sha1_final(struct sheaf_sha1 *s, unsigned char out[20]);
+/* Writes a UUID v5 ("xxxxxxxx-xxxx-5xxx-yxxx-xxxxxxxxxxxx") of `name` in the
+ * URL namespace into out (at least 37 bytes). */
+void sheaf_uuid5_url(const char *name, size_t n, char out[37]);
+
+/* ---- diag.c (internal side of sheaf_diag) -------------------------------- */
+
+/* Adds an entry. `code` is a static string; `file` is copied (interned).
+ * Never fails visibly: without memory the entry is counted, not stored. */
+void sheaf_diag_add(sheaf_diag *d, sheaf_severity sev, const char *code,
+                    const char *file, unsigned line, unsigned col,
+                    const char *fmt, ...) SHEAF_PRINTF(7, 8);
+void sheaf_diag_vadd(sheaf_diag *d, sheaf_severity sev, const char *code,
+                     const char *file, unsigned line, unsigned col,
+                     const char *fmt, va_list ap);
+
+/* ---- xmlutil.c: libxml2 glue shared by import and layout ----------------- */
+
+/* Parser options every XML read uses: no network, no external entities, no
+ * DTD loading, no entity substitution beyond the predefined ones, big-line
+ * numbers. */
+int sheaf_xml_safe_options(void);
+/* Collects libxml2's structured errors for one parser into a diag,
+ * attributed to `file`. Install sheaf_xml_error_handler with this struct as
+ * its user data (xmlTextReaderSetStructuredErrorHandler, or the parser
+ * context's sax->serror). */
+struct _xmlError;
+struct sheaf_xml_errctx {
+  sheaf_diag *diag;
+  const char *file;
+  sheaf_severity max_sev; /* promote errors to at most this severity */
+  unsigned nerrors;       /* errors seen */
+  unsigned first_line;    /* line of the first error */
+  char first_msg[256];    /* message of the first error */
+};
+void sheaf_xml_error_handler(void *errctx, struct _xmlError *err);
+void sheaf_xml_errctx_init(struct sheaf_xml_errctx *ec, sheaf_diag *d,
+                           const char *file, sheaf_severity max_sev);
+
+/* ---- the data model (model.c) -------------------------------------------- */
+
+enum sheaf_tag_kind { SHEAF_TAG_TAG, SHEAF_TAG_CATEGORY };
+
+struct sheaf_tag {
+  char *name; /* display name as the source gives it */
+  char *slug; /* sheaf_slugify(name), or the source's own slug */
+  enum sheaf_tag_kind kind;
+};
+
+enum sheaf_body_format { SHEAF_BODY_HTML, SHEAF_BODY_TEXT, SHEAF_BODY_MARKDOWN };
+
+struct sheaf_article {
+  char *id;      /* guid, else link, else sha1 of title+body; never NULL */
+  char *title;   /* plain text; never NULL */
+  char *link;    /* canonical URL or NULL */
+  char *guid;    /* as given, or NULL */
+  char **authors;
+  size_t nauthors;
+  int64_t published;  /* UTC seconds or SHEAF_TIME_UNKNOWN */
+  int64_t updated;    /* UTC seconds or SHEAF_TIME_UNKNOWN */
+  int pub_offset;     /* source's UTC offset of `published`, minutes */
+  struct sheaf_tag *tags;
+  size_t ntags;
+  char *summary;      /* excerpt (HTML) or NULL */
+  char *body;         /* full content, or NULL (then summary is the body) */
+  enum sheaf_body_format body_format;
+  char *language;     /* BCP 47 or NULL (then the feed's) */
+  const char *source; /* input path, owned by the collection */
+  unsigned line;      /* line in `source` where the item starts */
+  size_t feed;        /* index into the collection's feeds */
+  size_t order;       /* position in the collection, for stable sorting */
+};
+
+struct sheaf_feed {
+  char *title, *link, *description, *language, *generator;
+  const char *source;      /* input path, owned by the collection */
+  struct sheaf_tag *archive_tag; /* from a /tag/SLUG/ link, or NULL */
+};
+
+struct sheaf_collection {
+  struct sheaf_article **articles;
+  size_t narticles, cap;
+  struct sheaf_feed **feeds;
+  size_t nfeeds, feeds_cap;
+  char **sources; /* interned input paths */
+  size_t nsources, sources_cap;
+};
+
+struct sheaf_book_tag {
+  char *name, *slug;
+  size_t count;
+};
+
+struct sheaf_book {
+  const struct sheaf_collection *coll; /* borrowed */
+  const struct sheaf_article **chapters; /* borrowed from coll, in book order */
+  size_t nchapters;
+  char *title;
+  char *subtitle;    /* e.g. the site name; may be NULL */
+  char *publisher;   /* site name, or NULL */
+  char *language;    /* never NULL */
+  char *identifier;  /* "urn:uuid:..." */
+  char *description; /* may be NULL */
+  char **subjects;   /* selected tags' display names */
+  size_t nsubjects;
+  char **sources;    /* feed links or file paths */
+  size_t nsources;
+  int64_t modified;  /* dcterms:modified */
+  int64_t first, last; /* date range of the chapters, or SHEAF_TIME_UNKNOWN */
+  struct sheaf_book_tag *tags; /* distinct tags among the chapters */
+  size_t ntags;
+};
+
+/* A laid-out document of the book, ready to be zipped. */
+struct sheaf_doc {
+  char *href;       /* path inside EPUB/, e.g. "text/ch0001.xhtml" */
+  char *id;         /* manifest id, e.g. "ch0001" */
+  char *media_type; /* "application/xhtml+xml", "text/css", ... */
+  char *data;       /* the bytes */
+  size_t len;
+  char *title;      /* for the table of contents; NULL: not listed */
+  int64_t date;     /* shown beside the toc entry; SHEAF_TIME_UNKNOWN: none */
+  bool in_spine;
+  bool linear;
+  const char *properties; /* manifest properties (static string) or NULL */
+  const char *landmark;   /* epub:type for landmarks ("bodymatter"...) or NULL */
+};
+
+struct sheaf_manuscript {
+  const struct sheaf_book *book; /* borrowed */
+  struct sheaf_doc *docs;        /* in spine order; non-spine docs last */
+  size_t ndocs, cap;
+};
+
+/* Model helpers. */
+struct sheaf_article *sheaf_article_new(void);
+void sheaf_article_free(struct sheaf_article *a);
+/* Adds a tag unless one with the same slug is there. `slug` may be NULL
+ * (derived from name). Returns false when out of memory. */
+bool sheaf_article_add_tag(struct sheaf_article *a, const char *name,
+                           const char *slug, enum sheaf_tag_kind kind);
+bool sheaf_article_add_author(struct sheaf_article *a, const char *name);
+/* Fills a->id from guid, link or a hash; call when the article is complete. */
+bool sheaf_article_finish(struct sheaf_article *a);
+void sheaf_feed_free(struct sheaf_feed *f);
+/* Appends; the collection takes ownership (also on failure, when it frees). */
+bool sheaf_collection_add_article(struct sheaf_collection *c, struct sheaf_article *a);
+bool sheaf_collection_add_feed(struct sheaf_collection *c, struct sheaf_feed *f);
+/* Returns the interned copy of `path`, owned by the collection, or NULL. */
+const char *sheaf_collection_intern_source(struct sheaf_collection *c, const char *path);
+/* Appends a document; takes ownership of its strings (frees them on failure). */
+bool sheaf_manuscript_add(struct sheaf_manuscript *m, struct sheaf_doc *doc);
+void sheaf_doc_fini(struct sheaf_doc *doc);
+
+#endif

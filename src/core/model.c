@@ -1,0 +1,385 @@
+/*
+ * This file contains the data model's lifecycle and accessors: articles,
+ * feeds, collections, books and manuscripts. The stages fill these structs;
+ * this file creates, frees and reads them, so ownership lives in one place.
+ */
+#include <string.h>
+
+#include "core/core.h"
+
+/* ---- articles ------------------------------------------------------------ */
+
+struct sheaf_article *sheaf_article_new(void)
+{
+  struct sheaf_article *a = sheaf_calloc(1, sizeof *a);
+
+  if (a == NULL)
+    return NULL;
+  a->published = SHEAF_TIME_UNKNOWN;
+  a->updated = SHEAF_TIME_UNKNOWN;
+  a->body_format = SHEAF_BODY_HTML;
+  return a;
+}
+
+void sheaf_article_free(struct sheaf_article *a)
+{
+  size_t i;
+
+  if (a == NULL)
+    return;
+  sheaf_free(a->id);
+  sheaf_free(a->title);
+  sheaf_free(a->link);
+  sheaf_free(a->guid);
+  for (i = 0; i < a->nauthors; i++)
+    sheaf_free(a->authors[i]);
+  sheaf_free(a->authors);
+  for (i = 0; i < a->ntags; i++) {
+    sheaf_free(a->tags[i].name);
+    sheaf_free(a->tags[i].slug);
+  }
+  sheaf_free(a->tags);
+  sheaf_free(a->summary);
+  sheaf_free(a->body);
+  sheaf_free(a->language);
+  sheaf_free(a);
+}
+
+bool sheaf_article_add_tag(struct sheaf_article *a, const char *name,
+                           const char *slug, enum sheaf_tag_kind kind)
+{
+  struct sheaf_str nm = sheaf_str_trim((struct sheaf_str){name, strlen(name)});
+  struct sheaf_tag t;
+  size_t i;
+  void *p;
+
+  if (nm.n == 0)
+    return true;
+  t.kind = kind;
+  t.name = sheaf_str_collapse_ws(nm.p, nm.n);
+  t.slug = (slug && *slug) ? sheaf_slugify(slug, strlen(slug)) : sheaf_slugify(nm.p, nm.n);
+  if (t.name == NULL || t.slug == NULL)
+    goto fail;
+  for (i = 0; i < a->ntags; i++)
+    if (strcmp(a->tags[i].slug, t.slug) == 0) {
+      sheaf_free(t.name);
+      sheaf_free(t.slug);
+      return true;
+    }
+  p = sheaf_realloc(a->tags, (a->ntags + 1) * sizeof t);
+  if (p == NULL)
+    goto fail;
+  a->tags = p;
+  a->tags[a->ntags++] = t;
+  return true;
+fail:
+  sheaf_free(t.name);
+  sheaf_free(t.slug);
+  return false;
+}
+
+bool sheaf_article_add_author(struct sheaf_article *a, const char *name)
+{
+  struct sheaf_str nm = sheaf_str_trim((struct sheaf_str){name, strlen(name)});
+  char *copy;
+  void *p;
+  size_t i;
+
+  if (nm.n == 0)
+    return true;
+  copy = sheaf_str_collapse_ws(nm.p, nm.n);
+  if (copy == NULL)
+    return false;
+  for (i = 0; i < a->nauthors; i++)
+    if (strcmp(a->authors[i], copy) == 0) {
+      sheaf_free(copy);
+      return true;
+    }
+  p = sheaf_realloc(a->authors, (a->nauthors + 1) * sizeof(char *));
+  if (p == NULL) {
+    sheaf_free(copy);
+    return false;
+  }
+  a->authors = p;
+  a->authors[a->nauthors++] = copy;
+  return true;
+}
+
+bool sheaf_article_finish(struct sheaf_article *a)
+{
+  if (a->title == NULL && (a->title = sheaf_strdup("")) == NULL)
+    return false;
+  if (a->id)
+    return true;
+  if (a->guid && *a->guid)
+    a->id = sheaf_strdup(a->guid);
+  else if (a->link && *a->link)
+    a->id = sheaf_strdup(a->link);
+  else {
+    struct sheaf_sha1 s;
+    unsigned char h[20];
+    char hex[48];
+    unsigned i;
+    sheaf_sha1_init(&s);
+    sheaf_sha1_update(&s, a->title, strlen(a->title));
+    if (a->body)
+      sheaf_sha1_update(&s, a->body, strlen(a->body));
+    else if (a->summary)
+      sheaf_sha1_update(&s, a->summary, strlen(a->summary));
+    sheaf_sha1_final(&s, h);
+    memcpy(hex, "sha1:", 5);
+    for (i = 0; i < 20; i++) {
+      static const char digits[] = "0123456789abcdef";
+      hex[5 + 2 * i] = digits[h[i] >> 4];
+      hex[6 + 2 * i] = digits[h[i] & 15];
+    }
+    hex[45] = '\0';
+    a->id = sheaf_strdup(hex);
+  }
+  return a->id != NULL;
+}
+
+const char *sheaf_article_get_title(const sheaf_article *a)
+{
+  return a->title ? a->title : "";
+}
+
+const char *sheaf_article_get_link(const sheaf_article *a)
+{
+  return a->link;
+}
+
+const char *sheaf_article_get_id(const sheaf_article *a)
+{
+  return a->id ? a->id : "";
+}
+
+const char *sheaf_article_get_author(const sheaf_article *a)
+{
+  return a->nauthors ? a->authors[0] : NULL;
+}
+
+long long sheaf_article_get_published(const sheaf_article *a)
+{
+  return a->published;
+}
+
+size_t sheaf_article_tag_count(const sheaf_article *a)
+{
+  return a->ntags;
+}
+
+const char *sheaf_article_get_tag_name(const sheaf_article *a, size_t i)
+{
+  return i < a->ntags ? a->tags[i].name : NULL;
+}
+
+const char *sheaf_article_get_tag_slug(const sheaf_article *a, size_t i)
+{
+  return i < a->ntags ? a->tags[i].slug : NULL;
+}
+
+const char *sheaf_article_get_source(const sheaf_article *a)
+{
+  return a->source ? a->source : "";
+}
+
+unsigned sheaf_article_get_line(const sheaf_article *a)
+{
+  return a->line;
+}
+
+/* ---- feeds and collections --------------------------------------------- */
+
+void sheaf_feed_free(struct sheaf_feed *f)
+{
+  if (f == NULL)
+    return;
+  sheaf_free(f->title);
+  sheaf_free(f->link);
+  sheaf_free(f->description);
+  sheaf_free(f->language);
+  sheaf_free(f->generator);
+  if (f->archive_tag) {
+    sheaf_free(f->archive_tag->name);
+    sheaf_free(f->archive_tag->slug);
+    sheaf_free(f->archive_tag);
+  }
+  sheaf_free(f);
+}
+
+sheaf_collection *sheaf_collection_new(void)
+{
+  return sheaf_calloc(1, sizeof(struct sheaf_collection));
+}
+
+void sheaf_collection_free(sheaf_collection *c)
+{
+  size_t i;
+
+  if (c == NULL)
+    return;
+  for (i = 0; i < c->narticles; i++)
+    sheaf_article_free(c->articles[i]);
+  for (i = 0; i < c->nfeeds; i++)
+    sheaf_feed_free(c->feeds[i]);
+  for (i = 0; i < c->nsources; i++)
+    sheaf_free(c->sources[i]);
+  sheaf_free(c->articles);
+  sheaf_free(c->feeds);
+  sheaf_free(c->sources);
+  sheaf_free(c);
+}
+
+bool sheaf_collection_add_article(struct sheaf_collection *c, struct sheaf_article *a)
+{
+  if (!sheaf_grow((void **)&c->articles, &c->cap, c->narticles + 1, sizeof a)) {
+    sheaf_article_free(a);
+    return false;
+  }
+  a->order = c->narticles;
+  c->articles[c->narticles++] = a;
+  return true;
+}
+
+bool sheaf_collection_add_feed(struct sheaf_collection *c, struct sheaf_feed *f)
+{
+  if (!sheaf_grow((void **)&c->feeds, &c->feeds_cap, c->nfeeds + 1, sizeof f)) {
+    sheaf_feed_free(f);
+    return false;
+  }
+  c->feeds[c->nfeeds++] = f;
+  return true;
+}
+
+const char *sheaf_collection_intern_source(struct sheaf_collection *c, const char *path)
+{
+  size_t i;
+  char *copy;
+
+  for (i = 0; i < c->nsources; i++)
+    if (strcmp(c->sources[i], path) == 0)
+      return c->sources[i];
+  if (!sheaf_grow((void **)&c->sources, &c->sources_cap, c->nsources + 1, sizeof(char *)))
+    return NULL;
+  if ((copy = sheaf_strdup(path)) == NULL)
+    return NULL;
+  c->sources[c->nsources++] = copy;
+  return copy;
+}
+
+size_t sheaf_collection_count(const sheaf_collection *c)
+{
+  return c ? c->narticles : 0;
+}
+
+const sheaf_article *sheaf_collection_get(const sheaf_collection *c, size_t i)
+{
+  return (c && i < c->narticles) ? c->articles[i] : NULL;
+}
+
+/* ---- books ----------------------------------------------------------------- */
+
+void sheaf_book_free(sheaf_book *b)
+{
+  size_t i;
+
+  if (b == NULL)
+    return;
+  sheaf_free(b->chapters);
+  sheaf_free(b->title);
+  sheaf_free(b->subtitle);
+  sheaf_free(b->publisher);
+  sheaf_free(b->language);
+  sheaf_free(b->identifier);
+  sheaf_free(b->description);
+  for (i = 0; i < b->nsubjects; i++)
+    sheaf_free(b->subjects[i]);
+  sheaf_free(b->subjects);
+  for (i = 0; i < b->nsources; i++)
+    sheaf_free(b->sources[i]);
+  sheaf_free(b->sources);
+  for (i = 0; i < b->ntags; i++) {
+    sheaf_free(b->tags[i].name);
+    sheaf_free(b->tags[i].slug);
+  }
+  sheaf_free(b->tags);
+  sheaf_free(b);
+}
+
+size_t sheaf_book_count(const sheaf_book *b)
+{
+  return b ? b->nchapters : 0;
+}
+
+const sheaf_article *sheaf_book_get(const sheaf_book *b, size_t i)
+{
+  return (b && i < b->nchapters) ? b->chapters[i] : NULL;
+}
+
+const char *sheaf_book_get_title(const sheaf_book *b)
+{
+  return b->title ? b->title : "";
+}
+
+const char *sheaf_book_get_language(const sheaf_book *b)
+{
+  return b->language ? b->language : "en";
+}
+
+const char *sheaf_book_get_identifier(const sheaf_book *b)
+{
+  return b->identifier ? b->identifier : "";
+}
+
+size_t sheaf_book_tag_count(const sheaf_book *b)
+{
+  return b ? b->ntags : 0;
+}
+
+const char *sheaf_book_get_tag(const sheaf_book *b, size_t i, const char **slug,
+                               size_t *count)
+{
+  if (b == NULL || i >= b->ntags)
+    return NULL;
+  if (slug)
+    *slug = b->tags[i].slug;
+  if (count)
+    *count = b->tags[i].count;
+  return b->tags[i].name;
+}
+
+/* ---- manuscripts ------------------------------------------------------------ */
+
+void sheaf_doc_fini(struct sheaf_doc *d)
+{
+  sheaf_free(d->href);
+  sheaf_free(d->id);
+  sheaf_free(d->media_type);
+  sheaf_free(d->data);
+  sheaf_free(d->title);
+  memset(d, 0, sizeof *d);
+}
+
+bool sheaf_manuscript_add(struct sheaf_manuscript *m, struct sheaf_doc *doc)
+{
+  if (!sheaf_grow((void **)&m->docs, &m->cap, m->ndocs + 1, sizeof *doc)) {
+    sheaf_doc_fini(doc);
+    return false;
+  }
+  m->docs[m->ndocs++] = *doc;
+  memset(doc, 0, sizeof *doc);
+  return true;
+}
+
+void sheaf_manuscript_free(sheaf_manuscript *m)
+{
+  size_t i;
+
+  if (m == NULL)
+    return;
+  for (i = 0; i < m->ndocs; i++)
+    sheaf_doc_fini(&m->docs[i]);
+  sheaf_free(m->docs);
+  sheaf_free(m);
+}

@@ -1,0 +1,90 @@
+/*
+ * This file contains small string helpers: ASCII case folding, trimming and
+ * whitespace collapsing. They are ASCII-only on purpose: tags, element names
+ * and date words are ASCII, and locale-dependent ctype calls are not wanted.
+ */
+#include <string.h>
+
+#include "core/core.h"
+
+static int lower(int c)
+{
+  return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+
+static bool is_space(int c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+struct sheaf_str sheaf_str_trim(struct sheaf_str s)
+{
+  while (s.n && is_space((unsigned char)s.p[0])) {
+    s.p++;
+    s.n--;
+  }
+  while (s.n && is_space((unsigned char)s.p[s.n - 1]))
+    s.n--;
+  return s;
+}
+
+bool sheaf_str_ieq(struct sheaf_str a, const char *b)
+{
+  size_t i;
+
+  for (i = 0; i < a.n; i++)
+    if (b[i] == '\0' || lower((unsigned char)a.p[i]) != lower((unsigned char)b[i]))
+      return false;
+  return b[a.n] == '\0';
+}
+
+int sheaf_ascii_casecmp(const char *a, const char *b)
+{
+  int ca, cb;
+
+  do {
+    ca = lower((unsigned char)*a++);
+    cb = lower((unsigned char)*b++);
+  } while (ca && ca == cb);
+  return ca - cb;
+}
+
+bool sheaf_starts_with_ci(const char *s, const char *prefix)
+{
+  while (*prefix) {
+    if (lower((unsigned char)*s) != lower((unsigned char)*prefix))
+      return false;
+    s++;
+    prefix++;
+  }
+  return true;
+}
+
+char *sheaf_str_collapse_ws(const char *s, size_t n)
+{
+  char *out = sheaf_malloc(n + 1);
+  size_t i, o = 0;
+  bool space = false;
+
+  if (out == NULL)
+    return NULL;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    /* U+00A0 NO-BREAK SPACE counts as space in titles. */
+    if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+      space = o > 0;
+      i++;
+      continue;
+    }
+    if (is_space(c)) {
+      space = o > 0;
+      continue;
+    }
+    if (space)
+      out[o++] = ' ';
+    space = false;
+    out[o++] = (char)c;
+  }
+  out[o] = '\0';
+  return out;
+}

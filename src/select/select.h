@@ -1,0 +1,23 @@
+/*
+ * This file declares the select stage's internals: tag matching and the
+ * derivation of a book title from a feed title. The public entry is
+ * sheaf_select() (select.c).
+ */
+#ifndef SHEAF_SELECT_H
+#define SHEAF_SELECT_H
+
+#include "core/core.h"
+
+/* Returns true when `a` carries a tag whose name or slug matches `want`
+ * (case-insensitive, after slug normalisation). */
+bool sheaf_select_has_tag(const struct sheaf_article *a, const char *want);
+
+/* Derives a book title and publisher from a feed title: WordPress archive
+ * feeds are titled "digital economy Archives - Focus - China Britain Business
+ * Council"; that gives title "Digital Economy" and publisher "Focus - China
+ * Britain Business Council". Either output may be NULL when not found.
+ * Returns false only when out of memory. */
+bool sheaf_select_title_from_feed(const char *feed_title, char **title,
+                                  char **publisher);
+
+#endif
