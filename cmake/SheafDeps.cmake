@@ -1,21 +1,14 @@
 # Finds sheaf's dependencies as imported targets: libxml2, libzip, cmark, iconv.
-# Config packages are preferred; pkg-config is the fallback.
+# Debian ships broken CMake configs for libzip and cmark, so both come through
+# pkg-config; libxml2 and iconv through CMake's own modules.
 find_package(LibXml2 REQUIRED)
 find_package(Iconv REQUIRED)
 find_package(PkgConfig)
 
-find_package(libzip CONFIG QUIET)
-if(NOT TARGET libzip::zip)
-  pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
-  add_library(libzip::zip ALIAS PkgConfig::LIBZIP)
-endif()
+# libzip-tools may be absent, and its CMake config then fails:
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
+add_library(libzip::zip ALIAS PkgConfig::LIBZIP)
 
-find_package(cmark CONFIG QUIET)
-if(TARGET cmark::cmark)
-  set(SHEAF_CMARK cmark::cmark)
-elseif(TARGET cmark)
-  set(SHEAF_CMARK cmark)
-else()
-  pkg_check_modules(CMARK REQUIRED IMPORTED_TARGET libcmark)
-  set(SHEAF_CMARK PkgConfig::CMARK)
-endif()
+# The same holds for cmark's config (it names /usr/bin/cmark).
+pkg_check_modules(CMARK REQUIRED IMPORTED_TARGET libcmark)
+set(SHEAF_CMARK PkgConfig::CMARK)

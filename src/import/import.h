@@ -37,4 +37,66 @@ sheaf_status sheaf_import_feed(struct sheaf_collection *coll, const char *path,
  * ("digital economy Archives - Site" gives "digital economy"). */
 struct sheaf_tag *sheaf_import_archive_tag(const char *link, const char *feed_title);
 
+/* ---- shared by the feed readers (feed.c) -------------------------------- */
+
+/* One feed being read. The reader is an xmlTextReaderPtr, kept as void * so
+ * this header does not pull in libxml2. */
+struct sheaf_feedread {
+  void *reader;                 /* xmlTextReaderPtr */
+  struct sheaf_collection *coll;
+  struct sheaf_feed *feed;      /* owned by coll */
+  size_t feed_index;
+  const char *source;           /* interned path */
+  sheaf_diag *diag;
+  sheaf_status status;          /* first internal failure (NOMEM), else OK */
+  size_t nskipped;              /* items skipped for having nothing in them */
+  bool failed;                  /* the reader hit malformed XML */
+  unsigned last_line;           /* highest line of a node read so far */
+  unsigned line_offset;         /* lines skipped before libxml2's input */
+  char *self_link;              /* Atom rel="self": last resort base URL */
+  const unsigned *nfatal;       /* fatal XML errors so far (parser is ahead) */
+  const unsigned *fatal_line;   /* line of the first one */
+};
+
+/* xmlTextReaderRead that also records failure in fr->failed. Returns 1 when
+ * a node was read, 0 at the end, -1 on malformed XML. */
+int sheaf_import_read(struct sheaf_feedread *fr);
+
+/* Element name tests on the reader's current node. */
+enum sheaf_ns { SHEAF_NS_NONE, SHEAF_NS_RSS, SHEAF_NS_ATOM, SHEAF_NS_CONTENT,
+                SHEAF_NS_DC, SHEAF_NS_XHTML, SHEAF_NS_OTHER };
+enum sheaf_ns sheaf_import_ns(struct sheaf_feedread *fr);
+bool sheaf_import_is(struct sheaf_feedread *fr, const char *local);
+/* Reads the text of the current element (all descendant text, CDATA
+ * included) and leaves the reader on its end. Returns a new string, or NULL
+ * when out of memory (fr->status is then set). */
+char *sheaf_import_text(struct sheaf_feedread *fr);
+/* Returns the inner XML of the current element and leaves the reader on its
+ * end, or NULL (out of memory, fr->status set). */
+char *sheaf_import_inner_xml(struct sheaf_feedread *fr);
+/* Skips the current element's subtree (reader left on its last node). */
+void sheaf_import_skip(struct sheaf_feedread *fr);
+/* Returns a new copy of attribute `name` of the current element, or NULL. */
+char *sheaf_import_attr(struct sheaf_feedread *fr, const char *name);
+/* Plain text from text that may hold HTML tags and entities: tags dropped,
+ * common entities decoded, whitespace collapsed. Returns a new string. */
+char *sheaf_import_plain(const char *s);
+/* Plain text escaped into <p>-wrapped HTML (blank lines split paragraphs). */
+char *sheaf_import_text_to_html(const char *s);
+/* Sets *t from a date string, warning when it is not understood. */
+void sheaf_import_date(struct sheaf_feedread *fr, const char *s, unsigned line,
+                       int64_t *t, int *offset);
+/* Line of the reader's current node. */
+unsigned sheaf_import_line(struct sheaf_feedread *fr);
+/* Finishes an article and hands it to the collection (or skips it with a
+ * warning when it has no title and no content). Takes ownership of `a`. */
+void sheaf_import_add_article(struct sheaf_feedread *fr, struct sheaf_article *a);
+/* Replaces *field with `v` (taking ownership) unless *field is already set
+ * and `keep` is true. */
+void sheaf_import_set(char **field, char *v, bool keep);
+
+/* Readers: called with the reader on the root element (rss.c, atom.c). */
+void sheaf_import_rss(struct sheaf_feedread *fr);
+void sheaf_import_atom(struct sheaf_feedread *fr);
+
 #endif

@@ -8,10 +8,65 @@
 
 #include "core/core.h"
 
-/* Each writer appends a complete document to `out` (UTF-8 XML). */
+/* Used when neither the book nor the options know a modification time:
+ * 2000-01-01T00:00:00Z. */
+#define SHEAF_PACKAGE_DEFAULT_TIME INT64_C(946684800)
+
+/* Returns the book's modification time in UTC seconds: opt->source_date_epoch
+ * when >= 0, else book->modified when known, else the default above. */
+int64_t sheaf_package_time(const struct sheaf_manuscript *ms,
+                           const sheaf_options *opt);
+
+/* Each writer appends a complete document to `out` (UTF-8 XML). They return
+ * SHEAF_OK, SHEAF_ERR_NOMEM, or SHEAF_ERR_INTERNAL when libxml2 fails. */
 sheaf_status sheaf_package_opf(const struct sheaf_manuscript *ms,
                                const sheaf_options *opt, struct sheaf_buf *out);
 sheaf_status sheaf_package_nav(const struct sheaf_manuscript *ms, struct sheaf_buf *out);
 sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms, struct sheaf_buf *out);
+
+/* ---- zip.c --------------------------------------------------------------- */
+
+/* One file of the container. The data is borrowed and must stay valid until
+ * sheaf_package_zip() returns (libzip reads it only at close). */
+struct sheaf_zip_entry {
+  const char *prefix; /* prepended to name, e.g. "EPUB/"; may be NULL */
+  const char *name;   /* path inside the archive */
+  const void *data;
+  size_t len;
+  bool store;         /* stored (no compression), as `mimetype` must be */
+};
+
+/* Checks before any heavy work that `path` can become the book: its folder
+ * exists and is writable, and `path` is not a directory. Returns SHEAF_OK or
+ * SHEAF_ERR_WRITE with an error in `diag` naming the path and the reason. */
+sheaf_status sheaf_package_check_target(const char *path, sheaf_diag *diag);
+
+/* Writes the entries, in order, as a zip file at `path`, every entry dated
+ * `mtime` (UTC seconds, clamped to the range DOS time can hold). libzip
+ * writes a temporary file beside `path` and renames it into place at the
+ * end; on failure `path` is untouched and the temporary file removed.
+ * Returns SHEAF_OK or SHEAF_ERR_WRITE (SHEAF_ERR_NOMEM) with an error in
+ * `diag`. */
+sheaf_status sheaf_package_zip(const char *path, const struct sheaf_zip_entry *entries,
+                               size_t nentries, int64_t mtime, sheaf_diag *diag);
+
+/* ---- shared by the XML writers (opf.c) ----------------------------------- */
+
+struct _xmlTextWriter;
+struct _xmlBuffer;
+/* Opens a text writer on a new memory buffer, indented by two spaces, with
+ * the XML declaration written. Returns SHEAF_OK, SHEAF_ERR_NOMEM. */
+sheaf_status sheaf_package_xml_begin(struct _xmlTextWriter **w,
+                                     struct _xmlBuffer **xb);
+/* Ends the document, appends it to `out` and frees the writer and buffer
+ * (also when `ret` is already a failure, which is then returned). */
+sheaf_status sheaf_package_xml_end(struct _xmlTextWriter *w, struct _xmlBuffer *xb,
+                                   sheaf_status ret, struct sheaf_buf *out);
+/* Splits `t` (UTC seconds, years 0000-9999) into its UTC date and time. */
+void sheaf_package_civil(int64_t t, int64_t *y, unsigned *mo, unsigned *d,
+                         unsigned *h, unsigned *mi, unsigned *s);
+/* Formats `t` (UTC seconds) as "2023-02-22T07:30:53Z" (with_time) or
+ * "2023-02-22". Returns false when the year is outside 0000-9999. */
+bool sheaf_package_format_time(int64_t t, bool with_time, char out[32]);
 
 #endif

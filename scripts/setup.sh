@@ -1,0 +1,38 @@
+#!/bin/sh
+# Installs the Debian packages sheaf needs to build and test, when they are
+# missing. As root (or with sudo) it installs them; otherwise it prints the
+# exact command to run. Safe to run again: installed packages are skipped.
+set -eu
+
+PACKAGES="build-essential cmake pkg-config libxml2-dev libzip-dev libcmark-dev \
+libcmocka-dev epubcheck default-jre-headless python3 zip unzip"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+
+if [ -z "$missing" ]; then
+  echo "setup: all build and test packages are installed"
+  exit 0
+fi
+
+echo "setup: missing packages:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  SUDO="sudo"
+else
+  echo "setup: run this as root (or with sudo), then run make again:" >&2
+  echo "  sudo sh -c 'apt-get update && apt-get install -y$missing'" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+# The JRE's post-install script needs this folder on slim images.
+$SUDO mkdir -p /usr/share/man/man1
+# shellcheck disable=SC2086
+$SUDO apt-get install -y --no-install-recommends $missing

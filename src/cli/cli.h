@@ -1,0 +1,54 @@
+/*
+ * This file declares the sheaf command's internals: parsed command lines,
+ * help texts and message printing. The CLI is a client of the public API
+ * (include/sheaf) and may borrow src/core helpers, nothing else.
+ */
+#ifndef SHEAF_CLI_H
+#define SHEAF_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "sheaf/sheaf.h"
+
+/* Exit codes (DESIGN.md): one per failure class, so scripts can branch. */
+enum {
+  EXIT_OK = 0,
+  EXIT_USAGE = 1,
+  EXIT_INPUT = 2,
+  EXIT_NOMATCH = 3,
+  EXIT_OUTPUT = 4
+};
+
+enum cli_command { CMD_NONE, CMD_BUILD, CMD_LIST, CMD_HELP, CMD_VERSION };
+
+struct cli {
+  enum cli_command cmd;
+  sheaf_options opt;
+  const char **inputs;
+  size_t ninputs;
+  const char **tags;         /* point into argv */
+  size_t ntags;
+  const char **exclude_tags;
+  size_t nexclude_tags;
+  const char *output;
+  bool list_tags;            /* list --tags */
+  int verbosity;             /* -1 quiet, 0 normal, 1 verbose */
+  bool werror;
+  enum cli_command help_for; /* for `sheaf help build` / `build --help` */
+};
+
+/* Parses argv into `cli`. Returns EXIT_OK, or EXIT_USAGE after printing why. */
+int cli_parse(struct cli *cli, int argc, char **argv);
+void cli_fini(struct cli *cli);
+void cli_print_help(FILE *f, enum cli_command cmd);
+
+/* Printing: diagnostics as file:line:col: severity: message [code]. */
+void cli_diag_print(const sheaf_diag_entry *e, void *userdata);
+void cli_errorf(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+#endif

@@ -1,0 +1,229 @@
+/*
+ * This file contains main() of the sheaf command: it parses the command
+ * line, runs the pipeline through the public API (import, select, layout,
+ * package) and maps the outcome to an exit code scripts can use.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "core.h"
+
+static int exit_for(sheaf_status st)
+{
+  return sheaf_status_exit_code(st);
+}
+
+/* Imports every input into a new collection. Returns an exit code. */
+static int import_all(const struct cli *cli, sheaf_diag *diag, sheaf_collection **out)
+{
+  sheaf_collection *coll = sheaf_collection_new();
+  size_t i;
+
+  if (coll == NULL) {
+    cli_errorf("out of memory");
+    return EXIT_INPUT;
+  }
+  for (i = 0; i < cli->ninputs; i++) {
+    size_t before = sheaf_collection_count(coll);
+    sheaf_status st = sheaf_import_path(coll, cli->inputs[i], &cli->opt, diag);
+    if (st != SHEAF_OK) {
+      sheaf_collection_free(coll);
+      return exit_for(st);
+    }
+    if (cli->verbosity > 0)
+      fprintf(stderr, "sheaf: read %zu article%s from %s\n",
+              sheaf_collection_count(coll) - before,
+              sheaf_collection_count(coll) - before == 1 ? "" : "s", cli->inputs[i]);
+  }
+  *out = coll;
+  return EXIT_OK;
+}
+
+/* Makes a file name from the book title: "Digital Economy" ->
+ * "digital-economy.epub". */
+static char *default_output(const sheaf_book *book)
+{
+  const char *title = sheaf_book_get_title(book);
+  char *slug = sheaf_slugify(title, strlen(title));
+  char *name;
+  size_t n;
+
+  if (slug == NULL)
+    return NULL;
+  if (*slug == '\0') {
+    sheaf_free(slug);
+    slug = sheaf_strdup("book");
+    if (slug == NULL)
+      return NULL;
+  }
+  n = strlen(slug);
+  if (n > 80)
+    n = 80;
+  name = malloc(n + 6);
+  if (name) {
+    memcpy(name, slug, n);
+    memcpy(name + n, ".epub", 6);
+  }
+  sheaf_free(slug);
+  return name;
+}
+
+static int run_build(struct cli *cli, sheaf_diag *diag)
+{
+  sheaf_collection *coll = NULL;
+  sheaf_book *book = NULL;
+  sheaf_manuscript *ms = NULL;
+  sheaf_status st = SHEAF_OK;
+  char *owned_output = NULL;
+  const char *output = cli->output;
+  int rc;
+  struct stat sb;
+
+  /* Refuse to overwrite an input with the book: a typo that would destroy
+   * the archive the user is trying to keep. */
+  if (output && stat(output, &sb) == 0) {
+    size_t i;
+    struct stat ib;
+    for (i = 0; i < cli->ninputs; i++)
+      if (stat(cli->inputs[i], &ib) == 0 && ib.st_dev == sb.st_dev && ib.st_ino == sb.st_ino) {
+        cli_errorf("the output %s is also an input; choose another -o", output);
+        return EXIT_OUTPUT;
+      }
+  }
+
+  rc = import_all(cli, diag, &coll);
+  if (rc != EXIT_OK)
+    return rc;
+  book = sheaf_select(coll, &cli->opt, diag, &st);
+  if (book == NULL)
+    goto done;
+  if (output == NULL) {
+    owned_output = default_output(book);
+    if (owned_output == NULL) {
+      st = SHEAF_ERR_NOMEM;
+      goto done;
+    }
+    output = owned_output;
+  }
+  ms = sheaf_layout(book, &cli->opt, diag, &st);
+  if (ms == NULL)
+    goto done;
+  if (cli->werror && sheaf_diag_count_severity(diag, SHEAF_WARNING) > 0) {
+    cli_errorf("warnings were reported and --werror is set; no book written");
+    st = SHEAF_ERR_PARSE;
+    goto done;
+  }
+  st = sheaf_package(ms, output, &cli->opt, diag);
+  if (st == SHEAF_OK && cli->verbosity >= 0) {
+    size_t warnings = sheaf_diag_count_severity(diag, SHEAF_WARNING);
+    fprintf(stderr, "sheaf: wrote %s: \"%s\", %zu chapter%s", output,
+            sheaf_book_get_title(book), sheaf_book_count(book),
+            sheaf_book_count(book) == 1 ? "" : "s");
+    if (warnings)
+      fprintf(stderr, ", %zu warning%s", warnings, warnings == 1 ? "" : "s");
+    fputc('\n', stderr);
+  }
+done:
+  if (st == SHEAF_ERR_NOMEM)
+    cli_errorf("out of memory");
+  sheaf_manuscript_free(ms);
+  sheaf_book_free(book);
+  sheaf_collection_free(coll);
+  free(owned_output);
+  return exit_for(st);
+}
+
+static void print_field(const char *s)
+{
+  /* Tabs and newlines would break the columns; titles are one line anyway. */
+  for (; *s; s++)
+    putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+static int run_list(struct cli *cli, sheaf_diag *diag)
+{
+  sheaf_collection *coll = NULL;
+  sheaf_book *book;
+  sheaf_status st;
+  size_t i, j;
+  int rc;
+
+  rc = import_all(cli, diag, &coll);
+  if (rc != EXIT_OK)
+    return rc;
+  book = sheaf_select(coll, &cli->opt, diag, &st);
+  if (book == NULL) {
+    sheaf_collection_free(coll);
+    return exit_for(st);
+  }
+  if (cli->list_tags) {
+    for (i = 0; i < sheaf_book_tag_count(book); i++) {
+      const char *slug;
+      size_t count;
+      sheaf_book_get_tag(book, i, &slug, &count);
+      print_field(slug);
+      printf(" %zu\n", count);
+    }
+  } else {
+    for (i = 0; i < sheaf_book_count(book); i++) {
+      const sheaf_article *a = sheaf_book_get(book, i);
+      long long t = sheaf_article_get_published(a);
+      char day[32] = "----------";
+      if (t != SHEAF_TIME_UNKNOWN)
+        sheaf_date_format_day(t, day);
+      printf("%s\t", day);
+      print_field(sheaf_article_get_title(a));
+      putchar('\t');
+      for (j = 0; j < sheaf_article_tag_count(a); j++) {
+        if (j)
+          putchar(',');
+        print_field(sheaf_article_get_tag_slug(a, j));
+      }
+      putchar('\n');
+    }
+  }
+  sheaf_book_free(book);
+  sheaf_collection_free(coll);
+  if (fflush(stdout) != 0) {
+    cli_errorf("cannot write the listing to standard output");
+    return EXIT_OUTPUT;
+  }
+  return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+  struct cli cli;
+  sheaf_diag *diag;
+  int rc = cli_parse(&cli, argc, argv);
+
+  if (rc != EXIT_OK) {
+    cli_fini(&cli);
+    return rc;
+  }
+  switch (cli.cmd) {
+  case CMD_HELP:
+    cli_print_help(stdout, cli.help_for);
+    cli_fini(&cli);
+    return EXIT_OK;
+  case CMD_VERSION:
+    printf("sheaf %s\n", sheaf_version_string());
+    cli_fini(&cli);
+    return EXIT_OK;
+  default:
+    break;
+  }
+  diag = sheaf_diag_new();
+  if (diag == NULL) {
+    cli_errorf("out of memory");
+    cli_fini(&cli);
+    return EXIT_INPUT;
+  }
+  sheaf_diag_set_callback(diag, cli_diag_print, &cli);
+  rc = cli.cmd == CMD_BUILD ? run_build(&cli, diag) : run_list(&cli, diag);
+  sheaf_diag_free(diag);
+  cli_fini(&cli);
+  return rc;
+}

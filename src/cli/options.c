@@ -1,0 +1,291 @@
+/*
+ * This file contains the sheaf command's command-line parsing and its help
+ * texts. Each subcommand's --help teaches by example: the first thing a
+ * reader sees is a command that works.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage_main[] =
+  "Usage: sheaf COMMAND [OPTIONS] INPUT...\n"
+  "\n"
+  "Turns web archives (RSS 2.0 and Atom 1.0 feeds) into EPUB 3 books.\n"
+  "\n"
+  "Commands:\n"
+  "  build    make an EPUB book of the selected articles\n"
+  "  list     show the articles (or, with --tags, the tags) of the inputs\n"
+  "  help     show help for a command: sheaf help build\n"
+  "\n"
+  "Examples:\n"
+  "  sheaf build feed.rss --tag digital-economy -o digital-economy.epub\n"
+  "  sheaf list feed.rss --tags\n"
+  "\n"
+  "Options for every command:\n"
+  "  -h, --help       show help (sheaf build --help for a command's options)\n"
+  "  -V, --version    print the version\n"
+  "  -q, --quiet      print errors only\n"
+  "  -v, --verbose    also print notes (repairs, removed cruft)\n"
+  "\n"
+  "Exit codes: 0 success, 1 usage error, 2 input could not be read or parsed,\n"
+  "3 nothing matched the selection, 4 the book could not be written.\n"
+  "See sheaf(1) for more.\n";
+
+static const char usage_select[] =
+  "Selection:\n"
+  "  -t, --tag TAG          keep articles with this tag or category (name or\n"
+  "                         slug, any case; repeat for any of several)\n"
+  "  -x, --exclude-tag TAG  leave out articles with this tag (repeatable)\n"
+  "      --since DATE       keep articles published on or after DATE\n"
+  "      --until DATE       keep articles published on or before DATE\n"
+  "                         (DATE: 2023-02-22 or 2023-02-22T07:30:00Z)\n"
+  "  -n, --limit N          keep the newest N articles\n"
+  "      --newest-first     order newest first (default: oldest first)\n";
+
+static const char usage_build[] =
+  "Usage: sheaf build INPUT... [OPTIONS]\n"
+  "\n"
+  "Makes one EPUB 3 book of every selected article of the INPUT feeds: a title\n"
+  "page, a table of contents, one chapter per article with its title, author,\n"
+  "date and a link to the original. Article HTML is cleaned: scripts, forms,\n"
+  "frames and tracking go; text stays. Identical input gives an identical file.\n"
+  "\n"
+  "Examples:\n"
+  "  sheaf build feed.rss --tag digital-economy -o digital-economy.epub\n"
+  "  sheaf build a.xml b.atom --tag rust --tag go --since 2024-01-01\n"
+  "  sheaf build feed.rss --limit 20 --newest-first --title 'Last 20 posts'\n"
+  "\n"
+  "Output:\n"
+  "  -o, --output FILE      where to write the book (default: the title as a\n"
+  "                         file name in the current folder, e.g.\n"
+  "                         digital-economy.epub); written to a temporary file\n"
+  "                         and renamed, so FILE is never left half-written\n"
+  "      --title TEXT       the book's title (default: from the tag or feed)\n"
+  "      --language TAG     language when the feed names none (default: en)\n"
+  "      --werror           treat warnings as errors (exit 2)\n"
+  "\n"
+  "%s"
+  "\n"
+  "SOURCE_DATE_EPOCH, when set, is used as the book's modification time.\n";
+
+static const char usage_list[] =
+  "Usage: sheaf list INPUT... [OPTIONS]\n"
+  "\n"
+  "Prints the selected articles, one per line: date, title, tags (by slug),\n"
+  "tab-separated. With --tags, prints each tag's slug and article count,\n"
+  "most used first, which tells you what to pass to 'sheaf build --tag'.\n"
+  "\n"
+  "Examples:\n"
+  "  sheaf list feed.rss --tags\n"
+  "  sheaf list feed.rss --tag digital-economy --since 2023-01-01\n"
+  "\n"
+  "      --tags             print tag counts instead of articles\n"
+  "\n"
+  "%s";
+
+void cli_print_help(FILE *f, enum cli_command cmd)
+{
+  switch (cmd) {
+  case CMD_BUILD:
+    fprintf(f, usage_build, usage_select);
+    break;
+  case CMD_LIST:
+    fprintf(f, usage_list, usage_select);
+    break;
+  default:
+    fputs(usage_main, f);
+    break;
+  }
+}
+
+enum {
+  OPT_SINCE = 256,
+  OPT_UNTIL,
+  OPT_NEWEST_FIRST,
+  OPT_TITLE,
+  OPT_LANGUAGE,
+  OPT_TAGS,
+  OPT_WERROR
+};
+
+static const struct option long_options[] = {
+  {"help", no_argument, NULL, 'h'},
+  {"version", no_argument, NULL, 'V'},
+  {"quiet", no_argument, NULL, 'q'},
+  {"verbose", no_argument, NULL, 'v'},
+  {"output", required_argument, NULL, 'o'},
+  {"tag", required_argument, NULL, 't'},
+  {"exclude-tag", required_argument, NULL, 'x'},
+  {"limit", required_argument, NULL, 'n'},
+  {"since", required_argument, NULL, OPT_SINCE},
+  {"until", required_argument, NULL, OPT_UNTIL},
+  {"newest-first", no_argument, NULL, OPT_NEWEST_FIRST},
+  {"title", required_argument, NULL, OPT_TITLE},
+  {"language", required_argument, NULL, OPT_LANGUAGE},
+  {"tags", no_argument, NULL, OPT_TAGS},
+  {"werror", no_argument, NULL, OPT_WERROR},
+  {NULL, 0, NULL, 0}
+};
+
+static enum cli_command command_named(const char *s)
+{
+  if (strcmp(s, "build") == 0)
+    return CMD_BUILD;
+  if (strcmp(s, "list") == 0 || strcmp(s, "ls") == 0)
+    return CMD_LIST;
+  if (strcmp(s, "help") == 0)
+    return CMD_HELP;
+  return CMD_NONE;
+}
+
+static bool push(const char ***arr, size_t *n, const char *s)
+{
+  const char **p = realloc(*arr, (*n + 1) * sizeof *p);
+  if (p == NULL)
+    return false;
+  p[(*n)++] = s;
+  *arr = p;
+  return true;
+}
+
+static int usage_error(enum cli_command cmd, const char *fmt, const char *arg)
+{
+  fputs("sheaf: error: ", stderr);
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nTry 'sheaf %s--help' for more information.\n",
+          cmd == CMD_BUILD ? "build " : cmd == CMD_LIST ? "list " : "");
+  return EXIT_USAGE;
+}
+
+int cli_parse(struct cli *cli, int argc, char **argv)
+{
+  int c, first = 1;
+
+  memset(cli, 0, sizeof *cli);
+  sheaf_options_init(&cli->opt);
+
+  if (argc < 2) {
+    cli->cmd = CMD_HELP;
+    cli->help_for = CMD_NONE;
+    return usage_error(CMD_NONE, "%s", "no command given");
+  }
+  if (argv[1][0] != '-') {
+    cli->cmd = command_named(argv[1]);
+    if (cli->cmd == CMD_NONE)
+      return usage_error(CMD_NONE, "unknown command '%s'; the commands are build, "
+                         "list and help", argv[1]);
+    first = 2;
+  }
+  if (cli->cmd == CMD_HELP) {
+    cli->help_for = argc > 2 ? command_named(argv[2]) : CMD_NONE;
+    return EXIT_OK;
+  }
+
+  /* getopt_long from argv[first - 1] so the subcommand acts as argv[0]. */
+  optind = 1;
+  opterr = 0;
+  argc -= first - 1;
+  argv += first - 1;
+  while ((c = getopt_long(argc, argv, ":hVqvo:t:x:n:", long_options, NULL)) != -1) {
+    switch (c) {
+    case 'h':
+      cli->help_for = cli->cmd;
+      cli->cmd = CMD_HELP;
+      return EXIT_OK;
+    case 'V':
+      cli->cmd = CMD_VERSION;
+      return EXIT_OK;
+    case 'q':
+      cli->verbosity = -1;
+      break;
+    case 'v':
+      cli->verbosity = 1;
+      break;
+    case 'o':
+      cli->output = optarg;
+      break;
+    case 't':
+      if (!push(&cli->tags, &cli->ntags, optarg))
+        return usage_error(cli->cmd, "%s", "out of memory");
+      break;
+    case 'x':
+      if (!push(&cli->exclude_tags, &cli->nexclude_tags, optarg))
+        return usage_error(cli->cmd, "%s", "out of memory");
+      break;
+    case 'n': {
+      char *end;
+      unsigned long long v;
+      errno = 0;
+      v = strtoull(optarg, &end, 10);
+      if (errno || *end || end == optarg || optarg[0] == '-' || v == 0)
+        return usage_error(cli->cmd, "--limit wants a positive number, not '%s'", optarg);
+      cli->opt.limit = (size_t)v;
+      break;
+    }
+    case OPT_SINCE:
+      cli->opt.since = optarg;
+      break;
+    case OPT_UNTIL:
+      cli->opt.until = optarg;
+      break;
+    case OPT_NEWEST_FIRST:
+      cli->opt.flags |= SHEAF_OPT_NEWEST_FIRST;
+      break;
+    case OPT_TITLE:
+      cli->opt.title = optarg;
+      break;
+    case OPT_LANGUAGE:
+      cli->opt.language = optarg;
+      break;
+    case OPT_TAGS:
+      cli->list_tags = true;
+      break;
+    case OPT_WERROR:
+      cli->werror = true;
+      break;
+    case ':':
+      return usage_error(cli->cmd, "option '%s' needs a value", argv[optind - 1]);
+    default:
+      return usage_error(cli->cmd, "unknown option '%s'", argv[optind - 1]);
+    }
+  }
+  if (cli->cmd == CMD_NONE)
+    return usage_error(CMD_NONE, "%s", "no command given; the commands are build, list and help");
+  if (cli->list_tags && cli->cmd != CMD_LIST)
+    return usage_error(cli->cmd, "%s", "--tags belongs to 'sheaf list'; to select by tag use --tag TAG");
+  if (cli->output && cli->cmd != CMD_BUILD)
+    return usage_error(cli->cmd, "%s", "--output belongs to 'sheaf build'");
+  for (; optind < argc; optind++)
+    if (!push(&cli->inputs, &cli->ninputs, argv[optind]))
+      return usage_error(cli->cmd, "%s", "out of memory");
+  if (cli->ninputs == 0)
+    return usage_error(cli->cmd, "%s", "no input given; name a feed file, e.g. sheaf build feed.rss");
+
+  cli->opt.tags = cli->tags;
+  cli->opt.ntags = cli->ntags;
+  cli->opt.exclude_tags = cli->exclude_tags;
+  cli->opt.nexclude_tags = cli->nexclude_tags;
+  {
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+      char *end;
+      long long v;
+      errno = 0;
+      v = strtoll(sde, &end, 10);
+      if (errno || *end || v < 0)
+        return usage_error(cli->cmd, "SOURCE_DATE_EPOCH must be a number of seconds, not '%s'", sde);
+      cli->opt.source_date_epoch = v;
+    }
+  }
+  return EXIT_OK;
+}
+
+void cli_fini(struct cli *cli)
+{
+  free(cli->inputs);
+  free(cli->tags);
+  free(cli->exclude_tags);
+}

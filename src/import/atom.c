@@ -1,0 +1,331 @@
+/*
+ * This file contains the Atom 1.0 reader (RFC 4287; Atom 0.3's names are
+ * close enough to be read too). Entries are read one at a time from the
+ * stream; only an xhtml content element is expanded into a small tree, to
+ * serialize its markup.
+ *
+ * Text constructs: titles become plain text whatever their type. Bodies and
+ * summaries are always stored as HTML (SHEAF_BODY_HTML): type "html" as
+ * given, "xhtml" as the inner markup of its wrapping <div>, and "text"
+ * escaped and wrapped in <p> paragraphs (blank lines separate them).
+ */
+#include <string.h>
+
+#include <libxml/tree.h>
+#include <libxml/uri.h>
+#include <libxml/xmlreader.h>
+
+#include "import/import.h"
+
+#define R(fr) ((xmlTextReaderPtr)(fr)->reader)
+
+enum text_type { TEXT_PLAIN, TEXT_HTML, TEXT_XHTML };
+
+static bool atom(struct sheaf_feedread *fr)
+{
+  enum sheaf_ns ns = sheaf_import_ns(fr);
+
+  return ns == SHEAF_NS_ATOM || ns == SHEAF_NS_NONE;
+}
+
+static enum text_type text_type(struct sheaf_feedread *fr)
+{
+  char *type = sheaf_import_attr(fr, "type"), *mode = sheaf_import_attr(fr, "mode");
+  enum text_type tt = TEXT_PLAIN;
+
+  if (type && (sheaf_ascii_casecmp(type, "html") == 0 ||
+               sheaf_ascii_casecmp(type, "text/html") == 0))
+    tt = TEXT_HTML;
+  else if (type && (sheaf_ascii_casecmp(type, "xhtml") == 0 ||
+                    sheaf_ascii_casecmp(type, "application/xhtml+xml") == 0))
+    tt = TEXT_XHTML;
+  /* Atom 0.3: mode="escaped" holds HTML whatever the type says. */
+  if (mode && sheaf_ascii_casecmp(mode, "escaped") == 0 && tt == TEXT_PLAIN && type &&
+      sheaf_ascii_casecmp(type, "text/plain") != 0)
+    tt = TEXT_HTML;
+  sheaf_free(type);
+  sheaf_free(mode);
+  return tt;
+}
+
+/* A title or subtitle as plain text. */
+static char *read_plain(struct sheaf_feedread *fr)
+{
+  enum text_type tt = text_type(fr);
+  char *t = sheaf_import_text(fr), *out;
+
+  if (t == NULL)
+    return NULL;
+  /* xhtml's markup is already gone: only its text was collected. */
+  out = tt == TEXT_HTML ? sheaf_import_plain(t) : sheaf_str_collapse_ws(t, strlen(t));
+  sheaf_free(t);
+  if (out == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  return out;
+}
+
+/* Serializes the children of an expanded xhtml construct: those of its one
+ * wrapping <div> when there is one, else its own. */
+static char *xhtml_markup(struct sheaf_feedread *fr)
+{
+  xmlNodePtr node = xmlTextReaderExpand(R(fr)), c, div = NULL;
+  xmlBufferPtr xb;
+  char *out;
+  bool other = false;
+
+  if (node == NULL) {
+    sheaf_import_skip(fr);
+    return NULL;
+  }
+  for (c = node->children; c; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE && div == NULL &&
+        xmlStrcmp(c->name, (const xmlChar *)"div") == 0) {
+      div = c;
+    } else if (c->type == XML_ELEMENT_NODE) {
+      other = true;
+    } else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      const xmlChar *s = c->content;
+      while (s && *s && (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'))
+        s++;
+      if (s && *s)
+        other = true;
+    }
+  }
+  if (div && !other)
+    node = div;
+  if ((xb = xmlBufferCreate()) == NULL) {
+    fr->status = SHEAF_ERR_NOMEM;
+    sheaf_import_skip(fr);
+    return NULL;
+  }
+  for (c = node->children; c; c = c->next)
+    xmlNodeDump(xb, node->doc, c, 0, 0);
+  out = sheaf_strdup((const char *)xmlBufferContent(xb));
+  xmlBufferFree(xb);
+  if (out == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  sheaf_import_skip(fr);
+  return out;
+}
+
+/* A summary or content as HTML; NULL for out-of-line content (src=). */
+static char *read_html(struct sheaf_feedread *fr)
+{
+  enum text_type tt = text_type(fr);
+  char *src = sheaf_import_attr(fr, "src"), *t, *out;
+
+  if (src) {
+    sheaf_free(src);
+    sheaf_import_skip(fr);
+    return NULL;
+  }
+  if (tt == TEXT_XHTML)
+    return xhtml_markup(fr);
+  if ((t = sheaf_import_text(fr)) == NULL)
+    return NULL;
+  if (tt == TEXT_HTML)
+    return t;
+  out = sheaf_import_text_to_html(t);
+  sheaf_free(t);
+  if (out == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  return out;
+}
+
+/* Resolves `href` against xml:base, then against the feed's link. */
+static char *resolve(struct sheaf_feedread *fr, const char *href)
+{
+  const xmlChar *base = xmlTextReaderConstBaseUri(R(fr));
+  xmlChar *abs = NULL, *abs2 = NULL;
+  char *out;
+
+  if (base && *base)
+    abs = xmlBuildURI((const xmlChar *)href, base);
+  if (strstr(abs ? (const char *)abs : href, "://") == NULL) {
+    const char *fallback = (fr->feed->link && strstr(fr->feed->link, "://"))
+                               ? fr->feed->link
+                               : fr->self_link;
+    if (fallback)
+      abs2 = xmlBuildURI(abs ? abs : (const xmlChar *)href, (const xmlChar *)fallback);
+  }
+  out = sheaf_strdup(abs2 ? (const char *)abs2 : abs ? (const char *)abs : href);
+  xmlFree(abs);
+  xmlFree(abs2);
+  if (out == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  return out;
+}
+
+/* A <link>: returns the resolved href when it is rel="alternate" (or has no
+ * rel), else NULL. */
+static char *alternate_link(struct sheaf_feedread *fr)
+{
+  char *rel = sheaf_import_attr(fr, "rel"), *href = sheaf_import_attr(fr, "href");
+  char *out = NULL;
+
+  if (href && rel && sheaf_ascii_casecmp(rel, "self") == 0 && strstr(href, "://") &&
+      fr->self_link == NULL && (fr->self_link = sheaf_strdup(href)) == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  if (href && *href && (rel == NULL || sheaf_ascii_casecmp(rel, "alternate") == 0)) {
+    struct sheaf_str v = sheaf_str_trim((struct sheaf_str){href, strlen(href)});
+    char *h = sheaf_strndup(v.p, v.n);
+    if (h)
+      out = resolve(fr, h);
+    sheaf_free(h);
+  }
+  sheaf_free(rel);
+  sheaf_free(href);
+  sheaf_import_skip(fr);
+  return out;
+}
+
+/* A person construct (<author>): returns its name, or NULL. */
+static char *read_person(struct sheaf_feedread *fr)
+{
+  int depth = xmlTextReaderDepth(R(fr));
+  char *name = NULL;
+
+  if (xmlTextReaderIsEmptyElement(R(fr)))
+    return NULL;
+  while (sheaf_import_read(fr) == 1) {
+    int type = xmlTextReaderNodeType(R(fr));
+    if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(R(fr)) == depth)
+      break;
+    if (type != XML_READER_TYPE_ELEMENT)
+      continue;
+    if (atom(fr) && sheaf_import_is(fr, "name")) {
+      char *t = sheaf_import_text(fr);
+      sheaf_import_set(&name, t ? sheaf_str_collapse_ws(t, strlen(t)) : NULL, true);
+      sheaf_free(t);
+    } else {
+      sheaf_import_skip(fr);
+    }
+  }
+  return name;
+}
+
+static void read_date(struct sheaf_feedread *fr, int64_t *t, int *offset)
+{
+  unsigned line = sheaf_import_line(fr);
+  char *s = sheaf_import_text(fr);
+
+  if (s)
+    sheaf_import_date(fr, s, line, t, offset);
+  sheaf_free(s);
+}
+
+static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
+{
+  struct sheaf_article *a = sheaf_article_new();
+  int depth = xmlTextReaderDepth(R(fr)), upd_offset = 0;
+  const char *lang;
+  bool complete = false;
+  char *t;
+
+  if (a == NULL) {
+    fr->status = SHEAF_ERR_NOMEM;
+    sheaf_import_skip(fr);
+    return;
+  }
+  a->line = sheaf_import_line(fr);
+  lang = (const char *)xmlTextReaderConstXmlLang(R(fr));
+  if (lang && *lang && (fr->feed->language == NULL || strcmp(lang, fr->feed->language)) &&
+      (a->language = sheaf_strdup(lang)) == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  if (xmlTextReaderIsEmptyElement(R(fr)))
+    complete = true;
+  while (!complete && fr->status == SHEAF_OK && sheaf_import_read(fr) == 1) {
+    int type = xmlTextReaderNodeType(R(fr));
+    if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(R(fr)) == depth) {
+      complete = true;
+      break;
+    }
+    if (type != XML_READER_TYPE_ELEMENT)
+      continue;
+    if (!atom(fr)) {
+      sheaf_import_skip(fr);
+    } else if (sheaf_import_is(fr, "title")) {
+      sheaf_import_set(&a->title, read_plain(fr), true);
+    } else if (sheaf_import_is(fr, "link")) {
+      sheaf_import_set(&a->link, alternate_link(fr), true);
+    } else if (sheaf_import_is(fr, "id")) {
+      t = sheaf_import_text(fr);
+      if (t) {
+        struct sheaf_str v = sheaf_str_trim((struct sheaf_str){t, strlen(t)});
+        sheaf_import_set(&a->guid, sheaf_strndup(v.p, v.n), true);
+      }
+      sheaf_free(t);
+    } else if (sheaf_import_is(fr, "published") || sheaf_import_is(fr, "issued")) {
+      read_date(fr, &a->published, &a->pub_offset);
+    } else if (sheaf_import_is(fr, "updated") || sheaf_import_is(fr, "modified")) {
+      read_date(fr, &a->updated, &upd_offset);
+    } else if (sheaf_import_is(fr, "author")) {
+      t = read_person(fr);
+      if (t && !sheaf_article_add_author(a, t))
+        fr->status = SHEAF_ERR_NOMEM;
+      sheaf_free(t);
+    } else if (sheaf_import_is(fr, "category")) {
+      char *term = sheaf_import_attr(fr, "term"), *label = sheaf_import_attr(fr, "label");
+      const char *name = (label && *label) ? label : term;
+      if (name && *name && !sheaf_article_add_tag(a, name, term, SHEAF_TAG_CATEGORY))
+        fr->status = SHEAF_ERR_NOMEM;
+      sheaf_free(term);
+      sheaf_free(label);
+      sheaf_import_skip(fr);
+    } else if (sheaf_import_is(fr, "summary")) {
+      sheaf_import_set(&a->summary, read_html(fr), true);
+    } else if (sheaf_import_is(fr, "content")) {
+      sheaf_import_set(&a->body, read_html(fr), true);
+    } else {
+      sheaf_import_skip(fr);
+    }
+  }
+  if (a->published == SHEAF_TIME_UNKNOWN) {
+    a->published = a->updated;
+    a->pub_offset = upd_offset;
+  }
+  if (a->nauthors == 0 && feed_author && !sheaf_article_add_author(a, feed_author))
+    fr->status = SHEAF_ERR_NOMEM;
+  if (!complete) {
+    sheaf_article_free(a);
+    return;
+  }
+  sheaf_import_add_article(fr, a);
+}
+
+void sheaf_import_atom(struct sheaf_feedread *fr)
+{
+  struct sheaf_feed *f = fr->feed;
+  int depth = xmlTextReaderDepth(R(fr));
+  const char *lang = (const char *)xmlTextReaderConstXmlLang(R(fr));
+  char *author = NULL;
+
+  if (lang && *lang)
+    sheaf_import_set(&f->language, sheaf_strdup(lang), true);
+  if (xmlTextReaderIsEmptyElement(R(fr)))
+    return;
+  while (fr->status == SHEAF_OK && sheaf_import_read(fr) == 1) {
+    int type = xmlTextReaderNodeType(R(fr));
+    if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(R(fr)) == depth)
+      break;
+    if (type != XML_READER_TYPE_ELEMENT)
+      continue;
+    if (!atom(fr))
+      sheaf_import_skip(fr);
+    else if (sheaf_import_is(fr, "entry"))
+      read_entry(fr, author);
+    else if (sheaf_import_is(fr, "title"))
+      sheaf_import_set(&f->title, read_plain(fr), true);
+    else if (sheaf_import_is(fr, "subtitle") || sheaf_import_is(fr, "tagline"))
+      sheaf_import_set(&f->description, read_plain(fr), true);
+    else if (sheaf_import_is(fr, "link"))
+      sheaf_import_set(&f->link, alternate_link(fr), true);
+    else if (sheaf_import_is(fr, "generator"))
+      sheaf_import_set(&f->generator, read_plain(fr), true);
+    else if (sheaf_import_is(fr, "author"))
+      sheaf_import_set(&author, read_person(fr), true);
+    else
+      sheaf_import_skip(fr);
+  }
+  sheaf_free(author);
+}

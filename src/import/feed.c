@@ -1,0 +1,677 @@
+/*
+ * This file contains the streaming feed reader's common part: it sets up
+ * libxml2's xmlTextReader safely (no network, no external entities, no DTD
+ * loading), finds the root element and hands over to the RSS or Atom reader,
+ * and offers those readers small helpers to read text, inner XML, attributes
+ * and dates. It also turns a WordPress tag or category archive link into the
+ * tag every article of that feed gets. Nothing here builds a DOM of the feed:
+ * only the subtree of one element is ever expanded, and libxml2 frees it as
+ * the reader moves on.
+ */
+#include <string.h>
+
+#include <libxml/uri.h>
+#include <libxml/xmlreader.h>
+
+#include "import/import.h"
+
+#define R(fr) ((xmlTextReaderPtr)(fr)->reader)
+
+/* ---- reader helpers ------------------------------------------------------ */
+
+int sheaf_import_read(struct sheaf_feedread *fr)
+{
+  int rc = xmlTextReaderRead(R(fr));
+  xmlNodePtr node;
+
+  if (rc < 0)
+    fr->failed = true;
+  if (rc == 1 && xmlTextReaderNodeType(R(fr)) != XML_READER_TYPE_END_ELEMENT &&
+      (node = xmlTextReaderCurrentNode(R(fr))) != NULL) {
+    long line = xmlGetLineNo(node);
+    if (line > 0 && (unsigned long)line + fr->line_offset > fr->last_line)
+      fr->last_line = (unsigned)line + fr->line_offset;
+  }
+  return rc;
+}
+
+enum sheaf_ns sheaf_import_ns(struct sheaf_feedread *fr)
+{
+  const char *ns = (const char *)xmlTextReaderConstNamespaceUri(R(fr));
+
+  if (ns == NULL || *ns == '\0')
+    return SHEAF_NS_NONE;
+  if (strcmp(ns, "http://purl.org/rss/1.0/") == 0 ||
+      strcmp(ns, "http://my.netscape.com/rdf/simple/0.9/") == 0 ||
+      strcmp(ns, "http://backend.userland.com/rss2") == 0)
+    return SHEAF_NS_RSS;
+  if (strcmp(ns, "http://www.w3.org/2005/Atom") == 0 ||
+      strcmp(ns, "http://purl.org/atom/ns#") == 0)
+    return SHEAF_NS_ATOM;
+  if (strcmp(ns, "http://purl.org/rss/1.0/modules/content/") == 0)
+    return SHEAF_NS_CONTENT;
+  if (strcmp(ns, "http://purl.org/dc/elements/1.1/") == 0)
+    return SHEAF_NS_DC;
+  if (strcmp(ns, "http://www.w3.org/1999/xhtml") == 0)
+    return SHEAF_NS_XHTML;
+  return SHEAF_NS_OTHER;
+}
+
+bool sheaf_import_is(struct sheaf_feedread *fr, const char *local)
+{
+  const char *name = (const char *)xmlTextReaderConstLocalName(R(fr));
+
+  return name != NULL && strcmp(name, local) == 0;
+}
+
+unsigned sheaf_import_line(struct sheaf_feedread *fr)
+{
+  xmlNodePtr node = xmlTextReaderCurrentNode(R(fr));
+  long line = node ? xmlGetLineNo(node) : -1;
+
+  if (line <= 0)
+    line = xmlTextReaderGetParserLineNumber(R(fr));
+  return line > 0 ? (unsigned)line + fr->line_offset : 0;
+}
+
+static bool at_end_of(struct sheaf_feedread *fr, int depth)
+{
+  return xmlTextReaderNodeType(R(fr)) == XML_READER_TYPE_END_ELEMENT &&
+         xmlTextReaderDepth(R(fr)) == depth;
+}
+
+void sheaf_import_skip(struct sheaf_feedread *fr)
+{
+  int depth = xmlTextReaderDepth(R(fr));
+
+  if (xmlTextReaderIsEmptyElement(R(fr)))
+    return;
+  while (sheaf_import_read(fr) == 1)
+    if (at_end_of(fr, depth))
+      return;
+}
+
+char *sheaf_import_text(struct sheaf_feedread *fr)
+{
+  struct sheaf_buf b;
+  int depth = xmlTextReaderDepth(R(fr));
+  char *out;
+
+  sheaf_buf_init(&b, 0);
+  if (!xmlTextReaderIsEmptyElement(R(fr))) {
+    while (sheaf_import_read(fr) == 1) {
+      int type = xmlTextReaderNodeType(R(fr));
+      if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(R(fr)) == depth)
+        break;
+      /* Entity references (of entities declared in an internal subset)
+       * are never expanded: they contribute nothing. */
+      if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+          type == XML_READER_TYPE_WHITESPACE ||
+          type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
+        const char *v = (const char *)xmlTextReaderConstValue(R(fr));
+        if (v)
+          sheaf_buf_puts(&b, v);
+      }
+    }
+  }
+  out = sheaf_buf_detach(&b, NULL);
+  if (out == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  return out;
+}
+
+char *sheaf_import_inner_xml(struct sheaf_feedread *fr)
+{
+  xmlChar *x = xmlTextReaderReadInnerXml(R(fr));
+  char *out = sheaf_strdup(x ? (const char *)x : "");
+
+  xmlFree(x);
+  if (out == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  sheaf_import_skip(fr);
+  return out;
+}
+
+char *sheaf_import_attr(struct sheaf_feedread *fr, const char *name)
+{
+  xmlChar *x = xmlTextReaderGetAttribute(R(fr), (const xmlChar *)name);
+  char *out;
+
+  if (x == NULL)
+    return NULL;
+  out = sheaf_strdup((const char *)x);
+  xmlFree(x);
+  if (out == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  return out;
+}
+
+void sheaf_import_set(char **field, char *v, bool keep)
+{
+  if (v == NULL)
+    return;
+  if (keep && *field && **field) {
+    sheaf_free(v);
+    return;
+  }
+  sheaf_free(*field);
+  *field = v;
+}
+
+void sheaf_import_date(struct sheaf_feedread *fr, const char *s, unsigned line,
+                       int64_t *t, int *offset)
+{
+  struct sheaf_str v = sheaf_str_trim((struct sheaf_str){s, strlen(s)});
+
+  if (v.n == 0)
+    return;
+  if (!sheaf_date_parse(v.p, v.n, t, offset))
+    sheaf_diag_add(fr->diag, SHEAF_WARNING, "date", fr->source, line, 0,
+                   "date not understood: \"%.*s\"", (int)(v.n > 64 ? 64 : v.n), v.p);
+}
+
+/* ---- text conversions ---------------------------------------------------- */
+
+static void put_utf8(struct sheaf_buf *b, unsigned long cp)
+{
+  char u[4];
+
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    cp = 0xFFFD;
+  if (cp < 0x80) {
+    sheaf_buf_putc(b, (char)cp);
+  } else if (cp < 0x800) {
+    u[0] = (char)(0xC0 | (cp >> 6));
+    u[1] = (char)(0x80 | (cp & 0x3F));
+    sheaf_buf_put(b, u, 2);
+  } else if (cp < 0x10000) {
+    u[0] = (char)(0xE0 | (cp >> 12));
+    u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    u[2] = (char)(0x80 | (cp & 0x3F));
+    sheaf_buf_put(b, u, 3);
+  } else {
+    u[0] = (char)(0xF0 | (cp >> 18));
+    u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    u[3] = (char)(0x80 | (cp & 0x3F));
+    sheaf_buf_put(b, u, 4);
+  }
+}
+
+/* Decodes the entity at s (which starts with '&'); returns its length, or 0
+ * when it is not one sheaf knows (the '&' is then literal). */
+static size_t entity(const char *s, struct sheaf_buf *b)
+{
+  static const struct {
+    const char *name;
+    unsigned long cp;
+  } named[] = {
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},
+    {"apos", '\''},    {"nbsp", 0xA0},    {"hellip", 0x2026}, {"mdash", 0x2014},
+    {"ndash", 0x2013}, {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C},
+    {"rdquo", 0x201D}, {"laquo", 0xAB},   {"raquo", 0xBB},   {"copy", 0xA9},
+    {"reg", 0xAE},     {"trade", 0x2122}, {"euro", 0x20AC},  {"pound", 0xA3},
+  };
+  size_t i = 1, k;
+  unsigned long cp = 0;
+
+  if (s[1] == '#') {
+    bool hex = s[2] == 'x' || s[2] == 'X';
+    i = hex ? 3 : 2;
+    for (k = i; k < i + 8; k++) {
+      int c = (unsigned char)s[k], v;
+      if (c >= '0' && c <= '9')
+        v = c - '0';
+      else if (hex && c >= 'a' && c <= 'f')
+        v = c - 'a' + 10;
+      else if (hex && c >= 'A' && c <= 'F')
+        v = c - 'A' + 10;
+      else
+        break;
+      cp = cp * (hex ? 16 : 10) + (unsigned long)v;
+    }
+    if (k == i || s[k] != ';')
+      return 0;
+    put_utf8(b, cp);
+    return k + 1;
+  }
+  for (k = 0; k < sizeof named / sizeof named[0]; k++) {
+    size_t len = strlen(named[k].name);
+    if (strncmp(s + 1, named[k].name, len) == 0 && s[1 + len] == ';') {
+      put_utf8(b, named[k].cp);
+      return len + 2;
+    }
+  }
+  return 0;
+}
+
+static bool tag_start(int c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' || c == '!' ||
+         c == '?';
+}
+
+char *sheaf_import_plain(const char *s)
+{
+  struct sheaf_buf b;
+  char *out;
+  size_t i = 0;
+
+  if (strchr(s, '<') == NULL && strchr(s, '&') == NULL)
+    return sheaf_str_collapse_ws(s, strlen(s));
+  sheaf_buf_init(&b, 0);
+  while (s[i]) {
+    if (s[i] == '<' && tag_start((unsigned char)s[i + 1])) {
+      const char *end = strchr(s + i, '>');
+      if (end == NULL)
+        break; /* an unfinished tag at the end: drop it */
+      i = (size_t)(end - s) + 1;
+      sheaf_buf_putc(&b, ' ');
+    } else if (s[i] == '&') {
+      size_t k = entity(s + i, &b);
+      if (k == 0)
+        sheaf_buf_putc(&b, '&');
+      i += k ? k : 1;
+    } else {
+      sheaf_buf_putc(&b, s[i++]);
+    }
+  }
+  if (b.failed) {
+    sheaf_buf_fini(&b);
+    return NULL;
+  }
+  out = sheaf_str_collapse_ws(b.ptr, b.len);
+  sheaf_buf_fini(&b);
+  return out;
+}
+
+char *sheaf_import_text_to_html(const char *s)
+{
+  struct sheaf_str v = sheaf_str_trim((struct sheaf_str){s, strlen(s)});
+  struct sheaf_buf b;
+  size_t i = 0, start;
+
+  sheaf_buf_init(&b, 0);
+  while (i < v.n) {
+    /* One paragraph runs to the next blank line. */
+    start = i;
+    while (i < v.n) {
+      if (v.p[i] == '\n') {
+        size_t k = i + 1;
+        while (k < v.n && (v.p[k] == ' ' || v.p[k] == '\t' || v.p[k] == '\r'))
+          k++;
+        if (k < v.n && v.p[k] == '\n')
+          break;
+      }
+      i++;
+    }
+    {
+      struct sheaf_str para = sheaf_str_trim((struct sheaf_str){v.p + start, i - start});
+      if (para.n) {
+        sheaf_buf_puts(&b, "<p>");
+        sheaf_buf_put_xml(&b, para.p, para.n, false);
+        sheaf_buf_puts(&b, "</p>\n");
+      }
+    }
+    while (i < v.n && (v.p[i] == '\n' || v.p[i] == ' ' || v.p[i] == '\t' || v.p[i] == '\r'))
+      i++;
+  }
+  return sheaf_buf_detach(&b, NULL);
+}
+
+/* ---- articles ------------------------------------------------------------ */
+
+void sheaf_import_add_article(struct sheaf_feedread *fr, struct sheaf_article *a)
+{
+  bool has_content = (a->body && *a->body) || (a->summary && *a->summary);
+
+  /* In recovery, libxml2 runs ahead of the reader: an item is complete
+   * only if it ended before the first fatal error's line. */
+  if (fr->status != SHEAF_OK || fr->failed ||
+      (fr->nfatal && *fr->nfatal &&
+       (*fr->fatal_line == 0 || fr->last_line >= *fr->fatal_line))) {
+    sheaf_article_free(a);
+    return;
+  }
+  if ((a->title == NULL || *a->title == '\0') && !has_content) {
+    sheaf_diag_add(fr->diag, SHEAF_WARNING, "empty-item", fr->source, a->line, 0,
+                   "item has no title and no content; skipped");
+    fr->nskipped++;
+    sheaf_article_free(a);
+    return;
+  }
+  if (a->body && *a->body == '\0') {
+    sheaf_free(a->body);
+    a->body = NULL;
+  }
+  a->source = fr->source;
+  a->feed = fr->feed_index;
+  if (!sheaf_article_finish(a)) {
+    sheaf_article_free(a);
+    fr->status = SHEAF_ERR_NOMEM;
+    return;
+  }
+  if (!sheaf_collection_add_article(fr->coll, a))
+    fr->status = SHEAF_ERR_NOMEM;
+}
+
+/* ---- WordPress tag and category archives --------------------------------- */
+
+/* Returns the display name found in `title` for `slug`, or NULL. */
+static char *archive_name(const char *title, const char *slug)
+{
+  static const char *const seps[] = {" \xC2\xBB ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
+                                     " - ", " | ", " :: ", " : "};
+  const char *p, *start, *end = NULL, *best;
+  size_t k, n = strlen(title);
+  char *cand, *s;
+
+  /* WordPress: "Tag Name Archives - Site". */
+  p = strstr(title, " Archives");
+  if (p && p > title) {
+    const char *after = p + strlen(" Archives");
+    if (*after == '\0' || *after == ' ') {
+      cand = sheaf_str_collapse_ws(title, (size_t)(p - title));
+      if (cand && *cand)
+        return cand;
+      sheaf_free(cand);
+    }
+  }
+  /* "Site » Tag Name", "Tag Name – Site": the segment whose slug matches. */
+  start = title;
+  while (start < title + n) {
+    best = NULL;
+    for (k = 0; k < sizeof seps / sizeof seps[0]; k++) {
+      const char *q = strstr(start, seps[k]);
+      if (q && (best == NULL || q < best)) {
+        best = q;
+        end = q + strlen(seps[k]);
+      }
+    }
+    if (best == NULL) {
+      best = title + n;
+      end = best;
+    }
+    s = sheaf_slugify(start, (size_t)(best - start));
+    if (s && *s && strcmp(s, slug) == 0) {
+      sheaf_free(s);
+      return sheaf_str_collapse_ws(start, (size_t)(best - start));
+    }
+    sheaf_free(s);
+    start = end;
+  }
+  return NULL;
+}
+
+struct sheaf_tag *sheaf_import_archive_tag(const char *link, const char *feed_title)
+{
+  const char *p, *seg, *path_end, *last = NULL;
+  enum sheaf_tag_kind kind = SHEAF_TAG_TAG;
+  struct sheaf_tag *tag = NULL;
+  char *slug = NULL, *name = NULL;
+  size_t last_n = 0, nsegs = 0;
+
+  if (link == NULL)
+    return NULL;
+  p = strstr(link, "://");
+  p = p ? strchr(p + 3, '/') : strchr(link, '/');
+  if (p == NULL)
+    return NULL;
+  path_end = p + strcspn(p, "?#");
+  /* Find "/tag/" or "/category/" as a whole path segment. */
+  for (seg = p; seg < path_end; seg++) {
+    if (strncmp(seg, "/tag/", 5) == 0) {
+      kind = SHEAF_TAG_TAG;
+      seg += 5;
+      break;
+    }
+    if (strncmp(seg, "/category/", 10) == 0) {
+      kind = SHEAF_TAG_CATEGORY;
+      seg += 10;
+      break;
+    }
+  }
+  if (seg >= path_end)
+    return NULL;
+  /* The remaining segments; a tag archive has exactly one, a category may be
+   * nested. A trailing "feed" segment (the feed's own URL) is ignored. */
+  while (seg < path_end) {
+    const char *e = seg;
+    while (e < path_end && *e != '/')
+      e++;
+    if (e > seg && !((size_t)(e - seg) == 4 && strncmp(seg, "feed", 4) == 0 && nsegs)) {
+      last = seg;
+      last_n = (size_t)(e - seg);
+      nsegs++;
+    }
+    seg = e < path_end ? e + 1 : e;
+  }
+  if (last == NULL || (kind == SHEAF_TAG_TAG && nsegs != 1))
+    return NULL;
+  slug = sheaf_slugify(last, last_n);
+  if (slug == NULL || *slug == '\0')
+    goto fail;
+  if (feed_title && *feed_title)
+    name = archive_name(feed_title, slug);
+  if (name == NULL) {
+    size_t i;
+    if ((name = sheaf_strdup(slug)) == NULL)
+      goto fail;
+    for (i = 0; name[i]; i++)
+      if (name[i] == '-')
+        name[i] = ' ';
+  }
+  if ((tag = sheaf_calloc(1, sizeof *tag)) == NULL)
+    goto fail;
+  tag->name = name;
+  tag->slug = slug;
+  tag->kind = kind;
+  return tag;
+fail:
+  sheaf_free(slug);
+  sheaf_free(name);
+  return NULL;
+}
+
+/* ---- the entry point ------------------------------------------------------ */
+
+/* libxml2's errors for one feed: fatal ones (the document is not
+ * well-formed) are kept for the one error sheaf reports; the rest go to the
+ * shared handler as warnings. */
+struct errwrap {
+  struct sheaf_xml_errctx ec;
+  unsigned line_offset; /* lines skipped before the text given to libxml2 */
+  unsigned fatal;
+  unsigned line, col;
+  char msg[256];
+};
+
+static void on_xml_error(void *ctx, xmlErrorPtr err)
+{
+  struct errwrap *w = ctx;
+  size_t n;
+
+  if (err == NULL)
+    return;
+  if (err->level != XML_ERR_FATAL) {
+    xmlError copy = *err;
+    if (copy.line > 0)
+      copy.line += (int)w->line_offset;
+    sheaf_xml_error_handler(&w->ec, &copy);
+    return;
+  }
+  if (w->fatal++)
+    return;
+  w->line = err->line > 0 ? (unsigned)err->line + w->line_offset : 0;
+  w->col = err->int2 > 0 ? (unsigned)err->int2 : 0;
+  snprintf(w->msg, sizeof w->msg, "%s", err->message ? err->message : "error");
+  n = strlen(w->msg);
+  while (n && (w->msg[n - 1] == '\n' || w->msg[n - 1] == ' '))
+    w->msg[--n] = '\0';
+}
+
+/* The encoding to force on libxml2, or NULL to let it follow the document.
+ * A declared ISO-8859-1 (or US-ASCII) is read as Windows-1252, its real
+ * meaning in the wild; undeclared bytes that are not UTF-8 likewise. */
+static const char *pick_encoding(const char *data, size_t n, bool *guessed)
+{
+  const char *end, *enc;
+  size_t len, k;
+  static const char *const latin[] = {"iso-8859-1", "iso8859-1", "latin1",
+                                      "latin-1",    "us-ascii",  "ascii"};
+
+  *guessed = false;
+  if (n >= 2 && (((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF) ||
+                 ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE)))
+    return NULL;
+  if (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+    return NULL;
+  if (n > 5 && memcmp(data, "<?xml", 5) == 0 &&
+      (end = memchr(data, '>', n < 512 ? n : 512)) != NULL) {
+    for (enc = data; enc + 9 < end; enc++)
+      if (memcmp(enc, "encoding", 8) == 0)
+        break;
+    if (enc + 9 < end) {
+      enc += 8;
+      while (enc < end && (*enc == ' ' || *enc == '='))
+        enc++;
+      if (enc < end && (*enc == '"' || *enc == '\'')) {
+        char q = *enc++;
+        len = 0;
+        while (enc + len < end && enc[len] != q)
+          len++;
+        for (k = 0; k < sizeof latin / sizeof latin[0]; k++)
+          if (sheaf_str_ieq((struct sheaf_str){enc, len}, latin[k]))
+            return "WINDOWS-1252";
+        return NULL; /* declared: libxml2 converts it */
+      }
+    }
+  }
+  if (!sheaf_utf8_valid(data, n)) {
+    *guessed = true;
+    return "WINDOWS-1252";
+  }
+  return NULL;
+}
+
+sheaf_status sheaf_import_feed(struct sheaf_collection *coll, const char *path,
+                               const char *data, size_t n,
+                               const sheaf_options *opt, sheaf_diag *diag)
+{
+  struct sheaf_feedread fr;
+  struct errwrap ew;
+  struct sheaf_feed *feed;
+  xmlTextReaderPtr reader = NULL;
+  sheaf_status ret = SHEAF_OK;
+  size_t first = coll->narticles, i;
+  const char *enc;
+  bool guessed;
+  int rc;
+
+  (void)opt;
+  memset(&fr, 0, sizeof fr);
+  if (n > 0x7FFFFFFF) {
+    sheaf_diag_add(diag, SHEAF_ERROR, "limit", path, 0, 0,
+                   "feed is too large to parse (%zu bytes)", n);
+    return SHEAF_ERR_LIMIT;
+  }
+  fr.coll = coll;
+  fr.diag = diag;
+  if ((fr.source = sheaf_collection_intern_source(coll, path)) == NULL)
+    return SHEAF_ERR_NOMEM;
+  if ((feed = sheaf_calloc(1, sizeof *feed)) == NULL)
+    return SHEAF_ERR_NOMEM;
+  feed->source = fr.source;
+  if (!sheaf_collection_add_feed(coll, feed))
+    return SHEAF_ERR_NOMEM;
+  fr.feed = feed;
+  fr.feed_index = coll->nfeeds - 1;
+
+  /* Blank lines before the XML declaration (a classic of WordPress plugins)
+   * make libxml2 give up; skip them, and a UTF-8 BOM before them. */
+  {
+    size_t bom = (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+    size_t k = bom, lines = 0;
+    while (k < n && (data[k] == ' ' || data[k] == '\t' || data[k] == '\r' || data[k] == '\n'))
+      lines += data[k++] == '\n';
+    if (k > bom && n - k >= 5 && memcmp(data + k, "<?xml", 5) == 0) {
+      sheaf_diag_add(diag, SHEAF_WARNING, "xml", path, lines + 1, 0,
+                     "text before the XML declaration; ignored");
+      data += k;
+      n -= k;
+      fr.line_offset = (unsigned)lines;
+    }
+  }
+  enc = pick_encoding(data, n, &guessed);
+  if (guessed)
+    sheaf_diag_add(diag, SHEAF_WARNING, "encoding", path, 0, 0,
+                   "no encoding declared and the bytes are not UTF-8; "
+                   "reading them as Windows-1252");
+  /* A forced encoding must win over the declaration: IGNORE_ENC. The
+   * reader stops at the first fatal error; since libxml2 parses up to one
+   * 512-byte chunk ahead of the node handed out, the items within that
+   * distance before a break are lost with it. */
+  reader = xmlReaderForMemory(data, (int)n, NULL, enc,
+                              sheaf_xml_safe_options() | (enc ? XML_PARSE_IGNORE_ENC : 0));
+  if (reader == NULL) {
+    ret = SHEAF_ERR_NOMEM;
+    goto out;
+  }
+  memset(&ew, 0, sizeof ew);
+  sheaf_xml_errctx_init(&ew.ec, diag, fr.source, SHEAF_WARNING);
+  ew.line_offset = fr.line_offset;
+  xmlTextReaderSetStructuredErrorHandler(reader, on_xml_error, &ew);
+  fr.reader = reader;
+  fr.nfatal = &ew.fatal;
+  fr.fatal_line = &ew.line;
+
+  while ((rc = sheaf_import_read(&fr)) == 1)
+    if (xmlTextReaderNodeType(reader) == XML_READER_TYPE_ELEMENT)
+      break;
+  if (rc == 1) {
+    if (sheaf_import_is(&fr, "rss") || sheaf_import_is(&fr, "RDF")) {
+      sheaf_import_rss(&fr);
+    } else if (sheaf_import_is(&fr, "feed")) {
+      sheaf_import_atom(&fr);
+    } else {
+      sheaf_diag_add(diag, SHEAF_ERROR, "format", path, sheaf_import_line(&fr), 0,
+                     "the root element is <%s>, not <rss> or <feed>; sheaf reads "
+                     "RSS 2.0 and Atom 1.0 feeds",
+                     (const char *)xmlTextReaderConstName(reader));
+      ret = SHEAF_ERR_FORMAT;
+      goto out;
+    }
+    /* Read to the end, so that breakage after the root is noticed too. */
+    while (fr.status == SHEAF_OK && sheaf_import_read(&fr) == 1)
+      ;
+  }
+  SHEAF_CHECK(fr.status);
+  if (fr.failed || ew.fatal) {
+    sheaf_diag_add(diag, SHEAF_ERROR, "xml", fr.source,
+                   ew.fatal ? ew.line
+                            : (unsigned)xmlTextReaderGetParserLineNumber(reader) + fr.line_offset,
+                   ew.fatal ? ew.col : (unsigned)xmlTextReaderGetParserColumnNumber(reader),
+                   "malformed XML: %s (%zu complete items were read before it)",
+                   ew.fatal ? ew.msg : "the document ends early",
+                   coll->narticles - first);
+    ret = SHEAF_ERR_PARSE;
+  } else if (coll->narticles == first && fr.nskipped == 0) {
+    sheaf_diag_add(diag, SHEAF_WARNING, "empty-feed", fr.source, 0, 0,
+                   "the feed has no items");
+  }
+
+  /* A tag or category archive's tag goes to every article of the feed; done
+   * at the end because the feed's link may follow its first items. */
+  if ((feed->archive_tag = sheaf_import_archive_tag(feed->link, feed->title)) != NULL) {
+    for (i = first; i < coll->narticles; i++)
+      if (!sheaf_article_add_tag(coll->articles[i], feed->archive_tag->name,
+                                 feed->archive_tag->slug, feed->archive_tag->kind)) {
+        ret = SHEAF_ERR_NOMEM;
+        goto out;
+      }
+  }
+out:
+  sheaf_free(fr.self_link);
+  xmlFreeTextReader(reader);
+  return ret;
+}

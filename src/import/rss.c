@@ -1,0 +1,194 @@
+/*
+ * This file contains the RSS reader: RSS 0.9x and 2.0 (items inside
+ * <channel>) and RDF/RSS 1.0 (items beside it), with the content:encoded and
+ * Dublin Core extensions WordPress and most CMSs write. It reads one element
+ * at a time from the stream; an item becomes an article only once its end
+ * tag has been read, so a feed broken half-way keeps its complete items.
+ *
+ * Body choice: content:encoded is the body and description the summary;
+ * without content:encoded the body stays NULL and the description (HTML by
+ * RSS convention) serves as the body, as struct sheaf_article documents.
+ */
+#include <string.h>
+
+#include <libxml/xmlreader.h>
+
+#include "import/import.h"
+
+#define R(fr) ((xmlTextReaderPtr)(fr)->reader)
+
+static bool core(struct sheaf_feedread *fr)
+{
+  enum sheaf_ns ns = sheaf_import_ns(fr);
+
+  return ns == SHEAF_NS_NONE || ns == SHEAF_NS_RSS;
+}
+
+/* Returns the element's text trimmed, or NULL (out of memory). */
+static char *trimmed_text(struct sheaf_feedread *fr)
+{
+  char *t = sheaf_import_text(fr), *out;
+  struct sheaf_str v;
+
+  if (t == NULL)
+    return NULL;
+  v = sheaf_str_trim((struct sheaf_str){t, strlen(t)});
+  out = sheaf_strndup(v.p, v.n);
+  sheaf_free(t);
+  if (out == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  return out;
+}
+
+static char *plain_text(struct sheaf_feedread *fr)
+{
+  char *t = sheaf_import_text(fr), *out;
+
+  if (t == NULL)
+    return NULL;
+  out = sheaf_import_plain(t);
+  sheaf_free(t);
+  if (out == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  return out;
+}
+
+static void add_author(struct sheaf_feedread *fr, struct sheaf_article *a)
+{
+  char *t = plain_text(fr);
+
+  if (t && !sheaf_article_add_author(a, t))
+    fr->status = SHEAF_ERR_NOMEM;
+  sheaf_free(t);
+}
+
+static void read_item(struct sheaf_feedread *fr)
+{
+  struct sheaf_article *a = sheaf_article_new();
+  int depth = xmlTextReaderDepth(R(fr));
+  char *desc = NULL, *content = NULL, *dcdate = NULL, *t;
+  bool complete = false;
+  unsigned line, date_line = 0;
+
+  if (a == NULL) {
+    fr->status = SHEAF_ERR_NOMEM;
+    sheaf_import_skip(fr);
+    return;
+  }
+  a->line = sheaf_import_line(fr);
+  if (xmlTextReaderIsEmptyElement(R(fr)))
+    complete = true;
+  while (!complete && fr->status == SHEAF_OK && sheaf_import_read(fr) == 1) {
+    int type = xmlTextReaderNodeType(R(fr));
+    if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(R(fr)) == depth) {
+      complete = true;
+      break;
+    }
+    if (type != XML_READER_TYPE_ELEMENT)
+      continue;
+    line = sheaf_import_line(fr);
+    if (core(fr) && sheaf_import_is(fr, "title")) {
+      sheaf_import_set(&a->title, plain_text(fr), true);
+    } else if (core(fr) && sheaf_import_is(fr, "link")) {
+      sheaf_import_set(&a->link, trimmed_text(fr), true);
+    } else if (core(fr) && sheaf_import_is(fr, "guid")) {
+      char *perma = sheaf_import_attr(fr, "isPermaLink");
+      t = trimmed_text(fr);
+      /* A permalink guid (the default) doubles as the link. */
+      if (t && *t && (perma == NULL || sheaf_ascii_casecmp(perma, "false") != 0) &&
+          (sheaf_starts_with_ci(t, "http://") || sheaf_starts_with_ci(t, "https://")) &&
+          a->link == NULL && (a->link = sheaf_strdup(t)) == NULL)
+        fr->status = SHEAF_ERR_NOMEM;
+      sheaf_free(perma);
+      sheaf_import_set(&a->guid, t, true);
+    } else if (core(fr) && sheaf_import_is(fr, "pubDate")) {
+      t = sheaf_import_text(fr);
+      if (t)
+        sheaf_import_date(fr, t, line, &a->published, &a->pub_offset);
+      sheaf_free(t);
+    } else if (core(fr) && sheaf_import_is(fr, "description")) {
+      sheaf_import_set(&desc, sheaf_import_text(fr), true);
+    } else if (core(fr) && sheaf_import_is(fr, "author")) {
+      add_author(fr, a);
+    } else if (core(fr) && sheaf_import_is(fr, "category")) {
+      /* WordPress puts tags and categories alike here; `domain` is
+       * ignored for now. */
+      t = plain_text(fr);
+      if (t && !sheaf_article_add_tag(a, t, NULL, SHEAF_TAG_CATEGORY))
+        fr->status = SHEAF_ERR_NOMEM;
+      sheaf_free(t);
+    } else if (sheaf_import_ns(fr) == SHEAF_NS_CONTENT && sheaf_import_is(fr, "encoded")) {
+      sheaf_import_set(&content, sheaf_import_text(fr), true);
+    } else if (sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "creator")) {
+      add_author(fr, a);
+    } else if (sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "date")) {
+      date_line = line;
+      sheaf_import_set(&dcdate, sheaf_import_text(fr), true);
+    } else if (sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "subject")) {
+      t = plain_text(fr);
+      if (t && !sheaf_article_add_tag(a, t, NULL, SHEAF_TAG_CATEGORY))
+        fr->status = SHEAF_ERR_NOMEM;
+      sheaf_free(t);
+    } else if (sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "language")) {
+      sheaf_import_set(&a->language, trimmed_text(fr), true);
+    } else {
+      sheaf_import_skip(fr);
+    }
+  }
+  if (a->published == SHEAF_TIME_UNKNOWN && dcdate)
+    sheaf_import_date(fr, dcdate, date_line, &a->published, &a->pub_offset);
+  sheaf_free(dcdate);
+  if (content && sheaf_str_trim((struct sheaf_str){content, strlen(content)}).n > 0) {
+    a->body = content;
+    a->summary = desc;
+  } else {
+    sheaf_free(content);
+    a->summary = desc;
+  }
+  if (!complete) {
+    sheaf_article_free(a);
+    return;
+  }
+  sheaf_import_add_article(fr, a);
+}
+
+/* Reads the children of the current element: <rss> or <rdf:RDF> (which
+ * hold a channel, and in RSS 1.0 the items too) or <channel>. */
+static void read_container(struct sheaf_feedread *fr, bool channel)
+{
+  struct sheaf_feed *f = fr->feed;
+  int depth = xmlTextReaderDepth(R(fr));
+
+  if (xmlTextReaderIsEmptyElement(R(fr)))
+    return;
+  while (fr->status == SHEAF_OK && sheaf_import_read(fr) == 1) {
+    int type = xmlTextReaderNodeType(R(fr));
+    if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(R(fr)) == depth)
+      return;
+    if (type != XML_READER_TYPE_ELEMENT)
+      continue;
+    if (!core(fr))
+      sheaf_import_skip(fr);
+    else if (sheaf_import_is(fr, "channel"))
+      read_container(fr, true);
+    else if (sheaf_import_is(fr, "item"))
+      read_item(fr);
+    else if (channel && sheaf_import_is(fr, "title"))
+      sheaf_import_set(&f->title, plain_text(fr), true);
+    else if (channel && sheaf_import_is(fr, "link"))
+      sheaf_import_set(&f->link, trimmed_text(fr), true);
+    else if (channel && sheaf_import_is(fr, "description"))
+      sheaf_import_set(&f->description, plain_text(fr), true);
+    else if (channel && sheaf_import_is(fr, "language"))
+      sheaf_import_set(&f->language, trimmed_text(fr), true);
+    else if (channel && sheaf_import_is(fr, "generator"))
+      sheaf_import_set(&f->generator, trimmed_text(fr), true);
+    else
+      sheaf_import_skip(fr);
+  }
+}
+
+void sheaf_import_rss(struct sheaf_feedread *fr)
+{
+  read_container(fr, false);
+}

@@ -1,0 +1,166 @@
+/*
+ * This file contains the chapter template: it turns one article into a
+ * complete XHTML content document (head with title and stylesheet, a header
+ * with the title and a byline of author, date and a link to the original,
+ * then the sanitized body). Markdown bodies are rendered with cmark and
+ * plain-text bodies become paragraphs before going through the sanitizer.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark.h>
+
+#include "layout/layout.h"
+
+/* Returns `lang` when it looks like a BCP 47 tag, else NULL. */
+static const char *lang_ok(const char *lang)
+{
+  const char *s;
+
+  if (lang == NULL || *lang == '\0' || strlen(lang) > 35 || *lang == '-')
+    return NULL;
+  for (s = lang; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+          (*s >= '0' && *s <= '9') || *s == '-'))
+      return NULL;
+  return lang;
+}
+
+/* Writes the document's opening, up to and including <body>. */
+void sheaf_layout_head(struct sheaf_buf *out, const char *lang, const char *title)
+{
+  if (!lang_ok(lang))
+    lang = "en";
+  sheaf_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                      "<!DOCTYPE html>\n"
+                      "<html xmlns=\"http://www.w3.org/1999/xhtml\" "
+                      "xmlns:epub=\"http://www.idpf.org/2007/ops\" xml:lang=\"");
+  sheaf_buf_puts(out, lang);
+  sheaf_buf_puts(out, "\" lang=\"");
+  sheaf_buf_puts(out, lang);
+  sheaf_buf_puts(out, "\">\n<head>\n<title>");
+  sheaf_buf_put_xml(out, title, strlen(title), false);
+  sheaf_buf_puts(out, "</title>\n<link rel=\"stylesheet\" type=\"text/css\" "
+                      "href=\"../styles/sheaf.css\"/>\n</head>\n<body>\n");
+}
+
+/* Plain text: paragraphs split on blank lines, lines kept with <br/>. */
+static void text_body(struct sheaf_buf *out, const char *s)
+{
+  while (*s) {
+    const char *end = strstr(s, "\n\n"), *crlf = strstr(s, "\r\n\r\n");
+    struct sheaf_str para;
+    size_t i, start;
+
+    if (crlf && (!end || crlf < end))
+      end = crlf;
+    if (!end)
+      end = s + strlen(s);
+    para = sheaf_str_trim((struct sheaf_str){s, (size_t)(end - s)});
+    if (para.n) {
+      sheaf_buf_puts(out, "<p>");
+      for (i = start = 0; i <= para.n; i++)
+        if (i == para.n || para.p[i] == '\n') {
+          if (start)
+            sheaf_buf_puts(out, "<br/>");
+          sheaf_buf_put_xml(out, para.p + start, i - start, false);
+          start = i + 1;
+        }
+      sheaf_buf_puts(out, "</p>\n");
+    }
+    s = end;
+    while (*s == '\n' || *s == '\r')
+      s++;
+  }
+}
+
+static bool http_url(const char *s)
+{
+  return s && (sheaf_starts_with_ci(s, "http://") || sheaf_starts_with_ci(s, "https://"));
+}
+
+sheaf_status sheaf_layout_chapter(const struct sheaf_book *book,
+                                  const struct sheaf_article *a,
+                                  sheaf_diag *diag, struct sheaf_buf *out)
+{
+  const char *lang = lang_ok(a->language);
+  const char *title = a->title && *a->title ? a->title : "Untitled";
+  const char *body = a->body ? a->body : a->summary;
+  struct sheaf_layout_src src;
+  char day[32], date[32], *link = NULL, *md = NULL;
+  bool nomem = false, sep = false;
+  sheaf_status ret = SHEAF_OK;
+
+  if (!lang)
+    lang = lang_ok(book->language);
+  if (!lang)
+    lang = "en";
+  sheaf_layout_head(out, lang, title);
+  sheaf_buf_puts(out, "<section epub:type=\"chapter\" id=\"sheaf-chapter\" "
+                      "class=\"sheaf-chapter\">\n<header class=\"sheaf-header\">\n"
+                      "<h1 class=\"sheaf-title\">");
+  sheaf_buf_put_xml(out, title, strlen(title), false);
+  sheaf_buf_puts(out, "</h1>\n");
+
+  day[0] = date[0] = '\0';
+  if (a->published != SHEAF_TIME_UNKNOWN) {
+    sheaf_date_format_day(a->published, day);
+    sheaf_date_format_long(a->published, date);
+  }
+  if (http_url(a->link)) {
+    link = sheaf_layout_url(a->link, NULL, &nomem);
+    if (nomem)
+      SHEAF_CHECK(SHEAF_ERR_NOMEM);
+  }
+  if ((a->nauthors && a->authors[0] && *a->authors[0]) || day[0] || link) {
+    sheaf_buf_puts(out, "<p class=\"sheaf-byline\">");
+    if (a->nauthors && a->authors[0] && *a->authors[0]) {
+      sheaf_buf_puts(out, "<span class=\"sheaf-author\">");
+      sheaf_buf_put_xml(out, a->authors[0], strlen(a->authors[0]), false);
+      sheaf_buf_puts(out, "</span>");
+      sep = true;
+    }
+    if (day[0]) {
+      sheaf_buf_puts(out, sep ? " · " : "");
+      sheaf_buf_puts(out, "<time class=\"sheaf-date\" datetime=\"");
+      sheaf_buf_put_xml(out, day, strlen(day), true);
+      sheaf_buf_puts(out, "\">");
+      sheaf_buf_put_xml(out, date[0] ? date : day, strlen(date[0] ? date : day), false);
+      sheaf_buf_puts(out, "</time>");
+      sep = true;
+    }
+    if (link) {
+      sheaf_buf_puts(out, sep ? " · " : "");
+      sheaf_buf_puts(out, "<a class=\"sheaf-source\" href=\"");
+      sheaf_buf_put_xml(out, link, strlen(link), true);
+      sheaf_buf_puts(out, "\">original</a>");
+    }
+    sheaf_buf_puts(out, "</p>\n");
+  }
+  sheaf_buf_puts(out, "</header>\n<div class=\"sheaf-body\">\n");
+
+  src.base_url = a->link;
+  src.file = a->source;
+  src.line = a->line;
+  src.diag = diag;
+  if (body && a->body_format == SHEAF_BODY_TEXT) {
+    text_body(out, body);
+  } else if (body) {
+    size_t n = strlen(body);
+    if (a->body_format == SHEAF_BODY_MARKDOWN) {
+      /* cmark aborts rather than failing on memory (STYLE.md rule 27);
+       * raw HTML is kept and cleaned by the sanitizer like any other. */
+      md = cmark_markdown_to_html(body, n, CMARK_OPT_UNSAFE);
+      body = md;
+      n = strlen(md);
+    }
+    SHEAF_CHECK(sheaf_layout_sanitize(body, n, &src, out));
+  }
+  sheaf_buf_puts(out, "\n</div>\n</section>\n</body>\n</html>\n");
+  if (out->failed)
+    ret = SHEAF_ERR_NOMEM;
+out:
+  free(md);
+  sheaf_free(link);
+  return ret;
+}

@@ -1,0 +1,171 @@
+/*
+ * This file contains the rules that remove site cruft from an article body
+ * after sanitizing: WordPress's "The post ... appeared first on ..." footer,
+ * "Read Also" / "Related:" link blocks, and share-button blocks. Each kind
+ * removed is reported once per article as a note. The rules are narrow on
+ * purpose: they match small elements made of a label and links, never a
+ * block that holds article text.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "layout/layout.h"
+
+/* Text longer than this is article text, not a footer or a link block. */
+#define CRUFT_MAX_TEXT 2048
+
+enum kind { K_FOOTER, K_READ_ALSO, K_SHARE, K_COUNT };
+
+static const char *const kind_msg[K_COUNT] = {
+  "removed the WordPress \"The post ... appeared first on ...\" footer",
+  "removed a \"Read Also\" block of links",
+  "removed share buttons",
+};
+
+static bool is(const xmlChar *a, const char *b)
+{
+  return strcmp((const char *)a, b) == 0;
+}
+
+static bool class_has(xmlNodePtr node, const char *const *words)
+{
+  xmlChar *cls = xmlGetProp(node, BAD_CAST "class");
+  bool hit = false;
+
+  if (!cls)
+    return false;
+  for (; *words && !hit; words++)
+    hit = strstr((const char *)cls, *words) != NULL;
+  xmlFree(cls);
+  return hit;
+}
+
+/* Gathers the text of `el` (up to CRUFT_MAX_TEXT bytes) into `all`, and the
+ * text outside <a> elements into `outside`; counts links and tells whether
+ * any descendant is not phrasing content. Returns false when too long. */
+static bool gather(xmlNodePtr el, struct sheaf_buf *all, struct sheaf_buf *outside,
+                   size_t *nlinks, bool *block)
+{
+  xmlNodePtr n;
+
+  *nlinks = 0;
+  *block = false;
+  for (n = el->children; n; n = sheaf_layout_next(n, el, false)) {
+    if (n->type == XML_ELEMENT_NODE) {
+      if (is(n->name, "a"))
+        (*nlinks)++;
+      if (!(sheaf_layout_el_flags((const char *)n->name) & SHEAF_EL_PHRASING))
+        *block = true;
+    } else if (n->type == XML_TEXT_NODE && n->content) {
+      xmlNodePtr up;
+      bool in_a = false;
+      sheaf_buf_puts(all, (const char *)n->content);
+      for (up = n->parent; up && up != el; up = up->parent)
+        if (is(up->name, "a"))
+          in_a = true;
+      if (!in_a)
+        sheaf_buf_puts(outside, (const char *)n->content);
+      if (all->len > CRUFT_MAX_TEXT)
+        return false;
+    }
+  }
+  return !all->failed && !outside->failed;
+}
+
+static const char *skip_ws(const char *s)
+{
+  while (*s && (isspace((unsigned char)*s) || (unsigned char)s[0] == 0xc2)) {
+    if ((unsigned char)s[0] == 0xc2) { /* U+00A0, from &nbsp; */
+      if ((unsigned char)s[1] != 0xa0)
+        break;
+      s++;
+    }
+    s++;
+  }
+  return s;
+}
+
+/* Does `outside` hold only `label` and separators? */
+static bool only_label(const char *outside)
+{
+  static const char *const labels[] = {"read also", "related:", "related posts:",
+                                       "see also:", NULL};
+  const char *s = skip_ws(outside);
+  size_t i;
+
+  for (i = 0; labels[i]; i++)
+    if (sheaf_starts_with_ci(s, labels[i])) {
+      s += strlen(labels[i]);
+      break;
+    }
+  if (!labels[i])
+    return false;
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (isspace(ch) || strchr(":|-,.;/\xc2\xa0\xe2\x80\x94\x93\xa2\xb7", ch))
+      continue;
+    return false;
+  }
+  return true;
+}
+
+static enum kind classify(xmlNodePtr el)
+{
+  static const char *const share[] = {"sharedaddy", "jp-relatedposts", "addtoany",
+                                      "share-buttons", "sd-sharing", NULL};
+  static const char *const read_also[] = {"read-also", NULL};
+  struct sheaf_buf all, outside;
+  enum kind k = K_COUNT;
+  size_t nlinks;
+  bool block;
+
+  if (class_has(el, share))
+    return K_SHARE;
+  if (class_has(el, read_also))
+    return K_READ_ALSO;
+  if (!is(el->name, "p") && !is(el->name, "div") && !is(el->name, "aside"))
+    return K_COUNT;
+  sheaf_buf_init(&all, 0);
+  sheaf_buf_init(&outside, 0);
+  if (gather(el, &all, &outside, &nlinks, &block) && !block && nlinks > 0) {
+    const char *t = skip_ws(all.ptr);
+    if (strncmp(t, "The post ", 9) == 0 && strstr(t, " appeared first on "))
+      k = K_FOOTER;
+    else if (only_label(outside.ptr))
+      k = K_READ_ALSO;
+  }
+  sheaf_buf_fini(&all);
+  sheaf_buf_fini(&outside);
+  return k;
+}
+
+void sheaf_layout_cruft(xmlNodePtr body, const struct sheaf_layout_src *src)
+{
+  xmlNodePtr node = body->children, next;
+  bool seen[K_COUNT] = {false, false, false};
+  int k;
+
+  while (node) {
+    enum kind kind;
+    if (node->type != XML_ELEMENT_NODE) {
+      node = sheaf_layout_next(node, body, false);
+      continue;
+    }
+    kind = classify(node);
+    if (kind == K_COUNT) {
+      node = sheaf_layout_next(node, body, false);
+      continue;
+    }
+    next = sheaf_layout_next(node, body, true);
+    xmlUnlinkNode(node);
+    xmlFreeNode(node);
+    seen[kind] = true;
+    node = next;
+  }
+  for (k = 0; k < K_COUNT; k++)
+    if (seen[k] && src && src->diag)
+      sheaf_diag_add(src->diag, SHEAF_NOTE, "cruft", src->file, src->line, 0,
+                     "%s", kind_msg[k]);
+}

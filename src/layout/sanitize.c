@@ -1,0 +1,941 @@
+/*
+ * This file contains the HTML sanitizer of the layout stage: it parses an
+ * article body with libxml2's HTML parser, keeps only the elements and
+ * attributes EPUB 3 XHTML content documents allow (an allowlist), drops
+ * scripts, embeds, forms and unsafe URLs, turns remote images into their alt
+ * text, makes ids valid and unique, then hands the tree to the content-model
+ * repairs (repair.c) and the cruft rules (cruft.c) and serializes the result
+ * as an XHTML fragment. Every walk over the tree is iterative, so the depth
+ * of the input cannot exhaust the stack.
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/hash.h>
+#include <libxml/tree.h>
+#include <libxml/uri.h>
+
+#include "layout/layout.h"
+
+/* ---- element table ------------------------------------------------------ */
+
+enum act { KEEP, DROP, UNWRAP, RENAME };
+
+struct el {
+  const char *name;
+  enum act act;
+  const char *to; /* RENAME: the new name */
+  unsigned flags; /* SHEAF_EL_* of a kept element */
+};
+
+#define PH SHEAF_EL_PHRASING
+#define PC SHEAF_EL_PCONTENT
+#define VO SHEAF_EL_VOID
+#define TR SHEAF_EL_TRANSPARENT
+
+static const struct el elements[] = {
+  /* kept: flow */
+  {"p", KEEP, NULL, PC}, {"div", KEEP, NULL, 0}, {"h1", KEEP, NULL, PC},
+  {"h2", KEEP, NULL, PC}, {"h3", KEEP, NULL, PC}, {"h4", KEEP, NULL, PC},
+  {"h5", KEEP, NULL, PC}, {"h6", KEEP, NULL, PC}, {"pre", KEEP, NULL, PC},
+  {"hr", KEEP, NULL, VO}, {"ul", KEEP, NULL, 0}, {"ol", KEEP, NULL, 0},
+  {"li", KEEP, NULL, 0}, {"dl", KEEP, NULL, 0}, {"dt", KEEP, NULL, 0},
+  {"dd", KEEP, NULL, 0}, {"blockquote", KEEP, NULL, 0},
+  {"figure", KEEP, NULL, 0}, {"figcaption", KEEP, NULL, 0},
+  {"table", KEEP, NULL, 0}, {"caption", KEEP, NULL, 0},
+  {"thead", KEEP, NULL, 0}, {"tbody", KEEP, NULL, 0}, {"tfoot", KEEP, NULL, 0},
+  {"tr", KEEP, NULL, 0}, {"td", KEEP, NULL, 0}, {"th", KEEP, NULL, 0},
+  {"colgroup", KEEP, NULL, 0}, {"col", KEEP, NULL, VO},
+  {"section", KEEP, NULL, 0}, {"article", KEEP, NULL, 0},
+  {"aside", KEEP, NULL, 0}, {"header", KEEP, NULL, 0},
+  {"footer", KEEP, NULL, 0}, {"nav", KEEP, NULL, 0},
+  /* kept: phrasing */
+  {"a", KEEP, NULL, PH | TR}, {"ins", KEEP, NULL, PH | TR},
+  {"del", KEEP, NULL, PH | TR}, {"span", KEEP, NULL, PH | PC},
+  {"em", KEEP, NULL, PH | PC}, {"strong", KEEP, NULL, PH | PC},
+  {"b", KEEP, NULL, PH | PC}, {"i", KEEP, NULL, PH | PC},
+  {"u", KEEP, NULL, PH | PC}, {"s", KEEP, NULL, PH | PC},
+  {"small", KEEP, NULL, PH | PC}, {"sub", KEEP, NULL, PH | PC},
+  {"sup", KEEP, NULL, PH | PC}, {"mark", KEEP, NULL, PH | PC},
+  {"abbr", KEEP, NULL, PH | PC}, {"cite", KEEP, NULL, PH | PC},
+  {"q", KEEP, NULL, PH | PC}, {"code", KEEP, NULL, PH | PC},
+  {"kbd", KEEP, NULL, PH | PC}, {"samp", KEEP, NULL, PH | PC},
+  {"var", KEEP, NULL, PH | PC}, {"dfn", KEEP, NULL, PH | PC},
+  {"time", KEEP, NULL, PH | PC}, {"bdi", KEEP, NULL, PH | PC},
+  {"bdo", KEEP, NULL, PH | PC}, {"ruby", KEEP, NULL, PH | PC},
+  {"rt", KEEP, NULL, PH | PC}, {"rp", KEEP, NULL, PH | PC},
+  {"br", KEEP, NULL, PH | VO}, {"wbr", KEEP, NULL, PH | VO},
+  {"img", KEEP, NULL, PH | VO}, /* replaced by its alt text in this version */
+  /* void in HTML: any children are the parser's guess; they stay */
+  /* dropped with their content */
+  {"script", DROP, NULL, 0}, {"style", DROP, NULL, 0},
+  {"iframe", DROP, NULL, 0}, {"frame", DROP, NULL, 0},
+  {"frameset", DROP, NULL, 0}, {"object", DROP, NULL, 0},
+  {"embed", DROP, NULL, 0}, {"applet", DROP, NULL, 0},
+  {"noscript", DROP, NULL, 0}, {"template", DROP, NULL, 0},
+  {"input", DROP, NULL, 0}, {"button", DROP, NULL, 0},
+  {"select", DROP, NULL, 0}, {"textarea", DROP, NULL, 0},
+  {"option", DROP, NULL, 0}, {"optgroup", DROP, NULL, 0},
+  {"datalist", DROP, NULL, 0}, {"canvas", DROP, NULL, 0},
+  {"audio", DROP, NULL, 0}, {"video", DROP, NULL, 0},
+  {"source", UNWRAP, NULL, 0}, {"track", UNWRAP, NULL, 0},
+  {"svg", DROP, NULL, 0}, {"math", DROP, NULL, 0}, {"head", DROP, NULL, 0},
+  {"meta", DROP, NULL, 0}, {"link", DROP, NULL, 0}, {"base", DROP, NULL, 0},
+  {"title", DROP, NULL, 0}, {"param", UNWRAP, NULL, 0},
+  {"area", UNWRAP, NULL, 0}, {"keygen", UNWRAP, NULL, 0},
+  {"output", DROP, NULL, 0}, {"progress", DROP, NULL, 0},
+  {"meter", DROP, NULL, 0}, {"xml", DROP, NULL, 0},
+  /* obsolete or unsupported, renamed to the nearest allowed element */
+  {"center", RENAME, "div", 0}, {"big", RENAME, "span", 0},
+  {"strike", RENAME, "s", 0}, {"tt", RENAME, "code", 0},
+  {"acronym", RENAME, "abbr", 0}, {"form", RENAME, "div", 0},
+  {"main", RENAME, "div", 0}, {"address", RENAME, "div", 0},
+  {"details", RENAME, "div", 0}, {"summary", RENAME, "div", 0},
+  {"hgroup", RENAME, "div", 0}, {"fieldset", RENAME, "div", 0},
+  {"legend", RENAME, "div", 0}, {"listing", RENAME, "pre", 0},
+  {"xmp", RENAME, "pre", 0}, {"plaintext", RENAME, "pre", 0},
+  {"dir", RENAME, "ul", 0}, {"menu", RENAME, "ul", 0},
+  {"nobr", RENAME, "span", 0}, {"dialog", RENAME, "div", 0},
+  /* everything else (font, blink, label, picture, o:p...) is unwrapped */
+};
+
+static const struct el *el_find(const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < sizeof elements / sizeof elements[0]; i++)
+    if (strcmp(elements[i].name, name) == 0)
+      return &elements[i];
+  return NULL;
+}
+
+unsigned sheaf_layout_el_flags(const char *name)
+{
+  const struct el *e = el_find(name);
+
+  return e && e->act == KEEP ? e->flags | 0x100u : 0;
+}
+
+/* ---- tree helpers shared with repair.c and cruft.c ---------------------- */
+
+xmlNodePtr sheaf_layout_next(xmlNodePtr node, xmlNodePtr root, bool skip)
+{
+  if (!skip && node->type == XML_ELEMENT_NODE && node->children)
+    return node->children;
+  while (node && node != root) {
+    if (node->next)
+      return node->next;
+    node = node->parent;
+  }
+  return NULL;
+}
+
+xmlNodePtr sheaf_layout_unwrap(xmlNodePtr node)
+{
+  xmlNodePtr first = node->children, last = node->last, parent = node->parent, c;
+
+  if (first) {
+    /* Spliced by hand: xmlAddPrevSibling would merge text nodes and free
+     * the one we return. */
+    for (c = first; c; c = c->next)
+      c->parent = parent;
+    first->prev = node->prev;
+    if (node->prev)
+      node->prev->next = first;
+    else if (parent)
+      parent->children = first;
+    last->next = node;
+    node->prev = last;
+    node->children = node->last = NULL;
+  }
+  xmlUnlinkNode(node);
+  xmlFreeNode(node);
+  return first;
+}
+
+/* ---- URLs ---------------------------------------------------------------- */
+
+static bool scheme_ok(const char *s, size_t n)
+{
+  static const char *const ok[] = {"http", "https", "mailto", "ftp", "tel"};
+  size_t i;
+
+  for (i = 0; i < sizeof ok / sizeof ok[0]; i++)
+    if (strlen(ok[i]) == n && sheaf_str_ieq((struct sheaf_str){s, n}, ok[i]))
+      return true;
+  return false;
+}
+
+/* Percent-encodes what may not stand in a URI. */
+static bool url_encode(struct sheaf_buf *b, const char *s)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  const unsigned char *p = (const unsigned char *)s;
+  bool hash = false;
+
+  for (; *p; p++) {
+    bool esc = *p >= 0x7f || *p <= 0x20 || strchr("\"<>\\^`{|}", *p);
+    if (*p == '%' && !(isxdigit(p[1]) && isxdigit(p[2])))
+      esc = true;
+    if (*p == '#') {
+      esc = hash;
+      hash = true;
+    }
+    if (esc) {
+      sheaf_buf_putc(b, '%');
+      sheaf_buf_putc(b, hex[*p >> 4]);
+      sheaf_buf_putc(b, hex[*p & 15]);
+    } else {
+      sheaf_buf_putc(b, (char)*p);
+    }
+  }
+  return !b->failed;
+}
+
+char *sheaf_layout_url(const char *raw, const char *base, bool *nomem)
+{
+  struct sheaf_buf v, k, e;
+  char *res = NULL;
+  size_t i, n = strlen(raw), s, t;
+  xmlChar *built = NULL;
+
+  *nomem = false;
+  sheaf_buf_init(&v, 0);
+  sheaf_buf_init(&k, 0);
+  sheaf_buf_init(&e, 0);
+  /* Trim ASCII whitespace and controls; drop controls inside (browsers
+   * ignore tabs and newlines in URLs, which "java\tscript:" relies on). */
+  for (s = 0; s < n && (unsigned char)raw[s] <= 0x20; s++)
+    ;
+  for (t = n; t > s && (unsigned char)raw[t - 1] <= 0x20; t--)
+    ;
+  for (i = s; i < t; i++) {
+    unsigned char c = (unsigned char)raw[i];
+    if ((c < 0x20 && c != ' ') || c == 0x7f)
+      continue;
+    sheaf_buf_putc(&v, (char)c);
+    if (c != ' ')
+      sheaf_buf_putc(&k, (char)c);
+  }
+  if (v.failed || k.failed)
+    goto nomem;
+  if (v.len == 0)
+    goto out;
+  /* The scheme, if any, ends at the first ':' before any '/', '?', '#'. */
+  i = strcspn(k.ptr, ":/?#");
+  if (k.ptr[i] == ':') {
+    size_t j;
+    if (i == 0 || !isalpha((unsigned char)k.ptr[0]))
+      goto out;
+    for (j = 0; j < i; j++)
+      if (!isalnum((unsigned char)k.ptr[j]) && !strchr("+-.", k.ptr[j]))
+        goto out;
+    if (!scheme_ok(k.ptr, i))
+      goto out;
+    if (!url_encode(&e, v.ptr))
+      goto nomem;
+    res = sheaf_buf_detach(&e, NULL);
+    if (!res)
+      goto nomem;
+    goto out;
+  }
+  if (!url_encode(&e, v.ptr))
+    goto nomem;
+  if (e.ptr[0] == '#') {
+    res = sheaf_buf_detach(&e, NULL);
+    if (!res)
+      goto nomem;
+    goto out;
+  }
+  /* Relative: only useful against a base (else it points into the book at
+   * a file that does not exist). */
+  if (base == NULL || *base == '\0')
+    goto out;
+  built = xmlBuildURI(BAD_CAST e.ptr, BAD_CAST base);
+  if (built == NULL)
+    goto out;
+  if (!sheaf_starts_with_ci((const char *)built, "http://") &&
+      !sheaf_starts_with_ci((const char *)built, "https://"))
+    goto out;
+  sheaf_buf_reset(&e);
+  if (!url_encode(&e, (const char *)built))
+    goto nomem;
+  res = sheaf_buf_detach(&e, NULL);
+  if (!res)
+    goto nomem;
+  goto out;
+nomem:
+  *nomem = true;
+out:
+  if (built)
+    xmlFree(built);
+  sheaf_buf_fini(&v);
+  sheaf_buf_fini(&k);
+  sheaf_buf_fini(&e);
+  return res;
+}
+
+/* ---- attributes ---------------------------------------------------------- */
+
+struct keep {
+  const char *name;
+  char *value; /* heap (sheaf_malloc) */
+};
+
+static bool all_digits(const char *s, bool sign)
+{
+  if (sign && *s == '-')
+    s++;
+  if (*s == '\0' || strlen(s) > 9)
+    return false;
+  for (; *s; s++)
+    if (!isdigit((unsigned char)*s))
+      return false;
+  return true;
+}
+
+static bool is(const xmlChar *a, const char *b)
+{
+  return strcmp((const char *)a, b) == 0;
+}
+
+/* Accepts the datetime forms readers and the schema agree on:
+ * YYYY-MM-DD, optionally with Thh:mm[:ss[.f]] and Z or +hh:mm. */
+static bool datetime_ok(const char *s)
+{
+  size_t i;
+  static const char date[] = "dddd-dd-dd";
+
+  for (i = 0; i < 10; i++)
+    if (date[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != '-')
+      return false;
+  s += 10;
+  if (*s == '\0')
+    return true;
+  if (*s != 'T' && *s != ' ')
+    return false;
+  s++;
+  if (!(isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+        s[2] == ':' && isdigit((unsigned char)s[3]) &&
+        isdigit((unsigned char)s[4])))
+    return false;
+  s += 5;
+  if (*s == ':') {
+    if (!(isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2])))
+      return false;
+    s += 3;
+    if (*s == '.') {
+      s++;
+      if (!isdigit((unsigned char)*s))
+        return false;
+      while (isdigit((unsigned char)*s))
+        s++;
+    }
+  }
+  if (*s == 'Z')
+    return s[1] == '\0';
+  if (*s == '+' || *s == '-')
+    return isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) &&
+           s[3] == ':' && isdigit((unsigned char)s[4]) &&
+           isdigit((unsigned char)s[5]) && s[6] == '\0';
+  return *s == '\0';
+}
+
+struct ctx {
+  const struct sheaf_layout_src *src;
+  xmlNodePtr body;
+  size_t nimages;       /* images replaced by their alt text */
+  char *first_image;    /* src of the first, for the warning */
+  bool nomem;
+};
+
+static char *strip(const xmlChar *v)
+{
+  struct sheaf_str s = sheaf_str_trim((struct sheaf_str){(const char *)v,
+                                                         strlen((const char *)v)});
+  return sheaf_strndup(s.p, s.n);
+}
+
+/* Decides whether attribute `an` = `v` of element `el` stays; returns the
+ * value to keep (heap), NULL to drop. */
+static char *attr_keep(struct ctx *c, xmlNodePtr node, const xmlChar *an,
+                       const xmlChar *v)
+{
+  const xmlChar *el = node->name;
+  char *s = NULL;
+
+  if (is(an, "id") || is(an, "title") || is(an, "class"))
+    return is(an, "title") ? sheaf_strdup((const char *)v) : strip(v);
+  if (is(an, "dir")) {
+    if (is(v, "ltr") || is(v, "rtl") || is(v, "auto"))
+      return sheaf_strdup((const char *)v);
+    return NULL;
+  }
+  if ((is(an, "href") && is(el, "a")) ||
+      (is(an, "cite") && (is(el, "blockquote") || is(el, "q") ||
+                          is(el, "del") || is(el, "ins")))) {
+    bool nomem;
+    s = sheaf_layout_url((const char *)v, c->src ? c->src->base_url : NULL, &nomem);
+    if (nomem)
+      c->nomem = true;
+    if (s && is(an, "cite") && s[0] == '#') {
+      sheaf_free(s);
+      s = NULL;
+    }
+    return s;
+  }
+  if ((is(el, "td") || is(el, "th")) &&
+      (is(an, "colspan") || is(an, "rowspan"))) {
+    s = strip(v);
+    if (s && (!all_digits(s, false) ||
+              (is(an, "colspan") && (strtol(s, NULL, 10) < 1 ||
+                                     strtol(s, NULL, 10) > 1000)) ||
+              strtol(s, NULL, 10) > 65534)) {
+      sheaf_free(s);
+      s = NULL;
+    }
+    return s;
+  }
+  if (is(el, "th") && is(an, "scope")) {
+    if (is(v, "row") || is(v, "col") || is(v, "rowgroup") || is(v, "colgroup"))
+      return sheaf_strdup((const char *)v);
+    return NULL;
+  }
+  if (is(el, "ol") && is(an, "start")) {
+    s = strip(v);
+    if (s && !all_digits(s, true)) {
+      sheaf_free(s);
+      s = NULL;
+    }
+    return s;
+  }
+  if (is(el, "ol") && is(an, "reversed"))
+    return sheaf_strdup("reversed");
+  if (is(el, "ol") && is(an, "type")) {
+    if (is(v, "1") || is(v, "a") || is(v, "A") || is(v, "i") || is(v, "I"))
+      return sheaf_strdup((const char *)v);
+    return NULL;
+  }
+  if (is(el, "li") && is(an, "value") && node->parent &&
+      node->parent->type == XML_ELEMENT_NODE && is(node->parent->name, "ol")) {
+    s = strip(v);
+    if (s && !all_digits(s, true)) {
+      sheaf_free(s);
+      s = NULL;
+    }
+    return s;
+  }
+  if (is(el, "time") && is(an, "datetime")) {
+    s = strip(v);
+    if (s && !datetime_ok(s)) {
+      sheaf_free(s);
+      s = NULL;
+    }
+    return s;
+  }
+  return NULL;
+}
+
+/* Replaces the attributes of `node` with the allowed ones. */
+static sheaf_status attrs_filter(struct ctx *c, xmlNodePtr node)
+{
+  struct keep keep[16];
+  size_t nkeep = 0, i;
+  xmlAttrPtr at;
+  const char *name_id = NULL;
+  sheaf_status ret = SHEAF_OK;
+
+  for (at = node->properties; at; at = at->next) {
+    xmlChar *v;
+    const xmlChar *an = at->name;
+    char *kv;
+
+    if (at->ns != NULL)
+      continue;
+    v = xmlNodeListGetString(node->doc, at->children, 1);
+    if (v == NULL) {
+      if (at->children != NULL) {
+        c->nomem = true;
+        continue;
+      }
+      /* A boolean attribute: <ol reversed>. */
+      v = xmlStrdup(BAD_CAST "");
+      if (v == NULL) {
+        c->nomem = true;
+        continue;
+      }
+    }
+    if (is(node->name, "a") && is(an, "name")) {
+      kv = strip(v);
+      if (kv && nkeep < 16 && !name_id) {
+        keep[nkeep].name = "id";
+        keep[nkeep++].value = kv;
+        name_id = "id";
+      } else {
+        sheaf_free(kv);
+      }
+      xmlFree(v);
+      continue;
+    }
+    kv = attr_keep(c, node, an, v);
+    xmlFree(v);
+    if (kv == NULL)
+      continue;
+    for (i = 0; i < nkeep; i++) /* the first of a duplicate wins */
+      if (strcmp(keep[i].name, (const char *)an) == 0)
+        break;
+    if (i < nkeep && keep[i].name == name_id && is(an, "id")) {
+      /* <a name=x id=y>: the id wins over the name. */
+      sheaf_free(keep[i].value);
+      keep[i].value = kv;
+      name_id = NULL;
+      continue;
+    }
+    if (i < nkeep || nkeep == 16 || kv[0] == '\0') {
+      sheaf_free(kv);
+      continue;
+    }
+    /* Attribute names are interned in the element table's spelling. */
+    keep[nkeep].name = is(an, "id")        ? "id"
+                       : is(an, "class")   ? "class"
+                       : is(an, "title")   ? "title"
+                       : is(an, "dir")     ? "dir"
+                       : is(an, "href")    ? "href"
+                       : is(an, "cite")    ? "cite"
+                       : is(an, "colspan") ? "colspan"
+                       : is(an, "rowspan") ? "rowspan"
+                       : is(an, "scope")   ? "scope"
+                       : is(an, "start")   ? "start"
+                       : is(an, "reversed") ? "reversed"
+                       : is(an, "type")    ? "type"
+                       : is(an, "value")   ? "value"
+                                           : "datetime";
+    keep[nkeep++].value = kv;
+  }
+  xmlFreePropList(node->properties);
+  node->properties = NULL;
+  for (i = 0; i < nkeep; i++) {
+    if (!xmlNewProp(node, BAD_CAST keep[i].name, BAD_CAST keep[i].value))
+      c->nomem = true;
+    sheaf_free(keep[i].value);
+  }
+  if (c->nomem)
+    ret = SHEAF_ERR_NOMEM;
+  return ret;
+}
+
+/* ---- pass 1: elements ---------------------------------------------------- */
+
+/* Replaces <img> by its alt text; remembers the first src for the warning. */
+static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
+{
+  xmlChar *alt = xmlGetProp(img, BAD_CAST "alt");
+  xmlChar *src = xmlGetProp(img, BAD_CAST "data-src");
+  xmlNodePtr text = NULL;
+
+  if (src == NULL)
+    src = xmlGetProp(img, BAD_CAST "src");
+  if (c->nimages++ == 0 && src) {
+    c->first_image = sheaf_strdup((const char *)src);
+    if (!c->first_image)
+      c->nomem = true;
+  }
+  if (alt) {
+    struct sheaf_str s = sheaf_str_trim((struct sheaf_str){(const char *)alt,
+                                                           strlen((const char *)alt)});
+    if (s.n) {
+      text = xmlNewDocTextLen(img->doc, BAD_CAST s.p, (int)s.n);
+      if (!text)
+        c->nomem = true;
+      else {
+        /* Linked by hand so it is not merged into a neighbouring text. */
+        text->parent = img->parent;
+        text->prev = img;
+        text->next = img->next;
+        if (img->next)
+          img->next->prev = text;
+        else if (img->parent)
+          img->parent->last = text;
+        img->next = text;
+      }
+    }
+  }
+  if (alt)
+    xmlFree(alt);
+  if (src)
+    xmlFree(src);
+  xmlUnlinkNode(img);
+  xmlFreeNode(img);
+  return text ? sheaf_layout_next(text, c->body, true) : after;
+}
+
+static void free_children(xmlNodePtr node)
+{
+  xmlNodePtr ch = node->children;
+
+  node->children = node->last = NULL;
+  if (ch)
+    xmlFreeNodeList(ch);
+}
+
+static sheaf_status clean_elements(struct ctx *c)
+{
+  xmlNodePtr node = c->body->children, next;
+  sheaf_status ret = SHEAF_OK;
+
+  while (node) {
+    if (node->type == XML_TEXT_NODE) {
+      node = sheaf_layout_next(node, c->body, true);
+      continue;
+    }
+    next = sheaf_layout_next(node, c->body, true);
+    if (node->type != XML_ELEMENT_NODE) { /* comments, PIs, CDATA... */
+      xmlUnlinkNode(node);
+      xmlFreeNode(node);
+      node = next;
+      continue;
+    }
+    {
+      const struct el *e = el_find((const char *)node->name);
+      enum act act = e ? e->act : UNWRAP;
+
+      if (node->ns != NULL)
+        act = UNWRAP;
+      if (act == DROP) {
+        xmlUnlinkNode(node);
+        xmlFreeNode(node);
+        node = next;
+        continue;
+      }
+      if (act == UNWRAP) {
+        xmlNodePtr first = sheaf_layout_unwrap(node);
+        node = first ? first : next;
+        continue;
+      }
+      if (act == RENAME) {
+        xmlNodeSetName(node, BAD_CAST e->to);
+        if (node->name == NULL || !is(node->name, e->to))
+          return SHEAF_ERR_NOMEM;
+        e = el_find(e->to);
+      }
+      if (is(node->name, "img")) {
+        node = image(c, node, next);
+        if (c->nomem)
+          return SHEAF_ERR_NOMEM;
+        continue;
+      }
+      SHEAF_CHECK(attrs_filter(c, node));
+      if ((is(node->name, "time") && !xmlHasProp(node, BAD_CAST "datetime")) ||
+          (is(node->name, "bdo") && !xmlHasProp(node, BAD_CAST "dir")))
+        xmlNodeSetName(node, BAD_CAST "span");
+      if (e->flags & SHEAF_EL_VOID) {
+        free_children(node);
+        node = next;
+        continue;
+      }
+      node = sheaf_layout_next(node, c->body, false);
+    }
+  }
+out:
+  return ret;
+}
+
+/* ---- ids ----------------------------------------------------------------- */
+
+/* Makes `s` an XML name without colons, which EPUBCheck requires of ids;
+ * returns a new string or NULL (empty, or out of memory: *nomem). */
+static char *id_fix(const char *s, size_t n, bool *nomem)
+{
+  struct sheaf_buf b;
+  size_t i;
+  char *r;
+
+  if (n == 0)
+    return NULL;
+  sheaf_buf_init(&b, 0);
+  if (!isalpha((unsigned char)s[0]) && s[0] != '_')
+    sheaf_buf_putc(&b, 'x');
+  else if (n >= 6 && strncmp(s, "sheaf-", 6) == 0)
+    sheaf_buf_putc(&b, 'x'); /* sheaf- ids belong to the templates */
+  for (i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    sheaf_buf_putc(&b, isalnum(ch) || ch == '-' || ch == '.' || ch == '_'
+                           ? (char)ch : '_');
+  }
+  r = sheaf_buf_detach(&b, NULL);
+  if (!r)
+    *nomem = true;
+  return r;
+}
+
+static int hexval(int ch)
+{
+  return isdigit(ch) ? ch - '0' : (tolower(ch) - 'a' + 10);
+}
+
+static sheaf_status fix_ids(struct ctx *c)
+{
+  xmlHashTablePtr ids = xmlHashCreate(64);
+  xmlNodePtr node;
+  sheaf_status ret = SHEAF_OK;
+  bool nomem = false;
+  static int present = 1;
+
+  if (!ids)
+    return SHEAF_ERR_NOMEM;
+  /* First: valid, unique ids (the first keeps its name). */
+  for (node = c->body->children; node; node = sheaf_layout_next(node, c->body, false)) {
+    xmlChar *v;
+    char *fixed;
+    if (node->type != XML_ELEMENT_NODE)
+      continue;
+    v = xmlGetProp(node, BAD_CAST "id");
+    if (!v)
+      continue;
+    fixed = id_fix((const char *)v, strlen((const char *)v), &nomem);
+    xmlFree(v);
+    if (fixed && xmlHashLookup(ids, BAD_CAST fixed) != NULL) {
+      struct sheaf_buf b;
+      unsigned k;
+      sheaf_buf_init(&b, 0);
+      for (k = 2;; k++) {
+        sheaf_buf_reset(&b);
+        sheaf_buf_printf(&b, "%s-%u", fixed, k);
+        if (b.failed || xmlHashLookup(ids, BAD_CAST b.ptr) == NULL)
+          break;
+      }
+      sheaf_free(fixed);
+      fixed = sheaf_buf_detach(&b, NULL);
+      sheaf_buf_fini(&b);
+      if (!fixed)
+        nomem = true;
+    }
+    if (fixed) {
+      if (xmlHashAddEntry(ids, BAD_CAST fixed, &present) != 0 ||
+          !xmlSetProp(node, BAD_CAST "id", BAD_CAST fixed))
+        nomem = true;
+    } else {
+      xmlUnsetProp(node, BAD_CAST "id");
+    }
+    sheaf_free(fixed);
+    if (nomem) {
+      ret = SHEAF_ERR_NOMEM;
+      goto out;
+    }
+  }
+  /* Then: links to a fragment that is not here would be EPUBCheck errors. */
+  for (node = c->body->children; node; node = sheaf_layout_next(node, c->body, false)) {
+    xmlChar *v;
+    if (node->type != XML_ELEMENT_NODE || !is(node->name, "a"))
+      continue;
+    v = xmlGetProp(node, BAD_CAST "href");
+    if (v && v[0] == '#') {
+      struct sheaf_buf d;
+      char *fixed;
+      size_t i;
+      sheaf_buf_init(&d, 0);
+      for (i = 1; v[i]; i++) {
+        if (v[i] == '%' && isxdigit(v[i + 1]) && isxdigit(v[i + 2])) {
+          sheaf_buf_putc(&d, (char)(hexval(v[i + 1]) * 16 + hexval(v[i + 2])));
+          i += 2;
+        } else {
+          sheaf_buf_putc(&d, (char)v[i]);
+        }
+      }
+      fixed = d.failed ? NULL : id_fix(d.ptr, d.len, &nomem);
+      if (d.failed)
+        nomem = true;
+      sheaf_buf_fini(&d);
+      if (fixed && xmlHashLookup(ids, BAD_CAST fixed) != NULL) {
+        struct sheaf_buf h;
+        sheaf_buf_init(&h, 0);
+        sheaf_buf_printf(&h, "#%s", fixed);
+        if (h.failed || !xmlSetProp(node, BAD_CAST "href", BAD_CAST h.ptr))
+          nomem = true;
+        sheaf_buf_fini(&h);
+      } else {
+        xmlUnsetProp(node, BAD_CAST "href");
+      }
+      sheaf_free(fixed);
+    }
+    if (v)
+      xmlFree(v);
+    if (nomem) {
+      ret = SHEAF_ERR_NOMEM;
+      goto out;
+    }
+  }
+out:
+  xmlHashFree(ids, NULL);
+  return ret;
+}
+
+/* ---- serializer ---------------------------------------------------------- */
+
+static void put_open(struct sheaf_buf *out, xmlNodePtr node)
+{
+  xmlAttrPtr at;
+
+  sheaf_buf_putc(out, '<');
+  sheaf_buf_puts(out, (const char *)node->name);
+  for (at = node->properties; at; at = at->next) {
+    xmlChar *v = xmlNodeListGetString(node->doc, at->children, 1);
+    sheaf_buf_putc(out, ' ');
+    sheaf_buf_puts(out, (const char *)at->name);
+    sheaf_buf_puts(out, "=\"");
+    if (v) {
+      sheaf_buf_put_xml(out, (const char *)v, strlen((const char *)v), true);
+      xmlFree(v);
+    } else if (at->children) {
+      out->failed = true;
+    }
+    sheaf_buf_putc(out, '"');
+  }
+}
+
+/* Writes the children of `root` as XML; iterative. */
+static void serialize(xmlNodePtr root, struct sheaf_buf *out)
+{
+  xmlNodePtr node = root->children;
+
+  if (!node)
+    return;
+  for (;;) {
+    if (node->type == XML_TEXT_NODE && node->content) {
+      sheaf_buf_put_xml(out, (const char *)node->content,
+                        strlen((const char *)node->content), false);
+    } else if (node->type == XML_ELEMENT_NODE) {
+      put_open(out, node);
+      if (node->children) {
+        sheaf_buf_putc(out, '>');
+        node = node->children;
+        continue;
+      }
+      if (sheaf_layout_el_flags((const char *)node->name) & SHEAF_EL_VOID) {
+        sheaf_buf_puts(out, "/>");
+      } else {
+        sheaf_buf_puts(out, "></");
+        sheaf_buf_puts(out, (const char *)node->name);
+        sheaf_buf_putc(out, '>');
+      }
+    }
+    while (node->next == NULL) {
+      node = node->parent;
+      if (node == root || node == NULL)
+        return;
+      sheaf_buf_puts(out, "</");
+      sheaf_buf_puts(out, (const char *)node->name);
+      sheaf_buf_putc(out, '>');
+    }
+    node = node->next;
+  }
+}
+
+/* ---- entry --------------------------------------------------------------- */
+
+/* Gathers everything the parser put anywhere in the document into one new
+ * body element: with HTML_PARSE_NOIMPLIED, content after a stray </body> or
+ * </html> in the fragment lands beside the body, and must not be lost.
+ * Returns NULL when out of memory. */
+static xmlNodePtr gather_body(xmlDocPtr doc)
+{
+  xmlNodePtr body = xmlNewDocNode(doc, NULL, BAD_CAST "body", NULL), n, next;
+  xmlNodePtr root = xmlDocGetRootElement(doc);
+
+  if (!body || !root)
+    return body;
+  for (n = doc->children; n; n = next) {
+    if (n->type == XML_ELEMENT_NODE &&
+        (is(n->name, "html") || is(n->name, "body"))) {
+      next = sheaf_layout_next(n, (xmlNodePtr)doc, false);
+      continue;
+    }
+    next = sheaf_layout_next(n, (xmlNodePtr)doc, true);
+    if (n->type != XML_ELEMENT_NODE && n->type != XML_TEXT_NODE)
+      continue;
+    xmlUnlinkNode(n);
+    n->parent = body;
+    n->prev = body->last;
+    n->next = NULL;
+    if (body->last)
+      body->last->next = n;
+    else
+      body->children = n;
+    body->last = n;
+  }
+  /* Attach it so xmlFreeDoc frees it. */
+  body->parent = root;
+  body->prev = root->last;
+  if (root->last)
+    root->last->next = body;
+  else
+    root->children = body;
+  root->last = body;
+  return body;
+}
+
+sheaf_status sheaf_layout_sanitize(const char *html, size_t n,
+                                   const struct sheaf_layout_src *src,
+                                   struct sheaf_buf *out)
+{
+  static const char pre[] = "<!DOCTYPE html><html><head></head><body>";
+  struct sheaf_buf in;
+  htmlParserCtxtPtr pc = NULL;
+  xmlDocPtr doc = NULL;
+  struct ctx c;
+  sheaf_status ret = SHEAF_OK;
+
+  memset(&c, 0, sizeof c);
+  c.src = src;
+  sheaf_buf_init(&in, 0);
+  sheaf_buf_put(&in, pre, sizeof pre - 1);
+  sheaf_buf_put(&in, html, n);
+  sheaf_buf_puts(&in, "</body></html>");
+  if (in.failed || in.len > INT_MAX) {
+    ret = in.failed ? SHEAF_ERR_NOMEM : SHEAF_ERR_LIMIT;
+    goto out;
+  }
+  pc = htmlNewParserCtxt();
+  if (!pc) {
+    ret = SHEAF_ERR_NOMEM;
+    goto out;
+  }
+  doc = htmlCtxtReadMemory(pc, in.ptr, (int)in.len, NULL, "UTF-8",
+                           HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+                               HTML_PARSE_NOWARNING |
+                               HTML_PARSE_NOIMPLIED);
+  if (!doc) {
+    ret = SHEAF_ERR_NOMEM;
+    goto out;
+  }
+  c.body = gather_body(doc);
+  if (!c.body) {
+    ret = SHEAF_ERR_NOMEM;
+    goto out;
+  }
+  SHEAF_CHECK(clean_elements(&c));
+  sheaf_layout_cruft(c.body, src);
+  SHEAF_CHECK(sheaf_layout_repair(c.body));
+  SHEAF_CHECK(fix_ids(&c));
+  if (c.nimages && src && src->diag)
+    sheaf_diag_add(src->diag, SHEAF_WARNING, "remote-image", src->file, src->line,
+                   0, "%zu image%s not embedded (remote); %s alt text is kept: %s",
+                   c.nimages, c.nimages == 1 ? "" : "s",
+                   c.nimages == 1 ? "its" : "their",
+                   c.first_image ? c.first_image : "(no src)");
+  serialize(c.body, out);
+  if (out->failed)
+    ret = SHEAF_ERR_NOMEM;
+out:
+  if (c.nomem && ret == SHEAF_OK)
+    ret = SHEAF_ERR_NOMEM;
+  sheaf_free(c.first_image);
+  if (doc)
+    xmlFreeDoc(doc);
+  if (pc)
+    htmlFreeParserCtxt(pc);
+  sheaf_buf_fini(&in);
+  return ret;
+}

@@ -1,0 +1,273 @@
+/*
+ * This file contains the writers of the two navigation documents: the EPUB 3
+ * navigation document (EPUB/nav.xhtml: table of contents and landmarks) and
+ * the EPUB 2 NCX (EPUB/toc.ncx) that older readers use. Both list the
+ * chapters, the documents of the manuscript that carry a title.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "package/package.h"
+
+#define XHTML_NS "http://www.w3.org/1999/xhtml"
+#define OPS_NS "http://www.idpf.org/2007/ops"
+#define NCX_NS "http://www.daisy.org/z3986/2005/ncx/"
+
+/* See opf.c: a failed writer call means out of memory. */
+#define W(call)                                                                \
+  do {                                                                         \
+    if ((call) < 0) {                                                          \
+      ret = SHEAF_ERR_NOMEM;                                                   \
+      goto out;                                                                \
+    }                                                                          \
+  } while (0)
+
+#define X(s) ((const xmlChar *)(s))
+
+/* True when `d` is listed in the table of contents. */
+static bool listed(const struct sheaf_doc *d)
+{
+  return d->in_spine && d->title != NULL;
+}
+
+/* Both tables must hold at least one entry; a manuscript without chapters
+ * gets its first spine document, labelled with the book's title. */
+static const struct sheaf_doc *fallback(const struct sheaf_manuscript *ms)
+{
+  size_t i;
+
+  for (i = 0; i < ms->ndocs; i++)
+    if (listed(&ms->docs[i]))
+      return NULL;
+  for (i = 0; i < ms->ndocs; i++)
+    if (ms->docs[i].in_spine)
+      return &ms->docs[i];
+  return NULL;
+}
+
+static const char *book_title(const struct sheaf_manuscript *ms)
+{
+  const char *t = ms->book->title;
+  return t && *t ? t : "Untitled";
+}
+
+/* An empty title would give an empty link, which EPUB forbids in a nav. */
+static const char *label(const struct sheaf_doc *d, const struct sheaf_manuscript *ms)
+{
+  if (d->title == NULL)
+    return book_title(ms);
+  return *d->title ? d->title : "Untitled";
+}
+
+static const char *landmark_label(const char *type)
+{
+  if (strcmp(type, "titlepage") == 0)
+    return "Title page";
+  if (strcmp(type, "bodymatter") == 0)
+    return "Start";
+  if (strcmp(type, "cover") == 0)
+    return "Cover";
+  if (strcmp(type, "toc") == 0)
+    return "Contents";
+  return type;
+}
+
+static int list_link(xmlTextWriterPtr w, const char *type, const char *href,
+                const char *text)
+{
+  if (xmlTextWriterStartElement(w, X("li")) < 0 ||
+      xmlTextWriterStartElement(w, X("a")) < 0)
+    return -1;
+  if (type && xmlTextWriterWriteAttribute(w, X("epub:type"), X(type)) < 0)
+    return -1;
+  if (xmlTextWriterWriteAttribute(w, X("href"), X(href)) < 0 ||
+      xmlTextWriterWriteString(w, X(text)) < 0 ||
+      xmlTextWriterEndElement(w) < 0)
+    return -1;
+  return xmlTextWriterEndElement(w);
+}
+
+/* One toc entry: the title and, where known, the date in a span inside the
+ * link (a nav's list items may hold only the link and a nested list). */
+static int toc_entry(xmlTextWriterPtr w, const struct sheaf_doc *d,
+                     const struct sheaf_manuscript *ms)
+{
+  char day[32];
+
+  day[0] = '\0';
+  if (d->date != SHEAF_TIME_UNKNOWN)
+    sheaf_date_format_long(d->date, day);
+  if (!day[0])
+    return list_link(w, NULL, d->href, label(d, ms));
+  /* Indenting inside the mixed content would add spaces to the link text. */
+  if (xmlTextWriterStartElement(w, X("li")) < 0 ||
+      xmlTextWriterStartElement(w, X("a")) < 0 ||
+      xmlTextWriterSetIndent(w, 0) < 0 ||
+      xmlTextWriterWriteAttribute(w, X("href"), X(d->href)) < 0 ||
+      xmlTextWriterWriteString(w, X(label(d, ms))) < 0 ||
+      xmlTextWriterWriteString(w, X(" ")) < 0 ||
+      xmlTextWriterStartElement(w, X("span")) < 0 ||
+      xmlTextWriterWriteAttribute(w, X("class"), X("toc-date")) < 0 ||
+      xmlTextWriterWriteFormatString(w, "(%s)", day) < 0 ||
+      xmlTextWriterEndElement(w) < 0 || xmlTextWriterEndElement(w) < 0 ||
+      xmlTextWriterWriteRaw(w, X("\n")) < 0 || xmlTextWriterSetIndent(w, 1) < 0)
+    return -1;
+  return xmlTextWriterEndElement(w);
+}
+
+static sheaf_status nav_body(xmlTextWriterPtr w, const struct sheaf_manuscript *ms)
+{
+  const struct sheaf_doc *fb = fallback(ms);
+  sheaf_status ret = SHEAF_OK;
+  bool toc_done = false;
+  size_t i;
+
+  W(xmlTextWriterStartElement(w, X("body")));
+  W(xmlTextWriterStartElement(w, X("nav")));
+  W(xmlTextWriterWriteAttribute(w, X("epub:type"), X("toc")));
+  W(xmlTextWriterWriteAttribute(w, X("id"), X("toc")));
+  W(xmlTextWriterWriteElement(w, X("h1"), X("Contents")));
+  W(xmlTextWriterStartElement(w, X("ol")));
+  if (fb)
+    W(list_link(w, NULL, fb->href, book_title(ms)));
+  for (i = 0; i < ms->ndocs; i++)
+    if (listed(&ms->docs[i]))
+      W(toc_entry(w, &ms->docs[i], ms));
+  W(xmlTextWriterEndElement(w)); /* ol */
+  W(xmlTextWriterEndElement(w)); /* nav */
+
+  /* Landmarks in reading order; the toc goes after the title page, as in
+   * the spine. */
+  W(xmlTextWriterStartElement(w, X("nav")));
+  W(xmlTextWriterWriteAttribute(w, X("epub:type"), X("landmarks")));
+  W(xmlTextWriterWriteAttribute(w, X("hidden"), X("")));
+  W(xmlTextWriterWriteElement(w, X("h2"), X("Landmarks")));
+  W(xmlTextWriterStartElement(w, X("ol")));
+  for (i = 0; i < ms->ndocs; i++) {
+    const struct sheaf_doc *d = &ms->docs[i];
+    if (!d->landmark || !*d->landmark)
+      continue;
+    if (!toc_done && strcmp(d->landmark, "titlepage") != 0 &&
+        strcmp(d->landmark, "cover") != 0) {
+      W(list_link(w, "toc", "nav.xhtml#toc", "Contents"));
+      toc_done = true;
+    }
+    W(list_link(w, d->landmark, d->href, landmark_label(d->landmark)));
+  }
+  if (!toc_done)
+    W(list_link(w, "toc", "nav.xhtml#toc", "Contents"));
+  W(xmlTextWriterEndElement(w)); /* ol */
+  W(xmlTextWriterEndElement(w)); /* nav */
+  W(xmlTextWriterEndElement(w)); /* body */
+out:
+  return ret;
+}
+
+sheaf_status sheaf_package_nav(const struct sheaf_manuscript *ms, struct sheaf_buf *out)
+{
+  const char *lang = ms->book->language && *ms->book->language
+                         ? ms->book->language : "und";
+  xmlTextWriterPtr w;
+  xmlBufferPtr xb;
+  sheaf_status ret;
+  size_t i;
+
+  ret = sheaf_package_xml_begin(&w, &xb);
+  if (ret)
+    return ret;
+  W(xmlTextWriterStartDTD(w, X("html"), NULL, NULL));
+  W(xmlTextWriterEndDTD(w));
+  W(xmlTextWriterStartElement(w, X("html")));
+  W(xmlTextWriterWriteAttribute(w, X("xmlns"), X(XHTML_NS)));
+  W(xmlTextWriterWriteAttribute(w, X("xmlns:epub"), X(OPS_NS)));
+  W(xmlTextWriterWriteAttribute(w, X("xml:lang"), X(lang)));
+  W(xmlTextWriterWriteAttribute(w, X("lang"), X(lang)));
+  W(xmlTextWriterStartElement(w, X("head")));
+  W(xmlTextWriterWriteElement(w, X("title"), X(book_title(ms))));
+  for (i = 0; i < ms->ndocs; i++) {
+    const struct sheaf_doc *d = &ms->docs[i];
+    if (d->media_type && strcmp(d->media_type, "text/css") == 0) {
+      W(xmlTextWriterStartElement(w, X("link")));
+      W(xmlTextWriterWriteAttribute(w, X("rel"), X("stylesheet")));
+      W(xmlTextWriterWriteAttribute(w, X("type"), X("text/css")));
+      W(xmlTextWriterWriteAttribute(w, X("href"), X(d->href)));
+      W(xmlTextWriterEndElement(w));
+      break;
+    }
+  }
+  W(xmlTextWriterEndElement(w)); /* head */
+  SHEAF_CHECK(nav_body(w, ms));
+  W(xmlTextWriterEndElement(w)); /* html */
+out:
+  return sheaf_package_xml_end(w, xb, ret, out);
+}
+
+/* ---- NCX ------------------------------------------------------------------ */
+
+static int ncx_meta(xmlTextWriterPtr w, const char *name, const char *content)
+{
+  if (xmlTextWriterStartElement(w, X("meta")) < 0 ||
+      xmlTextWriterWriteAttribute(w, X("name"), X(name)) < 0 ||
+      xmlTextWriterWriteAttribute(w, X("content"), X(content)) < 0)
+    return -1;
+  return xmlTextWriterEndElement(w);
+}
+
+static int nav_point(xmlTextWriterPtr w, unsigned n, const char *text,
+                     const char *src)
+{
+  if (xmlTextWriterStartElement(w, X("navPoint")) < 0 ||
+      xmlTextWriterWriteFormatAttribute(w, X("id"), "navpoint-%u", n) < 0 ||
+      xmlTextWriterWriteFormatAttribute(w, X("playOrder"), "%u", n) < 0 ||
+      xmlTextWriterStartElement(w, X("navLabel")) < 0 ||
+      xmlTextWriterWriteElement(w, X("text"), X(text)) < 0 ||
+      xmlTextWriterEndElement(w) < 0 ||
+      xmlTextWriterStartElement(w, X("content")) < 0 ||
+      xmlTextWriterWriteAttribute(w, X("src"), X(src)) < 0 ||
+      xmlTextWriterEndElement(w) < 0)
+    return -1;
+  return xmlTextWriterEndElement(w);
+}
+
+sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms, struct sheaf_buf *out)
+{
+  const struct sheaf_book *b = ms->book;
+  const struct sheaf_doc *fb = fallback(ms);
+  xmlTextWriterPtr w;
+  xmlBufferPtr xb;
+  sheaf_status ret;
+  unsigned n = 0;
+  size_t i;
+
+  ret = sheaf_package_xml_begin(&w, &xb);
+  if (ret)
+    return ret;
+  W(xmlTextWriterStartElement(w, X("ncx")));
+  W(xmlTextWriterWriteAttribute(w, X("xmlns"), X(NCX_NS)));
+  W(xmlTextWriterWriteAttribute(w, X("version"), X("2005-1")));
+  if (b->language && *b->language)
+    W(xmlTextWriterWriteAttribute(w, X("xml:lang"), X(b->language)));
+  W(xmlTextWriterStartElement(w, X("head")));
+  /* Must equal the package's unique identifier (EPUBCheck NCX-001). */
+  W(ncx_meta(w, "dtb:uid", b->identifier && *b->identifier ? b->identifier
+                                                           : "urn:uuid:unknown"));
+  W(ncx_meta(w, "dtb:depth", "1"));
+  W(ncx_meta(w, "dtb:totalPageCount", "0"));
+  W(ncx_meta(w, "dtb:maxPageNumber", "0"));
+  W(xmlTextWriterEndElement(w)); /* head */
+  W(xmlTextWriterStartElement(w, X("docTitle")));
+  W(xmlTextWriterWriteElement(w, X("text"), X(book_title(ms))));
+  W(xmlTextWriterEndElement(w));
+  W(xmlTextWriterStartElement(w, X("navMap")));
+  if (fb)
+    W(nav_point(w, ++n, book_title(ms), fb->href));
+  for (i = 0; i < ms->ndocs; i++)
+    if (listed(&ms->docs[i]))
+      W(nav_point(w, ++n, label(&ms->docs[i], ms), ms->docs[i].href));
+  W(xmlTextWriterEndElement(w)); /* navMap */
+  W(xmlTextWriterEndElement(w)); /* ncx */
+out:
+  return sheaf_package_xml_end(w, xb, ret, out);
+}

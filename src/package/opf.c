@@ -1,0 +1,290 @@
+/*
+ * This file contains the writer of the EPUB 3 package document
+ * (EPUB/content.opf): the book's metadata, the manifest of every file and the
+ * spine, the reading order. It also holds the libxml2 text-writer glue and
+ * the UTC date formatting that the navigation writers (nav.c) share.
+ *
+ * Everything here is a pure function of the manuscript and the options; no
+ * clock, no randomness, so the same input gives the same bytes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "package/package.h"
+#include "sheaf/version.h"
+
+#define OPF_NS "http://www.idpf.org/2007/opf"
+#define DC_NS "http://purl.org/dc/elements/1.1/"
+
+/* xmlTextWriter calls return a negative number on failure, which in practice
+ * means out of memory (the writer does no validation of its own). */
+#define W(call)                                                                \
+  do {                                                                         \
+    if ((call) < 0) {                                                          \
+      ret = SHEAF_ERR_NOMEM;                                                   \
+      goto out;                                                                \
+    }                                                                          \
+  } while (0)
+
+#define X(s) ((const xmlChar *)(s))
+
+/* ---- shared helpers ------------------------------------------------------ */
+
+int64_t sheaf_package_time(const struct sheaf_manuscript *ms,
+                           const sheaf_options *opt)
+{
+  if (opt && opt->source_date_epoch >= 0)
+    return (int64_t)opt->source_date_epoch;
+  if (ms && ms->book && ms->book->modified != SHEAF_TIME_UNKNOWN &&
+      ms->book->modified >= 0)
+    return ms->book->modified;
+  return SHEAF_PACKAGE_DEFAULT_TIME;
+}
+
+/* Splits UTC seconds into civil date and time (proleptic Gregorian; the
+ * days-to-civil step is Howard Hinnant's well-known public algorithm). Kept
+ * here rather than in gmtime_r so the result cannot depend on time_t's size
+ * or the C library. */
+void sheaf_package_civil(int64_t t, int64_t *y, unsigned *mo, unsigned *d,
+                         unsigned *h, unsigned *mi, unsigned *s)
+{
+  int64_t days = t / 86400, rem = t % 86400, era, doe, yoe, doy, mp;
+
+  if (rem < 0) {
+    rem += 86400;
+    days--;
+  }
+  days += 719468;
+  era = (days >= 0 ? days : days - 146096) / 146097;
+  doe = days - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  *d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+  *mo = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+  *y = yoe + era * 400 + (*mo <= 2);
+  *h = (unsigned)(rem / 3600);
+  *mi = (unsigned)(rem / 60 % 60);
+  *s = (unsigned)(rem % 60);
+}
+
+bool sheaf_package_format_time(int64_t t, bool with_time, char out[32])
+{
+  int64_t y;
+  unsigned mo, d, h, mi, s;
+
+  out[0] = '\0';
+  /* Keep away from the int64 edges, where the day arithmetic overflows. */
+  if (t < INT64_C(-62167219200) || t > INT64_C(253402300799))
+    return false; /* outside 0000-01-01 .. 9999-12-31 */
+  sheaf_package_civil(t, &y, &mo, &d, &h, &mi, &s);
+  if (with_time)
+    snprintf(out, 32, "%04d-%02u-%02uT%02u:%02u:%02uZ", (int)y, mo, d, h, mi, s);
+  else
+    snprintf(out, 32, "%04d-%02u-%02u", (int)y, mo, d);
+  return true;
+}
+
+sheaf_status sheaf_package_xml_begin(xmlTextWriterPtr *w, xmlBufferPtr *xb)
+{
+  *w = NULL;
+  *xb = xmlBufferCreate();
+  if (*xb == NULL)
+    return SHEAF_ERR_NOMEM;
+  *w = xmlNewTextWriterMemory(*xb, 0);
+  if (*w == NULL || xmlTextWriterSetIndent(*w, 1) < 0 ||
+      xmlTextWriterSetIndentString(*w, X("  ")) < 0 ||
+      xmlTextWriterStartDocument(*w, "1.0", "UTF-8", NULL) < 0) {
+    if (*w)
+      xmlFreeTextWriter(*w);
+    xmlBufferFree(*xb);
+    *w = NULL;
+    *xb = NULL;
+    return SHEAF_ERR_NOMEM;
+  }
+  return SHEAF_OK;
+}
+
+sheaf_status sheaf_package_xml_end(xmlTextWriterPtr w, xmlBufferPtr xb,
+                                   sheaf_status ret, struct sheaf_buf *out)
+{
+  if (w) {
+    if (ret == SHEAF_OK && xmlTextWriterEndDocument(w) < 0)
+      ret = SHEAF_ERR_NOMEM;
+    xmlFreeTextWriter(w); /* flushes into xb */
+  }
+  if (xb) {
+    if (ret == SHEAF_OK &&
+        !sheaf_buf_put(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb)))
+      ret = SHEAF_ERR_NOMEM;
+    xmlBufferFree(xb);
+  }
+  return ret;
+}
+
+/* ---- the package document ------------------------------------------------ */
+
+static const char *nonempty(const char *s, const char *fallback)
+{
+  return s && *s ? s : fallback;
+}
+
+static int dc(xmlTextWriterPtr w, const char *name, const char *id,
+              const char *text)
+{
+  if (xmlTextWriterStartElement(w, X(name)) < 0)
+    return -1;
+  if (id && xmlTextWriterWriteAttribute(w, X("id"), X(id)) < 0)
+    return -1;
+  if (xmlTextWriterWriteString(w, X(text)) < 0)
+    return -1;
+  return xmlTextWriterEndElement(w);
+}
+
+static int meta_refines(xmlTextWriterPtr w, const char *refines,
+                        const char *property, const char *text)
+{
+  if (xmlTextWriterStartElement(w, X("meta")) < 0 ||
+      xmlTextWriterWriteAttribute(w, X("refines"), X(refines)) < 0 ||
+      xmlTextWriterWriteAttribute(w, X("property"), X(property)) < 0 ||
+      xmlTextWriterWriteString(w, X(text)) < 0)
+    return -1;
+  return xmlTextWriterEndElement(w);
+}
+
+static sheaf_status metadata(xmlTextWriterPtr w, const struct sheaf_manuscript *ms,
+                             const sheaf_options *opt)
+{
+  const struct sheaf_book *b = ms->book;
+  sheaf_status ret = SHEAF_OK;
+  bool sub = b->subtitle && *b->subtitle;
+  char when[32];
+  size_t i;
+
+  W(xmlTextWriterStartElement(w, X("metadata")));
+  W(xmlTextWriterWriteAttribute(w, X("xmlns:dc"), X(DC_NS)));
+  W(dc(w, "dc:identifier", "bookid", nonempty(b->identifier, "urn:uuid:unknown")));
+  W(dc(w, "dc:title", sub ? "title" : NULL, nonempty(b->title, "Untitled")));
+  if (sub) {
+    W(meta_refines(w, "#title", "title-type", "main"));
+    W(dc(w, "dc:title", "subtitle", b->subtitle));
+    W(meta_refines(w, "#subtitle", "title-type", "subtitle"));
+  }
+  W(dc(w, "dc:language", NULL, nonempty(b->language, "und")));
+  if (b->publisher && *b->publisher)
+    W(dc(w, "dc:publisher", NULL, b->publisher));
+  if (b->description && *b->description)
+    W(dc(w, "dc:description", NULL, b->description));
+  for (i = 0; i < b->nsources; i++)
+    if (b->sources[i] && *b->sources[i])
+      W(dc(w, "dc:source", NULL, b->sources[i]));
+  for (i = 0; i < b->nsubjects; i++)
+    if (b->subjects[i] && *b->subjects[i])
+      W(dc(w, "dc:subject", NULL, b->subjects[i]));
+  if (b->first != SHEAF_TIME_UNKNOWN && sheaf_package_format_time(b->first, false, when))
+    W(dc(w, "dc:date", NULL, when));
+  if (!sheaf_package_format_time(sheaf_package_time(ms, opt), true, when))
+    sheaf_package_format_time(SHEAF_PACKAGE_DEFAULT_TIME, true, when);
+  W(xmlTextWriterStartElement(w, X("meta")));
+  W(xmlTextWriterWriteAttribute(w, X("property"), X("dcterms:modified")));
+  W(xmlTextWriterWriteString(w, X(when)));
+  W(xmlTextWriterEndElement(w));
+  /* The OPF 2 form of meta, which EPUB 3 keeps for compatibility. */
+  W(xmlTextWriterStartElement(w, X("meta")));
+  W(xmlTextWriterWriteAttribute(w, X("name"), X("generator")));
+  W(xmlTextWriterWriteAttribute(w, X("content"), X("sheaf " SHEAF_VERSION_STRING)));
+  W(xmlTextWriterEndElement(w));
+  W(xmlTextWriterEndElement(w)); /* metadata */
+out:
+  return ret;
+}
+
+static int item(xmlTextWriterPtr w, const char *id, const char *href,
+                const char *type, const char *props)
+{
+  if (xmlTextWriterStartElement(w, X("item")) < 0 ||
+      xmlTextWriterWriteAttribute(w, X("id"), X(id)) < 0 ||
+      xmlTextWriterWriteAttribute(w, X("href"), X(href)) < 0 ||
+      xmlTextWriterWriteAttribute(w, X("media-type"), X(type)) < 0)
+    return -1;
+  if (props && *props && xmlTextWriterWriteAttribute(w, X("properties"), X(props)) < 0)
+    return -1;
+  return xmlTextWriterEndElement(w);
+}
+
+static int itemref(xmlTextWriterPtr w, const char *idref, bool linear)
+{
+  if (xmlTextWriterStartElement(w, X("itemref")) < 0 ||
+      xmlTextWriterWriteAttribute(w, X("idref"), X(idref)) < 0)
+    return -1;
+  if (!linear && xmlTextWriterWriteAttribute(w, X("linear"), X("no")) < 0)
+    return -1;
+  return xmlTextWriterEndElement(w);
+}
+
+static sheaf_status manifest_spine(xmlTextWriterPtr w,
+                                   const struct sheaf_manuscript *ms)
+{
+  sheaf_status ret = SHEAF_OK;
+  bool nav_done = false, any_linear = false;
+  size_t i;
+
+  W(xmlTextWriterStartElement(w, X("manifest")));
+  W(item(w, "nav", "nav.xhtml", "application/xhtml+xml", "nav"));
+  W(item(w, "ncx", "toc.ncx", "application/x-dtbncx+xml", NULL));
+  for (i = 0; i < ms->ndocs; i++) {
+    const struct sheaf_doc *d = &ms->docs[i];
+    W(item(w, d->id, d->href, d->media_type, d->properties));
+  }
+  W(xmlTextWriterEndElement(w));
+
+  /* A layout that never sets `linear` means every document is linear;
+   * otherwise the flag is honoured. */
+  for (i = 0; i < ms->ndocs; i++)
+    any_linear |= ms->docs[i].in_spine && ms->docs[i].linear;
+
+  /* Title page first, then the table of contents, then the chapters. */
+  W(xmlTextWriterStartElement(w, X("spine")));
+  W(xmlTextWriterWriteAttribute(w, X("toc"), X("ncx")));
+  for (i = 0; i < ms->ndocs; i++) {
+    const struct sheaf_doc *d = &ms->docs[i];
+    bool is_title = d->landmark && strcmp(d->landmark, "titlepage") == 0;
+    if (!d->in_spine)
+      continue;
+    if (!nav_done && !is_title) {
+      W(itemref(w, "nav", true));
+      nav_done = true;
+    }
+    W(itemref(w, d->id, d->linear || !any_linear));
+  }
+  if (!nav_done)
+    W(itemref(w, "nav", true));
+  W(xmlTextWriterEndElement(w));
+out:
+  return ret;
+}
+
+sheaf_status sheaf_package_opf(const struct sheaf_manuscript *ms,
+                               const sheaf_options *opt, struct sheaf_buf *out)
+{
+  xmlTextWriterPtr w;
+  xmlBufferPtr xb;
+  sheaf_status ret;
+
+  ret = sheaf_package_xml_begin(&w, &xb);
+  if (ret)
+    return ret;
+  W(xmlTextWriterStartElement(w, X("package")));
+  W(xmlTextWriterWriteAttribute(w, X("xmlns"), X(OPF_NS)));
+  W(xmlTextWriterWriteAttribute(w, X("version"), X("3.0")));
+  W(xmlTextWriterWriteAttribute(w, X("unique-identifier"), X("bookid")));
+  W(xmlTextWriterWriteAttribute(w, X("xml:lang"),
+                                X(nonempty(ms->book->language, "und"))));
+  SHEAF_CHECK(metadata(w, ms, opt));
+  SHEAF_CHECK(manifest_spine(w, ms));
+  W(xmlTextWriterEndElement(w));
+out:
+  return sheaf_package_xml_end(w, xb, ret, out);
+}

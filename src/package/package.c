@@ -1,0 +1,116 @@
+/*
+ * This file contains sheaf_package(), the last stage of the pipeline: it
+ * writes the package document, the navigation documents and the container
+ * file, then zips them with every laid-out document into the EPUB, in a
+ * fixed order (mimetype first and stored, as OCF requires).
+ */
+#include <string.h>
+
+#include "package/package.h"
+
+static const char mimetype[] = "application/epub+zip";
+
+static const char container_xml[] =
+  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+  "<container version=\"1.0\" "
+  "xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n"
+  "  <rootfiles>\n"
+  "    <rootfile full-path=\"EPUB/content.opf\" "
+  "media-type=\"application/oebps-package+xml\"/>\n"
+  "  </rootfiles>\n"
+  "</container>\n";
+
+/* Files the package stage writes itself; a document may not reuse them. */
+static const char *const reserved[] = {"content.opf", "nav.xhtml", "toc.ncx"};
+
+/* Rejects manuscripts that would make a broken book: missing fields, no
+ * spine, or a document clashing with the package's own files. These are
+ * programming errors of the layout stage, so they are internal errors. */
+static sheaf_status check_manuscript(const struct sheaf_manuscript *ms,
+                                     sheaf_diag *diag)
+{
+  bool spine = false;
+  size_t i, j;
+
+  for (i = 0; i < ms->ndocs; i++) {
+    const struct sheaf_doc *d = &ms->docs[i];
+    if (!d->href || !*d->href || !d->id || !*d->id || !d->media_type ||
+        (d->len && !d->data)) {
+      sheaf_diag_add(diag, SHEAF_ERROR, "internal", NULL, 0, 0,
+                     "cannot write book: document %zu is incomplete", i + 1);
+      return SHEAF_ERR_INTERNAL;
+    }
+    for (j = 0; j < sizeof reserved / sizeof reserved[0]; j++)
+      if (strcmp(d->href, reserved[j]) == 0 || strcmp(d->id, "nav") == 0 ||
+          strcmp(d->id, "ncx") == 0) {
+        sheaf_diag_add(diag, SHEAF_ERROR, "internal", NULL, 0, 0,
+                       "cannot write book: document %s clashes with the "
+                       "package's own files", d->href);
+        return SHEAF_ERR_INTERNAL;
+      }
+    spine |= d->in_spine;
+  }
+  if (!spine) {
+    sheaf_diag_add(diag, SHEAF_ERROR, "internal", NULL, 0, 0,
+                   "cannot write book: the book has no content documents");
+    return SHEAF_ERR_INTERNAL;
+  }
+  return SHEAF_OK;
+}
+
+sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
+                           const sheaf_options *opt, sheaf_diag *diag)
+{
+  struct sheaf_buf opf, nav, ncx;
+  struct sheaf_zip_entry *e = NULL;
+  sheaf_status ret;
+  size_t i, n = 0;
+
+  sheaf_buf_init(&opf, 0);
+  sheaf_buf_init(&nav, 0);
+  sheaf_buf_init(&ncx, 0);
+  if (ms == NULL || ms->book == NULL || (ms->ndocs && ms->docs == NULL)) {
+    sheaf_diag_add(diag, SHEAF_ERROR, "usage", NULL, 0, 0,
+                   "cannot write book: no manuscript");
+    return SHEAF_ERR_USAGE;
+  }
+  /* Cheap checks first, so a bad target fails before any work. */
+  SHEAF_CHECK(sheaf_package_check_target(path, diag));
+  SHEAF_CHECK(check_manuscript(ms, diag));
+
+  ret = sheaf_package_opf(ms, opt, &opf);
+  if (ret == SHEAF_OK)
+    ret = sheaf_package_nav(ms, &nav);
+  if (ret == SHEAF_OK)
+    ret = sheaf_package_ncx(ms, &ncx);
+  if (ret != SHEAF_OK) {
+    sheaf_diag_add(diag, SHEAF_ERROR, sheaf_status_name(ret), NULL, 0, 0,
+                   "cannot write book: %s: %s", path, sheaf_status_str(ret));
+    goto out;
+  }
+
+  if (ms->ndocs > SIZE_MAX / sizeof *e - 5 ||
+      (e = sheaf_calloc(ms->ndocs + 5, sizeof *e)) == NULL) {
+    ret = SHEAF_ERR_NOMEM;
+    sheaf_diag_add(diag, SHEAF_ERROR, "nomem", NULL, 0, 0,
+                   "cannot write book: %s: out of memory", path);
+    goto out;
+  }
+  e[n++] = (struct sheaf_zip_entry){NULL, "mimetype", mimetype,
+                                    sizeof mimetype - 1, true};
+  e[n++] = (struct sheaf_zip_entry){NULL, "META-INF/container.xml", container_xml,
+                                    sizeof container_xml - 1, false};
+  e[n++] = (struct sheaf_zip_entry){"EPUB/", "content.opf", opf.ptr, opf.len, false};
+  e[n++] = (struct sheaf_zip_entry){"EPUB/", "nav.xhtml", nav.ptr, nav.len, false};
+  e[n++] = (struct sheaf_zip_entry){"EPUB/", "toc.ncx", ncx.ptr, ncx.len, false};
+  for (i = 0; i < ms->ndocs; i++)
+    e[n++] = (struct sheaf_zip_entry){"EPUB/", ms->docs[i].href, ms->docs[i].data,
+                                      ms->docs[i].len, false};
+  ret = sheaf_package_zip(path, e, n, sheaf_package_time(ms, opt), diag);
+out:
+  sheaf_free(e);
+  sheaf_buf_fini(&opf);
+  sheaf_buf_fini(&nav);
+  sheaf_buf_fini(&ncx);
+  return ret;
+}

@@ -1,0 +1,178 @@
+/*
+ * This file contains the zip container writer: it checks that the target can
+ * be written, then hands libzip the entries in a fixed order with a fixed
+ * date, so the same entries always give the same bytes. libzip's errors are
+ * translated into diagnostics here and nowhere else.
+ *
+ * Atomicity comes from libzip: zip_open(ZIP_CREATE | ZIP_TRUNCATE) writes
+ * nothing until zip_close(), which writes a temporary file beside the target
+ * (mkstemp) and renames it into place; when anything fails, the temporary
+ * file is removed and the target keeps its old content.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zip.h>
+
+#include "package/package.h"
+
+/* DOS time, which zip stores, holds 1980-01-01 .. 2107-12-31. */
+#define DOS_MIN INT64_C(315532800)
+#define DOS_MAX INT64_C(4354819198)
+
+static void write_error(sheaf_diag *diag, const char *path, const char *reason,
+                        int sys_errno)
+{
+  sheaf_diag_add(diag, SHEAF_ERROR, "write", NULL, 0, 0,
+                 "cannot write book: %s: %s%s", path, reason,
+                 sys_errno == ENOENT ? " (does the folder exist?)" : "");
+}
+
+/* The one place libzip's errors become diagnostics (STYLE.md rule 20). */
+static sheaf_status zip_failed(sheaf_diag *diag, const char *path, zip_error_t *err)
+{
+  int sys = zip_error_system_type(err) == ZIP_ET_SYS ? zip_error_code_system(err) : 0;
+  sheaf_status ret = zip_error_code_zip(err) == ZIP_ER_MEMORY ? SHEAF_ERR_NOMEM
+                                                              : SHEAF_ERR_WRITE;
+
+  write_error(diag, path, zip_error_strerror(err), sys);
+  return ret;
+}
+
+sheaf_status sheaf_package_check_target(const char *path, sheaf_diag *diag)
+{
+  const char *slash;
+  struct stat st;
+  char *dir;
+  sheaf_status ret = SHEAF_OK;
+
+  if (path == NULL || *path == '\0') {
+    write_error(diag, "\"\"", "empty file name", 0);
+    return SHEAF_ERR_WRITE;
+  }
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    write_error(diag, path, strerror(EISDIR), 0);
+    return SHEAF_ERR_WRITE;
+  }
+  slash = strrchr(path, '/');
+  if (slash == NULL)
+    dir = sheaf_strdup(".");
+  else
+    dir = sheaf_strndup(path, slash == path ? 1 : (size_t)(slash - path));
+  if (dir == NULL) {
+    write_error(diag, path, strerror(ENOMEM), 0);
+    return SHEAF_ERR_NOMEM;
+  }
+  if (stat(dir, &st) != 0) {
+    int e = errno;
+    write_error(diag, path, strerror(e), e);
+    ret = SHEAF_ERR_WRITE;
+  } else if (!S_ISDIR(st.st_mode)) {
+    write_error(diag, path, strerror(ENOTDIR), 0);
+    ret = SHEAF_ERR_WRITE;
+  } else if (access(dir, W_OK | X_OK) != 0) {
+    int e = errno;
+    write_error(diag, path, strerror(e), 0);
+    ret = SHEAF_ERR_WRITE;
+  }
+  sheaf_free(dir);
+  return ret;
+}
+
+/* libzip turns a time_t into DOS date fields with localtime(), which would
+ * make the bytes depend on the TZ of the machine. Returns the time_t whose
+ * local broken-down time equals the UTC one of `t`, so the stored fields
+ * are the UTC date whatever the zone. */
+static time_t dos_time(int64_t t)
+{
+  struct tm tm;
+  time_t lt;
+  int64_t y;
+  unsigned mo, d, h, mi, s;
+
+  if (t < DOS_MIN)
+    t = DOS_MIN;
+  if (t > DOS_MAX)
+    t = DOS_MAX;
+  sheaf_package_civil(t, &y, &mo, &d, &h, &mi, &s);
+  memset(&tm, 0, sizeof tm);
+  tm.tm_year = (int)y - 1900;
+  tm.tm_mon = (int)mo - 1;
+  tm.tm_mday = (int)d;
+  tm.tm_hour = (int)h;
+  tm.tm_min = (int)mi;
+  tm.tm_sec = (int)s;
+  tm.tm_isdst = -1;
+  lt = mktime(&tm);
+  return lt == (time_t)-1 ? (time_t)t : lt;
+}
+
+/* Adds one entry; on failure the source is freed (libzip does not take it
+ * when zip_file_add fails). Returns false with the error left in `za`. */
+static bool add(zip_t *za, const struct sheaf_zip_entry *e, const char *name,
+                time_t mtime)
+{
+  zip_source_t *src;
+  zip_int64_t idx;
+
+  src = zip_source_buffer(za, e->len ? e->data : NULL, e->len, 0);
+  if (src == NULL)
+    return false;
+  idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8);
+  if (idx < 0) {
+    zip_source_free(src);
+    return false;
+  }
+  return zip_set_file_compression(za, (zip_uint64_t)idx,
+                                  e->store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) == 0 &&
+         zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) == 0;
+}
+
+sheaf_status sheaf_package_zip(const char *path, const struct sheaf_zip_entry *entries,
+                               size_t nentries, int64_t mtime, sheaf_diag *diag)
+{
+  struct sheaf_buf name;
+  zip_error_t ze;
+  zip_t *za;
+  time_t when = dos_time(mtime);
+  sheaf_status ret = SHEAF_OK;
+  int zerr = 0;
+  size_t i;
+
+  sheaf_buf_init(&name, 0);
+  za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+  if (za == NULL) {
+    zip_error_init_with_code(&ze, zerr);
+    ret = zip_failed(diag, path, &ze);
+    zip_error_fini(&ze);
+    goto out;
+  }
+  for (i = 0; i < nentries; i++) {
+    sheaf_buf_reset(&name);
+    if (entries[i].prefix)
+      sheaf_buf_puts(&name, entries[i].prefix);
+    sheaf_buf_puts(&name, entries[i].name);
+    if (name.failed) {
+      write_error(diag, path, strerror(ENOMEM), 0);
+      ret = SHEAF_ERR_NOMEM;
+      goto out;
+    }
+    if (!add(za, &entries[i], name.ptr, when)) {
+      ret = zip_failed(diag, path, zip_get_error(za));
+      goto out;
+    }
+  }
+  if (zip_close(za) != 0) {
+    ret = zip_failed(diag, path, zip_get_error(za));
+    goto out;
+  }
+  za = NULL;
+out:
+  if (za)
+    zip_discard(za);
+  sheaf_buf_fini(&name);
+  return ret;
+}

@@ -1,0 +1,491 @@
+/*
+ * This file contains the select stage: it filters a collection's articles by
+ * tag and date, merges duplicates (the same article read from two feeds, or
+ * twice from one), orders them the way a book reads, and derives the book's
+ * metadata: title, publisher, language, identifier and date range.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "select/select.h"
+
+/* ---- tag matching ------------------------------------------------------- */
+
+bool sheaf_select_has_tag(const struct sheaf_article *a, const char *want)
+{
+  char *slug = sheaf_slugify(want, strlen(want));
+  size_t i;
+  bool found = false;
+
+  if (slug == NULL)
+    return false;
+  for (i = 0; i < a->ntags && !found; i++)
+    found = strcmp(a->tags[i].slug, slug) == 0 ||
+            sheaf_ascii_casecmp(a->tags[i].name, want) == 0;
+  sheaf_free(slug);
+  return found;
+}
+
+static bool has_any_tag(const struct sheaf_article *a, const char *const *tags, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (sheaf_select_has_tag(a, tags[i]))
+      return true;
+  return false;
+}
+
+/* ---- dates ----------------------------------------------------------------- */
+
+/* Parses an option date. A bare day given as an upper bound means the end of
+ * that day: --until 2023-02-22 includes articles of the 22nd. */
+static sheaf_status parse_bound(const char *s, bool upper, int64_t *t, sheaf_diag *d,
+                                const char *optname)
+{
+  size_t n = strlen(s);
+
+  if (!sheaf_date_parse_iso8601(s, n, t, NULL)) {
+    sheaf_diag_add(d, SHEAF_ERROR, "usage", NULL, 0, 0,
+                   "%s '%s' is not a date; write it as YYYY-MM-DD or "
+                   "YYYY-MM-DDThh:mm:ssZ", optname, s);
+    return SHEAF_ERR_USAGE;
+  }
+  if (upper && (n == 10 || n == 8) && strchr(s, 'T') == NULL)
+    *t += 86399;
+  return SHEAF_OK;
+}
+
+static int64_t newest_time(const struct sheaf_article *a)
+{
+  if (a->updated != SHEAF_TIME_UNKNOWN &&
+      (a->published == SHEAF_TIME_UNKNOWN || a->updated > a->published))
+    return a->updated;
+  return a->published;
+}
+
+/* ---- de-duplication and ordering ------------------------------------------ */
+
+static int cmp_id(const void *pa, const void *pb)
+{
+  const struct sheaf_article *a = *(const struct sheaf_article *const *)pa;
+  const struct sheaf_article *b = *(const struct sheaf_article *const *)pb;
+  int c = strcmp(a->id, b->id);
+  return c ? c : (a->order < b->order ? -1 : a->order > b->order);
+}
+
+static int cmp_link(const void *pa, const void *pb)
+{
+  const struct sheaf_article *a = *(const struct sheaf_article *const *)pa;
+  const struct sheaf_article *b = *(const struct sheaf_article *const *)pb;
+  int c = strcmp(a->link ? a->link : "", b->link ? b->link : "");
+  return c ? c : (a->order < b->order ? -1 : a->order > b->order);
+}
+
+/* Of two copies of one article, the one updated last wins; on a tie, the one
+ * read first (its feed was named first). */
+static bool better(const struct sheaf_article *a, const struct sheaf_article *b)
+{
+  int64_t ta = newest_time(a), tb = newest_time(b);
+  if (ta != tb)
+    return ta > tb;
+  return a->order < b->order;
+}
+
+/* Sorts `v` by `cmp`, then keeps one article of each run of equal keys;
+ * returns the new count. Articles without the key are kept as they are. */
+static size_t dedupe(const struct sheaf_article **v, size_t n,
+                     int (*cmp)(const void *, const void *), bool by_link,
+                     size_t *merged)
+{
+  size_t i, o = 0;
+
+  qsort(v, n, sizeof *v, cmp);
+  for (i = 0; i < n; i++) {
+    const struct sheaf_article *a = v[i];
+    bool keyless = by_link && (a->link == NULL || *a->link == '\0');
+    if (o && !keyless) {
+      const struct sheaf_article *prev = v[o - 1];
+      bool same = by_link ? (prev->link && strcmp(prev->link, a->link) == 0)
+                          : strcmp(prev->id, a->id) == 0;
+      if (same) {
+        if (better(a, prev))
+          v[o - 1] = a;
+        (*merged)++;
+        continue;
+      }
+    }
+    v[o++] = a;
+  }
+  return o;
+}
+
+static int cmp_date(const void *pa, const void *pb)
+{
+  const struct sheaf_article *a = *(const struct sheaf_article *const *)pa;
+  const struct sheaf_article *b = *(const struct sheaf_article *const *)pb;
+
+  /* Undated articles go last, in the order they were read. */
+  if (a->published != b->published) {
+    if (a->published == SHEAF_TIME_UNKNOWN)
+      return 1;
+    if (b->published == SHEAF_TIME_UNKNOWN)
+      return -1;
+    return a->published < b->published ? -1 : 1;
+  }
+  return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* ---- metadata ------------------------------------------------------------ */
+
+/* "digital economy" -> "Digital Economy": words that are all lowercase ASCII
+ * get a capital, except short function words after the first. Titles that
+ * already carry capitals are left alone; their authors chose them. */
+static char *title_case(const char *s)
+{
+  static const char *const small[] = {"a", "an", "and", "as", "at", "by", "for",
+                                      "in", "of", "on", "or", "the", "to", "vs"};
+  char *out = sheaf_strdup(s);
+  size_t i, start = 0, k;
+  bool any_upper = false;
+
+  if (out == NULL)
+    return NULL;
+  for (i = 0; out[i]; i++)
+    if (out[i] >= 'A' && out[i] <= 'Z')
+      any_upper = true;
+  if (any_upper)
+    return out;
+  for (i = 0;; i++) {
+    if (out[i] == ' ' || out[i] == '\0') {
+      size_t len = i - start;
+      bool is_small = false;
+      for (k = 0; k < sizeof small / sizeof *small && start > 0; k++)
+        if (strlen(small[k]) == len && strncmp(out + start, small[k], len) == 0)
+          is_small = true;
+      if (!is_small && len && out[start] >= 'a' && out[start] <= 'z')
+        out[start] = (char)(out[start] - 32);
+      if (out[i] == '\0')
+        break;
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+static bool add_string(char ***arr, size_t *n, const char *s)
+{
+  size_t i;
+  char *copy;
+  void *p;
+
+  for (i = 0; i < *n; i++)
+    if (strcmp((*arr)[i], s) == 0)
+      return true;
+  if ((copy = sheaf_strdup(s)) == NULL)
+    return false;
+  if ((p = sheaf_realloc(*arr, (*n + 1) * sizeof(char *))) == NULL) {
+    sheaf_free(copy);
+    return false;
+  }
+  *arr = p;
+  (*arr)[(*n)++] = copy;
+  return true;
+}
+
+/* Returns the display name the chapters use for the tag `want`, or NULL. */
+static const char *tag_display_name(const struct sheaf_book *b, const char *want)
+{
+  size_t i, j;
+
+  for (i = 0; i < b->nchapters; i++) {
+    const struct sheaf_article *a = b->chapters[i];
+    for (j = 0; j < a->ntags; j++) {
+      struct sheaf_article one = *a;
+      one.tags = &a->tags[j];
+      one.ntags = 1;
+      if (sheaf_select_has_tag(&one, want))
+        return a->tags[j].name;
+    }
+  }
+  return NULL;
+}
+
+static int cmp_tag(const void *pa, const void *pb)
+{
+  const struct sheaf_book_tag *a = pa, *b = pb;
+  if (a->count != b->count)
+    return a->count > b->count ? -1 : 1;
+  return strcmp(a->slug, b->slug);
+}
+
+static sheaf_status count_tags(struct sheaf_book *b)
+{
+  size_t i, j, k;
+
+  for (i = 0; i < b->nchapters; i++) {
+    const struct sheaf_article *a = b->chapters[i];
+    for (j = 0; j < a->ntags; j++) {
+      for (k = 0; k < b->ntags; k++)
+        if (strcmp(b->tags[k].slug, a->tags[j].slug) == 0)
+          break;
+      if (k == b->ntags) {
+        void *p = sheaf_realloc(b->tags, (b->ntags + 1) * sizeof *b->tags);
+        if (p == NULL)
+          return SHEAF_ERR_NOMEM;
+        b->tags = p;
+        b->tags[k].name = sheaf_strdup(a->tags[j].name);
+        b->tags[k].slug = sheaf_strdup(a->tags[j].slug);
+        b->tags[k].count = 0;
+        b->ntags++;
+        if (!b->tags[k].name || !b->tags[k].slug)
+          return SHEAF_ERR_NOMEM;
+      }
+      b->tags[k].count++;
+    }
+  }
+  if (b->ntags)
+    qsort(b->tags, b->ntags, sizeof *b->tags, cmp_tag);
+  return SHEAF_OK;
+}
+
+/* The identifier names what the book is (its sources and the selection), so
+ * rebuilding the same tag of the same site later gives the same identifier,
+ * and readers treat the new book as a new edition of the old. */
+static sheaf_status make_identifier(struct sheaf_book *b, const sheaf_options *opt)
+{
+  struct sheaf_buf key;
+  char uuid[37];
+  size_t i;
+
+  sheaf_buf_init(&key, 0);
+  sheaf_buf_puts(&key, "sheaf:");
+  for (i = 0; i < b->nsources; i++) {
+    sheaf_buf_puts(&key, b->sources[i]);
+    sheaf_buf_putc(&key, '\n');
+  }
+  for (i = 0; i < opt->ntags; i++) {
+    char *slug = sheaf_slugify(opt->tags[i], strlen(opt->tags[i]));
+    if (slug)
+      sheaf_buf_printf(&key, "tag:%s\n", slug);
+    sheaf_free(slug);
+  }
+  for (i = 0; i < opt->nexclude_tags; i++)
+    sheaf_buf_printf(&key, "exclude:%s\n", opt->exclude_tags[i]);
+  if (opt->since)
+    sheaf_buf_printf(&key, "since:%s\n", opt->since);
+  if (opt->until)
+    sheaf_buf_printf(&key, "until:%s\n", opt->until);
+  if (opt->limit)
+    sheaf_buf_printf(&key, "limit:%zu\n", opt->limit);
+  if (key.failed) {
+    sheaf_buf_fini(&key);
+    return SHEAF_ERR_NOMEM;
+  }
+  sheaf_uuid5_url(key.ptr, key.len, uuid);
+  sheaf_buf_fini(&key);
+  b->identifier = sheaf_malloc(9 + 37);
+  if (b->identifier == NULL)
+    return SHEAF_ERR_NOMEM;
+  memcpy(b->identifier, "urn:uuid:", 9);
+  memcpy(b->identifier + 9, uuid, 37);
+  return SHEAF_OK;
+}
+
+static sheaf_status make_metadata(struct sheaf_book *b, const sheaf_options *opt)
+{
+  const struct sheaf_collection *c = b->coll;
+  const struct sheaf_feed *feed = NULL;
+  char *ftitle = NULL, *fpub = NULL;
+  sheaf_status ret = SHEAF_OK;
+  size_t i;
+
+  /* The feed of the first chapter speaks for the book. */
+  if (b->nchapters && b->chapters[0]->feed < c->nfeeds)
+    feed = c->feeds[b->chapters[0]->feed];
+
+  for (i = 0; i < b->nchapters; i++) {
+    const struct sheaf_article *a = b->chapters[i];
+    const struct sheaf_feed *f = a->feed < c->nfeeds ? c->feeds[a->feed] : NULL;
+    const char *src = (f && f->link && *f->link) ? f->link : a->source;
+    int64_t t = newest_time(a);
+    if (src && !add_string(&b->sources, &b->nsources, src))
+      return SHEAF_ERR_NOMEM;
+    if (t != SHEAF_TIME_UNKNOWN && (b->modified == SHEAF_TIME_UNKNOWN || t > b->modified))
+      b->modified = t;
+    if (a->published != SHEAF_TIME_UNKNOWN) {
+      if (b->first == SHEAF_TIME_UNKNOWN || a->published < b->first)
+        b->first = a->published;
+      if (b->last == SHEAF_TIME_UNKNOWN || a->published > b->last)
+        b->last = a->published;
+    }
+  }
+  if (opt->source_date_epoch >= 0)
+    b->modified = opt->source_date_epoch;
+
+  if (feed && !sheaf_select_title_from_feed(feed->title, &ftitle, &fpub))
+    return SHEAF_ERR_NOMEM;
+
+  if (opt->title && *opt->title) {
+    b->title = sheaf_strdup(opt->title);
+  } else if (opt->ntags == 1 && tag_display_name(b, opt->tags[0])) {
+    b->title = title_case(tag_display_name(b, opt->tags[0]));
+  } else if (ftitle) {
+    b->title = title_case(ftitle);
+  } else if (feed && feed->title && *feed->title) {
+    b->title = sheaf_strdup(feed->title);
+  } else {
+    b->title = sheaf_strdup("Articles");
+  }
+  if (b->title == NULL)
+    goto nomem;
+
+  if (fpub)
+    b->publisher = sheaf_strdup(fpub);
+  else if (feed && feed->title && *feed->title && strcmp(feed->title, b->title) != 0)
+    b->publisher = sheaf_strdup(feed->title);
+  if (feed && feed->description && *feed->description)
+    b->description = sheaf_strdup(feed->description);
+
+  if (feed && feed->language && *feed->language)
+    b->language = sheaf_strdup(feed->language);
+  else if (opt->language && *opt->language)
+    b->language = sheaf_strdup(opt->language);
+  else
+    b->language = sheaf_strdup("en");
+  if (b->language == NULL)
+    goto nomem;
+
+  for (i = 0; i < opt->ntags; i++) {
+    const char *name = tag_display_name(b, opt->tags[i]);
+    if (!add_string(&b->subjects, &b->nsubjects, name ? name : opt->tags[i]))
+      goto nomem;
+  }
+  if (opt->ntags == 0)
+    for (i = 0; i < c->nfeeds; i++)
+      if (c->feeds[i]->archive_tag &&
+          !add_string(&b->subjects, &b->nsubjects, c->feeds[i]->archive_tag->name))
+        goto nomem;
+
+  if ((ret = make_identifier(b, opt)) != SHEAF_OK)
+    goto out;
+  ret = count_tags(b);
+  goto out;
+nomem:
+  ret = SHEAF_ERR_NOMEM;
+out:
+  sheaf_free(ftitle);
+  sheaf_free(fpub);
+  return ret;
+}
+
+/* ---- the stage --------------------------------------------------------------- */
+
+sheaf_book *sheaf_select(const sheaf_collection *c, const sheaf_options *opt,
+                         sheaf_diag *d, sheaf_status *status)
+{
+  sheaf_options defaults;
+  struct sheaf_book *b = NULL;
+  const struct sheaf_article **v = NULL;
+  int64_t since = 0, until = 0;
+  size_t i, n = 0, merged = 0, undated = 0;
+  sheaf_status ret = SHEAF_OK;
+
+  if (opt == NULL) {
+    sheaf_options_init(&defaults);
+    opt = &defaults;
+  }
+  if (opt->since)
+    SHEAF_CHECK(parse_bound(opt->since, false, &since, d, "--since"));
+  if (opt->until)
+    SHEAF_CHECK(parse_bound(opt->until, true, &until, d, "--until"));
+
+  v = sheaf_calloc(c->narticles ? c->narticles : 1, sizeof *v);
+  b = sheaf_calloc(1, sizeof *b);
+  if (v == NULL || b == NULL) {
+    ret = SHEAF_ERR_NOMEM;
+    goto out;
+  }
+  b->coll = c;
+  b->modified = b->first = b->last = SHEAF_TIME_UNKNOWN;
+
+  for (i = 0; i < c->narticles; i++) {
+    const struct sheaf_article *a = c->articles[i];
+    if (opt->ntags && !has_any_tag(a, opt->tags, opt->ntags))
+      continue;
+    if (opt->nexclude_tags && has_any_tag(a, opt->exclude_tags, opt->nexclude_tags))
+      continue;
+    if (opt->since || opt->until) {
+      if (a->published == SHEAF_TIME_UNKNOWN) {
+        undated++;
+        continue;
+      }
+      if ((opt->since && a->published < since) || (opt->until && a->published > until))
+        continue;
+    }
+    v[n++] = a;
+  }
+  if (undated)
+    sheaf_diag_add(d, SHEAF_WARNING, "undated", NULL, 0, 0,
+                   "%zu article%s without a date left out by --since/--until",
+                   undated, undated == 1 ? "" : "s");
+
+  n = dedupe(v, n, cmp_id, false, &merged);
+  n = dedupe(v, n, cmp_link, true, &merged);
+  if (merged)
+    sheaf_diag_add(d, SHEAF_NOTE, "duplicate", NULL, 0, 0,
+                   "%zu duplicate article%s merged (same id or link; the latest "
+                   "update kept)", merged, merged == 1 ? "" : "s");
+
+  qsort(v, n, sizeof *v, cmp_date);
+  /* --limit keeps the newest N: "the last 20 posts" is what people ask for. */
+  if (opt->limit && n > opt->limit) {
+    size_t dated = n, skip;
+    while (dated && v[dated - 1]->published == SHEAF_TIME_UNKNOWN)
+      dated--;
+    skip = dated > opt->limit ? dated - opt->limit : 0;
+    memmove(v, v + skip, (n - skip) * sizeof *v);
+    n -= skip;
+    if (n > opt->limit)
+      n = opt->limit;
+  }
+  if (opt->flags & SHEAF_OPT_NEWEST_FIRST) {
+    for (i = 0; i < n / 2; i++) {
+      const struct sheaf_article *t = v[i];
+      v[i] = v[n - 1 - i];
+      v[n - 1 - i] = t;
+    }
+  }
+
+  if (n == 0) {
+    ret = SHEAF_ERR_NOMATCH;
+    if (c->narticles == 0)
+      sheaf_diag_add(d, SHEAF_ERROR, "nomatch", NULL, 0, 0,
+                     "the inputs hold no articles");
+    else if (opt->ntags)
+      sheaf_diag_add(d, SHEAF_ERROR, "nomatch", NULL, 0, 0,
+                     "no article has the tag '%s'%s; run 'sheaf list --tags' "
+                     "on the same inputs to see the tags they carry",
+                     opt->tags[0], opt->ntags > 1 ? " (or the other tags given)" : "");
+    else
+      sheaf_diag_add(d, SHEAF_ERROR, "nomatch", NULL, 0, 0,
+                     "none of the %zu articles matched the selection",
+                     c->narticles);
+    goto out;
+  }
+
+  b->chapters = v;
+  b->nchapters = n;
+  v = NULL;
+  ret = make_metadata(b, opt);
+
+out:
+  sheaf_free(v);
+  if (ret != SHEAF_OK) {
+    sheaf_book_free(b);
+    b = NULL;
+  }
+  if (status)
+    *status = ret;
+  return b;
+}

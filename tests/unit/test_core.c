@@ -1,0 +1,253 @@
+/*
+ * Unit tests for src/core: buffers, XML escaping, slugs, SHA-1 and UUID v5,
+ * string helpers, diagnostics and the status table.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/core.h"
+
+static void test_buf_appends(void **state)
+{
+  struct sheaf_buf b;
+  char *p;
+  size_t n;
+  int i;
+
+  (void)state;
+  sheaf_buf_init(&b, 0);
+  assert_string_equal(b.ptr, "");
+  for (i = 0; i < 1000; i++)
+    assert_true(sheaf_buf_printf(&b, "%d,", i));
+  assert_int_equal(b.ptr[b.len], '\0');
+  assert_memory_equal(b.ptr, "0,1,2,", 6);
+  p = sheaf_buf_detach(&b, &n);
+  assert_non_null(p);
+  assert_int_equal(strlen(p), n);
+  assert_string_equal(b.ptr, "");
+  sheaf_free(p);
+  sheaf_buf_fini(&b);
+}
+
+static void test_buf_max_is_sticky(void **state)
+{
+  struct sheaf_buf b;
+
+  (void)state;
+  sheaf_buf_init(&b, 8);
+  assert_true(sheaf_buf_puts(&b, "12345678"));
+  assert_false(sheaf_buf_putc(&b, '9'));
+  assert_true(b.failed);
+  assert_false(sheaf_buf_puts(&b, ""));
+  assert_null(sheaf_buf_detach(&b, NULL));
+  sheaf_buf_fini(&b);
+}
+
+static const struct {
+  const char *in;
+  bool attr;
+  const char *out;
+} xml_cases[] = {
+  {"a < b & c > d", false, "a &lt; b &amp; c &gt; d"},
+  {"say \"hi\"", true, "say &quot;hi&quot;"},
+  {"say \"hi\"", false, "say \"hi\""},
+  {"ctl\x01\x08here", false, "ctlhere"},
+  {"tab\tnl\n", false, "tab\tnl\n"},
+  {"bad \xff byte", false, "bad \xEF\xBF\xBD byte"},
+  {"caf\xC3\xA9 \xE4\xB8\xAD", false, "caf\xC3\xA9 \xE4\xB8\xAD"},
+  {"line\nbreak", true, "line break"},
+};
+
+static void test_buf_put_xml(void **state)
+{
+  size_t i;
+
+  (void)state;
+  for (i = 0; i < sizeof xml_cases / sizeof *xml_cases; i++) {
+    struct sheaf_buf b;
+    sheaf_buf_init(&b, 0);
+    assert_true(sheaf_buf_put_xml(&b, xml_cases[i].in, strlen(xml_cases[i].in),
+                                  xml_cases[i].attr));
+    assert_string_equal(b.ptr, xml_cases[i].out);
+    sheaf_buf_fini(&b);
+  }
+}
+
+static const struct {
+  const char *in, *out;
+} slug_cases[] = {
+  {"Digital Economy", "digital-economy"},
+  {"digital-economy", "digital-economy"},
+  {"  Digital   Economy  ", "digital-economy"},
+  {"DIGITAL_ECONOMY", "digital-economy"},
+  {"C++ & Rust!", "c-rust"},
+  {"Editor's Picks", "editors-picks"},
+  {"%c3%a9conomie", "\xC3\xA9" "conomie"},
+  {"\xC3\x89" "conomie", "\xC3\xA9" "conomie"},
+  {"\xE4\xB8\xAD\xE6\x96\x87", "\xE4\xB8\xAD\xE6\x96\x87"},
+  {"2023", "2023"},
+  {"---", ""},
+  {"", ""},
+  {"a%zzb", "a-zzb"},
+  {"trailing%", "trailing"},
+};
+
+static void test_slugify(void **state)
+{
+  size_t i;
+
+  (void)state;
+  for (i = 0; i < sizeof slug_cases / sizeof *slug_cases; i++) {
+    char *s = sheaf_slugify(slug_cases[i].in, strlen(slug_cases[i].in));
+    assert_non_null(s);
+    assert_string_equal(s, slug_cases[i].out);
+    sheaf_free(s);
+  }
+}
+
+static void test_sha1_vectors(void **state)
+{
+  /* FIPS 180 examples. */
+  static const struct {
+    const char *in;
+    const char *hex;
+  } v[] = {
+    {"abc", "a9993e364706816aba3e25717850c26c9cd0d89d"},
+    {"", "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
+    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+     "84983e441c3bd26ebaae4aa1f95129e5e54670f1"},
+  };
+  size_t i, k;
+
+  (void)state;
+  for (i = 0; i < sizeof v / sizeof *v; i++) {
+    struct sheaf_sha1 s;
+    unsigned char h[20];
+    char hex[41];
+    sheaf_sha1_init(&s);
+    sheaf_sha1_update(&s, v[i].in, strlen(v[i].in));
+    sheaf_sha1_final(&s, h);
+    for (k = 0; k < 20; k++)
+      snprintf(hex + 2 * k, 3, "%02x", h[k]);
+    assert_string_equal(hex, v[i].hex);
+  }
+}
+
+static void test_uuid5(void **state)
+{
+  char u[37];
+
+  (void)state;
+  /* Python: uuid.uuid5(uuid.NAMESPACE_URL, "https://example.org/") */
+  sheaf_uuid5_url("https://example.org/", 20, u);
+  assert_string_equal(u, "527dda32-a0de-5105-a042-cb475b5f7d11");
+  assert_int_equal(u[14], '5');
+}
+
+static void test_collapse_ws(void **state)
+{
+  char *s;
+
+  (void)state;
+  {
+    const char *in = "  a \n\t b\xC2\xA0 c  ";
+    s = sheaf_str_collapse_ws(in, strlen(in));
+  }
+  assert_string_equal(s, "a b c");
+  sheaf_free(s);
+}
+
+static void test_utf8_valid(void **state)
+{
+  (void)state;
+  assert_true(sheaf_utf8_valid("caf\xC3\xA9", 5));
+  assert_false(sheaf_utf8_valid("caf\xE9", 4));
+  assert_false(sheaf_utf8_valid("\xC0\xAF", 2));         /* overlong */
+  assert_false(sheaf_utf8_valid("\xED\xA0\x80", 3));     /* surrogate */
+  assert_false(sheaf_utf8_valid("\xE4\xB8", 2));         /* truncated */
+}
+
+static int seen;
+static void count_cb(const sheaf_diag_entry *e, void *ud)
+{
+  (void)e;
+  (void)ud;
+  seen++;
+}
+
+static void test_diag_cap(void **state)
+{
+  sheaf_diag *d = sheaf_diag_new();
+  const sheaf_diag_entry *e;
+  int i;
+
+  (void)state;
+  seen = 0;
+  sheaf_diag_set_callback(d, count_cb, NULL);
+  for (i = 0; i < 1500; i++)
+    sheaf_diag_add(d, SHEAF_WARNING, "test", "feed.xml", (unsigned)i + 1, 3,
+                   "message %d\nwith newline", i);
+  assert_int_equal(seen, 1500);
+  assert_int_equal(sheaf_diag_count(d), 1000);
+  assert_int_equal(sheaf_diag_count_severity(d, SHEAF_WARNING), 1500);
+  e = sheaf_diag_get(d, 0);
+  assert_string_equal(e->file, "feed.xml");
+  assert_string_equal(e->message, "message 0 with newline");
+  assert_ptr_equal(e->file, sheaf_diag_get(d, 999)->file); /* interned */
+  assert_null(sheaf_diag_get(d, 1000));
+  sheaf_diag_free(d);
+}
+
+static void test_status_table(void **state)
+{
+  (void)state;
+  assert_int_equal(SHEAF_OK, 0);
+  assert_int_equal(sheaf_status_exit_code(SHEAF_OK), 0);
+  assert_int_equal(sheaf_status_exit_code(SHEAF_ERR_USAGE), 1);
+  assert_int_equal(sheaf_status_exit_code(SHEAF_ERR_PARSE), 2);
+  assert_int_equal(sheaf_status_exit_code(SHEAF_ERR_NOMATCH), 3);
+  assert_int_equal(sheaf_status_exit_code(SHEAF_ERR_WRITE), 4);
+  assert_string_equal(sheaf_status_name(SHEAF_ERR_IO), "io");
+  assert_string_equal(sheaf_status_str((sheaf_status)999), "unknown status");
+}
+
+static void test_article_tags_dedupe(void **state)
+{
+  struct sheaf_article *a = sheaf_article_new();
+
+  (void)state;
+  assert_true(sheaf_article_add_tag(a, "Digital Economy", NULL, SHEAF_TAG_TAG));
+  assert_true(sheaf_article_add_tag(a, "digital-economy", NULL, SHEAF_TAG_TAG));
+  assert_true(sheaf_article_add_tag(a, "  ", NULL, SHEAF_TAG_TAG));
+  assert_true(sheaf_article_add_tag(a, "China", "china-2", SHEAF_TAG_CATEGORY));
+  assert_int_equal(a->ntags, 2);
+  assert_string_equal(a->tags[0].name, "Digital Economy");
+  assert_string_equal(a->tags[1].slug, "china-2");
+  assert_true(sheaf_article_finish(a));
+  assert_true(strncmp(a->id, "sha1:", 5) == 0);
+  sheaf_article_free(a);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_buf_appends),
+    cmocka_unit_test(test_buf_max_is_sticky),
+    cmocka_unit_test(test_buf_put_xml),
+    cmocka_unit_test(test_slugify),
+    cmocka_unit_test(test_sha1_vectors),
+    cmocka_unit_test(test_uuid5),
+    cmocka_unit_test(test_collapse_ws),
+    cmocka_unit_test(test_utf8_valid),
+    cmocka_unit_test(test_diag_cap),
+    cmocka_unit_test(test_status_table),
+    cmocka_unit_test(test_article_tags_dedupe),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

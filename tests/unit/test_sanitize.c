@@ -1,0 +1,299 @@
+/*
+ * This file contains the unit tests of the layout stage's HTML sanitizer:
+ * a table of inputs with strings the output must and must not contain
+ * (dangerous constructs gone, content and structure kept, content models
+ * repaired), a check that every output is well-formed XML, the image and
+ * cruft diagnostics, and a pathologically deep input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libxml/parser.h>
+
+#include "layout/layout.h"
+
+#define BASE "https://example.com/blog/post/"
+
+struct tcase {
+  const char *in;
+  const char *must[6];
+  const char *must_not[6];
+};
+
+static const struct tcase cases[] = {
+  /* dangerous constructs */
+  {"<p>a<script>alert(1)</script>b</p>", {"<p>ab</p>"}, {"script", "alert"}},
+  {"<style>p{color:red}</style><p>x</p>", {"<p>x</p>"}, {"style", "color"}},
+  {"<iframe src=\"https://evil\">fallback</iframe><p>x</p>", {"<p>x</p>"},
+   {"iframe", "evil", "fallback"}},
+  {"<object data=\"x.swf\"><param name=a value=b><embed src=x.swf></object>t",
+   {"t"}, {"object", "embed", "param", "swf"}},
+  {"<body onload=\"evil()\"><p onclick=\"evil()\" onmouseover='x'>hi</p>"
+   "<img src=x onerror=\"evil()\" alt=\"pic\">",
+   {"<p>hi</p>", "pic"}, {"onload", "onclick", "onerror", "evil", "onmouseover"}},
+  {"<a href=\"javascript:alert(1)\">j</a>", {"<a>j</a>"}, {"javascript", "href"}},
+  {"<a href=\"JaVaScRiPt:alert(1)\">j</a>", {"<a>j</a>"}, {"avaScRi", "href"}},
+  {"<a href=\" java\tscript:alert(1)\">j</a>", {"<a>j</a>"}, {"script", "href"}},
+  {"<a href=\"java&#x09;script:alert(1)\">j</a>", {"<a>j</a>"}, {"script", "href"}},
+  {"<a href=\"&#106;&#97;vascript:alert(1)\">j</a>", {"<a>j</a>"}, {"script", "href"}},
+  /* libxml2 does not know &colon;: the value stays a harmless relative URL */
+  {"<a href=\"&#x6A;avascript&colon;alert(1)\">j</a>", {"j</a>"},
+   {"href=\"javascript", "javascript:"}},
+  {"<a href=\"\x01javascript:alert(1)\">j</a>", {"<a>j</a>"}, {"script", "href"}},
+  {"<a href=\"vbscript:msgbox(1)\">v</a>", {"<a>v</a>"}, {"vbscript", "href"}},
+  {"<a href=\"data:text/html;base64,PHNjcmlwdD4=\">d</a>", {"<a>d</a>"},
+   {"data:", "href"}},
+  {"<form action=\"/x\"><input name=q value=secret><button>Go</button>"
+   "<select><option>o1</option></select><textarea>tt</textarea>label</form>",
+   {"<div>label</div>"}, {"input", "button", "secret", "o1", "tt", "action"}},
+  {"<meta http-equiv=\"refresh\" content=\"0;url=https://evil\"><p>x</p>",
+   {"<p>x</p>"}, {"meta", "refresh", "evil"}},
+  {"<base href=\"https://evil/\"><a href=\"x\">x</a>",
+   {"href=\"https://example.com/blog/post/x\""}, {"evil", "base"}},
+  {"<svg><script>alert(1)</script><text>s</text></svg><p>x</p>", {"<p>x</p>"},
+   {"svg", "alert", "script"}},
+  {"<p style=\"width: expression(alert(1))\">x</p>", {"<p>x</p>"},
+   {"style", "expression"}},
+  {"<p lang=fr xml:lang=fr target=_blank rel=nofollow data-x=1 class=\" k \">x</p>",
+   {"<p class=\"k\">x</p>"}, {"lang", "target", "rel", "data-x"}},
+  {"<!-- secret --><p>x<![CDATA[c]]></p><?php echo 1 ?>", {"<p>x"},
+   {"secret", "php", "<!"}},
+  {"<math><mi>x</mi></math><noscript><p>ns</p></noscript>ok", {"ok"},
+   {"math", "ns<", "noscript"}},
+  {"<p dir=\"evil\" title=\"t\">x</p><p dir=rtl>y</p>",
+   {"<p title=\"t\">x</p>", "<p dir=\"rtl\">y</p>"}, {"evil"}},
+  /* allowed content kept */
+  {"<p>Hello <em>big</em> <strong>world</strong></p>",
+   {"<p>Hello <em>big</em> <strong>world</strong></p>"}, {NULL}},
+  {"<ul><li>one</li><li>two</li></ul><ol start=3 reversed><li>a</li></ol>",
+   {"<ul><li>one</li><li>two</li></ul>", "<ol start=\"3\" reversed=\"reversed\">"},
+   {NULL}},
+  {"<h2>Head</h2><h3 id=sub>Sub</h3>", {"<h2>Head</h2>", "<h3 id=\"sub\">Sub</h3>"},
+   {NULL}},
+  {"<a href=\"../other/\">rel</a> <a href=\"/root\">root</a> <a href=\"#sec\">f</a>"
+   "<a href=\"mailto:a@b.c\">m</a><h2 id=\"sec\">S</h2>",
+   {"href=\"https://example.com/blog/other/\"", "href=\"https://example.com/root\"",
+    "href=\"#sec\"", "href=\"mailto:a@b.c\""},
+   {NULL}},
+  {"<a href=\"#missing\">m</a>", {"<a>m</a>"}, {"missing"}},
+  {"<a href=\"https://x.org/a b\">s</a>", {"href=\"https://x.org/a%20b\""}, {NULL}},
+  {"<blockquote cite=\"https://q.org/\"><p>quoted</p></blockquote>",
+   {"<blockquote cite=\"https://q.org/\"><p>quoted</p></blockquote>"}, {NULL}},
+  {"<pre>  line 1\n    line 2\n</pre>", {"  line 1\n    line 2\n</pre>"}, {NULL}},
+  {"<p><b><i><u>deep</u></i></b> <code>c</code> <sub>2</sub><sup>3</sup></p>",
+   {"<b><i><u>deep</u></i></b>", "<code>c</code>", "<sub>2</sub><sup>3</sup>"},
+   {NULL}},
+  {"<center>c</center><font color=red>f</font><big>b</big><strike>s</strike>"
+   "<tt>t</tt><acronym title=\"x\">A</acronym>",
+   {"<div>c</div>", "f", "<span>b</span>", "<s>s</s>", "<code>t</code>",
+    "<abbr title=\"x\">A</abbr>"},
+   {"center", "font", "color", "strike", "acronym"}},
+  {"<p>a<br>b<hr>c</p>", {"a<br/>b"}, {"<br>", "<hr>"}},
+  /* tables */
+  {"<table><tr><td>1</td><td colspan=2 rowspan=x>2</td></tr></table>",
+   {"<table><tr><td>1</td><td colspan=\"2\">2</td></tr></table>"}, {"rowspan"}},
+  {"<table><td>lonely</td></table>", {"<tr><td>lonely</td></tr>"}, {NULL}},
+  {"<table>stray<tr><td>1</td></tr></table>", {"stray<table>"}, {NULL}},
+  {"<table><tr>x<td>1</td></tr></table>", {"<tr><td>x</td><td>1</td></tr>"},
+   {NULL}},
+  {"<table><caption>cap</caption></table>", {"cap"}, {"table", "caption"}},
+  {"<table><tbody><tr><td>b</td></tr></tbody><thead><tr><th scope=col>h</th></tr>"
+   "</thead></table>",
+   {"<table><thead><tr><th scope=\"col\">h</th></tr></thead><tbody>"}, {NULL}},
+  /* content-model repairs */
+  {"<p>a<div>x</div>b</p>", {"x"}, {"<p>a<div>"}},
+  {"<span><p>x</p></span>", {"<p>x</p>"}, {"<span>"}},
+  {"<p><ul><li>x</li></ul></p>", {"<li>x</li>"}, {"<p><ul>"}},
+  {"<h2><div>hd</div></h2>", {"<h2>hd</h2>"}, {"<div>"}},
+  {"<a href=\"https://a/\">1<a href=\"https://b/\">2</a></a>", {"1", "2"},
+   {"<a href=\"https://a/\">1<a"}},
+  {"<ul>text<li>x</li><p>para</p></ul>",
+   {"<ul><li>text</li><li>x</li><li><p>para</p></li></ul>"}, {NULL}},
+  {"<dl><dt>t</dt>bare</dl>", {"<dl><dt>t</dt><dd>bare</dd></dl>"}, {NULL}},
+  {"<li>orphan</li>", {"orphan"}, {"<li>"}},
+  {"<figure><figcaption>c1</figcaption>x<figcaption>c2</figcaption>y</figure>",
+   {"<figcaption>c1</figcaption>", "<div>c2</div>"}, {NULL}},
+  {"<p>bad\x01\x02 chars\x0b</p>", {"<p>bad chars</p>"}, {"\x01", "\x0b"}},
+  {"<h1></h1>", {"<h1></h1>"}, {NULL}},
+  /* ids */
+  {"<p id=a>1</p><p id=a>2</p><p id=\"sheaf-chapter\">3</p><p id=\"9x\">4</p>"
+   "<a name=\"n1\">n</a><p id=\"\">5</p>",
+   {"id=\"a\"", "id=\"a-2\"", "id=\"xsheaf-chapter\"", "id=\"x9x\"", "id=\"n1\""},
+   {"id=\"\"", "name="}},
+  /* cruft */
+  {"<p>Body text.</p><p>The post <a href=\"https://s/p\">P</a> appeared first on "
+   "<a href=\"https://s\">Site</a>.</p>",
+   {"<p>Body text.</p>"}, {"appeared first", "The post"}},
+  {"<p>Before</p><div class=\"read-also\"><span class=\"read-also-label\">Read Also"
+   "</span> <a href=\"https://s/x\">Other</a></div><p>After</p>",
+   {"<p>Before</p>", "<p>After</p>"}, {"Read Also", "Other"}},
+  {"<p>Intro</p><p>Related: <a href=\"https://s/x\">One</a>, <a href=\"https://s/y\">"
+   "Two</a></p>",
+   {"<p>Intro</p>"}, {"Related", "One"}},
+  {"<p>Related: this matters, see <a href=\"https://s/x\">here</a></p>",
+   {"Related: this matters"}, {NULL}},
+  {"<p>t</p><div class=\"sharedaddy sd-sharing-enabled\"><a href=\"https://f\">"
+   "Share</a></div>",
+   {"<p>t</p>"}, {"Share", "sharedaddy"}},
+};
+
+static void check_wellformed(const char *out)
+{
+  static const char pre[] = "<body xmlns=\"http://www.w3.org/1999/xhtml\">";
+  struct sheaf_buf b;
+  xmlDocPtr doc;
+
+  sheaf_buf_init(&b, 0);
+  sheaf_buf_puts(&b, pre);
+  sheaf_buf_puts(&b, out);
+  sheaf_buf_puts(&b, "</body>");
+  assert_false(b.failed);
+  doc = xmlReadMemory(b.ptr, (int)b.len, "out.xml", "UTF-8",
+                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (!doc)
+    fail_msg("not well-formed XML: %s", out);
+  xmlFreeDoc(doc);
+  sheaf_buf_fini(&b);
+}
+
+static char *run(const char *in, sheaf_diag *diag)
+{
+  struct sheaf_layout_src src = {BASE, "feed.rss", 7, diag};
+  struct sheaf_buf out;
+  char *r;
+
+  sheaf_buf_init(&out, 0);
+  assert_int_equal(sheaf_layout_sanitize(in, strlen(in), &src, &out), SHEAF_OK);
+  check_wellformed(out.ptr);
+  r = sheaf_buf_detach(&out, NULL);
+  assert_non_null(r);
+  return r;
+}
+
+static void test_table(void **state)
+{
+  size_t i, j, bad = 0;
+
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    sheaf_diag *diag = sheaf_diag_new();
+    char *out = run(cases[i].in, diag);
+    for (j = 0; j < 6 && cases[i].must[j]; j++)
+      if (!strstr(out, cases[i].must[j])) {
+        print_error("case %zu: missing \"%s\" in: %s\n", i, cases[i].must[j], out);
+        bad++;
+      }
+    for (j = 0; j < 6 && cases[i].must_not[j]; j++)
+      if (strstr(out, cases[i].must_not[j])) {
+        print_error("case %zu: unwanted \"%s\" in: %s\n", i, cases[i].must_not[j], out);
+        bad++;
+      }
+    sheaf_free(out);
+    sheaf_diag_free(diag);
+  }
+  assert_int_equal(bad, 0);
+}
+
+static size_t count_code(sheaf_diag *diag, const char *code)
+{
+  size_t i, n = 0;
+
+  for (i = 0; i < sheaf_diag_count(diag); i++)
+    if (strcmp(sheaf_diag_get(diag, i)->code, code) == 0)
+      n++;
+  return n;
+}
+
+static void test_images(void **state)
+{
+  sheaf_diag *diag = sheaf_diag_new();
+  const sheaf_diag_entry *e;
+  char *out;
+
+  (void)state;
+  out = run("<p>A <img src=\"https://cdn/a.jpg\" alt=\"a cat\"> and "
+            "<img src=\"https://cdn/b.jpg\" alt=\"\"><img src=\"c.jpg\"></p>", diag);
+  assert_string_equal(out, "<p>A a cat and </p>");
+  assert_int_equal(count_code(diag, "remote-image"), 1);
+  e = sheaf_diag_get(diag, 0);
+  assert_int_equal(e->severity, SHEAF_WARNING);
+  assert_non_null(strstr(e->message, "3 images"));
+  assert_non_null(strstr(e->message, "https://cdn/a.jpg"));
+  sheaf_free(out);
+  sheaf_diag_free(diag);
+
+  diag = sheaf_diag_new();
+  out = run("<p>no images</p>", diag);
+  assert_int_equal(count_code(diag, "remote-image"), 0);
+  sheaf_free(out);
+  sheaf_diag_free(diag);
+}
+
+static void test_cruft_notes(void **state)
+{
+  sheaf_diag *diag = sheaf_diag_new();
+  char *out;
+
+  (void)state;
+  out = run("<p>x</p><p>The post <a href=\"https://a\">A</a> appeared first on "
+            "<a href=\"https://b\">B</a>.</p><div class=\"addtoany\">s</div>"
+            "<div class=\"share-buttons\">t</div>", diag);
+  assert_string_equal(out, "<p>x</p>");
+  assert_int_equal(count_code(diag, "cruft"), 2);
+  sheaf_free(out);
+  sheaf_diag_free(diag);
+}
+
+static void test_deep(void **state)
+{
+  const char *tags[] = {"<div>", "<span>", "<b><p>"};
+  size_t t, i, depth = 100000;
+
+  (void)state;
+  for (t = 0; t < 3; t++) {
+    struct sheaf_buf in;
+    char *out;
+    sheaf_buf_init(&in, 0);
+    for (i = 0; i < depth; i++)
+      sheaf_buf_puts(&in, tags[t]);
+    sheaf_buf_puts(&in, "deep text");
+    assert_false(in.failed);
+    out = run(in.ptr, NULL);
+    sheaf_free(out);
+    sheaf_buf_fini(&in);
+  }
+}
+
+static void test_empty(void **state)
+{
+  char *out;
+
+  (void)state;
+  out = run("", NULL);
+  assert_string_equal(out, "");
+  sheaf_free(out);
+  out = run("plain text & more", NULL);
+  assert_string_equal(out, "plain text &amp; more");
+  sheaf_free(out);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_table),
+    cmocka_unit_test(test_images),
+    cmocka_unit_test(test_cruft_notes),
+    cmocka_unit_test(test_deep),
+    cmocka_unit_test(test_empty),
+  };
+  int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+  xmlCleanupParser();
+  return rc;
+}
