@@ -10,6 +10,8 @@
  */
 #include <string.h>
 
+#include <libxml/HTMLparser.h>
+
 #include <libxml/uri.h>
 #include <libxml/xmlreader.h>
 
@@ -245,10 +247,28 @@ static size_t entity(const char *s, struct sheaf_buf *b)
   return 0;
 }
 
-static bool tag_start(int c)
+/* Returns true when `s` (at a '<') opens or closes an element HTML knows,
+ * or a comment: "Entities & <markup>" keeps its text, "<b>bold</b>" loses
+ * its tags. libxml2's table of HTML elements decides. */
+static bool is_tag(const char *s)
 {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' || c == '!' ||
-         c == '?';
+  char name[16];
+  size_t n = 0;
+
+  s++;
+  if (*s == '!')
+    return true;
+  if (*s == '/')
+    s++;
+  while (n < sizeof name - 1 && ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+                                 (*s >= '0' && *s <= '9'))) {
+    name[n++] = (char)((*s >= 'A' && *s <= 'Z') ? *s + 32 : *s);
+    s++;
+  }
+  name[n] = '\0';
+  if (n == 0 || !(*s == '>' || *s == ' ' || *s == '/' || *s == '\t' || *s == '\n'))
+    return false;
+  return htmlTagLookup((const xmlChar *)name) != NULL;
 }
 
 char *sheaf_import_plain(const char *s)
@@ -261,7 +281,7 @@ char *sheaf_import_plain(const char *s)
     return sheaf_str_collapse_ws(s, strlen(s));
   sheaf_buf_init(&b, 0);
   while (s[i]) {
-    if (s[i] == '<' && tag_start((unsigned char)s[i + 1])) {
+    if (s[i] == '<' && is_tag(s + i)) {
       const char *end = strchr(s + i, '>');
       if (end == NULL)
         break; /* an unfinished tag at the end: drop it */

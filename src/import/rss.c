@@ -129,6 +129,15 @@ static void read_item(struct sheaf_feedread *fr)
       if (t && !sheaf_article_add_tag(a, t, NULL, SHEAF_TAG_CATEGORY))
         fr->status = SHEAF_ERR_NOMEM;
       sheaf_free(t);
+    } else if ((sheaf_import_ns(fr) == SHEAF_NS_ATOM && sheaf_import_is(fr, "updated")) ||
+               (sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "modified"))) {
+      /* Some feeds say when an item was last changed; duplicates keep the
+       * latest copy by it. */
+      int off;
+      t = sheaf_import_text(fr);
+      if (t)
+        sheaf_import_date(fr, t, line, &a->updated, &off);
+      sheaf_free(t);
     } else if (sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "language")) {
       sheaf_import_set(&a->language, trimmed_text(fr), true);
     } else {

@@ -73,16 +73,19 @@ static const struct el elements[] = {
   {"script", DROP, NULL, 0}, {"style", DROP, NULL, 0},
   {"iframe", DROP, NULL, 0}, {"frame", DROP, NULL, 0},
   {"frameset", DROP, NULL, 0}, {"object", DROP, NULL, 0},
-  {"embed", DROP, NULL, 0}, {"applet", DROP, NULL, 0},
+  /* Void elements are unwrapped, not dropped: they have no content of
+   * their own, and libxml2 nests the markup that follows an <embed> or
+   * <input> inside it, which dropping would lose. */
+  {"embed", UNWRAP, NULL, 0}, {"applet", DROP, NULL, 0},
   {"noscript", DROP, NULL, 0}, {"template", DROP, NULL, 0},
-  {"input", DROP, NULL, 0}, {"button", DROP, NULL, 0},
+  {"input", UNWRAP, NULL, 0}, {"button", DROP, NULL, 0},
   {"select", DROP, NULL, 0}, {"textarea", DROP, NULL, 0},
   {"option", DROP, NULL, 0}, {"optgroup", DROP, NULL, 0},
   {"datalist", DROP, NULL, 0}, {"canvas", DROP, NULL, 0},
   {"audio", DROP, NULL, 0}, {"video", DROP, NULL, 0},
   {"source", UNWRAP, NULL, 0}, {"track", UNWRAP, NULL, 0},
   {"svg", DROP, NULL, 0}, {"math", DROP, NULL, 0}, {"head", DROP, NULL, 0},
-  {"meta", DROP, NULL, 0}, {"link", DROP, NULL, 0}, {"base", DROP, NULL, 0},
+  {"meta", UNWRAP, NULL, 0}, {"link", UNWRAP, NULL, 0}, {"base", UNWRAP, NULL, 0},
   {"title", DROP, NULL, 0}, {"param", UNWRAP, NULL, 0},
   {"area", UNWRAP, NULL, 0}, {"keygen", UNWRAP, NULL, 0},
   {"output", DROP, NULL, 0}, {"progress", DROP, NULL, 0},

@@ -19,9 +19,18 @@ bool sheaf_select_has_tag(const struct sheaf_article *a, const char *want)
 
   if (slug == NULL)
     return false;
-  for (i = 0; i < a->ntags && !found; i++)
-    found = strcmp(a->tags[i].slug, slug) == 0 ||
-            sheaf_ascii_casecmp(a->tags[i].name, want) == 0;
+  /* The name is compared through its slug too, so "été 2024" finds a tag
+   * named "Été 2024" whose own slug is "ete-2024". */
+  for (i = 0; i < a->ntags && !found; i++) {
+    char *name_slug;
+    if (strcmp(a->tags[i].slug, slug) == 0) {
+      found = true;
+      break;
+    }
+    name_slug = sheaf_slugify(a->tags[i].name, strlen(a->tags[i].name));
+    found = name_slug && strcmp(name_slug, slug) == 0;
+    sheaf_free(name_slug);
+  }
   sheaf_free(slug);
   return found;
 }

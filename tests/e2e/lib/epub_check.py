@@ -78,7 +78,7 @@ class Book:
 
 def doc_text(doc):
     body = doc.find("x:body", NS)
-    return norm(" ".join(body.itertext()))
+    return norm("".join(body.itertext()))
 
 
 def cmd_structure(path):
@@ -173,13 +173,27 @@ def is_cruft(run):
         run.startswith("Read Also")
 
 
+HTML_TAGS = BLOCKS | DROPPED | {"a", "b", "i", "em", "strong", "span", "code", "sup",
+                               "sub", "small", "u", "s", "img", "abbr", "q", "cite"}
+
+
+def strip_html_tags(s):
+    """Removes tags of HTML elements, keeping text like '<markup>'."""
+    return re.sub(r"</?([A-Za-z][A-Za-z0-9]*)\b[^>]*>",
+                  lambda m: "" if m.group(1).lower() in HTML_TAGS else m.group(0), s)
+
+
 def feed_articles(path):
     """(title, body html) of every item or entry in an RSS or Atom file."""
     root = ET.parse(path).getroot()
     out = []
     if root.tag == "{%s}feed" % NS["atom"]:
         for e in root.findall("atom:entry", NS):
-            title = norm("".join(e.find("atom:title", NS).itertext()))
+            t = e.find("atom:title", NS)
+            title = "".join(t.itertext())
+            if t.get("type") == "html":
+                title = html.unescape(re.sub(r"<[^>]*>", "", title))
+            title = norm(title)
             c = e.find("atom:content", NS)
             if c is None:
                 c = e.find("atom:summary", NS)
@@ -197,7 +211,7 @@ def feed_articles(path):
             out.append((title, body))
     else:
         for it in root.iter("item"):
-            title = norm(html.unescape(re.sub(r"<[^>]*>", "", it.findtext("title") or "")))
+            title = norm(html.unescape(strip_html_tags(it.findtext("title") or "")))
             body = it.findtext("content:encoded", namespaces=NS) or it.findtext("description") or ""
             out.append((title, body))
     return out
