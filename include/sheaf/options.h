@@ -16,7 +16,8 @@ extern "C" {
 #define SHEAF_OPTIONS_VERSION 1
 
 /* Bits for sheaf_options.flags. */
-#define SHEAF_OPT_NEWEST_FIRST (1u << 0) /* order newest article first */
+#define SHEAF_OPT_NEWEST_FIRST (1u << 0)   /* order newest article first */
+#define SHEAF_OPT_INCLUDE_DRAFTS (1u << 1) /* keep drafts, private and pending posts */
 
 typedef struct sheaf_options {
   unsigned version;  /* SHEAF_OPTIONS_VERSION; set by sheaf_options_init() */
@@ -32,6 +33,11 @@ typedef struct sheaf_options {
   const char *since; /* ISO 8601 date or date-time, inclusive; NULL: open */
   const char *until; /* ISO 8601 date or date-time, inclusive; NULL: open */
   size_t limit;      /* keep at most this many (after ordering); 0: all */
+
+  /* WordPress exports: the post types to read (e.g. "post", "page");
+   * empty: posts only. */
+  const char *const *post_types;
+  size_t npost_types;
 
   /* Book metadata overrides; NULL: derived from the sources. */
   const char *title;

@@ -31,6 +31,8 @@ struct cli {
   size_t ntags;
   const char **exclude_tags;
   size_t nexclude_tags;
+  const char **post_types;
+  size_t npost_types;
   const char *output;
   bool list_tags;            /* list --tags */
   int verbosity;             /* -1 quiet, 0 normal, 1 verbose */

@@ -13,7 +13,9 @@
 static const char usage_main[] =
   "Usage: sheaf COMMAND [OPTIONS] INPUT...\n"
   "\n"
-  "Turns web archives (RSS 2.0 and Atom 1.0 feeds) into EPUB 3 books.\n"
+  "Turns web archives into EPUB 3 books. An INPUT is an RSS, RDF or Atom\n"
+  "feed, a WordPress export (WXR), a Markdown or HTML file, or a folder of\n"
+  "any of these.\n"
   "\n"
   "Commands:\n"
   "  build    make an EPUB book of the selected articles\n"
@@ -43,7 +45,11 @@ static const char usage_select[] =
   "      --until DATE       keep articles published on or before DATE\n"
   "                         (DATE: 2023-02-22 or 2023-02-22T07:30:00Z)\n"
   "  -n, --limit N          keep the newest N articles\n"
-  "      --newest-first     order newest first (default: oldest first)\n";
+  "      --newest-first     order newest first (default: oldest first)\n"
+  "      --include-drafts   also read drafts and unpublished posts (WordPress\n"
+  "                         exports, Markdown front matter)\n"
+  "      --post-type TYPE   WordPress post types to read (default: post;\n"
+  "                         repeat, e.g. --post-type post --post-type page)\n";
 
 static const char usage_build[] =
   "Usage: sheaf build INPUT... [OPTIONS]\n"
@@ -108,7 +114,9 @@ enum {
   OPT_TITLE,
   OPT_LANGUAGE,
   OPT_TAGS,
-  OPT_WERROR
+  OPT_WERROR,
+  OPT_INCLUDE_DRAFTS,
+  OPT_POST_TYPE
 };
 
 static const struct option long_options[] = {
@@ -127,6 +135,8 @@ static const struct option long_options[] = {
   {"language", required_argument, NULL, OPT_LANGUAGE},
   {"tags", no_argument, NULL, OPT_TAGS},
   {"werror", no_argument, NULL, OPT_WERROR},
+  {"include-drafts", no_argument, NULL, OPT_INCLUDE_DRAFTS},
+  {"post-type", required_argument, NULL, OPT_POST_TYPE},
   {NULL, 0, NULL, 0}
 };
 
@@ -246,6 +256,13 @@ int cli_parse(struct cli *cli, int argc, char **argv)
     case OPT_WERROR:
       cli->werror = true;
       break;
+    case OPT_INCLUDE_DRAFTS:
+      cli->opt.flags |= SHEAF_OPT_INCLUDE_DRAFTS;
+      break;
+    case OPT_POST_TYPE:
+      if (!push(&cli->post_types, &cli->npost_types, optarg))
+        return usage_error(cli->cmd, "%s", "out of memory");
+      break;
     case ':':
       return usage_error(cli->cmd, "option '%s' needs a value", argv[optind - 1]);
     default:
@@ -268,6 +285,8 @@ int cli_parse(struct cli *cli, int argc, char **argv)
   cli->opt.ntags = cli->ntags;
   cli->opt.exclude_tags = cli->exclude_tags;
   cli->opt.nexclude_tags = cli->nexclude_tags;
+  cli->opt.post_types = cli->post_types;
+  cli->opt.npost_types = cli->npost_types;
   {
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (sde && *sde) {
@@ -288,4 +307,5 @@ void cli_fini(struct cli *cli)
   free(cli->inputs);
   free(cli->tags);
   free(cli->exclude_tags);
+  free(cli->post_types);
 }

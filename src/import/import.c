@@ -1,11 +1,14 @@
 /*
  * This file contains sheaf_import_path(), the import stage's public entry:
- * it reads one input file into memory, sniffs its format from the content,
- * hands feeds to the streaming reader (feed.c) and refuses everything else
- * with a message that says what the file is and what sheaf reads. A failed
- * import leaves the collection exactly as it was.
+ * it reads an input file (or every article file under an input folder) into
+ * memory, sniffs each one's format from the content, hands it to its reader
+ * (feeds, WordPress exports, Markdown, HTML pages) and refuses everything
+ * else with a message that says what the file is and what sheaf reads. A
+ * failed import leaves the collection exactly as it was.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -94,34 +97,171 @@ static void roll_back(struct sheaf_collection *coll, size_t narticles, size_t nf
     sheaf_feed_free(coll->feeds[--coll->nfeeds]);
 }
 
+/* Imports one file whose content is in memory. In a folder walk
+ * (`in_folder`), files that are not articles (an SVG, a sitemap, a JSON
+ * file) are skipped with a note instead of failing the build. */
+static sheaf_status import_data(struct sheaf_collection *coll, const char *path,
+                                const char *data, size_t len, int64_t mtime,
+                                bool in_folder, const sheaf_options *opt,
+                                sheaf_diag *diag)
+{
+  const char *what = "";
+
+  switch (sheaf_import_sniff(data, len, &what)) {
+  case SHEAF_FORMAT_RSS:
+  case SHEAF_FORMAT_ATOM:
+    return sheaf_import_feed(coll, path, data, len, opt, diag);
+  case SHEAF_FORMAT_WXR:
+    return sheaf_import_wxr(coll, path, data, len, opt, diag);
+  case SHEAF_FORMAT_HTML:
+    return sheaf_import_html(coll, path, data, len, opt, diag);
+  case SHEAF_FORMAT_TEXT:
+    return sheaf_import_markdown(coll, path, data, len, mtime, opt, diag);
+  default:
+    break;
+  }
+  if (in_folder) {
+    sheaf_diag_add(diag, SHEAF_NOTE, "skipped", path, 0, 0,
+                   "skipped: this is %s, not an article", what);
+    return SHEAF_OK;
+  }
+  sheaf_diag_add(diag, SHEAF_ERROR, "format", path, 0, 0,
+                 "this is %s, not a feed; sheaf reads RSS, Atom and RDF feeds, "
+                 "WordPress exports, Markdown and HTML files, and folders of them",
+                 what);
+  return SHEAF_ERR_FORMAT;
+}
+
+static sheaf_status import_file(struct sheaf_collection *coll, const char *path,
+                                int64_t mtime, bool in_folder,
+                                const sheaf_options *opt, sheaf_diag *diag)
+{
+  sheaf_status ret;
+  char *data = NULL;
+  size_t len;
+
+  ret = read_file(path, &data, &len, diag);
+  if (ret == SHEAF_OK)
+    ret = import_data(coll, path, data, len, mtime, in_folder, opt, diag);
+  sheaf_free(data);
+  return ret;
+}
+
+/* ---- folders --------------------------------------------------------------- */
+
+#define MAX_DEPTH 32
+
+/* Which files of a folder are read: Markdown by its usual extensions (the
+ * content of a Markdown file has no signature), and feeds, exports and
+ * pages by extension too, their format then sniffed from the content.
+ * Images, stylesheets and the like are passed over in silence. */
+static bool wanted(const char *name)
+{
+  static const char *const exts[] = {".md", ".markdown", ".mkd", ".xml", ".rss",
+                                     ".atom", ".rdf", ".html", ".htm", ".xhtml"};
+  size_t n = strlen(name), i;
+
+  for (i = 0; i < sizeof exts / sizeof *exts; i++) {
+    size_t k = strlen(exts[i]);
+    if (n > k && sheaf_ascii_casecmp(name + n - k, exts[i]) == 0)
+      return true;
+  }
+  return false;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reads every wanted file under `dir`, in name order so the same folder
+ * gives the same book. Hidden entries are skipped; symbolic links are not
+ * followed, so a walk never leaves the folder it was given or loops. */
+static sheaf_status import_dir(struct sheaf_collection *coll, const char *dir,
+                               unsigned depth, const sheaf_options *opt,
+                               sheaf_diag *diag)
+{
+  DIR *d;
+  struct dirent *e;
+  char **names = NULL;
+  size_t n = 0, cap = 0, i;
+  struct sheaf_buf path;
+  sheaf_status ret = SHEAF_OK;
+
+  if (depth > MAX_DEPTH) {
+    sheaf_diag_add(diag, SHEAF_WARNING, "depth", dir, 0, 0,
+                   "not read: folders nested more than %d deep", MAX_DEPTH);
+    return SHEAF_OK;
+  }
+  if ((d = opendir(dir)) == NULL) {
+    sheaf_diag_add(diag, SHEAF_ERROR, "io", dir, 0, 0, "cannot read folder: %s",
+                   strerror(errno));
+    return SHEAF_ERR_IO;
+  }
+  while ((e = readdir(d)) != NULL) {
+    char *copy;
+    if (e->d_name[0] == '.')
+      continue;
+    if (!sheaf_grow((void **)&names, &cap, n + 1, sizeof *names) ||
+        (copy = sheaf_strdup(e->d_name)) == NULL) {
+      ret = SHEAF_ERR_NOMEM;
+      break;
+    }
+    names[n++] = copy;
+  }
+  closedir(d);
+  if (n)
+    qsort(names, n, sizeof *names, cmp_names);
+
+  sheaf_buf_init(&path, 0);
+  for (i = 0; i < n && ret == SHEAF_OK; i++) {
+    struct stat st;
+    sheaf_buf_reset(&path);
+    sheaf_buf_puts(&path, dir);
+    if (path.len && path.ptr[path.len - 1] != '/')
+      sheaf_buf_putc(&path, '/');
+    sheaf_buf_puts(&path, names[i]);
+    if (path.failed) {
+      ret = SHEAF_ERR_NOMEM;
+      break;
+    }
+    if (lstat(path.ptr, &st) != 0)
+      continue;
+    if (S_ISLNK(st.st_mode)) {
+      sheaf_diag_add(diag, SHEAF_NOTE, "symlink", path.ptr, 0, 0,
+                     "skipped: symbolic links are not followed in folders");
+    } else if (S_ISDIR(st.st_mode)) {
+      ret = import_dir(coll, path.ptr, depth + 1, opt, diag);
+    } else if (S_ISREG(st.st_mode) && wanted(names[i])) {
+      ret = import_file(coll, path.ptr, (int64_t)st.st_mtime, true, opt, diag);
+    }
+  }
+  sheaf_buf_fini(&path);
+  for (i = 0; i < n; i++)
+    sheaf_free(names[i]);
+  sheaf_free(names);
+  return ret;
+}
+
 sheaf_status sheaf_import_path(sheaf_collection *coll, const char *path,
                                const sheaf_options *opt, sheaf_diag *diag)
 {
-  sheaf_status ret = SHEAF_OK;
-  size_t narticles, nfeeds, len;
-  const char *what = "";
-  char *data = NULL;
+  sheaf_status ret;
+  size_t narticles, nfeeds;
+  struct stat st;
 
   if (coll == NULL || path == NULL)
     return SHEAF_ERR_USAGE;
   narticles = coll->narticles;
   nfeeds = coll->nfeeds;
-  SHEAF_CHECK(read_file(path, &data, &len, diag));
-  switch (sheaf_import_sniff(data, len, &what)) {
-  case SHEAF_FORMAT_RSS:
-  case SHEAF_FORMAT_ATOM:
-    ret = sheaf_import_feed(coll, path, data, len, opt, diag);
-    break;
-  default:
-    sheaf_diag_add(diag, SHEAF_ERROR, "format", path, 0, 0,
-                   "this is %s, not a feed; sheaf reads RSS 2.0 and Atom 1.0 feeds",
-                   what);
-    ret = SHEAF_ERR_FORMAT;
-    break;
-  }
-out:
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    ret = import_dir(coll, path, 0, opt, diag);
+  else
+    ret = import_file(coll, path, stat(path, &st) == 0 ? (int64_t)st.st_mtime : 0,
+                      false, opt, diag);
+  if (ret == SHEAF_ERR_NOMEM)
+    sheaf_diag_add(diag, SHEAF_ERROR, "nomem", path, 0, 0, "out of memory");
   if (ret != SHEAF_OK)
     roll_back(coll, narticles, nfeeds);
-  sheaf_free(data);
   return ret;
 }

@@ -17,7 +17,9 @@ enum sheaf_format {
   SHEAF_FORMAT_JSON,
   SHEAF_FORMAT_EMPTY,
   SHEAF_FORMAT_BINARY,
-  SHEAF_FORMAT_XML    /* well-formed-looking XML of another vocabulary */
+  SHEAF_FORMAT_XML,   /* well-formed-looking XML of another vocabulary */
+  SHEAF_FORMAT_WXR,   /* a WordPress export (RSS in the wp: namespace) */
+  SHEAF_FORMAT_TEXT   /* text without markup: Markdown, possibly */
 };
 
 /* Sniffs the format of `data` from its first bytes. Stores in *what a short
@@ -28,6 +30,22 @@ enum sheaf_format sheaf_import_sniff(const char *data, size_t n, const char **wh
  * feed and articles to `coll`. Streams with xmlTextReader; never loads a DTD
  * or touches the network. */
 sheaf_status sheaf_import_feed(struct sheaf_collection *coll, const char *path,
+                               const char *data, size_t n,
+                               const sheaf_options *opt, sheaf_diag *diag);
+
+/* Reads a WordPress export (WXR 1.0-1.2) held in memory (wxr.c). */
+sheaf_status sheaf_import_wxr(struct sheaf_collection *coll, const char *path,
+                              const char *data, size_t n,
+                              const sheaf_options *opt, sheaf_diag *diag);
+
+/* Reads one Markdown file with optional YAML/TOML front matter (markdown.c).
+ * `mtime` is the file's modification time, the date of last resort. */
+sheaf_status sheaf_import_markdown(struct sheaf_collection *coll, const char *path,
+                                   const char *data, size_t n, int64_t mtime,
+                                   const sheaf_options *opt, sheaf_diag *diag);
+
+/* Reads one HTML page as one article (html.c). */
+sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
                                const char *data, size_t n,
                                const sheaf_options *opt, sheaf_diag *diag);
 

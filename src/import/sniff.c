@@ -93,7 +93,7 @@ static enum sheaf_format root_format(const char *p, size_t len, const char **wha
   return SHEAF_FORMAT_XML;
 }
 
-enum sheaf_format sheaf_import_sniff(const char *data, size_t n, const char **what)
+static enum sheaf_format sniff(const char *data, size_t n, const char **what)
 {
   const char *dummy;
   const char *p = data;
@@ -187,5 +187,33 @@ enum sheaf_format sheaf_import_sniff(const char *data, size_t n, const char **wh
         }
   }
   *what = "a text file";
-  return SHEAF_FORMAT_UNKNOWN;
+  return SHEAF_FORMAT_TEXT;
+}
+
+/* A WordPress export is an RSS document in WordPress's export namespace;
+ * the namespace is declared on the root, near the top. */
+static bool is_wxr(const char *data, size_t n)
+{
+  static const char ns[] = "wordpress.org/export/";
+  size_t lim = n < 16384 ? n : 16384, i;
+
+  for (i = 0; i + sizeof ns - 1 <= lim; i++)
+    if (data[i] == 'w' && memcmp(data + i, ns, sizeof ns - 1) == 0)
+      return true;
+  return false;
+}
+
+enum sheaf_format sheaf_import_sniff(const char *data, size_t n, const char **what)
+{
+  const char *dummy;
+  enum sheaf_format f;
+
+  if (what == NULL)
+    what = &dummy;
+  f = sniff(data, n, what);
+  if (f == SHEAF_FORMAT_RSS && is_wxr(data, n)) {
+    *what = "a WordPress export (WXR)";
+    return SHEAF_FORMAT_WXR;
+  }
+  return f;
 }

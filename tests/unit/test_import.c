@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -78,7 +79,9 @@ static void test_sniff(void **state)
     {"<rss\0\0", 6, SHEAF_FORMAT_BINARY},
     {"<?xml version=\"1.0\"?><svg xmlns=\"x\">", 0, SHEAF_FORMAT_XML},
     {"<?xml version=\"1.0\"?><urlset>", 0, SHEAF_FORMAT_XML},
-    {"just some words", 0, SHEAF_FORMAT_UNKNOWN},
+    {"just some words", 0, SHEAF_FORMAT_TEXT},
+    {"<?xml version=\"1.0\"?><rss xmlns:wp=\"http://wordpress.org/export/1.2/\">", 0,
+     SHEAF_FORMAT_WXR},
     {"\xFF\xFE<\0r\0s\0s\0>\0", 12, SHEAF_FORMAT_RSS},
   };
   size_t i;
@@ -526,8 +529,8 @@ static void test_path_errors(void **state)
     const char *msg;
   } cases[] = {
     {NULL, SHEAF_ERR_IO, "cannot read"},
-    {"<!DOCTYPE html><html><body>hi</body></html>", SHEAF_ERR_FORMAT,
-     "this is an HTML page, not a feed; sheaf reads RSS 2.0 and Atom 1.0 feeds"},
+    {"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>", SHEAF_ERR_FORMAT,
+     "this is an SVG image, not a feed; sheaf reads RSS, Atom"},
     {"{\"items\": []}", SHEAF_ERR_FORMAT, "this is JSON, not a feed"},
     {"", SHEAF_ERR_FORMAT, "this is an empty file, not a feed"},
     {"<rss><channel><item><title>x</title></item><item><title>y</ti", SHEAF_ERR_PARSE,
@@ -562,14 +565,50 @@ static void test_path_errors(void **state)
     sheaf_diag_free(d);
   }
 
-  {
-    struct sheaf_collection *c = sheaf_collection_new();
-    sheaf_diag *d = sheaf_diag_new();
-    assert_int_equal(sheaf_import_path(c, ".", NULL, d), SHEAF_ERR_IO);
-    assert_true(has_diag(d, SHEAF_ERROR, "cannot read: Is a directory", NULL));
-    sheaf_collection_free(c);
-    sheaf_diag_free(d);
+}
+
+/* A folder is walked in name order; files that are not articles are noted
+ * and skipped, hidden files and other extensions are passed over. */
+static void test_folder(void **state)
+{
+  static const struct {
+    const char *name, *content;
+  } files[] = {
+    {"b.rss", "<rss><channel><item><title>second</title></item></channel></rss>"},
+    {"a.xml", "<rss><channel><item><title>first</title></item></channel></rss>"},
+    {"logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"},
+    {"map.xml", "<?xml version=\"1.0\"?><urlset/>"},
+    {".hidden.rss", "<rss><channel><item><title>hidden</title></item></channel></rss>"},
+    {"notes.txt", "not read"},
+  };
+  char dir[64], path[128];
+  struct sheaf_collection *c = sheaf_collection_new();
+  sheaf_diag *d = sheaf_diag_new();
+  size_t i;
+
+  (void)state;
+  snprintf(dir, sizeof dir, "test_import_dir_%ld", (long)getpid());
+  assert_int_equal(mkdir(dir, 0755), 0);
+  for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(files[i].content, f);
+    fclose(f);
   }
+  assert_int_equal(sheaf_import_path(c, dir, NULL, d), SHEAF_OK);
+  assert_int_equal(c->narticles, 2);
+  assert_string_equal(c->articles[0]->title, "first");
+  assert_string_equal(c->articles[1]->title, "second");
+  assert_true(has_diag(d, SHEAF_NOTE, "skipped: this is an XML document of another kind", NULL));
+  for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+    remove(path);
+  }
+  rmdir(dir);
+  sheaf_collection_free(c);
+  sheaf_diag_free(d);
 }
 
 static void test_seed_feed(void **state)
@@ -667,6 +706,7 @@ int main(void)
     cmocka_unit_test(test_not_a_feed_root),
     cmocka_unit_test(test_latin1),
     cmocka_unit_test(test_path_errors),
+    cmocka_unit_test(test_folder),
     cmocka_unit_test(test_seed_feed),
     cmocka_unit_test(test_corpus_spot_check),
   };

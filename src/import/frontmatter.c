@@ -1,0 +1,2 @@
+/* placeholder: written with issue 3 */
+typedef int sheaf_placeholder_frontmatter;
