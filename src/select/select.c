@@ -358,6 +358,8 @@ static sheaf_status make_metadata(struct sheaf_book *b, const sheaf_options *opt
 
   if (feed && feed->language && *feed->language)
     b->language = sheaf_strdup(feed->language);
+  else if (b->chapters[0]->language && *b->chapters[0]->language)
+    b->language = sheaf_strdup(b->chapters[0]->language);
   else if (opt->language && *opt->language)
     b->language = sheaf_strdup(opt->language);
   else
