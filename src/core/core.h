@@ -120,6 +120,9 @@ void sheaf_date_format_iso(int64_t t, char out[32]);
 void sheaf_date_format_day(int64_t t, char out[32]);
 /* Formats `t` as "22 February 2023" into out. */
 void sheaf_date_format_long(int64_t t, char out[32]);
+/* Splits UTC seconds into civil date and time fields (UTC). */
+void sheaf_date_split(int64_t t, int64_t *y, unsigned *mo, unsigned *d, unsigned *h,
+                      unsigned *mi, unsigned *s);
 /* Days-from-civil and back (proleptic Gregorian), exposed for tests. */
 int64_t sheaf_days_from_civil(int64_t y, unsigned m, unsigned d);
 

@@ -472,3 +472,18 @@ void sheaf_date_format_long(int64_t t, char out[32])
   split(t, &y, &mo, &d, &s);
   snprintf(out, 32, "%u %s %lld", d, month_display[mo - 1], (long long)y);
 }
+
+void sheaf_date_split(int64_t t, int64_t *y, unsigned *mo, unsigned *d, unsigned *h,
+                      unsigned *mi, unsigned *s)
+{
+  int64_t days = t / 86400, rem = t % 86400;
+
+  if (rem < 0) {
+    rem += 86400;
+    days--;
+  }
+  civil_from_days(days, y, mo, d);
+  *h = (unsigned)(rem / 3600);
+  *mi = (unsigned)(rem / 60 % 60);
+  *s = (unsigned)(rem % 60);
+}

@@ -15,17 +15,6 @@
 #define OPS_NS "http://www.idpf.org/2007/ops"
 #define NCX_NS "http://www.daisy.org/z3986/2005/ncx/"
 
-/* See opf.c: a failed writer call means out of memory. */
-#define W(call)                                                                \
-  do {                                                                         \
-    if ((call) < 0) {                                                          \
-      ret = SHEAF_ERR_NOMEM;                                                   \
-      goto out;                                                                \
-    }                                                                          \
-  } while (0)
-
-#define X(s) ((const xmlChar *)(s))
-
 /* True when `d` is listed in the table of contents. */
 static bool listed(const struct sheaf_doc *d)
 {

@@ -18,18 +18,6 @@
 #define OPF_NS "http://www.idpf.org/2007/opf"
 #define DC_NS "http://purl.org/dc/elements/1.1/"
 
-/* xmlTextWriter calls return a negative number on failure, which in practice
- * means out of memory (the writer does no validation of its own). */
-#define W(call)                                                                \
-  do {                                                                         \
-    if ((call) < 0) {                                                          \
-      ret = SHEAF_ERR_NOMEM;                                                   \
-      goto out;                                                                \
-    }                                                                          \
-  } while (0)
-
-#define X(s) ((const xmlChar *)(s))
-
 /* ---- shared helpers ------------------------------------------------------ */
 
 int64_t sheaf_package_time(const struct sheaf_manuscript *ms,
@@ -43,33 +31,6 @@ int64_t sheaf_package_time(const struct sheaf_manuscript *ms,
   return SHEAF_PACKAGE_DEFAULT_TIME;
 }
 
-/* Splits UTC seconds into civil date and time (proleptic Gregorian; the
- * days-to-civil step is Howard Hinnant's well-known public algorithm). Kept
- * here rather than in gmtime_r so the result cannot depend on time_t's size
- * or the C library. */
-void sheaf_package_civil(int64_t t, int64_t *y, unsigned *mo, unsigned *d,
-                         unsigned *h, unsigned *mi, unsigned *s)
-{
-  int64_t days = t / 86400, rem = t % 86400, era, doe, yoe, doy, mp;
-
-  if (rem < 0) {
-    rem += 86400;
-    days--;
-  }
-  days += 719468;
-  era = (days >= 0 ? days : days - 146096) / 146097;
-  doe = days - era * 146097;
-  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  mp = (5 * doy + 2) / 153;
-  *d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-  *mo = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-  *y = yoe + era * 400 + (*mo <= 2);
-  *h = (unsigned)(rem / 3600);
-  *mi = (unsigned)(rem / 60 % 60);
-  *s = (unsigned)(rem % 60);
-}
-
 bool sheaf_package_format_time(int64_t t, bool with_time, char out[32])
 {
   int64_t y;
@@ -79,7 +40,7 @@ bool sheaf_package_format_time(int64_t t, bool with_time, char out[32])
   /* Keep away from the int64 edges, where the day arithmetic overflows. */
   if (t < INT64_C(-62167219200) || t > INT64_C(253402300799))
     return false; /* outside 0000-01-01 .. 9999-12-31 */
-  sheaf_package_civil(t, &y, &mo, &d, &h, &mi, &s);
+  sheaf_date_split(t, &y, &mo, &d, &h, &mi, &s);
   if (with_time)
     snprintf(out, 32, "%04d-%02u-%02uT%02u:%02u:%02uZ", (int)y, mo, d, h, mi, s);
   else

@@ -62,11 +62,21 @@ sheaf_status sheaf_package_xml_begin(struct _xmlTextWriter **w,
  * (also when `ret` is already a failure, which is then returned). */
 sheaf_status sheaf_package_xml_end(struct _xmlTextWriter *w, struct _xmlBuffer *xb,
                                    sheaf_status ret, struct sheaf_buf *out);
-/* Splits `t` (UTC seconds, years 0000-9999) into its UTC date and time. */
-void sheaf_package_civil(int64_t t, int64_t *y, unsigned *mo, unsigned *d,
-                         unsigned *h, unsigned *mi, unsigned *s);
 /* Formats `t` (UTC seconds) as "2023-02-22T07:30:53Z" (with_time) or
  * "2023-02-22". Returns false when the year is outside 0000-9999. */
 bool sheaf_package_format_time(int64_t t, bool with_time, char out[32]);
+
+/* For the xmlTextWriter code of opf.c and nav.c: a writer call returns a
+ * negative number on failure, which in practice means out of memory (the
+ * writer does no validation of its own). Jumps to `out` with `ret` set. */
+#define W(call)                                                                \
+  do {                                                                         \
+    if ((call) < 0) {                                                          \
+      ret = SHEAF_ERR_NOMEM;                                                   \
+      goto out;                                                                \
+    }                                                                          \
+  } while (0)
+
+#define X(s) ((const xmlChar *)(s))
 
 #endif

@@ -97,7 +97,7 @@ static time_t dos_time(int64_t t)
     t = DOS_MIN;
   if (t > DOS_MAX)
     t = DOS_MAX;
-  sheaf_package_civil(t, &y, &mo, &d, &h, &mi, &s);
+  sheaf_date_split(t, &y, &mo, &d, &h, &mi, &s);
   memset(&tm, 0, sizeof tm);
   tm.tm_year = (int)y - 1900;
   tm.tm_mon = (int)mo - 1;
