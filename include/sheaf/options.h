@@ -39,6 +39,11 @@ typedef struct sheaf_options {
   const char *const *post_types;
   size_t npost_types;
 
+  /* Character encoding of every input (an iconv or WHATWG label, e.g.
+   * "windows-1251"), overriding byte-order marks and declarations; NULL:
+   * detect. */
+  const char *encoding;
+
   /* Book metadata overrides; NULL: derived from the sources. */
   const char *title;
   const char *language; /* BCP 47 tag used when the sources name none */

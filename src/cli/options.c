@@ -49,7 +49,9 @@ static const char usage_select[] =
   "      --include-drafts   also read drafts and unpublished posts (WordPress\n"
   "                         exports, Markdown front matter)\n"
   "      --post-type TYPE   WordPress post types to read (default: post;\n"
-  "                         repeat, e.g. --post-type post --post-type page)\n";
+  "                         repeat, e.g. --post-type post --post-type page)\n"
+  "      --encoding NAME    read every input in this character set (e.g.\n"
+  "                         windows-1251), whatever the file declares\n";
 
 static const char usage_build[] =
   "Usage: sheaf build INPUT... [OPTIONS]\n"
@@ -116,7 +118,8 @@ enum {
   OPT_TAGS,
   OPT_WERROR,
   OPT_INCLUDE_DRAFTS,
-  OPT_POST_TYPE
+  OPT_POST_TYPE,
+  OPT_ENCODING
 };
 
 static const struct option long_options[] = {
@@ -137,6 +140,7 @@ static const struct option long_options[] = {
   {"werror", no_argument, NULL, OPT_WERROR},
   {"include-drafts", no_argument, NULL, OPT_INCLUDE_DRAFTS},
   {"post-type", required_argument, NULL, OPT_POST_TYPE},
+  {"encoding", required_argument, NULL, OPT_ENCODING},
   {NULL, 0, NULL, 0}
 };
 
@@ -258,6 +262,9 @@ int cli_parse(struct cli *cli, int argc, char **argv)
       break;
     case OPT_INCLUDE_DRAFTS:
       cli->opt.flags |= SHEAF_OPT_INCLUDE_DRAFTS;
+      break;
+    case OPT_ENCODING:
+      cli->opt.encoding = optarg;
       break;
     case OPT_POST_TYPE:
       if (!push(&cli->post_types, &cli->npost_types, optarg))

@@ -49,6 +49,16 @@ sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
                                const char *data, size_t n,
                                const sheaf_options *opt, sheaf_diag *diag);
 
+/* Decodes an input to UTF-8 (decode.c): byte-order mark, then the XML
+ * declaration / <meta charset> / front matter, then UTF-8 if valid, then a
+ * scored guess among legacy encodings; opt->encoding overrides. Invalid
+ * sequences become U+FFFD with one warning. An XML declaration is rewritten
+ * to say UTF-8. Returns a new buffer in *out (NUL-terminated; the caller
+ * frees it with sheaf_free). */
+sheaf_status sheaf_import_decode(const char *path, const char *data, size_t n,
+                                 const sheaf_options *opt, sheaf_diag *diag,
+                                 char **out, size_t *outlen);
+
 /* If `link` is a WordPress tag or category archive (".../tag/SLUG/",
  * ".../category/a/SLUG/"), returns a new tag for it (the caller frees name and
  * slug and the struct), else NULL. `feed_title` helps find the display name
