@@ -2,6 +2,8 @@
 #   make          build sheaf (build/src/sheaf)
 #   make demo     set up, build, and make a sample book from examples/
 #   make check    set up, build, and run the whole test suite
+#   make corpus   run every file of ../shared/corpus through sheaf
+#   make bench    benchmark against pandoc and calibre (bench-smoke: quick)
 #   make install  install into PREFIX (default /usr/local)
 # The real build lives in CMakeLists.txt; pass CMAKE_FLAGS=... to add to it.
 
@@ -12,7 +14,7 @@ CMAKE_FLAGS ?=
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 SHEAF      := $(BUILD_DIR)/src/sheaf
 
-.PHONY: all setup configure demo check install clean distclean
+.PHONY: all setup configure demo check corpus bench bench-smoke install clean distclean
 
 all: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -37,6 +39,18 @@ demo: setup
 check: setup
 	$(MAKE) all
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# Every feed-like file of ../shared/corpus through sheaf build, tabulated
+# (not part of check; CI runs it when ../shared is there).
+corpus: all
+	sh tests/corpus/run.sh
+
+# The benchmark against pandoc and calibre (minutes), and its small smoke
+# run (seconds, sheaf only) that CI runs so the benchmark cannot rot.
+bench: all
+	sh bench/run
+bench-smoke: all
+	sh bench/run --smoke
 
 install: all
 	cmake --install $(BUILD_DIR)
