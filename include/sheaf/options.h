@@ -19,6 +19,13 @@ extern "C" {
 #define SHEAF_OPT_NEWEST_FIRST (1u << 0)   /* order newest article first */
 #define SHEAF_OPT_INCLUDE_DRAFTS (1u << 1) /* keep drafts, private and pending posts */
 
+/* Values for sheaf_options.group_by: how the table of contents nests. */
+#define SHEAF_GROUP_AUTO 0  /* by year when the book spans years and has over 30 chapters */
+#define SHEAF_GROUP_NONE 1  /* a flat list */
+#define SHEAF_GROUP_YEAR 2
+#define SHEAF_GROUP_MONTH 3
+#define SHEAF_GROUP_TAG 4   /* by each article's first selected (else most used) tag */
+
 typedef struct sheaf_options {
   unsigned version;  /* SHEAF_OPTIONS_VERSION; set by sheaf_options_init() */
   unsigned flags;    /* SHEAF_OPT_* bits */
@@ -33,6 +40,7 @@ typedef struct sheaf_options {
   const char *since; /* ISO 8601 date or date-time, inclusive; NULL: open */
   const char *until; /* ISO 8601 date or date-time, inclusive; NULL: open */
   size_t limit;      /* keep at most this many (after ordering); 0: all */
+  int group_by;      /* SHEAF_GROUP_*; chapters are ordered within groups */
 
   /* WordPress exports: the post types to read (e.g. "post", "page");
    * empty: posts only. */

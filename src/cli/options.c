@@ -72,6 +72,9 @@ static const char usage_build[] =
   "                         digital-economy.epub); written to a temporary file\n"
   "                         and renamed, so FILE is never left half-written\n"
   "      --title TEXT       the book's title (default: from the tag or feed)\n"
+  "      --group-by HOW     nest the table of contents by year, month, tag or\n"
+  "                         none (default: by year when the book spans years\n"
+  "                         and has more than 30 chapters, else flat)\n"
   "      --language TAG     language when the feed names none (default: en)\n"
   "      --werror           treat warnings as errors (exit 2)\n"
   "\n"
@@ -119,7 +122,8 @@ enum {
   OPT_WERROR,
   OPT_INCLUDE_DRAFTS,
   OPT_POST_TYPE,
-  OPT_ENCODING
+  OPT_ENCODING,
+  OPT_GROUP_BY
 };
 
 static const struct option long_options[] = {
@@ -141,6 +145,7 @@ static const struct option long_options[] = {
   {"include-drafts", no_argument, NULL, OPT_INCLUDE_DRAFTS},
   {"post-type", required_argument, NULL, OPT_POST_TYPE},
   {"encoding", required_argument, NULL, OPT_ENCODING},
+  {"group-by", required_argument, NULL, OPT_GROUP_BY},
   {NULL, 0, NULL, 0}
 };
 
@@ -262,6 +267,19 @@ int cli_parse(struct cli *cli, int argc, char **argv)
       break;
     case OPT_INCLUDE_DRAFTS:
       cli->opt.flags |= SHEAF_OPT_INCLUDE_DRAFTS;
+      break;
+    case OPT_GROUP_BY:
+      if (strcmp(optarg, "year") == 0)
+        cli->opt.group_by = SHEAF_GROUP_YEAR;
+      else if (strcmp(optarg, "month") == 0)
+        cli->opt.group_by = SHEAF_GROUP_MONTH;
+      else if (strcmp(optarg, "tag") == 0)
+        cli->opt.group_by = SHEAF_GROUP_TAG;
+      else if (strcmp(optarg, "none") == 0)
+        cli->opt.group_by = SHEAF_GROUP_NONE;
+      else
+        return usage_error(cli->cmd, "--group-by takes year, month, tag or none, not '%s'",
+                           optarg);
       break;
     case OPT_ENCODING:
       cli->opt.encoding = optarg;

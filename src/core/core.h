@@ -213,6 +213,10 @@ struct sheaf_feed {
   char *title, *link, *description, *language, *generator;
   const char *source;      /* input path, owned by the collection */
   struct sheaf_tag *archive_tag; /* from a /tag/SLUG/ link, or NULL */
+  /* WordPress exports beside an uploads folder: media URL -> local file. */
+  char **asset_urls;  /* as the export or a post body spells them */
+  char **asset_files; /* existing regular files under that folder */
+  size_t nassets;
 };
 
 struct sheaf_collection {
@@ -227,6 +231,13 @@ struct sheaf_collection {
 struct sheaf_book_tag {
   char *name, *slug;
   size_t count;
+};
+
+/* A run of chapters under one heading of the table of contents. */
+struct sheaf_book_group {
+  char *title;  /* "2023", "February 2023", a tag's name, "Undated" */
+  size_t start; /* first chapter (0-based) */
+  size_t count; /* chapters in the group; never 0 */
 };
 
 struct sheaf_book {
@@ -247,6 +258,8 @@ struct sheaf_book {
   int64_t first, last; /* date range of the chapters, or SHEAF_TIME_UNKNOWN */
   struct sheaf_book_tag *tags; /* distinct tags among the chapters */
   size_t ntags;
+  struct sheaf_book_group *groups; /* NULL: a flat table of contents */
+  size_t ngroups;
 };
 
 /* A laid-out document of the book, ready to be zipped. */
@@ -258,6 +271,7 @@ struct sheaf_doc {
   size_t len;
   char *title;      /* for the table of contents; NULL: not listed */
   int64_t date;     /* shown beside the toc entry; SHEAF_TIME_UNKNOWN: none */
+  size_t chapter;   /* 1-based chapter number (book->chapters), 0: not a chapter */
   bool in_spine;
   bool linear;
   const char *properties; /* manifest properties (static string) or NULL */

@@ -200,6 +200,12 @@ void sheaf_feed_free(struct sheaf_feed *f)
   sheaf_free(f->description);
   sheaf_free(f->language);
   sheaf_free(f->generator);
+  for (size_t k = 0; k < f->nassets; k++) {
+    sheaf_free(f->asset_urls[k]);
+    sheaf_free(f->asset_files[k]);
+  }
+  sheaf_free(f->asset_urls);
+  sheaf_free(f->asset_files);
   if (f->archive_tag) {
     sheaf_free(f->archive_tag->name);
     sheaf_free(f->archive_tag->slug);
@@ -304,6 +310,9 @@ void sheaf_book_free(sheaf_book *b)
     sheaf_free(b->tags[i].slug);
   }
   sheaf_free(b->tags);
+  for (i = 0; i < b->ngroups; i++)
+    sheaf_free(b->groups[i].title);
+  sheaf_free(b->groups);
   sheaf_free(b);
 }
 

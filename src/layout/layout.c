@@ -14,7 +14,8 @@
 static sheaf_status add(struct sheaf_manuscript *ms, const char *href,
                         const char *id, const char *media_type,
                         struct sheaf_buf *data, const char *title,
-                        int64_t date, bool in_spine, const char *landmark)
+                        int64_t date, bool in_spine, const char *landmark,
+                        size_t chapter)
 {
   struct sheaf_doc doc;
 
@@ -29,6 +30,7 @@ static sheaf_status add(struct sheaf_manuscript *ms, const char *href,
   doc.linear = in_spine;
   doc.properties = NULL;
   doc.landmark = landmark;
+  doc.chapter = chapter;
   if (!doc.href || !doc.id || !doc.media_type || !doc.data || (title && !doc.title)) {
     sheaf_doc_fini(&doc);
     return SHEAF_ERR_NOMEM;
@@ -59,7 +61,7 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
 
   SHEAF_CHECK(sheaf_layout_titlepage(book, &b));
   SHEAF_CHECK(add(ms, "text/title.xhtml", "titlepage", "application/xhtml+xml", &b,
-                  NULL, SHEAF_TIME_UNKNOWN, true, "titlepage"));
+                  NULL, SHEAF_TIME_UNKNOWN, true, "titlepage", 0));
 
   for (i = 0; i < book->nchapters; i++) {
     const struct sheaf_article *a = book->chapters[i];
@@ -71,7 +73,7 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
     SHEAF_CHECK(sheaf_layout_chapter(book, a, diag, &b));
     SHEAF_CHECK(add(ms, href, id, "application/xhtml+xml", &b,
                     a->title && *a->title ? a->title : "Untitled", a->published,
-                    true, i == 0 ? "bodymatter" : NULL));
+                    true, i == 0 ? "bodymatter" : NULL, i + 1));
   }
 
   for (i = 0; embedded_assets[i].name; i++)
@@ -85,7 +87,7 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
   if (b.failed)
     SHEAF_CHECK(SHEAF_ERR_NOMEM);
   SHEAF_CHECK(add(ms, "styles/sheaf.css", "css", "text/css", &b, NULL,
-                  SHEAF_TIME_UNKNOWN, false, NULL));
+                  SHEAF_TIME_UNKNOWN, false, NULL, 0));
 out:
   sheaf_buf_fini(&b);
   if (ret != SHEAF_OK) {

@@ -106,6 +106,59 @@ static int toc_entry(xmlTextWriterPtr w, const struct sheaf_doc *d,
   return xmlTextWriterEndElement(w);
 }
 
+/* Returns the group (of ms->book->groups) chapter document `d` belongs to,
+ * or NULL when the table of contents is flat or `d` is not a chapter. */
+static const struct sheaf_book_group *group_of(const struct sheaf_manuscript *ms,
+                                               const struct sheaf_doc *d)
+{
+  const struct sheaf_book *b = ms->book;
+  size_t i;
+
+  if (d->chapter == 0)
+    return NULL;
+  for (i = 0; i < b->ngroups; i++)
+    if (d->chapter - 1 >= b->groups[i].start &&
+        d->chapter - 1 < b->groups[i].start + b->groups[i].count)
+      return &b->groups[i];
+  return NULL;
+}
+
+/* The toc's entries; a group heading is a span followed by the nested list
+ * of its chapters, as EPUB 3 navigation documents allow. */
+static sheaf_status toc_entries(xmlTextWriterPtr w, const struct sheaf_manuscript *ms)
+{
+  const struct sheaf_book_group *open = NULL;
+  sheaf_status ret = SHEAF_OK;
+  size_t i;
+
+  for (i = 0; i < ms->ndocs; i++) {
+    const struct sheaf_doc *d = &ms->docs[i];
+    const struct sheaf_book_group *g;
+    if (!listed(d))
+      continue;
+    g = group_of(ms, d);
+    if (g != open) {
+      if (open) {
+        W(xmlTextWriterEndElement(w)); /* ol */
+        W(xmlTextWriterEndElement(w)); /* li */
+      }
+      if (g) {
+        W(xmlTextWriterStartElement(w, X("li")));
+        W(xmlTextWriterWriteElement(w, X("span"), X(g->title)));
+        W(xmlTextWriterStartElement(w, X("ol")));
+      }
+      open = g;
+    }
+    W(toc_entry(w, d, ms));
+  }
+  if (open) {
+    W(xmlTextWriterEndElement(w)); /* ol */
+    W(xmlTextWriterEndElement(w)); /* li */
+  }
+out:
+  return ret;
+}
+
 static sheaf_status nav_body(xmlTextWriterPtr w, const struct sheaf_manuscript *ms)
 {
   const struct sheaf_doc *fb = fallback(ms);
@@ -121,9 +174,7 @@ static sheaf_status nav_body(xmlTextWriterPtr w, const struct sheaf_manuscript *
   W(xmlTextWriterStartElement(w, X("ol")));
   if (fb)
     W(list_link(w, NULL, fb->href, book_title(ms)));
-  for (i = 0; i < ms->ndocs; i++)
-    if (listed(&ms->docs[i]))
-      W(toc_entry(w, &ms->docs[i], ms));
+  SHEAF_CHECK(toc_entries(w, ms));
   W(xmlTextWriterEndElement(w)); /* ol */
   W(xmlTextWriterEndElement(w)); /* nav */
 
@@ -204,18 +255,26 @@ static int ncx_meta(xmlTextWriterPtr w, const char *name, const char *content)
   return xmlTextWriterEndElement(w);
 }
 
-static int nav_point(xmlTextWriterPtr w, unsigned n, const char *text,
-                     const char *src)
+/* Opens a navPoint (the caller closes it, after any nested ones). */
+static int nav_point_open(xmlTextWriterPtr w, unsigned id, unsigned n, const char *text,
+                          const char *src)
 {
   if (xmlTextWriterStartElement(w, X("navPoint")) < 0 ||
-      xmlTextWriterWriteFormatAttribute(w, X("id"), "navpoint-%u", n) < 0 ||
+      xmlTextWriterWriteFormatAttribute(w, X("id"), "navpoint-%u", id) < 0 ||
       xmlTextWriterWriteFormatAttribute(w, X("playOrder"), "%u", n) < 0 ||
       xmlTextWriterStartElement(w, X("navLabel")) < 0 ||
       xmlTextWriterWriteElement(w, X("text"), X(text)) < 0 ||
       xmlTextWriterEndElement(w) < 0 ||
       xmlTextWriterStartElement(w, X("content")) < 0 ||
-      xmlTextWriterWriteAttribute(w, X("src"), X(src)) < 0 ||
-      xmlTextWriterEndElement(w) < 0)
+      xmlTextWriterWriteAttribute(w, X("src"), X(src)) < 0)
+    return -1;
+  return xmlTextWriterEndElement(w);
+}
+
+static int nav_point(xmlTextWriterPtr w, unsigned id, unsigned n, const char *text,
+                     const char *src)
+{
+  if (nav_point_open(w, id, n, text, src) < 0)
     return -1;
   return xmlTextWriterEndElement(w);
 }
@@ -227,7 +286,7 @@ sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms, struct sheaf_b
   xmlTextWriterPtr w;
   xmlBufferPtr xb;
   sheaf_status ret;
-  unsigned n = 0;
+  unsigned n = 0, id = 0; /* playOrder, and the navPoints' own numbers */
   size_t i;
 
   ret = sheaf_package_xml_begin(&w, &xb);
@@ -242,7 +301,7 @@ sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms, struct sheaf_b
   /* Must equal the package's unique identifier (EPUBCheck NCX-001). */
   W(ncx_meta(w, "dtb:uid", b->identifier && *b->identifier ? b->identifier
                                                            : "urn:uuid:unknown"));
-  W(ncx_meta(w, "dtb:depth", "1"));
+  W(ncx_meta(w, "dtb:depth", b->ngroups ? "2" : "1"));
   W(ncx_meta(w, "dtb:totalPageCount", "0"));
   W(ncx_meta(w, "dtb:maxPageNumber", "0"));
   W(xmlTextWriterEndElement(w)); /* head */
@@ -251,10 +310,32 @@ sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms, struct sheaf_b
   W(xmlTextWriterEndElement(w));
   W(xmlTextWriterStartElement(w, X("navMap")));
   if (fb)
-    W(nav_point(w, ++n, book_title(ms), fb->href));
-  for (i = 0; i < ms->ndocs; i++)
-    if (listed(&ms->docs[i]))
-      W(nav_point(w, ++n, label(&ms->docs[i], ms), ms->docs[i].href));
+    W(nav_point(w, ++id, ++n, book_title(ms), fb->href));
+  {
+    const struct sheaf_book_group *open = NULL;
+    for (i = 0; i < ms->ndocs; i++) {
+      const struct sheaf_doc *d = &ms->docs[i];
+      const struct sheaf_book_group *g;
+      if (!listed(d))
+        continue;
+      g = group_of(ms, d);
+      if (g != open) {
+        if (open)
+          W(xmlTextWriterEndElement(w)); /* the group's navPoint */
+        /* A group points at its first chapter. */
+        if (g)
+          W(nav_point_open(w, ++id, ++n, g->title, d->href));
+        open = g;
+        /* EPUBCheck wants one playOrder per target: the group and its
+         * first chapter point at the same document. */
+        W(nav_point(w, ++id, g ? n : ++n, label(d, ms), d->href));
+        continue;
+      }
+      W(nav_point(w, ++id, ++n, label(d, ms), d->href));
+    }
+    if (open)
+      W(xmlTextWriterEndElement(w));
+  }
   W(xmlTextWriterEndElement(w)); /* navMap */
   W(xmlTextWriterEndElement(w)); /* ncx */
 out:

@@ -489,6 +489,8 @@ sheaf_book *sheaf_select(const sheaf_collection *c, const sheaf_options *opt,
   b->nchapters = n;
   v = NULL;
   ret = make_metadata(b, opt);
+  if (ret == SHEAF_OK)
+    ret = sheaf_select_group(b, opt);
 
 out:
   sheaf_free(v);

@@ -20,4 +20,8 @@ bool sheaf_select_has_tag(const struct sheaf_article *a, const char *want);
 bool sheaf_select_title_from_feed(const char *feed_title, char **title,
                                   char **publisher);
 
+/* Groups the chapters of `b` for the table of contents as opt->group_by
+ * says (group.c); grouping by tag reorders the chapters. */
+sheaf_status sheaf_select_group(struct sheaf_book *b, const sheaf_options *opt);
+
 #endif
