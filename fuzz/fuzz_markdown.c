@@ -1,0 +1,34 @@
+/*
+ * Fuzz target: Markdown with front matter, from the reader (front matter,
+ * Liquid and Hugo shortcode removal) through cmark and the sanitizer.
+ */
+#include <string.h>
+
+#include "fuzz/fuzz.h"
+#include "import/import.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  sheaf_collection *coll;
+  sheaf_diag *diag;
+  sheaf_options opt;
+  sheaf_status st;
+
+  if (size < 1)
+    return 0;
+  sheaf_fuzz_options(&opt, data[0]);
+  coll = sheaf_collection_new();
+  diag = sheaf_diag_new();
+  if (sheaf_import_markdown(coll, "2020-01-02-fuzz.md", (const char *)data + 1, size - 1,
+                            0, &opt, diag) == SHEAF_OK) {
+    sheaf_book *book = sheaf_select(coll, &opt, diag, &st);
+    if (book) {
+      sheaf_manuscript *ms = sheaf_layout(book, &opt, diag, &st);
+      sheaf_manuscript_free(ms);
+    }
+    sheaf_book_free(book);
+  }
+  sheaf_diag_free(diag);
+  sheaf_collection_free(coll);
+  return 0;
+}
