@@ -13,6 +13,15 @@ CHECK="python3 $SRCDIR/tests/e2e/lib/epub_check.py"
 EPUBCHECK_JAR=${EPUBCHECK_JAR:-/usr/share/java/epubcheck.jar}
 failures=0
 
+# SHEAF_WRAP runs every sheaf command under a tool, e.g. CI's leak check:
+#   SHEAF_WRAP="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99"
+# A memory error or leak then changes the exit code, and the test fails.
+if [ -n "${SHEAF_WRAP:-}" ]; then
+  printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$SHEAF_WRAP" "$SHEAF" >"$T/sheaf-wrapped"
+  chmod +x "$T/sheaf-wrapped"
+  SHEAF="$T/sheaf-wrapped"
+fi
+
 fail() {
   echo "FAIL: $*" >&2
   failures=$((failures + 1))
