@@ -18,6 +18,7 @@ extern "C" {
 /* Bits for sheaf_options.flags. */
 #define SHEAF_OPT_NEWEST_FIRST (1u << 0)   /* order newest article first */
 #define SHEAF_OPT_INCLUDE_DRAFTS (1u << 1) /* keep drafts, private and pending posts */
+#define SHEAF_OPT_KEEP_WEBP (1u << 2)      /* embed WebP images (not a core type of EPUB 3.2) */
 
 /* Values for sheaf_options.group_by: how the table of contents nests. */
 #define SHEAF_GROUP_AUTO 0  /* by year when the book spans years and has over 30 chapters */
@@ -59,6 +60,27 @@ typedef struct sheaf_options {
   /* Seconds since the epoch used as the book's modification time, for
    * reproducible builds (SOURCE_DATE_EPOCH); negative: newest article. */
   long long source_date_epoch;
+
+  /* Polled during long work (between chapters, while the zip is written);
+   * returning non-zero stops the build, which then fails with
+   * SHEAF_ERR_CANCELLED and leaves no file behind. NULL: never cancelled.
+   * The CLI sets it from SIGINT/SIGTERM. */
+  int (*cancel)(void *userdata);
+  void *cancel_userdata;
+
+  /* Images, cover and styles (layout). Images are read only from the input
+   * file's folder, `assets_dir` and a WordPress uploads folder beside an
+   * export; never from elsewhere, never through the network. */
+  const char *assets_dir;    /* a mirror as wget --mirror or HTTrack write it
+                                (DIR/host/path); NULL: none */
+  size_t max_image_width;    /* of srcset candidates, prefer the widest up to
+                                this many pixels; default 1600 */
+  size_t max_image_size;     /* bytes; larger image files are not embedded;
+                                default 20 MiB */
+  const char *cover;         /* a JPEG or PNG file for the cover; NULL: a
+                                generated cover */
+  const char *css;           /* a stylesheet linked after the default one;
+                                NULL: none */
 } sheaf_options;
 
 /** Sets every field of `opt` to its default and `version` to

@@ -3,6 +3,7 @@
  * line, runs the pipeline through the public API (import, select, layout,
  * package) and maps the outcome to an exit code scripts can use.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,8 +11,46 @@
 #include "cli.h"
 #include "core.h"
 
+/* Set by SIGINT/SIGTERM; the library polls it through opt.cancel, so an
+ * interrupted build stops cleanly and leaves no partial book. The one piece
+ * of global state in sheaf: a signal handler has nowhere else to write. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+  interrupted = sig;
+}
+
+static int poll_interrupted(void *userdata)
+{
+  (void)userdata;
+  return interrupted != 0;
+}
+
+static void install_signals(sheaf_options *opt)
+{
+  struct sigaction sa;
+
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  /* A second Ctrl-C kills at once, for a user who really wants out. */
+  sa.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  /* Past a file-size limit (ulimit -f), write() should fail with EFBIG and
+   * the build report it, rather than the process dying mid-file. */
+  signal(SIGXFSZ, SIG_IGN);
+  opt->cancel = poll_interrupted;
+  opt->cancel_userdata = NULL;
+}
+
 static int exit_for(sheaf_status st)
 {
+  if (interrupted && st != SHEAF_OK) {
+    cli_errorf("interrupted by signal %d; no book was written", (int)interrupted);
+    return sheaf_status_exit_code(SHEAF_ERR_CANCELLED);
+  }
   return sheaf_status_exit_code(st);
 }
 
@@ -27,6 +66,10 @@ static int import_all(const struct cli *cli, sheaf_diag *diag, sheaf_collection 
   }
   for (i = 0; i < cli->ninputs; i++) {
     size_t before = sheaf_collection_count(coll);
+    if (interrupted) {
+      sheaf_collection_free(coll);
+      return exit_for(SHEAF_ERR_CANCELLED);
+    }
     sheaf_status st = sheaf_import_path(coll, cli->inputs[i], &cli->opt, diag);
     if (st != SHEAF_OK) {
       sheaf_collection_free(coll);
@@ -107,9 +150,17 @@ static int run_build(struct cli *cli, sheaf_diag *diag)
     }
     output = owned_output;
   }
+  if (interrupted) {
+    st = SHEAF_ERR_CANCELLED;
+    goto done;
+  }
   ms = sheaf_layout(book, &cli->opt, diag, &st);
   if (ms == NULL)
     goto done;
+  if (interrupted) {
+    st = SHEAF_ERR_CANCELLED;
+    goto done;
+  }
   if (cli->werror && sheaf_diag_count_severity(diag, SHEAF_WARNING) > 0) {
     cli_errorf("warnings were reported and --werror is set; no book written");
     st = SHEAF_ERR_PARSE;
@@ -222,6 +273,7 @@ int main(int argc, char **argv)
     return EXIT_INPUT;
   }
   sheaf_diag_set_callback(diag, cli_diag_print, &cli);
+  install_signals(&cli.opt);
   rc = cli.cmd == CMD_BUILD ? run_build(&cli, diag) : run_list(&cli, diag);
   sheaf_diag_free(diag);
   cli_fini(&cli);

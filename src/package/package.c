@@ -106,7 +106,7 @@ sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
   for (i = 0; i < ms->ndocs; i++)
     e[n++] = (struct sheaf_zip_entry){"EPUB/", ms->docs[i].href, ms->docs[i].data,
                                       ms->docs[i].len, false};
-  ret = sheaf_package_zip(path, e, n, sheaf_package_time(ms, opt), diag);
+  ret = sheaf_package_zip(path, e, n, sheaf_package_time(ms, opt), opt, diag);
 out:
   sheaf_free(e);
   sheaf_buf_fini(&opf);

@@ -46,9 +46,11 @@ sheaf_status sheaf_package_check_target(const char *path, sheaf_diag *diag);
  * writes a temporary file beside `path` and renames it into place at the
  * end; on failure `path` is untouched and the temporary file removed.
  * Returns SHEAF_OK or SHEAF_ERR_WRITE (SHEAF_ERR_NOMEM) with an error in
- * `diag`. */
+ * `diag`; SHEAF_ERR_CANCELLED when opt->cancel asked to stop (libzip then
+ * removes its temporary file). `opt` may be NULL. */
 sheaf_status sheaf_package_zip(const char *path, const struct sheaf_zip_entry *entries,
-                               size_t nentries, int64_t mtime, sheaf_diag *diag);
+                               size_t nentries, int64_t mtime, const sheaf_options *opt,
+                               sheaf_diag *diag);
 
 /* ---- shared by the XML writers (opf.c) ----------------------------------- */
 

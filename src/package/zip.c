@@ -131,8 +131,20 @@ static bool add(zip_t *za, const struct sheaf_zip_entry *e, const char *name,
          zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) == 0;
 }
 
+/* libzip polls this while it writes; a non-zero return makes zip_close()
+ * fail and remove its temporary file, so an interrupted build leaves
+ * nothing behind. */
+static int cancelled(zip_t *za, void *ud)
+{
+  const sheaf_options *opt = ud;
+
+  (void)za;
+  return opt->cancel(opt->cancel_userdata) != 0;
+}
+
 sheaf_status sheaf_package_zip(const char *path, const struct sheaf_zip_entry *entries,
-                               size_t nentries, int64_t mtime, sheaf_diag *diag)
+                               size_t nentries, int64_t mtime, const sheaf_options *opt,
+                               sheaf_diag *diag)
 {
   struct sheaf_buf name;
   zip_error_t ze;
@@ -148,6 +160,11 @@ sheaf_status sheaf_package_zip(const char *path, const struct sheaf_zip_entry *e
     zip_error_init_with_code(&ze, zerr);
     ret = zip_failed(diag, path, &ze);
     zip_error_fini(&ze);
+    goto out;
+  }
+  if (opt && opt->cancel &&
+      zip_register_cancel_callback_with_state(za, cancelled, NULL, (void *)opt) != 0) {
+    ret = zip_failed(diag, path, zip_get_error(za));
     goto out;
   }
   for (i = 0; i < nentries; i++) {
@@ -166,7 +183,13 @@ sheaf_status sheaf_package_zip(const char *path, const struct sheaf_zip_entry *e
     }
   }
   if (zip_close(za) != 0) {
-    ret = zip_failed(diag, path, zip_get_error(za));
+    if (zip_error_code_zip(zip_get_error(za)) == ZIP_ER_CANCELLED) {
+      sheaf_diag_add(diag, SHEAF_ERROR, "cancelled", NULL, 0, 0,
+                     "interrupted; %s was not written", path);
+      ret = SHEAF_ERR_CANCELLED;
+    } else {
+      ret = zip_failed(diag, path, zip_get_error(za));
+    }
     goto out;
   }
   za = NULL;
