@@ -1,8 +1,8 @@
 /*
- * This file contains the Atom 1.0 reader (RFC 4287; Atom 0.3's names are
- * close enough to be read too). Entries are read one at a time from the
- * stream; only an xhtml content element is expanded into a small tree, to
- * serialize its markup.
+ * This file contains the Atom reader: Atom 1.0 (RFC 4287) and Atom 0.3
+ * (issued/modified/created dates, tagline, content mode="escaped", "xml" or
+ * "base64"). Entries are read one at a time from the stream; only an xhtml
+ * content element is expanded into a small tree, to serialize its markup.
  *
  * Text constructs: titles become plain text whatever their type. Bodies and
  * summaries are always stored as HTML (SHEAF_BODY_HTML): type "html" as
@@ -28,7 +28,9 @@ static bool atom(struct sheaf_feedread *fr)
   return ns == SHEAF_NS_ATOM || ns == SHEAF_NS_NONE;
 }
 
-static enum text_type text_type(struct sheaf_feedread *fr)
+/* The type of a text construct; *base64 is set for Atom 0.3's
+ * mode="base64", whose decoded bytes are of that type. */
+static enum text_type text_type(struct sheaf_feedread *fr, bool *base64)
 {
   char *type = sheaf_import_attr(fr, "type"), *mode = sheaf_import_attr(fr, "mode");
   enum text_type tt = TEXT_PLAIN;
@@ -39,20 +41,84 @@ static enum text_type text_type(struct sheaf_feedread *fr)
   else if (type && (sheaf_ascii_casecmp(type, "xhtml") == 0 ||
                     sheaf_ascii_casecmp(type, "application/xhtml+xml") == 0))
     tt = TEXT_XHTML;
-  /* Atom 0.3: mode="escaped" holds HTML whatever the type says. */
+  /* Atom 0.3: mode="escaped" holds HTML whatever the type says, and
+   * mode="xml" holds markup inline, as xhtml does. */
   if (mode && sheaf_ascii_casecmp(mode, "escaped") == 0 && tt == TEXT_PLAIN && type &&
       sheaf_ascii_casecmp(type, "text/plain") != 0)
+    tt = TEXT_HTML;
+  else if (mode && sheaf_ascii_casecmp(mode, "xml") == 0 && tt == TEXT_HTML)
+    tt = TEXT_XHTML;
+  *base64 = mode && sheaf_ascii_casecmp(mode, "base64") == 0;
+  if (*base64 && tt == TEXT_XHTML)
     tt = TEXT_HTML;
   sheaf_free(type);
   sheaf_free(mode);
   return tt;
 }
 
+static int b64_value(int c)
+{
+  if (c >= 'A' && c <= 'Z')
+    return c - 'A';
+  if (c >= 'a' && c <= 'z')
+    return c - 'a' + 26;
+  if (c >= '0' && c <= '9')
+    return c - '0' + 52;
+  if (c == '+' || c == '-')
+    return 62;
+  if (c == '/' || c == '_')
+    return 63;
+  return -1;
+}
+
+/* Decodes base64 text (whitespace ignored, padding optional) in place.
+ * Returns false when it is not base64 or does not decode to UTF-8. */
+static bool b64_decode(char *s)
+{
+  size_t i, o = 0;
+  unsigned long acc = 0;
+  int bits = 0, v;
+
+  for (i = 0; s[i]; i++) {
+    int c = (unsigned char)s[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+      continue;
+    if (c == '=')
+      break;
+    if ((v = b64_value(c)) < 0)
+      return false;
+    acc = (acc << 6) | (unsigned long)v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      s[o++] = (char)((acc >> bits) & 0xFF); /* o <= i: decoding shrinks */
+    }
+  }
+  s[o] = '\0';
+  return memchr(s, '\0', o) == NULL && sheaf_utf8_valid(s, o);
+}
+
+/* The text of a construct, base64-decoded when it says so; a bad base64
+ * text is dropped with a warning. */
+static char *construct_text(struct sheaf_feedread *fr, bool base64)
+{
+  unsigned line = sheaf_import_line(fr);
+  char *t = sheaf_import_text(fr);
+
+  if (t && base64 && !b64_decode(t)) {
+    sheaf_diag_add(fr->diag, SHEAF_WARNING, "base64", fr->source, line, 0,
+                   "mode=\"base64\" content that is not base64 UTF-8 text; dropped");
+    *t = '\0';
+  }
+  return t;
+}
+
 /* A title or subtitle as plain text. */
 static char *read_plain(struct sheaf_feedread *fr)
 {
-  enum text_type tt = text_type(fr);
-  char *t = sheaf_import_text(fr), *out;
+  bool base64;
+  enum text_type tt = text_type(fr, &base64);
+  char *t = construct_text(fr, base64), *out;
 
   if (t == NULL)
     return NULL;
@@ -111,7 +177,8 @@ static char *xhtml_markup(struct sheaf_feedread *fr)
 /* A summary or content as HTML; NULL for out-of-line content (src=). */
 static char *read_html(struct sheaf_feedread *fr)
 {
-  enum text_type tt = text_type(fr);
+  bool base64;
+  enum text_type tt = text_type(fr, &base64);
   char *src = sheaf_import_attr(fr, "src"), *t, *out;
 
   if (src) {
@@ -121,7 +188,7 @@ static char *read_html(struct sheaf_feedread *fr)
   }
   if (tt == TEXT_XHTML)
     return xhtml_markup(fr);
-  if ((t = sheaf_import_text(fr)) == NULL)
+  if ((t = construct_text(fr, base64)) == NULL)
     return NULL;
   if (tt == TEXT_HTML)
     return t;
@@ -157,11 +224,17 @@ static char *resolve(struct sheaf_feedread *fr, const char *href)
 }
 
 /* A <link>: returns the resolved href when it is rel="alternate" (or has no
- * rel), else NULL. */
-static char *alternate_link(struct sheaf_feedread *fr)
+ * rel), else NULL. Sets *other when its type says it is not a web page (an
+ * Atom 0.3 entry may list its alternates in several types). */
+static char *alternate_link(struct sheaf_feedread *fr, bool *other)
 {
   char *rel = sheaf_import_attr(fr, "rel"), *href = sheaf_import_attr(fr, "href");
+  char *type = sheaf_import_attr(fr, "type");
   char *out = NULL;
+
+  *other = type && *type && sheaf_ascii_casecmp(type, "text/html") != 0 &&
+           sheaf_ascii_casecmp(type, "application/xhtml+xml") != 0;
+  sheaf_free(type);
 
   if (href && rel && sheaf_ascii_casecmp(rel, "self") == 0 && strstr(href, "://") &&
       fr->self_link == NULL && (fr->self_link = sheaf_strdup(href)) == NULL)
@@ -217,7 +290,9 @@ static void read_date(struct sheaf_feedread *fr, int64_t *t, int *offset)
 static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
 {
   struct sheaf_article *a = sheaf_article_new();
-  int depth = xmlTextReaderDepth(R(fr)), upd_offset = 0;
+  int depth = xmlTextReaderDepth(R(fr)), upd_offset = 0, created_offset = 0;
+  int64_t created = SHEAF_TIME_UNKNOWN;
+  char *other_link = NULL; /* an alternate that is not a web page */
   const char *lang;
   bool complete = false;
   char *t;
@@ -247,7 +322,9 @@ static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
     } else if (sheaf_import_is(fr, "title")) {
       sheaf_import_set(&a->title, read_plain(fr), true);
     } else if (sheaf_import_is(fr, "link")) {
-      sheaf_import_set(&a->link, alternate_link(fr), true);
+      bool other;
+      t = alternate_link(fr, &other);
+      sheaf_import_set(other ? &other_link : &a->link, t, true);
     } else if (sheaf_import_is(fr, "id")) {
       t = sheaf_import_text(fr);
       if (t) {
@@ -259,6 +336,9 @@ static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
       read_date(fr, &a->published, &a->pub_offset);
     } else if (sheaf_import_is(fr, "updated") || sheaf_import_is(fr, "modified")) {
       read_date(fr, &a->updated, &upd_offset);
+    } else if (sheaf_import_is(fr, "created")) {
+      /* Atom 0.3: when the entry was created, before it was issued. */
+      read_date(fr, &created, &created_offset);
     } else if (sheaf_import_is(fr, "author")) {
       t = read_person(fr);
       if (t && !sheaf_article_add_author(a, t))
@@ -279,6 +359,15 @@ static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
     } else {
       sheaf_import_skip(fr);
     }
+  }
+  if (a->link == NULL) {
+    a->link = other_link;
+    other_link = NULL;
+  }
+  sheaf_free(other_link);
+  if (a->published == SHEAF_TIME_UNKNOWN && created != SHEAF_TIME_UNKNOWN) {
+    a->published = created;
+    a->pub_offset = created_offset;
   }
   if (a->published == SHEAF_TIME_UNKNOWN) {
     a->published = a->updated;
@@ -318,8 +407,14 @@ void sheaf_import_atom(struct sheaf_feedread *fr)
       sheaf_import_set(&f->title, read_plain(fr), true);
     else if (sheaf_import_is(fr, "subtitle") || sheaf_import_is(fr, "tagline"))
       sheaf_import_set(&f->description, read_plain(fr), true);
-    else if (sheaf_import_is(fr, "link"))
-      sheaf_import_set(&f->link, alternate_link(fr), true);
+    else if (sheaf_import_is(fr, "link")) {
+      bool other;
+      char *l = alternate_link(fr, &other);
+      if (other)
+        sheaf_free(l);
+      else
+        sheaf_import_set(&f->link, l, true);
+    }
     else if (sheaf_import_is(fr, "generator"))
       sheaf_import_set(&f->generator, read_plain(fr), true);
     else if (sheaf_import_is(fr, "author"))

@@ -62,6 +62,27 @@ static void add_author(struct sheaf_feedread *fr, struct sheaf_article *a)
   sheaf_free(t);
 }
 
+/* A <category>. WordPress says which of its taxonomies a term is in:
+ * domain="post_tag" is a tag, domain="category" a category, and gives the
+ * term's slug as nicename. Any other domain (RSS 2.0 allows a URL naming a
+ * taxonomy) leaves the term a category. */
+static void read_category(struct sheaf_feedread *fr, struct sheaf_article *a)
+{
+  char *domain = sheaf_import_attr(fr, "domain");
+  char *nicename = sheaf_import_attr(fr, "nicename");
+  char *t = plain_text(fr);
+  enum sheaf_tag_kind kind = SHEAF_TAG_CATEGORY;
+
+  if (domain && (sheaf_ascii_casecmp(domain, "post_tag") == 0 ||
+                 sheaf_ascii_casecmp(domain, "tag") == 0))
+    kind = SHEAF_TAG_TAG;
+  if (t && !sheaf_article_add_tag(a, t, nicename, kind))
+    fr->status = SHEAF_ERR_NOMEM;
+  sheaf_free(t);
+  sheaf_free(domain);
+  sheaf_free(nicename);
+}
+
 static void read_item(struct sheaf_feedread *fr)
 {
   struct sheaf_article *a = sheaf_article_new();
@@ -111,12 +132,7 @@ static void read_item(struct sheaf_feedread *fr)
     } else if (core(fr) && sheaf_import_is(fr, "author")) {
       add_author(fr, a);
     } else if (core(fr) && sheaf_import_is(fr, "category")) {
-      /* WordPress puts tags and categories alike here; `domain` is
-       * ignored for now. */
-      t = plain_text(fr);
-      if (t && !sheaf_article_add_tag(a, t, NULL, SHEAF_TAG_CATEGORY))
-        fr->status = SHEAF_ERR_NOMEM;
-      sheaf_free(t);
+      read_category(fr, a);
     } else if (sheaf_import_ns(fr) == SHEAF_NS_CONTENT && sheaf_import_is(fr, "encoded")) {
       sheaf_import_set(&content, sheaf_import_text(fr), true);
     } else if (sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "creator")) {
@@ -176,7 +192,9 @@ static void read_container(struct sheaf_feedread *fr, bool channel)
       return;
     if (type != XML_READER_TYPE_ELEMENT)
       continue;
-    if (!core(fr))
+    if (channel && sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "language"))
+      sheaf_import_set(&f->language, trimmed_text(fr), true); /* RSS 1.0 */
+    else if (!core(fr))
       sheaf_import_skip(fr);
     else if (sheaf_import_is(fr, "channel"))
       read_container(fr, true);

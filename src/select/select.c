@@ -343,8 +343,13 @@ static sheaf_status make_metadata(struct sheaf_book *b, const sheaf_options *opt
     b->title = title_case(ftitle);
   } else if (feed && feed->title && *feed->title) {
     b->title = sheaf_strdup(feed->title);
+  } else if (feed == NULL && b->nchapters == 1 && *b->chapters[0]->title) {
+    b->title = sheaf_strdup(b->chapters[0]->title);
   } else {
-    b->title = sheaf_strdup("Articles");
+    /* Markdown folders and HTML pages have no feed to name the book. */
+    char *t = feed ? NULL : sheaf_select_title_from_path(b->chapters[0]->source);
+    b->title = t ? title_case(t) : sheaf_strdup("Articles");
+    sheaf_free(t);
   }
   if (b->title == NULL)
     goto nomem;

@@ -24,4 +24,10 @@ bool sheaf_select_title_from_feed(const char *feed_title, char **title,
  * says (group.c); grouping by tag reorders the chapters. */
 sheaf_status sheaf_select_group(struct sheaf_book *b, const sheaf_options *opt);
 
+/* Derives a title from an input file's path when there is no feed: the
+ * nearest folder whose name is not a generator's layout folder ("_posts",
+ * "content") or a language code, dashes as spaces ("hugo-basic-example"
+ * gives "hugo basic example"). Returns a new string or NULL. */
+char *sheaf_select_title_from_path(const char *path);
+
 #endif

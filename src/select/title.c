@@ -72,3 +72,61 @@ bool sheaf_select_title_from_feed(const char *feed_title, char **title, char **p
   }
   return true;
 }
+
+/* Folder names that say nothing about the book: site generators' layout
+ * folders and language codes ("zh-cn", "ja"). */
+static bool generic(const char *name, size_t n)
+{
+  static const char *const words[] = {"_posts", "posts", "post", "content", "docs",
+                                      "doc", "source", "src", "blog", "articles",
+                                      "notes", "pages", "site", "public", "_drafts",
+                                      "html", "md", "markdown", ".", ".."};
+  size_t i;
+
+  for (i = 0; i < sizeof words / sizeof *words; i++)
+    if (strlen(words[i]) == n && strncmp(name, words[i], n) == 0)
+      return true;
+  if (n == 2 || (n == 5 && (name[2] == '-' || name[2] == '_')))
+    return true;
+  return false;
+}
+
+char *sheaf_select_title_from_path(const char *path)
+{
+  char *dir = sheaf_strdup(path), *end, *slash, *title;
+  size_t i;
+
+  if (dir == NULL)
+    return NULL;
+  /* Start from the folder holding the file. */
+  slash = strrchr(dir, '/');
+  if (slash == NULL) {
+    sheaf_free(dir);
+    return NULL;
+  }
+  *slash = '\0';
+  for (;;) {
+    const char *name;
+    while ((end = dir + strlen(dir)) > dir && end[-1] == '/')
+      end[-1] = '\0';
+    slash = strrchr(dir, '/');
+    name = slash ? slash + 1 : dir;
+    if (*name && !generic(name, strlen(name)))
+      break;
+    if (slash == NULL) {
+      sheaf_free(dir);
+      return NULL;
+    }
+    *slash = '\0';
+  }
+  slash = strrchr(dir, '/');
+  title = sheaf_strdup(slash ? slash + 1 : dir);
+  sheaf_free(dir);
+  if (title == NULL)
+    return NULL;
+  /* "hugo-basic-example" -> "hugo basic example"; title case follows. */
+  for (i = 0; title[i]; i++)
+    if (title[i] == '-' || title[i] == '_')
+      title[i] = ' ';
+  return title;
+}

@@ -5,7 +5,12 @@
 EX="$SRCDIR/examples/field-notes.rss"
 
 expect_rc 2 "$SHEAF" build "$T/missing.rss" -o "$T/x.epub" && expect_err "missing.rss.*error: .*(No such file|cannot)"
-expect_rc 2 "$SHEAF" build "$FIX/not-a-feed.html" -o "$T/x.epub" && expect_err "not-a-feed.html.*HTML"
+# An HTML page saved under a feed's name (a login or error page served in
+# place of the feed) is refused; an HTML page under its own name is read.
+expect_rc 2 "$SHEAF" build "$FIX/not-a-feed.rss" -o "$T/x.epub" && expect_err "not-a-feed.rss.*HTML"
+printf '\211PNG\r\n\032\n\000\000\000\rIHDR garbage' >"$T/garbage.xml"
+expect_rc 2 "$SHEAF" build "$T/garbage.xml" -o "$T/x.epub" && expect_err "garbage.xml.*binary"
+rm -f "$T/garbage.xml"
 expect_rc 2 "$SHEAF" build "$FIX/feed.json" -o "$T/x.epub" && expect_err "feed.json.*JSON"
 expect_rc 2 "$SHEAF" build "$FIX/empty.xml" -o "$T/x.epub" && expect_err "empty.xml.*empty"
 expect_rc 2 "$SHEAF" build "$FIX/malformed.rss" -o "$T/x.epub" && expect_err "malformed.rss:[0-9]+(:[0-9]+)?: error:"

@@ -225,6 +225,32 @@ static void test_title_from_feed(void **state)
   }
 }
 
+static const struct {
+  const char *path, *title;
+} path_cases[] = {
+  {"../shared/corpus/jekyll/docs/_posts/2016-01-01-x.md", "jekyll"},
+  {"/srv/hugo-basic-example/content/post/a.md", "hugo basic example"},
+  {"hexo-site/source/zh-cn/docs/index.md", "hexo site"},
+  {"notes/field_trips/day-1.md", "field trips"},
+  {"a.md", NULL},
+  {"_posts/a.md", NULL},
+};
+
+static void test_title_from_path(void **state)
+{
+  size_t i;
+
+  (void)state;
+  for (i = 0; i < sizeof path_cases / sizeof *path_cases; i++) {
+    char *t = sheaf_select_title_from_path(path_cases[i].path);
+    if (path_cases[i].title)
+      assert_string_equal(t, path_cases[i].title);
+    else
+      assert_null(t);
+    sheaf_free(t);
+  }
+}
+
 static void test_book_metadata(void **state)
 {
   struct sheaf_collection *c =
@@ -281,6 +307,7 @@ int main(void)
     cmocka_unit_test(test_bad_date_is_usage_error),
     cmocka_unit_test(test_duplicates_keep_newest),
     cmocka_unit_test(test_title_from_feed),
+    cmocka_unit_test(test_title_from_path),
     cmocka_unit_test(test_book_metadata),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
