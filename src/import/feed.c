@@ -56,6 +56,19 @@ enum sheaf_ns sheaf_import_ns(struct sheaf_feedread *fr)
     return SHEAF_NS_DC;
   if (strcmp(ns, "http://www.w3.org/1999/xhtml") == 0)
     return SHEAF_NS_XHTML;
+  /* WordPress: http://wordpress.org/export/1.2/ (https in some exports). */
+  if (strncmp(ns, "https://", 8) == 0 || strncmp(ns, "http://", 7) == 0) {
+    const char *v = ns + (ns[4] == 's' ? 8 : 7), *digits;
+    if (strncmp(v, "wordpress.org/export/1.", 23) == 0) {
+      digits = v += 23;
+      while (*v >= '0' && *v <= '9')
+        v++;
+      if (v > digits && strcmp(v, "/") == 0)
+        return SHEAF_NS_WP;
+      if (v > digits && strcmp(v, "/excerpt/") == 0)
+        return SHEAF_NS_WP_EXCERPT;
+    }
+  }
   return SHEAF_NS_OTHER;
 }
 
@@ -578,6 +591,14 @@ sheaf_status sheaf_import_feed(struct sheaf_collection *coll, const char *path,
                                const char *data, size_t n,
                                const sheaf_options *opt, sheaf_diag *diag)
 {
+  return sheaf_import_xml(coll, path, data, n, opt, diag, NULL, NULL);
+}
+
+sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
+                              const char *data, size_t n, const sheaf_options *opt,
+                              sheaf_diag *diag,
+                              void (*root)(struct sheaf_feedread *fr), void *user)
+{
   struct sheaf_feedread fr;
   struct errwrap ew;
   struct sheaf_feed *feed;
@@ -588,8 +609,9 @@ sheaf_status sheaf_import_feed(struct sheaf_collection *coll, const char *path,
   bool guessed;
   int rc;
 
-  (void)opt;
   memset(&fr, 0, sizeof fr);
+  fr.opt = opt;
+  fr.user = user;
   if (n > 0x7FFFFFFF) {
     sheaf_diag_add(diag, SHEAF_ERROR, "limit", path, 0, 0,
                    "feed is too large to parse (%zu bytes)", n);
@@ -649,7 +671,9 @@ sheaf_status sheaf_import_feed(struct sheaf_collection *coll, const char *path,
     if (xmlTextReaderNodeType(reader) == XML_READER_TYPE_ELEMENT)
       break;
   if (rc == 1) {
-    if (sheaf_import_is(&fr, "rss") || sheaf_import_is(&fr, "RDF")) {
+    if (root != NULL && sheaf_import_is(&fr, "rss")) {
+      root(&fr);
+    } else if (sheaf_import_is(&fr, "rss") || sheaf_import_is(&fr, "RDF")) {
       sheaf_import_rss(&fr);
     } else if (sheaf_import_is(&fr, "feed")) {
       sheaf_import_atom(&fr);
@@ -675,7 +699,7 @@ sheaf_status sheaf_import_feed(struct sheaf_collection *coll, const char *path,
                    ew.fatal ? ew.msg : "the document ends early",
                    coll->narticles - first);
     ret = SHEAF_ERR_PARSE;
-  } else if (coll->narticles == first && fr.nskipped == 0) {
+  } else if (root == NULL && coll->narticles == first && fr.nskipped == 0) {
     sheaf_diag_add(diag, SHEAF_WARNING, "empty-feed", fr.source, 0, 0,
                    "the feed has no items");
   }

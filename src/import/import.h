@@ -44,6 +44,47 @@ sheaf_status sheaf_import_markdown(struct sheaf_collection *coll, const char *pa
                                    const char *data, size_t n, int64_t mtime,
                                    const sheaf_options *opt, sheaf_diag *diag);
 
+/* ---- front matter (frontmatter.c) ---------------------------------------- */
+
+enum sheaf_fm_kind { SHEAF_FM_NONE, SHEAF_FM_YAML, SHEAF_FM_TOML };
+
+/* The keys of a Markdown file's front matter that a book uses. Strings are
+ * as written (unquoted, escapes decoded), NULL when absent; owned by the
+ * struct and freed by sheaf_frontmatter_fini(). */
+struct sheaf_frontmatter {
+  enum sheaf_fm_kind kind;  /* NONE: no front matter (or never closed) */
+  char *title;
+  char *date;               /* date, publishDate or pubDate, unparsed */
+  unsigned date_line;       /* line of `date`, for warnings */
+  char *updated;            /* updated, lastmod or modified, unparsed */
+  unsigned updated_line;
+  char *slug;
+  char *language;           /* lang or language */
+  char *summary;            /* description, excerpt or summary: plain text */
+  char **tags;              /* tags / tag; a YAML "tags: a b" is split */
+  size_t ntags;
+  char **categories;        /* categories (split like tags) / category */
+  size_t ncategories;
+  char **authors;           /* author(s): a name, a list, or {name: ...} */
+  size_t nauthors;
+  bool draft;               /* draft: true, or published: false */
+};
+
+void sheaf_frontmatter_init(struct sheaf_frontmatter *fm);
+void sheaf_frontmatter_fini(struct sheaf_frontmatter *fm);
+
+/* Reads the front matter at the top of p[0..n) (a UTF-8 BOM is skipped):
+ * YAML between "---" and "---" or "...", TOML between "+++" lines. Stores
+ * in *body_offset where the body starts and in *body_line its line number.
+ * Lines it cannot read get a warning and are ignored; front matter that is
+ * never closed gets a warning and is left in the body (fm->kind NONE), so
+ * no text is lost. `fm` must have been initialized. Returns SHEAF_OK, or
+ * SHEAF_ERR_NOMEM (fm may hold a part; fini frees it). */
+sheaf_status sheaf_frontmatter_parse(const char *p, size_t n,
+                                     struct sheaf_frontmatter *fm,
+                                     size_t *body_offset, unsigned *body_line,
+                                     const char *file, sheaf_diag *d);
+
 /* Reads one HTML page as one article (html.c). */
 sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
                                const char *data, size_t n,
@@ -58,6 +99,43 @@ sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
 sheaf_status sheaf_import_decode(const char *path, const char *data, size_t n,
                                  const sheaf_options *opt, sheaf_diag *diag,
                                  char **out, size_t *outlen);
+
+/* The same on a buffer the caller owns: *data (from sheaf_malloc, *n bytes
+ * plus a NUL) is decoded in place or replaced by a new buffer, which the
+ * caller then owns instead; valid UTF-8 that needs no change is not copied.
+ * On failure *data is left as it was (still the caller's to free). */
+sheaf_status sheaf_import_decode_buf(const char *path, char **data, size_t *n,
+                                     const sheaf_options *opt, sheaf_diag *diag);
+
+/* Maps an encoding label (WHATWG names first, else any name iconv knows) to
+ * the iconv name written into name[0..namecap); *display (may be NULL) gets
+ * the name sheaf prints, or NULL for a label iconv knows as given. Returns
+ * false for an unknown label. */
+bool sheaf_import_encoding_lookup(const char *label, size_t n, char *name,
+                                  size_t namecap, const char **display);
+
+/* The legacy-encoding guess on its own, for tests: returns the index of the
+ * best candidate (sheaf_import_guess_name() names it), or -1 when out of
+ * memory; `scores` (may be NULL) gets every candidate's score. */
+int sheaf_import_guess(const char *data, size_t n, double *scores);
+const char *sheaf_import_guess_name(int i);
+
+/* Inflates gzip-compressed input (magic 1f 8b) in place of *data (repair.c):
+ * the caller owns the buffer before and after. More than 512 MiB inflated is
+ * SHEAF_ERR_LIMIT; a corrupt stream SHEAF_ERR_IO. Input that is not gzip is
+ * left alone. */
+sheaf_status sheaf_import_gunzip(const char *path, char **data, size_t *n,
+                                 sheaf_diag *diag);
+
+/* Textual repairs of a broken XML feed before parsing (repair.c), each with
+ * a warning naming file and line: text or a BOM before the declaration, a
+ * doubled or broken declaration, HTML entities XML lacks, bare '&', control
+ * characters, content after the root element, a file truncated mid-item.
+ * CDATA sections and comments are left alone. *data (UTF-8, from
+ * sheaf_malloc) may be replaced by a new buffer; the caller owns it before
+ * and after. */
+sheaf_status sheaf_import_repair(const char *path, char **data, size_t *n,
+                                 sheaf_diag *diag);
 
 /* If `link` is a WordPress tag or category archive (".../tag/SLUG/",
  * ".../category/a/SLUG/"), returns a new tag for it (the caller frees name and
@@ -84,6 +162,8 @@ struct sheaf_feedread {
   char *self_link;              /* Atom rel="self": last resort base URL */
   const unsigned *nfatal;       /* fatal XML errors so far (parser is ahead) */
   const unsigned *fatal_line;   /* line of the first one */
+  const sheaf_options *opt;     /* the caller's options (may be NULL) */
+  void *user;                   /* the root reader's own state (wxr.c) */
 };
 
 /* xmlTextReaderRead that also records failure in fr->failed. Returns 1 when
@@ -92,7 +172,9 @@ int sheaf_import_read(struct sheaf_feedread *fr);
 
 /* Element name tests on the reader's current node. */
 enum sheaf_ns { SHEAF_NS_NONE, SHEAF_NS_RSS, SHEAF_NS_ATOM, SHEAF_NS_CONTENT,
-                SHEAF_NS_DC, SHEAF_NS_XHTML, SHEAF_NS_OTHER };
+                SHEAF_NS_DC, SHEAF_NS_XHTML, SHEAF_NS_OTHER,
+                SHEAF_NS_WP,         /* http://wordpress.org/export/1.x/ */
+                SHEAF_NS_WP_EXCERPT  /* http://wordpress.org/export/1.x/excerpt/ */ };
 enum sheaf_ns sheaf_import_ns(struct sheaf_feedread *fr);
 bool sheaf_import_is(struct sheaf_feedread *fr, const char *local);
 /* Reads the text of the current element (all descendant text, CDATA
@@ -126,5 +208,49 @@ void sheaf_import_set(char **field, char *v, bool keep);
 /* Readers: called with the reader on the root element (rss.c, atom.c). */
 void sheaf_import_rss(struct sheaf_feedread *fr);
 void sheaf_import_atom(struct sheaf_feedread *fr);
+
+/* Runs sheaf_import_feed's XML set-up (safe options, encoding, errors,
+ * malformed-XML report) around `root`, called with the reader on the root
+ * element and fr->user = `user`. Used by the WordPress reader (wxr.c). */
+sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
+                              const char *data, size_t n, const sheaf_options *opt,
+                              sheaf_diag *diag,
+                              void (*root)(struct sheaf_feedread *fr), void *user);
+
+/* ---- WordPress (autop.c, shortcode.c) ------------------------------------- */
+
+/* WordPress's wpautop(): blank lines become paragraphs and, with `br`,
+ * single newlines <br />; never inside <pre>, never around block-level
+ * elements. Returns a new string, or NULL when out of memory. */
+char *sheaf_import_autop(const char *text, size_t n, bool br);
+
+/* An attachment of a WordPress export (wp:post_type "attachment"). */
+struct sheaf_wp_attachment {
+  unsigned long id, parent; /* wp:post_id, wp:post_parent */
+  long menu_order;
+  char *url;                /* wp:attachment_url (owned) */
+};
+
+/* What shortcode expansion needs to know about the post and the export. */
+struct sheaf_shortcode_ctx {
+  const struct sheaf_wp_attachment *att; /* borrowed */
+  size_t natt;
+  unsigned long post_id;  /* the post being expanded ([gallery] without ids) */
+  sheaf_diag *diag;
+  const char *file;       /* for messages */
+  unsigned line;          /* the post's line */
+  char **warned;          /* shortcode names warned about (owned) */
+  size_t nwarned, warned_cap;
+};
+
+/* Expands WordPress shortcodes in `text`: [caption] becomes a figure,
+ * [gallery] a figure of images, [embed], [video], [audio] and [youtube] a
+ * paragraph linking to the media; other shortcodes lose their tags (their
+ * content is kept) with one warning per name per ctx; [[x]] is the literal
+ * [x]. Returns a new string, or NULL when out of memory. */
+char *sheaf_import_shortcodes(struct sheaf_shortcode_ctx *ctx, const char *text,
+                              size_t n);
+/* Frees what the ctx owns (the warned names). */
+void sheaf_shortcode_ctx_fini(struct sheaf_shortcode_ctx *ctx);
 
 #endif
