@@ -5,10 +5,6 @@
 find_package(LibXml2 REQUIRED)
 find_package(Iconv REQUIRED)
 find_package(ZLIB REQUIRED) # gzip-compressed feeds (src/import/repair.c)
-# Targets built from the stages' object files (the unit tests) link
-# LibXml2::LibXml2 but not SHEAF_DEPS; libxml2 is itself built with zlib, so
-# zlib rides along with it.
-set_property(TARGET LibXml2::LibXml2 APPEND PROPERTY INTERFACE_LINK_LIBRARIES ZLIB::ZLIB)
 find_package(PkgConfig)
 
 # libzip-tools may be absent, and its CMake config then fails:

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +79,21 @@ static const char usage_build[] =
   "      --language TAG     language when the feed names none (default: en)\n"
   "      --werror           treat warnings as errors (exit 2)\n"
   "\n"
+  "Pictures and looks:\n"
+  "      --assets DIR       a copy of the site made by wget --mirror or HTTrack\n"
+  "                         (DIR/host/path); images are also taken from the\n"
+  "                         input's folder, file: and data: URLs and an uploads\n"
+  "                         folder beside a WordPress export, never elsewhere\n"
+  "      --max-image-width PX  of srcset variants, embed the widest up to PX\n"
+  "                         (default: 1600)\n"
+  "      --max-image-size SIZE  leave out image files over SIZE bytes (K and M\n"
+  "                         suffixes; default: 20M)\n"
+  "      --keep-webp        embed WebP images (many readers cannot show them;\n"
+  "                         EPUBCheck 4.2 then wants a fallback)\n"
+  "      --cover FILE       a JPEG or PNG cover (default: one made of the title,\n"
+  "                         tag, site and dates)\n"
+  "      --css FILE         your stylesheet, applied after the default one\n"
+  "\n"
   "%s"
   "\n"
   "SOURCE_DATE_EPOCH, when set, is used as the book's modification time.\n";
@@ -123,7 +139,13 @@ enum {
   OPT_INCLUDE_DRAFTS,
   OPT_POST_TYPE,
   OPT_ENCODING,
-  OPT_GROUP_BY
+  OPT_GROUP_BY,
+  OPT_ASSETS,
+  OPT_MAX_IMAGE_WIDTH,
+  OPT_MAX_IMAGE_SIZE,
+  OPT_KEEP_WEBP,
+  OPT_COVER,
+  OPT_CSS
 };
 
 static const struct option long_options[] = {
@@ -146,6 +168,12 @@ static const struct option long_options[] = {
   {"post-type", required_argument, NULL, OPT_POST_TYPE},
   {"encoding", required_argument, NULL, OPT_ENCODING},
   {"group-by", required_argument, NULL, OPT_GROUP_BY},
+  {"assets", required_argument, NULL, OPT_ASSETS},
+  {"max-image-width", required_argument, NULL, OPT_MAX_IMAGE_WIDTH},
+  {"max-image-size", required_argument, NULL, OPT_MAX_IMAGE_SIZE},
+  {"keep-webp", no_argument, NULL, OPT_KEEP_WEBP},
+  {"cover", required_argument, NULL, OPT_COVER},
+  {"css", required_argument, NULL, OPT_CSS},
   {NULL, 0, NULL, 0}
 };
 
@@ -284,6 +312,41 @@ int cli_parse(struct cli *cli, int argc, char **argv)
     case OPT_ENCODING:
       cli->opt.encoding = optarg;
       break;
+    case OPT_ASSETS:
+      cli->opt.assets_dir = optarg;
+      break;
+    case OPT_COVER:
+      cli->opt.cover = optarg;
+      break;
+    case OPT_CSS:
+      cli->opt.css = optarg;
+      break;
+    case OPT_KEEP_WEBP:
+      cli->opt.flags |= SHEAF_OPT_KEEP_WEBP;
+      break;
+    case OPT_MAX_IMAGE_WIDTH:
+    case OPT_MAX_IMAGE_SIZE: {
+      char *end;
+      unsigned long long v, mul = 1;
+      errno = 0;
+      v = strtoull(optarg, &end, 10);
+      if (c == OPT_MAX_IMAGE_SIZE && (*end == 'K' || *end == 'k'))
+        mul = 1024, end++;
+      else if (c == OPT_MAX_IMAGE_SIZE && (*end == 'M' || *end == 'm'))
+        mul = 1024 * 1024, end++;
+      if (errno || *end || end == optarg || optarg[0] == '-' || v == 0 ||
+          v > (unsigned long long)SIZE_MAX / mul || (c == OPT_MAX_IMAGE_WIDTH && v > 100000))
+        return usage_error(cli->cmd,
+                           c == OPT_MAX_IMAGE_WIDTH
+                               ? "--max-image-width wants a number of pixels, not '%s'"
+                               : "--max-image-size wants a size such as 500K or 20M, not '%s'",
+                           optarg);
+      if (c == OPT_MAX_IMAGE_WIDTH)
+        cli->opt.max_image_width = (size_t)v;
+      else
+        cli->opt.max_image_size = (size_t)(v * mul);
+      break;
+    }
     case OPT_POST_TYPE:
       if (!push(&cli->post_types, &cli->npost_types, optarg))
         return usage_error(cli->cmd, "%s", "out of memory");

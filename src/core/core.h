@@ -90,6 +90,14 @@ int sheaf_ascii_casecmp(const char *a, const char *b);
 bool sheaf_starts_with_ci(const char *s, const char *prefix);
 /* Collapses runs of whitespace to one space and trims; returns a new string. */
 char *sheaf_str_collapse_ws(const char *s, size_t n);
+/* Returns true when `s` has the shape of a BCP 47 language tag ("en",
+ * "en-GB", "zh-Hant-TW", "x-klingon"): subtags of 1-8 ASCII letters or
+ * digits joined by '-', the first all letters. Feeds write "English" or
+ * "en_US"; EPUBCheck rejects those in xml:lang and dc:language. */
+bool sheaf_lang_valid(const char *s);
+/* Returns a new copy of a language value with '_' turned into '-' ("en_US"
+ * becomes "en-US"), or NULL when it is not a language tag even then. */
+char *sheaf_lang_normalize(const char *s);
 /* Returns true when `p[0..n)` is valid UTF-8. */
 bool sheaf_utf8_valid(const char *p, size_t n);
 

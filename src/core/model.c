@@ -109,6 +109,13 @@ bool sheaf_article_finish(struct sheaf_article *a)
 {
   if (a->title == NULL && (a->title = sheaf_strdup("")) == NULL)
     return false;
+  if (a->language) {
+    /* A value that is no language tag would make the chapter invalid;
+     * the feed's or the book's language applies instead. */
+    char *lang = sheaf_lang_normalize(a->language);
+    sheaf_free(a->language);
+    a->language = lang;
+  }
   if (a->id)
     return true;
   if (a->guid && *a->guid)

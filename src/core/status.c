@@ -48,4 +48,6 @@ void sheaf_options_init(sheaf_options *opt)
   *opt = defaults;
   opt->version = SHEAF_OPTIONS_VERSION;
   opt->source_date_epoch = -1;
+  opt->max_image_width = 1600;
+  opt->max_image_size = (size_t)20 << 20;
 }

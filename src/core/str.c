@@ -88,3 +88,52 @@ char *sheaf_str_collapse_ws(const char *s, size_t n)
   out[o] = '\0';
   return out;
 }
+
+bool sheaf_lang_valid(const char *s)
+{
+  size_t len = 0, subtags = 0;
+  bool first = true;
+
+  if (s == NULL || *s == '\0')
+    return false;
+  for (;; s++) {
+    char c = *s;
+    if (c == '-' || c == '\0') {
+      if (len == 0 || len > 8)
+        return false;
+      subtags++;
+      if (c == '\0')
+        return true;
+      len = 0;
+      first = false;
+      continue;
+    }
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+      len++;
+    else if (c >= '0' && c <= '9' && !first)
+      len++;
+    else
+      return false;
+  }
+}
+
+char *sheaf_lang_normalize(const char *s)
+{
+  char *copy;
+  struct sheaf_str v;
+  size_t i;
+
+  if (s == NULL)
+    return NULL;
+  v = sheaf_str_trim((struct sheaf_str){s, strlen(s)});
+  if ((copy = sheaf_strndup(v.p, v.n)) == NULL)
+    return NULL;
+  for (i = 0; copy[i]; i++)
+    if (copy[i] == '_')
+      copy[i] = '-';
+  if (!sheaf_lang_valid(copy)) {
+    sheaf_free(copy);
+    return NULL;
+  }
+  return copy;
+}

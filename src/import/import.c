@@ -1,8 +1,10 @@
 /*
  * This file contains sheaf_import_path(), the import stage's public entry:
  * it reads an input file (or every article file under an input folder) into
- * memory, sniffs each one's format from the content, hands it to its reader
- * (feeds, WordPress exports, Markdown, HTML pages) and refuses everything
+ * memory, inflates it when gzip-compressed, decodes it to UTF-8, sniffs
+ * each one's format from the content, repairs broken XML feeds textually,
+ * hands it to its reader (feeds, WordPress exports, Markdown, HTML pages)
+ * and refuses everything
  * else with a message that says what the file is and what sheaf reads. A
  * failed import leaves the collection exactly as it was.
  */
@@ -97,26 +99,70 @@ static void roll_back(struct sheaf_collection *coll, size_t narticles, size_t nf
     sheaf_feed_free(coll->feeds[--coll->nfeeds]);
 }
 
+/* Does the file's name say it is a feed (.rss, .xml, .atom, .rdf)? */
+static bool has_ext(const char *path, const char *const *exts, size_t nexts)
+{
+  size_t n = strlen(path), i;
+
+  for (i = 0; i < nexts; i++) {
+    size_t k = strlen(exts[i]);
+    if (n > k && sheaf_ascii_casecmp(path + n - k, exts[i]) == 0)
+      return true;
+  }
+  return false;
+}
+
+static bool feed_name(const char *path)
+{
+  static const char *const exts[] = {".rss", ".xml", ".atom", ".rdf", ".feed"};
+  return has_ext(path, exts, sizeof exts / sizeof exts[0]);
+}
+
+/* Markdown has no signature, and a post about HTML may open with markup;
+ * a Markdown file name settles what sniffing cannot. */
+static bool markdown_name(const char *path)
+{
+  static const char *const exts[] = {".md", ".markdown", ".mkd", ".mkdn"};
+  return has_ext(path, exts, sizeof exts / sizeof exts[0]);
+}
+
 /* Imports one file whose content is in memory. In a folder walk
  * (`in_folder`), files that are not articles (an SVG, a sitemap, a JSON
  * file) are skipped with a note instead of failing the build. */
 static sheaf_status import_data(struct sheaf_collection *coll, const char *path,
-                                const char *data, size_t len, int64_t mtime,
+                                char **datap, size_t *lenp, int64_t mtime,
                                 bool in_folder, const sheaf_options *opt,
                                 sheaf_diag *diag)
 {
   const char *what = "";
+  enum sheaf_format f;
+  sheaf_status ret;
 
-  switch (sheaf_import_sniff(data, len, &what)) {
+  /* Everything after this point sees UTF-8 (decode.c), and XML feeds are
+   * repaired textually first (repair.c). */
+  if ((ret = sheaf_import_gunzip(path, datap, lenp, diag)) != SHEAF_OK ||
+      (ret = sheaf_import_decode_buf(path, datap, lenp, opt, diag)) != SHEAF_OK)
+    return ret;
+  f = sheaf_import_sniff(*datap, *lenp, &what);
+  if ((f == SHEAF_FORMAT_RSS || f == SHEAF_FORMAT_ATOM || f == SHEAF_FORMAT_WXR) &&
+      (ret = sheaf_import_repair(path, datap, lenp, diag)) != SHEAF_OK)
+    return ret;
+  if ((f == SHEAF_FORMAT_HTML || f == SHEAF_FORMAT_XML) && markdown_name(path))
+    f = SHEAF_FORMAT_TEXT;
+  switch (f) {
   case SHEAF_FORMAT_RSS:
   case SHEAF_FORMAT_ATOM:
-    return sheaf_import_feed(coll, path, data, len, opt, diag);
+    return sheaf_import_feed(coll, path, *datap, *lenp, opt, diag);
   case SHEAF_FORMAT_WXR:
-    return sheaf_import_wxr(coll, path, data, len, opt, diag);
+    return sheaf_import_wxr(coll, path, *datap, *lenp, opt, diag);
   case SHEAF_FORMAT_HTML:
-    return sheaf_import_html(coll, path, data, len, opt, diag);
+    /* An HTML page where a feed was expected (a login or error page saved
+     * under the feed's name) is refused, not read as an article. */
+    if (feed_name(path))
+      break;
+    return sheaf_import_html(coll, path, *datap, *lenp, opt, diag);
   case SHEAF_FORMAT_TEXT:
-    return sheaf_import_markdown(coll, path, data, len, mtime, opt, diag);
+    return sheaf_import_markdown(coll, path, *datap, *lenp, mtime, opt, diag);
   default:
     break;
   }
@@ -142,7 +188,7 @@ static sheaf_status import_file(struct sheaf_collection *coll, const char *path,
 
   ret = read_file(path, &data, &len, diag);
   if (ret == SHEAF_OK)
-    ret = import_data(coll, path, data, len, mtime, in_folder, opt, diag);
+    ret = import_data(coll, path, &data, &len, mtime, in_folder, opt, diag);
   sheaf_free(data);
   return ret;
 }
@@ -157,7 +203,7 @@ static sheaf_status import_file(struct sheaf_collection *coll, const char *path,
  * Images, stylesheets and the like are passed over in silence. */
 static bool wanted(const char *name)
 {
-  static const char *const exts[] = {".md", ".markdown", ".mkd", ".xml", ".rss",
+  static const char *const exts[] = {".md", ".markdown", ".mkd", ".mkdn", ".xml", ".rss",
                                      ".atom", ".rdf", ".html", ".htm", ".xhtml"};
   size_t n = strlen(name), i;
 

@@ -48,18 +48,21 @@ static size_t skip_past(const char *p, size_t n, size_t i, const char *end)
   return n;
 }
 
+/* Binary: a NUL byte, or more than one control character in a hundred.
+ * A stray control character in a text feed is repaired later, not a reason
+ * to refuse the file. */
 static bool looks_binary(const char *p, size_t n)
 {
-  size_t i, lim = n < 4096 ? n : 4096;
+  size_t i, lim = n < 4096 ? n : 4096, controls = 0;
 
   for (i = 0; i < lim; i++) {
     unsigned char c = (unsigned char)p[i];
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+    if (c == 0)
       return true;
-    if (c == 0x7F)
-      return true;
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F)
+      controls++;
   }
-  return false;
+  return controls * 100 > lim;
 }
 
 /* Classifies the root element name at p[0..len). */

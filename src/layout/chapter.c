@@ -26,11 +26,30 @@ static const char *lang_ok(const char *lang)
   return lang;
 }
 
-/* Writes the document's opening, up to and including <body>. */
-void sheaf_layout_head(struct sheaf_buf *out, const char *lang, const char *title)
+bool sheaf_layout_lang_rtl(const char *lang)
 {
+  static const char *const rtl[] = {"ar", "he", "iw", "fa", "ur", "yi", "ps",
+                                    "sd", "ug", "dv", "ckb", "syr", "arc"};
+  size_t k, n;
+
+  if (!lang)
+    return false;
+  n = strcspn(lang, "-_");
+  for (k = 0; k < sizeof rtl / sizeof *rtl; k++)
+    if (strlen(rtl[k]) == n && sheaf_str_ieq((struct sheaf_str){lang, n}, rtl[k]))
+      return true;
+  return false;
+}
+
+/* Writes the document's opening, up to and including <body>. */
+void sheaf_layout_head(struct sheaf_buf *out, const char *lang, const char *title,
+                       bool user_css)
+{
+  const char *dir;
+
   if (!lang_ok(lang))
     lang = "en";
+  dir = sheaf_layout_lang_rtl(lang) ? " dir=\"rtl\"" : "";
   sheaf_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                       "<!DOCTYPE html>\n"
                       "<html xmlns=\"http://www.w3.org/1999/xhtml\" "
@@ -38,10 +57,35 @@ void sheaf_layout_head(struct sheaf_buf *out, const char *lang, const char *titl
   sheaf_buf_puts(out, lang);
   sheaf_buf_puts(out, "\" lang=\"");
   sheaf_buf_puts(out, lang);
-  sheaf_buf_puts(out, "\">\n<head>\n<title>");
+  sheaf_buf_puts(out, "\"");
+  sheaf_buf_puts(out, dir);
+  sheaf_buf_puts(out, ">\n<head>\n<title>");
   sheaf_buf_put_xml(out, title, strlen(title), false);
   sheaf_buf_puts(out, "</title>\n<link rel=\"stylesheet\" type=\"text/css\" "
-                      "href=\"../styles/sheaf.css\"/>\n</head>\n<body>\n");
+                      "href=\"../styles/sheaf.css\"/>\n");
+  if (user_css)
+    sheaf_buf_puts(out, "<link rel=\"stylesheet\" type=\"text/css\" "
+                        "href=\"../styles/user.css\"/>\n");
+  sheaf_buf_puts(out, "</head>\n<body");
+  sheaf_buf_puts(out, dir);
+  sheaf_buf_puts(out, ">\n");
+}
+
+/* The language of article `a`: its own, else its feed's, else --language,
+ * else the book's. */
+const char *sheaf_layout_article_lang(const struct sheaf_layout_ctx *cx,
+                                      const struct sheaf_article *a)
+{
+  const struct sheaf_collection *coll = cx->book->coll;
+  const char *lang = lang_ok(a->language);
+
+  if (!lang && coll && a->feed < coll->nfeeds && coll->feeds[a->feed])
+    lang = lang_ok(coll->feeds[a->feed]->language);
+  if (!lang && cx->opt)
+    lang = lang_ok(cx->opt->language);
+  if (!lang)
+    lang = lang_ok(cx->book->language);
+  return lang ? lang : "en";
 }
 
 /* Plain text: paragraphs split on blank lines, lines kept with <br/>. */
@@ -79,11 +123,11 @@ static bool http_url(const char *s)
   return s && (sheaf_starts_with_ci(s, "http://") || sheaf_starts_with_ci(s, "https://"));
 }
 
-sheaf_status sheaf_layout_chapter(const struct sheaf_book *book,
-                                  const struct sheaf_article *a,
-                                  sheaf_diag *diag, struct sheaf_buf *out)
+sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
+                                  const struct sheaf_article *a, size_t chapter,
+                                  struct sheaf_buf *out)
 {
-  const char *lang = lang_ok(a->language);
+  const char *lang = sheaf_layout_article_lang(cx, a);
   const char *title = a->title && *a->title ? a->title : "Untitled";
   const char *body = a->body ? a->body : a->summary;
   struct sheaf_layout_src src;
@@ -91,11 +135,7 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_book *book,
   bool nomem = false, sep = false;
   sheaf_status ret = SHEAF_OK;
 
-  if (!lang)
-    lang = lang_ok(book->language);
-  if (!lang)
-    lang = "en";
-  sheaf_layout_head(out, lang, title);
+  sheaf_layout_head(out, lang, title, cx->user_css);
   sheaf_buf_puts(out, "<section epub:type=\"chapter\" id=\"sheaf-chapter\" "
                       "class=\"sheaf-chapter\">\n<header class=\"sheaf-header\">\n"
                       "<h1 class=\"sheaf-title\">");
@@ -142,7 +182,11 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_book *book,
   src.base_url = a->link;
   src.file = a->source;
   src.line = a->line;
-  src.diag = diag;
+  src.diag = cx->diag;
+  src.article = a;
+  src.images = cx->images;
+  src.links = cx->links;
+  src.chapter = chapter;
   if (body && a->body_format == SHEAF_BODY_TEXT) {
     text_body(out, body);
   } else if (body) {

@@ -1,9 +1,11 @@
 /*
  * This file contains sheaf_layout(), the layout stage's entry: it lays out
- * the title page, one XHTML document per chapter and the embedded default
- * stylesheet into a manuscript, with the hrefs, ids and landmarks the
- * package stage relies on.
+ * the cover, the title page, one XHTML document per chapter, the colophon,
+ * the images the chapters embed and the stylesheets (the embedded default
+ * and the user's --css) into a manuscript, with the hrefs, ids, properties
+ * and landmarks the package stage relies on.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,11 +13,11 @@
 
 #include "assets.inc"
 
-static sheaf_status add(struct sheaf_manuscript *ms, const char *href,
-                        const char *id, const char *media_type,
-                        struct sheaf_buf *data, const char *title,
-                        int64_t date, bool in_spine, const char *landmark,
-                        size_t chapter)
+static sheaf_status add_props(struct sheaf_manuscript *ms, const char *href,
+                              const char *id, const char *media_type,
+                              struct sheaf_buf *data, const char *title,
+                              int64_t date, bool in_spine, const char *landmark,
+                              size_t chapter, const char *properties)
 {
   struct sheaf_doc doc;
 
@@ -28,7 +30,7 @@ static sheaf_status add(struct sheaf_manuscript *ms, const char *href,
   doc.date = date;
   doc.in_spine = in_spine;
   doc.linear = in_spine;
-  doc.properties = NULL;
+  doc.properties = properties;
   doc.landmark = landmark;
   doc.chapter = chapter;
   if (!doc.href || !doc.id || !doc.media_type || !doc.data || (title && !doc.title)) {
@@ -38,16 +40,161 @@ static sheaf_status add(struct sheaf_manuscript *ms, const char *href,
   return sheaf_manuscript_add(ms, &doc) ? SHEAF_OK : SHEAF_ERR_NOMEM;
 }
 
+static sheaf_status add(struct sheaf_manuscript *ms, const char *href,
+                        const char *id, const char *media_type,
+                        struct sheaf_buf *data, const char *title,
+                        int64_t date, bool in_spine, const char *landmark,
+                        size_t chapter)
+{
+  return add_props(ms, href, id, media_type, data, title, date, in_spine, landmark,
+                   chapter, NULL);
+}
+
+/* Reads the user's stylesheet (--css) into `b`. */
+static sheaf_status read_css(const char *path, struct sheaf_buf *b, sheaf_diag *diag)
+{
+  FILE *f = fopen(path, "rb");
+  char chunk[4096];
+  size_t n;
+  bool err;
+
+  if (!f) {
+    sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0,
+                   "cannot read the stylesheet given with --css: %s", strerror(errno));
+    return SHEAF_ERR_IO;
+  }
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    sheaf_buf_put(b, chunk, n);
+  err = ferror(f) != 0;
+  fclose(f);
+  if (err) {
+    sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0,
+                   "cannot read the stylesheet given with --css");
+    return SHEAF_ERR_IO;
+  }
+  if (b->failed)
+    return SHEAF_ERR_NOMEM;
+  if (!sheaf_utf8_valid(b->ptr, b->len)) {
+    sheaf_diag_add(diag, SHEAF_ERROR, "usage", path, 0, 0,
+                   "the stylesheet given with --css is not UTF-8 text");
+    return SHEAF_ERR_USAGE;
+  }
+  if (strstr(b->ptr, "url(") || strstr(b->ptr, "@import"))
+    sheaf_diag_add(diag, SHEAF_WARNING, "css-reference", path, 0, 0,
+                   "the stylesheet given with --css refers to other files "
+                   "(url() or @import), which are not put in the book");
+  return SHEAF_OK;
+}
+
+/* The cover: the user's picture (--cover) or a generated SVG, and the page
+ * that shows it, first in the spine. */
+static sheaf_status cover(struct sheaf_manuscript *ms, const struct sheaf_layout_ctx *cx,
+                          struct sheaf_buf *b, struct sheaf_doc *img)
+{
+  const char *path = cx->opt ? cx->opt->cover : NULL;
+  char href[32], page_href[40];
+  sheaf_status ret = SHEAF_OK;
+  struct sheaf_doc doc;
+
+  memset(&doc, 0, sizeof doc);
+  doc.date = SHEAF_TIME_UNKNOWN;
+  if (path && *path) {
+    const char *type = NULL, *ext = NULL;
+    ret = sheaf_images_read_file(cx->images, path, &type, &ext, &doc.data, &doc.len);
+    if (ret == SHEAF_ERR_IO) {
+      sheaf_diag_add(cx->diag, SHEAF_ERROR, "io", path, 0, 0,
+                     "cannot use --cover: not a readable image file");
+      return ret;
+    }
+    SHEAF_CHECK(ret);
+    if (strcmp(type, "image/jpeg") != 0 && strcmp(type, "image/png") != 0) {
+      sheaf_diag_add(cx->diag, SHEAF_ERROR, "usage", path, 0, 0,
+                     "--cover wants a JPEG or PNG image, not %s", type);
+      ret = SHEAF_ERR_USAGE;
+      goto out;
+    }
+    snprintf(href, sizeof href, "images/cover.%s", ext);
+    doc.media_type = sheaf_strdup(type);
+  } else {
+    sheaf_buf_reset(b);
+    SHEAF_CHECK(sheaf_layout_cover_svg(cx, b));
+    doc.data = sheaf_buf_detach(b, &doc.len);
+    snprintf(href, sizeof href, "images/cover.svg");
+    doc.media_type = sheaf_strdup("image/svg+xml");
+  }
+  doc.href = sheaf_strdup(href);
+  doc.id = sheaf_strdup("cover-image");
+  doc.properties = "cover-image";
+  if (!doc.href || !doc.id || !doc.media_type || !doc.data) {
+    ret = SHEAF_ERR_NOMEM;
+    goto out;
+  }
+  /* Pages go first in the spine; the picture is added after them. */
+  snprintf(page_href, sizeof page_href, "../%s", href);
+  sheaf_buf_reset(b);
+  SHEAF_CHECK(sheaf_layout_cover_page(cx, page_href, b));
+  SHEAF_CHECK(add(ms, "text/cover.xhtml", "cover", "application/xhtml+xml", b, NULL,
+                  SHEAF_TIME_UNKNOWN, true, "cover", 0));
+  *img = doc; /* the caller adds it after the spine documents */
+  return SHEAF_OK;
+out:
+  sheaf_doc_fini(&doc);
+  return ret;
+}
+
+/* The time shown in the colophon: the same as the package's modification
+ * time (SOURCE_DATE_EPOCH, else the newest article), never the clock. */
+static int64_t built_time(const struct sheaf_book *book, const sheaf_options *opt)
+{
+  if (opt && opt->source_date_epoch >= 0)
+    return (int64_t)opt->source_date_epoch;
+  if (book->modified != SHEAF_TIME_UNKNOWN && book->modified >= 0)
+    return book->modified;
+  return INT64_C(946684800); /* 2000-01-01, as the package stage */
+}
+
+static sheaf_status stylesheets(struct sheaf_manuscript *ms, const struct sheaf_layout_ctx *cx,
+                                struct sheaf_buf *b)
+{
+  sheaf_status ret = SHEAF_OK;
+  size_t i;
+
+  for (i = 0; embedded_assets[i].name; i++)
+    if (strcmp(embedded_assets[i].name, "sheaf.css") == 0)
+      break;
+  sheaf_buf_reset(b);
+  if (embedded_assets[i].name)
+    sheaf_buf_put(b, embedded_assets[i].data, embedded_assets[i].len);
+  else
+    sheaf_buf_puts(b, "/* sheaf */\n");
+  if (b->failed)
+    SHEAF_CHECK(SHEAF_ERR_NOMEM);
+  SHEAF_CHECK(add(ms, "styles/sheaf.css", "css", "text/css", b, NULL,
+                  SHEAF_TIME_UNKNOWN, false, NULL, 0));
+  if (cx->user_css) {
+    sheaf_buf_reset(b);
+    SHEAF_CHECK(read_css(cx->opt->css, b, cx->diag));
+    SHEAF_CHECK(add(ms, "styles/user.css", "user-css", "text/css", b, NULL,
+                    SHEAF_TIME_UNKNOWN, false, NULL, 0));
+  }
+out:
+  return ret;
+}
+
 sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
                                sheaf_diag *diag, sheaf_status *status)
 {
   struct sheaf_manuscript *ms = NULL;
+  struct sheaf_layout_ctx cx;
+  struct sheaf_doc cover_img;
+  struct sheaf_images *images = NULL;
+  struct sheaf_links *links = NULL;
   struct sheaf_buf b;
   sheaf_status ret = SHEAF_OK;
-  size_t i;
+  size_t i, embedded, missing;
 
-  (void)opt;
   sheaf_buf_init(&b, 0);
+  memset(&cover_img, 0, sizeof cover_img);
   if (book == NULL) {
     ret = SHEAF_ERR_USAGE;
     goto out;
@@ -58,8 +205,24 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
     goto out;
   }
   ms->book = book;
+  images = sheaf_images_new(book, opt, diag, &ret);
+  if (!images)
+    goto out;
+  links = sheaf_links_new(book, &ret);
+  if (!links)
+    goto out;
+  memset(&cx, 0, sizeof cx);
+  cx.book = book;
+  cx.opt = opt;
+  cx.diag = diag;
+  cx.images = images;
+  cx.links = links;
+  cx.user_css = opt && opt->css && *opt->css;
+  cx.built = built_time(book, opt);
 
-  SHEAF_CHECK(sheaf_layout_titlepage(book, &b));
+  SHEAF_CHECK(cover(ms, &cx, &b, &cover_img));
+  sheaf_buf_reset(&b);
+  SHEAF_CHECK(sheaf_layout_titlepage(&cx, &b));
   SHEAF_CHECK(add(ms, "text/title.xhtml", "titlepage", "application/xhtml+xml", &b,
                   NULL, SHEAF_TIME_UNKNOWN, true, "titlepage", 0));
 
@@ -67,28 +230,42 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
     const struct sheaf_article *a = book->chapters[i];
     char href[48], id[32];
 
+    if (opt && opt->cancel && opt->cancel(opt->cancel_userdata)) {
+      ret = SHEAF_ERR_CANCELLED;
+      goto out;
+    }
     snprintf(id, sizeof id, "ch%04zu", i + 1);
     snprintf(href, sizeof href, "text/%s.xhtml", id);
     sheaf_buf_reset(&b);
-    SHEAF_CHECK(sheaf_layout_chapter(book, a, diag, &b));
+    SHEAF_CHECK(sheaf_layout_chapter(&cx, a, i + 1, &b));
     SHEAF_CHECK(add(ms, href, id, "application/xhtml+xml", &b,
                     a->title && *a->title ? a->title : "Untitled", a->published,
                     true, i == 0 ? "bodymatter" : NULL, i + 1));
   }
 
-  for (i = 0; embedded_assets[i].name; i++)
-    if (strcmp(embedded_assets[i].name, "sheaf.css") == 0)
-      break;
   sheaf_buf_reset(&b);
-  if (embedded_assets[i].name)
-    sheaf_buf_put(&b, embedded_assets[i].data, embedded_assets[i].len);
-  else
-    sheaf_buf_puts(&b, "/* sheaf */\n");
-  if (b.failed)
-    SHEAF_CHECK(SHEAF_ERR_NOMEM);
-  SHEAF_CHECK(add(ms, "styles/sheaf.css", "css", "text/css", &b, NULL,
-                  SHEAF_TIME_UNKNOWN, false, NULL, 0));
+  SHEAF_CHECK(sheaf_layout_colophon(&cx, &b));
+  SHEAF_CHECK(add(ms, "text/colophon.xhtml", "colophon", "application/xhtml+xml", &b,
+                  NULL, SHEAF_TIME_UNKNOWN, true, NULL, 0));
+
+  /* Documents outside the spine: stylesheets, the cover picture, images. */
+  SHEAF_CHECK(stylesheets(ms, &cx, &b));
+  if (cover_img.href) {
+    bool ok = sheaf_manuscript_add(ms, &cover_img);
+    memset(&cover_img, 0, sizeof cover_img);
+    if (!ok)
+      SHEAF_CHECK(SHEAF_ERR_NOMEM);
+  }
+  SHEAF_CHECK(sheaf_images_add_docs(images, ms));
+  sheaf_images_count(images, &embedded, &missing);
+  if (embedded || missing)
+    sheaf_diag_add(diag, SHEAF_NOTE, "images", NULL, 0, 0,
+                   "images: %zu embedded, %zu not embedded (see the warnings)", embedded,
+                   missing);
 out:
+  sheaf_doc_fini(&cover_img);
+  sheaf_images_free(images);
+  sheaf_links_free(links);
   sheaf_buf_fini(&b);
   if (ret != SHEAF_OK) {
     if (ret == SHEAF_ERR_NOMEM && diag)

@@ -9,20 +9,31 @@
 
 #include "core/core.h"
 
-/* Where a body came from, for resolving links and for messages. */
+struct sheaf_images;
+struct sheaf_links;
+
+/* Where a body came from, for resolving links and for messages. Fields
+ * after `diag` may be left zero: then images are not looked for (each
+ * becomes its alt text) and links stay absolute. */
 struct sheaf_layout_src {
   const char *base_url; /* article link: base for relative URLs; may be NULL */
   const char *file;     /* input path for diagnostics; may be NULL */
   unsigned line;        /* line of the article in `file`, or 0 */
   sheaf_diag *diag;     /* may be NULL */
+  const struct sheaf_article *article; /* for its feed's uploads; may be NULL */
+  struct sheaf_images *images;         /* the book's images; may be NULL */
+  const struct sheaf_links *links;     /* article URLs -> chapters; may be NULL */
+  size_t chapter;                      /* this chapter's number (1-based), or 0 */
 };
 
 /* Sanitizes the HTML fragment `html[0..n)` and appends it to `out` as XHTML
  * body content (well-formed XML, elements unprefixed, meant to sit inside a
  * <body> or <section> in the XHTML namespace). Scripts, styles, frames,
  * forms, embeds, event handlers and javascript: URLs are removed; content
- * models are repaired; WordPress cruft is removed; images that are not local
- * files become their alt text. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
+ * models are repaired; WordPress cruft is removed; images are resolved to
+ * local files through src->images, and those that cannot be become their
+ * alt text with one warning each; links to other chapters point at them.
+ * Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
 sheaf_status sheaf_layout_sanitize(const char *html, size_t n,
                                    const struct sheaf_layout_src *src,
                                    struct sheaf_buf *out);
@@ -67,20 +78,109 @@ struct _xmlNode *sheaf_layout_next(struct _xmlNode *node, struct _xmlNode *root,
  * unusable; `*nomem` is set when NULL came from a failed allocation. */
 char *sheaf_layout_url(const char *raw, const char *base, bool *nomem);
 
-/* ---- templates (chapter.c, titlepage.c) --------------------------------- */
+/* ---- images.c: the book's images ---------------------------------------- */
 
-/* Appends the XML declaration, doctype, <html> with `lang`, the head with
- * `title` (escaped) and the stylesheet link, and <body> (chapter.c). */
-void sheaf_layout_head(struct sheaf_buf *out, const char *lang, const char *title);
+/* One URL an <img> offers: src (or a lazy-loading attribute), a srcset or
+ * <picture><source> entry (with its width descriptor), or the copy in a
+ * <noscript> that is used only when nothing else is found. */
+struct sheaf_image_cand {
+  const char *url;
+  unsigned width; /* from a "640w" descriptor; 0: unknown */
+  bool fallback;  /* from <noscript> */
+};
 
-/* Appends the XHTML content document of chapter `a` of `book` to `out`.
- * Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
-sheaf_status sheaf_layout_chapter(const struct sheaf_book *book,
-                                  const struct sheaf_article *a,
-                                  sheaf_diag *diag, struct sheaf_buf *out);
+/* Returns a new, empty image registry for `book` (opt->assets_dir is
+ * checked here: SHEAF_ERR_USAGE with an error in `diag` when it is not a
+ * folder), or NULL with *status set. */
+struct sheaf_images *sheaf_images_new(const struct sheaf_book *book,
+                                      const sheaf_options *opt, sheaf_diag *diag,
+                                      sheaf_status *status);
+void sheaf_images_free(struct sheaf_images *im);
 
-/* Appends the title page document of `book` to `out`. */
-sheaf_status sheaf_layout_titlepage(const struct sheaf_book *book,
+/* Picks the best local image among `cands` for the article of `src`: the
+ * widest up to opt->max_image_width among those found, else the narrowest.
+ * Sets *href to a new string ("../images/<sha1>.<ext>") or, when none can
+ * be embedded, to NULL with *why saying why (static text). Returns SHEAF_OK
+ * or SHEAF_ERR_NOMEM. */
+sheaf_status sheaf_images_resolve(struct sheaf_images *im,
+                                  const struct sheaf_layout_src *src,
+                                  const struct sheaf_image_cand *cands, size_t n,
+                                  char **href, const char **why);
+
+/* Reads the image file `path` the user named (--cover): sets *type, *ext
+ * (static) and *data (new; the caller frees it) and *len. Returns SHEAF_OK,
+ * SHEAF_ERR_IO (unreadable or not an image) or SHEAF_ERR_NOMEM. */
+sheaf_status sheaf_images_read_file(struct sheaf_images *im, const char *path,
+                                    const char **type, const char **ext, char **data,
+                                    size_t *len);
+
+/* Adds every embedded image to `ms`, once per distinct content, ordered by
+ * hash. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
+sheaf_status sheaf_images_add_docs(struct sheaf_images *im, struct sheaf_manuscript *ms);
+
+/* How many <img> were embedded and how many were not (occurrences). */
+void sheaf_images_count(const struct sheaf_images *im, size_t *embedded,
+                        size_t *missing);
+
+/* ---- links.c: article URLs -> chapters ------------------------------------ */
+
+struct sheaf_links *sheaf_links_new(const struct sheaf_book *book, sheaf_status *status);
+void sheaf_links_free(struct sheaf_links *l);
+/* Returns the chapter (1-based) of the article `url` names, or 0. */
+size_t sheaf_links_find(const struct sheaf_links *l, const char *url, bool *nomem);
+/* Returns the normal form links are matched in (new string), or NULL for a
+ * URL that is not http(s) (or out of memory: *nomem). */
+char *sheaf_links_key(const char *url, bool *nomem);
+
+/* ---- templates (chapter.c, titlepage.c, cover.c) -------------------------- */
+
+/* What every document of the book shares. */
+struct sheaf_layout_ctx {
+  const struct sheaf_book *book;
+  const sheaf_options *opt;
+  sheaf_diag *diag;
+  struct sheaf_images *images;
+  const struct sheaf_links *links;
+  bool user_css;   /* link styles/user.css after the default stylesheet */
+  int64_t built;   /* the build time shown in the colophon */
+};
+
+/* Returns true when the BCP 47 tag `lang` names a right-to-left script
+ * language (ar, he, fa, ur and a few more). */
+bool sheaf_layout_lang_rtl(const char *lang);
+
+/* The language of article `a`: its own, else its feed's, else --language,
+ * else the book's; never NULL. */
+const char *sheaf_layout_article_lang(const struct sheaf_layout_ctx *cx,
+                                      const struct sheaf_article *a);
+
+/* Appends the XML declaration, doctype, <html> with `lang` (and dir="rtl"
+ * for right-to-left languages), the head with `title` (escaped) and the
+ * stylesheet links, and <body> (chapter.c). */
+void sheaf_layout_head(struct sheaf_buf *out, const char *lang, const char *title,
+                       bool user_css);
+
+/* Appends the XHTML content document of chapter `a` (number `chapter`,
+ * 1-based) to `out`. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
+sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
+                                  const struct sheaf_article *a, size_t chapter,
+                                  struct sheaf_buf *out);
+
+/* Appends the title page document to `out`. */
+sheaf_status sheaf_layout_titlepage(const struct sheaf_layout_ctx *cx,
                                     struct sheaf_buf *out);
+
+/* Appends the colophon ("About this book") document to `out`. */
+sheaf_status sheaf_layout_colophon(const struct sheaf_layout_ctx *cx,
+                                   struct sheaf_buf *out);
+
+/* Appends the generated cover image (SVG: title, tag, site, dates) to `out`. */
+sheaf_status sheaf_layout_cover_svg(const struct sheaf_layout_ctx *cx,
+                                    struct sheaf_buf *out);
+
+/* Appends the cover page, showing the image at `img_href` (relative to
+ * text/), to `out`. */
+sheaf_status sheaf_layout_cover_page(const struct sheaf_layout_ctx *cx,
+                                     const char *img_href, struct sheaf_buf *out);
 
 #endif

@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
@@ -349,8 +350,6 @@ static bool datetime_ok(const char *s)
 struct ctx {
   const struct sheaf_layout_src *src;
   xmlNodePtr body;
-  size_t nimages;       /* images replaced by their alt text */
-  char *first_image;    /* src of the first, for the warning */
   bool nomem;
 };
 
@@ -359,6 +358,36 @@ static char *strip(const xmlChar *v)
   struct sheaf_str s = sheaf_str_trim((struct sheaf_str){(const char *)v,
                                                          strlen((const char *)v)});
   return sheaf_strndup(s.p, s.n);
+}
+
+/* A link to an article of the book becomes a link to its chapter: the
+ * fragment is kept within the same chapter (fix_ids checks it), dropped
+ * across chapters, whose ids are only known once they are laid out. Takes
+ * `url` over; returns the href to keep. */
+static char *chapter_link(struct ctx *c, char *url)
+{
+  bool nomem = false;
+  size_t ch = sheaf_links_find(c->src->links, url, &nomem);
+  const char *frag = strchr(url, '#');
+  struct sheaf_buf b;
+  char *r;
+
+  if (nomem)
+    c->nomem = true;
+  if (ch == 0)
+    return url;
+  sheaf_buf_init(&b, 0);
+  if (ch == c->src->chapter && frag && frag[1])
+    sheaf_buf_puts(&b, frag);
+  else
+    sheaf_buf_printf(&b, "ch%04zu.xhtml", ch);
+  r = sheaf_buf_detach(&b, NULL);
+  if (!r) {
+    c->nomem = true;
+    return url;
+  }
+  sheaf_free(url);
+  return r;
 }
 
 /* Decides whether attribute `an` = `v` of element `el` stays; returns the
@@ -387,6 +416,8 @@ static char *attr_keep(struct ctx *c, xmlNodePtr node, const xmlChar *an,
       sheaf_free(s);
       s = NULL;
     }
+    if (s && is(an, "href") && c->src && c->src->links)
+      s = chapter_link(c, s);
     return s;
   }
   if ((is(el, "td") || is(el, "th")) &&
@@ -531,19 +562,174 @@ static sheaf_status attrs_filter(struct ctx *c, xmlNodePtr node)
 
 /* ---- pass 1: elements ---------------------------------------------------- */
 
-/* Replaces <img> by its alt text; remembers the first src for the warning. */
+static void free_children(xmlNodePtr node)
+{
+  xmlNodePtr ch = node->children;
+
+  node->children = node->last = NULL;
+  if (ch)
+    xmlFreeNodeList(ch);
+}
+
+/* The candidates of one <img>, pointing into `owned` copies. */
+struct cands {
+  struct sheaf_image_cand c[32];
+  size_t n;
+  char *owned[8];
+  size_t nowned;
+};
+
+/* Returns a heap copy of attribute `name` (trimmed), kept in `cs`, or NULL
+ * when absent or empty. */
+static char *cand_attr(struct ctx *c, struct cands *cs, xmlNodePtr img, const char *name)
+{
+  xmlChar *v = xmlGetProp(img, BAD_CAST name);
+  char *s;
+
+  if (!v)
+    return NULL;
+  s = strip(v);
+  xmlFree(v);
+  if (!s) {
+    c->nomem = true;
+    return NULL;
+  }
+  if (!*s || cs->nowned == sizeof cs->owned / sizeof *cs->owned) {
+    sheaf_free(s);
+    return NULL;
+  }
+  cs->owned[cs->nowned++] = s;
+  return s;
+}
+
+static void cand_add(struct cands *cs, const char *url, unsigned width, bool fallback)
+{
+  if (url && *url && cs->n < sizeof cs->c / sizeof *cs->c)
+    cs->c[cs->n++] = (struct sheaf_image_cand){url, width, fallback};
+}
+
+/* Splits a srcset ("a.jpg 640w, b.jpg 1280w") in place into candidates. */
+static void cand_srcset(struct cands *cs, char *s, bool fallback)
+{
+  if (!s)
+    return;
+  while (*s) {
+    char *url, *d;
+    unsigned long w = 0;
+    while (*s == ',' || isspace((unsigned char)*s))
+      s++;
+    if (!*s)
+      break;
+    url = s;
+    while (*s && !isspace((unsigned char)*s))
+      s++;
+    if (*s)
+      *s++ = '\0';
+    else if (s > url && s[-1] == ',')
+      s[-1] = '\0';
+    {
+      size_t ul = strlen(url);
+      while (ul && url[ul - 1] == ',')
+        url[--ul] = '\0';
+    }
+    d = s;
+    while (*s && *s != ',')
+      s++;
+    if (*s)
+      *s++ = '\0';
+    while (isspace((unsigned char)*d))
+      d++;
+    if (isdigit((unsigned char)*d)) {
+      char *end;
+      w = strtoul(d, &end, 10);
+      if (*end != 'w' || w > 100000)
+        w = 0;
+    }
+    cand_add(cs, url, (unsigned)w, fallback);
+  }
+}
+
+/* Shows a URL in a message: data: URLs and long ones are cut short. */
+static void short_url(const char *u, char out[96])
+{
+  size_t n = strlen(u), lim = sheaf_starts_with_ci(u, "data:") ? 24 : 88;
+
+  if (n <= lim) {
+    memcpy(out, u, n + 1);
+    return;
+  }
+  while (lim && ((unsigned char)u[lim] & 0xC0) == 0x80)
+    lim--;
+  memcpy(out, u, lim);
+  memcpy(out + lim, "...", 4);
+}
+
+/* Resolves an <img> to a local file (keeping it with src and alt only) or
+ * replaces it by its alt text with one warning. Returns the next node. */
 static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
 {
+  static const char *const lazy[] = {"data-src", "data-lazy-src", "data-original"};
+  static const char *const lazyset[] = {"data-srcset", "data-lazy-srcset"};
   xmlChar *alt = xmlGetProp(img, BAD_CAST "alt");
-  xmlChar *src = xmlGetProp(img, BAD_CAST "data-src");
   xmlNodePtr text = NULL;
+  struct cands cs;
+  char *primary = NULL, *set = NULL, *href = NULL;
+  const char *why = NULL;
+  size_t k;
 
-  if (src == NULL)
-    src = xmlGetProp(img, BAD_CAST "src");
-  if (c->nimages++ == 0 && src) {
-    c->first_image = sheaf_strdup((const char *)src);
-    if (!c->first_image)
+  memset(&cs, 0, sizeof cs);
+  /* Lazy-loading attributes win: src then often holds a placeholder. */
+  for (k = 0; k < 3 && !primary; k++)
+    primary = cand_attr(c, &cs, img, lazy[k]);
+  if (!primary)
+    primary = cand_attr(c, &cs, img, "src");
+  cand_add(&cs, primary, 0, false);
+  for (k = 0; k < 2 && !set; k++)
+    set = cand_attr(c, &cs, img, lazyset[k]);
+  if (!set)
+    set = cand_attr(c, &cs, img, "srcset");
+  cand_srcset(&cs, set, false);
+  cand_srcset(&cs, cand_attr(c, &cs, img, "data-sheaf-sources"), false);
+  cand_add(&cs, cand_attr(c, &cs, img, "data-sheaf-fallback"), 0, true);
+  cand_srcset(&cs, cand_attr(c, &cs, img, "data-sheaf-fallback-srcset"), true);
+
+  if (c->nomem)
+    goto out;
+  if (cs.n && c->src && c->src->images) {
+    if (sheaf_images_resolve(c->src->images, c->src, cs.c, cs.n, &href, &why) != SHEAF_OK) {
       c->nomem = true;
+      goto out;
+    }
+  } else if (cs.n) {
+    why = sheaf_starts_with_ci(cs.c[0].url, "http:") ||
+                  sheaf_starts_with_ci(cs.c[0].url, "https:") ||
+                  sheaf_starts_with_ci(cs.c[0].url, "//")
+              ? "remote"
+              : "not looked for";
+  } else {
+    why = "no source given";
+  }
+  if (href) {
+    struct sheaf_str a = {"", 0};
+    char *av;
+    if (alt)
+      a = sheaf_str_trim((struct sheaf_str){(const char *)alt, strlen((const char *)alt)});
+    av = sheaf_strndup(a.p, a.n);
+    xmlFreePropList(img->properties);
+    img->properties = NULL;
+    free_children(img);
+    if (!av || !xmlNewProp(img, BAD_CAST "src", BAD_CAST href) ||
+        !xmlNewProp(img, BAD_CAST "alt", BAD_CAST av))
+      c->nomem = true;
+    sheaf_free(av);
+    goto out;
+  }
+  if (c->src && c->src->diag) {
+    char shown[96];
+    short_url(cs.n ? cs.c[0].url : "(no src)", shown);
+    sheaf_diag_add(c->src->diag, SHEAF_WARNING, "missing-image", c->src->file,
+                   c->src->line, 0, "image not embedded (%s): %s; %s", why, shown,
+                   alt && *alt ? "its alt text is kept" : "it has no alt text");
   }
   if (alt) {
     struct sheaf_str s = sheaf_str_trim((struct sheaf_str){(const char *)alt,
@@ -565,22 +751,136 @@ static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
       }
     }
   }
-  if (alt)
-    xmlFree(alt);
-  if (src)
-    xmlFree(src);
   xmlUnlinkNode(img);
   xmlFreeNode(img);
+  img = NULL;
+out:
+  for (k = 0; k < cs.nowned; k++)
+    sheaf_free(cs.owned[k]);
+  sheaf_free(href);
+  if (alt)
+    xmlFree(alt);
+  if (img)
+    return after;
   return text ? sheaf_layout_next(text, c->body, true) : after;
 }
 
-static void free_children(xmlNodePtr node)
+/* The first (or, with `last`, the last) <img> at or under `n`. */
+static xmlNodePtr find_img(xmlNodePtr n, bool last)
 {
-  xmlNodePtr ch = node->children;
+  xmlNodePtr p, found = NULL;
 
-  node->children = node->last = NULL;
-  if (ch)
-    xmlFreeNodeList(ch);
+  if (n->type == XML_ELEMENT_NODE && is(n->name, "img"))
+    return n;
+  for (p = n->children; p; p = sheaf_layout_next(p, n, false))
+    if (p->type == XML_ELEMENT_NODE && is(p->name, "img")) {
+      found = p;
+      if (!last)
+        break;
+    }
+  return found;
+}
+
+/* Copies attribute `from` of `src` (if set) to `to` of `dst`. */
+static void copy_attr(struct ctx *c, xmlNodePtr src, const char *from, xmlNodePtr dst,
+                      const char *to)
+{
+  xmlChar *v = xmlGetProp(src, BAD_CAST from);
+
+  if (v && !xmlSetProp(dst, BAD_CAST to, v))
+    c->nomem = true;
+  if (v)
+    xmlFree(v);
+}
+
+/* Before the elements are cleaned (which unwraps <picture> and drops
+ * <noscript>), hands their images' other sources to the <img> they belong
+ * to: <picture><source srcset> become candidates, and the <img> a lazy-load
+ * plugin leaves in a <noscript> after its placeholder becomes that
+ * placeholder's fallback, so a picture is never embedded twice. A
+ * <noscript> with no <img> before it gives up its images and nothing
+ * else. */
+static sheaf_status lazy_images(struct ctx *c)
+{
+  xmlNodePtr *list = NULL, node;
+  size_t n = 0, cap = 0, i;
+  sheaf_status ret = SHEAF_OK;
+
+  for (node = c->body->children; node; node = sheaf_layout_next(node, c->body, false))
+    if (node->type == XML_ELEMENT_NODE &&
+        (is(node->name, "noscript") || is(node->name, "picture"))) {
+      if (!sheaf_grow((void **)&list, &cap, n + 1, sizeof *list)) {
+        ret = SHEAF_ERR_NOMEM;
+        goto out;
+      }
+      list[n++] = node;
+    }
+  /* Last first: handling one frees only what comes after it. */
+  for (i = n; i-- > 0;) {
+    xmlNodePtr el = list[i], img, prev, ch;
+    if (is(el->name, "picture")) {
+      struct sheaf_buf b;
+      img = find_img(el, false);
+      if (!img)
+        continue;
+      sheaf_buf_init(&b, 0);
+      /* Descendants, not children: libxml2's HTML 4 parser does not know
+       * <source> is void and nests what follows inside it. */
+      for (ch = el->children; ch; ch = sheaf_layout_next(ch, el, false)) {
+        xmlChar *v;
+        if (ch->type != XML_ELEMENT_NODE || !is(ch->name, "source"))
+          continue;
+        v = xmlGetProp(ch, BAD_CAST "data-srcset");
+        if (!v)
+          v = xmlGetProp(ch, BAD_CAST "srcset");
+        if (v) {
+          sheaf_buf_puts(&b, b.len ? ", " : "");
+          sheaf_buf_puts(&b, (const char *)v);
+          xmlFree(v);
+        }
+      }
+      if (b.failed || (b.len && !xmlSetProp(img, BAD_CAST "data-sheaf-sources",
+                                            BAD_CAST b.ptr)))
+        c->nomem = true;
+      sheaf_buf_fini(&b);
+      continue;
+    }
+    img = find_img(el, false);
+    for (prev = el->prev; prev; prev = prev->prev) {
+      if (prev->type == XML_TEXT_NODE) {
+        const xmlChar *t = prev->content;
+        while (t && *t && isspace(*t))
+          t++;
+        if (t && *t)
+          break;
+        continue;
+      }
+      if (prev->type == XML_ELEMENT_NODE)
+        break;
+    }
+    prev = prev && prev->type == XML_ELEMENT_NODE ? find_img(prev, true) : NULL;
+    if (img && prev) {
+      copy_attr(c, img, xmlHasProp(img, BAD_CAST "data-src") ? "data-src" : "src", prev,
+                "data-sheaf-fallback");
+      copy_attr(c, img, "srcset", prev, "data-sheaf-fallback-srcset");
+    } else {
+      while ((img = find_img(el, false)) != NULL) {
+        xmlUnlinkNode(img);
+        if (!xmlAddPrevSibling(el, img)) {
+          xmlFreeNode(img);
+          c->nomem = true;
+          break;
+        }
+      }
+    }
+    xmlUnlinkNode(el);
+    xmlFreeNode(el);
+  }
+out:
+  sheaf_free(list);
+  if (c->nomem)
+    ret = SHEAF_ERR_NOMEM;
+  return ret;
 }
 
 static sheaf_status clean_elements(struct ctx *c)
@@ -918,23 +1218,17 @@ sheaf_status sheaf_layout_sanitize(const char *html, size_t n,
     ret = SHEAF_ERR_NOMEM;
     goto out;
   }
+  SHEAF_CHECK(lazy_images(&c));
   SHEAF_CHECK(clean_elements(&c));
   sheaf_layout_cruft(c.body, src);
   SHEAF_CHECK(sheaf_layout_repair(c.body));
   SHEAF_CHECK(fix_ids(&c));
-  if (c.nimages && src && src->diag)
-    sheaf_diag_add(src->diag, SHEAF_WARNING, "remote-image", src->file, src->line,
-                   0, "%zu image%s not embedded (remote); %s alt text is kept: %s",
-                   c.nimages, c.nimages == 1 ? "" : "s",
-                   c.nimages == 1 ? "its" : "their",
-                   c.first_image ? c.first_image : "(no src)");
   serialize(c.body, out);
   if (out->failed)
     ret = SHEAF_ERR_NOMEM;
 out:
   if (c.nomem && ret == SHEAF_OK)
     ret = SHEAF_ERR_NOMEM;
-  sheaf_free(c.first_image);
   if (doc)
     xmlFreeDoc(doc);
   if (pc)

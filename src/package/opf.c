@@ -153,6 +153,16 @@ static sheaf_status metadata(xmlTextWriterPtr w, const struct sheaf_manuscript *
   W(xmlTextWriterWriteString(w, X(when)));
   W(xmlTextWriterEndElement(w));
   /* The OPF 2 form of meta, which EPUB 3 keeps for compatibility. */
+  /* EPUB 2 readers find the cover picture by this meta, EPUB 3 ones by the
+   * manifest's cover-image property. */
+  for (i = 0; i < ms->ndocs; i++)
+    if (ms->docs[i].properties && strcmp(ms->docs[i].properties, "cover-image") == 0) {
+      W(xmlTextWriterStartElement(w, X("meta")));
+      W(xmlTextWriterWriteAttribute(w, X("name"), X("cover")));
+      W(xmlTextWriterWriteAttribute(w, X("content"), X(ms->docs[i].id)));
+      W(xmlTextWriterEndElement(w));
+      break;
+    }
   W(xmlTextWriterStartElement(w, X("meta")));
   W(xmlTextWriterWriteAttribute(w, X("name"), X("generator")));
   W(xmlTextWriterWriteAttribute(w, X("content"), X("sheaf " SHEAF_VERSION_STRING)));
@@ -185,6 +195,23 @@ static int itemref(xmlTextWriterPtr w, const char *idref, bool linear)
   return xmlTextWriterEndElement(w);
 }
 
+/* Right-to-left languages turn the pages the other way. The same list as
+ * the layout stage's (which sets dir="rtl" on their documents). */
+static bool rtl(const char *lang)
+{
+  static const char *const langs[] = {"ar", "he", "iw", "fa", "ur", "yi", "ps",
+                                      "sd", "ug", "dv", "ckb", "syr", "arc"};
+  size_t k, n;
+
+  if (!lang)
+    return false;
+  n = strcspn(lang, "-_");
+  for (k = 0; k < sizeof langs / sizeof *langs; k++)
+    if (strlen(langs[k]) == n && sheaf_str_ieq((struct sheaf_str){lang, n}, langs[k]))
+      return true;
+  return false;
+}
+
 static sheaf_status manifest_spine(xmlTextWriterPtr w,
                                    const struct sheaf_manuscript *ms)
 {
@@ -206,12 +233,16 @@ static sheaf_status manifest_spine(xmlTextWriterPtr w,
   for (i = 0; i < ms->ndocs; i++)
     any_linear |= ms->docs[i].in_spine && ms->docs[i].linear;
 
-  /* Title page first, then the table of contents, then the chapters. */
+  /* Cover and title page first, then the table of contents, then the
+   * chapters. */
   W(xmlTextWriterStartElement(w, X("spine")));
   W(xmlTextWriterWriteAttribute(w, X("toc"), X("ncx")));
+  if (rtl(ms->book->language))
+    W(xmlTextWriterWriteAttribute(w, X("page-progression-direction"), X("rtl")));
   for (i = 0; i < ms->ndocs; i++) {
     const struct sheaf_doc *d = &ms->docs[i];
-    bool is_title = d->landmark && strcmp(d->landmark, "titlepage") == 0;
+    bool is_title = d->landmark && (strcmp(d->landmark, "titlepage") == 0 ||
+                                    strcmp(d->landmark, "cover") == 0);
     if (!d->in_spine)
       continue;
     if (!nav_done && !is_title) {

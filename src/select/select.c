@@ -301,7 +301,8 @@ static sheaf_status make_identifier(struct sheaf_book *b, const sheaf_options *o
   return SHEAF_OK;
 }
 
-static sheaf_status make_metadata(struct sheaf_book *b, const sheaf_options *opt)
+static sheaf_status make_metadata(struct sheaf_book *b, const sheaf_options *opt,
+                                  sheaf_diag *diag)
 {
   const struct sheaf_collection *c = b->coll;
   const struct sheaf_feed *feed = NULL;
@@ -361,13 +362,17 @@ static sheaf_status make_metadata(struct sheaf_book *b, const sheaf_options *opt
   if (feed && feed->description && *feed->description)
     b->description = sheaf_strdup(feed->description);
 
-  if (feed && feed->language && *feed->language)
-    b->language = sheaf_strdup(feed->language);
-  else if (b->chapters[0]->language && *b->chapters[0]->language)
+  if (feed && feed->language && *feed->language &&
+      (b->language = sheaf_lang_normalize(feed->language)) == NULL)
+    sheaf_diag_add(diag, SHEAF_WARNING, "language", feed->source, 0, 0,
+                   "the feed's language '%s' is not a language tag (like en or "
+                   "en-GB); using %s", feed->language,
+                   opt->language && *opt->language ? opt->language : "en");
+  if (b->language == NULL && b->chapters[0]->language && *b->chapters[0]->language)
     b->language = sheaf_strdup(b->chapters[0]->language);
-  else if (opt->language && *opt->language)
-    b->language = sheaf_strdup(opt->language);
-  else
+  if (b->language == NULL && opt->language && *opt->language)
+    b->language = sheaf_lang_normalize(opt->language);
+  if (b->language == NULL)
     b->language = sheaf_strdup("en");
   if (b->language == NULL)
     goto nomem;
@@ -493,7 +498,7 @@ sheaf_book *sheaf_select(const sheaf_collection *c, const sheaf_options *opt,
   b->chapters = v;
   b->nchapters = n;
   v = NULL;
-  ret = make_metadata(b, opt);
+  ret = make_metadata(b, opt, d);
   if (ret == SHEAF_OK)
     ret = sheaf_select_group(b, opt);
 

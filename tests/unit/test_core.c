@@ -204,6 +204,29 @@ static void test_diag_cap(void **state)
   sheaf_diag_free(d);
 }
 
+static void test_lang(void **state)
+{
+  static const struct {
+    const char *in, *out; /* out NULL: not a language tag */
+  } cases[] = {
+    {"en", "en"}, {"en-GB", "en-GB"}, {"en_US", "en-US"}, {" zh-Hant-TW ", "zh-Hant-TW"},
+    {"x-klingon", "x-klingon"}, {"es-419", "es-419"}, {"English", "English"},
+    {"", NULL}, {"en-", NULL}, {"en--GB", NULL}, {"1en", NULL}, {"en GB", NULL},
+    {"toolongsubtag", NULL}, {"fr,en", NULL},
+  };
+  size_t i;
+
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *v = sheaf_lang_normalize(cases[i].in);
+    if (cases[i].out)
+      assert_string_equal(v, cases[i].out);
+    else
+      assert_null(v);
+    sheaf_free(v);
+  }
+}
+
 static void test_status_table(void **state)
 {
   (void)state;
@@ -247,6 +270,7 @@ int main(void)
     cmocka_unit_test(test_utf8_valid),
     cmocka_unit_test(test_diag_cap),
     cmocka_unit_test(test_status_table),
+    cmocka_unit_test(test_lang),
     cmocka_unit_test(test_article_tags_dedupe),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -533,7 +533,8 @@ static void test_path_errors(void **state)
      "this is an SVG image, not a feed; sheaf reads RSS, Atom"},
     {"{\"items\": []}", SHEAF_ERR_FORMAT, "this is JSON, not a feed"},
     {"", SHEAF_ERR_FORMAT, "this is an empty file, not a feed"},
-    {"<rss><channel><item><title>x</title></item><item><title>y</ti", SHEAF_ERR_PARSE,
+    /* Still broken after repair.c's repairs (mismatched tags, not truncation). */
+    {"<rss><channel><item><title>x</b></item></channel></rss>", SHEAF_ERR_PARSE,
      "malformed XML"},
   };
   char path[64];

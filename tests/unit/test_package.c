@@ -480,6 +480,51 @@ static void test_epubcheck(void **state)
   assert_int_equal(rc, 0);
 }
 
+/* A cover page and picture: the cover goes first in the spine, before the
+ * title page and the nav; the picture gets the EPUB 2 cover meta. A
+ * right-to-left book turns its pages the other way. */
+static void test_cover_and_rtl(void **state)
+{
+  struct fixture *f = *state;
+  struct sheaf_manuscript *ms = f->ms;
+  struct sheaf_buf opf;
+  struct sheaf_doc tmp;
+  char *cov, *title, *nav;
+  size_t i;
+
+  add_xhtml(ms, "text/cover.xhtml", "cover", NULL, SHEAF_TIME_UNKNOWN, "cover", "cover");
+  ms->docs[ms->ndocs - 1].title = (sheaf_free(ms->docs[ms->ndocs - 1].title), NULL);
+  /* Move the cover page to the front, as the layout stage orders it. */
+  tmp = ms->docs[ms->ndocs - 1];
+  for (i = ms->ndocs - 1; i > 0; i--)
+    ms->docs[i] = ms->docs[i - 1];
+  ms->docs[0] = tmp;
+  add_doc(ms, "images/cover.svg", "cover-image", "image/svg+xml",
+          "<svg xmlns=\"http://www.w3.org/2000/svg\"/>", NULL, SHEAF_TIME_UNKNOWN, false,
+          NULL);
+  ms->docs[ms->ndocs - 1].properties = "cover-image";
+
+  sheaf_buf_init(&opf, 0);
+  assert_int_equal(sheaf_package_opf(ms, &f->opt, &opf), SHEAF_OK);
+  assert_non_null(strstr(opf.ptr, "<meta name=\"cover\" content=\"cover-image\"/>"));
+  assert_non_null(strstr(opf.ptr, "properties=\"cover-image\""));
+  assert_null(strstr(opf.ptr, "page-progression-direction"));
+  cov = strstr(opf.ptr, "<itemref idref=\"cover\"/>");
+  title = strstr(opf.ptr, "<itemref idref=\"titlepage\"/>");
+  nav = strstr(opf.ptr, "<itemref idref=\"nav\"/>");
+  assert_non_null(cov);
+  assert_non_null(title);
+  assert_non_null(nav);
+  assert_true(cov < title && title < nav);
+
+  f->book.language = "ar-EG";
+  sheaf_buf_reset(&opf);
+  assert_int_equal(sheaf_package_opf(ms, &f->opt, &opf), SHEAF_OK);
+  assert_non_null(strstr(opf.ptr, "<spine toc=\"ncx\" page-progression-direction=\"rtl\">"));
+  f->book.language = "en";
+  sheaf_buf_fini(&opf);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -493,6 +538,7 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_failure_keeps_old, setup, teardown),
     cmocka_unit_test_setup_teardown(test_bad_manuscript, setup, teardown),
     cmocka_unit_test_setup_teardown(test_epubcheck, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_cover_and_rtl, setup, teardown),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <libxml/parser.h>
@@ -164,7 +165,8 @@ static void check_wellformed(const char *out)
 
 static char *run(const char *in, sheaf_diag *diag)
 {
-  struct sheaf_layout_src src = {BASE, "feed.rss", 7, diag};
+  struct sheaf_layout_src src = {.base_url = BASE, .file = "feed.rss", .line = 7,
+                                 .diag = diag};
   struct sheaf_buf out;
   char *r;
 
@@ -217,22 +219,135 @@ static void test_images(void **state)
   char *out;
 
   (void)state;
+  /* Without an image registry nothing is read: every image is missing, each
+   * with one warning that says why, and its alt text stays. */
   out = run("<p>A <img src=\"https://cdn/a.jpg\" alt=\"a cat\"> and "
             "<img src=\"https://cdn/b.jpg\" alt=\"\"><img src=\"c.jpg\"></p>", diag);
   assert_string_equal(out, "<p>A a cat and </p>");
-  assert_int_equal(count_code(diag, "remote-image"), 1);
+  assert_int_equal(count_code(diag, "missing-image"), 3);
   e = sheaf_diag_get(diag, 0);
   assert_int_equal(e->severity, SHEAF_WARNING);
-  assert_non_null(strstr(e->message, "3 images"));
   assert_non_null(strstr(e->message, "https://cdn/a.jpg"));
+  assert_non_null(strstr(e->message, "remote"));
+  assert_non_null(strstr(e->message, "alt text is kept"));
+  assert_non_null(strstr(sheaf_diag_get(diag, 1)->message, "no alt text"));
   sheaf_free(out);
   sheaf_diag_free(diag);
 
   diag = sheaf_diag_new();
   out = run("<p>no images</p>", diag);
-  assert_int_equal(count_code(diag, "remote-image"), 0);
+  assert_int_equal(count_code(diag, "missing-image"), 0);
   sheaf_free(out);
   sheaf_diag_free(diag);
+}
+
+/* The normal form links are matched in: scheme, www., default port,
+ * trailing slash and fragment do not count; ?p=ID does, whatever else the
+ * query holds. */
+static void test_link_keys(void **state)
+{
+  static const struct {
+    const char *a, *b;
+    bool same;
+  } keys[] = {
+    {"https://blog.example.com/2023/02/post/", "http://www.blog.example.com/2023/02/post", true},
+    {"https://blog.example.com/2023/02/post/", "https://BLOG.example.com:443/2023/02/post/#x", true},
+    {"https://blog.example.com/?p=12", "http://blog.example.com/index.php?p=12&replytocom=3#c", true},
+    {"https://blog.example.com/?p=12", "https://blog.example.com/?p=123", false},
+    {"https://blog.example.com/a/", "https://blog.example.com/a/?page=2", false},
+    {"https://blog.example.com/a/", "https://other.example.com/a/", false},
+  };
+  size_t i;
+
+  (void)state;
+  for (i = 0; i < sizeof keys / sizeof *keys; i++) {
+    bool nomem = false;
+    char *x = sheaf_links_key(keys[i].a, &nomem), *y = sheaf_links_key(keys[i].b, &nomem);
+    assert_non_null(x);
+    assert_non_null(y);
+    if ((strcmp(x, y) == 0) != keys[i].same)
+      fail_msg("case %zu: %s vs %s", i, x, y);
+    sheaf_free(x);
+    sheaf_free(y);
+  }
+  {
+    bool nomem = false;
+    assert_null(sheaf_links_key("mailto:a@example.com", &nomem));
+    assert_null(sheaf_links_key("#top", &nomem));
+    assert_false(nomem);
+  }
+}
+
+static void write_file(const char *path, const void *p, size_t n)
+{
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(p, 1, n, f), n);
+  assert_int_equal(fclose(f), 0);
+}
+
+/* A registry resolves images beside the input file: lazy attributes win,
+ * a <noscript> copy is a fallback used once, escapes and junk are refused
+ * with their reason, equal bytes are stored once. */
+static void test_image_registry(void **state)
+{
+  static const unsigned char gif[] = {
+    'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0x80, 0, 0, 0xff, 0xff, 0xff, 0, 0, 0,
+    '!', 0xf9, 4, 1, 0, 0, 0, 0, ',', 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 'D', 1, 0, ';'};
+  static const char html[] =
+      "<p><img src=\"placeholder.gif\" data-src=\"a.gif\" alt=\"one\"></p>"
+      "<p><img src=\"gone.gif\" alt=\"two\"><noscript><img src=\"b.gif\" alt=\"two\">"
+      "</noscript></p><p><img src=\"../etc/passwd\" alt=\"three\">"
+      "<img src=\"text.png\" alt=\"four\"></p>";
+  char dir[] = "/tmp/sheaf-test-images-XXXXXX", path[256], page[256];
+  sheaf_diag *diag = sheaf_diag_new();
+  sheaf_options opt;
+  struct sheaf_images *im;
+  struct sheaf_layout_src src;
+  struct sheaf_buf out;
+  sheaf_status st;
+  size_t emb, miss;
+
+  (void)state;
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/a.gif", dir);
+  write_file(path, gif, sizeof gif);
+  snprintf(path, sizeof path, "%s/b.gif", dir);
+  write_file(path, gif, sizeof gif);
+  snprintf(path, sizeof path, "%s/text.png", dir);
+  write_file(path, "text", 4);
+  snprintf(page, sizeof page, "%s/feed.rss", dir);
+  sheaf_options_init(&opt);
+  im = sheaf_images_new(NULL, &opt, diag, &st);
+  assert_non_null(im);
+  memset(&src, 0, sizeof src);
+  src.base_url = "https://example.org/post/";
+  src.file = page;
+  src.diag = diag;
+  src.images = im;
+  sheaf_buf_init(&out, 0);
+  assert_int_equal(sheaf_layout_sanitize(html, strlen(html), &src, &out), SHEAF_OK);
+  check_wellformed(out.ptr);
+  assert_string_equal(out.ptr,
+      "<p><img src=\"../images/2daeaa8b5f19f0bc209d976c02bd6acb51b00b0a.gif\" alt=\"one\"/></p>"
+      "<p><img src=\"../images/2daeaa8b5f19f0bc209d976c02bd6acb51b00b0a.gif\" alt=\"two\"/></p>"
+      "<p>threefour</p>");
+  sheaf_images_count(im, &emb, &miss);
+  assert_int_equal(emb, 2);
+  assert_int_equal(miss, 2);
+  assert_int_equal(count_code(diag, "missing-image"), 2);
+  assert_non_null(strstr(sheaf_diag_get(diag, 0)->message, "outside the folders"));
+  assert_non_null(strstr(sheaf_diag_get(diag, 1)->message, "not a JPEG, PNG, GIF or SVG"));
+  sheaf_buf_fini(&out);
+  sheaf_images_free(im);
+  sheaf_diag_free(diag);
+  snprintf(path, sizeof path, "%s/a.gif", dir);
+  remove(path);
+  snprintf(path, sizeof path, "%s/b.gif", dir);
+  remove(path);
+  snprintf(path, sizeof path, "%s/text.png", dir);
+  remove(path);
+  rmdir(dir);
 }
 
 static void test_cruft_notes(void **state)
@@ -288,6 +403,8 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_table),
     cmocka_unit_test(test_images),
+    cmocka_unit_test(test_link_keys),
+    cmocka_unit_test(test_image_registry),
     cmocka_unit_test(test_cruft_notes),
     cmocka_unit_test(test_deep),
     cmocka_unit_test(test_empty),

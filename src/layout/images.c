@@ -1,0 +1,1177 @@
+/*
+ * This file contains the book's image registry: it resolves the URLs an
+ * article's <img> names to local files (beside the input file, in an
+ * --assets mirror, in a WordPress uploads folder beside an export, file://
+ * and data: URLs), never reading outside those roots, tells the media type
+ * from the bytes, sanitizes SVG, and stores each distinct image once, named
+ * by the SHA-1 of its bytes, as images/<hash>.<ext>.
+ *
+ * Reading is confined in two steps: a path is first normalised on paper
+ * (a ".." that climbs above its root is refused before the file system is
+ * touched), then realpath() must still lie under the root's own realpath,
+ * which catches symlinks that point out. Only regular files are opened.
+ */
+/* realpath() is XSI, beyond the POSIX level the build asks for. */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/hash.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/uri.h>
+
+#include "layout/layout.h"
+
+struct img {
+  char *key;         /* realpath, or "data:" plus the hash of the bytes */
+  char hash[41];     /* SHA-1 of the stored bytes (after SVG cleaning) */
+  const char *type;  /* media type (static) */
+  const char *ext;
+  const char *why;   /* why it cannot be embedded; NULL: it can */
+  unsigned width;    /* intrinsic pixels; 0: unknown (SVG, odd files) */
+  char *data;
+  size_t len;
+  bool used;
+};
+
+struct root {
+  char *key;  /* the input path it was derived from (input folders) */
+  char *real; /* realpath of the folder, or NULL when there is none */
+  bool done;  /* looked for (uploads folders) */
+};
+
+struct sheaf_images {
+  const struct sheaf_book *book;
+  const sheaf_options *opt;
+  sheaf_diag *diag;
+  char *assets;               /* realpath of --assets, or NULL */
+  struct root *dirs;          /* input folders, by input path */
+  size_t ndirs, dirs_cap;
+  struct root *uploads;       /* per feed: uploads folder, or real NULL */
+  size_t nuploads;
+  struct img *imgs;
+  size_t nimgs, imgs_cap;
+  xmlHashTablePtr by_key;     /* key -> index + 1 */
+  size_t embedded, missing;   /* occurrences, for the closing count */
+};
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static int hexv(int c)
+{
+  return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
+}
+
+/* Percent-decodes p[0..n) into a new string; NULL when out of memory or when
+ * it would hold a NUL. */
+static char *pct_decode(const char *p, size_t n)
+{
+  struct sheaf_buf b;
+  size_t i;
+
+  sheaf_buf_init(&b, 0);
+  for (i = 0; i < n; i++) {
+    if (p[i] == '%' && i + 2 < n &&
+        isxdigit((unsigned char)p[i + 1]) && isxdigit((unsigned char)p[i + 2])) {
+      char c = (char)(hexv((unsigned char)p[i + 1]) * 16 + hexv((unsigned char)p[i + 2]));
+      if (c == '\0') {
+        sheaf_buf_fini(&b);
+        return NULL;
+      }
+      sheaf_buf_putc(&b, c);
+      i += 2;
+    } else {
+      sheaf_buf_putc(&b, p[i]);
+    }
+  }
+  return sheaf_buf_detach(&b, NULL);
+}
+
+static char *dirname_of(const char *path)
+{
+  const char *slash = strrchr(path, '/');
+
+  if (!slash)
+    return sheaf_strdup(".");
+  if (slash == path)
+    return sheaf_strdup("/");
+  return sheaf_strndup(path, (size_t)(slash - path));
+}
+
+static void hex20(const unsigned char d[20], char out[41])
+{
+  static const char hx[] = "0123456789abcdef";
+  int i;
+
+  for (i = 0; i < 20; i++) {
+    out[2 * i] = hx[d[i] >> 4];
+    out[2 * i + 1] = hx[d[i] & 15];
+  }
+  out[40] = '\0';
+}
+
+/* ---- the registry -------------------------------------------------------- */
+
+struct sheaf_images *sheaf_images_new(const struct sheaf_book *book,
+                                      const sheaf_options *opt, sheaf_diag *diag,
+                                      sheaf_status *status)
+{
+  struct sheaf_images *im = sheaf_calloc(1, sizeof *im);
+
+  *status = SHEAF_OK;
+  if (!im || !(im->by_key = xmlHashCreate(64))) {
+    sheaf_free(im);
+    *status = SHEAF_ERR_NOMEM;
+    return NULL;
+  }
+  im->book = book;
+  im->opt = opt;
+  im->diag = diag;
+  if (opt && opt->assets_dir && *opt->assets_dir) {
+    struct stat st;
+    im->assets = realpath(opt->assets_dir, NULL);
+    if (!im->assets || stat(im->assets, &st) != 0 || !S_ISDIR(st.st_mode)) {
+      sheaf_diag_add(diag, SHEAF_ERROR, "usage", opt->assets_dir, 0, 0,
+                     "--assets must name a folder (a wget or HTTrack mirror): %s",
+                     errno ? strerror(errno) : "not a folder");
+      sheaf_images_free(im);
+      *status = SHEAF_ERR_USAGE;
+      return NULL;
+    }
+  }
+  return im;
+}
+
+void sheaf_images_free(struct sheaf_images *im)
+{
+  size_t i;
+
+  if (!im)
+    return;
+  for (i = 0; i < im->nimgs; i++) {
+    sheaf_free(im->imgs[i].key);
+    sheaf_free(im->imgs[i].data);
+  }
+  sheaf_free(im->imgs);
+  for (i = 0; i < im->ndirs; i++) {
+    sheaf_free(im->dirs[i].key);
+    free(im->dirs[i].real); /* from realpath() */
+  }
+  sheaf_free(im->dirs);
+  for (i = 0; i < im->nuploads; i++)
+    free(im->uploads[i].real);
+  sheaf_free(im->uploads);
+  free(im->assets);
+  if (im->by_key)
+    xmlHashFree(im->by_key, NULL);
+  sheaf_free(im);
+}
+
+void sheaf_images_count(const struct sheaf_images *im, size_t *embedded,
+                        size_t *missing)
+{
+  *embedded = im ? im->embedded : 0;
+  *missing = im ? im->missing : 0;
+}
+
+/* The realpath of the folder of input `file`, cached; NULL when unknown. */
+static const char *input_dir(struct sheaf_images *im, const char *file, bool *nomem)
+{
+  char *dir;
+  size_t i;
+
+  if (!file)
+    return NULL;
+  for (i = 0; i < im->ndirs; i++)
+    if (strcmp(im->dirs[i].key, file) == 0)
+      return im->dirs[i].real;
+  if (!sheaf_grow((void **)&im->dirs, &im->dirs_cap, im->ndirs + 1, sizeof *im->dirs)) {
+    *nomem = true;
+    return NULL;
+  }
+  dir = dirname_of(file);
+  im->dirs[im->ndirs].key = sheaf_strdup(file);
+  if (!dir || !im->dirs[im->ndirs].key) {
+    sheaf_free(dir);
+    sheaf_free(im->dirs[im->ndirs].key);
+    *nomem = true;
+    return NULL;
+  }
+  im->dirs[im->ndirs].real = realpath(dir, NULL);
+  sheaf_free(dir);
+  return im->dirs[im->ndirs++].real;
+}
+
+/* The part of an uploads URL below the uploads folder ("2011/05/a.jpg"),
+ * as WordPress lays it out; NULL when `url` is not one. */
+static const char *upload_rel(const char *url)
+{
+  static const char *const marks[] = {"/wp-content/uploads/", "/uploads/",
+                                      ".files.wordpress.com/"};
+  size_t k;
+
+  for (k = 0; k < sizeof marks / sizeof *marks; k++) {
+    const char *p = strstr(url, marks[k]);
+    if (p)
+      return p + strlen(marks[k]);
+  }
+  return NULL;
+}
+
+/* The uploads folder beside the export feed `f` came from: derived from the
+ * import's map of upload URLs to files. NULL when there is none. */
+static const char *uploads_dir(struct sheaf_images *im, size_t feed, bool *nomem)
+{
+  const struct sheaf_collection *coll = im->book ? im->book->coll : NULL;
+  const struct sheaf_feed *f;
+  size_t i;
+
+  if (!coll || feed >= coll->nfeeds)
+    return NULL;
+  if (im->nuploads < coll->nfeeds) {
+    struct root *u = sheaf_calloc(coll->nfeeds, sizeof *u);
+    if (!u) {
+      *nomem = true;
+      return NULL;
+    }
+    for (i = 0; i < im->nuploads; i++)
+      u[i] = im->uploads[i];
+    sheaf_free(im->uploads);
+    im->uploads = u;
+    im->nuploads = coll->nfeeds;
+  }
+  if (im->uploads[feed].done)
+    return im->uploads[feed].real;
+  im->uploads[feed].done = true;
+  f = coll->feeds[feed];
+  for (i = 0; f && i < f->nassets; i++) {
+    const char *rel = upload_rel(f->asset_urls[i]), *file = f->asset_files[i];
+    size_t rn, fn = strlen(file);
+    char *dir;
+    if (!rel)
+      continue;
+    rn = strcspn(rel, "?#");
+    if (rn == 0 || fn <= rn + 1 || memcmp(file + fn - rn, rel, rn) != 0 ||
+        file[fn - rn - 1] != '/')
+      continue;
+    dir = sheaf_strndup(file, fn - rn - 1);
+    if (!dir) {
+      *nomem = true;
+      return NULL;
+    }
+    im->uploads[feed].real = realpath(dir, NULL);
+    sheaf_free(dir);
+    break;
+  }
+  return im->uploads[feed].real;
+}
+
+/* ---- bytes: sniffing, sizes, SVG cleaning --------------------------------- */
+
+static unsigned be16(const unsigned char *p)
+{
+  return (unsigned)p[0] << 8 | p[1];
+}
+
+static unsigned be32(const unsigned char *p)
+{
+  return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
+}
+
+/* Width of a JPEG from its first SOFn marker; 0 when not found. */
+static unsigned jpeg_width(const unsigned char *p, size_t n)
+{
+  size_t i = 2;
+
+  while (i + 9 < n) {
+    unsigned m;
+    if (p[i] != 0xFF) {
+      i++;
+      continue;
+    }
+    m = p[i + 1];
+    if (m == 0xFF) {
+      i++;
+      continue;
+    }
+    if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+      i += 2;
+      continue;
+    }
+    if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC)
+      return be16(p + i + 7);
+    i += 2 + be16(p + i + 2);
+  }
+  return 0;
+}
+
+static bool is_svg_ns(const xmlNode *n)
+{
+  return n->ns && n->ns->href &&
+         strcmp((const char *)n->ns->href, "http://www.w3.org/2000/svg") == 0;
+}
+
+static bool name_is(const xmlNode *n, const char *s)
+{
+  return n->name && strcmp((const char *)n->name, s) == 0;
+}
+
+/* True when an attribute value refers to something outside the document. */
+static bool external_ref(const char *v)
+{
+  const char *p;
+
+  if (sheaf_starts_with_ci(v, "javascript:") || strstr(v, "javascript:"))
+    return true;
+  for (p = strstr(v, "url("); p; p = strstr(p + 4, "url(")) {
+    const char *q = p + 4;
+    while (*q == ' ' || *q == '"' || *q == '\'')
+      q++;
+    if (*q != '#')
+      return true;
+  }
+  return strstr(v, "@import") != NULL;
+}
+
+/* Removes scripts, foreign content, event handlers and references to other
+ * files from an SVG document, in place. Iterative. */
+static void svg_clean(xmlDocPtr doc, xmlNodePtr root)
+{
+  static const char *const banned[] = {"script", "foreignObject", "iframe", "object",
+                                       "embed", "handler", "listener", "set",
+                                       "animate", "animateTransform",
+                                       "animateMotion", "animateColor", "audio",
+                                       "video", "canvas", "discard"};
+  xmlNodePtr node = root, next;
+
+  if (doc->intSubset) {
+    xmlNodePtr dtd = (xmlNodePtr)doc->intSubset;
+    xmlUnlinkNode(dtd);
+    xmlFreeDtd(doc->intSubset);
+    doc->intSubset = NULL;
+  }
+  for (next = doc->children; next;) { /* PIs and comments outside the root */
+    xmlNodePtr n = next;
+    next = n->next;
+    if (n != root) {
+      xmlUnlinkNode(n);
+      xmlFreeNode(n);
+    }
+  }
+  while (node) {
+    bool drop = false;
+    size_t k;
+    if (node->type == XML_ELEMENT_NODE) {
+      if (!is_svg_ns(node))
+        drop = true;
+      for (k = 0; !drop && k < sizeof banned / sizeof *banned; k++)
+        drop = name_is(node, banned[k]);
+      if (!drop && name_is(node, "style") && node->children) {
+        xmlChar *css = xmlNodeGetContent(node);
+        drop = css == NULL || external_ref((const char *)css);
+        if (css)
+          xmlFree(css);
+      }
+    } else if (node->type != XML_TEXT_NODE && node->type != XML_CDATA_SECTION_NODE) {
+      drop = node != root;
+    }
+    if (!drop && node->type == XML_ELEMENT_NODE && name_is(node, "a") && node != root) {
+      /* Links out of a picture go (readers would not follow them anyway);
+       * what they held stays. */
+      xmlNodePtr after = sheaf_layout_next(node, root, true);
+      xmlNodePtr first = sheaf_layout_unwrap(node);
+      node = first ? first : after;
+      continue;
+    }
+    if (drop && node != root) {
+      next = sheaf_layout_next(node, root, true);
+      xmlUnlinkNode(node);
+      xmlFreeNode(node);
+      node = next;
+      continue;
+    }
+    if (node->type == XML_ELEMENT_NODE) {
+      xmlAttrPtr at = node->properties, an;
+      for (; at; at = an) {
+        xmlChar *v = xmlNodeListGetString(doc, at->children, 1);
+        const char *name = (const char *)at->name;
+        bool bad = (tolower((unsigned char)name[0]) == 'o' &&
+                    tolower((unsigned char)name[1]) == 'n') ||
+                   (at->ns && at->ns->href &&
+                    strcmp((const char *)at->ns->href, "http://www.w3.org/1999/xlink") != 0 &&
+                    strcmp((const char *)at->ns->href,
+                           "http://www.w3.org/XML/1998/namespace") != 0);
+        an = at->next;
+        if (!bad && v && strcmp(name, "href") == 0)
+          bad = v[0] != '#';
+        if (!bad && v)
+          bad = external_ref((const char *)v);
+        if (v)
+          xmlFree(v);
+        if (bad)
+          xmlRemoveProp(at);
+      }
+    }
+    node = sheaf_layout_next(node, root, false);
+  }
+}
+
+/* Parses and cleans SVG bytes; returns the new bytes (xmlMalloc'ed) or NULL
+ * when they are not an SVG document. */
+static xmlChar *svg_sanitize(const char *p, size_t n, int *outlen)
+{
+  xmlDocPtr doc;
+  xmlNodePtr root;
+  xmlChar *mem = NULL;
+
+  if (n > INT_MAX)
+    return NULL;
+  doc = xmlReadMemory(p, (int)n, NULL, NULL, sheaf_xml_safe_options());
+  if (!doc)
+    return NULL;
+  root = xmlDocGetRootElement(doc);
+  if (root && name_is(root, "svg") && is_svg_ns(root)) {
+    svg_clean(doc, root);
+    xmlDocDumpMemoryEnc(doc, &mem, outlen, "UTF-8");
+  }
+  xmlFreeDoc(doc);
+  return mem;
+}
+
+/* Fills in type, ext, width and why from the bytes of `g` (replacing the
+ * bytes of an SVG with their cleaned form). Returns false when out of
+ * memory. */
+static bool sniff(struct sheaf_images *im, struct img *g)
+{
+  const unsigned char *p = (const unsigned char *)g->data;
+  size_t n = g->len, i;
+
+  if (n >= 24 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0) {
+    g->type = "image/png";
+    g->ext = "png";
+    g->width = be32(p + 16);
+  } else if (n >= 4 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF) {
+    g->type = "image/jpeg";
+    g->ext = "jpg";
+    g->width = jpeg_width(p, n);
+  } else if (n >= 10 && (memcmp(p, "GIF87a", 6) == 0 || memcmp(p, "GIF89a", 6) == 0)) {
+    g->type = "image/gif";
+    g->ext = "gif";
+    g->width = (unsigned)p[6] | (unsigned)p[7] << 8;
+  } else if (n >= 16 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0) {
+    g->type = "image/webp";
+    g->ext = "webp";
+    if (!(im->opt && (im->opt->flags & SHEAF_OPT_KEEP_WEBP)))
+      g->why = "WebP, which EPUB 3.2 readers need not show; --keep-webp embeds it";
+  } else {
+    xmlChar *clean;
+    int len = 0;
+    for (i = 0; i < n && i < 4096; i++)
+      if (p[i] == '<' && i + 4 < n && memcmp(p + i + 1, "svg", 3) == 0)
+        break;
+    if (i == n || i == 4096) {
+      g->why = "not a JPEG, PNG, GIF or SVG image";
+      return true;
+    }
+    clean = svg_sanitize(g->data, n, &len);
+    if (!clean || len <= 0) {
+      if (clean)
+        xmlFree(clean);
+      g->why = "not a well-formed SVG image";
+      return true;
+    }
+    sheaf_free(g->data);
+    g->data = sheaf_strndup((const char *)clean, (size_t)len);
+    g->len = (size_t)len;
+    xmlFree(clean);
+    if (!g->data)
+      return false;
+    g->type = "image/svg+xml";
+    g->ext = "svg";
+  }
+  return true;
+}
+
+/* Adds an image made of `data` (taken over) under `key`. Returns it, or NULL
+ * when out of memory (data freed). */
+static struct img *add_img(struct sheaf_images *im, const char *key, char *data,
+                           size_t len)
+{
+  struct img *g;
+  struct sheaf_sha1 s;
+  unsigned char d[20];
+
+  if (!sheaf_grow((void **)&im->imgs, &im->imgs_cap, im->nimgs + 1, sizeof *im->imgs)) {
+    sheaf_free(data);
+    return NULL;
+  }
+  g = &im->imgs[im->nimgs];
+  memset(g, 0, sizeof *g);
+  g->key = sheaf_strdup(key);
+  g->data = data;
+  g->len = len;
+  if (!g->key || !sniff(im, g) ||
+      xmlHashAddEntry(im->by_key, BAD_CAST key, (void *)(uintptr_t)(im->nimgs + 1)) != 0) {
+    sheaf_free(g->key);
+    sheaf_free(g->data);
+    return NULL;
+  }
+  sheaf_sha1_init(&s);
+  sheaf_sha1_update(&s, g->data, g->len);
+  sheaf_sha1_final(&s, d);
+  hex20(d, g->hash);
+  im->nimgs++;
+  return g;
+}
+
+static struct img *find_img(struct sheaf_images *im, const char *key)
+{
+  uintptr_t k = (uintptr_t)xmlHashLookup(im->by_key, BAD_CAST key);
+
+  return k ? &im->imgs[k - 1] : NULL;
+}
+
+/* ---- reading, confined to a root ----------------------------------------- */
+
+/* Reads `rel` (a decoded path, relative to the folder `root`, a realpath).
+ * Returns the image, or NULL with *why set (or *nomem). */
+static struct img *read_under(struct sheaf_images *im, const char *root, const char *rel,
+                              const char **why, bool *nomem)
+{
+  struct sheaf_buf path;
+  struct img *g = NULL;
+  char *real = NULL, *data = NULL;
+  size_t rl = strlen(root), depth = 0, max = im->opt ? im->opt->max_image_size : 0;
+  const char *s = rel;
+  struct stat st;
+  int fd = -1;
+
+  sheaf_buf_init(&path, 0);
+  sheaf_buf_puts(&path, root);
+  /* Normalise on paper: a ".." above the root is refused untouched. */
+  while (*s) {
+    size_t n = strcspn(s, "/");
+    if (n == 0 || (n == 1 && s[0] == '.')) {
+      /* skip */
+    } else if (n == 2 && s[0] == '.' && s[1] == '.') {
+      char *slash;
+      if (depth == 0) {
+        *why = "outside the folders images may come from";
+        goto out;
+      }
+      depth--;
+      slash = strrchr(path.ptr, '/');
+      path.len = (size_t)(slash - path.ptr);
+      path.ptr[path.len] = '\0';
+    } else {
+      sheaf_buf_putc(&path, '/');
+      sheaf_buf_put(&path, s, n);
+      depth++;
+    }
+    s += n;
+    if (*s == '/')
+      s++;
+  }
+  if (path.failed) {
+    *nomem = true;
+    goto out;
+  }
+  if (depth == 0) {
+    *why = "not a file";
+    goto out;
+  }
+  real = realpath(path.ptr, NULL);
+  if (!real) {
+    *why = errno == ENOENT || errno == ENOTDIR ? "no such file" : "cannot be read";
+    goto out;
+  }
+  if (strncmp(real, root, rl) != 0 || (real[rl] != '/' && strcmp(root, "/") != 0)) {
+    *why = "outside the folders images may come from (a link points out)";
+    goto out;
+  }
+  g = find_img(im, real);
+  if (g)
+    goto out;
+  fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    *why = "cannot be read";
+    goto out;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    *why = "not a regular file";
+    goto out;
+  }
+  if (max && (uint64_t)st.st_size > (uint64_t)max) {
+    *why = "larger than --max-image-size";
+    goto out;
+  }
+  {
+    size_t len = 0, cap = (size_t)st.st_size + 1;
+    ssize_t r;
+    data = sheaf_malloc(cap);
+    if (!data) {
+      *nomem = true;
+      goto out;
+    }
+    while ((r = read(fd, data + len, cap - len)) > 0) {
+      len += (size_t)r;
+      if (len == cap) { /* the file grew while we read it */
+        *why = "changed while it was read";
+        goto out;
+      }
+    }
+    if (r < 0) {
+      *why = "cannot be read";
+      goto out;
+    }
+    g = add_img(im, real, data, len);
+    data = NULL;
+    if (!g)
+      *nomem = true;
+  }
+out:
+  if (fd >= 0)
+    close(fd);
+  sheaf_free(data);
+  free(real);
+  sheaf_buf_fini(&path);
+  return g;
+}
+
+/* Decodes a data: URL. */
+static struct img *read_data_url(struct sheaf_images *im, const char *url, const char **why,
+                                 bool *nomem)
+{
+  static const char b64[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const char *comma = strchr(url, ','), *p;
+  struct sheaf_buf b;
+  struct img *g = NULL;
+  char key[48];
+  bool base64;
+  size_t max = im->opt ? im->opt->max_image_size : 0;
+
+  if (!comma) {
+    *why = "a malformed data: URL";
+    return NULL;
+  }
+  base64 = comma - url >= 7 && sheaf_str_ieq((struct sheaf_str){comma - 7, 7}, ";base64");
+  sheaf_buf_init(&b, max ? max + 1 : 0);
+  if (base64) {
+    unsigned acc = 0;
+    int bits = 0;
+    for (p = comma + 1; *p && *p != '='; p++) {
+      const char *q = strchr(b64, *p);
+      if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+        int c = hexv((unsigned char)p[1]) * 16 + hexv((unsigned char)p[2]);
+        p += 2;
+        q = c ? strchr(b64, c) : NULL;
+        if (!q)
+          continue;
+      } else if (!q || !*p) {
+        continue; /* whitespace and strays */
+      }
+      acc = (acc << 6) | (unsigned)(q - b64);
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        sheaf_buf_putc(&b, (char)((acc >> bits) & 0xFF));
+      }
+    }
+  } else {
+    char *d = pct_decode(comma + 1, strlen(comma + 1));
+    if (!d) {
+      *why = "a malformed data: URL";
+      sheaf_buf_fini(&b);
+      return NULL;
+    }
+    sheaf_buf_puts(&b, d);
+    sheaf_free(d);
+  }
+  if (b.failed) {
+    if (max && b.len >= max)
+      *why = "larger than --max-image-size";
+    else
+      *nomem = true;
+    sheaf_buf_fini(&b);
+    return NULL;
+  }
+  {
+    struct sheaf_sha1 s;
+    unsigned char d[20];
+    char h[41];
+    size_t len;
+    char *data;
+    sheaf_sha1_init(&s);
+    sheaf_sha1_update(&s, b.ptr, b.len);
+    sheaf_sha1_final(&s, d);
+    hex20(d, h);
+    memcpy(key, "data:", 5);
+    memcpy(key + 5, h, 41);
+    g = find_img(im, key);
+    if (g) {
+      sheaf_buf_fini(&b);
+      return g;
+    }
+    data = sheaf_buf_detach(&b, &len);
+    if (!data) {
+      data = sheaf_strdup("");
+      len = 0;
+    }
+    g = data ? add_img(im, key, data, len) : NULL;
+    if (!g)
+      *nomem = true;
+  }
+  sheaf_buf_fini(&b);
+  return g;
+}
+
+/* `url` without -WIDTHxHEIGHT before its extension (WordPress's resized
+ * copies: name-300x200.jpg is a copy of name.jpg), or NULL. */
+static char *unsized(const char *url)
+{
+  size_t n = strcspn(url, "?#");
+  const char *dot = NULL, *p, *x;
+
+  for (p = url; p < url + n; p++)
+    if (*p == '.')
+      dot = p;
+    else if (*p == '/')
+      dot = NULL;
+  if (!dot)
+    return NULL;
+  p = dot;
+  while (p > url && isdigit((unsigned char)p[-1]))
+    p--;
+  if (p == dot || p == url || p[-1] != 'x')
+    return NULL;
+  x = p - 1;
+  p = x;
+  while (p > url && isdigit((unsigned char)p[-1]))
+    p--;
+  if (p == x || p == url || p[-1] != '-')
+    return NULL;
+  {
+    struct sheaf_buf b;
+    sheaf_buf_init(&b, 0);
+    sheaf_buf_put(&b, url, (size_t)(p - 1 - url));
+    sheaf_buf_puts(&b, dot);
+    return sheaf_buf_detach(&b, NULL);
+  }
+}
+
+/* Looks an absolute http(s) URL up in the uploads map and folder of `feed`. */
+static struct img *from_uploads(struct sheaf_images *im, size_t feed, const char *file,
+                                const char *url, const char **why, bool *nomem)
+{
+  const char *dir = uploads_dir(im, feed, nomem), *rel;
+  const char *prefix = "";
+  char *small = NULL, *path;
+  struct img *g = NULL;
+  int pass;
+
+  if (!dir && !*nomem) {
+    /* No map from the import: an uploads folder beside the input, which
+     * lies inside the input's folder (a root) anyway. */
+    static const char *const subs[] = {"uploads", "wp-content/uploads"};
+    const char *in = input_dir(im, file, nomem);
+    struct sheaf_buf b;
+    struct stat st;
+    size_t k;
+    sheaf_buf_init(&b, 0);
+    for (k = 0; in && k < 2 && !dir; k++) {
+      sheaf_buf_reset(&b);
+      sheaf_buf_printf(&b, "%s/%s", in, subs[k]);
+      if (!b.failed && stat(b.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
+        dir = in;
+        prefix = k ? "wp-content/uploads/" : "uploads/";
+      }
+    }
+    sheaf_buf_fini(&b);
+  }
+  if (!dir)
+    return NULL;
+  small = unsized(url);
+  for (pass = 0; pass < 2 && !g && !*nomem; pass++) {
+    const char *u = pass == 0 ? url : small;
+    if (!u)
+      break;
+    rel = upload_rel(u);
+    if (!rel)
+      continue;
+    path = pct_decode(rel, strcspn(rel, "?#"));
+    if (!path) {
+      *nomem = true;
+      break;
+    }
+    if (*prefix) {
+      struct sheaf_buf b;
+      sheaf_buf_init(&b, 0);
+      sheaf_buf_puts(&b, prefix);
+      sheaf_buf_puts(&b, path);
+      sheaf_free(path);
+      path = sheaf_buf_detach(&b, NULL);
+      if (!path) {
+        *nomem = true;
+        break;
+      }
+    }
+    g = read_under(im, dir, path, why, nomem);
+    sheaf_free(path);
+  }
+  sheaf_free(small);
+  return g;
+}
+
+/* Looks an absolute http(s) URL up in the --assets mirror: DIR/host/path,
+ * with the query as wget writes it ("?q", or "@q" under
+ * --restrict-file-names=windows), then without it. */
+static struct img *from_mirror(struct sheaf_images *im, const char *url, const char **why,
+                               bool *nomem)
+{
+  xmlURIPtr u;
+  struct img *g = NULL;
+  const char *qmark = strchr(url, '?'), *hash;
+  struct sheaf_buf rel;
+  int pass;
+
+  if (!im->assets)
+    return NULL;
+  u = xmlParseURI(url);
+  if (!u || !u->server || !*u->server) {
+    if (u)
+      xmlFreeURI(u);
+    return NULL;
+  }
+  sheaf_buf_init(&rel, 0);
+  for (pass = 0; pass < 3 && !g && !*nomem; pass++) {
+    char *decoded;
+    size_t qn = 0;
+    if (pass < 2 && !qmark)
+      continue;
+    sheaf_buf_reset(&rel);
+    sheaf_buf_puts(&rel, u->server);
+    if (u->port > 0 && u->port != 80 && u->port != 443)
+      sheaf_buf_printf(&rel, ":%d", u->port);
+    if (u->path && u->path[0] != '/')
+      sheaf_buf_putc(&rel, '/');
+    sheaf_buf_puts(&rel, u->path ? u->path : "/");
+    if (rel.len && rel.ptr[rel.len - 1] == '/')
+      break; /* a folder: index.html, not an image */
+    decoded = sheaf_strdup(rel.ptr); /* xmlParseURI decoded the path */
+    sheaf_buf_reset(&rel);
+    sheaf_buf_puts(&rel, decoded ? decoded : "");
+    sheaf_free(decoded);
+    if (pass < 2) {
+      hash = strchr(qmark, '#');
+      qn = hash ? (size_t)(hash - qmark - 1) : strlen(qmark + 1);
+      sheaf_buf_putc(&rel, pass == 0 ? '?' : '@');
+      sheaf_buf_put(&rel, qmark + 1, qn);
+    }
+    if (rel.failed) {
+      *nomem = true;
+      break;
+    }
+    {
+      const char *w = NULL;
+      g = read_under(im, im->assets, rel.ptr, &w, nomem);
+      /* The most telling reason wins over "no such file". */
+      if (w && (!*why || strcmp(*why, "no such file") == 0))
+        *why = w;
+    }
+  }
+  sheaf_buf_fini(&rel);
+  xmlFreeURI(u);
+  return g;
+}
+
+static bool has_scheme(const char *s, size_t *len)
+{
+  size_t i = 0;
+
+  if (!isalpha((unsigned char)s[0]))
+    return false;
+  while (isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')
+    i++;
+  *len = s[i] == ':' ? i : 0;
+  return s[i] == ':';
+}
+
+/* Finds the local image `raw` names for the article of `src`. */
+static struct img *locate(struct sheaf_images *im, const struct sheaf_layout_src *src,
+                          const char *raw, const char **why, bool *nomem)
+{
+  struct sheaf_str t = sheaf_str_trim((struct sheaf_str){raw, strlen(raw)});
+  const struct sheaf_article *a = src->article;
+  char *url = sheaf_strndup(t.p, t.n), *abs = NULL;
+  struct img *g = NULL;
+  const char *local_why = NULL; /* why it is not beside the input */
+  size_t sl = 0;
+
+  *why = NULL;
+  if (!url) {
+    *nomem = true;
+    return NULL;
+  }
+  if (t.n == 0) {
+    *why = "no source given";
+    goto out;
+  }
+  if (sheaf_starts_with_ci(url, "data:")) {
+    g = read_data_url(im, url, why, nomem);
+    goto out;
+  }
+  if (sheaf_starts_with_ci(url, "file:")) {
+    const char *p = url + 5, *roots[3];
+    char *path;
+    size_t k, nr = 0;
+    if (p[0] == '/' && p[1] == '/') {
+      p += 2;
+      if (sheaf_starts_with_ci(p, "localhost"))
+        p += 9;
+      if (*p != '/') {
+        *why = "a file: URL on another host";
+        goto out;
+      }
+    }
+    path = pct_decode(p, strcspn(p, "?#"));
+    if (!path) {
+      *why = "a malformed file: URL";
+      goto out;
+    }
+    roots[nr] = input_dir(im, src->file, nomem);
+    nr += roots[nr] != NULL;
+    if (im->assets)
+      roots[nr++] = im->assets;
+    if (a && (roots[nr] = uploads_dir(im, a->feed, nomem)) != NULL)
+      nr++;
+    *why = "outside the folders images may come from";
+    for (k = 0; k < nr && !g && !*nomem; k++) {
+      size_t rl = strlen(roots[k]);
+      if (strncmp(path, roots[k], rl) == 0 && path[rl] == '/')
+        g = read_under(im, roots[k], path + rl + 1, why, nomem);
+    }
+    sheaf_free(path);
+    goto out;
+  }
+  if (has_scheme(url, &sl) && !sheaf_starts_with_ci(url, "http:") &&
+      !sheaf_starts_with_ci(url, "https:")) {
+    *why = "an unsupported kind of URL";
+    goto out;
+  }
+  if (sl == 0 && !(url[0] == '/' && url[1] == '/') && url[0] != '/') {
+    /* A relative path: beside the input file first. */
+    const char *dir = input_dir(im, src->file, nomem);
+    if (dir) {
+      char *path = pct_decode(url, strcspn(url, "?#"));
+      if (!path) {
+        *why = "a malformed URL";
+        goto out;
+      }
+      g = read_under(im, dir, path, &local_why, nomem);
+      sheaf_free(path);
+      /* An escape attempt is not tried online either. */
+      if (g || *nomem || (local_why && strncmp(local_why, "outside", 7) == 0)) {
+        *why = local_why;
+        goto out;
+      }
+    }
+  }
+  if (sl) {
+    abs = sheaf_strdup(url);
+  } else if (src->base_url && *src->base_url) {
+    xmlChar *b = xmlBuildURI(BAD_CAST url, BAD_CAST src->base_url);
+    abs = b ? sheaf_strdup((const char *)b) : NULL;
+    if (b)
+      xmlFree(b);
+  }
+  if (!abs) {
+    *why = local_why ? local_why : "no such file beside the input";
+    goto out;
+  }
+  if (!sheaf_starts_with_ci(abs, "http:") && !sheaf_starts_with_ci(abs, "https:")) {
+    *why = local_why ? local_why : "an unsupported kind of URL";
+    goto out;
+  }
+  {
+    const char *w1 = NULL, *w2 = NULL;
+    if (a)
+      g = from_uploads(im, a->feed, src->file, abs, &w1, nomem);
+    if (!g && !*nomem)
+      g = from_mirror(im, abs, &w2, nomem);
+    if (!g && local_why && strcmp(local_why, "no such file") != 0)
+      *why = local_why; /* e.g. a folder, or not an image */
+    else if (!g && local_why)
+      *why = im->assets ? "no such file beside the input or in the --assets mirror"
+                        : "no such file beside the input";
+    else if (!g)
+      *why = w2 ? (strcmp(w2, "no such file") == 0 ? "not in the --assets mirror" : w2)
+             : w1 ? (strcmp(w1, "no such file") == 0 ? "not in the uploads folder" : w1)
+             : "remote, and no local copy (see --assets)";
+  }
+out:
+  sheaf_free(abs);
+  sheaf_free(url);
+  if (g && g->why) {
+    *why = g->why;
+    g = NULL;
+  }
+  return g;
+}
+
+/* ---- choosing among candidates ------------------------------------------- */
+
+sheaf_status sheaf_images_resolve(struct sheaf_images *im,
+                                  const struct sheaf_layout_src *src,
+                                  const struct sheaf_image_cand *cands, size_t n,
+                                  char **href, const char **why)
+{
+  struct img *best = NULL;
+  size_t best_i = 0;
+  unsigned best_w = 0;
+  size_t i, max = im->opt && im->opt->max_image_width ? im->opt->max_image_width : 1600;
+  bool nomem = false;
+
+  *href = NULL;
+  *why = NULL;
+  for (i = 0; i < n; i++) {
+    const char *w = NULL;
+    struct img *g;
+    unsigned width;
+    if (i && cands[i].fallback && best)
+      break; /* <noscript> copies count only when nothing else was found */
+    g = locate(im, src, cands[i].url, &w, &nomem);
+    if (nomem)
+      return SHEAF_ERR_NOMEM;
+    /* locate() may grow im->imgs: hold the best by index, not pointer. */
+    best = best ? &im->imgs[best_i] : NULL;
+    if (!g) {
+      if (!*why)
+        *why = w;
+      continue;
+    }
+    width = cands[i].width ? cands[i].width : g->width;
+    if (!best || (width <= max ? (best_w > max || width > best_w)
+                               : (best_w > max && width < best_w))) {
+      best = g;
+      best_i = (size_t)(g - im->imgs);
+      best_w = width;
+    }
+  }
+  if (!best) {
+    im->missing++;
+    if (!*why)
+      *why = "no source given";
+    return SHEAF_OK;
+  }
+  best->used = true;
+  im->embedded++;
+  {
+    struct sheaf_buf b;
+    sheaf_buf_init(&b, 0);
+    sheaf_buf_printf(&b, "../images/%s.%s", best->hash, best->ext);
+    *href = sheaf_buf_detach(&b, NULL);
+    if (!*href)
+      return SHEAF_ERR_NOMEM;
+  }
+  return SHEAF_OK;
+}
+
+sheaf_status sheaf_images_read_file(struct sheaf_images *im, const char *path,
+                                    const char **type, const char **ext, char **data,
+                                    size_t *len)
+{
+  char *real = realpath(path, NULL), *dir = NULL;
+  const char *why = NULL;
+  struct img *g = NULL;
+  bool nomem = false;
+
+  *data = NULL;
+  if (real) {
+    const char *slash = strrchr(real, '/');
+    dir = sheaf_strndup(real, slash == real ? 1 : (size_t)(slash - real));
+    if (dir)
+      g = read_under(im, slash == real ? "/" : dir, slash + 1, &why, &nomem);
+    else
+      nomem = true;
+  }
+  free(real);
+  sheaf_free(dir);
+  if (nomem)
+    return SHEAF_ERR_NOMEM;
+  if (!g || g->why)
+    return SHEAF_ERR_IO;
+  *type = g->type;
+  *ext = g->ext;
+  *len = g->len;
+  *data = sheaf_malloc(g->len ? g->len : 1);
+  if (!*data)
+    return SHEAF_ERR_NOMEM;
+  memcpy(*data, g->data, g->len);
+  return SHEAF_OK;
+}
+
+/* ---- into the manuscript ------------------------------------------------- */
+
+static int by_hash(const void *x, const void *y)
+{
+  const struct img *const *a = x, *const *b = y;
+
+  return strcmp((*a)->hash, (*b)->hash);
+}
+
+sheaf_status sheaf_images_add_docs(struct sheaf_images *im, struct sheaf_manuscript *ms)
+{
+  struct img **list;
+  size_t i, n = 0;
+  sheaf_status ret = SHEAF_OK;
+
+  if (!im || im->nimgs == 0)
+    return SHEAF_OK;
+  list = sheaf_calloc(im->nimgs, sizeof *list);
+  if (!list)
+    return SHEAF_ERR_NOMEM;
+  for (i = 0; i < im->nimgs; i++)
+    if (im->imgs[i].used)
+      list[n++] = &im->imgs[i];
+  /* By hash: a fixed order, and equal bytes from two files side by side. */
+  qsort(list, n, sizeof *list, by_hash);
+  for (i = 0; i < n && ret == SHEAF_OK; i++) {
+    struct sheaf_doc doc;
+    struct sheaf_buf h;
+    if (i && strcmp(list[i]->hash, list[i - 1]->hash) == 0)
+      continue;
+    memset(&doc, 0, sizeof doc);
+    sheaf_buf_init(&h, 0);
+    sheaf_buf_printf(&h, "images/%s.%s", list[i]->hash, list[i]->ext);
+    doc.href = sheaf_buf_detach(&h, NULL);
+    sheaf_buf_reset(&h);
+    sheaf_buf_printf(&h, "img-%s", list[i]->hash);
+    doc.id = sheaf_buf_detach(&h, NULL);
+    sheaf_buf_fini(&h);
+    doc.media_type = sheaf_strdup(list[i]->type);
+    doc.data = list[i]->data;
+    doc.len = list[i]->len;
+    doc.date = SHEAF_TIME_UNKNOWN;
+    list[i]->data = NULL; /* the manuscript owns it now */
+    if (!doc.data)
+      doc.data = sheaf_strdup("");
+    if (!doc.href || !doc.id || !doc.media_type || !doc.data) {
+      sheaf_doc_fini(&doc);
+      ret = SHEAF_ERR_NOMEM;
+    } else if (!sheaf_manuscript_add(ms, &doc)) {
+      ret = SHEAF_ERR_NOMEM;
+    }
+  }
+  sheaf_free(list);
+  return ret;
+}
