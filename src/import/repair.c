@@ -561,6 +561,12 @@ static void truncated(struct rep *r, const char *path, sheaf_diag *diag)
     r->changed = true;
     sheaf_buf_put(&r->out, r->s, r->cut_src);
   } else {
+    /* cut_out counted the source bytes after `done` as if copied; copy
+     * them before cutting there (found by fuzz_feed). */
+    if (r->done < r->cut_src)
+      upto(r, r->cut_src);
+    if (r->out.failed || r->out.len < r->cut_out)
+      return;
     r->out.len = r->cut_out;
     r->out.ptr[r->out.len] = '\0';
   }

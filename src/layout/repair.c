@@ -415,7 +415,13 @@ static sheaf_status fix(xmlNodePtr e, xmlNodePtr body, xmlNodePtr *next)
     return wrap_runs(e, ok_li, "li");
   if (is(e, "dl"))
     return fix_dl(e);
-  if (is(e, "ruby") && !ruby_ok(e)) {
+  if (is(e, "ruby")) {
+    bool ok = ruby_ok(e);
+    /* ruby_ok frees <rp> children, which *next may have pointed at (a
+     * use-after-free found by fuzz_sanitize). */
+    *next = sheaf_layout_next(e, body, false);
+    if (ok)
+      return SHEAF_OK;
     xmlNodeSetName(e, BAD_CAST "span");
     return is(e, "span") ? SHEAF_OK : SHEAF_ERR_NOMEM;
   }
