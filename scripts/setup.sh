@@ -5,7 +5,8 @@
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libxml2-dev libzip-dev libcmark-dev \
-libcmocka-dev zlib1g-dev epubcheck default-jre-headless python3 zip unzip"
+libcmocka-dev zlib1g-dev epubcheck default-jre-headless python3 zip unzip \
+valgrind"
 
 missing=""
 for p in $PACKAGES; do
