@@ -4,13 +4,17 @@
  * "base64"). Entries are read one at a time from the stream; only an xhtml
  * content element is expanded into a small tree, to serialize its markup.
  *
- * Text constructs: titles become plain text whatever their type. Bodies and
+ * Text constructs: titles become plain text whatever their type (script and
+ * style elements in them lose their content, not only their tags). Bodies and
  * summaries are always stored as HTML (SHEAF_BODY_HTML): type "html" as
  * given, "xhtml" as the inner markup of its wrapping <div>, and "text"
  * escaped and wrapped in <p> paragraphs (blank lines separate them).
+ * Media RSS in an entry (YouTube's feeds) is a fallback: media:title for a
+ * missing title, media:description for a missing summary.
  */
 #include <string.h>
 
+#include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 #include <libxml/xmlreader.h>
@@ -113,17 +117,120 @@ static char *construct_text(struct sheaf_feedread *fr, bool base64)
   return t;
 }
 
+/* ---- titles: text without scripts ---------------------------------------- */
+
+static bool hidden(const xmlChar *name)
+{
+  return sheaf_ascii_casecmp((const char *)name, "script") == 0 ||
+         sheaf_ascii_casecmp((const char *)name, "style") == 0;
+}
+
+/* Whether an element's edges separate words: all but HTML's inline ones. */
+static bool separates(xmlNodePtr n)
+{
+  const htmlElemDesc *desc = htmlTagLookup(n->name);
+
+  return desc == NULL || !desc->isinline || hidden(n->name);
+}
+
+/* Appends the text under `top` to `b`, leaving out script and style
+ * content and comments; block-level elements are set apart by spaces.
+ * Iterative, so deep nesting cannot exhaust the stack. */
+static void tree_text(xmlNodePtr top, struct sheaf_buf *b)
+{
+  xmlNodePtr n = top->children;
+
+  while (n != NULL) {
+    bool descend = false;
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+      if (n->content)
+        sheaf_buf_puts(b, (const char *)n->content);
+    } else if (n->type == XML_ELEMENT_NODE) {
+      if (separates(n))
+        sheaf_buf_putc(b, ' ');
+      descend = n->children != NULL && !hidden(n->name);
+    }
+    if (descend) {
+      n = n->children;
+      continue;
+    }
+    while (n->next == NULL) {
+      n = n->parent;
+      if (n == NULL || n == top)
+        return;
+      if (separates(n))
+        sheaf_buf_putc(b, ' ');
+    }
+    n = n->next;
+  }
+}
+
+static char *collapse_buf(struct sheaf_buf *b)
+{
+  char *out = b->failed ? NULL : sheaf_str_collapse_ws(b->ptr, b->len);
+
+  sheaf_buf_fini(b);
+  return out;
+}
+
+char *sheaf_import_title_html(const char *s)
+{
+  const char *p;
+  struct sheaf_buf b;
+  htmlDocPtr doc;
+  size_t n = strlen(s);
+
+  /* Only markup with a script or style element needs a real HTML parser;
+   * sheaf_import_plain keeps text such as "a <b" or "<vector>" that one
+   * would take for tags. */
+  for (p = strchr(s, '<'); p; p = strchr(p + 1, '<'))
+    if (sheaf_starts_with_ci(p + 1, "script") || sheaf_starts_with_ci(p + 1, "style"))
+      break;
+  if (p == NULL)
+    return sheaf_import_plain(s);
+  if (n > 0x7FFFFFFF)
+    return sheaf_strdup("");
+  doc = htmlReadMemory(s, (int)n, NULL, "UTF-8",
+                       HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+  if (doc == NULL)
+    return sheaf_strdup(""); /* never the script's text */
+  sheaf_buf_init(&b, 0);
+  tree_text((xmlNodePtr)doc, &b);
+  xmlFreeDoc(doc);
+  return collapse_buf(&b);
+}
+
+/* An xhtml title: the text of its markup, scripts left out. */
+static char *xhtml_plain(struct sheaf_feedread *fr)
+{
+  xmlNodePtr node = xmlTextReaderExpand(R(fr));
+  struct sheaf_buf b;
+  char *out;
+
+  if (node == NULL) {
+    sheaf_import_skip(fr);
+    return NULL;
+  }
+  sheaf_buf_init(&b, 0);
+  tree_text(node, &b);
+  sheaf_import_skip(fr);
+  if ((out = collapse_buf(&b)) == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  return out;
+}
+
 /* A title or subtitle as plain text. */
 static char *read_plain(struct sheaf_feedread *fr)
 {
   bool base64;
   enum text_type tt = text_type(fr, &base64);
-  char *t = construct_text(fr, base64), *out;
+  char *t, *out;
 
-  if (t == NULL)
+  if (tt == TEXT_XHTML)
+    return xhtml_plain(fr);
+  if ((t = construct_text(fr, base64)) == NULL)
     return NULL;
-  /* xhtml's markup is already gone: only its text was collected. */
-  out = tt == TEXT_HTML ? sheaf_import_plain(t) : sheaf_str_collapse_ws(t, strlen(t));
+  out = tt == TEXT_HTML ? sheaf_import_title_html(t) : sheaf_str_collapse_ws(t, strlen(t));
   sheaf_free(t);
   if (out == NULL)
     fr->status = SHEAF_ERR_NOMEM;
@@ -293,6 +400,7 @@ static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
   int depth = xmlTextReaderDepth(R(fr)), upd_offset = 0, created_offset = 0;
   int64_t created = SHEAF_TIME_UNKNOWN;
   char *other_link = NULL; /* an alternate that is not a web page */
+  char *media_title = NULL, *media_desc = NULL; /* fallbacks */
   const char *lang;
   bool complete = false;
   char *t;
@@ -317,7 +425,15 @@ static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
     }
     if (type != XML_READER_TYPE_ELEMENT)
       continue;
-    if (!atom(fr)) {
+    if (sheaf_import_is_media(fr)) {
+      if (sheaf_import_is(fr, "title"))
+        sheaf_import_set(&media_title, sheaf_import_media_text(fr, false), true);
+      else if (sheaf_import_is(fr, "description"))
+        sheaf_import_set(&media_desc, sheaf_import_media_text(fr, true), true);
+      else if (!sheaf_import_is(fr, "group") && !sheaf_import_is(fr, "content"))
+        sheaf_import_skip(fr);
+      /* else read on into it: its title and description count */
+    } else if (!atom(fr)) {
       sheaf_import_skip(fr);
     } else if (sheaf_import_is(fr, "title")) {
       sheaf_import_set(&a->title, read_plain(fr), true);
@@ -360,6 +476,16 @@ static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
       sheaf_import_skip(fr);
     }
   }
+  if ((a->title == NULL || *a->title == '\0') && media_title && *media_title) {
+    sheaf_import_set(&a->title, media_title, false);
+    media_title = NULL;
+  }
+  if ((a->summary == NULL || *a->summary == '\0') && media_desc && *media_desc) {
+    sheaf_import_set(&a->summary, media_desc, false);
+    media_desc = NULL;
+  }
+  sheaf_free(media_title);
+  sheaf_free(media_desc);
   if (a->link == NULL) {
     a->link = other_link;
     other_link = NULL;

@@ -205,6 +205,17 @@ void sheaf_import_add_article(struct sheaf_feedread *fr, struct sheaf_article *a
  * and `keep` is true. */
 void sheaf_import_set(char **field, char *v, bool keep);
 
+/* Media RSS (http://search.yahoo.com/mrss/) on the current element (rss.c). */
+bool sheaf_import_is_media(struct sheaf_feedread *fr);
+/* Reads a media:title or media:description, whose type="html" or "plain"
+ * (the default) says what it holds, as HTML (`as_html`) or as plain text.
+ * Returns a new string, or NULL when out of memory (fr->status set). */
+char *sheaf_import_media_text(struct sheaf_feedread *fr, bool as_html);
+/* Plain text of a title that may hold HTML (atom.c): sheaf_import_plain(),
+ * except that script and style elements lose their content too, not just
+ * their tags. Returns a new string, or NULL when out of memory. */
+char *sheaf_import_title_html(const char *s);
+
 /* Readers: called with the reader on the root element (rss.c, atom.c). */
 void sheaf_import_rss(struct sheaf_feedread *fr);
 void sheaf_import_atom(struct sheaf_feedread *fr);

@@ -8,6 +8,13 @@
  * Body choice: content:encoded is the body and description the summary;
  * without content:encoded the body stays NULL and the description (HTML by
  * RSS convention) serves as the body, as struct sheaf_article documents.
+ *
+ * Fallbacks, for items that put their text only in an extension: the title
+ * is title, else dc:title, else media:title, else itunes:title; the summary
+ * is description, else dc:description, else itunes:summary, else
+ * media:description, else itunes:subtitle. An item with nothing but an
+ * <enclosure> (a podcast episode) becomes a chapter linking to the file,
+ * titled by its file name, so that a podcast gives a list of its episodes.
  */
 #include <string.h>
 
@@ -22,6 +29,53 @@ static bool core(struct sheaf_feedread *fr)
   enum sheaf_ns ns = sheaf_import_ns(fr);
 
   return ns == SHEAF_NS_NONE || ns == SHEAF_NS_RSS;
+}
+
+static const char *ns_uri(struct sheaf_feedread *fr)
+{
+  const char *ns = (const char *)xmlTextReaderConstNamespaceUri(R(fr));
+
+  return ns ? ns : "";
+}
+
+/* Dublin Core 1.1, or 1.0 (which some RSS 0.9x and 1.0 feeds declare). */
+static bool dc(struct sheaf_feedread *fr)
+{
+  return sheaf_import_ns(fr) == SHEAF_NS_DC ||
+         strcmp(ns_uri(fr), "http://purl.org/dc/elements/1.0/") == 0;
+}
+
+/* Apple's podcast namespace; feeds spell its URI in any case ("DTDs",
+ * "PodCast"), and podcast apps accept them all. */
+static bool itunes(struct sheaf_feedread *fr)
+{
+  return sheaf_ascii_casecmp(ns_uri(fr), "http://www.itunes.com/dtds/podcast-1.0.dtd") == 0;
+}
+
+bool sheaf_import_is_media(struct sheaf_feedread *fr)
+{
+  const char *ns = ns_uri(fr);
+
+  return strcmp(ns, "http://search.yahoo.com/mrss/") == 0 ||
+         strcmp(ns, "http://search.yahoo.com/mrss") == 0;
+}
+
+char *sheaf_import_media_text(struct sheaf_feedread *fr, bool as_html)
+{
+  char *type = sheaf_import_attr(fr, "type"), *t = sheaf_import_text(fr), *out;
+  bool html = type && sheaf_ascii_casecmp(type, "html") == 0;
+
+  sheaf_free(type);
+  if (t == NULL)
+    return NULL;
+  if (as_html)
+    out = html ? sheaf_strdup(t) : sheaf_import_text_to_html(t);
+  else
+    out = html ? sheaf_import_title_html(t) : sheaf_str_collapse_ws(t, strlen(t));
+  sheaf_free(t);
+  if (out == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  return out;
 }
 
 /* Returns the element's text trimmed, or NULL (out of memory). */
@@ -51,6 +105,70 @@ static char *plain_text(struct sheaf_feedread *fr)
   if (out == NULL)
     fr->status = SHEAF_ERR_NOMEM;
   return out;
+}
+
+/* A title: plain text, without what script and style elements hold. */
+static char *title_text(struct sheaf_feedread *fr)
+{
+  char *t = sheaf_import_text(fr), *out;
+
+  if (t == NULL)
+    return NULL;
+  out = sheaf_import_title_html(t);
+  sheaf_free(t);
+  if (out == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  return out;
+}
+
+/* Plain text escaped into HTML paragraphs (itunes:summary is plain text). */
+static char *html_of_text(struct sheaf_feedread *fr)
+{
+  char *t = sheaf_import_text(fr), *out;
+
+  if (t == NULL)
+    return NULL;
+  out = sheaf_import_text_to_html(t);
+  sheaf_free(t);
+  if (out == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  return out;
+}
+
+static bool blank(const char *s)
+{
+  return s == NULL || sheaf_str_trim((struct sheaf_str){s, strlen(s)}).n == 0;
+}
+
+/* An enclosure as the item's only content: "Attachment: URL" as a link, and
+ * the file name as the title when there is none. Only http(s) URLs. */
+static void use_enclosure(struct sheaf_feedread *fr, struct sheaf_article *a, char **desc,
+                          const char *url)
+{
+  struct sheaf_buf b;
+  size_t n = strcspn(url, "?#"), start = n;
+
+  if (!sheaf_starts_with_ci(url, "http://") && !sheaf_starts_with_ci(url, "https://"))
+    return;
+  while (start > 0 && url[start - 1] != '/')
+    start--;
+  if (blank(a->title)) {
+    char *name = start < n ? sheaf_strndup(url + start, n - start) : sheaf_strdup(url);
+    if (name == NULL) {
+      fr->status = SHEAF_ERR_NOMEM;
+      return;
+    }
+    sheaf_import_set(&a->title, name, false);
+  }
+  sheaf_buf_init(&b, 0);
+  sheaf_buf_puts(&b, "<p>Attachment: <a href=\"");
+  sheaf_buf_put_xml(&b, url, strlen(url), true);
+  sheaf_buf_puts(&b, "\">");
+  sheaf_buf_put_xml(&b, url, strlen(url), false);
+  sheaf_buf_puts(&b, "</a></p>");
+  sheaf_free(*desc);
+  if ((*desc = sheaf_buf_detach(&b, NULL)) == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
 }
 
 static void add_author(struct sheaf_feedread *fr, struct sheaf_article *a)
@@ -87,7 +205,11 @@ static void read_item(struct sheaf_feedread *fr)
 {
   struct sheaf_article *a = sheaf_article_new();
   int depth = xmlTextReaderDepth(R(fr));
-  char *desc = NULL, *content = NULL, *dcdate = NULL, *t;
+  char *desc = NULL, *content = NULL, *dcdate = NULL, *enclosure = NULL, *t;
+  /* Fallbacks, best first: see the comment at the top. */
+  char *titles[3] = {NULL, NULL, NULL}; /* dc:title, media:title, itunes:title */
+  char *descs[4] = {NULL, NULL, NULL, NULL};
+  size_t i;
   bool complete = false;
   unsigned line, date_line = 0;
 
@@ -109,7 +231,7 @@ static void read_item(struct sheaf_feedread *fr)
       continue;
     line = sheaf_import_line(fr);
     if (core(fr) && sheaf_import_is(fr, "title")) {
-      sheaf_import_set(&a->title, plain_text(fr), true);
+      sheaf_import_set(&a->title, title_text(fr), true);
     } else if (core(fr) && sheaf_import_is(fr, "link")) {
       sheaf_import_set(&a->link, trimmed_text(fr), true);
     } else if (core(fr) && sheaf_import_is(fr, "guid")) {
@@ -135,18 +257,38 @@ static void read_item(struct sheaf_feedread *fr)
       read_category(fr, a);
     } else if (sheaf_import_ns(fr) == SHEAF_NS_CONTENT && sheaf_import_is(fr, "encoded")) {
       sheaf_import_set(&content, sheaf_import_text(fr), true);
-    } else if (sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "creator")) {
+    } else if (core(fr) && sheaf_import_is(fr, "enclosure")) {
+      sheaf_import_set(&enclosure, sheaf_import_attr(fr, "url"), true);
+      sheaf_import_skip(fr);
+    } else if (dc(fr) && sheaf_import_is(fr, "title")) {
+      sheaf_import_set(&titles[0], title_text(fr), true);
+    } else if (dc(fr) && sheaf_import_is(fr, "description")) {
+      sheaf_import_set(&descs[0], sheaf_import_text(fr), true);
+    } else if (itunes(fr) && sheaf_import_is(fr, "title")) {
+      sheaf_import_set(&titles[2], title_text(fr), true);
+    } else if (itunes(fr) && sheaf_import_is(fr, "summary")) {
+      sheaf_import_set(&descs[1], html_of_text(fr), true);
+    } else if (itunes(fr) && sheaf_import_is(fr, "subtitle")) {
+      sheaf_import_set(&descs[3], html_of_text(fr), true);
+    } else if (sheaf_import_is_media(fr) && sheaf_import_is(fr, "title")) {
+      sheaf_import_set(&titles[1], sheaf_import_media_text(fr, false), true);
+    } else if (sheaf_import_is_media(fr) && sheaf_import_is(fr, "description")) {
+      sheaf_import_set(&descs[2], sheaf_import_media_text(fr, true), true);
+    } else if (sheaf_import_is_media(fr) &&
+               (sheaf_import_is(fr, "group") || sheaf_import_is(fr, "content"))) {
+      /* Read on into it: its media:title and media:description count. */
+    } else if (dc(fr) && sheaf_import_is(fr, "creator")) {
       add_author(fr, a);
-    } else if (sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "date")) {
+    } else if (dc(fr) && sheaf_import_is(fr, "date")) {
       date_line = line;
       sheaf_import_set(&dcdate, sheaf_import_text(fr), true);
-    } else if (sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "subject")) {
+    } else if (dc(fr) && sheaf_import_is(fr, "subject")) {
       t = plain_text(fr);
       if (t && !sheaf_article_add_tag(a, t, NULL, SHEAF_TAG_CATEGORY))
         fr->status = SHEAF_ERR_NOMEM;
       sheaf_free(t);
     } else if ((sheaf_import_ns(fr) == SHEAF_NS_ATOM && sheaf_import_is(fr, "updated")) ||
-               (sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "modified"))) {
+               (dc(fr) && sheaf_import_is(fr, "modified"))) {
       /* Some feeds say when an item was last changed; duplicates keep the
        * latest copy by it. */
       int off;
@@ -154,12 +296,29 @@ static void read_item(struct sheaf_feedread *fr)
       if (t)
         sheaf_import_date(fr, t, line, &a->updated, &off);
       sheaf_free(t);
-    } else if (sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "language")) {
+    } else if (dc(fr) && sheaf_import_is(fr, "language")) {
       sheaf_import_set(&a->language, trimmed_text(fr), true);
     } else {
       sheaf_import_skip(fr);
     }
   }
+  for (i = 0; i < sizeof titles / sizeof *titles; i++) {
+    if (blank(a->title) && !blank(titles[i])) {
+      sheaf_import_set(&a->title, titles[i], false);
+      titles[i] = NULL;
+    }
+    sheaf_free(titles[i]);
+  }
+  for (i = 0; i < sizeof descs / sizeof *descs; i++) {
+    if (blank(desc) && !blank(descs[i])) {
+      sheaf_import_set(&desc, descs[i], false);
+      descs[i] = NULL;
+    }
+    sheaf_free(descs[i]);
+  }
+  if (enclosure && blank(content) && blank(desc))
+    use_enclosure(fr, a, &desc, enclosure);
+  sheaf_free(enclosure);
   if (a->published == SHEAF_TIME_UNKNOWN && dcdate)
     sheaf_import_date(fr, dcdate, date_line, &a->published, &a->pub_offset);
   sheaf_free(dcdate);
@@ -201,7 +360,7 @@ static void read_container(struct sheaf_feedread *fr, bool channel)
     else if (sheaf_import_is(fr, "item"))
       read_item(fr);
     else if (channel && sheaf_import_is(fr, "title"))
-      sheaf_import_set(&f->title, plain_text(fr), true);
+      sheaf_import_set(&f->title, title_text(fr), true);
     else if (channel && sheaf_import_is(fr, "link"))
       sheaf_import_set(&f->link, trimmed_text(fr), true);
     else if (channel && sheaf_import_is(fr, "description"))

@@ -53,7 +53,7 @@ sheaf_status sheaf_layout_colophon(const struct sheaf_layout_ctx *cx,
 {
   const struct sheaf_book *book = cx->book;
   const char *title = book->title && *book->title ? book->title : "Untitled";
-  char range[80], when[32];
+  char when[32];
 
   sheaf_layout_head(out, "en", "About this book", cx->user_css);
   sheaf_buf_puts(out, "<section epub:type=\"colophon\" id=\"sheaf-colophon\" "
@@ -70,11 +70,16 @@ sheaf_status sheaf_layout_colophon(const struct sheaf_layout_ctx *cx,
   sheaf_buf_put_xml(out, title, strlen(title), false);
   sheaf_buf_printf(out, "</cite> collects %zu article%s", book->nchapters,
                    book->nchapters == 1 ? "" : "s");
-  date_range(book, range);
-  if (range[0]) {
-    sheaf_buf_puts(out, " published ");
-    sheaf_buf_puts(out, strchr(range, ' ') && strstr(range, "\xE2\x80\x93") ? "from " : "on ");
-    sheaf_buf_put_xml(out, range, strlen(range), false);
+  if (book->first != SHEAF_TIME_UNKNOWN) {
+    char first[32], last[32];
+    sheaf_date_format_long(book->first, first);
+    sheaf_date_format_long(book->last, last);
+    /* "published between 12 January 2023 and 22 February 2023", or "on"
+     * one day: the title page's en-dash range reads badly in a sentence. */
+    if (strcmp(first, last) == 0)
+      sheaf_buf_printf(out, " published on %s", first);
+    else
+      sheaf_buf_printf(out, " published between %s and %s", first, last);
   }
   sheaf_buf_puts(out, ".</p>\n");
   if (book->nsources) {

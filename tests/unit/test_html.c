@@ -1,7 +1,8 @@
 /*
  * Unit tests for the HTML page reader (src/import/html.c) and the older
  * feed dialects of the feed readers (rss.c, atom.c): RSS 1.0, RSS 0.90 and
- * 0.91, Atom 0.3, and WordPress's category domains. Table-driven: each
+ * 0.91, Atom 0.3, WordPress's category domains, the Dublin Core, iTunes and
+ * Media RSS fallbacks, enclosure-only items and titles holding scripts. Table-driven: each
  * case is an input and what its first article must hold.
  */
 #include <setjmp.h>
@@ -365,6 +366,64 @@ static const struct expect feeds[] = {
    ATOM03_HEAD "<entry><title>Bad</title><summary>Kept summary</summary>"
                "<content mode=\"base64\">not*base64</content></entry></feed>",
    1, "Bad", NULL, NULL, NULL, NULL, NULL, NULL, "Kept summary", NULL, "not base64"},
+  /* Titles and bodies found only in an extension (issue 4's corpus run). */
+  {"RSS dc:title and dc:description (Dublin Core 1.0) as fallbacks",
+   "<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.0/\"><channel><item>"
+   "<dc:title>Entry Title</dc:title><dc:description>Entry &lt;b&gt;body&lt;/b&gt;</dc:description>"
+   "<dc:creator>Dee</dc:creator></item></channel></rss>",
+   1, "Entry Title", NULL, NULL, "Dee", NULL, NULL, NULL, "Entry <b>body</b>", NULL, NULL},
+  {"RSS title wins over dc:title and media:title; description over the rest",
+   "<rss xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:media=\"http://search.yahoo.com/mrss/\">"
+   "<channel><item><media:title>M</media:title><dc:title>D</dc:title><title>T</title>"
+   "<dc:description>dd</dc:description><description>Real</description></item></channel></rss>",
+   1, "T", NULL, NULL, NULL, NULL, NULL, NULL, "Real", "dd", NULL},
+  {"RSS media:title and media:description inside media:group",
+   "<rss xmlns:media=\"http://search.yahoo.com/mrss\"><channel><item><media:group>"
+   "<media:content url=\"https://m.org/v.mp4\"/><media:title type=\"plain\">a &lt;b&gt; c</media:title>"
+   "<media:description>x &lt; y</media:description></media:group></item></channel></rss>",
+   1, "a <b> c", NULL, NULL, NULL, NULL, NULL, NULL, "<p>x &lt; y</p>", NULL, NULL},
+  {"RSS itunes:summary (namespace URI in another case) and itunes:title",
+   "<rss xmlns:itunes=\"http://www.itunes.com/DTDs/Podcast-1.0.dtd\"><channel><item>"
+   "<itunes:title>Episode 1</itunes:title><itunes:subtitle>Sub</itunes:subtitle>"
+   "<itunes:summary>Example &amp; summary</itunes:summary></item></channel></rss>",
+   1, "Episode 1", NULL, NULL, NULL, NULL, NULL, NULL, "<p>Example &amp; summary</p>", "Sub",
+   NULL},
+  {"RSS item with only an enclosure lists the file",
+   "<rss><channel><item><enclosure url=\"https://p.org/cast/ep1.mp3?a=1&amp;b=2\" "
+   "type=\"audio/mpeg\" length=\"9\"/></item><item><title>Two</title>"
+   "<enclosure url=\"https://p.org/ep2.mp3\"/></item>"
+   "<item><enclosure url=\"javascript:alert(1)\"/></item></channel></rss>",
+   2, "ep1.mp3", NULL, NULL, NULL, NULL, NULL, NULL,
+   "<p>Attachment: <a href=\"https://p.org/cast/ep1.mp3?a=1&amp;b=2\">", NULL, "no title"},
+  {"RSS title with a script keeps the text around it, not the script",
+   "<rss><channel><item><title>safe&lt;script&gt;alert('x')&lt;/script&gt; "
+   "&lt;STYLE&gt;p{}&lt;/STYLE&gt;description &amp;amp; more</title></item></channel></rss>",
+   1, "safe description & more", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+  {"Atom 0.3 escaped title with a script and comments",
+   ATOM03_HEAD "<entry><title type=\"text/html\" mode=\"escaped\">&lt;!-- &lt;script&gt; --&gt;"
+               "Crazy&lt;script\n\n&gt;function f() { return 1 &lt; 2; }&lt;/script&gt; "
+               "&lt;h1&gt;title&lt;/h1&gt;</title><content>c</content></entry></feed>",
+   1, "Crazy title", NULL, NULL, NULL, NULL, NULL, NULL, "c", NULL, NULL},
+  {"Atom xhtml title with an inline script",
+   ATOM03_HEAD "<entry><title type=\"application/xhtml+xml\" mode=\"xml\">"
+               "<div xmlns=\"http://www.w3.org/1999/xhtml\">safe<script>location.href='x';</script>"
+               " <em>des</em>cription</div></title><content>c</content></entry></feed>",
+   1, "safe description", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+  {"Atom entry whose title is only a stripped tag, with content, is kept untitled",
+   ATOM03_HEAD "<entry><title type=\"text/html\" mode=\"escaped\">&lt;img src=\"x.jpg\" "
+               "onabort=\"alert(1)\" /&gt;</title><content>Body</content></entry></feed>",
+   1, "", NULL, NULL, NULL, NULL, NULL, NULL, "Body", NULL, NULL},
+  {"Atom entry whose title is only a stripped tag, without content, is skipped",
+   ATOM03_HEAD "<entry><title type=\"text/html\" mode=\"escaped\">&lt;img src=\"x.jpg\" "
+               "onabort=\"alert(1)\" /&gt;</title></entry></feed>",
+   0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "no title and no content"},
+  {"Atom entry with Media RSS only (YouTube)",
+   "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:media=\"http://search.yahoo.com/mrss/\">"
+   "<entry><id>yt:video:1</id><media:group><media:title>Clip</media:title>"
+   "<media:content url=\"https://y.org/v/1\"/><media:description>Line one\n\nLine two"
+   "</media:description></media:group></entry></feed>",
+   1, "Clip", NULL, NULL, NULL, NULL, NULL, NULL, "<p>Line one</p>\n<p>Line two</p>", NULL,
+   NULL},
 };
 
 static void test_feeds(void **state)
