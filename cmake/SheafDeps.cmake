@@ -4,7 +4,8 @@
 # pkg-config; libxml2 and iconv through CMake's own modules.
 find_package(LibXml2 REQUIRED)
 find_package(Iconv REQUIRED)
-find_package(ZLIB REQUIRED) # gzip-compressed feeds (src/import/repair.c)
+find_package(ZLIB REQUIRED) # gzip-compressed feeds (src/import/repair.c), the spool
+find_package(Threads REQUIRED) # the spool's deflate workers (src/core/spool.c)
 find_package(PkgConfig)
 
 # libzip-tools may be absent, and its CMake config then fails:

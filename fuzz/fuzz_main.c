@@ -77,7 +77,8 @@ static int run(const char *path, size_t *count)
     n++;
   }
   closedir(d);
-  qsort(names, n, sizeof *names, cmp);
+  if (n) /* qsort(NULL, 0, ...) is undefined behaviour (UBSan says so) */
+    qsort(names, n, sizeof *names, cmp);
   for (i = 0; i < n; i++) {
     rc |= run(names[i], count);
     free(names[i]);

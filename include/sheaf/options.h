@@ -81,6 +81,24 @@ typedef struct sheaf_options {
                                 generated cover */
   const char *css;           /* a stylesheet linked after the default one;
                                 NULL: none */
+
+  /* Limits on hostile or runaway input. Exceeding one is an error
+   * (SHEAF_ERR_LIMIT) that names the file and line, never a silent loss,
+   * except `max_depth`, where deeper elements are flattened into their
+   * parent with a warning and no text is lost. sheaf_options_init() sets
+   * the defaults; 0 also means the default. Raising `max_article_size`
+   * above 10 MiB or `max_depth` above 256 lifts libxml2's own safety
+   * limits for feeds too (entities are still never expanded). */
+  size_t max_input_size;     /* bytes of one input file, also after gzip
+                                inflation; default 512 MiB */
+  size_t max_articles;       /* articles in one build, over all inputs;
+                                default 100000 */
+  size_t max_article_size;   /* bytes of one article's body (or summary);
+                                default 10 MiB */
+  size_t max_depth;          /* element nesting in article HTML; default
+                                256 */
+
+  unsigned threads; /* 0: one per core */
 } sheaf_options;
 
 /** Sets every field of `opt` to its default and `version` to

@@ -96,7 +96,20 @@ static const char usage_build[] =
   "\n"
   "%s"
   "\n"
+  "%s"
+  "\n"
   "SOURCE_DATE_EPOCH, when set, is used as the book's modification time.\n";
+
+static const char usage_limits[] =
+  "Limits (each exceeded limit is an error naming the file and line; raise\n"
+  "them for archives you trust; SIZE takes K, M and G suffixes):\n"
+  "      --max-input-size SIZE    largest input file, also after gzip\n"
+  "                               inflation (default: 512M)\n"
+  "      --max-articles N         most articles in one run, over all inputs\n"
+  "                               (default: 100000)\n"
+  "      --max-article-size SIZE  largest body of one article (default: 10M)\n"
+  "      --max-depth N            article HTML nested deeper is flattened,\n"
+  "                               keeping its text, with a warning (default: 256)\n";
 
 static const char usage_list[] =
   "Usage: sheaf list INPUT... [OPTIONS]\n"
@@ -111,16 +124,18 @@ static const char usage_list[] =
   "\n"
   "      --tags             print tag counts instead of articles\n"
   "\n"
+  "%s"
+  "\n"
   "%s";
 
 void cli_print_help(FILE *f, enum cli_command cmd)
 {
   switch (cmd) {
   case CMD_BUILD:
-    fprintf(f, usage_build, usage_select);
+    fprintf(f, usage_build, usage_select, usage_limits);
     break;
   case CMD_LIST:
-    fprintf(f, usage_list, usage_select);
+    fprintf(f, usage_list, usage_select, usage_limits);
     break;
   default:
     fputs(usage_main, f);
@@ -145,7 +160,11 @@ enum {
   OPT_MAX_IMAGE_SIZE,
   OPT_KEEP_WEBP,
   OPT_COVER,
-  OPT_CSS
+  OPT_CSS,
+  OPT_MAX_INPUT_SIZE,
+  OPT_MAX_ARTICLES,
+  OPT_MAX_ARTICLE_SIZE,
+  OPT_MAX_DEPTH
 };
 
 static const struct option long_options[] = {
@@ -174,6 +193,10 @@ static const struct option long_options[] = {
   {"keep-webp", no_argument, NULL, OPT_KEEP_WEBP},
   {"cover", required_argument, NULL, OPT_COVER},
   {"css", required_argument, NULL, OPT_CSS},
+  {"max-input-size", required_argument, NULL, OPT_MAX_INPUT_SIZE},
+  {"max-articles", required_argument, NULL, OPT_MAX_ARTICLES},
+  {"max-article-size", required_argument, NULL, OPT_MAX_ARTICLE_SIZE},
+  {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
   {NULL, 0, NULL, 0}
 };
 
@@ -195,6 +218,30 @@ static bool push(const char ***arr, size_t *n, const char *s)
     return false;
   p[(*n)++] = s;
   *arr = p;
+  return true;
+}
+
+/* Parses a positive number, with a K, M or G suffix (powers of 1024) when
+ * `sizes`. Values are capped well below SIZE_MAX so that limit + a few
+ * bytes never overflows. Returns false for anything else. */
+static bool parse_count(const char *s, bool sizes, size_t *out)
+{
+  char *end;
+  unsigned long long v, mul = 1;
+
+  if (*s < '0' || *s > '9')
+    return false;
+  errno = 0;
+  v = strtoull(s, &end, 10);
+  if (sizes && (*end == 'K' || *end == 'k'))
+    mul = 1ull << 10, end++;
+  else if (sizes && (*end == 'M' || *end == 'm'))
+    mul = 1ull << 20, end++;
+  else if (sizes && (*end == 'G' || *end == 'g'))
+    mul = 1ull << 30, end++;
+  if (errno || *end || end == s || v == 0 || v > (unsigned long long)(SIZE_MAX / 4) / mul)
+    return false;
+  *out = (size_t)(v * mul);
   return true;
 }
 
@@ -347,6 +394,24 @@ int cli_parse(struct cli *cli, int argc, char **argv)
         cli->opt.max_image_size = (size_t)(v * mul);
       break;
     }
+    case OPT_MAX_INPUT_SIZE:
+      if (!parse_count(optarg, true, &cli->opt.max_input_size))
+        return usage_error(cli->cmd, "--max-input-size wants a size such as 2G or 800M, not '%s'",
+                           optarg);
+      break;
+    case OPT_MAX_ARTICLE_SIZE:
+      if (!parse_count(optarg, true, &cli->opt.max_article_size))
+        return usage_error(cli->cmd, "--max-article-size wants a size such as 64M, not '%s'",
+                           optarg);
+      break;
+    case OPT_MAX_ARTICLES:
+      if (!parse_count(optarg, false, &cli->opt.max_articles))
+        return usage_error(cli->cmd, "--max-articles wants a positive number, not '%s'", optarg);
+      break;
+    case OPT_MAX_DEPTH:
+      if (!parse_count(optarg, false, &cli->opt.max_depth))
+        return usage_error(cli->cmd, "--max-depth wants a positive number, not '%s'", optarg);
+      break;
     case OPT_POST_TYPE:
       if (!push(&cli->post_types, &cli->npost_types, optarg))
         return usage_error(cli->cmd, "%s", "out of memory");

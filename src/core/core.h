@@ -41,6 +41,20 @@
       goto out;                                                                \
   } while (0)
 
+/* ---- limits: defaults of the sheaf_options limits (status.c) ------------ */
+
+#define SHEAF_DEFAULT_MAX_INPUT_SIZE ((size_t)512 << 20)
+#define SHEAF_DEFAULT_MAX_ARTICLES ((size_t)100000)
+#define SHEAF_DEFAULT_MAX_ARTICLE_SIZE ((size_t)10 << 20)
+#define SHEAF_DEFAULT_MAX_DEPTH ((size_t)256)
+/* The limit in effect: the option's value, or the default when `opt` is
+ * NULL or the field is 0. */
+#define SHEAF_LIMIT(opt, field, def)                                           \
+  ((opt) != NULL && (opt)->field != 0 ? (opt)->field : (def))
+/* Formats a byte count for messages: "512M", "10M", "300K", "1234 bytes".
+ * Writes into out (at least 32 bytes) and returns it. */
+const char *sheaf_size_str(size_t n, char out[32]);
+
 /* ---- alloc.c: every allocation goes through these (tests may hook them) -- */
 
 void *sheaf_malloc(size_t n);
@@ -284,13 +298,53 @@ struct sheaf_doc {
   bool linear;
   const char *properties; /* manifest properties (static string) or NULL */
   const char *landmark;   /* epub:type for landmarks ("bodymatter"...) or NULL */
+  bool spooled;     /* the bytes went to the manuscript's spool: data is
+                       NULL, len the uncompressed size */
+  size_t spool_idx; /* the spool's entry, when spooled */
 };
 
 struct sheaf_manuscript {
   const struct sheaf_book *book; /* borrowed */
   struct sheaf_doc *docs;        /* in spine order; non-spine docs last */
   size_t ndocs, cap;
+  struct sheaf_spool *spool;     /* owned; NULL: documents keep their data */
 };
+
+/* ---- spool.c: documents compressed on worker threads into a temp file --- */
+
+struct sheaf_spool;
+/* One spooled document: its raw deflate stream is at [off, off+clen) of the
+ * spool's file; len and crc are those of the uncompressed bytes. */
+struct sheaf_spool_entry {
+  uint64_t off, clen, len;
+  uint32_t crc;
+};
+/* The threads a spool of `requested` threads uses, the caller's included:
+ * `requested`, or for 0 the online CPUs, at most 4. */
+unsigned sheaf_spool_threads(unsigned requested);
+/* Returns a new spool with sheaf_spool_threads(threads) - 1 workers (none:
+ * documents are compressed when added), or NULL when out of memory. */
+struct sheaf_spool *sheaf_spool_new(unsigned threads);
+/* Queues `data` (sheaf_malloc'd, taken over also on failure) for
+ * compression and gives its entry number in *idx. Waits while a few
+ * documents are already in flight. Returns SHEAF_OK or SHEAF_ERR_NOMEM;
+ * other failures (a full disk: SHEAF_ERR_WRITE) are kept for
+ * sheaf_spool_finish(). */
+sheaf_status sheaf_spool_add(struct sheaf_spool *sp, char *data, size_t len, size_t *idx);
+/* Waits until every added document is in the file. Returns SHEAF_OK, or
+ * the first failure with an error in `diag` (not for SHEAF_ERR_NOMEM,
+ * which the caller reports). NULL `sp` is fine. */
+sheaf_status sheaf_spool_finish(struct sheaf_spool *sp, sheaf_diag *diag);
+/* After sheaf_spool_finish(): entry `idx`. False when there is none. */
+bool sheaf_spool_entry(const struct sheaf_spool *sp, size_t idx,
+                       struct sheaf_spool_entry *e);
+/* Reads n bytes at `off` of the spool's file; false with errno on failure. */
+bool sheaf_spool_read(const struct sheaf_spool *sp, uint64_t off, void *buf, size_t n);
+void sheaf_spool_free(struct sheaf_spool *sp);
+/* Raw-deflates p[0..n) with the spool's parameters into a new buffer
+ * (*out, freed with sheaf_free). Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
+sheaf_status sheaf_deflate(const void *p, size_t n, unsigned char **out, size_t *clen,
+                           uint32_t *crc);
 
 /* Model helpers. */
 struct sheaf_article *sheaf_article_new(void);
@@ -308,7 +362,8 @@ bool sheaf_collection_add_article(struct sheaf_collection *c, struct sheaf_artic
 bool sheaf_collection_add_feed(struct sheaf_collection *c, struct sheaf_feed *f);
 /* Returns the interned copy of `path`, owned by the collection, or NULL. */
 const char *sheaf_collection_intern_source(struct sheaf_collection *c, const char *path);
-/* Appends a document; takes ownership of its strings (frees them on failure). */
+/* Appends a document; takes ownership of its strings (frees them on failure).
+ * When the manuscript has a spool, the data goes to it (doc->spooled). */
 bool sheaf_manuscript_add(struct sheaf_manuscript *m, struct sheaf_doc *doc);
 void sheaf_doc_fini(struct sheaf_doc *doc);
 

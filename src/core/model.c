@@ -383,6 +383,15 @@ bool sheaf_manuscript_add(struct sheaf_manuscript *m, struct sheaf_doc *doc)
     sheaf_doc_fini(doc);
     return false;
   }
+  if (m->spool && doc->data && !doc->spooled) {
+    char *data = doc->data;
+    doc->data = NULL;
+    if (sheaf_spool_add(m->spool, data, doc->len, &doc->spool_idx) != SHEAF_OK) {
+      sheaf_doc_fini(doc);
+      return false;
+    }
+    doc->spooled = true;
+  }
   m->docs[m->ndocs++] = *doc;
   memset(doc, 0, sizeof *doc);
   return true;
@@ -397,5 +406,6 @@ void sheaf_manuscript_free(sheaf_manuscript *m)
   for (i = 0; i < m->ndocs; i++)
     sheaf_doc_fini(&m->docs[i]);
   sheaf_free(m->docs);
+  sheaf_spool_free(m->spool);
   sheaf_free(m);
 }

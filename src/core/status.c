@@ -2,6 +2,8 @@
  * This file contains the status-code strings, the version string and
  * sheaf_options_init(): the small public functions with no better home.
  */
+#include <stdio.h>
+
 #include "core/core.h"
 
 struct status_info {
@@ -50,4 +52,22 @@ void sheaf_options_init(sheaf_options *opt)
   opt->source_date_epoch = -1;
   opt->max_image_width = 1600;
   opt->max_image_size = (size_t)20 << 20;
+  opt->max_input_size = SHEAF_DEFAULT_MAX_INPUT_SIZE;
+  opt->max_articles = SHEAF_DEFAULT_MAX_ARTICLES;
+  opt->max_article_size = SHEAF_DEFAULT_MAX_ARTICLE_SIZE;
+  opt->max_depth = SHEAF_DEFAULT_MAX_DEPTH;
+  opt->threads = 0; /* one per core (at most 4) */
+}
+
+const char *sheaf_size_str(size_t n, char out[32])
+{
+  if (n >= ((size_t)1 << 30) && n % ((size_t)1 << 30) == 0)
+    snprintf(out, 32, "%zuG", n >> 30);
+  else if (n >= ((size_t)1 << 20) && n % ((size_t)1 << 20) == 0)
+    snprintf(out, 32, "%zuM", n >> 20);
+  else if (n >= 1024 && n % 1024 == 0)
+    snprintf(out, 32, "%zuK", n >> 10);
+  else
+    snprintf(out, 32, "%zu bytes", n);
+  return out;
 }

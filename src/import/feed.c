@@ -23,11 +23,26 @@
 
 int sheaf_import_read(struct sheaf_feedread *fr)
 {
-  int rc = xmlTextReaderRead(R(fr));
+  int rc;
   xmlNodePtr node;
 
+  /* After a failure (a limit, no memory) every reader loop ends here. */
+  if (fr->status != SHEAF_OK)
+    return 0;
+  rc = xmlTextReaderRead(R(fr));
   if (rc < 0)
     fr->failed = true;
+  /* Entities a DOCTYPE declares are never expanded (XXE: they could read
+   * local files or the network; bombs: they could fill memory). Say so once,
+   * since their text is missing from the book. */
+  if (rc == 1 && !fr->warned_entity &&
+      xmlTextReaderNodeType(R(fr)) == XML_READER_TYPE_ENTITY_REFERENCE) {
+    fr->warned_entity = true;
+    sheaf_diag_add(fr->diag, SHEAF_WARNING, "entity", fr->source, sheaf_import_line(fr), 0,
+                   "entity &%s; is not expanded: sheaf never expands entities a "
+                   "DOCTYPE declares (they can read files or the network)",
+                   (const char *)xmlTextReaderConstName(R(fr)));
+  }
   if (rc == 1 && xmlTextReaderNodeType(R(fr)) != XML_READER_TYPE_END_ELEMENT &&
       (node = xmlTextReaderCurrentNode(R(fr))) != NULL) {
     long line = xmlGetLineNo(node);
@@ -379,6 +394,20 @@ void sheaf_import_add_article(struct sheaf_feedread *fr, struct sheaf_article *a
   }
   a->source = fr->source;
   a->feed = fr->feed_index;
+  /* Checked here as well as after the import, so that a feed of millions of
+   * items stops at the limit instead of filling memory first. */
+  {
+    size_t max = SHEAF_LIMIT(fr->opt, max_articles, SHEAF_DEFAULT_MAX_ARTICLES);
+    if (fr->coll->narticles >= max) {
+      sheaf_diag_add(fr->diag, SHEAF_ERROR, "limit", fr->source, a->line, 0,
+                     "more than %zu articles (--max-articles); raise the limit, e.g. "
+                     "--max-articles %zu, or select fewer inputs",
+                     max, max < SIZE_MAX / 10 ? max * 10 : max);
+      sheaf_article_free(a);
+      fr->status = SHEAF_ERR_LIMIT;
+      return;
+    }
+  }
   if (!sheaf_article_finish(a)) {
     sheaf_article_free(a);
     fr->status = SHEAF_ERR_NOMEM;
@@ -517,7 +546,33 @@ struct errwrap {
   unsigned fatal;
   unsigned line, col;
   char msg[256];
+  int limit;            /* one of libxml2's safety limits was hit: LIMIT_* */
+  unsigned limit_line;
 };
+
+enum { LIMIT_NONE, LIMIT_TEXT, LIMIT_DEPTH, LIMIT_ENTITY };
+
+/* libxml2 (without XML_PARSE_HUGE) stops at text nodes over 10,000,000
+ * bytes and elements nested over 256 deep, with messages that name its own
+ * option; sheaf reports them as its limits, with the options that raise
+ * them. */
+static int limit_kind(const xmlError *err)
+{
+  const char *m = err->message;
+
+  /* Entities referring to entities, ten times over (billion laughs):
+   * libxml2 calls the amplification a loop. */
+  if (err->code == XML_ERR_ENTITY_LOOP)
+    return LIMIT_ENTITY;
+  if (m == NULL)
+    return LIMIT_NONE;
+  if (strstr(m, "Excessive depth"))
+    return LIMIT_DEPTH;
+  if (strstr(m, "huge text") || strstr(m, "too big") || strstr(m, "too long") ||
+      strstr(m, "huge input"))
+    return LIMIT_TEXT;
+  return LIMIT_NONE;
+}
 
 static void on_xml_error(void *ctx, xmlErrorPtr err)
 {
@@ -526,6 +581,12 @@ static void on_xml_error(void *ctx, xmlErrorPtr err)
 
   if (err == NULL)
     return;
+  if (w->limit == LIMIT_NONE && (w->limit = limit_kind(err)) != LIMIT_NONE) {
+    w->limit_line = err->line > 0 ? (unsigned)err->line + w->line_offset : 0;
+    if (w->limit == LIMIT_ENTITY) /* reported inside the entity, not the file */
+      w->limit_line = 0;
+    return;
+  }
   if (err->level != XML_ERR_FATAL) {
     xmlError copy = *err;
     if (copy.line > 0)
@@ -606,7 +667,7 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
   sheaf_status ret = SHEAF_OK;
   size_t first = coll->narticles, i;
   const char *enc;
-  bool guessed;
+  bool guessed, huge;
   int rc;
 
   memset(&fr, 0, sizeof fr);
@@ -653,8 +714,14 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
    * reader stops at the first fatal error; since libxml2 parses up to one
    * 512-byte chunk ahead of the node handed out, the items within that
    * distance before a break are lost with it. */
+  /* libxml2's own limits (10,000,000-byte text nodes, 256 levels of
+   * nesting) stay on unless the user raised sheaf's past them. */
+  huge = SHEAF_LIMIT(opt, max_article_size, SHEAF_DEFAULT_MAX_ARTICLE_SIZE) >
+             SHEAF_DEFAULT_MAX_ARTICLE_SIZE ||
+         SHEAF_LIMIT(opt, max_depth, SHEAF_DEFAULT_MAX_DEPTH) > SHEAF_DEFAULT_MAX_DEPTH;
   reader = xmlReaderForMemory(data, (int)n, NULL, enc,
-                              sheaf_xml_safe_options() | (enc ? XML_PARSE_IGNORE_ENC : 0));
+                              sheaf_xml_safe_options() | (enc ? XML_PARSE_IGNORE_ENC : 0) |
+                                  (huge ? XML_PARSE_HUGE : 0));
   if (reader == NULL) {
     ret = SHEAF_ERR_NOMEM;
     goto out;
@@ -690,7 +757,26 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
       ;
   }
   SHEAF_CHECK(fr.status);
-  if (fr.failed || ew.fatal) {
+  if (ew.limit == LIMIT_ENTITY) {
+    sheaf_diag_add(diag, SHEAF_ERROR, "entity", fr.source,
+                   (unsigned)xmlTextReaderGetParserLineNumber(reader) + fr.line_offset, 0,
+                   "the DOCTYPE declares entities that would expand enormously (an "
+                   "entity expansion bomb); nothing was expanded and the feed is refused");
+    ret = SHEAF_ERR_PARSE;
+  } else if (ew.limit != LIMIT_NONE) {
+    char sz[32];
+    if (ew.limit == LIMIT_DEPTH)
+      sheaf_diag_add(diag, SHEAF_ERROR, "limit", fr.source, ew.limit_line, 0,
+                     "elements nested more than %zu deep (--max-depth); raise the "
+                     "limit, e.g. --max-depth 1000",
+                     (size_t)SHEAF_DEFAULT_MAX_DEPTH);
+    else
+      sheaf_diag_add(diag, SHEAF_ERROR, "limit", fr.source, ew.limit_line, 0,
+                     "a text of more than %s (--max-article-size); raise the limit, "
+                     "e.g. --max-article-size 64M",
+                     sheaf_size_str(SHEAF_DEFAULT_MAX_ARTICLE_SIZE, sz));
+    ret = SHEAF_ERR_LIMIT;
+  } else if (fr.failed || ew.fatal) {
     sheaf_diag_add(diag, SHEAF_ERROR, "xml", fr.source,
                    ew.fatal ? ew.line
                             : (unsigned)xmlTextReaderGetParserLineNumber(reader) + fr.line_offset,

@@ -751,9 +751,12 @@ sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
   old_handler = xmlGenericError;
   old_ctx = xmlGenericErrorContext;
   xmlSetGenericErrorFunc(&conv_failed, quiet);
+  /* XML_PARSE_HUGE (htmlCtxtUseOptions honours it): without it libxml2 silently drops everything after a
+   * text over 10,000,000 bytes or nesting over 256 deep; the file is bounded
+   * by --max-input-size and the layout flattens deep nesting. */
   p.doc = htmlCtxtReadMemory(pc, data, (int)n, p.source, enc,
                              HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                 (enc ? HTML_PARSE_IGNORE_ENC : 0));
+                                 XML_PARSE_HUGE | (enc ? HTML_PARSE_IGNORE_ENC : 0));
   xmlSetGenericErrorFunc(old_ctx, old_handler);
   if (conv_failed)
     sheaf_diag_add(diag, SHEAF_WARNING, "encoding", p.source, 0, 0,

@@ -10,51 +10,84 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "import/import.h"
 
-#define MAX_INPUT ((size_t)512 * 1024 * 1024)
-
-static sheaf_status read_file(const char *path, char **data, size_t *len,
-                              sheaf_diag *diag)
+/* What a file that is not a regular one is, for the refusal. */
+static const char *file_kind(mode_t m)
 {
-  FILE *f = fopen(path, "rb");
+  if (S_ISFIFO(m))
+    return "a FIFO (named pipe)";
+  if (S_ISCHR(m))
+    return "a character device";
+  if (S_ISBLK(m))
+    return "a block device";
+  if (S_ISSOCK(m))
+    return "a socket";
+  if (S_ISDIR(m))
+    return "a folder";
+  return "not a regular file";
+}
+
+/* Reads a whole regular file, up to `max` bytes. Devices (/dev/zero would
+ * never end), FIFOs (would block with no writer) and sockets are refused:
+ * the file is opened without blocking and checked before a byte is read. */
+static sheaf_status read_file(const char *path, size_t max, bool nofollow, char **data,
+                              size_t *len, sheaf_diag *diag)
+{
+  /* In a folder walk, a file swapped for a symbolic link after the walk
+   * looked at it is not followed either. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | (nofollow ? O_NOFOLLOW : 0));
+  FILE *f = NULL;
   struct stat st;
   char *buf = NULL;
   size_t cap = 0, n = 0, got;
   sheaf_status ret = SHEAF_OK;
+  char sz[32];
 
   *data = NULL;
   *len = 0;
-  if (f == NULL) {
+  if (fd < 0 || fstat(fd, &st) != 0) {
     sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0, "cannot read: %s", strerror(errno));
+    if (fd >= 0)
+      close(fd);
     return SHEAF_ERR_IO;
   }
-  if (fstat(fileno(f), &st) == 0) {
-    if (S_ISDIR(st.st_mode)) {
-      sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0, "cannot read: %s",
-                     strerror(EISDIR));
-      ret = SHEAF_ERR_IO;
-      goto out;
-    }
-    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > MAX_INPUT)
-      goto too_big;
-    if (S_ISREG(st.st_mode))
-      cap = (size_t)st.st_size + 1;
+  if (!S_ISREG(st.st_mode)) {
+    sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0,
+                   S_ISDIR(st.st_mode) ? "cannot read: %s"
+                                       : "cannot read: this is %s; sheaf reads regular "
+                                         "files and folders (save it to a file first)",
+                   S_ISDIR(st.st_mode) ? strerror(EISDIR) : file_kind(st.st_mode));
+    close(fd);
+    return SHEAF_ERR_IO;
   }
+  if ((unsigned long long)st.st_size > max) {
+    close(fd);
+    goto too_big;
+  }
+  if ((f = fdopen(fd, "rb")) == NULL) {
+    sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0, "cannot read: %s", strerror(errno));
+    close(fd);
+    return SHEAF_ERR_IO;
+  }
+  cap = (size_t)st.st_size + 1;
   if (cap < 4096)
     cap = 4096;
-  /* Read in chunks: the size of a pipe or a growing file is not known. */
+  /* Read in chunks: a file may grow while it is read. */
   for (;;) {
     if (n + 1 >= cap || buf == NULL) {
       size_t ncap = buf == NULL ? cap : cap * 2;
       char *p;
-      if (ncap > MAX_INPUT + 2)
-        ncap = MAX_INPUT + 2;
+      if (ncap > max + 2 || ncap < cap)
+        ncap = max + 2;
       if ((p = sheaf_realloc(buf, ncap)) == NULL) {
         ret = SHEAF_ERR_NOMEM;
         goto out;
@@ -64,7 +97,7 @@ static sheaf_status read_file(const char *path, char **data, size_t *len,
     }
     got = fread(buf + n, 1, cap - n - 1, f);
     n += got;
-    if (n > MAX_INPUT)
+    if (n > max)
       goto too_big;
     if (got == 0)
       break;
@@ -82,12 +115,49 @@ static sheaf_status read_file(const char *path, char **data, size_t *len,
   goto out;
 too_big:
   sheaf_diag_add(diag, SHEAF_ERROR, "limit", path, 0, 0,
-                 "the file is larger than 512 MiB; split it into smaller feeds");
+                 "the file is larger than %s (--max-input-size); split it into "
+                 "smaller files or raise the limit, e.g. --max-input-size 2G",
+                 sheaf_size_str(max, sz));
   ret = SHEAF_ERR_LIMIT;
 out:
   sheaf_free(buf);
-  fclose(f);
+  if (f)
+    fclose(f);
   return ret;
+}
+
+/* Checks the articles an input added (from index `first`) against the
+ * article limits: a build of more than opt->max_articles, or an article
+ * whose body or summary is larger than opt->max_article_size, is refused
+ * with an error naming the article's line and the option that raises it. */
+static sheaf_status check_limits(struct sheaf_collection *coll, size_t first,
+                                 const sheaf_options *opt, sheaf_diag *diag)
+{
+  size_t max_n = SHEAF_LIMIT(opt, max_articles, SHEAF_DEFAULT_MAX_ARTICLES);
+  size_t max_sz = SHEAF_LIMIT(opt, max_article_size, SHEAF_DEFAULT_MAX_ARTICLE_SIZE);
+  size_t i;
+  char sz[32];
+
+  if (coll->narticles > max_n) {
+    const struct sheaf_article *a = coll->articles[max_n];
+    sheaf_diag_add(diag, SHEAF_ERROR, "limit", a->source, a->line, 0,
+                   "more than %zu articles (--max-articles); raise the limit, e.g. "
+                   "--max-articles %zu, or select fewer inputs",
+                   max_n, max_n < SIZE_MAX / 10 ? max_n * 10 : max_n);
+    return SHEAF_ERR_LIMIT;
+  }
+  for (i = first; i < coll->narticles; i++) {
+    const struct sheaf_article *a = coll->articles[i];
+    size_t nb = a->body ? strlen(a->body) : 0, ns = a->summary ? strlen(a->summary) : 0;
+    if (nb > max_sz || ns > max_sz) {
+      sheaf_diag_add(diag, SHEAF_ERROR, "limit", a->source, a->line, 0,
+                     "the article \"%.60s\" is larger than %s (--max-article-size: "
+                     "%zu bytes); raise the limit, e.g. --max-article-size 64M",
+                     a->title, sheaf_size_str(max_sz, sz), nb > ns ? nb : ns);
+      return SHEAF_ERR_LIMIT;
+    }
+  }
+  return SHEAF_OK;
 }
 
 /* Drops the articles and feeds added after the given counts. */
@@ -140,7 +210,9 @@ static sheaf_status import_data(struct sheaf_collection *coll, const char *path,
 
   /* Everything after this point sees UTF-8 (decode.c), and XML feeds are
    * repaired textually first (repair.c). */
-  if ((ret = sheaf_import_gunzip(path, datap, lenp, diag)) != SHEAF_OK ||
+  if ((ret = sheaf_import_gunzip(path, datap, lenp,
+                                 SHEAF_LIMIT(opt, max_input_size, SHEAF_DEFAULT_MAX_INPUT_SIZE),
+                                 diag)) != SHEAF_OK ||
       (ret = sheaf_import_decode_buf(path, datap, lenp, opt, diag)) != SHEAF_OK)
     return ret;
   f = sheaf_import_sniff(*datap, *lenp, &what);
@@ -184,12 +256,15 @@ static sheaf_status import_file(struct sheaf_collection *coll, const char *path,
 {
   sheaf_status ret;
   char *data = NULL;
-  size_t len;
+  size_t len, first = coll->narticles;
 
-  ret = read_file(path, &data, &len, diag);
+  ret = read_file(path, SHEAF_LIMIT(opt, max_input_size, SHEAF_DEFAULT_MAX_INPUT_SIZE),
+                  in_folder, &data, &len, diag);
   if (ret == SHEAF_OK)
     ret = import_data(coll, path, &data, &len, mtime, in_folder, opt, diag);
   sheaf_free(data);
+  if (ret == SHEAF_OK)
+    ret = check_limits(coll, first, opt, diag);
   return ret;
 }
 

@@ -121,10 +121,10 @@ int sheaf_import_guess(const char *data, size_t n, double *scores);
 const char *sheaf_import_guess_name(int i);
 
 /* Inflates gzip-compressed input (magic 1f 8b) in place of *data (repair.c):
- * the caller owns the buffer before and after. More than 512 MiB inflated is
- * SHEAF_ERR_LIMIT; a corrupt stream SHEAF_ERR_IO. Input that is not gzip is
- * left alone. */
-sheaf_status sheaf_import_gunzip(const char *path, char **data, size_t *n,
+ * the caller owns the buffer before and after. More than `max` bytes
+ * inflated (opt->max_input_size) is SHEAF_ERR_LIMIT; a corrupt stream
+ * SHEAF_ERR_IO. Input that is not gzip is left alone. */
+sheaf_status sheaf_import_gunzip(const char *path, char **data, size_t *n, size_t max,
                                  sheaf_diag *diag);
 
 /* Textual repairs of a broken XML feed before parsing (repair.c), each with
@@ -164,6 +164,7 @@ struct sheaf_feedread {
   const unsigned *fatal_line;   /* line of the first one */
   const sheaf_options *opt;     /* the caller's options (may be NULL) */
   void *user;                   /* the root reader's own state (wxr.c) */
+  bool warned_entity;           /* the unexpanded-entity warning was given */
 };
 
 /* xmlTextReaderRead that also records failure in fr->failed. Returns 1 when

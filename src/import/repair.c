@@ -19,14 +19,15 @@
 
 #include "import/import.h"
 
-#define MAX_INFLATED ((size_t)512 * 1024 * 1024)
 #define MAX_DEPTH 256
 #define MAX_ENTITIES 64
 
 /* ---- gzip ------------------------------------------------------------------- */
 
-sheaf_status sheaf_import_gunzip(const char *path, char **data, size_t *n, sheaf_diag *diag)
+sheaf_status sheaf_import_gunzip(const char *path, char **data, size_t *n, size_t max,
+                                 sheaf_diag *diag)
 {
+  char sz[32];
   z_stream z;
   char *out = NULL;
   size_t cap, len = 0;
@@ -38,7 +39,7 @@ sheaf_status sheaf_import_gunzip(const char *path, char **data, size_t *n, sheaf
   memset(&z, 0, sizeof z);
   if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
     return SHEAF_ERR_NOMEM;
-  cap = *n < MAX_INFLATED / 4 ? *n * 4 + 4096 : MAX_INFLATED + 1;
+  cap = *n < max / 4 ? *n * 4 + 4096 : max + 1;
   if ((out = sheaf_malloc(cap)) == NULL) {
     ret = SHEAF_ERR_NOMEM;
     goto out;
@@ -49,14 +50,16 @@ sheaf_status sheaf_import_gunzip(const char *path, char **data, size_t *n, sheaf
     if (cap - len - 1 == 0) {
       size_t ncap = cap * 2;
       char *p;
-      if (len > MAX_INFLATED) {
+      if (len > max) {
         sheaf_diag_add(diag, SHEAF_ERROR, "limit", path, 0, 0,
-                       "the file inflates to more than 512 MiB; split it into smaller feeds");
+                       "the file inflates to more than %s (--max-input-size); split it "
+                       "into smaller files or raise the limit, e.g. --max-input-size 2G",
+                       sheaf_size_str(max, sz));
         ret = SHEAF_ERR_LIMIT;
         goto out;
       }
-      if (ncap > MAX_INFLATED + 2)
-        ncap = MAX_INFLATED + 2;
+      if (ncap > max + 2)
+        ncap = max + 2;
       if ((p = sheaf_realloc(out, ncap)) == NULL) {
         ret = SHEAF_ERR_NOMEM;
         goto out;
@@ -71,9 +74,11 @@ sheaf_status sheaf_import_gunzip(const char *path, char **data, size_t *n, sheaf
       rc = inflate(&z, Z_NO_FLUSH);
       len += before - z.avail_out;
     }
-    if (len > MAX_INFLATED) {
+    if (len > max) {
       sheaf_diag_add(diag, SHEAF_ERROR, "limit", path, 0, 0,
-                     "the file inflates to more than 512 MiB; split it into smaller feeds");
+                     "the file inflates to more than %s (--max-input-size); split it "
+                     "into smaller files or raise the limit, e.g. --max-input-size 2G",
+                     sheaf_size_str(max, sz));
       ret = SHEAF_ERR_LIMIT;
       goto out;
     }

@@ -187,6 +187,7 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
   src.images = cx->images;
   src.links = cx->links;
   src.chapter = chapter;
+  src.max_depth = cx->opt ? cx->opt->max_depth : 0;
   if (body && a->body_format == SHEAF_BODY_TEXT) {
     text_body(out, body);
   } else if (body) {

@@ -205,6 +205,13 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
     goto out;
   }
   ms->book = book;
+  /* Documents are deflated on worker threads as they are laid out, and
+   * kept compressed in a temporary file until the package stage. */
+  ms->spool = sheaf_spool_new(opt ? opt->threads : 0);
+  if (!ms->spool) {
+    ret = SHEAF_ERR_NOMEM;
+    goto out;
+  }
   images = sheaf_images_new(book, opt, diag, &ret);
   if (!images)
     goto out;
@@ -257,6 +264,7 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
       SHEAF_CHECK(SHEAF_ERR_NOMEM);
   }
   SHEAF_CHECK(sheaf_images_add_docs(images, ms));
+  SHEAF_CHECK(sheaf_spool_finish(ms->spool, diag));
   sheaf_images_count(images, &embedded, &missing);
   if (embedded || missing)
     sheaf_diag_add(diag, SHEAF_NOTE, "images", NULL, 0, 0,

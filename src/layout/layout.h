@@ -24,6 +24,8 @@ struct sheaf_layout_src {
   struct sheaf_images *images;         /* the book's images; may be NULL */
   const struct sheaf_links *links;     /* article URLs -> chapters; may be NULL */
   size_t chapter;                      /* this chapter's number (1-based), or 0 */
+  size_t max_depth;   /* elements nested deeper are flattened (with a
+                         warning); 0: SHEAF_DEFAULT_MAX_DEPTH */
 };
 
 /* Sanitizes the HTML fragment `html[0..n)` and appends it to `out` as XHTML

@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,13 +106,44 @@ static const struct el elements[] = {
   /* everything else (font, blink, label, picture, o:p...) is unwrapped */
 };
 
-static const struct el *el_find(const char *name)
+/* Element names are looked up in an open-addressing hash of the table,
+ * built once (pthread_once) and read-only after: a lookup hashes the name
+ * and compares one or two entries, instead of scanning the table. */
+#define EL_SLOTS 512 /* a power of two, over 3x the table */
+static unsigned char el_slot[EL_SLOTS]; /* index + 1 into elements[]; 0: empty */
+static pthread_once_t el_once = PTHREAD_ONCE_INIT;
+_Static_assert(sizeof elements / sizeof elements[0] < EL_SLOTS / 2,
+               "the element hash needs more slots");
+
+static unsigned el_hash(const char *s)
+{
+  unsigned h = 2166136261u; /* FNV-1a */
+
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 16777619u;
+  return h & (EL_SLOTS - 1);
+}
+
+static void el_index(void)
 {
   size_t i;
+  unsigned h;
 
-  for (i = 0; i < sizeof elements / sizeof elements[0]; i++)
-    if (strcmp(elements[i].name, name) == 0)
-      return &elements[i];
+  for (i = 0; i < sizeof elements / sizeof elements[0]; i++) {
+    for (h = el_hash(elements[i].name); el_slot[h]; h = (h + 1) & (EL_SLOTS - 1))
+      ;
+    el_slot[h] = (unsigned char)(i + 1);
+  }
+}
+
+static const struct el *el_find(const char *name)
+{
+  unsigned h;
+
+  pthread_once(&el_once, el_index);
+  for (h = el_hash(name); el_slot[h]; h = (h + 1) & (EL_SLOTS - 1))
+    if (strcmp(elements[el_slot[h] - 1].name, name) == 0)
+      return &elements[el_slot[h] - 1];
   return NULL;
 }
 
@@ -1136,6 +1168,50 @@ static void serialize(xmlNodePtr root, struct sheaf_buf *out)
   }
 }
 
+/* ---- depth ---------------------------------------------------------------- */
+
+/* Unwraps every element nested more than `max` deep under `body`: its
+ * children take its place, so the text stays and only the structure below
+ * that depth is lost (a page nested 100,000 deep is an attack or a broken
+ * generator, never a layout). Iterative and linear in the tree's size.
+ * Returns how many elements were unwrapped. */
+static size_t flatten(xmlNodePtr body, size_t max)
+{
+  xmlNodePtr node = body->children, next, parent, first;
+  size_t depth = 1, n = 0; /* depth of `node` below body */
+
+  while (node) {
+    if (node->type == XML_ELEMENT_NODE && depth > max) {
+      next = node->next;
+      parent = node->parent;
+      first = sheaf_layout_unwrap(node);
+      n++;
+      if (first) {
+        node = first; /* the children, now at this depth */
+        continue;
+      }
+      if (next) {
+        node = next;
+        continue;
+      }
+      node = parent;
+      depth--;
+    } else if (node->type == XML_ELEMENT_NODE && node->children) {
+      node = node->children;
+      depth++;
+      continue;
+    }
+    while (node != body && node->next == NULL) {
+      node = node->parent;
+      depth--;
+    }
+    if (node == body)
+      break;
+    node = node->next;
+  }
+  return n;
+}
+
 /* ---- entry --------------------------------------------------------------- */
 
 /* Gathers everything the parser put anywhere in the document into one new
@@ -1205,10 +1281,13 @@ sheaf_status sheaf_layout_sanitize(const char *html, size_t n,
     ret = SHEAF_ERR_NOMEM;
     goto out;
   }
+  /* XML_PARSE_HUGE (htmlCtxtUseOptions honours it): without it libxml2 silently drops everything after a
+   * text over 10,000,000 bytes or nesting over 256 deep. The body's size is
+   * bounded by opt->max_article_size, its depth by flatten() below. */
   doc = htmlCtxtReadMemory(pc, in.ptr, (int)in.len, NULL, "UTF-8",
                            HTML_PARSE_NONET | HTML_PARSE_NOERROR |
                                HTML_PARSE_NOWARNING |
-                               HTML_PARSE_NOIMPLIED);
+                               HTML_PARSE_NOIMPLIED | XML_PARSE_HUGE);
   if (!doc) {
     ret = SHEAF_ERR_NOMEM;
     goto out;
@@ -1217,6 +1296,16 @@ sheaf_status sheaf_layout_sanitize(const char *html, size_t n,
   if (!c.body) {
     ret = SHEAF_ERR_NOMEM;
     goto out;
+  }
+  {
+    /* The body sits in <html><body> of the chapter: a few levels less. */
+    size_t max = src->max_depth ? src->max_depth : SHEAF_DEFAULT_MAX_DEPTH;
+    size_t flat = flatten(c.body, max);
+    if (flat && src->diag)
+      sheaf_diag_add(src->diag, SHEAF_WARNING, "depth", src->file, src->line, 0,
+                     "HTML nested more than %zu deep: %zu deeper element%s flattened "
+                     "(their text is kept); raise the limit with --max-depth",
+                     max, flat, flat == 1 ? " was" : "s were");
   }
   SHEAF_CHECK(lazy_images(&c));
   SHEAF_CHECK(clean_elements(&c));

@@ -35,7 +35,7 @@ static sheaf_status check_manuscript(const struct sheaf_manuscript *ms,
   for (i = 0; i < ms->ndocs; i++) {
     const struct sheaf_doc *d = &ms->docs[i];
     if (!d->href || !*d->href || !d->id || !*d->id || !d->media_type ||
-        (d->len && !d->data)) {
+        (d->len && !d->data && !d->spooled) || (d->spooled && !ms->spool)) {
       sheaf_diag_add(diag, SHEAF_ERROR, "internal", NULL, 0, 0,
                      "cannot write book: document %zu is incomplete", i + 1);
       return SHEAF_ERR_INTERNAL;
@@ -77,6 +77,8 @@ sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
   /* Cheap checks first, so a bad target fails before any work. */
   SHEAF_CHECK(sheaf_package_check_target(path, diag));
   SHEAF_CHECK(check_manuscript(ms, diag));
+  /* Normally done by the layout stage already; cheap when so. */
+  SHEAF_CHECK(sheaf_spool_finish(ms->spool, diag));
 
   ret = sheaf_package_opf(ms, opt, &opf);
   if (ret == SHEAF_OK)
@@ -97,15 +99,20 @@ sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
     goto out;
   }
   e[n++] = (struct sheaf_zip_entry){NULL, "mimetype", mimetype,
-                                    sizeof mimetype - 1, true};
+                                    sizeof mimetype - 1, true, NULL, 0};
   e[n++] = (struct sheaf_zip_entry){NULL, "META-INF/container.xml", container_xml,
-                                    sizeof container_xml - 1, false};
-  e[n++] = (struct sheaf_zip_entry){"EPUB/", "content.opf", opf.ptr, opf.len, false};
-  e[n++] = (struct sheaf_zip_entry){"EPUB/", "nav.xhtml", nav.ptr, nav.len, false};
-  e[n++] = (struct sheaf_zip_entry){"EPUB/", "toc.ncx", ncx.ptr, ncx.len, false};
-  for (i = 0; i < ms->ndocs; i++)
-    e[n++] = (struct sheaf_zip_entry){"EPUB/", ms->docs[i].href, ms->docs[i].data,
-                                      ms->docs[i].len, false};
+                                    sizeof container_xml - 1, false, NULL, 0};
+  e[n++] = (struct sheaf_zip_entry){"EPUB/", "content.opf", opf.ptr, opf.len, false,
+                                    NULL, 0};
+  e[n++] = (struct sheaf_zip_entry){"EPUB/", "nav.xhtml", nav.ptr, nav.len, false,
+                                    NULL, 0};
+  e[n++] = (struct sheaf_zip_entry){"EPUB/", "toc.ncx", ncx.ptr, ncx.len, false,
+                                    NULL, 0};
+  for (i = 0; i < ms->ndocs; i++) {
+    const struct sheaf_doc *d = &ms->docs[i];
+    e[n++] = (struct sheaf_zip_entry){"EPUB/", d->href, d->data, d->len, false,
+                                      d->spooled ? ms->spool : NULL, d->spool_idx};
+  }
   ret = sheaf_package_zip(path, e, n, sheaf_package_time(ms, opt), opt, diag);
 out:
   sheaf_free(e);

@@ -27,13 +27,18 @@ sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms, struct sheaf_b
 /* ---- zip.c --------------------------------------------------------------- */
 
 /* One file of the container. The data is borrowed and must stay valid until
- * sheaf_package_zip() returns (libzip reads it only at close). */
+ * sheaf_package_zip() returns (libzip reads it only at close). Entries are
+ * deflated by sheaf_deflate()'s fixed parameters, whether they come from a
+ * spool (compressed on the layout's worker threads) or from `data`
+ * (compressed by sheaf_package_zip()), so the bytes are the same. */
 struct sheaf_zip_entry {
   const char *prefix; /* prepended to name, e.g. "EPUB/"; may be NULL */
   const char *name;   /* path inside the archive */
-  const void *data;
+  const void *data;   /* unused when `spool` is set */
   size_t len;
   bool store;         /* stored (no compression), as `mimetype` must be */
+  const struct sheaf_spool *spool; /* finished spool holding the entry, or NULL */
+  size_t spool_idx;
 };
 
 /* Checks before any heavy work that `path` can become the book: its folder

@@ -110,6 +110,118 @@ static time_t dos_time(int64_t t)
   return lt == (time_t)-1 ? (time_t)t : lt;
 }
 
+/* A zip source of already-deflated data: from the manuscript's spool file
+ * or from memory. Its stat reports the method, sizes and CRC, so libzip
+ * copies the raw deflate stream into the archive as it is (in zip_close's
+ * add_data: the entry's method is left at ZIP_CM_DEFAULT, the source's
+ * ZIP_CM_DEFLATE is taken over, nothing needs recompressing, and the CRC
+ * comes from the stat). */
+struct predeflated {
+  const struct sheaf_spool *sp;
+  unsigned char *mem; /* owned compressed bytes; NULL: in sp's file */
+  uint64_t off, clen, len, pos;
+  uint32_t crc;
+  zip_error_t err;
+};
+
+static zip_int64_t predeflated_cb(void *ud, void *data, zip_uint64_t len,
+                                  zip_source_cmd_t cmd)
+{
+  struct predeflated *p = ud;
+  zip_stat_t *st;
+  uint64_t n;
+
+  switch (cmd) {
+  case ZIP_SOURCE_OPEN:
+    p->pos = 0;
+    return 0;
+  case ZIP_SOURCE_READ:
+    n = p->clen - p->pos < len ? p->clen - p->pos : len;
+    if (n == 0)
+      return 0;
+    if (p->mem) {
+      memcpy(data, p->mem + p->pos, (size_t)n);
+    } else if (!sheaf_spool_read(p->sp, p->off + p->pos, data, (size_t)n)) {
+      zip_error_set(&p->err, ZIP_ER_READ, errno);
+      return -1;
+    }
+    p->pos += n;
+    return (zip_int64_t)n;
+  case ZIP_SOURCE_CLOSE:
+    return 0;
+  case ZIP_SOURCE_STAT:
+    st = ZIP_SOURCE_GET_ARGS(zip_stat_t, data, len, &p->err);
+    if (st == NULL)
+      return -1;
+    zip_stat_init(st);
+    st->size = p->len;
+    st->comp_size = p->clen;
+    st->comp_method = ZIP_CM_DEFLATE;
+    st->encryption_method = ZIP_EM_NONE;
+    st->crc = p->crc;
+    st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD |
+                ZIP_STAT_CRC | ZIP_STAT_ENCRYPTION_METHOD;
+    return sizeof *st;
+  case ZIP_SOURCE_ERROR:
+    return zip_error_to_data(&p->err, data, len);
+  case ZIP_SOURCE_FREE:
+    zip_error_fini(&p->err);
+    sheaf_free(p->mem);
+    sheaf_free(p);
+    return 0;
+  case ZIP_SOURCE_SUPPORTS:
+    return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ,
+                                          ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+                                          ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
+  default:
+    zip_error_set(&p->err, ZIP_ER_OPNOTSUPP, 0);
+    return -1;
+  }
+}
+
+/* Returns a source of entry `e` deflated (from its spool, else compressed
+ * here with the same parameters, so both give the same bytes), or NULL
+ * with the error in `za`. */
+static zip_source_t *predeflated_source(zip_t *za, const struct sheaf_zip_entry *e)
+{
+  struct predeflated *p = sheaf_calloc(1, sizeof *p);
+  struct sheaf_spool_entry se;
+  zip_source_t *src;
+  size_t clen;
+
+  if (p == NULL) {
+    zip_error_set(zip_get_error(za), ZIP_ER_MEMORY, 0);
+    return NULL;
+  }
+  zip_error_init(&p->err);
+  if (e->spool) {
+    if (!sheaf_spool_entry(e->spool, e->spool_idx, &se)) {
+      zip_error_set(zip_get_error(za), ZIP_ER_INTERNAL, 0);
+      goto fail;
+    }
+    p->sp = e->spool;
+    p->off = se.off;
+    p->clen = se.clen;
+    p->len = se.len;
+    p->crc = se.crc;
+  } else {
+    if (sheaf_deflate(e->data, e->len, &p->mem, &clen, &p->crc) != SHEAF_OK) {
+      zip_error_set(zip_get_error(za), ZIP_ER_MEMORY, 0);
+      goto fail;
+    }
+    p->clen = clen;
+    p->len = e->len;
+  }
+  src = zip_source_function(za, predeflated_cb, p);
+  if (src)
+    return src;
+fail:
+  zip_error_fini(&p->err);
+  sheaf_free(p->mem);
+  sheaf_free(p);
+  return NULL;
+}
+
 /* Adds one entry; on failure the source is freed (libzip does not take it
  * when zip_file_add fails). Returns false with the error left in `za`. */
 static bool add(zip_t *za, const struct sheaf_zip_entry *e, const char *name,
@@ -118,7 +230,10 @@ static bool add(zip_t *za, const struct sheaf_zip_entry *e, const char *name,
   zip_source_t *src;
   zip_int64_t idx;
 
-  src = zip_source_buffer(za, e->len ? e->data : NULL, e->len, 0);
+  if (e->store)
+    src = zip_source_buffer(za, e->len ? e->data : NULL, e->len, 0);
+  else
+    src = predeflated_source(za, e);
   if (src == NULL)
     return false;
   idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8);
@@ -126,8 +241,8 @@ static bool add(zip_t *za, const struct sheaf_zip_entry *e, const char *name,
     zip_source_free(src);
     return false;
   }
-  return zip_set_file_compression(za, (zip_uint64_t)idx,
-                                  e->store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) == 0 &&
+  return (!e->store ||
+          zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_STORE, 0) == 0) &&
          zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) == 0;
 }
 

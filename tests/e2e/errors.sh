@@ -49,6 +49,6 @@ expect_rc 0 "$SHEAF" build "$EX" -o "$T/keep.epub"
 cp "$T/keep.epub" "$T/keep.orig"
 expect_rc 3 "$SHEAF" build "$EX" --tag no-such-tag -o "$T/keep.epub"
 cmp -s "$T/keep.epub" "$T/keep.orig" || fail "existing book changed by a failed build"
-left=$(ls "$T" | grep -v -E '^(keep\.epub|keep\.orig|copy\.rss|adir|ro|out|err)$' || true)
+left=$(ls "$T" | grep -v -E '^(keep\.epub|keep\.orig|copy\.rss|adir|ro|out|err|sheaf-wrapped)$' || true)
 [ -z "$left" ] || fail "files left behind: $left"
 finish

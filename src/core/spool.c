@@ -1,0 +1,424 @@
+/*
+ * This file contains the document spool: layout hands every laid-out
+ * document to it, a small pool of worker threads raw-deflates each one as
+ * soon as it arrives (one reused z_stream per worker) and appends the
+ * compressed bytes to an unlinked temporary file; the package stage later
+ * copies them into the zip without recompressing (package/zip.c). So
+ * compression runs on the other cores while layout goes on, and memory
+ * holds only the documents in flight, not the book.
+ *
+ * The bytes of a document's deflate stream depend only on its content and
+ * the fixed parameters below, never on the thread that made it or on the
+ * place in the temporary file, so a book is byte-identical whatever the
+ * number of threads. With one thread there are no workers: documents are
+ * compressed on the caller's thread as they are added.
+ *
+ * No global state: every spool owns its threads, lock and file.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "core/core.h"
+
+/* Fixed deflate parameters: the zip's bytes depend on them. Level 6 is
+ * zlib's default and zip(1)'s; windowBits -15 is the raw stream zip wants. */
+#define SPOOL_LEVEL 6
+#define SPOOL_WBITS (-15)
+#define SPOOL_MEMLEVEL 8
+#define SPOOL_MAX_THREADS 4
+/* Input fed to zlib per call (its counters are 32-bit). */
+#define SPOOL_CHUNK ((size_t)1 << 30)
+
+struct deflater {
+  z_stream z;
+  bool ready;
+  unsigned char *out;
+  size_t cap;
+};
+
+struct job {
+  char *data;
+  size_t len;
+  size_t idx;
+};
+
+struct sheaf_spool {
+  pthread_mutex_t mu;
+  pthread_cond_t work;  /* a job was queued, or stop */
+  pthread_cond_t room;  /* a job was taken from the queue */
+  pthread_cond_t idle;  /* the queue is empty and no job is in progress */
+  struct job *queue;    /* ring of qcap jobs */
+  size_t qhead, qlen, qcap;
+  unsigned busy;        /* jobs being compressed */
+  bool stop;
+  struct sheaf_spool_entry *ents;
+  size_t nents, cap;
+  int fd;               /* the unlinked temporary file, -1 until needed */
+  uint64_t end;         /* bytes of the file handed out */
+  sheaf_status err;     /* first failure (sticky) */
+  int err_errno;
+  pthread_t *tids;
+  unsigned nworkers;
+  struct deflater inline_z; /* for a spool without workers */
+};
+
+unsigned sheaf_spool_threads(unsigned requested)
+{
+  long n;
+
+  if (requested)
+    return requested;
+  n = sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1)
+    n = 1;
+  return n > SPOOL_MAX_THREADS ? SPOOL_MAX_THREADS : (unsigned)n;
+}
+
+static void deflater_fini(struct deflater *d)
+{
+  if (d->ready)
+    deflateEnd(&d->z);
+  sheaf_free(d->out);
+  memset(d, 0, sizeof *d);
+}
+
+/* Compresses p[0..n) into d->out; *clen gets its length, *crc the CRC-32
+ * of the input. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
+static sheaf_status deflater_run(struct deflater *d, const void *p, size_t n,
+                                 size_t *clen, uint32_t *crc)
+{
+  const unsigned char *in = p;
+  size_t bound, done = 0;
+  int zr;
+
+  if (!d->ready) {
+    memset(&d->z, 0, sizeof d->z);
+    if (deflateInit2(&d->z, SPOOL_LEVEL, Z_DEFLATED, SPOOL_WBITS, SPOOL_MEMLEVEL,
+                     Z_DEFAULT_STRATEGY) != Z_OK)
+      return SHEAF_ERR_NOMEM;
+    d->ready = true;
+  } else if (deflateReset(&d->z) != Z_OK) {
+    return SHEAF_ERR_INTERNAL;
+  }
+  bound = (size_t)deflateBound(&d->z, (uLong)n) + 64;
+  if (bound < n)
+    return SHEAF_ERR_NOMEM;
+  if (bound > d->cap) {
+    unsigned char *o = sheaf_realloc(d->out, bound);
+    if (!o)
+      return SHEAF_ERR_NOMEM;
+    d->out = o;
+    d->cap = bound;
+  }
+  *crc = (uint32_t)crc32_z(0L, in, n);
+  d->z.next_out = d->out;
+  do {
+    size_t take = n - done > SPOOL_CHUNK ? SPOOL_CHUNK : n - done;
+    size_t room = d->cap - (size_t)(d->z.next_out - d->out);
+    d->z.next_in = (Bytef *)(uintptr_t)(in + done);
+    d->z.avail_in = (uInt)take;
+    d->z.avail_out = (uInt)(room > SPOOL_CHUNK ? SPOOL_CHUNK : room);
+    done += take;
+    zr = deflate(&d->z, done == n ? Z_FINISH : Z_NO_FLUSH);
+    done -= d->z.avail_in; /* normally 0: the output room is the bound */
+  } while (zr == Z_OK || (zr == Z_BUF_ERROR && done < n));
+  if (zr != Z_STREAM_END)
+    return SHEAF_ERR_INTERNAL;
+  *clen = (size_t)(d->z.next_out - d->out);
+  return SHEAF_OK;
+}
+
+sheaf_status sheaf_deflate(const void *p, size_t n, unsigned char **out, size_t *clen,
+                           uint32_t *crc)
+{
+  struct deflater d;
+  sheaf_status ret;
+
+  memset(&d, 0, sizeof d);
+  *out = NULL;
+  ret = deflater_run(&d, p, n, clen, crc);
+  if (ret == SHEAF_OK) {
+    *out = d.out;
+    d.out = NULL;
+  }
+  deflater_fini(&d);
+  return ret;
+}
+
+static bool write_all(int fd, const unsigned char *p, size_t n, uint64_t off)
+{
+  while (n) {
+    ssize_t w = pwrite(fd, p, n, (off_t)off);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      if (w == 0)
+        errno = ENOSPC;
+      return false;
+    }
+    p += w;
+    n -= (size_t)w;
+    off += (uint64_t)w;
+  }
+  return true;
+}
+
+/* With sp->mu held: records the first failure. */
+static void fail_locked(struct sheaf_spool *sp, sheaf_status st, int e)
+{
+  if (sp->err == SHEAF_OK) {
+    sp->err = st;
+    sp->err_errno = e;
+  }
+}
+
+/* With sp->mu held: opens the temporary file in $TMPDIR (else /tmp) and
+ * unlinks it at once, so nothing is left behind whatever happens. */
+static bool open_file_locked(struct sheaf_spool *sp)
+{
+  const char *dir = getenv("TMPDIR");
+  struct sheaf_buf path;
+  int fd;
+
+  if (sp->fd >= 0)
+    return true;
+  if (!dir || !*dir)
+    dir = "/tmp";
+  sheaf_buf_init(&path, 0);
+  sheaf_buf_printf(&path, "%s/sheaf-spool-XXXXXX", dir);
+  if (path.failed) {
+    fail_locked(sp, SHEAF_ERR_NOMEM, ENOMEM);
+    return false;
+  }
+  fd = mkstemp(path.ptr);
+  if (fd < 0) {
+    fail_locked(sp, SHEAF_ERR_WRITE, errno);
+  } else {
+    unlink(path.ptr);
+    sp->fd = fd;
+  }
+  sheaf_buf_fini(&path);
+  return fd >= 0;
+}
+
+/* Compresses one job with `d` and stores it. Called without the lock. */
+static void process(struct sheaf_spool *sp, struct deflater *d, struct job *j)
+{
+  struct sheaf_spool_entry e;
+  size_t clen = 0;
+  uint32_t crc = 0;
+  sheaf_status st;
+  int fd = -1;
+
+  st = deflater_run(d, j->data, j->len, &clen, &crc);
+  sheaf_free(j->data);
+  j->data = NULL;
+  pthread_mutex_lock(&sp->mu);
+  if (st != SHEAF_OK) {
+    fail_locked(sp, st, 0);
+  } else if (open_file_locked(sp)) {
+    fd = sp->fd;
+    e.off = sp->end;
+    sp->end += clen;
+  }
+  pthread_mutex_unlock(&sp->mu);
+  if (fd < 0)
+    return;
+  e.clen = clen;
+  e.len = j->len;
+  e.crc = crc;
+  if (!write_all(fd, d->out, clen, e.off)) {
+    int err = errno;
+    pthread_mutex_lock(&sp->mu);
+    fail_locked(sp, SHEAF_ERR_WRITE, err);
+    pthread_mutex_unlock(&sp->mu);
+    return;
+  }
+  pthread_mutex_lock(&sp->mu);
+  sp->ents[j->idx] = e;
+  pthread_mutex_unlock(&sp->mu);
+}
+
+static void *worker(void *arg)
+{
+  struct sheaf_spool *sp = arg;
+  struct deflater d;
+  struct job j;
+  bool discard;
+
+  memset(&d, 0, sizeof d);
+  pthread_mutex_lock(&sp->mu);
+  for (;;) {
+    while (sp->qlen == 0 && !sp->stop)
+      pthread_cond_wait(&sp->work, &sp->mu);
+    if (sp->qlen == 0)
+      break; /* stop, and nothing left */
+    j = sp->queue[sp->qhead];
+    sp->qhead = (sp->qhead + 1) % sp->qcap;
+    sp->qlen--;
+    sp->busy++;
+    discard = sp->stop; /* the spool is being freed */
+    pthread_cond_signal(&sp->room);
+    pthread_mutex_unlock(&sp->mu);
+    if (discard)
+      sheaf_free(j.data);
+    else
+      process(sp, &d, &j);
+    pthread_mutex_lock(&sp->mu);
+    sp->busy--;
+    if (sp->qlen == 0 && sp->busy == 0)
+      pthread_cond_broadcast(&sp->idle);
+  }
+  pthread_mutex_unlock(&sp->mu);
+  deflater_fini(&d);
+  return NULL;
+}
+
+struct sheaf_spool *sheaf_spool_new(unsigned threads)
+{
+  struct sheaf_spool *sp = sheaf_calloc(1, sizeof *sp);
+  unsigned i, want;
+
+  if (!sp)
+    return NULL;
+  sp->fd = -1;
+  want = sheaf_spool_threads(threads) - 1; /* the caller's thread lays out */
+  if (pthread_mutex_init(&sp->mu, NULL) != 0) {
+    sheaf_free(sp);
+    return NULL;
+  }
+  pthread_cond_init(&sp->work, NULL);
+  pthread_cond_init(&sp->room, NULL);
+  pthread_cond_init(&sp->idle, NULL);
+  if (want) {
+    /* A few documents in flight per worker bound the memory. */
+    sp->qcap = 2 * (size_t)want + 2;
+    sp->queue = sheaf_calloc(sp->qcap, sizeof *sp->queue);
+    sp->tids = sheaf_calloc(want, sizeof *sp->tids);
+    if (!sp->queue || !sp->tids)
+      want = 0;
+  }
+  for (i = 0; i < want; i++)
+    if (pthread_create(&sp->tids[i], NULL, worker, sp) != 0)
+      break; /* fewer workers, or none: compress inline */
+  sp->nworkers = i;
+  return sp;
+}
+
+sheaf_status sheaf_spool_add(struct sheaf_spool *sp, char *data, size_t len, size_t *idx)
+{
+  struct job j = {data, len, 0};
+
+  pthread_mutex_lock(&sp->mu);
+  if (!sheaf_grow((void **)&sp->ents, &sp->cap, sp->nents + 1, sizeof *sp->ents)) {
+    pthread_mutex_unlock(&sp->mu);
+    sheaf_free(data);
+    return SHEAF_ERR_NOMEM;
+  }
+  memset(&sp->ents[sp->nents], 0, sizeof *sp->ents);
+  j.idx = *idx = sp->nents++;
+  if (sp->err != SHEAF_OK || sp->nworkers == 0) {
+    bool failed = sp->err != SHEAF_OK;
+    pthread_mutex_unlock(&sp->mu);
+    if (failed) /* reported by sheaf_spool_finish() */
+      sheaf_free(data);
+    else
+      process(sp, &sp->inline_z, &j);
+    return SHEAF_OK;
+  }
+  while (sp->qlen == sp->qcap)
+    pthread_cond_wait(&sp->room, &sp->mu);
+  sp->queue[(sp->qhead + sp->qlen) % sp->qcap] = j;
+  sp->qlen++;
+  pthread_cond_signal(&sp->work);
+  pthread_mutex_unlock(&sp->mu);
+  return SHEAF_OK;
+}
+
+sheaf_status sheaf_spool_finish(struct sheaf_spool *sp, sheaf_diag *diag)
+{
+  sheaf_status ret;
+  int e;
+
+  if (!sp)
+    return SHEAF_OK;
+  pthread_mutex_lock(&sp->mu);
+  while (sp->qlen || sp->busy)
+    pthread_cond_wait(&sp->idle, &sp->mu);
+  ret = sp->err;
+  e = sp->err_errno;
+  pthread_mutex_unlock(&sp->mu);
+  if (ret == SHEAF_ERR_WRITE)
+    sheaf_diag_add(diag, SHEAF_ERROR, "write", NULL, 0, 0,
+                   "cannot write book: cannot write its temporary file (in "
+                   "$TMPDIR, else /tmp): %s", strerror(e));
+  else if (ret != SHEAF_OK && ret != SHEAF_ERR_NOMEM) /* the caller reports that */
+    sheaf_diag_add(diag, SHEAF_ERROR, "internal", NULL, 0, 0,
+                   "cannot compress the book's documents: %s", sheaf_status_str(ret));
+  return ret;
+}
+
+bool sheaf_spool_entry(const struct sheaf_spool *sp, size_t idx,
+                       struct sheaf_spool_entry *e)
+{
+  if (!sp || idx >= sp->nents)
+    return false;
+  *e = sp->ents[idx];
+  return true;
+}
+
+bool sheaf_spool_read(const struct sheaf_spool *sp, uint64_t off, void *buf, size_t n)
+{
+  unsigned char *p = buf;
+
+  while (n) {
+    ssize_t r = pread(sp->fd, p, n, (off_t)off);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0) {
+      if (r == 0)
+        errno = EIO;
+      return false;
+    }
+    p += r;
+    n -= (size_t)r;
+    off += (uint64_t)r;
+  }
+  return true;
+}
+
+void sheaf_spool_free(struct sheaf_spool *sp)
+{
+  unsigned i;
+
+  if (!sp)
+    return;
+  pthread_mutex_lock(&sp->mu);
+  sp->stop = true;
+  pthread_cond_broadcast(&sp->work);
+  pthread_mutex_unlock(&sp->mu);
+  for (i = 0; i < sp->nworkers; i++)
+    pthread_join(sp->tids[i], NULL);
+  while (sp->qlen) { /* only when no worker could be started */
+    sheaf_free(sp->queue[sp->qhead].data);
+    sp->qhead = (sp->qhead + 1) % sp->qcap;
+    sp->qlen--;
+  }
+  deflater_fini(&sp->inline_z);
+  if (sp->fd >= 0)
+    close(sp->fd);
+  pthread_cond_destroy(&sp->work);
+  pthread_cond_destroy(&sp->room);
+  pthread_cond_destroy(&sp->idle);
+  pthread_mutex_destroy(&sp->mu);
+  sheaf_free(sp->queue);
+  sheaf_free(sp->tids);
+  sheaf_free(sp->ents);
+  sheaf_free(sp);
+}

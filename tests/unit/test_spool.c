@@ -1,0 +1,327 @@
+/*
+ * Unit tests of the document spool (src/core/spool.c) and of what it
+ * promises the book: documents deflated on worker threads read back as
+ * they went in, and a whole build gives the same bytes whatever the number
+ * of threads (1, 2, 4), checked through the public API on a generated feed
+ * and on the images fixture; the threaded book must pass EPUBCheck when
+ * java and EPUBCheck are installed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "core/core.h"
+#include "sheaf/sheaf.h"
+
+#define EPUBCHECK "/usr/share/java/epubcheck.jar"
+
+/* A document of `n` bytes, some repetitive and some not, keyed by `k`. */
+static char *make_doc(size_t k, size_t n)
+{
+  char *d = sheaf_malloc(n + 1);
+  uint32_t x = (uint32_t)k * 2654435761u + 1;
+  size_t i;
+
+  assert_non_null(d);
+  for (i = 0; i < n; i++) {
+    x = x * 1103515245u + 12345u;
+    d[i] = (i / 64) % 3 ? "<p>lorem ipsum</p>\n"[i % 19] : (char)('a' + (x >> 24) % 26);
+  }
+  d[n] = '\0';
+  return d;
+}
+
+static size_t doc_len(size_t k)
+{
+  if (k == 7)
+    return 0;                 /* an empty document */
+  if (k == 11)
+    return (size_t)3 << 20;   /* a big one */
+  return 100 + (k * 7919) % 40000;
+}
+
+/* Inflates the raw deflate stream in[0..n) and checks it gives want[0..len). */
+static void check_inflate(const unsigned char *in, size_t n, const char *want, size_t len)
+{
+  unsigned char *out = malloc(len + 1);
+  z_stream z;
+
+  assert_non_null(out);
+  memset(&z, 0, sizeof z);
+  assert_int_equal(inflateInit2(&z, -15), Z_OK);
+  z.next_in = (Bytef *)(uintptr_t)in;
+  z.avail_in = (uInt)n;
+  z.next_out = out;
+  z.avail_out = (uInt)len + 1;
+  assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+  assert_int_equal(z.total_out, len);
+  assert_memory_equal(out, want, len);
+  inflateEnd(&z);
+  free(out);
+}
+
+/* Every document comes back, with its size and CRC, for any thread count,
+ * and the compressed bytes do not depend on the thread count. */
+static void test_roundtrip(void **state)
+{
+  static const unsigned threads[] = {1, 2, 3};
+  enum { NDOCS = 40 };
+  unsigned char *first[NDOCS];
+  size_t first_len[NDOCS];
+  size_t t, k;
+
+  (void)state;
+  memset(first, 0, sizeof first);
+  for (t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+    struct sheaf_spool *sp = sheaf_spool_new(threads[t]);
+    sheaf_diag *diag = sheaf_diag_new();
+    size_t idx[NDOCS];
+
+    assert_non_null(sp);
+    for (k = 0; k < NDOCS; k++)
+      assert_int_equal(sheaf_spool_add(sp, make_doc(k, doc_len(k)), doc_len(k), &idx[k]),
+                       SHEAF_OK);
+    assert_int_equal(sheaf_spool_finish(sp, diag), SHEAF_OK);
+    assert_int_equal(sheaf_spool_finish(sp, diag), SHEAF_OK); /* idempotent */
+    for (k = 0; k < NDOCS; k++) {
+      struct sheaf_spool_entry e;
+      char *want = make_doc(k, doc_len(k));
+      unsigned char *c;
+
+      assert_int_equal(idx[k], k);
+      assert_true(sheaf_spool_entry(sp, idx[k], &e));
+      assert_int_equal(e.len, doc_len(k));
+      assert_int_equal(e.crc, (uint32_t)crc32(0L, (const Bytef *)want, (uInt)e.len));
+      c = malloc((size_t)e.clen);
+      assert_non_null(c);
+      assert_true(sheaf_spool_read(sp, e.off, c, (size_t)e.clen));
+      check_inflate(c, (size_t)e.clen, want, (size_t)e.len);
+      if (t == 0) {
+        first[k] = c;
+        first_len[k] = (size_t)e.clen;
+      } else {
+        assert_int_equal(e.clen, first_len[k]);
+        assert_memory_equal(c, first[k], first_len[k]);
+        free(c);
+      }
+      sheaf_free(want);
+    }
+    assert_false(sheaf_spool_entry(sp, NDOCS, &(struct sheaf_spool_entry){0}));
+    sheaf_spool_free(sp);
+    sheaf_diag_free(diag);
+  }
+  for (k = 0; k < NDOCS; k++)
+    free(first[k]);
+}
+
+/* Freeing a spool with documents still queued neither leaks nor hangs. */
+static void test_free_busy(void **state)
+{
+  struct sheaf_spool *sp = sheaf_spool_new(3);
+  size_t k, idx;
+
+  (void)state;
+  assert_non_null(sp);
+  for (k = 0; k < 20; k++)
+    assert_int_equal(sheaf_spool_add(sp, make_doc(k, 50000), 50000, &idx), SHEAF_OK);
+  sheaf_spool_free(sp);
+  sheaf_spool_free(NULL);
+  assert_int_equal(sheaf_spool_finish(NULL, NULL), SHEAF_OK);
+}
+
+/* sheaf_deflate() uses the spool's parameters: the same bytes. */
+static void test_deflate_matches_spool(void **state)
+{
+  struct sheaf_spool *sp = sheaf_spool_new(1);
+  struct sheaf_spool_entry e;
+  char *doc = make_doc(3, 20000);
+  unsigned char *out, *c;
+  size_t clen, idx;
+  uint32_t crc;
+
+  (void)state;
+  assert_non_null(sp);
+  assert_int_equal(sheaf_deflate(doc, 20000, &out, &clen, &crc), SHEAF_OK);
+  assert_int_equal(sheaf_spool_add(sp, doc, 20000, &idx), SHEAF_OK);
+  assert_int_equal(sheaf_spool_finish(sp, NULL), SHEAF_OK);
+  assert_true(sheaf_spool_entry(sp, idx, &e));
+  assert_int_equal(e.clen, clen);
+  assert_int_equal(e.crc, crc);
+  c = malloc(clen);
+  assert_non_null(c);
+  assert_true(sheaf_spool_read(sp, e.off, c, clen));
+  assert_memory_equal(c, out, clen);
+  free(c);
+  sheaf_free(out);
+  sheaf_spool_free(sp);
+}
+
+/* ---- whole builds ------------------------------------------------------ */
+
+static char tmpdir[64];
+
+static void build(const char *input, unsigned threads, const char *out)
+{
+  sheaf_collection *coll = sheaf_collection_new();
+  sheaf_diag *diag = sheaf_diag_new();
+  sheaf_manuscript *ms;
+  sheaf_book *book;
+  sheaf_options opt;
+  sheaf_status st;
+
+  assert_non_null(coll);
+  assert_non_null(diag);
+  sheaf_options_init(&opt);
+  opt.threads = threads;
+  opt.source_date_epoch = 1700000000;
+  assert_int_equal(sheaf_import_path(coll, input, &opt, diag), SHEAF_OK);
+  book = sheaf_select(coll, &opt, diag, &st);
+  assert_non_null(book);
+  ms = sheaf_layout(book, &opt, diag, &st);
+  assert_non_null(ms);
+  assert_int_equal(sheaf_package(ms, out, &opt, diag), SHEAF_OK);
+  sheaf_manuscript_free(ms);
+  sheaf_book_free(book);
+  sheaf_collection_free(coll);
+  sheaf_diag_free(diag);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+  FILE *f = fopen(path, "rb");
+  char *p;
+  long sz;
+
+  assert_non_null(f);
+  assert_int_equal(fseek(f, 0, SEEK_END), 0);
+  sz = ftell(f);
+  assert_true(sz > 0);
+  rewind(f);
+  p = malloc((size_t)sz);
+  assert_non_null(p);
+  assert_int_equal(fread(p, 1, (size_t)sz, f), (size_t)sz);
+  fclose(f);
+  *n = (size_t)sz;
+  return p;
+}
+
+/* Builds `input` with 1, 2 and 4 threads; the three books are identical.
+ * Returns nothing; leaves the 2-thread book at dir/name-2.epub. */
+static void same_bytes(const char *input, const char *name)
+{
+  static const unsigned threads[] = {1, 2, 4};
+  char path[3][256];
+  char *data[3];
+  size_t len[3], i;
+
+  for (i = 0; i < 3; i++) {
+    snprintf(path[i], sizeof path[i], "%s/%s-%u.epub", tmpdir, name, threads[i]);
+    build(input, threads[i], path[i]);
+    data[i] = slurp(path[i], &len[i]);
+  }
+  for (i = 1; i < 3; i++) {
+    assert_int_equal(len[i], len[0]);
+    assert_memory_equal(data[i], data[0], len[0]);
+  }
+  for (i = 0; i < 3; i++)
+    free(data[i]);
+}
+
+static void epubcheck(const char *path)
+{
+  char cmd[1024];
+  struct stat st;
+  int rc;
+
+  if (stat(EPUBCHECK, &st) != 0 || system("java -version >/dev/null 2>&1") != 0)
+    return;
+  snprintf(cmd, sizeof cmd, "java -jar %s --failonwarnings '%s' >'%s.log' 2>&1",
+           EPUBCHECK, path, path);
+  rc = system(cmd);
+  if (rc != 0) {
+    snprintf(cmd, sizeof cmd, "cat '%s.log' >&2", path);
+    if (system(cmd) != 0)
+      fprintf(stderr, "no epubcheck log\n");
+  }
+  assert_int_equal(rc, 0);
+}
+
+/* A feed of 300 articles: enough documents to keep the workers' queue
+ * full, so the order of completion varies from run to run. */
+static void test_threads_same_book(void **state)
+{
+  char feed[128], path[256];
+  FILE *f;
+  size_t i, j;
+
+  (void)state;
+  snprintf(feed, sizeof feed, "%s/feed.rss", tmpdir);
+  f = fopen(feed, "w");
+  assert_non_null(f);
+  fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" "
+        "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>"
+        "<title>Threads</title><link>https://threads.example.org/</link>"
+        "<description>x</description><language>en</language>\n", f);
+  for (i = 0; i < 300; i++) {
+    fprintf(f, "<item><title>Article %zu – ünïcode 文章</title>"
+               "<link>https://threads.example.org/%zu/</link>"
+               "<pubDate>Mon, %02zu Jan 2024 10:%02zu:00 +0000</pubDate>"
+               "<category>tag%zu</category><content:encoded><![CDATA[",
+            i, i, 1 + i % 28, i % 60, i % 7);
+    for (j = 0; j < 3 + i % 40; j++)
+      fprintf(f, "<h2>Part %zu</h2><p>Paragraph %zu of %zu with <a href=\"/%zu/\">a "
+                 "link</a>, <em>emphasis</em> and text that repeats, repeats.</p>"
+                 "<ul><li>one</li><li>two %zu</li></ul>",
+              j, j, i, (i * 31 + j) % 300, i * j);
+    fputs("]]></content:encoded></item>\n", f);
+  }
+  fputs("</channel></rss>\n", f);
+  assert_int_equal(fclose(f), 0);
+  same_bytes(feed, "gen");
+  snprintf(path, sizeof path, "%s/gen-2.epub", tmpdir);
+  epubcheck(path);
+}
+
+/* Pictures are documents too (spooled when the layout adds them). */
+static void test_threads_same_book_images(void **state)
+{
+  (void)state;
+  same_bytes(SHEAF_SRCDIR "/tests/fixtures/images/feed.rss", "img");
+}
+
+static int setup(void **state)
+{
+  (void)state;
+  snprintf(tmpdir, sizeof tmpdir, "%s", "/tmp/sheaf-test-spool-XXXXXX");
+  return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+  char cmd[128];
+
+  (void)state;
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_roundtrip),
+    cmocka_unit_test(test_free_busy),
+    cmocka_unit_test(test_deflate_matches_spool),
+    cmocka_unit_test(test_threads_same_book),
+    cmocka_unit_test(test_threads_same_book_images),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
