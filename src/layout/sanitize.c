@@ -230,6 +230,210 @@ static bool url_encode(struct sheaf_buf *b, const char *s)
   return !b->failed;
 }
 
+static int hexdigit(int c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  c |= 32;
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* ---- internationalized host names ----------------------------------- */
+
+/* RFC 3492 punycode of one label's code points, appended to `out` after
+ * "xn--". EPUBCheck (and Java's URL parser) reject hosts with non-ASCII
+ * characters, escaped or not; their ASCII form is what DNS sees anyway. */
+static bool punycode(struct sheaf_buf *out, const uint32_t *cp, size_t n)
+{
+  enum { BASE = 36, TMIN = 1, TMAX = 26, SKEW = 38, DAMP = 700 };
+  uint32_t m, nn = 128, delta = 0, bias = 72, h, b = 0;
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (cp[i] < 0x80) {
+      sheaf_buf_putc(out, (char)((cp[i] >= 'A' && cp[i] <= 'Z') ? cp[i] + 32 : cp[i]));
+      b++;
+    }
+  h = b;
+  if (b > 0)
+    sheaf_buf_putc(out, '-');
+  while (h < n) {
+    m = UINT32_MAX;
+    for (i = 0; i < n; i++)
+      if (cp[i] >= nn && cp[i] < m)
+        m = cp[i];
+    if ((m - nn) > (UINT32_MAX - delta) / (h + 1))
+      return false;
+    delta += (m - nn) * (h + 1);
+    nn = m;
+    for (i = 0; i < n; i++) {
+      if (cp[i] < nn && ++delta == 0)
+        return false;
+      if (cp[i] == nn) {
+        uint32_t q = delta, k;
+        for (k = BASE;; k += BASE) {
+          uint32_t t = k <= bias ? TMIN : k >= bias + TMAX ? TMAX : k - bias, d;
+          if (q < t)
+            break;
+          d = t + (q - t) % (BASE - t);
+          sheaf_buf_putc(out, (char)(d < 26 ? 'a' + d : '0' + d - 26));
+          q = (q - t) / (BASE - t);
+        }
+        sheaf_buf_putc(out, (char)(q < 26 ? 'a' + q : '0' + q - 26));
+        /* adapt the bias (RFC 3492 section 6.1) */
+        {
+          uint32_t dd = h == b ? delta / DAMP : delta / 2, kk = 0;
+          dd += dd / (h + 1);
+          while (dd > ((BASE - TMIN) * TMAX) / 2) {
+            dd /= BASE - TMIN;
+            kk += BASE;
+          }
+          bias = kk + (BASE - TMIN + 1) * dd / (dd + SKEW);
+        }
+        delta = 0;
+        h++;
+      }
+    }
+    delta++;
+    nn++;
+  }
+  return !out->failed;
+}
+
+/* Rewrites the UTF-8 host h[0..len) as ASCII (labels with non-ASCII become
+ * "xn--" + punycode) into `out`. Returns false for invalid UTF-8. */
+static bool host_to_ascii(struct sheaf_buf *out, const char *h, size_t len)
+{
+  uint32_t cp[64];
+  size_t i = 0;
+
+  while (i <= len) {
+    size_t start = i, n = 0;
+    bool ascii = true;
+    while (i < len && h[i] != '.') {
+      unsigned char c = (unsigned char)h[i];
+      uint32_t v;
+      size_t k, extra = c < 0x80 ? 0 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : 9;
+      if (extra == 9 || i + extra >= len + (extra ? 0 : 1) || n == 64)
+        return false;
+      v = extra == 0 ? c : c & (0x3F >> extra);
+      for (k = 1; k <= extra; k++) {
+        if (((unsigned char)h[i + k] & 0xC0) != 0x80)
+          return false;
+        v = (v << 6) | ((unsigned char)h[i + k] & 0x3F);
+      }
+      if (extra)
+        ascii = false;
+      cp[n++] = v;
+      i += extra + 1;
+    }
+    if (ascii) {
+      sheaf_buf_put(out, h + start, i - start);
+    } else {
+      sheaf_buf_puts(out, "xn--");
+      if (!punycode(out, cp, n))
+        return false;
+    }
+    if (i < len)
+      sheaf_buf_putc(out, '.');
+    i++;
+  }
+  return !out->failed;
+}
+
+/* Checks the host of an absolute URL in place. Percent-escaped UTF-8 in a
+ * host (an internationalized name) goes back to UTF-8, which an IRI allows
+ * and readers resolve; a host with anything else a host cannot hold (an
+ * unclosed attribute swallowed "</div>", empty labels) makes the URL
+ * unusable: returns false, and the caller drops the link but keeps its
+ * text. URLs without an authority pass. */
+static bool host_ok(char *url)
+{
+  char *h = strstr(url, "://"), *end, *at, *o, *p;
+  size_t len;
+
+  if (h == NULL || strcspn(url, ":") != (size_t)(h - url))
+    return true;
+  h += 3;
+  end = h + strcspn(h, "/?#");
+  at = memchr(h, '@', (size_t)(end - h));
+  if (at)
+    h = at + 1;
+  /* Decode %XX (only bytes >= 0x80 may be escaped in a host). */
+  for (p = o = h; p < end;) {
+    if (*p == '%' && p + 2 < end && hexdigit((unsigned char)p[1]) >= 0 &&
+        hexdigit((unsigned char)p[2]) >= 0) {
+      int c = hexdigit((unsigned char)p[1]) * 16 + hexdigit((unsigned char)p[2]);
+      if (c < 0x80)
+        return false;
+      *o++ = (char)c;
+      p += 3;
+    } else {
+      *o++ = *p++;
+    }
+  }
+  if (o != end)
+    memmove(o, end, strlen(end) + 1);
+  end = o;
+  len = (size_t)(end - h);
+  if (len && (p = memchr(h, ':', len)) != NULL) /* a port */
+    len = (size_t)(p - h);
+  if (len == 0 || h[0] == '.' || h[0] == '-')
+    return false;
+  for (p = h; p < h + len; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (c == '.' && p + 1 < h + len && p[1] == '.')
+      return false;
+    if (!(c >= 0x80 || isalnum(c) || c == '.' || c == '-' || c == '_' || c == '[' ||
+          c == ']'))
+      return false;
+  }
+  return true;
+}
+
+/* host_ok(), then a host with non-ASCII letters in its IDNA form. Returns
+ * the URL (maybe a new string; `url` is then freed) or NULL. */
+static char *fix_host(char *url, bool *nomem)
+{
+  struct sheaf_buf b;
+  char *h, *end;
+  size_t len, i;
+
+  if (!host_ok(url)) {
+    sheaf_free(url);
+    return NULL;
+  }
+  h = strstr(url, "://");
+  if (h == NULL)
+    return url;
+  h += 3;
+  end = h + strcspn(h, "/?#");
+  if (memchr(h, '@', (size_t)(end - h)))
+    h = (char *)memchr(h, '@', (size_t)(end - h)) + 1;
+  len = (size_t)(end - h);
+  for (i = 0; i < len && (unsigned char)h[i] < 0x80; i++)
+    ;
+  if (i == len)
+    return url;
+  {
+    char *colon = memchr(h, ':', len);
+    size_t hl = colon ? (size_t)(colon - h) : len;
+    sheaf_buf_init(&b, 0);
+    sheaf_buf_put(&b, url, (size_t)(h - url));
+    if (!host_to_ascii(&b, h, hl)) {
+      sheaf_buf_fini(&b);
+      sheaf_free(url);
+      return NULL;
+    }
+    sheaf_buf_puts(&b, h + hl);
+    sheaf_free(url);
+    url = sheaf_buf_detach(&b, NULL);
+    if (url == NULL)
+      *nomem = true;
+    return url;
+  }
+}
+
 char *sheaf_layout_url(const char *raw, const char *base, bool *nomem)
 {
   struct sheaf_buf v, k, e;
@@ -305,6 +509,8 @@ char *sheaf_layout_url(const char *raw, const char *base, bool *nomem)
 nomem:
   *nomem = true;
 out:
+  if (res)
+    res = fix_host(res, nomem);
   if (built)
     xmlFree(built);
   sheaf_buf_fini(&v);

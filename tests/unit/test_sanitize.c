@@ -39,6 +39,14 @@ static const struct tcase cases[] = {
    "<img src=x onerror=\"evil()\" alt=\"pic\">",
    {"<p>hi</p>", "pic"}, {"onload", "onclick", "onerror", "evil", "onmouseover"}},
   {"<a href=\"javascript:alert(1)\">j</a>", {"<a>j</a>"}, {"javascript", "href"}},
+  /* hosts: a truncated attribute that swallowed markup loses its href (the
+   * text stays); internationalized names are written in their IDNA form */
+  {"<a href=\"http://www.lalecheleag...</div></body>\">t</a>", {"<a>t</a>"}, {"href", "%3C"}},
+  {"<a href=\"https://b\xC3\xBC" "cher.example/x\">i</a>",
+   {"href=\"https://xn--bcher-kva.example/x\""}, {"%C3"}},
+  {"<a href=\"https://\xF0\x9F\x9A\x80-science.com/?p=1\">r</a>",
+   {"https://xn---science-7f85g.com/?p=1"}, {"%F0"}},
+  {"<a href=\"http://a..b/\">d</a>", {"<a>d</a>"}, {"href"}},
   {"<a href=\"JaVaScRiPt:alert(1)\">j</a>", {"<a>j</a>"}, {"avaScRi", "href"}},
   {"<a href=\" java\tscript:alert(1)\">j</a>", {"<a>j</a>"}, {"script", "href"}},
   {"<a href=\"java&#x09;script:alert(1)\">j</a>", {"<a>j</a>"}, {"script", "href"}},
