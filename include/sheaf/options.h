@@ -99,6 +99,12 @@ typedef struct sheaf_options {
                                 256 */
 
   unsigned threads; /* 0: one per core */
+
+  /* Called as long work advances: `stage` is "layout" (one call per
+   * chapter) or "import" (one call per input file read); `done` of
+   * `total`. NULL: no calls. The CLI draws a progress line from it. */
+  void (*progress)(const char *stage, size_t done, size_t total, void *userdata);
+  void *progress_userdata;
 } sheaf_options;
 
 /** Sets every field of `opt` to its default and `version` to

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "core.h"
@@ -43,6 +44,33 @@ static void install_signals(sheaf_options *opt)
   signal(SIGXFSZ, SIG_IGN);
   opt->cancel = poll_interrupted;
   opt->cancel_userdata = NULL;
+}
+
+/* A progress line on a terminal for builds long enough to wait for: redrawn
+ * in place, at most every 1% of the chapters, erased when done. Never in
+ * pipes or logs, never with -q. */
+struct progress {
+  bool tty, drawn;
+  size_t last;
+};
+
+static void on_progress(const char *stage, size_t done, size_t total, void *userdata)
+{
+  struct progress *p = userdata;
+
+  if (!p->tty || total < 200)
+    return;
+  if (done < total && p->drawn && done - p->last < total / 100)
+    return;
+  p->last = done;
+  if (done >= total) {
+    if (p->drawn)
+      fputs("\r\033[K", stderr);
+    p->drawn = false;
+    return;
+  }
+  fprintf(stderr, "\rsheaf: %s %zu/%zu (%zu%%)", stage, done, total, done * 100 / total);
+  p->drawn = true;
 }
 
 static int exit_for(sheaf_status st)
@@ -274,6 +302,12 @@ int main(int argc, char **argv)
   }
   sheaf_diag_set_callback(diag, cli_diag_print, &cli);
   install_signals(&cli.opt);
+  {
+    static struct progress prog;
+    prog.tty = cli.verbosity >= 0 && isatty(STDERR_FILENO);
+    cli.opt.progress = on_progress;
+    cli.opt.progress_userdata = &prog;
+  }
   rc = cli.cmd == CMD_BUILD ? run_build(&cli, diag) : run_list(&cli, diag);
   sheaf_diag_free(diag);
   cli_fini(&cli);

@@ -78,6 +78,8 @@ static const char usage_build[] =
   "                         and has more than 30 chapters, else flat)\n"
   "      --language TAG     language when the feed names none (default: en)\n"
   "      --werror           treat warnings as errors (exit 2)\n"
+  "      --threads N        compress on N threads (default 0: one per core);\n"
+  "                         the book is the same whatever N\n"
   "\n"
   "Pictures and looks:\n"
   "      --assets DIR       a copy of the site made by wget --mirror or HTTrack\n"
@@ -155,6 +157,7 @@ enum {
   OPT_POST_TYPE,
   OPT_ENCODING,
   OPT_GROUP_BY,
+  OPT_THREADS,
   OPT_ASSETS,
   OPT_MAX_IMAGE_WIDTH,
   OPT_MAX_IMAGE_SIZE,
@@ -187,6 +190,7 @@ static const struct option long_options[] = {
   {"post-type", required_argument, NULL, OPT_POST_TYPE},
   {"encoding", required_argument, NULL, OPT_ENCODING},
   {"group-by", required_argument, NULL, OPT_GROUP_BY},
+  {"threads", required_argument, NULL, OPT_THREADS},
   {"assets", required_argument, NULL, OPT_ASSETS},
   {"max-image-width", required_argument, NULL, OPT_MAX_IMAGE_WIDTH},
   {"max-image-size", required_argument, NULL, OPT_MAX_IMAGE_SIZE},
@@ -343,6 +347,17 @@ int cli_parse(struct cli *cli, int argc, char **argv)
     case OPT_INCLUDE_DRAFTS:
       cli->opt.flags |= SHEAF_OPT_INCLUDE_DRAFTS;
       break;
+    case OPT_THREADS: {
+      char *end;
+      unsigned long v;
+      errno = 0;
+      v = strtoul(optarg, &end, 10);
+      if (errno || *end || end == optarg || optarg[0] == '-' || v > 64)
+        return usage_error(cli->cmd, "--threads wants a number from 0 (one per core) "
+                           "to 64, not '%s'", optarg);
+      cli->opt.threads = (unsigned)v;
+      break;
+    }
     case OPT_GROUP_BY:
       if (strcmp(optarg, "year") == 0)
         cli->opt.group_by = SHEAF_GROUP_YEAR;

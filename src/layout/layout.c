@@ -241,6 +241,8 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
       ret = SHEAF_ERR_CANCELLED;
       goto out;
     }
+    if (opt && opt->progress)
+      opt->progress("layout", i, book->nchapters, opt->progress_userdata);
     snprintf(id, sizeof id, "ch%04zu", i + 1);
     snprintf(href, sizeof href, "text/%s.xhtml", id);
     sheaf_buf_reset(&b);
@@ -250,6 +252,8 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
                     true, i == 0 ? "bodymatter" : NULL, i + 1));
   }
 
+  if (opt && opt->progress)
+    opt->progress("layout", book->nchapters, book->nchapters, opt->progress_userdata);
   sheaf_buf_reset(&b);
   SHEAF_CHECK(sheaf_layout_colophon(&cx, &b));
   SHEAF_CHECK(add(ms, "text/colophon.xhtml", "colophon", "application/xhtml+xml", &b,
