@@ -102,6 +102,8 @@ struct sheaf_str sheaf_str_trim(struct sheaf_str s);   /* ASCII whitespace */
 bool sheaf_str_ieq(struct sheaf_str a, const char *b); /* ASCII case-insensitive */
 int sheaf_ascii_casecmp(const char *a, const char *b);
 bool sheaf_starts_with_ci(const char *s, const char *prefix);
+/* Returns the value of hexadecimal digit `c`, or -1 when it is none. */
+int sheaf_hexval(int c);
 /* Collapses runs of whitespace to one space and trims; returns a new string. */
 char *sheaf_str_collapse_ws(const char *s, size_t n);
 /* Returns true when `s` has the shape of a BCP 47 language tag ("en",

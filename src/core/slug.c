@@ -8,17 +8,6 @@
 
 #include "core/core.h"
 
-static int hexval(int c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 static bool is_alnum(int c)
 {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -35,8 +24,8 @@ char *sheaf_slugify(const char *name, size_t n)
   for (i = 0; i < n; i++) {
     int c = (unsigned char)name[i];
     if (c == '%' && i + 2 < n &&
-        hexval((unsigned char)name[i + 1]) >= 0 && hexval((unsigned char)name[i + 2]) >= 0) {
-      c = hexval((unsigned char)name[i + 1]) * 16 + hexval((unsigned char)name[i + 2]);
+        sheaf_hexval((unsigned char)name[i + 1]) >= 0 && sheaf_hexval((unsigned char)name[i + 2]) >= 0) {
+      c = sheaf_hexval((unsigned char)name[i + 1]) * 16 + sheaf_hexval((unsigned char)name[i + 2]);
       i += 2;
     }
     if (c >= 0x80) {

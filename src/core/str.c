@@ -60,6 +60,17 @@ bool sheaf_starts_with_ci(const char *s, const char *prefix)
   return true;
 }
 
+int sheaf_hexval(int c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
 char *sheaf_str_collapse_ws(const char *s, size_t n)
 {
   char *out = sheaf_malloc(n + 1);

@@ -106,17 +106,6 @@ static void put_utf8(struct sheaf_buf *b, unsigned long c)
   }
 }
 
-static int hexval(int c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Reads a quoted string starting at p[*i] (the quote). Double quotes take
  * YAML and TOML escapes; single quotes take '' (YAML) and nothing else.
  * Line breaks inside (YAML lets quoted scalars span lines) fold to a space.
@@ -175,8 +164,8 @@ static bool read_quoted(const char *p, size_t n, size_t *i, struct sheaf_buf *ou
         sheaf_buf_putc(out, e);
       }
       if (digits) {
-        for (j = 0; j < digits && k < n && hexval((unsigned char)p[k]) >= 0; j++, k++)
-          cp = cp * 16 + (unsigned long)hexval((unsigned char)p[k]);
+        for (j = 0; j < digits && k < n && sheaf_hexval((unsigned char)p[k]) >= 0; j++, k++)
+          cp = cp * 16 + (unsigned long)sheaf_hexval((unsigned char)p[k]);
         put_utf8(out, j ? cp : 0xFFFD);
       }
       continue;

@@ -230,14 +230,6 @@ static bool url_encode(struct sheaf_buf *b, const char *s)
   return !b->failed;
 }
 
-static int hexdigit(int c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  c |= 32;
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* ---- internationalized host names ----------------------------------- */
 
 /* RFC 3492 punycode of one label's code points, appended to `out` after
@@ -361,9 +353,9 @@ static bool host_ok(char *url)
     h = at + 1;
   /* Decode %XX (only bytes >= 0x80 may be escaped in a host). */
   for (p = o = h; p < end;) {
-    if (*p == '%' && p + 2 < end && hexdigit((unsigned char)p[1]) >= 0 &&
-        hexdigit((unsigned char)p[2]) >= 0) {
-      int c = hexdigit((unsigned char)p[1]) * 16 + hexdigit((unsigned char)p[2]);
+    if (*p == '%' && p + 2 < end && sheaf_hexval((unsigned char)p[1]) >= 0 &&
+        sheaf_hexval((unsigned char)p[2]) >= 0) {
+      int c = sheaf_hexval((unsigned char)p[1]) * 16 + sheaf_hexval((unsigned char)p[2]);
       if (c < 0x80)
         return false;
       *o++ = (char)c;
@@ -1211,11 +1203,6 @@ static char *id_fix(const char *s, size_t n, bool *nomem)
   return r;
 }
 
-static int hexval(int ch)
-{
-  return isdigit(ch) ? ch - '0' : (tolower(ch) - 'a' + 10);
-}
-
 static sheaf_status fix_ids(struct ctx *c)
 {
   xmlHashTablePtr ids = xmlHashCreate(64);
@@ -1279,7 +1266,7 @@ static sheaf_status fix_ids(struct ctx *c)
       sheaf_buf_init(&d, 0);
       for (i = 1; v[i]; i++) {
         if (v[i] == '%' && isxdigit(v[i + 1]) && isxdigit(v[i + 2])) {
-          sheaf_buf_putc(&d, (char)(hexval(v[i + 1]) * 16 + hexval(v[i + 2])));
+          sheaf_buf_putc(&d, (char)(sheaf_hexval(v[i + 1]) * 16 + sheaf_hexval(v[i + 2])));
           i += 2;
         } else {
           sheaf_buf_putc(&d, (char)v[i]);
