@@ -9,8 +9,9 @@ $CHECK structure "$T/all.epub" || fail "structure"
 epubcheck "$T/all.epub"
 $CHECK text "$T/all.epub" "$EX" || fail "article text"
 $CHECK contains "$T/all.epub" "一个例子" || fail "Chinese text"
-$CHECK contains "$T/all.epub" "A freshly honed plane iron" || fail "image alt text"
-expect_err "warning: .*(image|remote)" || true
+# The example's one picture sits beside the feed: embedded, once, no warning.
+[ "$(unzip -l "$T/all.epub" | grep -c 'EPUB/images/[0-9a-f]*\.png')" -eq 1 ] || fail "the example's image is not embedded once"
+grep -q "warning" "$T/err" && fail "warnings building the example: $(cat "$T/err")"
 
 expect_rc 0 "$SHEAF" build "$EX" --tag archiving -o "$T/archiving.epub"
 epubcheck "$T/archiving.epub"

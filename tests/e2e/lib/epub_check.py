@@ -77,8 +77,22 @@ class Book:
 
 
 def doc_text(doc):
+    """The body's text, with each image's alt text where the image stands
+    (as the feed-side runs count it)."""
     body = doc.find("x:body", NS)
-    return norm("".join(body.itertext()))
+    parts = []
+
+    def walk(el):
+        if el.tag == "{%s}img" % NS["x"]:
+            parts.append(el.get("alt") or "")
+        if el.text:
+            parts.append(el.text)
+        for ch in el:
+            walk(ch)
+            if ch.tail:
+                parts.append(ch.tail)
+    walk(body)
+    return norm("".join(parts))
 
 
 def cmd_structure(path):
