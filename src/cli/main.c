@@ -92,6 +92,8 @@ static int import_all(const struct cli *cli, sheaf_diag *diag, sheaf_collection 
     cli_errorf("out of memory");
     return EXIT_INPUT;
   }
+  /* Bodies wait for layout on disk, not in memory. */
+  sheaf_collection_spool_bodies(coll);
   for (i = 0; i < cli->ninputs; i++) {
     size_t before = sheaf_collection_count(coll);
     if (interrupted) {

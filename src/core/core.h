@@ -231,6 +231,12 @@ struct sheaf_article {
   unsigned line;      /* line in `source` where the item starts */
   size_t feed;        /* index into the collection's feeds */
   size_t order;       /* position in the collection, for stable sorting */
+  /* Spooled (sheaf_collection_spool_article): body and summary are NULL
+   * here and live at [spool_off, +body_len) and [+body_len, +summary_len)
+   * of the collection's body spool; read them with sheaf_article_load(). */
+  bool spooled, has_body, has_summary;
+  uint64_t spool_off;
+  size_t body_len, summary_len;
 };
 
 struct sheaf_feed {
@@ -250,6 +256,11 @@ struct sheaf_collection {
   size_t nfeeds, feeds_cap;
   char **sources; /* interned input paths */
   size_t nsources, sources_cap;
+  /* Body spool: an unlinked temp file holding article bodies and summaries
+   * once imported, so memory is bounded by metadata, not the archive. */
+  bool spool_bodies;  /* set by sheaf_collection_spool_bodies() */
+  int body_fd;        /* -1 until the first article is spooled */
+  uint64_t body_end;
 };
 
 struct sheaf_book_tag {
@@ -361,6 +372,20 @@ bool sheaf_article_finish(struct sheaf_article *a);
 void sheaf_feed_free(struct sheaf_feed *f);
 /* Appends; the collection takes ownership (also on failure, when it frees). */
 bool sheaf_collection_add_article(struct sheaf_collection *c, struct sheaf_article *a);
+/* From now on, imported articles' bodies and summaries go to a temp file. */
+void sheaf_collection_spool_bodies(struct sheaf_collection *c);
+/* Moves a's body and summary to the collection's spool and frees them; a
+ * no-op when the collection does not spool or a is spooled. False with
+ * errno set when the file cannot be written. */
+bool sheaf_collection_spool_article(struct sheaf_collection *c, struct sheaf_article *a);
+/* New copies of a's body and summary (NULL when it has none), spooled or
+ * not; either out pointer may be NULL. Free with sheaf_free(). Returns
+ * SHEAF_OK, SHEAF_ERR_NOMEM, or SHEAF_ERR_IO with errno set. */
+sheaf_status sheaf_article_load(const struct sheaf_collection *c, const struct sheaf_article *a,
+                                char **body, char **summary);
+/* Length of a's body / summary, spooled or not (0 when none). */
+size_t sheaf_article_body_len(const struct sheaf_article *a);
+size_t sheaf_article_summary_len(const struct sheaf_article *a);
 bool sheaf_collection_add_feed(struct sheaf_collection *c, struct sheaf_feed *f);
 /* Returns the interned copy of `path`, owned by the collection, or NULL. */
 const char *sheaf_collection_intern_source(struct sheaf_collection *c, const char *path);

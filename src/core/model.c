@@ -3,7 +3,10 @@
  * feeds, collections, books and manuscripts. The stages fill these structs;
  * this file creates, frees and reads them, so ownership lives in one place.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/core.h"
 
@@ -223,7 +226,155 @@ void sheaf_feed_free(struct sheaf_feed *f)
 
 sheaf_collection *sheaf_collection_new(void)
 {
-  return sheaf_calloc(1, sizeof(struct sheaf_collection));
+  struct sheaf_collection *c = sheaf_calloc(1, sizeof(struct sheaf_collection));
+
+  if (c)
+    c->body_fd = -1;
+  return c;
+}
+
+void sheaf_collection_spool_bodies(struct sheaf_collection *c)
+{
+  c->spool_bodies = true;
+}
+
+static bool pwrite_all(int fd, const char *p, size_t n, uint64_t off)
+{
+  while (n) {
+    ssize_t w = pwrite(fd, p, n, (off_t)off);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      if (w == 0)
+        errno = ENOSPC;
+      return false;
+    }
+    p += w;
+    n -= (size_t)w;
+    off += (uint64_t)w;
+  }
+  return true;
+}
+
+static bool pread_all(int fd, char *p, size_t n, uint64_t off)
+{
+  while (n) {
+    ssize_t r = pread(fd, p, n, (off_t)off);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0) {
+      if (r == 0)
+        errno = EIO;
+      return false;
+    }
+    p += r;
+    n -= (size_t)r;
+    off += (uint64_t)r;
+  }
+  return true;
+}
+
+/* Opens the body spool in $TMPDIR (else /tmp), unlinked at once. */
+static bool open_body_spool(struct sheaf_collection *c)
+{
+  const char *dir = getenv("TMPDIR");
+  struct sheaf_buf path;
+  int fd;
+
+  if (!dir || !*dir)
+    dir = "/tmp";
+  sheaf_buf_init(&path, 0);
+  sheaf_buf_printf(&path, "%s/sheaf-spool-XXXXXX", dir);
+  if (path.failed) {
+    errno = ENOMEM;
+    return false;
+  }
+  fd = mkstemp(path.ptr);
+  if (fd >= 0)
+    unlink(path.ptr);
+  sheaf_buf_fini(&path);
+  if (fd < 0)
+    return false;
+  c->body_fd = fd;
+  return true;
+}
+
+bool sheaf_collection_spool_article(struct sheaf_collection *c, struct sheaf_article *a)
+{
+  size_t nb, ns;
+
+  if (!c->spool_bodies || a->spooled)
+    return true;
+  if (c->body_fd < 0 && !open_body_spool(c))
+    return false;
+  nb = a->body ? strlen(a->body) : 0;
+  ns = a->summary ? strlen(a->summary) : 0;
+  if ((nb && !pwrite_all(c->body_fd, a->body, nb, c->body_end)) ||
+      (ns && !pwrite_all(c->body_fd, a->summary, ns, c->body_end + nb)))
+    return false;
+  a->spool_off = c->body_end;
+  a->body_len = nb;
+  a->summary_len = ns;
+  a->has_body = a->body != NULL;
+  a->has_summary = a->summary != NULL;
+  a->spooled = true;
+  c->body_end += nb + ns;
+  sheaf_free(a->body);
+  sheaf_free(a->summary);
+  a->body = a->summary = NULL;
+  return true;
+}
+
+static sheaf_status load_one(const struct sheaf_collection *c, const char *inline_s,
+                             bool spooled, bool has, uint64_t off, size_t n, char **out)
+{
+  char *p;
+
+  *out = NULL;
+  if (!spooled) {
+    if (inline_s && (*out = sheaf_strdup(inline_s)) == NULL)
+      return SHEAF_ERR_NOMEM;
+    return SHEAF_OK;
+  }
+  if (!has)
+    return SHEAF_OK;
+  if ((p = sheaf_malloc(n + 1)) == NULL)
+    return SHEAF_ERR_NOMEM;
+  if (n && !pread_all(c->body_fd, p, n, off)) {
+    sheaf_free(p);
+    return SHEAF_ERR_IO;
+  }
+  p[n] = '\0';
+  *out = p;
+  return SHEAF_OK;
+}
+
+sheaf_status sheaf_article_load(const struct sheaf_collection *c, const struct sheaf_article *a,
+                                char **body, char **summary)
+{
+  sheaf_status st = SHEAF_OK;
+
+  if (body)
+    st = load_one(c, a->body, a->spooled, a->has_body, a->spool_off, a->body_len, body);
+  if (st == SHEAF_OK && summary) {
+    st = load_one(c, a->summary, a->spooled, a->has_summary, a->spool_off + a->body_len,
+                  a->summary_len, summary);
+    if (st != SHEAF_OK && body) {
+      sheaf_free(*body);
+      *body = NULL;
+    }
+  }
+  return st;
+}
+
+size_t sheaf_article_body_len(const struct sheaf_article *a)
+{
+  return a->spooled ? a->body_len : a->body ? strlen(a->body) : 0;
+}
+
+size_t sheaf_article_summary_len(const struct sheaf_article *a)
+{
+  return a->spooled ? a->summary_len : a->summary ? strlen(a->summary) : 0;
 }
 
 void sheaf_collection_free(sheaf_collection *c)
@@ -241,6 +392,8 @@ void sheaf_collection_free(sheaf_collection *c)
   sheaf_free(c->articles);
   sheaf_free(c->feeds);
   sheaf_free(c->sources);
+  if (c->body_fd >= 0)
+    close(c->body_fd);
   sheaf_free(c);
 }
 

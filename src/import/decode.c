@@ -971,9 +971,13 @@ sheaf_status sheaf_import_decode_buf(const char *path, char **data, size_t *n,
     return SHEAF_OK;
   in += d.skip;
   len -= d.skip;
-  if (d.utf8 && utf8_check(in, len) == len) {
-    /* The fast path: valid UTF-8 is used where it lies. */
-    if (d.skip) {
+  if (d.utf8 && sheaf_import_utf8_chunked(in, len, utf8_check) == len) {
+    /* The fast path: valid UTF-8 is used where it lies. A mapped input
+     * skips its byte-order mark by moving the pointer, not the bytes. */
+    if (d.skip && sheaf_import_input_mapped(*data)) {
+      *data += d.skip;
+      *n = len;
+    } else if (d.skip) {
       memmove(*data, in, len);
       (*data)[len] = '\0';
       *n = len;
@@ -1009,7 +1013,7 @@ sheaf_status sheaf_import_decode_buf(const char *path, char **data, size_t *n,
                    cv.ninvalid, cv.ninvalid == 1 ? "" : "s", d.display,
                    line_at(cv.out, cv.first_bad));
   blank_declaration(cv.out, cv.len);
-  sheaf_free(*data);
+  sheaf_import_input_free(*data);
   *data = cv.out;
   *n = cv.len;
   cv.out = NULL;

@@ -8,6 +8,7 @@
  * only the subtree of one element is ever expanded, and libxml2 frees it as
  * the reader moves on.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
@@ -32,6 +33,12 @@ int sheaf_import_read(struct sheaf_feedread *fr)
   rc = xmlTextReaderRead(R(fr));
   if (rc < 0)
     fr->failed = true;
+  /* A mapped input's pages well behind the parser go back to the kernel. */
+  if (fr->input && (++fr->nreads & 255) == 0) {
+    long done = xmlTextReaderByteConsumed(R(fr));
+    if (done > 0)
+      sheaf_import_input_advise(fr->input + done);
+  }
   /* Entities a DOCTYPE declares are never expanded (XXE: they could read
    * local files or the network; bombs: they could fill memory). Say so once,
    * since their text is missing from the book. */
@@ -413,8 +420,19 @@ void sheaf_import_add_article(struct sheaf_feedread *fr, struct sheaf_article *a
     fr->status = SHEAF_ERR_NOMEM;
     return;
   }
-  if (!sheaf_collection_add_article(fr->coll, a))
+  if (!sheaf_collection_add_article(fr->coll, a)) {
     fr->status = SHEAF_ERR_NOMEM;
+    return;
+  }
+  /* Feeds spool each body as it is read; a WordPress export rewrites its
+   * bodies once the whole export is read, so it spools after that. */
+  if (fr->user == NULL && !sheaf_collection_spool_article(fr->coll, a)) {
+    sheaf_diag_add(fr->diag, SHEAF_ERROR, "write", NULL, 0, 0,
+                   "cannot write book: cannot write its temporary file of article "
+                   "bodies (in $TMPDIR, else /tmp): %s",
+                   strerror(errno));
+    fr->status = SHEAF_ERR_WRITE;
+  }
 }
 
 /* ---- WordPress tag and category archives --------------------------------- */
@@ -641,7 +659,7 @@ static const char *pick_encoding(const char *data, size_t n, bool *guessed)
       }
     }
   }
-  if (!sheaf_utf8_valid(data, n)) {
+  if (!sheaf_import_utf8_valid(data, n)) {
     *guessed = true;
     return "WINDOWS-1252";
   }
@@ -731,6 +749,7 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
   ew.line_offset = fr.line_offset;
   xmlTextReaderSetStructuredErrorHandler(reader, on_xml_error, &ew);
   fr.reader = reader;
+  fr.input = data;
   fr.nfatal = &ew.fatal;
   fr.fatal_line = &ew.line;
 

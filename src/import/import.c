@@ -8,6 +8,7 @@
  * else with a message that says what the file is and what sheaf reads. A
  * failed import leaves the collection exactly as it was.
  */
+#define _DEFAULT_SOURCE /* MADV_DONTNEED, MAP_ANONYMOUS */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +36,118 @@ static const char *file_kind(mode_t m)
   if (S_ISDIR(m))
     return "a folder";
   return "not a regular file";
+}
+
+/* ---- mapped input -------------------------------------------------------- */
+
+/* Files from this size on are mapped rather than read. */
+#define MAP_MIN ((size_t)1 << 20)
+/* The head of a mapping is never dropped (the decoder may rewrite the XML
+ * declaration in place: those pages are private copies and must stay), nor
+ * the last DROP_BEHIND bytes before the current position. */
+#define KEEP_HEAD ((size_t)1 << 16)
+#define DROP_BEHIND ((size_t)4 << 20)
+#define DROP_BATCH ((size_t)1 << 20)
+
+static _Thread_local struct {
+  char *base;     /* the mapping, or NULL */
+  size_t len;     /* the file's bytes, then the NUL of an anonymous page */
+  size_t maplen;  /* the whole reservation */
+  size_t dropped; /* pages [KEEP_HEAD, dropped) have been returned */
+} input_map;
+
+bool sheaf_import_input_mapped(const char *p)
+{
+  return input_map.base && p >= input_map.base && p <= input_map.base + input_map.len;
+}
+
+void sheaf_import_input_free(char *p)
+{
+  if (p && sheaf_import_input_mapped(p)) {
+    munmap(input_map.base, input_map.maplen);
+    input_map.base = NULL;
+    return;
+  }
+  sheaf_free(p);
+}
+
+void sheaf_import_input_advise(const char *p)
+{
+  size_t off, to, from, page;
+
+  if (!sheaf_import_input_mapped(p))
+    return;
+  off = (size_t)(p - input_map.base);
+  if (off < input_map.dropped) /* a new pass from the start */
+    input_map.dropped = KEEP_HEAD;
+  if (off < KEEP_HEAD + DROP_BEHIND + DROP_BATCH)
+    return;
+  page = (size_t)sysconf(_SC_PAGESIZE);
+  to = (off - DROP_BEHIND) & ~(page - 1);
+  from = input_map.dropped < KEEP_HEAD ? KEEP_HEAD : input_map.dropped;
+  from = (from + page - 1) & ~(page - 1);
+  if (to < from + DROP_BATCH)
+    return;
+  /* A private mapping of a file that was never written to here: the
+   * dropped pages read the same bytes again if touched. */
+  madvise(input_map.base + from, to - from, MADV_DONTNEED);
+  input_map.dropped = to;
+}
+
+size_t sheaf_import_utf8_chunked(const char *p, size_t n, size_t (*check)(const char *, size_t))
+{
+  const size_t chunk = (size_t)4 << 20;
+  size_t pos = 0;
+
+  if (!sheaf_import_input_mapped(p) || n <= chunk)
+    return check(p, n);
+  while (pos < n) {
+    size_t end = n - pos > chunk ? pos + chunk : n, k, b;
+    /* End before a lead byte: no sequence straddles two chunks. */
+    for (b = 0; b < 3 && end < n && ((unsigned char)p[end] & 0xC0) == 0x80; b++)
+      end--;
+    k = check(p + pos, end - pos);
+    pos += k;
+    if (pos < end)
+      return pos;
+    sheaf_import_input_advise(p + pos);
+  }
+  return n;
+}
+
+static size_t utf8_valid_len(const char *p, size_t n)
+{
+  return sheaf_utf8_valid(p, n) ? n : 0;
+}
+
+bool sheaf_import_utf8_valid(const char *p, size_t n)
+{
+  return sheaf_import_utf8_chunked(p, n, utf8_valid_len) == n;
+}
+
+/* Maps `size` bytes of fd privately, followed by at least one zero byte
+ * (an anonymous page when the file ends on a page boundary), so the
+ * buffer is NUL-terminated like one read into memory. */
+static char *map_file(int fd, size_t size)
+{
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  size_t maplen = (size + 1 + page - 1) & ~(page - 1);
+  char *base;
+
+  if (input_map.base) /* one at a time */
+    return NULL;
+  base = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED)
+    return NULL;
+  if (mmap(base, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+    munmap(base, maplen);
+    return NULL;
+  }
+  input_map.base = base;
+  input_map.len = size;
+  input_map.maplen = maplen;
+  input_map.dropped = KEEP_HEAD;
+  return base;
 }
 
 /* Reads a whole regular file, up to `max` bytes. Devices (/dev/zero would
@@ -72,6 +186,16 @@ static sheaf_status read_file(const char *path, size_t max, bool nofollow, char 
   if ((unsigned long long)st.st_size > max) {
     close(fd);
     goto too_big;
+  }
+  if ((size_t)st.st_size >= MAP_MIN) {
+    char *m = map_file(fd, (size_t)st.st_size);
+    if (m) {
+      close(fd);
+      *data = m;
+      *len = (size_t)st.st_size;
+      return SHEAF_OK;
+    }
+    /* Not mappable: read it as any other. */
   }
   if ((f = fdopen(fd, "rb")) == NULL) {
     sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0, "cannot read: %s", strerror(errno));
@@ -148,7 +272,7 @@ static sheaf_status check_limits(struct sheaf_collection *coll, size_t first,
   }
   for (i = first; i < coll->narticles; i++) {
     const struct sheaf_article *a = coll->articles[i];
-    size_t nb = a->body ? strlen(a->body) : 0, ns = a->summary ? strlen(a->summary) : 0;
+    size_t nb = sheaf_article_body_len(a), ns = sheaf_article_summary_len(a);
     if (nb > max_sz || ns > max_sz) {
       sheaf_diag_add(diag, SHEAF_ERROR, "limit", a->source, a->line, 0,
                      "the article \"%.60s\" is larger than %s (--max-article-size: "
@@ -262,9 +386,18 @@ static sheaf_status import_file(struct sheaf_collection *coll, const char *path,
                   in_folder, &data, &len, diag);
   if (ret == SHEAF_OK)
     ret = import_data(coll, path, &data, &len, mtime, in_folder, opt, diag);
-  sheaf_free(data);
+  sheaf_import_input_free(data);
   if (ret == SHEAF_OK)
     ret = check_limits(coll, first, opt, diag);
+  /* What the reader did not spool as it went (exports, pages, Markdown). */
+  for (; ret == SHEAF_OK && first < coll->narticles; first++)
+    if (!sheaf_collection_spool_article(coll, coll->articles[first])) {
+      sheaf_diag_add(diag, SHEAF_ERROR, "write", NULL, 0, 0,
+                     "cannot write book: cannot write its temporary file of article "
+                     "bodies (in $TMPDIR, else /tmp): %s",
+                     strerror(errno));
+      ret = SHEAF_ERR_WRITE;
+    }
   return ret;
 }
 

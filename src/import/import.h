@@ -34,6 +34,22 @@ sheaf_status sheaf_import_feed(struct sheaf_collection *coll, const char *path,
                                const sheaf_options *opt, sheaf_diag *diag);
 
 /* Reads a WordPress export (WXR 1.0-1.2) held in memory (wxr.c). */
+/* Large regular input files are mapped (import.c), not read into memory.
+ * sheaf_import_input_free() releases an input buffer, mapped or from
+ * sheaf_malloc. sheaf_import_input_advise(p), called as a pass over the
+ * input reaches p, returns the mapping's pages well behind p to the kernel
+ * so that resident memory stays bounded (a later touch reads them again);
+ * it does nothing for other buffers. sheaf_import_utf8_valid() is
+ * sheaf_utf8_valid() over the input in chunks, advising as it goes. */
+void sheaf_import_input_free(char *p);
+void sheaf_import_input_advise(const char *p);
+bool sheaf_import_input_mapped(const char *p);
+bool sheaf_import_utf8_valid(const char *p, size_t n);
+/* The end of the longest prefix of p[0..n) that `check` (which returns the
+ * offset of the first invalid byte, or n) accepts, run in chunks that end
+ * on UTF-8 sequence boundaries, advising as it goes. */
+size_t sheaf_import_utf8_chunked(const char *p, size_t n, size_t (*check)(const char *, size_t));
+
 sheaf_status sheaf_import_wxr(struct sheaf_collection *coll, const char *path,
                               const char *data, size_t n,
                               const sheaf_options *opt, sheaf_diag *diag);
@@ -165,6 +181,8 @@ struct sheaf_feedread {
   const sheaf_options *opt;     /* the caller's options (may be NULL) */
   void *user;                   /* the root reader's own state (wxr.c) */
   bool warned_entity;           /* the unexpanded-entity warning was given */
+  const char *input;            /* the bytes given to libxml2 */
+  unsigned nreads;              /* reads so far, to advise every so often */
 };
 
 /* xmlTextReaderRead that also records failure in fr->failed. Returns 1 when

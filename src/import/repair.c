@@ -106,7 +106,7 @@ sheaf_status sheaf_import_gunzip(const char *path, char **data, size_t *n, size_
   out[len] = '\0';
   sheaf_diag_add(diag, SHEAF_NOTE, "gzip", path, 0, 0,
                  "gzip-compressed; inflated %zu bytes to %zu", *n, len);
-  sheaf_free(*data);
+  sheaf_import_input_free(*data);
   *data = out;
   *n = len;
   out = NULL;
@@ -613,11 +613,15 @@ static void init_special(void)
 static void scan(struct rep *r, const char *path, sheaf_diag *diag)
 {
   const char *s = r->s;
-  size_t i = prolog(r), k, e;
+  size_t i = prolog(r), k, e, advise_at = (size_t)1 << 20;
 
   init_special();
   while (i < r->n) {
     unsigned char c = (unsigned char)s[i];
+    if (i >= advise_at) { /* a mapped input's pages behind go back */
+      sheaf_import_input_advise(s + i);
+      advise_at = i + ((size_t)1 << 20);
+    }
     if (r->root_done && !is_ws(c) && c != '<') {
       note(r, FIX_TRAILING, i);
       upto(r, i);
@@ -728,7 +732,7 @@ sheaf_status sheaf_import_repair(const char *path, char **data, size_t *n, sheaf
       ret = SHEAF_ERR_NOMEM;
       goto out;
     }
-    sheaf_free(*data);
+    sheaf_import_input_free(*data);
     *data = p;
     *n = len;
   }

@@ -6,6 +6,7 @@
  * plain-text bodies become paragraphs before going through the sanitizer.
  */
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include <cmark.h>
@@ -129,11 +130,25 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
 {
   const char *lang = sheaf_layout_article_lang(cx, a);
   const char *title = a->title && *a->title ? a->title : "Untitled";
-  const char *body = a->body ? a->body : a->summary;
+  const char *body;
   struct sheaf_layout_src src;
-  char day[32], date[32], *link = NULL, *md = NULL;
+  char day[32], date[32], *link = NULL, *md = NULL, *text = NULL;
   bool nomem = false, sep = false;
   sheaf_status ret = SHEAF_OK;
+
+  /* The body, else the summary, from the collection's spool if there. */
+  if (a->spooled ? a->has_body : a->body != NULL)
+    ret = sheaf_article_load(cx->book->coll, a, &text, NULL);
+  else
+    ret = sheaf_article_load(cx->book->coll, a, NULL, &text);
+  if (ret != SHEAF_OK) {
+    if (ret == SHEAF_ERR_IO)
+      sheaf_diag_add(cx->diag, SHEAF_ERROR, "io", a->source, a->line, 0,
+                     "cannot read the temporary file of article bodies: %s",
+                     strerror(errno));
+    return ret;
+  }
+  body = text;
 
   sheaf_layout_head(out, lang, title, cx->user_css);
   sheaf_buf_puts(out, "<section epub:type=\"chapter\" id=\"sheaf-chapter\" "
@@ -206,6 +221,7 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
     ret = SHEAF_ERR_NOMEM;
 out:
   free(md);
+  sheaf_free(text);
   sheaf_free(link);
   return ret;
 }
