@@ -306,6 +306,34 @@ static bool is_tag(const char *s)
   return htmlTagLookup((const xmlChar *)name) != NULL;
 }
 
+char *sheaf_import_text_trimmed(struct sheaf_feedread *fr)
+{
+  char *t = sheaf_import_text(fr), *out;
+  struct sheaf_str v;
+
+  if (t == NULL)
+    return NULL;
+  v = sheaf_str_trim((struct sheaf_str){t, strlen(t)});
+  out = sheaf_strndup(v.p, v.n);
+  sheaf_free(t);
+  if (out == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  return out;
+}
+
+char *sheaf_import_text_plain(struct sheaf_feedread *fr)
+{
+  char *t = sheaf_import_text(fr), *out;
+
+  if (t == NULL)
+    return NULL;
+  out = sheaf_import_plain(t);
+  sheaf_free(t);
+  if (out == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  return out;
+}
+
 char *sheaf_import_plain(const char *s)
 {
   struct sheaf_buf b;

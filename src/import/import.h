@@ -200,6 +200,11 @@ bool sheaf_import_is(struct sheaf_feedread *fr, const char *local);
  * included) and leaves the reader on its end. Returns a new string, or NULL
  * when out of memory (fr->status is then set). */
 char *sheaf_import_text(struct sheaf_feedread *fr);
+/* sheaf_import_text(), trimmed; or as plain text (sheaf_import_plain):
+ * the two ways the readers take a field. NULL when out of memory
+ * (fr->status is then set). */
+char *sheaf_import_text_trimmed(struct sheaf_feedread *fr);
+char *sheaf_import_text_plain(struct sheaf_feedread *fr);
 /* Returns the inner XML of the current element and leaves the reader on its
  * end, or NULL (out of memory, fr->status set). */
 char *sheaf_import_inner_xml(struct sheaf_feedread *fr);

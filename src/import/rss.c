@@ -78,35 +78,6 @@ char *sheaf_import_media_text(struct sheaf_feedread *fr, bool as_html)
   return out;
 }
 
-/* Returns the element's text trimmed, or NULL (out of memory). */
-static char *trimmed_text(struct sheaf_feedread *fr)
-{
-  char *t = sheaf_import_text(fr), *out;
-  struct sheaf_str v;
-
-  if (t == NULL)
-    return NULL;
-  v = sheaf_str_trim((struct sheaf_str){t, strlen(t)});
-  out = sheaf_strndup(v.p, v.n);
-  sheaf_free(t);
-  if (out == NULL)
-    fr->status = SHEAF_ERR_NOMEM;
-  return out;
-}
-
-static char *plain_text(struct sheaf_feedread *fr)
-{
-  char *t = sheaf_import_text(fr), *out;
-
-  if (t == NULL)
-    return NULL;
-  out = sheaf_import_plain(t);
-  sheaf_free(t);
-  if (out == NULL)
-    fr->status = SHEAF_ERR_NOMEM;
-  return out;
-}
-
 /* A title: plain text, without what script and style elements hold. */
 static char *title_text(struct sheaf_feedread *fr)
 {
@@ -173,7 +144,7 @@ static void use_enclosure(struct sheaf_feedread *fr, struct sheaf_article *a, ch
 
 static void add_author(struct sheaf_feedread *fr, struct sheaf_article *a)
 {
-  char *t = plain_text(fr);
+  char *t = sheaf_import_text_plain(fr);
 
   if (t && !sheaf_article_add_author(a, t))
     fr->status = SHEAF_ERR_NOMEM;
@@ -188,7 +159,7 @@ static void read_category(struct sheaf_feedread *fr, struct sheaf_article *a)
 {
   char *domain = sheaf_import_attr(fr, "domain");
   char *nicename = sheaf_import_attr(fr, "nicename");
-  char *t = plain_text(fr);
+  char *t = sheaf_import_text_plain(fr);
   enum sheaf_tag_kind kind = SHEAF_TAG_CATEGORY;
 
   if (domain && (sheaf_ascii_casecmp(domain, "post_tag") == 0 ||
@@ -233,10 +204,10 @@ static void read_item(struct sheaf_feedread *fr)
     if (core(fr) && sheaf_import_is(fr, "title")) {
       sheaf_import_set(&a->title, title_text(fr), true);
     } else if (core(fr) && sheaf_import_is(fr, "link")) {
-      sheaf_import_set(&a->link, trimmed_text(fr), true);
+      sheaf_import_set(&a->link, sheaf_import_text_trimmed(fr), true);
     } else if (core(fr) && sheaf_import_is(fr, "guid")) {
       char *perma = sheaf_import_attr(fr, "isPermaLink");
-      t = trimmed_text(fr);
+      t = sheaf_import_text_trimmed(fr);
       /* A permalink guid (the default) doubles as the link. */
       if (t && *t && (perma == NULL || sheaf_ascii_casecmp(perma, "false") != 0) &&
           (sheaf_starts_with_ci(t, "http://") || sheaf_starts_with_ci(t, "https://")) &&
@@ -283,7 +254,7 @@ static void read_item(struct sheaf_feedread *fr)
       date_line = line;
       sheaf_import_set(&dcdate, sheaf_import_text(fr), true);
     } else if (dc(fr) && sheaf_import_is(fr, "subject")) {
-      t = plain_text(fr);
+      t = sheaf_import_text_plain(fr);
       if (t && !sheaf_article_add_tag(a, t, NULL, SHEAF_TAG_CATEGORY))
         fr->status = SHEAF_ERR_NOMEM;
       sheaf_free(t);
@@ -297,7 +268,7 @@ static void read_item(struct sheaf_feedread *fr)
         sheaf_import_date(fr, t, line, &a->updated, &off);
       sheaf_free(t);
     } else if (dc(fr) && sheaf_import_is(fr, "language")) {
-      sheaf_import_set(&a->language, trimmed_text(fr), true);
+      sheaf_import_set(&a->language, sheaf_import_text_trimmed(fr), true);
     } else {
       sheaf_import_skip(fr);
     }
@@ -352,7 +323,7 @@ static void read_container(struct sheaf_feedread *fr, bool channel)
     if (type != XML_READER_TYPE_ELEMENT)
       continue;
     if (channel && sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "language"))
-      sheaf_import_set(&f->language, trimmed_text(fr), true); /* RSS 1.0 */
+      sheaf_import_set(&f->language, sheaf_import_text_trimmed(fr), true); /* RSS 1.0 */
     else if (!core(fr))
       sheaf_import_skip(fr);
     else if (sheaf_import_is(fr, "channel"))
@@ -362,13 +333,13 @@ static void read_container(struct sheaf_feedread *fr, bool channel)
     else if (channel && sheaf_import_is(fr, "title"))
       sheaf_import_set(&f->title, title_text(fr), true);
     else if (channel && sheaf_import_is(fr, "link"))
-      sheaf_import_set(&f->link, trimmed_text(fr), true);
+      sheaf_import_set(&f->link, sheaf_import_text_trimmed(fr), true);
     else if (channel && sheaf_import_is(fr, "description"))
-      sheaf_import_set(&f->description, plain_text(fr), true);
+      sheaf_import_set(&f->description, sheaf_import_text_plain(fr), true);
     else if (channel && sheaf_import_is(fr, "language"))
-      sheaf_import_set(&f->language, trimmed_text(fr), true);
+      sheaf_import_set(&f->language, sheaf_import_text_trimmed(fr), true);
     else if (channel && sheaf_import_is(fr, "generator"))
-      sheaf_import_set(&f->generator, trimmed_text(fr), true);
+      sheaf_import_set(&f->generator, sheaf_import_text_trimmed(fr), true);
     else
       sheaf_import_skip(fr);
   }

@@ -61,34 +61,6 @@ static bool core(struct sheaf_feedread *fr, const char *local)
   return (ns == SHEAF_NS_NONE || ns == SHEAF_NS_RSS) && sheaf_import_is(fr, local);
 }
 
-static char *trimmed_text(struct sheaf_feedread *fr)
-{
-  char *t = sheaf_import_text(fr), *out;
-  struct sheaf_str v;
-
-  if (t == NULL)
-    return NULL;
-  v = sheaf_str_trim((struct sheaf_str){t, strlen(t)});
-  out = sheaf_strndup(v.p, v.n);
-  sheaf_free(t);
-  if (out == NULL)
-    fr->status = SHEAF_ERR_NOMEM;
-  return out;
-}
-
-static char *plain_text(struct sheaf_feedread *fr)
-{
-  char *t = sheaf_import_text(fr), *out;
-
-  if (t == NULL)
-    return NULL;
-  out = sheaf_import_plain(t);
-  sheaf_free(t);
-  if (out == NULL)
-    fr->status = SHEAF_ERR_NOMEM;
-  return out;
-}
-
 /* Parses "2011-05-05 17:19:23" (WordPress's MySQL dates); the zero date
  * "0000-00-00 00:00:00" means unset. */
 static bool wp_date(const char *s, int64_t *t)
@@ -120,9 +92,9 @@ static void read_author(struct sheaf_feedread *fr, struct wxr *w)
     if (type != XML_READER_TYPE_ELEMENT)
       continue;
     if (is_wp(fr, "author_login"))
-      sheaf_import_set(&login, trimmed_text(fr), true);
+      sheaf_import_set(&login, sheaf_import_text_trimmed(fr), true);
     else if (is_wp(fr, "author_display_name"))
-      sheaf_import_set(&name, plain_text(fr), true);
+      sheaf_import_set(&name, sheaf_import_text_plain(fr), true);
     else
       sheaf_import_skip(fr);
   }
@@ -167,7 +139,7 @@ static void item_fini(struct item *it)
 
 static unsigned long number(struct sheaf_feedread *fr)
 {
-  char *t = trimmed_text(fr);
+  char *t = sheaf_import_text_trimmed(fr);
   unsigned long v = t ? strtoul(t, NULL, 10) : 0;
 
   sheaf_free(t);
@@ -181,7 +153,7 @@ static void read_category(struct sheaf_feedread *fr, struct sheaf_article *a)
 {
   char *domain = sheaf_import_attr(fr, "domain");
   char *slug = sheaf_import_attr(fr, "nicename");
-  char *name = plain_text(fr);
+  char *name = sheaf_import_text_plain(fr);
   enum sheaf_tag_kind kind = SHEAF_TAG_CATEGORY;
   bool keep = true;
 
@@ -271,18 +243,18 @@ static void read_item(struct sheaf_feedread *fr, struct wxr *w)
     if (type != XML_READER_TYPE_ELEMENT)
       continue;
     if (core(fr, "title")) {
-      sheaf_import_set(&a->title, plain_text(fr), true);
+      sheaf_import_set(&a->title, sheaf_import_text_plain(fr), true);
     } else if (core(fr, "link")) {
-      sheaf_import_set(&a->link, trimmed_text(fr), true);
+      sheaf_import_set(&a->link, sheaf_import_text_trimmed(fr), true);
     } else if (core(fr, "guid")) {
-      sheaf_import_set(&a->guid, trimmed_text(fr), true);
+      sheaf_import_set(&a->guid, sheaf_import_text_trimmed(fr), true);
     } else if (core(fr, "pubDate")) {
       it.pubdate_line = sheaf_import_line(fr);
       sheaf_import_set(&it.pubdate, sheaf_import_text(fr), true);
     } else if (core(fr, "category")) {
       read_category(fr, a);
     } else if (sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "creator")) {
-      sheaf_import_set(&it.creator, trimmed_text(fr), true);
+      sheaf_import_set(&it.creator, sheaf_import_text_trimmed(fr), true);
     } else if (sheaf_import_ns(fr) == SHEAF_NS_CONTENT && sheaf_import_is(fr, "encoded")) {
       sheaf_import_set(&it.content, sheaf_import_text(fr), true);
     } else if (sheaf_import_ns(fr) == SHEAF_NS_WP_EXCERPT && sheaf_import_is(fr, "encoded")) {
@@ -292,13 +264,13 @@ static void read_item(struct sheaf_feedread *fr, struct wxr *w)
     } else if (is_wp(fr, "post_parent")) {
       it.parent = number(fr);
     } else if (is_wp(fr, "menu_order")) {
-      t = trimmed_text(fr);
+      t = sheaf_import_text_trimmed(fr);
       it.menu_order = t ? strtol(t, NULL, 10) : 0;
       sheaf_free(t);
     } else if (is_wp(fr, "post_type")) {
-      sheaf_import_set(&it.type, trimmed_text(fr), true);
+      sheaf_import_set(&it.type, sheaf_import_text_trimmed(fr), true);
     } else if (is_wp(fr, "status")) {
-      sheaf_import_set(&it.status, trimmed_text(fr), true);
+      sheaf_import_set(&it.status, sheaf_import_text_trimmed(fr), true);
     } else if (is_wp(fr, "post_password")) {
       sheaf_import_set(&it.password, sheaf_import_text(fr), true);
     } else if (is_wp(fr, "post_date_gmt")) {
@@ -308,7 +280,7 @@ static void read_item(struct sheaf_feedread *fr, struct wxr *w)
     } else if (is_wp(fr, "post_modified_gmt")) {
       sheaf_import_set(&it.modified_gmt, sheaf_import_text(fr), true);
     } else if (is_wp(fr, "attachment_url")) {
-      sheaf_import_set(&it.attachment_url, trimmed_text(fr), true);
+      sheaf_import_set(&it.attachment_url, sheaf_import_text_trimmed(fr), true);
     } else {
       sheaf_import_skip(fr); /* postmeta, comments, the rest */
     }
@@ -416,19 +388,19 @@ static void read_channel(struct sheaf_feedread *fr, struct wxr *w)
     if (core(fr, "item"))
       read_item(fr, w);
     else if (core(fr, "title"))
-      sheaf_import_set(&f->title, plain_text(fr), true);
+      sheaf_import_set(&f->title, sheaf_import_text_plain(fr), true);
     else if (core(fr, "link"))
-      sheaf_import_set(&f->link, trimmed_text(fr), true);
+      sheaf_import_set(&f->link, sheaf_import_text_trimmed(fr), true);
     else if (core(fr, "description"))
-      sheaf_import_set(&f->description, plain_text(fr), true);
+      sheaf_import_set(&f->description, sheaf_import_text_plain(fr), true);
     else if (core(fr, "language"))
-      sheaf_import_set(&f->language, trimmed_text(fr), true);
+      sheaf_import_set(&f->language, sheaf_import_text_trimmed(fr), true);
     else if (core(fr, "generator"))
-      sheaf_import_set(&f->generator, trimmed_text(fr), true);
+      sheaf_import_set(&f->generator, sheaf_import_text_trimmed(fr), true);
     else if (is_wp(fr, "author"))
       read_author(fr, w);
     else if (is_wp(fr, "base_site_url") || is_wp(fr, "base_blog_url"))
-      sheaf_import_set(&w->base_url, trimmed_text(fr), true);
+      sheaf_import_set(&w->base_url, sheaf_import_text_trimmed(fr), true);
     else
       sheaf_import_skip(fr);
   }
