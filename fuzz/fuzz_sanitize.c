@@ -39,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sheaf_buf_put(&wrapped, out.ptr, out.len);
     sheaf_buf_puts(&wrapped, "</body>");
     doc = xmlReadMemory(wrapped.ptr, (int)wrapped.len, "out.xhtml", "UTF-8",
-                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                            XML_PARSE_HUGE); /* deep is fine; malformed is not */
     if (doc == NULL && !wrapped.failed)
       abort(); /* the sanitizer wrote something that is not XML */
     xmlFreeDoc(doc);
