@@ -125,6 +125,18 @@ bool sheaf_utf8_valid(const char *p, size_t n);
  * Returns NULL only when out of memory. */
 char *sheaf_slugify(const char *name, size_t n);
 
+/* ---- spool.c: temporary files ------------------------------------------ */
+
+/* Opens a new file in $TMPDIR (else /tmp) and unlinks it at once, so
+ * nothing is left behind whatever happens to the process. Returns the
+ * descriptor, or -1 with errno set. */
+int sheaf_temp_open(void);
+/* pwrite/pread of all `n` bytes at `off`, retrying on EINTR and short
+ * counts. Return false with errno set (ENOSPC for a zero-byte write, EIO
+ * for a read past the end). */
+bool sheaf_pwrite_all(int fd, const void *p, size_t n, uint64_t off);
+bool sheaf_pread_all(int fd, void *p, size_t n, uint64_t off);
+
 /* ---- dates.c -------------------------------------------------------------- */
 
 /* Parses an RFC 822 / RFC 2822 date as found in RSS ("Wed, 22 Feb 2023

@@ -238,61 +238,11 @@ void sheaf_collection_spool_bodies(struct sheaf_collection *c)
   c->spool_bodies = true;
 }
 
-static bool pwrite_all(int fd, const char *p, size_t n, uint64_t off)
-{
-  while (n) {
-    ssize_t w = pwrite(fd, p, n, (off_t)off);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0) {
-      if (w == 0)
-        errno = ENOSPC;
-      return false;
-    }
-    p += w;
-    n -= (size_t)w;
-    off += (uint64_t)w;
-  }
-  return true;
-}
-
-static bool pread_all(int fd, char *p, size_t n, uint64_t off)
-{
-  while (n) {
-    ssize_t r = pread(fd, p, n, (off_t)off);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r <= 0) {
-      if (r == 0)
-        errno = EIO;
-      return false;
-    }
-    p += r;
-    n -= (size_t)r;
-    off += (uint64_t)r;
-  }
-  return true;
-}
-
-/* Opens the body spool in $TMPDIR (else /tmp), unlinked at once. */
+/* Opens the body spool (an unlinked temporary file). */
 static bool open_body_spool(struct sheaf_collection *c)
 {
-  const char *dir = getenv("TMPDIR");
-  struct sheaf_buf path;
-  int fd;
+  int fd = sheaf_temp_open();
 
-  if (!dir || !*dir)
-    dir = "/tmp";
-  sheaf_buf_init(&path, 0);
-  sheaf_buf_printf(&path, "%s/sheaf-spool-XXXXXX", dir);
-  if (path.failed) {
-    errno = ENOMEM;
-    return false;
-  }
-  fd = mkstemp(path.ptr);
-  if (fd >= 0)
-    unlink(path.ptr);
-  sheaf_buf_fini(&path);
   if (fd < 0)
     return false;
   c->body_fd = fd;
@@ -309,8 +259,8 @@ bool sheaf_collection_spool_article(struct sheaf_collection *c, struct sheaf_art
     return false;
   nb = a->body ? strlen(a->body) : 0;
   ns = a->summary ? strlen(a->summary) : 0;
-  if ((nb && !pwrite_all(c->body_fd, a->body, nb, c->body_end)) ||
-      (ns && !pwrite_all(c->body_fd, a->summary, ns, c->body_end + nb)))
+  if ((nb && !sheaf_pwrite_all(c->body_fd, a->body, nb, c->body_end)) ||
+      (ns && !sheaf_pwrite_all(c->body_fd, a->summary, ns, c->body_end + nb)))
     return false;
   a->spool_off = c->body_end;
   a->body_len = nb;
@@ -340,7 +290,7 @@ static sheaf_status load_one(const struct sheaf_collection *c, const char *inlin
     return SHEAF_OK;
   if ((p = sheaf_malloc(n + 1)) == NULL)
     return SHEAF_ERR_NOMEM;
-  if (n && !pread_all(c->body_fd, p, n, off)) {
+  if (n && !sheaf_pread_all(c->body_fd, p, n, off)) {
     sheaf_free(p);
     return SHEAF_ERR_IO;
   }

@@ -151,8 +151,31 @@ sheaf_status sheaf_deflate(const void *p, size_t n, unsigned char **out, size_t 
   return ret;
 }
 
-static bool write_all(int fd, const unsigned char *p, size_t n, uint64_t off)
+int sheaf_temp_open(void)
 {
+  const char *dir = getenv("TMPDIR");
+  struct sheaf_buf path;
+  int fd;
+
+  if (!dir || !*dir)
+    dir = "/tmp";
+  sheaf_buf_init(&path, 0);
+  sheaf_buf_printf(&path, "%s/sheaf-spool-XXXXXX", dir);
+  if (path.failed) {
+    errno = ENOMEM;
+    return -1;
+  }
+  fd = mkstemp(path.ptr);
+  if (fd >= 0)
+    unlink(path.ptr);
+  sheaf_buf_fini(&path);
+  return fd;
+}
+
+bool sheaf_pwrite_all(int fd, const void *buf, size_t n, uint64_t off)
+{
+  const unsigned char *p = buf;
+
   while (n) {
     ssize_t w = pwrite(fd, p, n, (off_t)off);
     if (w < 0 && errno == EINTR)
@@ -165,6 +188,26 @@ static bool write_all(int fd, const unsigned char *p, size_t n, uint64_t off)
     p += w;
     n -= (size_t)w;
     off += (uint64_t)w;
+  }
+  return true;
+}
+
+bool sheaf_pread_all(int fd, void *buf, size_t n, uint64_t off)
+{
+  unsigned char *p = buf;
+
+  while (n) {
+    ssize_t r = pread(fd, p, n, (off_t)off);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0) {
+      if (r == 0)
+        errno = EIO;
+      return false;
+    }
+    p += r;
+    n -= (size_t)r;
+    off += (uint64_t)r;
   }
   return true;
 }
@@ -182,29 +225,17 @@ static void fail_locked(struct sheaf_spool *sp, sheaf_status st, int e)
  * unlinks it at once, so nothing is left behind whatever happens. */
 static bool open_file_locked(struct sheaf_spool *sp)
 {
-  const char *dir = getenv("TMPDIR");
-  struct sheaf_buf path;
   int fd;
 
   if (sp->fd >= 0)
     return true;
-  if (!dir || !*dir)
-    dir = "/tmp";
-  sheaf_buf_init(&path, 0);
-  sheaf_buf_printf(&path, "%s/sheaf-spool-XXXXXX", dir);
-  if (path.failed) {
-    fail_locked(sp, SHEAF_ERR_NOMEM, ENOMEM);
+  fd = sheaf_temp_open();
+  if (fd < 0) {
+    fail_locked(sp, errno == ENOMEM ? SHEAF_ERR_NOMEM : SHEAF_ERR_WRITE, errno);
     return false;
   }
-  fd = mkstemp(path.ptr);
-  if (fd < 0) {
-    fail_locked(sp, SHEAF_ERR_WRITE, errno);
-  } else {
-    unlink(path.ptr);
-    sp->fd = fd;
-  }
-  sheaf_buf_fini(&path);
-  return fd >= 0;
+  sp->fd = fd;
+  return true;
 }
 
 /* Compresses one job with `d` and stores it. Called without the lock. */
@@ -233,7 +264,7 @@ static void process(struct sheaf_spool *sp, struct deflater *d, struct job *j)
   e.clen = clen;
   e.len = j->len;
   e.crc = crc;
-  if (!write_all(fd, d->out, clen, e.off)) {
+  if (!sheaf_pwrite_all(fd, d->out, clen, e.off)) {
     int err = errno;
     pthread_mutex_lock(&sp->mu);
     fail_locked(sp, SHEAF_ERR_WRITE, err);
@@ -375,22 +406,7 @@ bool sheaf_spool_entry(const struct sheaf_spool *sp, size_t idx,
 
 bool sheaf_spool_read(const struct sheaf_spool *sp, uint64_t off, void *buf, size_t n)
 {
-  unsigned char *p = buf;
-
-  while (n) {
-    ssize_t r = pread(sp->fd, p, n, (off_t)off);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r <= 0) {
-      if (r == 0)
-        errno = EIO;
-      return false;
-    }
-    p += r;
-    n -= (size_t)r;
-    off += (uint64_t)r;
-  }
-  return true;
+  return sheaf_pread_all(sp->fd, buf, n, off);
 }
 
 void sheaf_spool_free(struct sheaf_spool *sp)
