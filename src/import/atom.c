@@ -417,14 +417,7 @@ static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
     fr->status = SHEAF_ERR_NOMEM;
   if (xmlTextReaderIsEmptyElement(R(fr)))
     complete = true;
-  while (!complete && fr->status == SHEAF_OK && sheaf_import_read(fr) == 1) {
-    int type = xmlTextReaderNodeType(R(fr));
-    if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(R(fr)) == depth) {
-      complete = true;
-      break;
-    }
-    if (type != XML_READER_TYPE_ELEMENT)
-      continue;
+  while (!complete && sheaf_import_next_child(fr, depth, &complete)) {
     if (sheaf_import_is_media(fr)) {
       if (sheaf_import_is(fr, "title"))
         sheaf_import_set(&media_title, sheaf_import_media_text(fr, false), true);
@@ -519,12 +512,7 @@ void sheaf_import_atom(struct sheaf_feedread *fr)
     sheaf_import_set(&f->language, sheaf_strdup(lang), true);
   if (xmlTextReaderIsEmptyElement(R(fr)))
     return;
-  while (fr->status == SHEAF_OK && sheaf_import_read(fr) == 1) {
-    int type = xmlTextReaderNodeType(R(fr));
-    if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(R(fr)) == depth)
-      break;
-    if (type != XML_READER_TYPE_ELEMENT)
-      continue;
+  while (sheaf_import_next_child(fr, depth, NULL)) {
     if (!atom(fr))
       sheaf_import_skip(fr);
     else if (sheaf_import_is(fr, "entry"))

@@ -306,6 +306,21 @@ static bool is_tag(const char *s)
   return htmlTagLookup((const xmlChar *)name) != NULL;
 }
 
+bool sheaf_import_next_child(struct sheaf_feedread *fr, int depth, bool *ended)
+{
+  while (fr->status == SHEAF_OK && sheaf_import_read(fr) == 1) {
+    int type = xmlTextReaderNodeType(R(fr));
+    if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(R(fr)) == depth) {
+      if (ended)
+        *ended = true;
+      return false;
+    }
+    if (type == XML_READER_TYPE_ELEMENT)
+      return true;
+  }
+  return false;
+}
+
 char *sheaf_import_text_trimmed(struct sheaf_feedread *fr)
 {
   char *t = sheaf_import_text(fr), *out;

@@ -189,6 +189,12 @@ struct sheaf_feedread {
  * a node was read, 0 at the end, -1 on malformed XML. */
 int sheaf_import_read(struct sheaf_feedread *fr);
 
+/* Moves to the next child element of the element at `depth` (the readers'
+ * loop over an element's children). Returns true on a child element; false
+ * when the parent's end tag is reached (then *ended is set, when not NULL),
+ * at the end of input, on malformed XML or when fr->status is no longer OK. */
+bool sheaf_import_next_child(struct sheaf_feedread *fr, int depth, bool *ended);
+
 /* Element name tests on the reader's current node. */
 enum sheaf_ns { SHEAF_NS_NONE, SHEAF_NS_RSS, SHEAF_NS_ATOM, SHEAF_NS_CONTENT,
                 SHEAF_NS_DC, SHEAF_NS_XHTML, SHEAF_NS_OTHER,

@@ -192,14 +192,7 @@ static void read_item(struct sheaf_feedread *fr)
   a->line = sheaf_import_line(fr);
   if (xmlTextReaderIsEmptyElement(R(fr)))
     complete = true;
-  while (!complete && fr->status == SHEAF_OK && sheaf_import_read(fr) == 1) {
-    int type = xmlTextReaderNodeType(R(fr));
-    if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(R(fr)) == depth) {
-      complete = true;
-      break;
-    }
-    if (type != XML_READER_TYPE_ELEMENT)
-      continue;
+  while (!complete && sheaf_import_next_child(fr, depth, &complete)) {
     line = sheaf_import_line(fr);
     if (core(fr) && sheaf_import_is(fr, "title")) {
       sheaf_import_set(&a->title, title_text(fr), true);
@@ -316,12 +309,7 @@ static void read_container(struct sheaf_feedread *fr, bool channel)
 
   if (xmlTextReaderIsEmptyElement(R(fr)))
     return;
-  while (fr->status == SHEAF_OK && sheaf_import_read(fr) == 1) {
-    int type = xmlTextReaderNodeType(R(fr));
-    if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(R(fr)) == depth)
-      return;
-    if (type != XML_READER_TYPE_ELEMENT)
-      continue;
+  while (sheaf_import_next_child(fr, depth, NULL)) {
     if (channel && sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "language"))
       sheaf_import_set(&f->language, sheaf_import_text_trimmed(fr), true); /* RSS 1.0 */
     else if (!core(fr))

@@ -85,12 +85,7 @@ static void read_author(struct sheaf_feedread *fr, struct wxr *w)
 
   if (xmlTextReaderIsEmptyElement(R(fr)))
     return;
-  while (fr->status == SHEAF_OK && sheaf_import_read(fr) == 1) {
-    int type = xmlTextReaderNodeType(R(fr));
-    if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(R(fr)) == depth)
-      break;
-    if (type != XML_READER_TYPE_ELEMENT)
-      continue;
+  while (sheaf_import_next_child(fr, depth, NULL)) {
     if (is_wp(fr, "author_login"))
       sheaf_import_set(&login, sheaf_import_text_trimmed(fr), true);
     else if (is_wp(fr, "author_display_name"))
@@ -234,14 +229,7 @@ static void read_item(struct sheaf_feedread *fr, struct wxr *w)
   a->line = sheaf_import_line(fr);
   if (xmlTextReaderIsEmptyElement(R(fr)))
     complete = true;
-  while (!complete && fr->status == SHEAF_OK && sheaf_import_read(fr) == 1) {
-    int type = xmlTextReaderNodeType(R(fr));
-    if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(R(fr)) == depth) {
-      complete = true;
-      break;
-    }
-    if (type != XML_READER_TYPE_ELEMENT)
-      continue;
+  while (!complete && sheaf_import_next_child(fr, depth, &complete)) {
     if (core(fr, "title")) {
       sheaf_import_set(&a->title, sheaf_import_text_plain(fr), true);
     } else if (core(fr, "link")) {
@@ -379,12 +367,7 @@ static void read_channel(struct sheaf_feedread *fr, struct wxr *w)
 
   if (xmlTextReaderIsEmptyElement(R(fr)))
     return;
-  while (fr->status == SHEAF_OK && sheaf_import_read(fr) == 1) {
-    int type = xmlTextReaderNodeType(R(fr));
-    if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(R(fr)) == depth)
-      return;
-    if (type != XML_READER_TYPE_ELEMENT)
-      continue;
+  while (sheaf_import_next_child(fr, depth, NULL)) {
     if (core(fr, "item"))
       read_item(fr, w);
     else if (core(fr, "title"))
@@ -413,12 +396,7 @@ static void read_root(struct sheaf_feedread *fr)
 
   if (xmlTextReaderIsEmptyElement(R(fr)))
     return;
-  while (fr->status == SHEAF_OK && sheaf_import_read(fr) == 1) {
-    int type = xmlTextReaderNodeType(R(fr));
-    if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(R(fr)) == depth)
-      return;
-    if (type != XML_READER_TYPE_ELEMENT)
-      continue;
+  while (sheaf_import_next_child(fr, depth, NULL)) {
     if (core(fr, "channel"))
       read_channel(fr, w);
     else
