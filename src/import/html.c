@@ -18,7 +18,6 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
-#include <libxml/encoding.h>
 #include <libxml/uri.h>
 #include <libxml/xmlerror.h>
 
@@ -556,144 +555,6 @@ static char *inner_html(xmlDocPtr doc, xmlNodePtr root)
   return out;
 }
 
-/* ---- encoding ---------------------------------------------------------------- */
-
-/* Finds "charset=NAME" in p[0..n); copies NAME into out. */
-static bool find_charset(const char *p, size_t n, char out[48])
-{
-  size_t i, k, o;
-
-  for (i = 0; i + 8 < n; i++) {
-    if (!sheaf_str_ieq((struct sheaf_str){p + i, 7}, "charset"))
-      continue;
-    k = i + 7;
-    while (k < n && (p[k] == ' ' || p[k] == '\t'))
-      k++;
-    if (k >= n || p[k] != '=')
-      continue;
-    k++;
-    while (k < n && (p[k] == ' ' || p[k] == '"' || p[k] == '\''))
-      k++;
-    for (o = 0; k < n && o < 47 &&
-                ((p[k] >= 'a' && p[k] <= 'z') || (p[k] >= 'A' && p[k] <= 'Z') ||
-                 (p[k] >= '0' && p[k] <= '9') || p[k] == '-' || p[k] == '_' ||
-                 p[k] == '.' || p[k] == ':');
-         k++)
-      out[o++] = p[k];
-    out[o] = '\0';
-    return o > 0;
-  }
-  return false;
-}
-
-/* The encoding to read the page in. Bytes that are valid UTF-8 are read as
- * UTF-8 whatever the page declares: legacy text is almost never valid
- * UTF-8, and a page the import stage has already decoded still carries its
- * old declaration. Otherwise its own declaration (a <meta> charset in the
- * first 1024 bytes, or an XML declaration), ISO-8859-1 and ASCII read as
- * Windows-1252 as browsers do; undeclared, Windows-1252. libxml2's own
- * default would be ISO-8859-1. */
-static const char *pick_encoding(struct page *p, const char *data, size_t n, char name[48])
-{
-  static const char *const latin[] = {"iso-8859-1", "iso8859-1", "latin1", "latin-1",
-                                      "us-ascii",   "ascii",     "l1"};
-  size_t lim = n < 1024 ? n : 1024, i;
-  const char *meta_at = NULL;
-  xmlCharEncodingHandlerPtr h;
-
-  if (sheaf_utf8_valid(data, n))
-    return "UTF-8";
-  for (i = 0; i + 5 <= lim && meta_at == NULL; i++)
-    if (data[i] == '<' && (sheaf_str_ieq((struct sheaf_str){data + i, 5}, "<meta") ||
-                           sheaf_str_ieq((struct sheaf_str){data + i, 5}, "<?xml")))
-      meta_at = data + i;
-  while (meta_at) {
-    const char *end = memchr(meta_at, '>', (size_t)(data + lim - meta_at));
-    size_t len = end ? (size_t)(end - meta_at) : (size_t)(data + lim - meta_at);
-    char *enc = sheaf_strndup(meta_at, len);
-    bool found = false;
-    if (enc) {
-      /* An XML declaration says encoding="..." rather than charset=. */
-      char *e = strstr(enc, "encoding");
-      if (e && sheaf_starts_with_ci(enc, "<?xml"))
-        memcpy(e, "charset ", 8);
-      found = find_charset(enc, len, name);
-      sheaf_free(enc);
-    }
-    if (found)
-      break;
-    meta_at = NULL;
-    for (i = end ? (size_t)(end - data) : lim; i + 5 <= lim; i++)
-      if (data[i] == '<' && sheaf_str_ieq((struct sheaf_str){data + i, 5}, "<meta")) {
-        meta_at = data + i;
-        break;
-      }
-  }
-  if (meta_at) {
-    for (i = 0; i < sizeof latin / sizeof *latin; i++)
-      if (sheaf_ascii_casecmp(name, latin[i]) == 0)
-        return "WINDOWS-1252";
-    if ((h = xmlFindCharEncodingHandler(name)) != NULL) {
-      xmlCharEncCloseFunc(h);
-      return name;
-    }
-    sheaf_diag_add(p->diag, SHEAF_WARNING, "encoding", p->source, 0, 0,
-                   "unknown encoding \"%s\"; reading the page as Windows-1252", name);
-  }
-  if (meta_at == NULL)
-    sheaf_diag_add(p->diag, SHEAF_WARNING, "encoding", p->source, 0, 0,
-                   "no encoding declared and the bytes are not UTF-8; "
-                   "reading them as Windows-1252");
-  return "WINDOWS-1252";
-}
-
-/* Converts Windows-1252 to UTF-8 into `out`. Done here rather than by
- * libxml2's iconv, which stops at the five bytes the encoding leaves
- * undefined; those become U+FFFD. */
-static bool from_cp1252(const char *data, size_t n, struct sheaf_buf *out)
-{
-  static const uint16_t c1[32] = {
-    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
-    0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
-  size_t i;
-
-  for (i = 0; i < n; i++) {
-    unsigned c = (unsigned char)data[i];
-    char u[3];
-    if (c < 0x80) {
-      sheaf_buf_putc(out, (char)c);
-      continue;
-    }
-    if (c < 0xA0)
-      c = c1[c - 0x80];
-    if (c < 0x800) {
-      u[0] = (char)(0xC0 | (c >> 6));
-      u[1] = (char)(0x80 | (c & 0x3F));
-      sheaf_buf_put(out, u, 2);
-    } else {
-      u[0] = (char)(0xE0 | (c >> 12));
-      u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-      u[2] = (char)(0x80 | (c & 0x3F));
-      sheaf_buf_put(out, u, 3);
-    }
-  }
-  return !out->failed;
-}
-
-/* libxml2 reports a failed character conversion to its global handler,
- * with no parser to route it through; the library must not print, so the
- * handler is silenced around the parse. The text that could not be
- * converted is lost with it, hence the warning. */
-static void quiet(void *ctx, const char *msg, ...)
-{
-  bool *seen = ctx;
-
-  (void)msg;
-  *seen = true;
-}
-
 /* ---- the entry point ------------------------------------------------------------ */
 
 sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
@@ -704,17 +565,11 @@ sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
   struct sheaf_article *a = NULL;
   htmlParserCtxtPtr pc = NULL;
   xmlNodePtr root, h1;
-  const char *enc = NULL;
-  char encname[48];
-  struct sheaf_buf conv;
-  xmlGenericErrorFunc old_handler;
-  void *old_ctx;
   sheaf_status ret = SHEAF_OK;
-  bool from_h1, conv_failed = false;
+  bool from_h1;
 
   (void)opt;
   memset(&p, 0, sizeof p);
-  sheaf_buf_init(&conv, 0);
   p.diag = diag;
   if ((p.source = sheaf_collection_intern_source(coll, path)) == NULL)
     return SHEAF_ERR_NOMEM;
@@ -723,45 +578,17 @@ sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
                    "page is too large to parse (%zu bytes)", n);
     return SHEAF_ERR_LIMIT;
   }
-  /* UTF-16 with a byte order mark: libxml2 detects it itself. A UTF-8 BOM
-   * is dropped, since a given encoding makes libxml2 keep it as text. */
-  if (n >= 2 && (((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF) ||
-                 ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE))) {
-    enc = NULL;
-  } else {
-    if (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-      data += 3;
-      n -= 3;
-    }
-    enc = pick_encoding(&p, data, n, encname);
-  }
-  if (enc && strcmp(enc, "WINDOWS-1252") == 0) {
-    if (!from_cp1252(data, n, &conv) || conv.len > INT_MAX) {
-      ret = conv.failed ? SHEAF_ERR_NOMEM : SHEAF_ERR_LIMIT;
-      goto out;
-    }
-    data = conv.ptr;
-    n = conv.len;
-    enc = "UTF-8";
-  }
-  if ((pc = htmlNewParserCtxt()) == NULL) {
-    ret = SHEAF_ERR_NOMEM;
-    goto out;
-  }
-  old_handler = xmlGenericError;
-  old_ctx = xmlGenericErrorContext;
-  xmlSetGenericErrorFunc(&conv_failed, quiet);
-  /* XML_PARSE_HUGE (htmlCtxtUseOptions honours it): without it libxml2 silently drops everything after a
-   * text over 10,000,000 bytes or nesting over 256 deep; the file is bounded
-   * by --max-input-size and the layout flattens deep nesting. */
-  p.doc = htmlCtxtReadMemory(pc, data, (int)n, p.source, enc,
+  if ((pc = htmlNewParserCtxt()) == NULL)
+    return SHEAF_ERR_NOMEM;
+  /* The bytes are UTF-8 already (the import stage decoded them, whatever
+   * the page declared), so the page's own <meta charset> is ignored.
+   * XML_PARSE_HUGE (htmlCtxtUseOptions honours it): without it libxml2
+   * silently drops everything after a text over 10,000,000 bytes or nesting
+   * over 256 deep; the file is bounded by --max-input-size and the layout
+   * flattens deep nesting. */
+  p.doc = htmlCtxtReadMemory(pc, data, (int)n, p.source, "UTF-8",
                              HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                 XML_PARSE_HUGE | (enc ? HTML_PARSE_IGNORE_ENC : 0));
-  xmlSetGenericErrorFunc(old_ctx, old_handler);
-  if (conv_failed)
-    sheaf_diag_add(diag, SHEAF_WARNING, "encoding", p.source, 0, 0,
-                   "the page is not valid %s; text after the first bad bytes is lost",
-                   enc ? enc : "UTF-16");
+                                 XML_PARSE_HUGE | HTML_PARSE_IGNORE_ENC);
   if (p.doc == NULL || xmlDocGetRootElement(p.doc) == NULL) {
     sheaf_diag_add(diag, SHEAF_WARNING, "empty-page", p.source, 0, 0,
                    "the page has no text; skipped");
@@ -821,8 +648,6 @@ out:
   sheaf_free(p.metas);
   if (p.doc)
     xmlFreeDoc(p.doc);
-  if (pc)
-    htmlFreeParserCtxt(pc);
-  sheaf_buf_fini(&conv);
+  htmlFreeParserCtxt(pc);
   return ret;
 }

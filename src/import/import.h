@@ -101,7 +101,8 @@ sheaf_status sheaf_frontmatter_parse(const char *p, size_t n,
                                      size_t *body_offset, unsigned *body_line,
                                      const char *file, sheaf_diag *d);
 
-/* Reads one HTML page as one article (html.c). */
+/* Reads one HTML page as one article (html.c). `data` must be UTF-8, as
+ * sheaf_import_decode_buf leaves it: the page's own charset is not read. */
 sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
                                const char *data, size_t n,
                                const sheaf_options *opt, sheaf_diag *diag);
