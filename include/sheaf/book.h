@@ -41,7 +41,10 @@ SHEAF_API void sheaf_collection_free(sheaf_collection *coll);
 /** Reads every article of the feed at `path` into `coll`. The format is
  *  sniffed from the content. Returns SHEAF_OK, or SHEAF_ERR_IO (unreadable),
  *  SHEAF_ERR_FORMAT (not a feed), SHEAF_ERR_PARSE (malformed beyond repair)
- *  with an error in `diag`; on failure `coll` keeps what it held before. */
+ *  with an error in `diag`; on failure `coll` keeps what it held before.
+ *  Files of 1 MB or more are mapped into memory while they are read: if
+ *  another process truncates one meanwhile, the caller gets SIGBUS, as with
+ *  any mapped file (the sheaf command catches it and says which input). */
 SHEAF_API sheaf_status sheaf_import_path(sheaf_collection *coll, const char *path,
                                          const sheaf_options *opt, sheaf_diag *diag);
 

@@ -22,6 +22,43 @@ static void on_signal(int sig)
   interrupted = sig;
 }
 
+/* The input being imported, for the SIGBUS message. Large inputs are
+ * mapped into memory (import.c); if another program truncates one while
+ * sheaf reads it, touching the vanished pages raises SIGBUS. No output
+ * exists yet at that point (the book is written after the import), so
+ * the one thing left to do is to say so and exit. */
+static const char *volatile importing;
+
+static void put_err(const char *s)
+{
+  size_t n = 0;
+
+  while (s[n])
+    n++;
+  /* Nothing to do if stderr is gone. */
+  if (write(STDERR_FILENO, s, n) < 0)
+    return;
+}
+
+static void on_sigbus(int sig)
+{
+  const char *in = importing;
+
+  /* Outside the import it is not a shrinking input but a fault of sheaf's
+   * own: die of it (SA_RESETHAND restored the default), core and all. */
+  if (!in) {
+    raise(sig);
+    return;
+  }
+  put_err("sheaf: error: ");
+  put_err(in);
+  put_err(": ");
+  put_err("an input file shrank while sheaf was reading it (another program is "
+          "writing it); no book was written. Run sheaf again once the file is "
+          "complete.\n");
+  _exit(EXIT_INPUT);
+}
+
 static int poll_interrupted(void *userdata)
 {
   (void)userdata;
@@ -42,6 +79,9 @@ static void install_signals(sheaf_options *opt)
   /* Past a file-size limit (ulimit -f), write() should fail with EFBIG and
    * the build report it, rather than the process dying mid-file. */
   signal(SIGXFSZ, SIG_IGN);
+  sa.sa_handler = on_sigbus;
+  sa.sa_flags = SA_RESETHAND;
+  sigaction(SIGBUS, &sa, NULL);
   opt->cancel = poll_interrupted;
   opt->cancel_userdata = NULL;
 }
@@ -100,7 +140,9 @@ static int import_all(const struct cli *cli, sheaf_diag *diag, sheaf_collection 
       sheaf_collection_free(coll);
       return exit_for(SHEAF_ERR_CANCELLED);
     }
+    importing = cli->inputs[i];
     sheaf_status st = sheaf_import_path(coll, cli->inputs[i], &cli->opt, diag);
+    importing = NULL;
     if (st != SHEAF_OK) {
       sheaf_collection_free(coll);
       return exit_for(st);
