@@ -154,13 +154,45 @@ bool sheaf_date_parse(const char *s, size_t n, int64_t *t, int *offset);
 void sheaf_date_format_iso(int64_t t, char out[32]);
 /* Formats `t` as "2023-02-22" into out. */
 void sheaf_date_format_day(int64_t t, char out[32]);
-/* Formats `t` as "22 February 2023" into out. */
-void sheaf_date_format_long(int64_t t, char out[32]);
 /* Splits UTC seconds into civil date and time fields (UTC). */
 void sheaf_date_split(int64_t t, int64_t *y, unsigned *mo, unsigned *d, unsigned *h,
                       unsigned *mi, unsigned *s);
 /* Days-from-civil and back (proleptic Gregorian), exposed for tests. */
 int64_t sheaf_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/* ---- labels.c: the words sheaf writes into a book, per language ---------- */
+
+/* Static strings in one language (UTF-8). Patterns: see labels.c. */
+struct sheaf_labels {
+  const char *lang; /* what the strings are in: "en", "de", "zh-Hant" */
+  const char *contents, *landmarks, *title_page, *start, *cover;
+  const char *untitled, *undated, *untagged;
+  const char *sources; /* a heading over a list: "Sources:" */
+  const char *original; /* the link to an article's web page */
+  const char *date;  /* a long date: "{d} {M} {y}" */
+  const char *month; /* a month's heading: "{N} {y}" */
+  const char *months[12];      /* in a date: "janvier", "stycznia" */
+  const char *month_names[12]; /* alone: "Janvier", "Styczeń" */
+  int plural;                  /* the language's plural rule (labels.c) */
+  const char *count[3];        /* "{n} article": singular, few, many */
+};
+
+/* The labels for a BCP 47 tag (its primary subtag; zh also by script or
+ * region). Never NULL: English when the language has none (check ->lang). */
+const struct sheaf_labels *sheaf_labels_for(const char *lang);
+/* Whether `l` is in the language of `lang` (false: English stood in). */
+bool sheaf_labels_match(const struct sheaf_labels *l, const char *lang);
+/* Appends `t` as a long date ("22 February 2023", "22. Februar 2023",
+ * "2023年2月22日"). */
+void sheaf_labels_date(const struct sheaf_labels *l, int64_t t, struct sheaf_buf *out);
+/* Appends the month of `t` as a heading ("February 2023"). */
+void sheaf_labels_month(const struct sheaf_labels *l, int64_t t, struct sheaf_buf *out);
+/* Appends "first – last", or one date when they are the same day or one is
+ * SHEAF_TIME_UNKNOWN; nothing when both are. */
+void sheaf_labels_date_range(const struct sheaf_labels *l, int64_t first, int64_t last,
+                             struct sheaf_buf *out);
+/* Appends "n articles" with the language's plural form. */
+void sheaf_labels_count(const struct sheaf_labels *l, size_t n, struct sheaf_buf *out);
 
 /* ---- sha1.c: SHA-1, used only for UUID v5 names and content ids ---------- */
 

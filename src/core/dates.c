@@ -13,9 +13,6 @@
 static const char *const month_names[12] = {
   "january", "february", "march",     "april",   "may",      "june",
   "july",    "august",   "september", "october", "november", "december"};
-static const char *const month_display[12] = {
-  "January", "February", "March",     "April",   "May",      "June",
-  "July",    "August",   "September", "October", "November", "December"};
 static const char *const day_names[7] = {
   "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
 
@@ -462,15 +459,6 @@ void sheaf_date_format_day(int64_t t, char out[32])
 
   split(t, &y, &mo, &d, &s);
   snprintf(out, 32, "%04lld-%02u-%02u", (long long)y, mo, d);
-}
-
-void sheaf_date_format_long(int64_t t, char out[32])
-{
-  int64_t y;
-  unsigned mo, d, s;
-
-  split(t, &y, &mo, &d, &s);
-  snprintf(out, 32, "%u %s %lld", d, month_display[mo - 1], (long long)y);
 }
 
 void sheaf_date_split(int64_t t, int64_t *y, unsigned *mo, unsigned *d, unsigned *h,

@@ -72,6 +72,18 @@ void sheaf_layout_head(struct sheaf_buf *out, const char *lang, const char *titl
   sheaf_buf_puts(out, ">\n");
 }
 
+void sheaf_layout_lang_attrs(struct sheaf_buf *out, const struct sheaf_labels *l,
+                             const char *lang)
+{
+  if (sheaf_labels_match(l, lang))
+    return;
+  sheaf_buf_puts(out, " xml:lang=\"");
+  sheaf_buf_puts(out, l->lang);
+  sheaf_buf_puts(out, "\" lang=\"");
+  sheaf_buf_puts(out, l->lang);
+  sheaf_buf_puts(out, lang && sheaf_layout_lang_rtl(lang) ? "\" dir=\"ltr\"" : "\"");
+}
+
 /* The language of article `a`: its own, else its feed's, else --language,
  * else the book's. */
 const char *sheaf_layout_article_lang(const struct sheaf_layout_ctx *cx,
@@ -129,10 +141,12 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
                                   struct sheaf_buf *out)
 {
   const char *lang = sheaf_layout_article_lang(cx, a);
-  const char *title = a->title && *a->title ? a->title : "Untitled";
+  const struct sheaf_labels *l = sheaf_labels_for(lang);
+  const char *title = a->title && *a->title ? a->title : l->untitled;
   const char *body;
   struct sheaf_layout_src src;
-  char day[32], date[32], *link = NULL, *md = NULL, *text = NULL;
+  struct sheaf_buf date;
+  char day[32], *link = NULL, *md = NULL, *text = NULL;
   bool nomem = false, sep = false;
   sheaf_status ret = SHEAF_OK;
 
@@ -157,10 +171,11 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
   sheaf_buf_put_xml(out, title, strlen(title), false);
   sheaf_buf_puts(out, "</h1>\n");
 
-  day[0] = date[0] = '\0';
+  day[0] = '\0';
+  sheaf_buf_init(&date, 0);
   if (a->published != SHEAF_TIME_UNKNOWN) {
     sheaf_date_format_day(a->published, day);
-    sheaf_date_format_long(a->published, date);
+    sheaf_labels_date(l, a->published, &date);
   }
   if (http_url(a->link)) {
     link = sheaf_layout_url(a->link, NULL, &nomem);
@@ -179,8 +194,10 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
       sheaf_buf_puts(out, sep ? " · " : "");
       sheaf_buf_puts(out, "<time class=\"sheaf-date\" datetime=\"");
       sheaf_buf_put_xml(out, day, strlen(day), true);
-      sheaf_buf_puts(out, "\">");
-      sheaf_buf_put_xml(out, date[0] ? date : day, strlen(date[0] ? date : day), false);
+      sheaf_buf_puts(out, "\"");
+      sheaf_layout_lang_attrs(out, l, lang);
+      sheaf_buf_puts(out, ">");
+      sheaf_buf_put_xml(out, date.ptr, date.len, false);
       sheaf_buf_puts(out, "</time>");
       sep = true;
     }
@@ -188,7 +205,11 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
       sheaf_buf_puts(out, sep ? " · " : "");
       sheaf_buf_puts(out, "<a class=\"sheaf-source\" href=\"");
       sheaf_buf_put_xml(out, link, strlen(link), true);
-      sheaf_buf_puts(out, "\">original</a>");
+      sheaf_buf_puts(out, "\"");
+      sheaf_layout_lang_attrs(out, l, lang);
+      sheaf_buf_puts(out, ">");
+      sheaf_buf_puts(out, l->original);
+      sheaf_buf_puts(out, "</a>");
     }
     sheaf_buf_puts(out, "</p>\n");
   }
@@ -220,6 +241,9 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
   if (out->failed)
     ret = SHEAF_ERR_NOMEM;
 out:
+  if (date.failed && ret == SHEAF_OK)
+    ret = SHEAF_ERR_NOMEM;
+  sheaf_buf_fini(&date);
   free(md);
   sheaf_free(text);
   sheaf_free(link);

@@ -153,8 +153,9 @@ sheaf_status sheaf_layout_cover_svg(const struct sheaf_layout_ctx *cx,
   };
   static const unsigned sizes[] = {64, 56, 48, 42, 36, 31, 27, 24};
   const struct sheaf_book *book = cx->book;
-  const char *title = book->title && *book->title ? book->title : "Untitled";
   const char *lang = book->language && *book->language ? book->language : "en";
+  const struct sheaf_labels *lb = sheaf_labels_for(lang);
+  const char *title = book->title && *book->title ? book->title : lb->untitled;
   struct glyph *g = NULL;
   struct line lines[16];
   size_t n = 0, i, nl = 0, tl = strlen(title), k;
@@ -162,7 +163,6 @@ sheaf_status sheaf_layout_cover_svg(const struct sheaf_layout_ctx *cx,
   unsigned char h[20];
   struct sheaf_sha1 sh;
   const char *bg, *fg;
-  char first[32], last[32];
   int y;
 
   g = sheaf_calloc(tl + 1, sizeof *g);
@@ -230,18 +230,18 @@ sheaf_status sheaf_layout_cover_svg(const struct sheaf_layout_ctx *cx,
     if (site)
       text_el(out, 720, 24, "", site, strlen(site) > 200 ? 200 : strlen(site));
   }
-  first[0] = last[0] = '\0';
-  if (book->first != SHEAF_TIME_UNKNOWN)
-    sheaf_date_format_long(book->first, first);
-  if (book->last != SHEAF_TIME_UNKNOWN)
-    sheaf_date_format_long(book->last, last);
-  if (first[0] || last[0]) {
-    char range[80];
-    if (first[0] && last[0] && strcmp(first, last) != 0)
-      snprintf(range, sizeof range, "%s \xE2\x80\x93 %s", first, last);
+  if (book->first != SHEAF_TIME_UNKNOWN || book->last != SHEAF_TIME_UNKNOWN) {
+    struct sheaf_buf range;
+    sheaf_buf_init(&range, 0);
+    sheaf_labels_date_range(lb, book->first, book->last, &range);
+    if (range.failed)
+      out->failed = true;
     else
-      snprintf(range, sizeof range, "%s", first[0] ? first : last);
-    text_el(out, 770, 20, " font-style=\"italic\"", range, strlen(range));
+      text_el(out, 770, 20,
+              sheaf_labels_match(lb, lang) ? " font-style=\"italic\""
+                                           : " font-style=\"italic\" xml:lang=\"en\"",
+              range.ptr, range.len);
+    sheaf_buf_fini(&range);
   }
   sheaf_buf_puts(out, "</g>\n</svg>\n");
   sheaf_free(g);
@@ -252,10 +252,11 @@ sheaf_status sheaf_layout_cover_page(const struct sheaf_layout_ctx *cx,
                                      const char *img_href, struct sheaf_buf *out)
 {
   const struct sheaf_book *book = cx->book;
-  const char *title = book->title && *book->title ? book->title : "Untitled";
   const char *lang = book->language && *book->language ? book->language : "en";
+  const struct sheaf_labels *l = sheaf_labels_for(lang);
+  const char *title = book->title && *book->title ? book->title : l->untitled;
 
-  sheaf_layout_head(out, lang, "Cover", cx->user_css);
+  sheaf_layout_head(out, lang, l->cover, cx->user_css);
   sheaf_buf_puts(out, "<section epub:type=\"cover\" id=\"sheaf-cover\" "
                       "class=\"sheaf-cover\">\n<img src=\"");
   sheaf_buf_put_xml(out, img_href, strlen(img_href), true);

@@ -248,7 +248,10 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
     sheaf_buf_reset(&b);
     SHEAF_CHECK(sheaf_layout_chapter(&cx, a, i + 1, &b));
     SHEAF_CHECK(add(ms, href, id, "application/xhtml+xml", &b,
-                    a->title && *a->title ? a->title : "Untitled", a->published,
+                    a->title && *a->title ? a->title
+                                          : sheaf_labels_for(sheaf_layout_article_lang(&cx, a))
+                                                ->untitled,
+                    a->published,
                     true, i == 0 ? "bodymatter" : NULL, i + 1));
   }
 

@@ -162,6 +162,12 @@ const char *sheaf_layout_article_lang(const struct sheaf_layout_ctx *cx,
 void sheaf_layout_head(struct sheaf_buf *out, const char *lang, const char *title,
                        bool user_css);
 
+/* Appends xml:lang and lang attributes (and dir="ltr" in a right-to-left
+ * document) when labels `l` are not in the document's language `lang`:
+ * sheaf's own words in English inside, say, a Finnish chapter. */
+void sheaf_layout_lang_attrs(struct sheaf_buf *out, const struct sheaf_labels *l,
+                             const char *lang);
+
 /* Appends the XHTML content document of chapter `a` (number `chapter`,
  * 1-based) to `out`. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
 sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,

@@ -36,10 +36,16 @@ static const struct sheaf_doc *fallback(const struct sheaf_manuscript *ms)
   return NULL;
 }
 
+/* sheaf's own words in the nav and the NCX, in the book's language. */
+static const struct sheaf_labels *labels(const struct sheaf_manuscript *ms)
+{
+  return sheaf_labels_for(ms->book->language);
+}
+
 static const char *book_title(const struct sheaf_manuscript *ms)
 {
   const char *t = ms->book->title;
-  return t && *t ? t : "Untitled";
+  return t && *t ? t : labels(ms)->untitled;
 }
 
 /* An empty title would give an empty link, which EPUB forbids in a nav. */
@@ -47,20 +53,32 @@ static const char *label(const struct sheaf_doc *d, const struct sheaf_manuscrip
 {
   if (d->title == NULL)
     return book_title(ms);
-  return *d->title ? d->title : "Untitled";
+  return *d->title ? d->title : labels(ms)->untitled;
 }
 
-static const char *landmark_label(const char *type)
+static const char *landmark_label(const struct sheaf_labels *l, const char *type)
 {
   if (strcmp(type, "titlepage") == 0)
-    return "Title page";
+    return l->title_page;
   if (strcmp(type, "bodymatter") == 0)
-    return "Start";
+    return l->start;
   if (strcmp(type, "cover") == 0)
-    return "Cover";
+    return l->cover;
   if (strcmp(type, "toc") == 0)
-    return "Contents";
+    return l->contents;
   return type;
+}
+
+
+/* Marks an element as English when sheaf has no words in the book's
+ * language (the document itself is declared in that language). */
+static int english_if_foreign(xmlTextWriterPtr w, const struct sheaf_manuscript *ms)
+{
+  if (sheaf_labels_match(labels(ms), ms->book->language))
+    return 0;
+  if (xmlTextWriterWriteAttribute(w, X("xml:lang"), X("en")) < 0)
+    return -1;
+  return xmlTextWriterWriteAttribute(w, X("lang"), X("en"));
 }
 
 static int list_link(xmlTextWriterPtr w, const char *type, const char *href,
@@ -83,25 +101,30 @@ static int list_link(xmlTextWriterPtr w, const char *type, const char *href,
 static int toc_entry(xmlTextWriterPtr w, const struct sheaf_doc *d,
                      const struct sheaf_manuscript *ms)
 {
-  char day[32];
+  struct sheaf_buf day;
+  int rc;
 
-  day[0] = '\0';
-  if (d->date != SHEAF_TIME_UNKNOWN)
-    sheaf_date_format_long(d->date, day);
-  if (!day[0])
+  if (d->date == SHEAF_TIME_UNKNOWN)
     return list_link(w, NULL, d->href, label(d, ms));
+  sheaf_buf_init(&day, 0);
+  sheaf_labels_date(labels(ms), d->date, &day);
   /* Indenting inside the mixed content would add spaces to the link text. */
-  if (xmlTextWriterStartElement(w, X("li")) < 0 ||
-      xmlTextWriterStartElement(w, X("a")) < 0 ||
-      xmlTextWriterSetIndent(w, 0) < 0 ||
-      xmlTextWriterWriteAttribute(w, X("href"), X(d->href)) < 0 ||
-      xmlTextWriterWriteString(w, X(label(d, ms))) < 0 ||
-      xmlTextWriterWriteString(w, X(" ")) < 0 ||
-      xmlTextWriterStartElement(w, X("span")) < 0 ||
-      xmlTextWriterWriteAttribute(w, X("class"), X("toc-date")) < 0 ||
-      xmlTextWriterWriteFormatString(w, "(%s)", day) < 0 ||
-      xmlTextWriterEndElement(w) < 0 || xmlTextWriterEndElement(w) < 0 ||
-      xmlTextWriterWriteRaw(w, X("\n")) < 0 || xmlTextWriterSetIndent(w, 1) < 0)
+  rc = day.failed || xmlTextWriterStartElement(w, X("li")) < 0 ||
+               xmlTextWriterStartElement(w, X("a")) < 0 ||
+               xmlTextWriterSetIndent(w, 0) < 0 ||
+               xmlTextWriterWriteAttribute(w, X("href"), X(d->href)) < 0 ||
+               xmlTextWriterWriteString(w, X(label(d, ms))) < 0 ||
+               xmlTextWriterWriteString(w, X(" ")) < 0 ||
+               xmlTextWriterStartElement(w, X("span")) < 0 ||
+               xmlTextWriterWriteAttribute(w, X("class"), X("toc-date")) < 0 ||
+               english_if_foreign(w, ms) < 0 ||
+               xmlTextWriterWriteFormatString(w, "(%s)", day.ptr) < 0 ||
+               xmlTextWriterEndElement(w) < 0 || xmlTextWriterEndElement(w) < 0 ||
+               xmlTextWriterWriteRaw(w, X("\n")) < 0 || xmlTextWriterSetIndent(w, 1) < 0
+           ? -1
+           : 0;
+  sheaf_buf_fini(&day);
+  if (rc < 0)
     return -1;
   return xmlTextWriterEndElement(w);
 }
@@ -162,6 +185,7 @@ out:
 static sheaf_status nav_body(xmlTextWriterPtr w, const struct sheaf_manuscript *ms)
 {
   const struct sheaf_doc *fb = fallback(ms);
+  const struct sheaf_labels *l = labels(ms);
   sheaf_status ret = SHEAF_OK;
   bool toc_done = false;
   size_t i;
@@ -170,7 +194,10 @@ static sheaf_status nav_body(xmlTextWriterPtr w, const struct sheaf_manuscript *
   W(xmlTextWriterStartElement(w, X("nav")));
   W(xmlTextWriterWriteAttribute(w, X("epub:type"), X("toc")));
   W(xmlTextWriterWriteAttribute(w, X("id"), X("toc")));
-  W(xmlTextWriterWriteElement(w, X("h1"), X("Contents")));
+  W(xmlTextWriterStartElement(w, X("h1")));
+  W(english_if_foreign(w, ms));
+  W(xmlTextWriterWriteString(w, X(l->contents)));
+  W(xmlTextWriterEndElement(w)); /* h1 */
   W(xmlTextWriterStartElement(w, X("ol")));
   if (fb)
     W(list_link(w, NULL, fb->href, book_title(ms)));
@@ -183,7 +210,8 @@ static sheaf_status nav_body(xmlTextWriterPtr w, const struct sheaf_manuscript *
   W(xmlTextWriterStartElement(w, X("nav")));
   W(xmlTextWriterWriteAttribute(w, X("epub:type"), X("landmarks")));
   W(xmlTextWriterWriteAttribute(w, X("hidden"), X("")));
-  W(xmlTextWriterWriteElement(w, X("h2"), X("Landmarks")));
+  W(english_if_foreign(w, ms));
+  W(xmlTextWriterWriteElement(w, X("h2"), X(l->landmarks)));
   W(xmlTextWriterStartElement(w, X("ol")));
   for (i = 0; i < ms->ndocs; i++) {
     const struct sheaf_doc *d = &ms->docs[i];
@@ -191,13 +219,13 @@ static sheaf_status nav_body(xmlTextWriterPtr w, const struct sheaf_manuscript *
       continue;
     if (!toc_done && strcmp(d->landmark, "titlepage") != 0 &&
         strcmp(d->landmark, "cover") != 0) {
-      W(list_link(w, "toc", "nav.xhtml#toc", "Contents"));
+      W(list_link(w, "toc", "nav.xhtml#toc", l->contents));
       toc_done = true;
     }
-    W(list_link(w, d->landmark, d->href, landmark_label(d->landmark)));
+    W(list_link(w, d->landmark, d->href, landmark_label(l, d->landmark)));
   }
   if (!toc_done)
-    W(list_link(w, "toc", "nav.xhtml#toc", "Contents"));
+    W(list_link(w, "toc", "nav.xhtml#toc", l->contents));
   W(xmlTextWriterEndElement(w)); /* ol */
   W(xmlTextWriterEndElement(w)); /* nav */
   W(xmlTextWriterEndElement(w)); /* body */

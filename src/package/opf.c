@@ -127,7 +127,7 @@ static sheaf_status metadata(xmlTextWriterPtr w, const struct sheaf_manuscript *
   W(xmlTextWriterStartElement(w, X("metadata")));
   W(xmlTextWriterWriteAttribute(w, X("xmlns:dc"), X(DC_NS)));
   W(dc(w, "dc:identifier", "bookid", nonempty(b->identifier, "urn:uuid:unknown")));
-  W(dc(w, "dc:title", sub ? "title" : NULL, nonempty(b->title, "Untitled")));
+  W(dc(w, "dc:title", sub ? "title" : NULL, nonempty(b->title, sheaf_labels_for(b->language)->untitled)));
   if (sub) {
     W(meta_refines(w, "#title", "title-type", "main"));
     W(dc(w, "dc:title", "subtitle", b->subtitle));

@@ -11,11 +11,6 @@
 
 #include "select/select.h"
 
-static const char *const month_names[] = {"January", "February", "March", "April",
-                                          "May", "June", "July", "August",
-                                          "September", "October", "November",
-                                          "December"};
-
 static bool add_group(struct sheaf_book *b, const char *title, size_t start)
 {
   void *p = sheaf_realloc(b->groups, (b->ngroups + 1) * sizeof *b->groups);
@@ -33,39 +28,48 @@ static bool add_group(struct sheaf_book *b, const char *title, size_t start)
   return true;
 }
 
-/* The group key of a dated chapter: its year, or year and month. */
-static void period(int64_t t, bool month, char *out, size_t n)
+/* The group key of a chapter, in the book's language: its year, or its
+ * month ("March 2024", "März 2024", "2024年3月"), or "Undated". */
+static bool period(const struct sheaf_labels *l, int64_t t, bool month, struct sheaf_buf *out)
 {
-  int64_t y;
-  unsigned mo, d, h, mi, s;
-
+  sheaf_buf_reset(out);
   if (t == SHEAF_TIME_UNKNOWN) {
-    snprintf(out, n, "Undated");
-    return;
+    sheaf_buf_puts(out, l->undated);
+  } else if (month) {
+    sheaf_labels_month(l, t, out);
+  } else {
+    int64_t y;
+    unsigned mo, d, h, mi, s;
+    sheaf_date_split(t, &y, &mo, &d, &h, &mi, &s);
+    sheaf_buf_printf(out, "%lld", (long long)y);
   }
-  sheaf_date_split(t, &y, &mo, &d, &h, &mi, &s);
-  if (month)
-    snprintf(out, n, "%s %lld", month_names[mo - 1], (long long)y);
-  else
-    snprintf(out, n, "%lld", (long long)y);
+  return !out->failed;
 }
 
 /* Chapters are already in book order, so a year or a month is a run. */
 static sheaf_status group_by_period(struct sheaf_book *b, bool month)
 {
-  char key[48], prev[48] = "";
+  const struct sheaf_labels *l = sheaf_labels_for(b->language);
+  struct sheaf_buf key;
+  sheaf_status ret = SHEAF_OK;
   size_t i;
 
+  sheaf_buf_init(&key, 0);
   for (i = 0; i < b->nchapters; i++) {
-    period(b->chapters[i]->published, month, key, sizeof key);
-    if (i == 0 || strcmp(key, prev) != 0) {
-      if (!add_group(b, key, i))
-        return SHEAF_ERR_NOMEM;
-      memcpy(prev, key, sizeof prev);
+    if (!period(l, b->chapters[i]->published, month, &key)) {
+      ret = SHEAF_ERR_NOMEM;
+      break;
+    }
+    if (i == 0 || strcmp(key.ptr, b->groups[b->ngroups - 1].title) != 0) {
+      if (!add_group(b, key.ptr, i)) {
+        ret = SHEAF_ERR_NOMEM;
+        break;
+      }
     }
     b->groups[b->ngroups - 1].count++;
   }
-  return SHEAF_OK;
+  sheaf_buf_fini(&key);
+  return ret;
 }
 
 /* The rank of the group a chapter is filed under, and its title: the first
@@ -92,7 +96,7 @@ static size_t tag_rank(const struct sheaf_book *b, const struct sheaf_article *a
         *title = b->tags[i].name;
         return opt->ntags + i;
       }
-  *title = "Untagged";
+  *title = sheaf_labels_for(b->language)->untagged;
   return opt->ntags + b->ntags;
 }
 

@@ -127,6 +127,20 @@ bk spine "$T/links.epub" | grep -qx 'ppd=None' || fail "a left-to-right book got
 sed '/<language>/d' "$LINKS" >"$T/nolang.rss"
 expect_rc 0 "$SHEAF" build "$T/nolang.rss" --language fr -o "$T/fr.epub"
 [ "$(unzip -p "$T/fr.epub" EPUB/text/ch0002.xhtml | grep -c 'xml:lang="fr" lang="fr"')" = 1 ] || fail "--language not on chapters"
+# sheaf's own words follow the book's language...
+unzip -p "$T/fr.epub" EPUB/nav.xhtml >"$T/nav"
+grep -q '<h1>Table des matières</h1>' "$T/nav" || fail "French nav heading"
+grep -q 'Second post <span class="toc-date">(1er février 2023)</span>' "$T/nav" || fail "French date in the nav"
+grep -q 'href="text/title.xhtml">Page de titre</a>' "$T/nav" || fail "French landmark"
+unzip -p "$T/fr.epub" EPUB/text/title.xhtml | grep -q '<p class="sheaf-count">3 articles</p>' ||
+  fail "French count on the title page"
+unzip -p "$T/fr.epub" EPUB/text/ch0002.xhtml | grep -q '<time class="sheaf-date" datetime="2023-02-01">1er février 2023</time>' ||
+  fail "French date in a chapter"
+# ...and where sheaf has none (Arabic), they are marked as English.
+unzip -p "$T/rtl.epub" EPUB/nav.xhtml | grep -q '<h1 xml:lang="en" lang="en">Contents</h1>' ||
+  fail "English nav heading not marked in an Arabic book"
+unzip -p "$T/rtl.epub" EPUB/text/ch0001.xhtml | grep -q '<time class="sheaf-date" datetime="[0-9-]*" xml:lang="en" lang="en" dir="ltr">' ||
+  fail "English date not marked in an Arabic chapter"
 
 # ---- --css ----------------------------------------------------------------------
 printf 'body { font-family: serif; }\n.sheaf-title { letter-spacing: 0.02em; }\n' >"$T/mine.css"

@@ -167,13 +167,13 @@ static void test_format(void **state)
 {
   static const struct {
     int64_t t;
-    const char *iso, *day, *lng;
+    const char *iso, *day;
   } cases[] = {
-    {0, "1970-01-01T00:00:00Z", "1970-01-01", "1 January 1970"},
-    {1677051053, "2023-02-22T07:30:53Z", "2023-02-22", "22 February 2023"},
-    {1673508639, "2023-01-12T07:30:39Z", "2023-01-12", "12 January 2023"},
-    {-1, "1969-12-31T23:59:59Z", "1969-12-31", "31 December 1969"},
-    {951782400, "2000-02-29T00:00:00Z", "2000-02-29", "29 February 2000"},
+    {0, "1970-01-01T00:00:00Z", "1970-01-01"},
+    {1677051053, "2023-02-22T07:30:53Z", "2023-02-22"},
+    {1673508639, "2023-01-12T07:30:39Z", "2023-01-12"},
+    {-1, "1969-12-31T23:59:59Z", "1969-12-31"},
+    {951782400, "2000-02-29T00:00:00Z", "2000-02-29"},
   };
   char out[32];
   size_t i;
@@ -184,8 +184,6 @@ static void test_format(void **state)
     assert_string_equal(out, cases[i].iso);
     sheaf_date_format_day(cases[i].t, out);
     assert_string_equal(out, cases[i].day);
-    sheaf_date_format_long(cases[i].t, out);
-    assert_string_equal(out, cases[i].lng);
   }
 }
 
