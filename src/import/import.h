@@ -271,6 +271,8 @@ struct sheaf_wp_attachment {
   unsigned long id, parent; /* wp:post_id, wp:post_parent */
   long menu_order;
   char *url;                /* wp:attachment_url (owned) */
+  char *caption;            /* wp:post_excerpt, HTML, or NULL (owned) */
+  char *alt;                /* the _wp_attachment_image_alt meta, or NULL (owned) */
 };
 
 /* What shortcode expansion needs to know about the post and the export. */
@@ -286,7 +288,7 @@ struct sheaf_shortcode_ctx {
 };
 
 /* Expands WordPress shortcodes in `text`: [caption] becomes a figure,
- * [gallery] a figure of images, [embed], [video], [audio] and [youtube] a
+ * [gallery] a figure of images (each with its alt text and caption), [embed], [video], [audio] and [youtube] a
  * paragraph linking to the media; other shortcodes lose their tags (their
  * content is kept) with one warning per name per ctx; [[x]] is the literal
  * [x]. Returns a new string, or NULL when out of memory. */

@@ -312,11 +312,23 @@ static bool listed(const char *list, unsigned long id)
   return false;
 }
 
-static void gallery_img(struct sheaf_buf *b, const char *url)
+/* One image of a gallery: with a caption, a figure of its own, as
+ * WordPress shows it under the thumbnail. */
+static void gallery_img(struct sheaf_buf *b, const struct sheaf_wp_attachment *a)
 {
+  if (a->caption)
+    sheaf_buf_puts(b, "<figure class=\"gallery-item\">");
   sheaf_buf_puts(b, "<img src=\"");
-  put_attr(b, url);
-  sheaf_buf_puts(b, "\" alt=\"\"/>");
+  put_attr(b, a->url);
+  sheaf_buf_puts(b, "\" alt=\"");
+  if (a->alt) /* plain text, unlike the URL taken from the markup */
+    sheaf_buf_put_xml(b, a->alt, strlen(a->alt), true);
+  sheaf_buf_puts(b, "\"/>");
+  if (a->caption) {
+    sheaf_buf_puts(b, "<figcaption class=\"gallery-caption\">");
+    sheaf_buf_puts(b, a->caption);
+    sheaf_buf_puts(b, "</figcaption></figure>");
+  }
 }
 
 /* [gallery ids="1,2"] (or include=), else the images attached to the post,
@@ -343,7 +355,7 @@ static void gallery(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b, const 
       id = strtoul(p, &end, 10);
       p = end;
       if ((a = find_att(ctx, id)) != NULL && a->url && *a->url) {
-        gallery_img(&inner, a->url);
+        gallery_img(&inner, a);
         count++;
       }
     }
@@ -367,7 +379,7 @@ static void gallery(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b, const 
       }
       if (best == NULL)
         break;
-      gallery_img(&inner, best->url);
+      gallery_img(&inner, best);
       count++;
       prev = best;
     }

@@ -111,7 +111,7 @@ static void read_author(struct sheaf_feedread *fr, struct wxr *w)
 /* The fields of one item, gathered before deciding what it is. */
 struct item {
   char *type, *status, *password, *content, *excerpt, *creator;
-  char *date_gmt, *date_local, *modified_gmt, *attachment_url, *pubdate;
+  char *date_gmt, *date_local, *modified_gmt, *attachment_url, *pubdate, *alt;
   unsigned long id, parent;
   long menu_order;
   unsigned pubdate_line;
@@ -130,6 +130,33 @@ static void item_fini(struct item *it)
   sheaf_free(it->modified_gmt);
   sheaf_free(it->attachment_url);
   sheaf_free(it->pubdate);
+  sheaf_free(it->alt);
+}
+
+/* <wp:postmeta>: only an image's alt text is kept (an attachment's
+ * _wp_attachment_image_alt, which [gallery] needs). */
+static void read_postmeta(struct sheaf_feedread *fr, struct item *it)
+{
+  int depth = xmlTextReaderDepth(R(fr));
+  char *key = NULL, *value = NULL;
+
+  if (xmlTextReaderIsEmptyElement(R(fr)))
+    return;
+  while (sheaf_import_next_child(fr, depth, NULL)) {
+    if (is_wp(fr, "meta_key"))
+      sheaf_import_set(&key, sheaf_import_text_trimmed(fr), true);
+    else if (is_wp(fr, "meta_value"))
+      sheaf_import_set(&value, sheaf_import_text_plain(fr), true);
+    else
+      sheaf_import_skip(fr);
+  }
+  if (key && strcmp(key, "_wp_attachment_image_alt") == 0 && value && *value) {
+    sheaf_free(it->alt);
+    it->alt = value;
+    value = NULL;
+  }
+  sheaf_free(key);
+  sheaf_free(value);
 }
 
 static unsigned long number(struct sheaf_feedread *fr)
@@ -195,11 +222,12 @@ static void add_attachment(struct sheaf_feedread *fr, struct wxr *w, struct item
 {
   struct sheaf_wp_attachment *at;
   const char *url = it->attachment_url && *it->attachment_url ? it->attachment_url : guid;
+  char *copy;
 
   if (url == NULL || *url == '\0')
     return;
   if (!sheaf_grow((void **)&w->att, &w->att_cap, w->natt + 1, sizeof *w->att) ||
-      (url = sheaf_strdup(url)) == NULL) {
+      (copy = sheaf_strdup(url)) == NULL) {
     fr->status = SHEAF_ERR_NOMEM;
     return;
   }
@@ -207,7 +235,13 @@ static void add_attachment(struct sheaf_feedread *fr, struct wxr *w, struct item
   at->id = it->id;
   at->parent = it->parent;
   at->menu_order = it->menu_order;
-  at->url = (char *)url;
+  at->url = copy;
+  /* The caption and alt text move over from the item. */
+  at->caption = it->excerpt && *it->excerpt ? it->excerpt : NULL;
+  if (at->caption)
+    it->excerpt = NULL;
+  at->alt = it->alt;
+  it->alt = NULL;
 }
 
 static void read_item(struct sheaf_feedread *fr, struct wxr *w)
@@ -269,8 +303,10 @@ static void read_item(struct sheaf_feedread *fr, struct wxr *w)
       sheaf_import_set(&it.modified_gmt, sheaf_import_text(fr), true);
     } else if (is_wp(fr, "attachment_url")) {
       sheaf_import_set(&it.attachment_url, sheaf_import_text_trimmed(fr), true);
+    } else if (is_wp(fr, "postmeta")) {
+      read_postmeta(fr, &it);
     } else {
-      sheaf_import_skip(fr); /* postmeta, comments, the rest */
+      sheaf_import_skip(fr); /* comments, the rest */
     }
   }
   if (!complete || fr->status != SHEAF_OK)
@@ -622,8 +658,11 @@ static void wxr_fini(struct wxr *w)
     sheaf_free(w->authors[i].name);
   }
   sheaf_free(w->authors);
-  for (i = 0; i < w->natt; i++)
+  for (i = 0; i < w->natt; i++) {
     sheaf_free(w->att[i].url);
+    sheaf_free(w->att[i].caption);
+    sheaf_free(w->att[i].alt);
+  }
   sheaf_free(w->att);
   sheaf_free(w->posts);
   sheaf_free(w->base_url);

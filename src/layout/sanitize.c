@@ -965,7 +965,19 @@ static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
     struct sheaf_str s = sheaf_str_trim((struct sheaf_str){(const char *)alt,
                                                            strlen((const char *)alt)});
     if (s.n) {
-      text = xmlNewDocTextLen(img->doc, BAD_CAST s.p, (int)s.n);
+      /* Alt texts of neighbouring images (a gallery) must not run
+       * together, nor into the words around them. */
+      const xmlNode *pv = img->prev, *nx = img->next;
+      bool pad_before = pv && pv->type == XML_TEXT_NODE && pv->content && *pv->content &&
+                    !isspace(pv->content[xmlStrlen(pv->content) - 1]);
+      bool pad_after = nx && nx->type == XML_TEXT_NODE && nx->content && isalnum(nx->content[0]);
+      struct sheaf_buf t;
+      sheaf_buf_init(&t, 0);
+      sheaf_buf_puts(&t, pad_before ? " " : "");
+      sheaf_buf_put(&t, s.p, s.n);
+      sheaf_buf_puts(&t, pad_after ? " " : "");
+      text = t.failed ? NULL : xmlNewDocTextLen(img->doc, BAD_CAST t.ptr, (int)t.len);
+      sheaf_buf_fini(&t);
       if (!text)
         c->nomem = true;
       else {

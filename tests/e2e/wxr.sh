@@ -39,6 +39,17 @@ while IFS='	' read -r slug titles; do
   books="$books $book"
 done <"$T/tags"
 [ "$ntags" -ge 20 ] || fail "only $ntags tags checked"
+# [gallery] images keep their alt text (the attachment's postmeta) and
+# captions (its excerpt), which only the attachments hold.
+if [ -e "$T/tag-gallery.epub" ]; then
+  $CHECK contains "$T/tag-gallery.epub" "dsc20050727_091048_222 dsc20050813_115856_52" ||
+    fail "[gallery]: alt texts lost or run together"
+  unzip -p "$T/tag-gallery.epub" 'EPUB/text/ch*.xhtml' |
+    grep -q '<figcaption class="gallery-caption">Bell on wharf in San Francisco</figcaption>' ||
+    fail "[gallery]: captions lost"
+else
+  fail "no book for the gallery tag"
+fi
 pass "$ntags tag books have exactly the expected chapters"
 
 # 2. The WordPress importer's test exports.

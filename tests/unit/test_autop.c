@@ -83,10 +83,12 @@ static void test_autop_table(void **state)
 /* ---- shortcodes ------------------------------------------------------------- */
 
 static const struct sheaf_wp_attachment atts[] = {
-  {10, 5, 2, "http://ex.com/wp-content/uploads/2020/01/b.jpg"},
-  {11, 5, 1, "http://ex.com/wp-content/uploads/2020/01/a.png"},
-  {12, 5, 0, "http://ex.com/wp-content/uploads/2020/01/doc.pdf"},
-  {13, 6, 0, "http://ex.com/c.gif"},
+  {10, 5, 2, "http://ex.com/wp-content/uploads/2020/01/b.jpg", NULL, NULL},
+  {11, 5, 1, "http://ex.com/wp-content/uploads/2020/01/a.png", NULL, NULL},
+  {12, 5, 0, "http://ex.com/wp-content/uploads/2020/01/doc.pdf", NULL, NULL},
+  {13, 6, 0, "http://ex.com/c.gif", NULL, NULL},
+  {14, 7, 0, "http://ex.com/d.jpg", "A <em>red</em> door", "A door \"painted\" red"},
+  {15, 7, 1, "http://ex.com/e.jpg", NULL, "Steps & rail"},
 };
 
 static const struct {
@@ -110,6 +112,11 @@ static const struct {
    "<figure class=\"gallery\"><img src=\"http://ex.com/wp-content/uploads/2020/01/b.jpg\" "
    "alt=\"\"/></figure>"},
   {"[gallery ids=\"99\"]", ""},
+  /* Captions (the attachment's excerpt) and alt texts (its postmeta). */
+  {"[gallery ids=\"14,15\"]",
+   "<figure class=\"gallery\"><figure class=\"gallery-item\"><img src=\"http://ex.com/d.jpg\" "
+   "alt=\"A door &quot;painted&quot; red\"/><figcaption class=\"gallery-caption\">A <em>red</em> "
+   "door</figcaption></figure><img src=\"http://ex.com/e.jpg\" alt=\"Steps &amp; rail\"/></figure>"},
   {"[embed]https://www.youtube.com/watch?v=abc[/embed]",
    "<p class=\"wp-media\">Media: <a href=\"https://www.youtube.com/watch?v=abc\">"
    "https://www.youtube.com/watch?v=abc</a></p>"},

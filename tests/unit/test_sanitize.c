@@ -242,6 +242,16 @@ static void test_images(void **state)
   sheaf_free(out);
   sheaf_diag_free(diag);
 
+  /* Neighbouring alt texts (a gallery) and the words around them stay
+   * apart; punctuation after an image stays glued to it. */
+  diag = sheaf_diag_new();
+  out = run("<p>See<img src=\"https://cdn/a.jpg\" alt=\"one\"><img src=\"https://cdn/b.jpg\" "
+            "alt=\"two\">then <img src=\"https://cdn/c.jpg\" alt=\"three\">, "
+            "and<img src=\"https://cdn/d.jpg\" alt=\" four \">more</p>", diag);
+  assert_string_equal(out, "<p>See one two then three, and four more</p>");
+  sheaf_free(out);
+  sheaf_diag_free(diag);
+
   diag = sheaf_diag_new();
   out = run("<p>no images</p>", diag);
   assert_int_equal(count_code(diag, "missing-image"), 0);
@@ -339,7 +349,7 @@ static void test_image_registry(void **state)
   assert_string_equal(out.ptr,
       "<p><img src=\"../images/2daeaa8b5f19f0bc209d976c02bd6acb51b00b0a.gif\" alt=\"one\"/></p>"
       "<p><img src=\"../images/2daeaa8b5f19f0bc209d976c02bd6acb51b00b0a.gif\" alt=\"two\"/></p>"
-      "<p>threefour</p>");
+      "<p>three four</p>");
   sheaf_images_count(im, &emb, &miss);
   assert_int_equal(emb, 2);
   assert_int_equal(miss, 2);
