@@ -144,7 +144,11 @@ sheaf_status sheaf_deflate(const void *p, size_t n, unsigned char **out, size_t 
   *out = NULL;
   ret = deflater_run(&d, p, n, clen, crc);
   if (ret == SHEAF_OK) {
-    *out = d.out;
+    /* The buffer has the input's size (deflate's bound); the stream is
+     * usually a fifth of it. The package documents of a big book stay in
+     * memory until the zip is written, so the rest goes back now. */
+    unsigned char *fit = sheaf_realloc(d.out, *clen ? *clen : 1);
+    *out = fit ? fit : d.out;
     d.out = NULL;
   }
   deflater_fini(&d);

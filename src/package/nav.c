@@ -238,11 +238,10 @@ sheaf_status sheaf_package_nav(const struct sheaf_manuscript *ms, struct sheaf_b
   const char *lang = ms->book->language && *ms->book->language
                          ? ms->book->language : "und";
   xmlTextWriterPtr w;
-  xmlBufferPtr xb;
   sheaf_status ret;
   size_t i;
 
-  ret = sheaf_package_xml_begin(&w, &xb);
+  ret = sheaf_package_xml_begin(&w, out);
   if (ret)
     return ret;
   W(xmlTextWriterStartDTD(w, X("html"), NULL, NULL));
@@ -269,7 +268,7 @@ sheaf_status sheaf_package_nav(const struct sheaf_manuscript *ms, struct sheaf_b
   SHEAF_CHECK(nav_body(w, ms));
   W(xmlTextWriterEndElement(w)); /* html */
 out:
-  return sheaf_package_xml_end(w, xb, ret, out);
+  return sheaf_package_xml_end(w, ret, out);
 }
 
 /* ---- NCX ------------------------------------------------------------------ */
@@ -312,12 +311,11 @@ sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms, struct sheaf_b
   const struct sheaf_book *b = ms->book;
   const struct sheaf_doc *fb = fallback(ms);
   xmlTextWriterPtr w;
-  xmlBufferPtr xb;
   sheaf_status ret;
   unsigned n = 0, id = 0; /* playOrder, and the navPoints' own numbers */
   size_t i;
 
-  ret = sheaf_package_xml_begin(&w, &xb);
+  ret = sheaf_package_xml_begin(&w, out);
   if (ret)
     return ret;
   W(xmlTextWriterStartElement(w, X("ncx")));
@@ -367,5 +365,5 @@ sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms, struct sheaf_b
   W(xmlTextWriterEndElement(w)); /* navMap */
   W(xmlTextWriterEndElement(w)); /* ncx */
 out:
-  return sheaf_package_xml_end(w, xb, ret, out);
+  return sheaf_package_xml_end(w, ret, out);
 }

@@ -48,40 +48,41 @@ bool sheaf_package_format_time(int64_t t, bool with_time, char out[32])
   return true;
 }
 
-sheaf_status sheaf_package_xml_begin(xmlTextWriterPtr *w, xmlBufferPtr *xb)
+/* libxml2 writes the document straight into the caller's sheaf_buf: a
+ * memory writer's own xmlBuffer would be a second copy of a big book's
+ * nav and package document. */
+static int buf_write(void *ctx, const char *p, int n)
 {
-  *w = NULL;
-  *xb = xmlBufferCreate();
-  if (*xb == NULL)
-    return SHEAF_ERR_NOMEM;
-  *w = xmlNewTextWriterMemory(*xb, 0);
+  return n >= 0 && sheaf_buf_put(ctx, p, (size_t)n) ? n : -1;
+}
+
+sheaf_status sheaf_package_xml_begin(xmlTextWriterPtr *w, struct sheaf_buf *out)
+{
+  xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(buf_write, NULL, out, NULL);
+
+  *w = ob ? xmlNewTextWriter(ob) : NULL; /* owns ob once made */
+  if (*w == NULL && ob)
+    xmlOutputBufferClose(ob);
   if (*w == NULL || xmlTextWriterSetIndent(*w, 1) < 0 ||
       xmlTextWriterSetIndentString(*w, X("  ")) < 0 ||
       xmlTextWriterStartDocument(*w, "1.0", "UTF-8", NULL) < 0) {
     if (*w)
       xmlFreeTextWriter(*w);
-    xmlBufferFree(*xb);
     *w = NULL;
-    *xb = NULL;
     return SHEAF_ERR_NOMEM;
   }
   return SHEAF_OK;
 }
 
-sheaf_status sheaf_package_xml_end(xmlTextWriterPtr w, xmlBufferPtr xb,
-                                   sheaf_status ret, struct sheaf_buf *out)
+sheaf_status sheaf_package_xml_end(xmlTextWriterPtr w, sheaf_status ret, struct sheaf_buf *out)
 {
   if (w) {
     if (ret == SHEAF_OK && xmlTextWriterEndDocument(w) < 0)
       ret = SHEAF_ERR_NOMEM;
-    xmlFreeTextWriter(w); /* flushes into xb */
+    xmlFreeTextWriter(w); /* flushes into out */
   }
-  if (xb) {
-    if (ret == SHEAF_OK &&
-        !sheaf_buf_put(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb)))
-      ret = SHEAF_ERR_NOMEM;
-    xmlBufferFree(xb);
-  }
+  if (ret == SHEAF_OK && out->failed)
+    ret = SHEAF_ERR_NOMEM;
   return ret;
 }
 
@@ -262,10 +263,9 @@ sheaf_status sheaf_package_opf(const struct sheaf_manuscript *ms,
                                const sheaf_options *opt, struct sheaf_buf *out)
 {
   xmlTextWriterPtr w;
-  xmlBufferPtr xb;
   sheaf_status ret;
 
-  ret = sheaf_package_xml_begin(&w, &xb);
+  ret = sheaf_package_xml_begin(&w, out);
   if (ret)
     return ret;
   W(xmlTextWriterStartElement(w, X("package")));
@@ -278,5 +278,5 @@ sheaf_status sheaf_package_opf(const struct sheaf_manuscript *ms,
   SHEAF_CHECK(manifest_spine(w, ms));
   W(xmlTextWriterEndElement(w));
 out:
-  return sheaf_package_xml_end(w, xb, ret, out);
+  return sheaf_package_xml_end(w, ret, out);
 }

@@ -58,17 +58,38 @@ static sheaf_status check_manuscript(const struct sheaf_manuscript *ms,
   return SHEAF_OK;
 }
 
+/* A package document, deflated as soon as it is written: the text of a
+ * big book's nav, NCX and package document need not wait for the zip. */
+struct packed {
+  unsigned char *mem;
+  size_t clen, len;
+  uint32_t crc;
+};
+
+static sheaf_status pack(struct sheaf_buf *text, sheaf_status ret, struct packed *p)
+{
+  if (ret == SHEAF_OK)
+    ret = sheaf_deflate(text->ptr, text->len, &p->mem, &p->clen, &p->crc);
+  p->len = text->len;
+  sheaf_buf_fini(text);
+  return ret;
+}
+
+static struct sheaf_zip_entry packed_entry(const char *name, const struct packed *p)
+{
+  return (struct sheaf_zip_entry){"EPUB/", name, NULL, p->len, false, NULL, 0,
+                                  p->mem, p->clen, p->crc};
+}
+
 sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
                            const sheaf_options *opt, sheaf_diag *diag)
 {
-  struct sheaf_buf opf, nav, ncx;
+  struct sheaf_buf text;
+  struct packed opf = {NULL, 0, 0, 0}, nav = opf, ncx = opf;
   struct sheaf_zip_entry *e = NULL;
   sheaf_status ret;
   size_t i, n = 0;
 
-  sheaf_buf_init(&opf, 0);
-  sheaf_buf_init(&nav, 0);
-  sheaf_buf_init(&ncx, 0);
   if (ms == NULL || ms->book == NULL || (ms->ndocs && ms->docs == NULL)) {
     sheaf_diag_add(diag, SHEAF_ERROR, "usage", NULL, 0, 0,
                    "cannot write book: no manuscript");
@@ -80,11 +101,16 @@ sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
   /* Normally done by the layout stage already; cheap when so. */
   SHEAF_CHECK(sheaf_spool_finish(ms->spool, diag));
 
-  ret = sheaf_package_opf(ms, opt, &opf);
-  if (ret == SHEAF_OK)
-    ret = sheaf_package_nav(ms, &nav);
-  if (ret == SHEAF_OK)
-    ret = sheaf_package_ncx(ms, &ncx);
+  sheaf_buf_init(&text, 0);
+  ret = pack(&text, sheaf_package_opf(ms, opt, &text), &opf);
+  if (ret == SHEAF_OK) {
+    sheaf_buf_init(&text, 0);
+    ret = pack(&text, sheaf_package_nav(ms, &text), &nav);
+  }
+  if (ret == SHEAF_OK) {
+    sheaf_buf_init(&text, 0);
+    ret = pack(&text, sheaf_package_ncx(ms, &text), &ncx);
+  }
   if (ret != SHEAF_OK) {
     sheaf_diag_add(diag, SHEAF_ERROR, sheaf_status_name(ret), NULL, 0, 0,
                    "cannot write book: %s: %s", path, sheaf_status_str(ret));
@@ -99,25 +125,23 @@ sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
     goto out;
   }
   e[n++] = (struct sheaf_zip_entry){NULL, "mimetype", mimetype,
-                                    sizeof mimetype - 1, true, NULL, 0};
+                                    sizeof mimetype - 1, true, NULL, 0, NULL, 0, 0};
   e[n++] = (struct sheaf_zip_entry){NULL, "META-INF/container.xml", container_xml,
-                                    sizeof container_xml - 1, false, NULL, 0};
-  e[n++] = (struct sheaf_zip_entry){"EPUB/", "content.opf", opf.ptr, opf.len, false,
-                                    NULL, 0};
-  e[n++] = (struct sheaf_zip_entry){"EPUB/", "nav.xhtml", nav.ptr, nav.len, false,
-                                    NULL, 0};
-  e[n++] = (struct sheaf_zip_entry){"EPUB/", "toc.ncx", ncx.ptr, ncx.len, false,
-                                    NULL, 0};
+                                    sizeof container_xml - 1, false, NULL, 0, NULL, 0, 0};
+  e[n++] = packed_entry("content.opf", &opf);
+  e[n++] = packed_entry("nav.xhtml", &nav);
+  e[n++] = packed_entry("toc.ncx", &ncx);
   for (i = 0; i < ms->ndocs; i++) {
     const struct sheaf_doc *d = &ms->docs[i];
     e[n++] = (struct sheaf_zip_entry){"EPUB/", d->href, d->data, d->len, false,
-                                      d->spooled ? ms->spool : NULL, d->spool_idx};
+                                      d->spooled ? ms->spool : NULL, d->spool_idx,
+                                      NULL, 0, 0};
   }
   ret = sheaf_package_zip(path, e, n, sheaf_package_time(ms, opt), opt, diag);
 out:
   sheaf_free(e);
-  sheaf_buf_fini(&opf);
-  sheaf_buf_fini(&nav);
-  sheaf_buf_fini(&ncx);
+  sheaf_free(opf.mem);
+  sheaf_free(nav.mem);
+  sheaf_free(ncx.mem);
   return ret;
 }

@@ -39,6 +39,11 @@ struct sheaf_zip_entry {
   bool store;         /* stored (no compression), as `mimetype` must be */
   const struct sheaf_spool *spool; /* finished spool holding the entry, or NULL */
   size_t spool_idx;
+  /* Or already deflated in memory (sheaf_deflate): `deflated` holds `clen`
+   * bytes of `len` bytes with CRC `crc`; `data` is unused. */
+  const unsigned char *deflated;
+  size_t clen;
+  uint32_t crc;
 };
 
 /* Checks before any heavy work that `path` can become the book: its folder
@@ -60,15 +65,13 @@ sheaf_status sheaf_package_zip(const char *path, const struct sheaf_zip_entry *e
 /* ---- shared by the XML writers (opf.c) ----------------------------------- */
 
 struct _xmlTextWriter;
-struct _xmlBuffer;
-/* Opens a text writer on a new memory buffer, indented by two spaces, with
+/* Opens a text writer that appends to `out`, indented by two spaces, with
  * the XML declaration written. Returns SHEAF_OK, SHEAF_ERR_NOMEM. */
-sheaf_status sheaf_package_xml_begin(struct _xmlTextWriter **w,
-                                     struct _xmlBuffer **xb);
-/* Ends the document, appends it to `out` and frees the writer and buffer
- * (also when `ret` is already a failure, which is then returned). */
-sheaf_status sheaf_package_xml_end(struct _xmlTextWriter *w, struct _xmlBuffer *xb,
-                                   sheaf_status ret, struct sheaf_buf *out);
+sheaf_status sheaf_package_xml_begin(struct _xmlTextWriter **w, struct sheaf_buf *out);
+/* Ends the document (flushing it into `out`) and frees the writer, also
+ * when `ret` is already a failure, which is then returned. */
+sheaf_status sheaf_package_xml_end(struct _xmlTextWriter *w, sheaf_status ret,
+                                   struct sheaf_buf *out);
 /* Formats `t` (UTC seconds) as "2023-02-22T07:30:53Z" (with_time) or
  * "2023-02-22". Returns false when the year is outside 0000-9999. */
 bool sheaf_package_format_time(int64_t t, bool with_time, char out[32]);

@@ -118,7 +118,8 @@ static time_t dos_time(int64_t t)
  * comes from the stat). */
 struct predeflated {
   const struct sheaf_spool *sp;
-  unsigned char *mem; /* owned compressed bytes; NULL: in sp's file */
+  unsigned char *mem;        /* owned compressed bytes, or NULL */
+  const unsigned char *cmem; /* the compressed bytes in memory; NULL: in sp's file */
   uint64_t off, clen, len, pos;
   uint32_t crc;
   zip_error_t err;
@@ -139,8 +140,8 @@ static zip_int64_t predeflated_cb(void *ud, void *data, zip_uint64_t len,
     n = p->clen - p->pos < len ? p->clen - p->pos : len;
     if (n == 0)
       return 0;
-    if (p->mem) {
-      memcpy(data, p->mem + p->pos, (size_t)n);
+    if (p->cmem) {
+      memcpy(data, p->cmem + p->pos, (size_t)n);
     } else if (!sheaf_spool_read(p->sp, p->off + p->pos, data, (size_t)n)) {
       zip_error_set(&p->err, ZIP_ER_READ, errno);
       return -1;
@@ -204,11 +205,17 @@ static zip_source_t *predeflated_source(zip_t *za, const struct sheaf_zip_entry 
     p->clen = se.clen;
     p->len = se.len;
     p->crc = se.crc;
+  } else if (e->deflated) {
+    p->cmem = e->deflated;
+    p->clen = e->clen;
+    p->len = e->len;
+    p->crc = e->crc;
   } else {
     if (sheaf_deflate(e->data, e->len, &p->mem, &clen, &p->crc) != SHEAF_OK) {
       zip_error_set(zip_get_error(za), ZIP_ER_MEMORY, 0);
       goto fail;
     }
+    p->cmem = p->mem;
     p->clen = clen;
     p->len = e->len;
   }
