@@ -732,8 +732,13 @@ static sheaf_status attrs_filter(struct ctx *c, xmlNodePtr node)
       }
     }
     if (is(node->name, "a") && is(an, "name")) {
+      /* <a name=x> becomes an id, unless the element has one already (an
+       * id before the name; one after it replaces the name below). */
+      bool has_id = false;
+      for (i = 0; i < nkeep; i++)
+        has_id |= strcmp(keep[i].name, "id") == 0;
       kv = strip(v);
-      if (kv && nkeep < 16 && !name_id) {
+      if (kv && nkeep < 16 && !name_id && !has_id) {
         keep[nkeep].name = "id";
         keep[nkeep++].value = kv;
         name_id = "id";

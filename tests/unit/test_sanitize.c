@@ -135,6 +135,10 @@ static const struct tcase cases[] = {
    "<a name=\"n1\">n</a><p id=\"\">5</p>",
    {"id=\"a\"", "id=\"a-2\"", "id=\"xsheaf-chapter\"", "id=\"x9x\"", "id=\"n1\""},
    {"id=\"\"", "name="}},
+  /* An anchor with both an id and a name keeps one id, whichever comes first
+   * (two were not well-formed XML; found by fuzz_sanitize). */
+  {"<a id=\"i1\" name=\"n2\">x</a><a name=\"n3\" id=\"i4\">y</a>",
+   {"<a id=\"i1\">x</a>", "<a id=\"i4\">y</a>"}, {"n2", "n3"}},
   /* cruft */
   {"<p>Body text.</p><p>The post <a href=\"https://s/p\">P</a> appeared first on "
    "<a href=\"https://s\">Site</a>.</p>",
