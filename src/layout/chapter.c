@@ -229,9 +229,14 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
   } else if (body) {
     size_t n = strlen(body);
     if (a->body_format == SHEAF_BODY_MARKDOWN) {
+      char *tables = sheaf_layout_md_tables(body, n, &nomem);
+      if (nomem)
+        SHEAF_CHECK(SHEAF_ERR_NOMEM);
       /* cmark aborts rather than failing on memory (STYLE.md rule 27);
        * raw HTML is kept and cleaned by the sanitizer like any other. */
-      md = cmark_markdown_to_html(body, n, CMARK_OPT_UNSAFE);
+      md = tables ? cmark_markdown_to_html(tables, strlen(tables), CMARK_OPT_UNSAFE)
+                  : cmark_markdown_to_html(body, n, CMARK_OPT_UNSAFE);
+      sheaf_free(tables);
       body = md;
       n = strlen(md);
     }

@@ -168,6 +168,12 @@ void sheaf_layout_head(struct sheaf_buf *out, const char *lang, const char *titl
 void sheaf_layout_lang_attrs(struct sheaf_buf *out, const struct sheaf_labels *l,
                              const char *lang);
 
+/* Rewrites the GitHub-flavoured pipe tables of Markdown `s` as HTML
+ * blocks, for cmark, which has no tables (mdtable.c). Returns the new
+ * Markdown, or NULL when there is no table or when out of memory
+ * (*nomem). Free with sheaf_free(). */
+char *sheaf_layout_md_tables(const char *s, size_t n, bool *nomem);
+
 /* Appends the XHTML content document of chapter `a` (number `chapter`,
  * 1-based) to `out`. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
 sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,

@@ -1,0 +1,282 @@
+/*
+ * This file contains GitHub-flavoured pipe tables for Markdown bodies.
+ * cmark implements CommonMark, which has no tables, so a table written
+ * for Jekyll (kramdown), Hugo (goldmark) or Hexo would reach the book as
+ * lines of pipes. Before cmark runs, each table at the top level of the
+ * document becomes an HTML block (<table> ... </table>, then a blank
+ * line, which is how CommonMark ends such a block); each cell's text is
+ * rendered with cmark on its own, so emphasis, code and links in cells
+ * work. Tables inside lists or block quotes stay text.
+ *
+ * The rules are GFM's: a header row, then a delimiter row of as many cells
+ * made of dashes with optional colons for the alignment, then body rows
+ * until a blank line or the start of another block (a heading, a quote, a
+ * fence); a line without a pipe is a row of one cell; a body row's missing cells
+ * are empty, its extra ones dropped; "\|" is a pipe inside a cell, also in
+ * a code span. Fenced code blocks are left alone.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark.h>
+
+#include "layout/layout.h"
+
+#define MAX_COLS 64
+
+enum align { ALIGN_NONE, ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
+
+struct line {
+  const char *p;
+  size_t n; /* without the newline */
+};
+
+static bool blank(struct line l)
+{
+  size_t i;
+
+  for (i = 0; i < l.n; i++)
+    if (l.p[i] != ' ' && l.p[i] != '\t' && l.p[i] != '\r')
+      return false;
+  return true;
+}
+
+static size_t indent(struct line l)
+{
+  size_t i = 0;
+
+  while (i < l.n && l.p[i] == ' ')
+    i++;
+  return i;
+}
+
+/* Splits a row into cells at pipes that are not escaped, without the
+ * optional leading and trailing pipe. Returns the count, or 0 when the
+ * row has no pipe at all. */
+static size_t split(struct line l, struct sheaf_str cells[MAX_COLS])
+{
+  const char *p = l.p, *end = l.p + l.n, *start;
+  size_t n = 0;
+  bool pipe = false;
+
+  while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+    end--;
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++;
+  if (p < end && *p == '|') {
+    p++;
+    pipe = true;
+  }
+  start = p;
+  for (; p < end; p++) {
+    if (*p == '\\' && p + 1 < end) {
+      p++;
+      continue;
+    }
+    if (*p == '|') {
+      pipe = true;
+      if (n < MAX_COLS)
+        cells[n++] = sheaf_str_trim((struct sheaf_str){start, (size_t)(p - start)});
+      start = p + 1;
+    }
+  }
+  if (start < end && n < MAX_COLS)
+    cells[n++] = sheaf_str_trim((struct sheaf_str){start, (size_t)(end - start)});
+  return pipe ? n : 0;
+}
+
+/* Reads a delimiter row ("| :--- | ---: |"); returns its cell count and
+ * fills the alignments, or 0 when the line is not one. */
+static size_t delimiter(struct line l, enum align al[MAX_COLS])
+{
+  struct sheaf_str cells[MAX_COLS];
+  size_t n = split(l, cells), i, k;
+
+  if (n == 0 || indent(l) > 3)
+    return 0;
+  for (i = 0; i < n; i++) {
+    struct sheaf_str c = cells[i];
+    bool left = c.n && c.p[0] == ':', right = c.n > 1 && c.p[c.n - 1] == ':';
+    size_t from = left ? 1 : 0, to = c.n - (right ? 1 : 0);
+    if (to <= from)
+      return 0;
+    for (k = from; k < to; k++)
+      if (c.p[k] != '-')
+        return 0;
+    al[i] = left && right ? ALIGN_CENTER : left ? ALIGN_LEFT : right ? ALIGN_RIGHT : ALIGN_NONE;
+  }
+  return n;
+}
+
+/* Appends one cell's Markdown as inline HTML. cmark renders the text as a
+ * document; a cell holds inline content only, so anything but a single
+ * paragraph (a "# x" or "- x" that cmark read as a block) is written as
+ * escaped text instead. */
+static void cell_html(struct sheaf_buf *out, struct sheaf_str c)
+{
+  struct sheaf_buf text;
+  char *html;
+  size_t i, hn;
+
+  sheaf_buf_init(&text, 0);
+  for (i = 0; i < c.n; i++) {
+    if (c.p[i] == '\\' && i + 1 < c.n && c.p[i + 1] == '|')
+      continue; /* "\|" is a pipe, even in a code span */
+    sheaf_buf_putc(&text, c.p[i]);
+  }
+  if (text.failed) {
+    out->failed = true;
+    return;
+  }
+  if (text.len == 0)
+    return;
+  /* cmark aborts rather than failing on memory (STYLE.md rule 27). */
+  html = cmark_markdown_to_html(text.ptr, text.len, CMARK_OPT_UNSAFE);
+  hn = strlen(html);
+  if (hn >= 8 && strncmp(html, "<p>", 3) == 0 && strcmp(html + hn - 5, "</p>\n") == 0 &&
+      strstr(html + 3, "<p>") == NULL)
+    sheaf_buf_put(out, html + 3, hn - 8);
+  else
+    sheaf_buf_put_xml(out, text.ptr, text.len, false);
+  free(html);
+  sheaf_buf_fini(&text);
+}
+
+static void row_html(struct sheaf_buf *out, const struct sheaf_str *cells, size_t ncells,
+                     size_t ncols, const enum align *al, bool head)
+{
+  static const char *const cls[] = {"", " class=\"sheaf-left\"", " class=\"sheaf-center\"",
+                                    " class=\"sheaf-right\""};
+  const char *tag = head ? "th" : "td";
+  size_t i;
+
+  sheaf_buf_puts(out, "<tr>");
+  for (i = 0; i < ncols; i++) {
+    sheaf_buf_printf(out, "<%s%s>", tag, cls[al[i]]);
+    if (i < ncells)
+      cell_html(out, cells[i]);
+    sheaf_buf_printf(out, "</%s>", tag);
+  }
+  sheaf_buf_puts(out, "</tr>\n");
+}
+
+/* The next line of s[0..n) from *pos. */
+static bool next_line(const char *s, size_t n, size_t *pos, struct line *l)
+{
+  const char *nl;
+
+  if (*pos >= n)
+    return false;
+  l->p = s + *pos;
+  nl = memchr(l->p, '\n', n - *pos);
+  l->n = nl ? (size_t)(nl - l->p) : n - *pos;
+  *pos += l->n + (nl ? 1 : 0);
+  return true;
+}
+
+/* A fence opener or closer: three or more backticks or tildes, indented
+ * at most three spaces. Gives its character and length. */
+static bool fence(struct line l, char *ch, size_t *len)
+{
+  size_t i = indent(l), k = i;
+
+  if (i > 3 || i >= l.n || (l.p[i] != '`' && l.p[i] != '~'))
+    return false;
+  while (k < l.n && l.p[k] == l.p[i])
+    k++;
+  if (k - i < 3)
+    return false;
+  *ch = l.p[i];
+  *len = k - i;
+  return true;
+}
+
+/* Whether `l` ends a table: a blank line, or one that begins another
+ * block (a heading, a block quote, a code fence). */
+static bool starts_block(struct line l)
+{
+  size_t i = indent(l), k;
+  char ch;
+
+  if (blank(l) || fence(l, &ch, &k))
+    return true;
+  if (i > 3)
+    return false;
+  if (l.p[i] == '>')
+    return true;
+  for (k = i; k < l.n && l.p[k] == '#'; k++)
+    ;
+  return k > i && k - i <= 6 && (k == l.n || l.p[k] == ' ' || l.p[k] == '\t');
+}
+
+char *sheaf_layout_md_tables(const char *s, size_t n, bool *nomem)
+{
+  struct sheaf_buf out;
+  struct line prev = {NULL, 0}, l, d;
+  struct sheaf_str head[MAX_COLS], cells[MAX_COLS];
+  enum align al[MAX_COLS];
+  size_t pos = 0, copied = 0, fence_len = 0, nhead, ncols, dpos, k;
+  char fence_ch = 0, ch;
+  bool found = false;
+
+  *nomem = false;
+  sheaf_buf_init(&out, 0);
+  while (next_line(s, n, &pos, &l)) {
+    if (fence_ch) { /* inside a fenced code block */
+      if (fence(l, &ch, &k) && ch == fence_ch && k >= fence_len && blank((struct line){
+                                                                         l.p + indent(l) + k,
+                                                                         l.n - indent(l) - k}))
+        fence_ch = 0;
+      prev = (struct line){NULL, 0}; /* a closed fence needs no blank line */
+      continue;
+    }
+    if (fence(l, &fence_ch, &fence_len)) {
+      prev = l;
+      continue;
+    }
+    /* A header row (indented three spaces at most, or it would be code)
+     * followed by a delimiter row of as many cells. */
+    dpos = pos;
+    if (indent(l) <= 3 && (nhead = split(l, head)) > 0 && next_line(s, n, &dpos, &d) &&
+        (ncols = delimiter(d, al)) == nhead) {
+      found = true;
+      sheaf_buf_put(&out, s + copied, (size_t)(l.p - (s + copied)));
+      /* A blank line first: the block must not continue a paragraph. */
+      sheaf_buf_puts(&out, prev.p && !blank(prev) ? "\n<table>\n<thead>\n" : "<table>\n<thead>\n");
+      row_html(&out, head, nhead, ncols, al, true);
+      sheaf_buf_puts(&out, "</thead>\n");
+      pos = dpos;
+      k = 0;
+      for (;;) {
+        size_t at = pos, nc;
+        struct line r;
+        if (!next_line(s, n, &at, &r) || starts_block(r))
+          break;
+        if ((nc = split(r, cells)) == 0) { /* no pipe: one cell */
+          cells[0] = sheaf_str_trim((struct sheaf_str){r.p, r.n});
+          nc = 1;
+        }
+        if (k++ == 0)
+          sheaf_buf_puts(&out, "<tbody>\n");
+        row_html(&out, cells, nc, ncols, al, false);
+        pos = at;
+      }
+      sheaf_buf_puts(&out, k ? "</tbody>\n</table>\n\n" : "</table>\n\n");
+      copied = pos;
+      prev = (struct line){NULL, 0};
+      continue;
+    }
+    prev = l;
+  }
+  if (!found) {
+    sheaf_buf_fini(&out);
+    return NULL;
+  }
+  sheaf_buf_put(&out, s + copied, n - copied);
+  if (out.failed) {
+    *nomem = true;
+    sheaf_buf_fini(&out);
+    return NULL;
+  }
+  return sheaf_buf_detach(&out, NULL);
+}
