@@ -99,6 +99,12 @@ bool sheaf_buf_puts(struct sheaf_buf *b, const char *s)
 
 bool sheaf_buf_putc(struct sheaf_buf *b, char c)
 {
+  /* The common case without a call: room, no failure, no limit hit. */
+  if (b->len + 2 <= b->cap && !b->failed && (!b->max || b->len + 1 <= b->max)) {
+    b->ptr[b->len++] = c;
+    b->ptr[b->len] = '\0';
+    return true;
+  }
   return sheaf_buf_put(b, &c, 1);
 }
 
@@ -187,6 +193,13 @@ bool sheaf_buf_put_xml(struct sheaf_buf *b, const char *s, size_t n, bool attr)
 
   while (i < n) {
     const char *rep = NULL;
+    unsigned char c = p[i];
+    /* Plain ASCII, the bulk of most text, joins the run undecoded. */
+    if (c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && (c != '"' || !attr)) {
+      run++;
+      i++;
+      continue;
+    }
     len = utf8_decode(p + i, n - i, &cp);
     if (cp == '&')
       rep = "&amp;";
