@@ -200,8 +200,35 @@ static char *collapse(struct page *p, const char *s)
   return out;
 }
 
-/* Does the page hold any text outside scripts, styles and the like? */
-static bool has_text(xmlNodePtr root)
+/* Site chrome around the text of a page that has no <article> or <main>:
+ * its navigation, sidebars, search, and a header or footer that belongs to
+ * the page rather than to a section of it. */
+static bool chrome(xmlNodePtr n)
+{
+  static const char *const roles[] = {"navigation", "banner", "contentinfo",
+                                      "complementary", "search"};
+  const char *role = attr(n, "role");
+  xmlNodePtr up;
+  size_t i;
+
+  if (n->type != XML_ELEMENT_NODE)
+    return false;
+  if (named(n, "nav") || named(n, "aside"))
+    return true;
+  for (i = 0; role && i < sizeof roles / sizeof *roles; i++)
+    if (has_token(role, roles[i]))
+      return true;
+  if (!named(n, "header") && !named(n, "footer"))
+    return false;
+  for (up = n->parent; up && up->type == XML_ELEMENT_NODE; up = up->parent)
+    if (named(up, "section") || named(up, "blockquote") || named(up, "figure"))
+      return false;
+  return true;
+}
+
+/* Does the page hold any text outside scripts, styles and the like (and,
+ * with `skip_chrome`, outside the site's chrome)? */
+static bool has_text_but(xmlNodePtr root, bool skip_chrome)
 {
   xmlNodePtr n = root->children;
 
@@ -213,9 +240,42 @@ static bool has_text(xmlNodePtr root)
       if (*s)
         return true;
     }
-    n = next_node(n, root, n->type == XML_ELEMENT_NODE && opaque(n));
+    n = next_node(n, root,
+                  n->type == XML_ELEMENT_NODE && (opaque(n) || (skip_chrome && chrome(n))));
   }
   return false;
+}
+
+static bool has_text(xmlNodePtr root)
+{
+  return has_text_but(root, false);
+}
+
+/* Takes the chrome out of a page read whole, when text remains without
+ * it; says so in a note. Called once the metadata is read (a date or an
+ * author is often in the header): the page's node pointers dangle after. */
+static void strip_chrome(struct page *p, xmlNodePtr root)
+{
+  xmlNodePtr n = root->children, next;
+  bool removed = false;
+
+  if (!has_text_but(root, true))
+    return;
+  while (n) {
+    if (n->type == XML_ELEMENT_NODE && chrome(n)) {
+      next = next_node(n, root, true);
+      xmlUnlinkNode(n);
+      xmlFreeNode(n);
+      removed = true;
+      n = next;
+      continue;
+    }
+    n = next_node(n, root, n->type == XML_ELEMENT_NODE && opaque(n));
+  }
+  if (removed)
+    sheaf_diag_add(p->diag, SHEAF_NOTE, "page-chrome", p->source, line_of(root), 0,
+                   "the page has no <article> or <main>: its navigation, sidebars, "
+                   "header and footer are left out");
 }
 
 /* ---- title ----------------------------------------------------------------- */
@@ -634,6 +694,8 @@ sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
   find_tags(&p, a);
   find_language(&p, a);
   find_link(&p, a);
+  if (!p.article && !p.main)
+    strip_chrome(&p, root);
   if (!p.nomem && (a->body = inner_html(p.doc, root)) == NULL)
     p.nomem = true;
   if (p.nomem || !sheaf_article_finish(a)) {

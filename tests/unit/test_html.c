@@ -133,6 +133,12 @@ out:
 /* ---- HTML pages ------------------------------------------------------------- */
 
 #define HEAD "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+/* A page without <article> or <main>, in its site's chrome. */
+#define CHROME_PAGE                                                                \
+  HEAD "<title>T</title></head><body><header><a href=\"/\">SITE-NAME</a><nav>NAV-TEXT</nav>" \
+       "</header><div><p>BODY-TEXT</p><div role=\"complementary\">SIDE-A</div>"             \
+       "<section><header>SECTION-HEAD</header><p>More.</p></section></div>"                  \
+       "<aside>SIDE-B</aside><footer>FOOT-TEXT</footer></body></html>"
 
 static const struct expect pages[] = {
   {"og:title wins over title and h1",
@@ -177,6 +183,23 @@ static const struct expect pages[] = {
   {"the body when there is neither",
    HEAD "<title>T</title></head><body><p>One</p><pre>  two\n  three</pre></body></html>",
    1, "T", NULL, NULL, NULL, NULL, NULL, NULL, "<pre>  two\n  three</pre>", NULL, NULL},
+  {"the body without the site's chrome: no page header",
+   CHROME_PAGE, 1, "T", NULL, NULL, NULL, NULL, NULL, NULL, "<p>BODY-TEXT</p>", "SITE-NAME", NULL},
+  {"the body without the site's chrome: no navigation",
+   CHROME_PAGE, 1, "T", NULL, NULL, NULL, NULL, NULL, NULL, "More.", "NAV-TEXT", NULL},
+  {"the body without the site's chrome: no role=complementary",
+   CHROME_PAGE, 1, "T", NULL, NULL, NULL, NULL, NULL, NULL, "More.", "SIDE-A", NULL},
+  {"the body without the site's chrome: no aside",
+   CHROME_PAGE, 1, "T", NULL, NULL, NULL, NULL, NULL, NULL, "More.", "SIDE-B", NULL},
+  {"the body without the site's chrome: no page footer, a section's header kept",
+   CHROME_PAGE, 1, "T", NULL, NULL, NULL, NULL, NULL, NULL, "SECTION-HEAD", "FOOT-TEXT", NULL},
+  {"the chrome stays when it is all the text there is",
+   HEAD "<title>T</title></head><body><header><p>ONLY-TEXT</p></header></body></html>",
+   1, "T", NULL, NULL, NULL, NULL, NULL, NULL, "ONLY-TEXT", NULL, NULL},
+  {"a date in the page header is read before the header goes",
+   HEAD "<title>T</title></head><body><header><time datetime=\"2024-05-06\">6 May</time>"
+        "</header><p>Text.</p></body></html>",
+   1, "T", "2024-05-06T00:00:00Z", NULL, NULL, NULL, NULL, NULL, "<p>Text.</p>", "6 May", NULL},
   {"Open Graph and article metadata",
    HEAD "<title>x</title>"
         "<meta property=\"og:title\" content=\"Hedges\">"
