@@ -169,6 +169,7 @@ struct sheaf_labels {
   const char *untitled, *undated, *untagged;
   const char *sources; /* a heading over a list: "Sources:" */
   const char *original; /* the link to an article's web page */
+  const char *media, *video, *audio; /* "Video: <link>" for an embed */
   const char *date;  /* a long date: "{d} {M} {y}" */
   const char *month; /* a month's heading: "{N} {y}" */
   const char *months[12];      /* in a date: "janvier", "stycznia" */

@@ -280,6 +280,7 @@ struct sheaf_shortcode_ctx {
   const struct sheaf_wp_attachment *att; /* borrowed */
   size_t natt;
   unsigned long post_id;  /* the post being expanded ([gallery] without ids) */
+  const struct sheaf_labels *labels; /* for "Video:" and the like; NULL: English */
   sheaf_diag *diag;
   const char *file;       /* for messages */
   unsigned line;          /* the post's line */

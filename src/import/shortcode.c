@@ -399,6 +399,11 @@ static void gallery(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b, const 
   sheaf_free(excl);
 }
 
+static const struct sheaf_labels *L(const struct sheaf_shortcode_ctx *ctx)
+{
+  return ctx->labels ? ctx->labels : sheaf_labels_for("en");
+}
+
 /* [embed]URL[/embed], [video src=...], [audio mp3=...], [youtube URL]:
  * a paragraph with a link to the media. */
 static void media(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b, const struct sc *c,
@@ -539,13 +544,13 @@ static bool expand(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b, const c
     } else if (name_eq(&c, "gallery")) {
       gallery(ctx, b, &c);
     } else if (name_eq(&c, "embed")) {
-      media(ctx, b, &c, "Media");
+      media(ctx, b, &c, L(ctx)->media);
     } else if (name_eq(&c, "video")) {
-      media(ctx, b, &c, "Video");
+      media(ctx, b, &c, L(ctx)->video);
     } else if (name_eq(&c, "audio")) {
-      media(ctx, b, &c, "Audio");
+      media(ctx, b, &c, L(ctx)->audio);
     } else if (name_eq(&c, "youtube")) {
-      media(ctx, b, &c, "Video");
+      media(ctx, b, &c, L(ctx)->video);
     } else if (c.content == NULL && prose(&c)) {
       /* "[simple boat]": an editor's bracket in prose, not a shortcode. */
       start = i++;

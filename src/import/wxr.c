@@ -600,8 +600,9 @@ static char *finish_html(struct sheaf_shortcode_ctx *ctx, const char *html)
 }
 
 static sheaf_status finish_posts(struct sheaf_collection *coll, struct wxr *w,
-                                 const char *source, sheaf_diag *diag)
+                                 const struct sheaf_feed *feed, sheaf_diag *diag)
 {
+  const char *source = feed->source;
   struct sheaf_shortcode_ctx ctx;
   sheaf_status ret = SHEAF_OK;
   size_t i, k;
@@ -611,6 +612,8 @@ static sheaf_status finish_posts(struct sheaf_collection *coll, struct wxr *w,
   ctx.natt = w->natt;
   ctx.diag = diag;
   ctx.file = source;
+  /* Media links are labelled in the site's language. */
+  ctx.labels = sheaf_labels_for(feed->language);
   for (i = 0; i < w->nposts; i++) {
     struct sheaf_article *a = coll->articles[w->posts[i].index];
     char *x;
@@ -683,7 +686,7 @@ sheaf_status sheaf_import_wxr(struct sheaf_collection *coll, const char *path,
   if (coll->nfeeds == nfeeds)
     goto out; /* not reached: sheaf_import_xml adds the feed */
   source = coll->feeds[coll->nfeeds - 1]->source;
-  SHEAF_CHECK(finish_posts(coll, &w, source, diag));
+  SHEAF_CHECK(finish_posts(coll, &w, coll->feeds[coll->nfeeds - 1], diag));
   SHEAF_CHECK(map_uploads(coll, coll->feeds[coll->nfeeds - 1], path, &w));
   if (w.nlocal_date)
     sheaf_diag_add(diag, SHEAF_NOTE, "date", source, 0, 0,

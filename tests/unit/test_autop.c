@@ -161,6 +161,16 @@ static void test_shortcode_table(void **state)
   }
   /* One warning per name: foo, bar, nested. */
   assert_int_equal(ctx.nwarned, 3);
+  /* Media links are labelled in the site's language. */
+  ctx.labels = sheaf_labels_for("es-ES");
+  {
+    const char *in = "[video src=\"http://ex.com/v.mp4\"]";
+    char *out = sheaf_import_shortcodes(&ctx, in, strlen(in));
+    assert_non_null(out);
+    assert_string_equal(out, "<p class=\"wp-media\">V\xC3\xAD" "deo: <a href=\"http://ex.com/v.mp4\">"
+                             "http://ex.com/v.mp4</a></p>");
+    sheaf_free(out);
+  }
   sheaf_shortcode_ctx_fini(&ctx);
   sheaf_diag_free(d);
 }

@@ -145,6 +145,7 @@ static void test_tables_complete(void **state)
     const struct sheaf_labels *l = sheaf_labels_for(tags[i]);
     const char *s[] = {l->contents, l->landmarks, l->title_page, l->start, l->cover,
                        l->untitled, l->undated, l->untagged, l->sources, l->original,
+                       l->media, l->video, l->audio,
                        l->date, l->month, l->count[0]};
     size_t k;
     assert_string_equal(l->lang, tags[i]);
