@@ -200,24 +200,37 @@ static char *collapse(struct page *p, const char *s)
   return out;
 }
 
+/* An element with paragraphs beside it is part of the text (an aside
+ * used as a pull quote), not a sidebar. */
+static bool among_paragraphs(xmlNodePtr n)
+{
+  xmlNodePtr s;
+
+  for (s = n->parent ? n->parent->children : NULL; s; s = s->next)
+    if (s != n && named(s, "p"))
+      return true;
+  return false;
+}
+
 /* Site chrome around the text of a page that has no <article> or <main>:
- * its navigation, sidebars, search, and a header or footer that belongs to
- * the page rather than to a section of it. */
+ * its navigation, search, sidebars (not an aside among paragraphs), and a
+ * header or footer that belongs to the page rather than to a section. */
 static bool chrome(xmlNodePtr n)
 {
-  static const char *const roles[] = {"navigation", "banner", "contentinfo",
-                                      "complementary", "search"};
+  static const char *const roles[] = {"navigation", "banner", "contentinfo", "search"};
   const char *role = attr(n, "role");
   xmlNodePtr up;
   size_t i;
 
   if (n->type != XML_ELEMENT_NODE)
     return false;
-  if (named(n, "nav") || named(n, "aside"))
+  if (named(n, "nav"))
     return true;
   for (i = 0; role && i < sizeof roles / sizeof *roles; i++)
     if (has_token(role, roles[i]))
       return true;
+  if (named(n, "aside") || (role && has_token(role, "complementary")))
+    return !among_paragraphs(n);
   if (!named(n, "header") && !named(n, "footer"))
     return false;
   for (up = n->parent; up && up->type == XML_ELEMENT_NODE; up = up->parent)

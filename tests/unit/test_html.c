@@ -136,9 +136,10 @@ out:
 /* A page without <article> or <main>, in its site's chrome. */
 #define CHROME_PAGE                                                                \
   HEAD "<title>T</title></head><body><header><a href=\"/\">SITE-NAME</a><nav>NAV-TEXT</nav>" \
-       "</header><div><p>BODY-TEXT</p><div role=\"complementary\">SIDE-A</div>"             \
+       "</header><div><p>BODY-TEXT</p><aside>PULL-QUOTE</aside><p>After.</p>"                \
        "<section><header>SECTION-HEAD</header><p>More.</p></section></div>"                  \
-       "<aside>SIDE-B</aside><footer>FOOT-TEXT</footer></body></html>"
+       "<div role=\"complementary\">SIDE-A</div><aside>SIDE-B</aside>"                       \
+       "<footer>FOOT-TEXT</footer></body></html>"
 
 static const struct expect pages[] = {
   {"og:title wins over title and h1",
@@ -191,6 +192,9 @@ static const struct expect pages[] = {
    CHROME_PAGE, 1, "T", NULL, NULL, NULL, NULL, NULL, NULL, "More.", "SIDE-A", NULL},
   {"the body without the site's chrome: no aside",
    CHROME_PAGE, 1, "T", NULL, NULL, NULL, NULL, NULL, NULL, "More.", "SIDE-B", NULL},
+  {"the body without the site's chrome: an aside among paragraphs is text",
+   CHROME_PAGE, 1, "T", NULL, NULL, NULL, NULL, NULL, NULL, "<aside>PULL-QUOTE</aside>", "SIDE-B",
+   NULL},
   {"the body without the site's chrome: no page footer, a section's header kept",
    CHROME_PAGE, 1, "T", NULL, NULL, NULL, NULL, NULL, NULL, "SECTION-HEAD", "FOOT-TEXT", NULL},
   {"the chrome stays when it is all the text there is",
