@@ -13,8 +13,9 @@
 #include "core.h"
 
 /* Set by SIGINT/SIGTERM; the library polls it through opt.cancel, so an
- * interrupted build stops cleanly and leaves no partial book. The one piece
- * of global state in sheaf: a signal handler has nowhere else to write. */
+ * interrupted build stops cleanly and leaves no partial book. With
+ * `importing` below, the only global state in sheaf, both in the command:
+ * a signal handler has nowhere else to read or write. */
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
