@@ -116,6 +116,12 @@ SHEAF_API const char *sheaf_book_get_tag(const sheaf_book *book, size_t i,
 
 /* ---- layout and package -------------------------------------------------- */
 
+/** Checks the options of sheaf_layout() that can be checked before any
+ *  input is read (the `remove` selectors), so a typo fails at once rather
+ *  than after a long import. Returns SHEAF_OK, SHEAF_ERR_USAGE with an
+ *  error in `diag`, or SHEAF_ERR_NOMEM. sheaf_layout() checks them too. */
+SHEAF_API sheaf_status sheaf_layout_check_options(const sheaf_options *opt, sheaf_diag *diag);
+
 /** Lays out every chapter of `book`: each body sanitized into an XHTML
  *  content document, plus the title page. Returns a new manuscript (freed
  *  with sheaf_manuscript_free(); it borrows `book`), or NULL with `*status`

@@ -13,7 +13,7 @@
 extern "C" {
 #endif
 
-#define SHEAF_OPTIONS_VERSION 1
+#define SHEAF_OPTIONS_VERSION 2
 
 /* Bits for sheaf_options.flags. */
 #define SHEAF_OPT_NEWEST_FIRST (1u << 0)   /* order newest article first */
@@ -81,6 +81,14 @@ typedef struct sheaf_options {
                                 generated cover */
   const char *css;           /* a stylesheet linked after the default one;
                                 NULL: none */
+  /* Elements to take out of every article before it is cleaned, as CSS
+   * selectors: site chrome the built-in rules miss (".share-box",
+   * "div.related", "#comments", "aside > .promo"). Supported: a type or *,
+   * .class, #id, [attr], [attr=value], the descendant (space) and child
+   * (>) combinators, and commas. A bad selector fails the layout with
+   * SHEAF_ERR_USAGE. Borrowed for the call. */
+  const char *const *remove;
+  size_t nremove;
 
   /* Limits on hostile or runaway input. Exceeding one is an error
    * (SHEAF_ERR_LIMIT) that names the file and line, never a silent loss,

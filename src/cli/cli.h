@@ -33,6 +33,8 @@ struct cli {
   size_t nexclude_tags;
   const char **post_types;
   size_t npost_types;
+  const char **remove;       /* --remove selectors */
+  size_t nremove;
   const char *output;
   bool list_tags;            /* list --tags */
   int verbosity;             /* -1 quiet, 0 normal, 1 verbose */

@@ -209,6 +209,9 @@ static int run_build(struct cli *cli, sheaf_diag *diag)
       }
   }
 
+  /* A bad --remove selector is a usage error before the import. */
+  if ((st = sheaf_layout_check_options(&cli->opt, diag)) != SHEAF_OK)
+    return exit_for(st);
   rc = import_all(cli, diag, &coll);
   if (rc != EXIT_OK)
     return rc;

@@ -95,6 +95,9 @@ static const char usage_build[] =
   "      --cover FILE       a JPEG or PNG cover (default: one made of the title,\n"
   "                         tag, site and dates)\n"
   "      --css FILE         your stylesheet, applied after the default one\n"
+  "      --remove SELECTOR  take the elements a CSS selector matches out of\n"
+  "                         every article (repeatable): '.share-box',\n"
+  "                         'div.related, #comments', 'aside > .ad'\n"
   "\n"
   "%s"
   "\n"
@@ -164,6 +167,7 @@ enum {
   OPT_KEEP_WEBP,
   OPT_COVER,
   OPT_CSS,
+  OPT_REMOVE,
   OPT_MAX_INPUT_SIZE,
   OPT_MAX_ARTICLES,
   OPT_MAX_ARTICLE_SIZE,
@@ -197,6 +201,7 @@ static const struct option long_options[] = {
   {"keep-webp", no_argument, NULL, OPT_KEEP_WEBP},
   {"cover", required_argument, NULL, OPT_COVER},
   {"css", required_argument, NULL, OPT_CSS},
+  {"remove", required_argument, NULL, OPT_REMOVE},
   {"max-input-size", required_argument, NULL, OPT_MAX_INPUT_SIZE},
   {"max-articles", required_argument, NULL, OPT_MAX_ARTICLES},
   {"max-article-size", required_argument, NULL, OPT_MAX_ARTICLE_SIZE},
@@ -383,6 +388,10 @@ int cli_parse(struct cli *cli, int argc, char **argv)
     case OPT_CSS:
       cli->opt.css = optarg;
       break;
+    case OPT_REMOVE:
+      if (!push(&cli->remove, &cli->nremove, optarg))
+        return usage_error(cli->cmd, "%s", "out of memory");
+      break;
     case OPT_KEEP_WEBP:
       cli->opt.flags |= SHEAF_OPT_KEEP_WEBP;
       break;
@@ -455,6 +464,8 @@ int cli_parse(struct cli *cli, int argc, char **argv)
   cli->opt.nexclude_tags = cli->nexclude_tags;
   cli->opt.post_types = cli->post_types;
   cli->opt.npost_types = cli->npost_types;
+  cli->opt.remove = cli->remove;
+  cli->opt.nremove = cli->nremove;
   {
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (sde && *sde) {
@@ -476,4 +487,5 @@ void cli_fini(struct cli *cli)
   free(cli->tags);
   free(cli->exclude_tags);
   free(cli->post_types);
+  free(cli->remove);
 }

@@ -224,6 +224,7 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
   src.links = cx->links;
   src.chapter = chapter;
   src.max_depth = cx->opt ? cx->opt->max_depth : 0;
+  src.remove = cx->remove;
   if (body && a->body_format == SHEAF_BODY_TEXT) {
     text_body(out, body);
   } else if (body) {

@@ -189,6 +189,7 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
   struct sheaf_doc cover_img;
   struct sheaf_images *images = NULL;
   struct sheaf_links *links = NULL;
+  struct sheaf_selectors *remove = NULL;
   struct sheaf_buf b;
   sheaf_status ret = SHEAF_OK;
   size_t i, embedded, missing;
@@ -199,6 +200,10 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
     ret = SHEAF_ERR_USAGE;
     goto out;
   }
+  /* A bad --remove selector fails before any work. */
+  if (opt && opt->nremove &&
+      (remove = sheaf_selectors_parse(opt->remove, opt->nremove, diag, &ret)) == NULL)
+    goto out;
   ms = sheaf_calloc(1, sizeof *ms);
   if (!ms) {
     ret = SHEAF_ERR_NOMEM;
@@ -224,6 +229,7 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
   cx.diag = diag;
   cx.images = images;
   cx.links = links;
+  cx.remove = remove;
   cx.user_css = opt && opt->css && *opt->css;
   cx.built = built_time(book, opt);
 
@@ -281,6 +287,7 @@ out:
   sheaf_doc_fini(&cover_img);
   sheaf_images_free(images);
   sheaf_links_free(links);
+  sheaf_selectors_free(remove);
   sheaf_buf_fini(&b);
   if (ret != SHEAF_OK) {
     if (ret == SHEAF_ERR_NOMEM && diag)

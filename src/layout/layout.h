@@ -26,6 +26,7 @@ struct sheaf_layout_src {
   size_t chapter;                      /* this chapter's number (1-based), or 0 */
   size_t max_depth;   /* elements nested deeper are flattened (with a
                          warning); 0: SHEAF_DEFAULT_MAX_DEPTH */
+  const struct sheaf_selectors *remove; /* --remove; may be NULL */
 };
 
 /* Sanitizes the HTML fragment `html[0..n)` and appends it to `out` as XHTML
@@ -143,6 +144,7 @@ struct sheaf_layout_ctx {
   sheaf_diag *diag;
   struct sheaf_images *images;
   const struct sheaf_links *links;
+  const struct sheaf_selectors *remove; /* --remove, or NULL */
   bool user_css;   /* link styles/user.css after the default stylesheet */
   int64_t built;   /* the build time shown in the colophon */
 };
@@ -167,6 +169,19 @@ void sheaf_layout_head(struct sheaf_buf *out, const char *lang, const char *titl
  * sheaf's own words in English inside, say, a Finnish chapter. */
 void sheaf_layout_lang_attrs(struct sheaf_buf *out, const struct sheaf_labels *l,
                              const char *lang);
+
+/* ---- remove.c: --remove, CSS selectors of elements to take out ------------ */
+
+struct sheaf_selectors;
+/* Parses the selectors text[0..n) (each may hold a comma-separated list).
+ * Returns them, or NULL with *status SHEAF_ERR_USAGE (an error in `diag`
+ * naming the selector and the column) or SHEAF_ERR_NOMEM. */
+struct sheaf_selectors *sheaf_selectors_parse(const char *const *text, size_t n,
+                                              sheaf_diag *diag, sheaf_status *status);
+void sheaf_selectors_free(struct sheaf_selectors *s);
+/* Removes every element below `body` that a selector matches (with its
+ * content); returns how many. NULL `s` removes nothing. */
+size_t sheaf_selectors_remove(const struct sheaf_selectors *s, struct _xmlNode *body);
 
 /* Rewrites the GitHub-flavoured pipe tables of Markdown `s` as HTML
  * blocks, for cmark, which has no tables (mdtable.c). Returns the new

@@ -1517,6 +1517,13 @@ sheaf_status sheaf_layout_sanitize(const char *html, size_t n,
                      "(their text is kept); raise the limit with --max-depth",
                      max, flat, flat == 1 ? " was" : "s were");
   }
+  if (src->remove) {
+    /* The user's selectors see the article as written, before cleaning. */
+    size_t k = sheaf_selectors_remove(src->remove, c.body);
+    if (k && src->diag)
+      sheaf_diag_add(src->diag, SHEAF_NOTE, "remove", src->file, src->line, 0,
+                     "removed %zu element%s matching --remove", k, k == 1 ? "" : "s");
+  }
   SHEAF_CHECK(lazy_images(&c));
   SHEAF_CHECK(clean_elements(&c));
   sheaf_layout_cruft(c.body, src);
