@@ -21,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct sheaf_layout_src src;
   struct sheaf_buf out, wrapped;
+  struct sheaf_selectors *remove = NULL;
   sheaf_diag *diag;
 
   if (size < 1)
@@ -31,6 +32,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   src.base_url = (data[0] & 1) ? "https://example.org/a/b/" : NULL;
   src.file = "fuzz.html";
   src.diag = diag;
+  if (data[0] & 2) {
+    /* --remove selectors of every form, matched against the hostile tree. */
+    static const char *const sel[] = {"div p, aside > .ad", "[data-x=\"1\"] #a",
+                                      "ul > li > a.x[href]", "* * * * span"};
+    sheaf_status st;
+    remove = sheaf_selectors_parse(sel, 4, diag, &st);
+    src.remove = remove;
+  }
   sheaf_buf_init(&out, 0);
   if (sheaf_layout_sanitize((const char *)data + 1, size - 1, &src, &out) == SHEAF_OK) {
     xmlDocPtr doc;
@@ -47,6 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sheaf_buf_fini(&wrapped);
   }
   sheaf_buf_fini(&out);
+  sheaf_selectors_free(remove);
   sheaf_diag_free(diag);
   return 0;
 }
