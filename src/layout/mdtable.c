@@ -13,7 +13,9 @@
  * until a blank line or the start of another block (a heading, a quote, a
  * fence); a line without a pipe is a row of one cell; a body row's missing cells
  * are empty, its extra ones dropped; "\|" is a pipe inside a cell, also in
- * a code span. Fenced code blocks are left alone.
+ * a code span. Fenced code blocks are left alone. Each cell is rendered on
+ * its own, so a reference link ("[text][ref]") in a cell stays text; a
+ * table wider than 64 columns stays text too.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +57,8 @@ static size_t indent(struct line l)
  * row has no pipe at all. */
 static size_t split(struct line l, struct sheaf_str cells[MAX_COLS])
 {
+  /* Counts every cell, stores the first MAX_COLS: a wider table is left as
+   * text rather than cut. */
   const char *p = l.p, *end = l.p + l.n, *start;
   size_t n = 0;
   bool pipe = false;
@@ -76,12 +80,16 @@ static size_t split(struct line l, struct sheaf_str cells[MAX_COLS])
     if (*p == '|') {
       pipe = true;
       if (n < MAX_COLS)
-        cells[n++] = sheaf_str_trim((struct sheaf_str){start, (size_t)(p - start)});
+        cells[n] = sheaf_str_trim((struct sheaf_str){start, (size_t)(p - start)});
+      n++;
       start = p + 1;
     }
   }
-  if (start < end && n < MAX_COLS)
-    cells[n++] = sheaf_str_trim((struct sheaf_str){start, (size_t)(end - start)});
+  if (start < end) {
+    if (n < MAX_COLS)
+      cells[n] = sheaf_str_trim((struct sheaf_str){start, (size_t)(end - start)});
+    n++;
+  }
   return pipe ? n : 0;
 }
 
@@ -92,7 +100,7 @@ static size_t delimiter(struct line l, enum align al[MAX_COLS])
   struct sheaf_str cells[MAX_COLS];
   size_t n = split(l, cells), i, k;
 
-  if (n == 0 || indent(l) > 3)
+  if (n == 0 || n > MAX_COLS || indent(l) > 3)
     return 0;
   for (i = 0; i < n; i++) {
     struct sheaf_str c = cells[i];
@@ -126,10 +134,15 @@ static void cell_html(struct sheaf_buf *out, struct sheaf_str c)
   }
   if (text.failed) {
     out->failed = true;
+    sheaf_buf_fini(&text);
     return;
   }
-  if (text.len == 0)
+  if (text.len == 0 || strcspn(text.ptr, "\\`*_[]<>&!~") == text.len) {
+    /* Nothing cmark would change: no call per plain cell. */
+    sheaf_buf_put_xml(out, text.ptr, text.len, false);
+    sheaf_buf_fini(&text);
     return;
+  }
   /* cmark aborts rather than failing on memory (STYLE.md rule 27). */
   html = cmark_markdown_to_html(text.ptr, text.len, CMARK_OPT_UNSAFE);
   hn = strlen(html);
@@ -186,24 +199,64 @@ static bool fence(struct line l, char *ch, size_t *len)
     k++;
   if (k - i < 3)
     return false;
+  /* A backtick fence's info string has no backtick (CommonMark): "```x`"
+   * is a code span, and must not turn the rest of the page into code. */
+  if (l.p[i] == '`' && memchr(l.p + k, '`', l.n - k) != NULL)
+    return false;
   *ch = l.p[i];
   *len = k - i;
   return true;
 }
 
+/* A list item's marker ("- ", "* ", "+ ", "1. ", "1) ") or a block quote's
+ * ">" at the start of `l`: such lines belong to a container, whose tables
+ * stay text. */
+static bool container_line(struct line l)
+{
+  size_t i = indent(l), k = i;
+
+  if (i > 3 || i >= l.n)
+    return false;
+  if (l.p[i] == '>')
+    return true;
+  if ((l.p[i] == '-' || l.p[i] == '*' || l.p[i] == '+') && i + 1 < l.n &&
+      (l.p[i + 1] == ' ' || l.p[i + 1] == '\t'))
+    return true;
+  while (k < l.n && k - i < 9 && l.p[k] >= '0' && l.p[k] <= '9')
+    k++;
+  return k > i && k + 1 < l.n && (l.p[k] == '.' || l.p[k] == ')') &&
+         (l.p[k + 1] == ' ' || l.p[k + 1] == '\t');
+}
+
+/* "***", "- - -", "___": a thematic break. */
+static bool thematic_break(struct line l)
+{
+  size_t i = indent(l), count = 0;
+  char ch;
+
+  if (i > 3 || i >= l.n || (l.p[i] != '*' && l.p[i] != '-' && l.p[i] != '_'))
+    return false;
+  ch = l.p[i];
+  for (; i < l.n; i++) {
+    if (l.p[i] == ch)
+      count++;
+    else if (l.p[i] != ' ' && l.p[i] != '\t' && l.p[i] != '\r')
+      return false;
+  }
+  return count >= 3;
+}
+
 /* Whether `l` ends a table: a blank line, or one that begins another
- * block (a heading, a block quote, a code fence). */
+ * block (a heading, a quote, a list, a code fence, a thematic break). */
 static bool starts_block(struct line l)
 {
   size_t i = indent(l), k;
   char ch;
 
-  if (blank(l) || fence(l, &ch, &k))
+  if (blank(l) || fence(l, &ch, &k) || container_line(l) || thematic_break(l))
     return true;
   if (i > 3)
     return false;
-  if (l.p[i] == '>')
-    return true;
   for (k = i; k < l.n && l.p[k] == '#'; k++)
     ;
   return k > i && k - i <= 6 && (k == l.n || l.p[k] == ' ' || l.p[k] == '\t');
@@ -216,6 +269,10 @@ char *sheaf_layout_md_tables(const char *s, size_t n, bool *nomem)
   struct sheaf_str head[MAX_COLS], cells[MAX_COLS];
   enum align al[MAX_COLS];
   size_t pos = 0, copied = 0, fence_len = 0, nhead, ncols, dpos, k;
+  /* Rows filled out to the header's width could make a short input huge
+   * (64 empty cells for each line of "x"): past this size, the rest of
+   * the document keeps its pipes as text. */
+  size_t limit = n < SIZE_MAX / 16 - 65536 ? 16 * n + 65536 : SIZE_MAX;
   char fence_ch = 0, ch;
   bool found = false;
 
@@ -237,7 +294,8 @@ char *sheaf_layout_md_tables(const char *s, size_t n, bool *nomem)
     /* A header row (indented three spaces at most, or it would be code)
      * followed by a delimiter row of as many cells. */
     dpos = pos;
-    if (indent(l) <= 3 && (nhead = split(l, head)) > 0 && next_line(s, n, &dpos, &d) &&
+    if (indent(l) <= 3 && !container_line(l) && out.len <= limit &&
+        (nhead = split(l, head)) > 0 && next_line(s, n, &dpos, &d) &&
         (ncols = delimiter(d, al)) == nhead) {
       found = true;
       sheaf_buf_put(&out, s + copied, (size_t)(l.p - (s + copied)));
@@ -250,7 +308,7 @@ char *sheaf_layout_md_tables(const char *s, size_t n, bool *nomem)
       for (;;) {
         size_t at = pos, nc;
         struct line r;
-        if (!next_line(s, n, &at, &r) || starts_block(r))
+        if (!next_line(s, n, &at, &r) || starts_block(r) || out.len > limit)
           break;
         if ((nc = split(r, cells)) == 0) { /* no pipe: one cell */
           cells[0] = sheaf_str_trim((struct sheaf_str){r.p, r.n});

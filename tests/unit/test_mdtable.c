@@ -46,7 +46,69 @@ static const struct {
    "~~~~\n| a |\n~~~\n~~~~\n<table>\n<thead>\n<tr><th>t</th></tr>\n</thead>\n</table>\n\n"},
   {"indented four spaces: code", "    | a | b |\n    |---|---|\n", NULL},
   {"plain prose", "Just text, with a | pipe.\n", NULL},
+  {"a header in a list item stays text", "- a | b\n  --|--\n  1 | 2\n", NULL},
+  {"a header in a block quote stays text", "> q | r\n> --|--\n", NULL},
+  {"a list item or a thematic break ends the table",
+   "|x|\n|-|\n|1|\n- item\n", "<table>\n<thead>\n<tr><th>x</th></tr>\n</thead>\n<tbody>\n"
+   "<tr><td>1</td></tr>\n</tbody>\n</table>\n\n- item\n"},
+  {"a backtick line with a backtick after it is no fence",
+   "```js `x`\n\nk | l\n--|--\n",
+   "```js `x`\n\n<table>\n<thead>\n<tr><th>k</th><th>l</th></tr>\n</thead>\n</table>\n\n"},
 };
+
+/* Wider than 64 columns: text, not a table cut at 64. */
+static void test_wide(void **state)
+{
+  struct sheaf_buf md;
+  bool nomem;
+  size_t i;
+
+  (void)state;
+  sheaf_buf_init(&md, 0);
+  for (i = 0; i < 70; i++)
+    sheaf_buf_printf(&md, "c%zu|", i);
+  sheaf_buf_puts(&md, "\n");
+  for (i = 0; i < 70; i++)
+    sheaf_buf_puts(&md, "--|");
+  sheaf_buf_puts(&md, "\n");
+  assert_null(sheaf_layout_md_tables(md.ptr, md.len, &nomem));
+  assert_false(nomem);
+  sheaf_buf_fini(&md);
+}
+
+/* 64 columns, then 100,000 lines of "x": filled-out rows must not make a
+ * 200 KB input hundreds of megabytes (the rest stays text). */
+static void test_amplification(void **state)
+{
+  struct sheaf_buf md;
+  bool nomem;
+  char *out;
+  size_t i;
+
+  (void)state;
+  sheaf_buf_init(&md, 0);
+  for (i = 0; i < 64; i++)
+    sheaf_buf_puts(&md, "|h");
+  sheaf_buf_puts(&md, "|\n");
+  for (i = 0; i < 64; i++)
+    sheaf_buf_puts(&md, "|-");
+  sheaf_buf_puts(&md, "|\n");
+  for (i = 0; i < 100000; i++)
+    sheaf_buf_puts(&md, "x\n");
+  out = sheaf_layout_md_tables(md.ptr, md.len, &nomem);
+  assert_non_null(out);
+  assert_true(strlen(out) <= 17 * md.len + 65536 + 4096); /* the limit, then the rest as text */
+  /* Every "x" is still there, in a cell or as text. */
+  {
+    size_t xs = 0;
+    const char *p;
+    for (p = out; *p; p++)
+      xs += *p == 'x';
+    assert_true(xs >= 100000);
+  }
+  sheaf_free(out);
+  sheaf_buf_fini(&md);
+}
 
 static void test_tables(void **state)
 {
@@ -67,7 +129,8 @@ static void test_tables(void **state)
 
 int main(void)
 {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_tables)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_tables), cmocka_unit_test(test_wide),
+                                     cmocka_unit_test(test_amplification)};
 
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
