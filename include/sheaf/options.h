@@ -85,7 +85,9 @@ typedef struct sheaf_options {
    * selectors: site chrome the built-in rules miss (".share-box",
    * "div.related", "#comments", "aside > .promo"). Supported: a type or *,
    * .class, #id, [attr], [attr=value], the descendant (space) and child
-   * (>) combinators, and commas. A bad selector fails the layout with
+   * (>) combinators, and commas. They see each article's content, not the
+   * <html>, <body> or <article> around it; one that matches nothing in the
+   * book gets a warning. A bad selector fails the layout with
    * SHEAF_ERR_USAGE. Borrowed for the call. */
   const char *const *remove;
   size_t nremove;

@@ -278,6 +278,7 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
   }
   SHEAF_CHECK(sheaf_images_add_docs(images, ms));
   SHEAF_CHECK(sheaf_spool_finish(ms->spool, diag));
+  sheaf_selectors_report(remove, diag);
   sheaf_images_count(images, &embedded, &missing);
   if (embedded || missing)
     sheaf_diag_add(diag, SHEAF_NOTE, "images", NULL, 0, 0,

@@ -26,7 +26,7 @@ struct sheaf_layout_src {
   size_t chapter;                      /* this chapter's number (1-based), or 0 */
   size_t max_depth;   /* elements nested deeper are flattened (with a
                          warning); 0: SHEAF_DEFAULT_MAX_DEPTH */
-  const struct sheaf_selectors *remove; /* --remove; may be NULL */
+  struct sheaf_selectors *remove; /* --remove (counts its hits); may be NULL */
 };
 
 /* Sanitizes the HTML fragment `html[0..n)` and appends it to `out` as XHTML
@@ -144,7 +144,7 @@ struct sheaf_layout_ctx {
   sheaf_diag *diag;
   struct sheaf_images *images;
   const struct sheaf_links *links;
-  const struct sheaf_selectors *remove; /* --remove, or NULL */
+  struct sheaf_selectors *remove; /* --remove, or NULL */
   bool user_css;   /* link styles/user.css after the default stylesheet */
   int64_t built;   /* the build time shown in the colophon */
 };
@@ -181,7 +181,9 @@ struct sheaf_selectors *sheaf_selectors_parse(const char *const *text, size_t n,
 void sheaf_selectors_free(struct sheaf_selectors *s);
 /* Removes every element below `body` that a selector matches (with its
  * content); returns how many. NULL `s` removes nothing. */
-size_t sheaf_selectors_remove(const struct sheaf_selectors *s, struct _xmlNode *body);
+size_t sheaf_selectors_remove(struct sheaf_selectors *s, struct _xmlNode *body);
+/* Warns about each option string whose selectors removed nothing so far. */
+void sheaf_selectors_report(const struct sheaf_selectors *s, sheaf_diag *diag);
 
 /* Rewrites the GitHub-flavoured pipe tables of Markdown `s` as HTML
  * blocks, for cmark, which has no tables (mdtable.c). Returns the new

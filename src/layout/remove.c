@@ -9,7 +9,9 @@
  * [attr=value] (the value bare or quoted), then more such compounds after
  * whitespace (descendant) or '>' (child); a comma separates alternatives.
  * Types and attribute names match in any case, classes, ids and values
- * exactly, as CSS does for HTML.
+ * exactly, as CSS does for HTML. The tree is the article's content: the
+ * <html>, <body> or <article> around it are not part of it, and a selector
+ * that matches nothing in the whole book gets a warning saying so.
  */
 #include <string.h>
 
@@ -37,12 +39,15 @@ struct compound {
 struct complex {
   struct compound *c;
   size_t n;
-  bool any_child; /* a '>' anywhere: matching may need to backtrack */
+  size_t origin; /* the option string it came from */
 };
 
 struct sheaf_selectors {
   struct complex *sel;
   size_t n, cap;
+  const char *const *text; /* the option strings (borrowed), for messages */
+  size_t *hits;            /* elements removed per option string */
+  size_t ntext;
 };
 
 static void compound_fini(struct compound *c)
@@ -69,6 +74,7 @@ void sheaf_selectors_free(struct sheaf_selectors *s)
     sheaf_free(s->sel[i].c);
   }
   sheaf_free(s->sel);
+  sheaf_free(s->hits);
   sheaf_free(s);
 }
 
@@ -223,7 +229,6 @@ static bool complex_sel(struct parser *ps, struct complex *x)
       return false;
     }
     c.child = child;
-    x->any_child |= child;
     if (!(nc = sheaf_realloc(x->c, (x->n + 1) * sizeof *nc))) {
       compound_fini(&c);
       ps->nomem = true;
@@ -252,8 +257,10 @@ struct sheaf_selectors *sheaf_selectors_parse(const char *const *text, size_t nt
   size_t i;
 
   *status = SHEAF_OK;
-  if (!s)
+  if (!s || !(s->hits = sheaf_calloc(ntext ? ntext : 1, sizeof *s->hits)))
     goto nomem;
+  s->text = text;
+  s->ntext = ntext;
   for (i = 0; i < ntext; i++) {
     struct parser ps = {text[i], NULL, false};
     for (;;) {
@@ -263,8 +270,10 @@ struct sheaf_selectors *sheaf_selectors_parse(const char *const *text, size_t nt
         ps.nomem = true;
         ok = false;
       }
-      if (ok)
+      if (ok) {
+        x.origin = i;
         s->sel[s->n++] = x;
+      }
       if (!ok) {
         size_t k;
         for (k = 0; k < x.n; k++)
@@ -357,32 +366,58 @@ static bool match_compound(const struct compound *c, xmlNodePtr n)
   return true;
 }
 
-/* Does compound k of x (and those before it) match `n`, within `root`?
- * With descendant steps only, the nearest matching ancestor is always the
- * right choice (any match higher up leaves fewer ancestors for the rest);
- * after a '>' it may not be, so those selectors backtrack, within a budget
- * of steps per element that a hostile nesting cannot blow up. */
-static bool match_from(const struct complex *x, size_t k, xmlNodePtr n, xmlNodePtr root,
-                       size_t *budget)
+/* Matches the child chain x->c[from..to] (compounds joined by '>') with
+ * c[to] at `n`; returns the element c[from] matched, or NULL. */
+static xmlNodePtr match_chain(const struct complex *x, size_t from, size_t to, xmlNodePtr n,
+                              xmlNodePtr root)
 {
-  xmlNodePtr up;
+  size_t k = to;
 
-  if (*budget == 0 || !match_compound(&x->c[k], n))
-    return false;
-  (*budget)--;
-  if (k == 0)
-    return true;
-  for (up = n->parent; up && up != root && up->type == XML_ELEMENT_NODE; up = up->parent) {
-    if (x->any_child ? match_from(x, k - 1, up, root, budget)
-                     : match_compound(&x->c[k - 1], up))
-      return x->any_child || match_from(x, k - 1, up, root, budget);
-    if (x->c[k].child)
-      return false;
+  for (;;) {
+    if (!n || n == root || !match_compound(&x->c[k], n))
+      return NULL;
+    if (k == from)
+      return n;
+    k--;
+    n = n->parent;
+    if (n && n->type != XML_ELEMENT_NODE)
+      return NULL;
   }
-  return false;
 }
 
-size_t sheaf_selectors_remove(const struct sheaf_selectors *s, xmlNodePtr body)
+/* Does selector x match element `n` (within `root`)? Right to left, one
+ * child chain at a time: the last chain must end at `n`; each earlier one
+ * (joined by a descendant step) at the nearest ancestor where it fits.
+ * The nearest is always right, since a chain matched higher up leaves
+ * fewer ancestors for the rest; so the cost is depth x compounds, with no
+ * backtracking a hostile nesting could blow up. */
+static bool matches(const struct complex *x, xmlNodePtr n, xmlNodePtr root)
+{
+  size_t to = x->n - 1, from;
+  xmlNodePtr top;
+
+  from = to;
+  while (from > 0 && x->c[from].child)
+    from--;
+  if ((top = match_chain(x, from, to, n, root)) == NULL)
+    return false;
+  while (from > 0) {
+    xmlNodePtr up, found = NULL;
+    to = from - 1;
+    from = to;
+    while (from > 0 && x->c[from].child)
+      from--;
+    for (up = top->parent; up && up != root && up->type == XML_ELEMENT_NODE && !found;
+         up = up->parent)
+      found = match_chain(x, from, to, up, root);
+    if (!found)
+      return false;
+    top = found;
+  }
+  return true;
+}
+
+size_t sheaf_selectors_remove(struct sheaf_selectors *s, xmlNodePtr body)
 {
   xmlNodePtr n = body->children, next;
   size_t removed = 0, i;
@@ -391,10 +426,9 @@ size_t sheaf_selectors_remove(const struct sheaf_selectors *s, xmlNodePtr body)
     return 0;
   while (n) {
     bool hit = false;
-    for (i = 0; i < s->n && !hit && n->type == XML_ELEMENT_NODE; i++) {
-      size_t budget = 100000;
-      hit = match_from(&s->sel[i], s->sel[i].n - 1, n, body, &budget);
-    }
+    for (i = 0; i < s->n && !hit && n->type == XML_ELEMENT_NODE; i++)
+      if ((hit = matches(&s->sel[i], n, body)))
+        s->hits[s->sel[i].origin]++;
     if (!hit) {
       n = sheaf_layout_next(n, body, false);
       continue;
@@ -415,4 +449,16 @@ sheaf_status sheaf_layout_check_options(const sheaf_options *opt, sheaf_diag *di
   if (opt && opt->nremove)
     sheaf_selectors_free(sheaf_selectors_parse(opt->remove, opt->nremove, diag, &st));
   return st;
+}
+
+void sheaf_selectors_report(const struct sheaf_selectors *s, sheaf_diag *diag)
+{
+  size_t i;
+
+  for (i = 0; s && i < s->ntext; i++)
+    if (s->hits[i] == 0)
+      sheaf_diag_add(diag, SHEAF_WARNING, "remove", NULL, 0, 0,
+                     "--remove '%s' matched nothing in any article; selectors see each "
+                     "article's content, without the <html>, <body> or <article> around it",
+                     s->text[i]);
 }

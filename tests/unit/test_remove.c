@@ -156,12 +156,43 @@ static void test_deep_nesting(void **state)
   sheaf_diag_free(diag);
 }
 
+/* A selector string that removed nothing in the book gets one warning;
+ * one that did, none. */
+static void test_report(void **state)
+{
+  const char *list[2] = {".share-box", "article .share-box, body p"};
+  sheaf_diag *diag = sheaf_diag_new();
+  sheaf_status st;
+  struct sheaf_selectors *s = sheaf_selectors_parse(list, 2, diag, &st);
+  struct sheaf_layout_src src = {.file = "a.html", .line = 1, .diag = diag};
+  struct sheaf_buf out;
+  const sheaf_diag_entry *e;
+  size_t i, warnings = 0;
+
+  (void)state;
+  assert_non_null(s);
+  src.remove = s;
+  sheaf_buf_init(&out, 0);
+  assert_int_equal(sheaf_layout_sanitize(article, strlen(article), &src, &out), SHEAF_OK);
+  sheaf_selectors_report(s, diag);
+  for (i = 0; (e = sheaf_diag_get(diag, i)) != NULL; i++)
+    if (e->severity == SHEAF_WARNING) {
+      warnings++;
+      assert_non_null(strstr(e->message, "'article .share-box, body p' matched nothing"));
+    }
+  assert_int_equal(warnings, 1);
+  sheaf_buf_fini(&out);
+  sheaf_selectors_free(s);
+  sheaf_diag_free(diag);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_matching),
     cmocka_unit_test(test_bad_selectors),
     cmocka_unit_test(test_deep_nesting),
+    cmocka_unit_test(test_report),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
