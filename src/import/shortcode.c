@@ -331,6 +331,8 @@ static void gallery_img(struct sheaf_buf *b, const struct sheaf_wp_attachment *a
   }
 }
 
+#define GALLERY_MAX 1000
+
 /* [gallery ids="1,2"] (or include=), else the images attached to the post,
  * by menu order then id; exclude= is honoured. orderby=rand is not. */
 static void gallery(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b, const struct sc *c)
@@ -343,20 +345,29 @@ static void gallery(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b, const 
     ids = attr(c, "include", 0);
   sheaf_buf_init(&inner, 0);
   if (ids && *ids) {
+    /* Each image once, and at most GALLERY_MAX: a shortcode repeating one
+     * id would otherwise copy its caption without bound. */
+    unsigned long seen[GALLERY_MAX];
     const char *p = ids;
-    while (*p) {
+    size_t tried = 0; /* ids looked up, missing ones included */
+    while (*p && count < GALLERY_MAX && tried++ < 4 * GALLERY_MAX) {
       char *end;
       unsigned long id;
       const struct sheaf_wp_attachment *a;
+      size_t k;
       while (*p && !(*p >= '0' && *p <= '9'))
         p++;
       if (!*p)
         break;
       id = strtoul(p, &end, 10);
       p = end;
+      for (k = 0; k < count && seen[k] != id; k++)
+        ;
+      if (k < count)
+        continue;
       if ((a = find_att(ctx, id)) != NULL && a->url && *a->url) {
         gallery_img(&inner, a);
-        count++;
+        seen[count++] = id;
       }
     }
   } else if (ctx->post_id) {

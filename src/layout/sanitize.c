@@ -899,6 +899,38 @@ static void short_url(const char *u, char out[96])
   memcpy(out + lim, "...", 4);
 }
 
+static bool block(const xmlNode *n)
+{
+  return n->type == XML_ELEMENT_NODE &&
+         !(sheaf_layout_el_flags((const char *)n->name) & SHEAF_EL_PHRASING);
+}
+
+/* The nearest non-empty text before (or after) `n` in document order,
+ * within `root` and the same run of phrasing content: NULL at a block's
+ * edge (a paragraph or caption ends words anyway) or when there is none. */
+static const xmlNode *text_beside(const xmlNode *n, const xmlNode *root, bool forward)
+{
+  for (;;) {
+    while (n && n != root && !(forward ? n->next : n->prev)) {
+      n = n->parent;
+      if (n && n != root && block(n))
+        return NULL;
+    }
+    if (!n || n == root)
+      return NULL;
+    n = forward ? n->next : n->prev;
+    if (block(n))
+      return NULL;
+    while (n->type == XML_ELEMENT_NODE && (forward ? n->children : n->last)) {
+      n = forward ? n->children : n->last;
+      if (block(n))
+        return NULL;
+    }
+    if (n->type == XML_TEXT_NODE && n->content && *n->content)
+      return n;
+  }
+}
+
 /* Resolves an <img> to a local file (keeping it with src and alt only) or
  * replaces it by its alt text with one warning. Returns the next node. */
 static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
@@ -970,12 +1002,12 @@ static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
     struct sheaf_str s = sheaf_str_trim((struct sheaf_str){(const char *)alt,
                                                            strlen((const char *)alt)});
     if (s.n) {
-      /* Alt texts of neighbouring images (a gallery) must not run
-       * together, nor into the words around them. */
-      const xmlNode *pv = img->prev, *nx = img->next;
-      bool pad_before = pv && pv->type == XML_TEXT_NODE && pv->content && *pv->content &&
-                    !isspace(pv->content[xmlStrlen(pv->content) - 1]);
-      bool pad_after = nx && nx->type == XML_TEXT_NODE && nx->content && isalnum(nx->content[0]);
+      /* Alt texts of neighbouring images (a gallery of linked thumbnails)
+       * must not run together, nor into the words around them. */
+      const xmlNode *pv = text_beside(img, c->body, false), *nx = text_beside(img, c->body, true);
+      unsigned char last = pv ? pv->content[xmlStrlen(pv->content) - 1] : ' ';
+      bool pad_before = !isspace(last) && !strchr("([{/-\"'", last);
+      bool pad_after = nx && (isalnum(nx->content[0]) || nx->content[0] >= 0x80);
       struct sheaf_buf t;
       sheaf_buf_init(&t, 0);
       sheaf_buf_puts(&t, pad_before ? " " : "");

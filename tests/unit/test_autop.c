@@ -112,6 +112,7 @@ static const struct {
    "<figure class=\"gallery\"><img src=\"http://ex.com/wp-content/uploads/2020/01/b.jpg\" "
    "alt=\"\"/></figure>"},
   {"[gallery ids=\"99\"]", ""},
+  {"[gallery ids=\"13,13,13\"]", "<figure class=\"gallery\"><img src=\"http://ex.com/c.gif\" alt=\"\"/></figure>"},
   /* Captions (the attachment's excerpt) and alt texts (its postmeta). */
   {"[gallery ids=\"14,15\"]",
    "<figure class=\"gallery\"><figure class=\"gallery-item\"><img src=\"http://ex.com/d.jpg\" "

@@ -254,6 +254,13 @@ static void test_images(void **state)
             "and<img src=\"https://cdn/d.jpg\" alt=\" four \">more</p>", diag);
   assert_string_equal(out, "<p>See one two then three, and four more</p>");
   sheaf_free(out);
+  /* Linked thumbnails, a word after, an element before (from a review). */
+  out = run("<p><a href=\"https://a/\"><img src=\"https://cdn/a.jpg\" alt=\"three\"></a>"
+            "<a href=\"https://b/\"><img src=\"https://cdn/b.jpg\" alt=\"four\"></a>\xC3\xBC"
+            "ber <b>bold</b><img src=\"https://cdn/c.jpg\" alt=\"five\">.</p>", diag);
+  assert_non_null(strstr(out, ">three </a><a href=\"https://b/\">four </a>\xC3\xBC" "ber"));
+  assert_non_null(strstr(out, "<b>bold</b> five.</p>"));
+  sheaf_free(out);
   sheaf_diag_free(diag);
 
   diag = sheaf_diag_new();
