@@ -7,9 +7,10 @@
  * read with a German voice. An unknown language falls back to English,
  * and sheaf_labels.lang tells the caller to mark those words as English.
  *
- * Patterns use {d} the day ({D}: French, "1er" for the first), {m} the month's number, {M} its name as in a
- * date (genitive where the language inflects it), {N} its name on its own
- * (a heading), {y} the year and {n} a count. The strings are UTF-8.
+ * Patterns use {d} the day ({D}: French, "1er" for the first), {m} the
+ * month's number, {M} its name as in a date (genitive where the language
+ * inflects it), {N} its name on its own (a heading), {y} the year and {n} a
+ * count. The strings are UTF-8.
  */
 #include <string.h>
 
@@ -31,24 +32,28 @@ enum plural {
 /* English first: the fallback. */
 static const struct sheaf_labels tables[] = {
   {"en", "Contents", "Landmarks", "Title page", "Start", "Cover", "Untitled",
-          "Undated", "Untagged", "Sources:", "original", "Media", "Video", "Audio", "{d} {M} {y}", "{N} {y}", MONTHS_EN, MONTHS_EN,
+          "Undated", "Untagged", "Sources:", "original", "Media", "Video", "Audio",
+          "{d} {M} {y}", "{N} {y}", MONTHS_EN, MONTHS_EN,
    PLURAL_ONE, {"{n} article", "", "{n} articles"}},
   {"de", "Inhalt", "Orientierungspunkte", "Titelseite", "Anfang", "Umschlag",
-          "Ohne Titel", "Ohne Datum", "Ohne Schlagwort", "Quellen:", "Original", "Medien", "Video", "Audio", "{d}. {M} {y}", "{N} {y}",
+          "Ohne Titel", "Ohne Datum", "Ohne Schlagwort", "Quellen:", "Original",
+          "Medien", "Video", "Audio", "{d}. {M} {y}", "{N} {y}",
           {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
            "September", "Oktober", "November", "Dezember"},
           {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
            "September", "Oktober", "November", "Dezember"},
    PLURAL_ONE, {"{n} Artikel", "", "{n} Artikel"}},
   {"fr", "Table des matières", "Repères", "Page de titre", "Début", "Couverture",
-          "Sans titre", "Sans date", "Sans étiquette", "Sources :", "original", "Média", "Vidéo", "Audio", "{D} {M} {y}", "{N} {y}",
+          "Sans titre", "Sans date", "Sans étiquette", "Sources :", "original", "Média",
+          "Vidéo", "Audio", "{D} {M} {y}", "{N} {y}",
           {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
            "septembre", "octobre", "novembre", "décembre"},
           {"Janvier", "Février", "Mars", "Avril", "Mai", "Juin", "Juillet", "Août",
            "Septembre", "Octobre", "Novembre", "Décembre"},
    PLURAL_ZERO_ONE, {"{n} article", "", "{n} articles"}},
   {"es", "Índice", "Puntos de referencia", "Portadilla", "Inicio", "Portada",
-          "Sin título", "Sin fecha", "Sin etiqueta", "Fuentes:", "original", "Medios", "Vídeo", "Audio", "{d} de {M} de {y}",
+          "Sin título", "Sin fecha", "Sin etiqueta", "Fuentes:", "original", "Medios",
+          "Vídeo", "Audio", "{d} de {M} de {y}",
           "{N} de {y}",
           {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
            "septiembre", "octubre", "noviembre", "diciembre"},
@@ -56,14 +61,18 @@ static const struct sheaf_labels tables[] = {
            "Septiembre", "Octubre", "Noviembre", "Diciembre"},
    PLURAL_ONE, {"{n} artículo", "", "{n} artículos"}},
   {"it", "Indice", "Punti di riferimento", "Frontespizio", "Inizio", "Copertina",
-          "Senza titolo", "Senza data", "Senza tag", "Fonti:", "originale", "Media", "Video", "Audio", "{d} {M} {y}", "{N} {y}",
-          {"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+          "Senza titolo", "Senza data", "Senza tag", "Fonti:", "originale", "Media",
+          "Video", "Audio", "{d} {M} {y}", "{N} {y}",
+          {"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio",
+          "agosto",
            "settembre", "ottobre", "novembre", "dicembre"},
-          {"Gennaio", "Febbraio", "Marzo", "Aprile", "Maggio", "Giugno", "Luglio", "Agosto",
+          {"Gennaio", "Febbraio", "Marzo", "Aprile", "Maggio", "Giugno", "Luglio",
+          "Agosto",
            "Settembre", "Ottobre", "Novembre", "Dicembre"},
    PLURAL_ONE, {"{n} articolo", "", "{n} articoli"}},
   {"pt", "Índice", "Pontos de referência", "Folha de rosto", "Início", "Capa",
-          "Sem título", "Sem data", "Sem etiqueta", "Fontes:", "original", "Mídia", "Vídeo", "Áudio", "{d} de {M} de {y}",
+          "Sem título", "Sem data", "Sem etiqueta", "Fontes:", "original", "Mídia",
+          "Vídeo", "Áudio", "{d} de {M} de {y}",
           "{N} de {y}",
           {"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
            "setembro", "outubro", "novembro", "dezembro"},
@@ -71,44 +80,53 @@ static const struct sheaf_labels tables[] = {
            "Setembro", "Outubro", "Novembro", "Dezembro"},
    PLURAL_ZERO_ONE, {"{n} artigo", "", "{n} artigos"}},
   {"nl", "Inhoud", "Oriëntatiepunten", "Titelpagina", "Begin", "Omslag",
-          "Zonder titel", "Zonder datum", "Zonder tag", "Bronnen:", "origineel", "Media", "Video", "Audio", "{d} {M} {y}", "{N} {y}",
+          "Zonder titel", "Zonder datum", "Zonder tag", "Bronnen:", "origineel",
+          "Media", "Video", "Audio", "{d} {M} {y}", "{N} {y}",
           {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
            "september", "oktober", "november", "december"},
           {"Januari", "Februari", "Maart", "April", "Mei", "Juni", "Juli", "Augustus",
            "September", "Oktober", "November", "December"},
    PLURAL_ONE, {"{n} artikel", "", "{n} artikelen"}},
   {"sv", "Innehåll", "Landmärken", "Titelsida", "Början", "Omslag", "Utan titel",
-          "Utan datum", "Utan etikett", "Källor:", "original", "Media", "Video", "Ljud", "{d} {M} {y}", "{N} {y}",
+          "Utan datum", "Utan etikett", "Källor:", "original", "Media", "Video", "Ljud",
+          "{d} {M} {y}", "{N} {y}",
           {"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
            "september", "oktober", "november", "december"},
           {"Januari", "Februari", "Mars", "April", "Maj", "Juni", "Juli", "Augusti",
            "September", "Oktober", "November", "December"},
    PLURAL_ONE, {"{n} artikel", "", "{n} artiklar"}},
   {"pl", "Spis treści", "Punkty orientacyjne", "Strona tytułowa", "Początek",
-          "Okładka", "Bez tytułu", "Bez daty", "Bez tagu", "Źródła:", "oryginał", "Multimedia", "Wideo", "Dźwięk", "{d} {M} {y}", "{N} {y}",
-          {"stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",
+          "Okładka", "Bez tytułu", "Bez daty", "Bez tagu", "Źródła:", "oryginał",
+          "Multimedia", "Wideo", "Dźwięk", "{d} {M} {y}", "{N} {y}",
+          {"stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca",
+          "sierpnia",
            "września", "października", "listopada", "grudnia"},
-          {"Styczeń", "Luty", "Marzec", "Kwiecień", "Maj", "Czerwiec", "Lipiec", "Sierpień",
+          {"Styczeń", "Luty", "Marzec", "Kwiecień", "Maj", "Czerwiec", "Lipiec",
+          "Sierpień",
            "Wrzesień", "Październik", "Listopad", "Grudzień"},
    PLURAL_POLISH, {"{n} artykuł", "{n} artykuły", "{n} artykułów"}},
   {"ru", "Содержание", "Ориентиры", "Титульная страница", "Начало", "Обложка",
-          "Без названия", "Без даты", "Без метки", "Источники:", "оригинал", "Медиа", "Видео", "Аудио", "{d} {M} {y}", "{N} {y}",
+          "Без названия", "Без даты", "Без метки", "Источники:", "оригинал", "Медиа",
+          "Видео", "Аудио", "{d} {M} {y}", "{N} {y}",
           {"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
            "сентября", "октября", "ноября", "декабря"},
           {"Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август",
            "Сентябрь", "Октябрь", "Ноябрь", "Декабрь"},
    PLURAL_EAST_SLAVIC, {"{n} статья", "{n} статьи", "{n} статей"}},
   {"zh-Hant", "目錄", "地標", "扉頁", "正文", "封面", "無標題", "無日期",
-               "無標籤", "來源：", "原文", "媒體", "影片", "音訊", "{y}年{m}月{d}日", "{y}年{m}月", MONTHS_NUM, MONTHS_NUM,
+               "無標籤", "來源：", "原文", "媒體", "影片", "音訊", "{y}年{m}月{d}日", "{y}年{m}月",
+               MONTHS_NUM, MONTHS_NUM,
    PLURAL_NONE, {"{n} 篇文章", "", ""}},
   {"zh", "目录", "地标", "扉页", "正文", "封面", "无标题", "无日期", "无标签", "来源：",
           "原文", "媒体", "视频", "音频", "{y}年{m}月{d}日", "{y}年{m}月", MONTHS_NUM, MONTHS_NUM,
    PLURAL_NONE, {"{n} 篇文章", "", ""}},
   {"ja", "目次", "ランドマーク", "扉", "本文", "表紙", "無題", "日付なし", "タグなし",
-          "出典：", "原文", "メディア", "動画", "音声", "{y}年{m}月{d}日", "{y}年{m}月", MONTHS_NUM, MONTHS_NUM,
+          "出典：", "原文", "メディア", "動画", "音声", "{y}年{m}月{d}日", "{y}年{m}月", MONTHS_NUM,
+          MONTHS_NUM,
    PLURAL_NONE, {"{n} 件の記事", "", ""}},
   {"ko", "목차", "랜드마크", "속표지", "본문", "표지", "제목 없음", "날짜 없음",
-          "태그 없음", "출처:", "원문", "미디어", "동영상", "오디오", "{y}년 {m}월 {d}일", "{y}년 {m}월", MONTHS_NUM, MONTHS_NUM,
+          "태그 없음", "출처:", "원문", "미디어", "동영상", "오디오", "{y}년 {m}월 {d}일", "{y}년 {m}월",
+          MONTHS_NUM, MONTHS_NUM,
    PLURAL_NONE, {"글 {n}편", "", ""}},
 };
 
@@ -140,12 +158,14 @@ const struct sheaf_labels *sheaf_labels_for(const char *lang)
     return &tables[0];
   n = strcspn(lang, "-_");
   key = lang;
-  if (n == 2 && sheaf_str_ieq((struct sheaf_str){lang, 2}, "zh") && traditional_chinese(lang)) {
+  if (n == 2 && sheaf_str_ieq((struct sheaf_str){lang, 2},
+  "zh") && traditional_chinese(lang)) {
     key = "zh-hant";
     n = 7;
   }
   for (i = 0; i < sizeof tables / sizeof *tables; i++)
-    if (strlen(tables[i].lang) == n && sheaf_str_ieq((struct sheaf_str){key, n}, tables[i].lang))
+    if (strlen(tables[i].lang) == n && sheaf_str_ieq((struct sheaf_str){key, n},
+    tables[i].lang))
       return &tables[i];
   return &tables[0];
 }
@@ -158,7 +178,8 @@ bool sheaf_labels_match(const struct sheaf_labels *l, const char *lang)
 }
 
 /* Expands `pattern` into out, with the fields of a date and a count. */
-static void expand(struct sheaf_buf *out, const char *pattern, const struct sheaf_labels *l,
+static void expand(struct sheaf_buf *out, const char *pattern,
+const struct sheaf_labels *l,
                    int64_t y, unsigned mo, unsigned d, size_t n)
 {
   const char *p = pattern;
@@ -223,19 +244,25 @@ void sheaf_labels_date_range(const struct sheaf_labels *l, int64_t first, int64_
 
 void sheaf_labels_count(const struct sheaf_labels *l, size_t n, struct sheaf_buf *out)
 {
+  /* 2-4, 22-24, ... but not 12-14: the "few" form of Slavic languages. */
+  bool few = n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14);
   size_t form = 2;
 
   switch ((enum plural)l->plural) {
-  case PLURAL_ONE: form = n == 1 ? 0 : 2; break;
-  case PLURAL_ZERO_ONE: form = n <= 1 ? 0 : 2; break;
-  case PLURAL_NONE: form = 0; break;
+  case PLURAL_ONE:
+    form = n == 1 ? 0 : 2;
+    break;
+  case PLURAL_ZERO_ONE:
+    form = n <= 1 ? 0 : 2;
+    break;
+  case PLURAL_NONE:
+    form = 0;
+    break;
   case PLURAL_EAST_SLAVIC:
-    form = n % 10 == 1 && n % 100 != 11                                  ? 0
-           : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? 1
-                                                                          : 2;
+    form = n % 10 == 1 && n % 100 != 11 ? 0 : few ? 1 : 2;
     break;
   case PLURAL_POLISH:
-    form = n == 1 ? 0 : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 12 || n % 100 > 14) ? 1 : 2;
+    form = n == 1 ? 0 : few ? 1 : 2;
     break;
   }
   expand(out, l->count[form], l, 0, 1, 1, n);

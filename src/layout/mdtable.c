@@ -111,7 +111,10 @@ static size_t delimiter(struct line l, enum align al[MAX_COLS])
     for (k = from; k < to; k++)
       if (c.p[k] != '-')
         return 0;
-    al[i] = left && right ? ALIGN_CENTER : left ? ALIGN_LEFT : right ? ALIGN_RIGHT : ALIGN_NONE;
+    al[i] = left && right ? ALIGN_CENTER
+            : left        ? ALIGN_LEFT
+            : right       ? ALIGN_RIGHT
+                          : ALIGN_NONE;
   }
   return n;
 }
@@ -158,8 +161,8 @@ static void cell_html(struct sheaf_buf *out, struct sheaf_str c)
 static void row_html(struct sheaf_buf *out, const struct sheaf_str *cells, size_t ncells,
                      size_t ncols, const enum align *al, bool head)
 {
-  static const char *const cls[] = {"", " class=\"sheaf-left\"", " class=\"sheaf-center\"",
-                                    " class=\"sheaf-right\""};
+  static const char *const cls[] = {"", " class=\"sheaf-left\"",
+                                    " class=\"sheaf-center\"", " class=\"sheaf-right\""};
   const char *tag = head ? "th" : "td";
   size_t i;
 
@@ -280,9 +283,8 @@ char *sheaf_layout_md_tables(const char *s, size_t n, bool *nomem)
   sheaf_buf_init(&out, 0);
   while (next_line(s, n, &pos, &l)) {
     if (fence_ch) { /* inside a fenced code block */
-      if (fence(l, &ch, &k) && ch == fence_ch && k >= fence_len && blank((struct line){
-                                                                         l.p + indent(l) + k,
-                                                                         l.n - indent(l) - k}))
+      if (fence(l, &ch, &k) && ch == fence_ch && k >= fence_len &&
+          blank((struct line){l.p + indent(l) + k, l.n - indent(l) - k}))
         fence_ch = 0;
       prev = (struct line){NULL, 0}; /* a closed fence needs no blank line */
       continue;
@@ -300,7 +302,8 @@ char *sheaf_layout_md_tables(const char *s, size_t n, bool *nomem)
       found = true;
       sheaf_buf_put(&out, s + copied, (size_t)(l.p - (s + copied)));
       /* A blank line first: the block must not continue a paragraph. */
-      sheaf_buf_puts(&out, prev.p && !blank(prev) ? "\n<table>\n<thead>\n" : "<table>\n<thead>\n");
+      sheaf_buf_puts(&out, prev.p && !blank(prev) ? "\n<table>\n<thead>\n"
+                                                  : "<table>\n<thead>\n");
       row_html(&out, head, nhead, ncols, al, true);
       sheaf_buf_puts(&out, "</thead>\n");
       pos = dpos;

@@ -30,10 +30,10 @@ struct part {
 /* One compound selector ("div.note[data-x]") and how it relates to the
  * compound before it. */
 struct compound {
-  char *type;  /* NULL: any element */
+  char *type; /* NULL: any element */
   struct part *parts;
   size_t nparts;
-  bool child;  /* '>' before it: the previous compound is the parent */
+  bool child; /* '>' before it: the previous compound is the parent */
 };
 
 struct complex {
@@ -82,8 +82,8 @@ void sheaf_selectors_free(struct sheaf_selectors *s)
 
 static bool name_char(char ch)
 {
-  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-         ch == '-' || ch == '_' || (unsigned char)ch >= 0x80;
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+         (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || (unsigned char)ch >= 0x80;
 }
 
 struct parser {
@@ -147,7 +147,8 @@ static bool attribute(struct parser *ps, struct compound *c)
     return add_part(ps, c, PART_ATTR, nm, NULL);
   }
   if (*ps->p != '=') {
-    ps->why = "'=' or ']' in an attribute selector (only [attr] and [attr=value] are supported)";
+    ps->why = "'=' or ']' in an attribute selector (only [attr] and [attr=value] are "
+              "supported)";
     sheaf_free(nm);
     return false;
   }
@@ -320,7 +321,8 @@ static bool has_class(const char *list, const char *cls)
 
   while (list && *list) {
     size_t w;
-    while (*list == ' ' || *list == '\t' || *list == '\n' || *list == '\r' || *list == '\f')
+    while (*list == ' ' || *list == '\t' || *list == '\n' || *list == '\r' ||
+           *list == '\f')
       list++;
     w = 0;
     while (list[w] && list[w] != ' ' && list[w] != '\t' && list[w] != '\n' &&
@@ -368,8 +370,8 @@ static bool match_compound(const struct compound *c, xmlNodePtr n)
 
 /* Matches the child chain x->c[from..to] (compounds joined by '>') with
  * c[to] at `n`; returns the element c[from] matched, or NULL. */
-static xmlNodePtr match_chain(const struct complex *x, size_t from, size_t to, xmlNodePtr n,
-                              xmlNodePtr root)
+static xmlNodePtr match_chain(const struct complex *x, size_t from, size_t to,
+                              xmlNodePtr n, xmlNodePtr root)
 {
   size_t k = to;
 
@@ -457,8 +459,9 @@ void sheaf_selectors_report(const struct sheaf_selectors *s, sheaf_diag *diag)
 
   for (i = 0; s && i < s->ntext; i++)
     if (s->hits[i] == 0)
-      sheaf_diag_add(diag, SHEAF_WARNING, "remove", NULL, 0, 0,
-                     "--remove '%s' matched nothing in any article; selectors see each "
-                     "article's content, without the <html>, <body> or <article> around it",
-                     s->text[i]);
+      sheaf_diag_add(
+          diag, SHEAF_WARNING, "remove", NULL, 0, 0,
+          "--remove '%s' matched nothing in any article; selectors see each "
+          "article's content, without the <html>, <body> or <article> around it",
+          s->text[i]);
 }
