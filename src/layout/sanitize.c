@@ -907,10 +907,14 @@ static bool block(const xmlNode *n)
 
 /* The nearest non-empty text before (or after) `n` in document order,
  * within `root` and the same run of phrasing content: NULL at a block's
- * edge (a paragraph or caption ends words anyway) or when there is none. */
+ * edge (a paragraph or caption ends words anyway), at an element with no
+ * content (another image, a <br>), after a few steps, or when there is
+ * none. Bounded, so a paragraph of 40,000 images stays linear. */
 static const xmlNode *text_beside(const xmlNode *n, const xmlNode *root, bool forward)
 {
-  for (;;) {
+  unsigned steps = 0;
+
+  while (steps++ < 64) {
     while (n && n != root && !(forward ? n->next : n->prev)) {
       n = n->parent;
       if (n && n != root && block(n))
@@ -926,9 +930,41 @@ static const xmlNode *text_beside(const xmlNode *n, const xmlNode *root, bool fo
       if (block(n))
         return NULL;
     }
+    if (n->type == XML_ELEMENT_NODE)
+      return NULL; /* empty: <img>, <br> */
     if (n->type == XML_TEXT_NODE && n->content && *n->content)
       return n;
   }
+  return NULL;
+}
+
+/* A letter or digit of a script written with spaces between words (Latin,
+ * Greek, Cyrillic): where an alt text needs a space to stay a word. Not
+ * punctuation, not CJK, which has no spaces. */
+static bool word_char(uint32_t cp)
+{
+  return (cp < 0x80 && isalnum((int)cp)) ||
+         (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+         (cp >= 0x370 && cp <= 0x52F);
+}
+
+/* The first (or last) code point of UTF-8 text `s`. */
+static uint32_t edge_cp(const xmlChar *s, bool last)
+{
+  size_t n = (size_t)xmlStrlen(s), i = 0;
+  uint32_t cp;
+  int len;
+
+  if (n == 0)
+    return 0;
+  if (last) {
+    i = n - 1;
+    while (i > 0 && (s[i] & 0xC0) == 0x80 && n - i < 4)
+      i--;
+  }
+  len = (int)(n - i);
+  cp = (uint32_t)xmlGetUTF8Char(s + i, &len);
+  return len > 0 ? cp : 0;
 }
 
 /* Resolves an <img> to a local file (keeping it with src and alt only) or
@@ -1005,9 +1041,9 @@ static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
       /* Alt texts of neighbouring images (a gallery of linked thumbnails)
        * must not run together, nor into the words around them. */
       const xmlNode *pv = text_beside(img, c->body, false), *nx = text_beside(img, c->body, true);
-      unsigned char last = pv ? pv->content[xmlStrlen(pv->content) - 1] : ' ';
-      bool pad_before = !isspace(last) && !strchr("([{/-\"'", last);
-      bool pad_after = nx && (isalnum(nx->content[0]) || nx->content[0] >= 0x80);
+      uint32_t last = pv ? edge_cp(pv->content, true) : ' ';
+      bool pad_before = word_char(last) || (last && strchr(".,;:!?)]}", (int)last) && last < 0x80);
+      bool pad_after = nx && word_char(edge_cp(nx->content, false));
       struct sheaf_buf t;
       sheaf_buf_init(&t, 0);
       sheaf_buf_puts(&t, pad_before ? " " : "");

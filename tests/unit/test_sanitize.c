@@ -258,8 +258,13 @@ static void test_images(void **state)
   out = run("<p><a href=\"https://a/\"><img src=\"https://cdn/a.jpg\" alt=\"three\"></a>"
             "<a href=\"https://b/\"><img src=\"https://cdn/b.jpg\" alt=\"four\"></a>\xC3\xBC"
             "ber <b>bold</b><img src=\"https://cdn/c.jpg\" alt=\"five\">.</p>", diag);
-  assert_non_null(strstr(out, ">three </a><a href=\"https://b/\">four </a>\xC3\xBC" "ber"));
+  assert_non_null(strstr(out, ">three</a><a href=\"https://b/\"> four </a>\xC3\xBC" "ber"));
   assert_non_null(strstr(out, "<b>bold</b> five.</p>"));
+  sheaf_free(out);
+  /* No spaces in CJK text or before punctuation; a <br> is an edge. */
+  out = run("<p>\xE5\x9B\xBE<img src=\"https://cdn/a.jpg\" alt=\"\xE7\x8C\xAB\">\xE3\x80\x82"
+            "word<br><img src=\"https://cdn/b.jpg\" alt=\"X3\">,</p>", diag);
+  assert_non_null(strstr(out, "\xE5\x9B\xBE\xE7\x8C\xAB\xE3\x80\x82word<br/>X3,</p>"));
   sheaf_free(out);
   sheaf_diag_free(diag);
 
