@@ -284,6 +284,8 @@ struct sheaf_shortcode_ctx {
   sheaf_diag *diag;
   const char *file;       /* for messages */
   unsigned line;          /* the post's line */
+  size_t limit;           /* set by sheaf_import_shortcodes(): galleries stop here */
+  bool over;              /* the limit was reached (warned once) */
   char **warned;          /* shortcode names warned about (owned) */
   size_t nwarned, warned_cap;
 };

@@ -11,6 +11,7 @@
  * "[ ]" check boxes and "[...]" stay text. Text inside HTML tags, <pre> and
  * <code> is left alone. "[[x]]" is WordPress's escape for the literal "[x]".
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -333,6 +334,23 @@ static void gallery_img(struct sheaf_buf *b, const struct sheaf_wp_attachment *a
 
 #define GALLERY_MAX 1000
 
+/* Whether a gallery may add another image: the post's expansion stops
+ * growing at ctx->limit (16 times the post's size), since every image
+ * copies its caption, and a post of a thousand galleries of one large
+ * caption would otherwise become gigabytes. Warns once per post. */
+static bool room(struct sheaf_shortcode_ctx *ctx, const struct sheaf_buf *b,
+                 const struct sheaf_buf *inner)
+{
+  if (b->len + inner->len <= ctx->limit)
+    return true;
+  if (!ctx->over)
+    sheaf_diag_add(ctx->diag, SHEAF_WARNING, "shortcode", ctx->file, ctx->line, 0,
+                   "[gallery] images left out: with their captions the post would grow "
+                   "past 16 times its size");
+  ctx->over = true;
+  return false;
+}
+
 /* [gallery ids="1,2"] (or include=), else the images attached to the post,
  * by menu order then id; exclude= is honoured. orderby=rand is not. */
 static void gallery(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b, const struct sc *c)
@@ -350,7 +368,7 @@ static void gallery(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b, const 
     unsigned long seen[GALLERY_MAX];
     const char *p = ids;
     size_t tried = 0; /* ids looked up, missing ones included */
-    while (*p && count < GALLERY_MAX && tried++ < 4 * GALLERY_MAX) {
+    while (*p && count < GALLERY_MAX && tried++ < 4 * GALLERY_MAX && room(ctx, b, &inner)) {
       char *end;
       unsigned long id;
       const struct sheaf_wp_attachment *a;
@@ -374,7 +392,7 @@ static void gallery(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b, const 
     /* Attachments of the post, sorted by (menu_order, id): a selection
      * sort over the few there are. */
     const struct sheaf_wp_attachment *prev = NULL;
-    for (;;) {
+    while (count < GALLERY_MAX && room(ctx, b, &inner)) {
       const struct sheaf_wp_attachment *best = NULL;
       for (i = 0; i < ctx->natt; i++) {
         const struct sheaf_wp_attachment *a = &ctx->att[i];
@@ -581,6 +599,8 @@ char *sheaf_import_shortcodes(struct sheaf_shortcode_ctx *ctx, const char *text,
 {
   struct sheaf_buf b;
 
+  ctx->limit = n < (SIZE_MAX - 65536) / 16 ? 16 * n + 65536 : SIZE_MAX;
+  ctx->over = false;
   sheaf_buf_init(&b, 0);
   if (!expand(ctx, &b, text, n, 0)) {
     sheaf_buf_fini(&b);

@@ -162,6 +162,31 @@ static void test_shortcode_table(void **state)
   }
   /* One warning per name: foo, bar, nested. */
   assert_int_equal(ctx.nwarned, 3);
+  /* A post of many galleries with a large caption stops growing at 16
+   * times its size (+64 KB), with one warning. */
+  {
+    static char cap[100001];
+    struct sheaf_wp_attachment big = {20, 9, 0, "http://ex.com/big.jpg", cap, NULL};
+    struct sheaf_shortcode_ctx c2 = ctx;
+    struct sheaf_buf in;
+    char *out;
+    size_t k;
+    memset(cap, 'c', sizeof cap - 1);
+    c2.att = &big;
+    c2.natt = 1;
+    c2.warned = NULL;
+    c2.nwarned = c2.warned_cap = 0;
+    sheaf_buf_init(&in, 0);
+    for (k = 0; k < 100; k++)
+      sheaf_buf_puts(&in, "[gallery ids=\"20\"]");
+    out = sheaf_import_shortcodes(&c2, in.ptr, in.len);
+    assert_non_null(out);
+    assert_true(strlen(out) <= 16 * in.len + 65536 + sizeof cap + 200);
+    assert_true(c2.over);
+    sheaf_free(out);
+    sheaf_buf_fini(&in);
+    sheaf_shortcode_ctx_fini(&c2);
+  }
   /* Media links are labelled in the site's language. */
   ctx.labels = sheaf_labels_for("es-ES");
   {
