@@ -419,6 +419,26 @@ static bool matches(const struct complex *x, xmlNodePtr n, xmlNodePtr root)
   return true;
 }
 
+/* Counts, for the warning about selectors that match nothing, the
+ * selectors that have not matched yet and match `n` or an element inside
+ * it (which is about to go with it). Each selector is looked for only
+ * until its first match, so this stays cheap. */
+static void count_unmatched(struct sheaf_selectors *s, xmlNodePtr n, xmlNodePtr body)
+{
+  size_t i;
+  xmlNodePtr d;
+
+  for (i = 0; i < s->n; i++) {
+    if (s->hits[s->sel[i].origin])
+      continue;
+    for (d = n; d; d = sheaf_layout_next(d, n, false))
+      if (d->type == XML_ELEMENT_NODE && matches(&s->sel[i], d, body)) {
+        s->hits[s->sel[i].origin]++;
+        break;
+      }
+  }
+}
+
 size_t sheaf_selectors_remove(struct sheaf_selectors *s, xmlNodePtr body)
 {
   xmlNodePtr n = body->children, next;
@@ -429,12 +449,12 @@ size_t sheaf_selectors_remove(struct sheaf_selectors *s, xmlNodePtr body)
   while (n) {
     bool hit = false;
     for (i = 0; i < s->n && !hit && n->type == XML_ELEMENT_NODE; i++)
-      if ((hit = matches(&s->sel[i], n, body)))
-        s->hits[s->sel[i].origin]++;
+      hit = matches(&s->sel[i], n, body);
     if (!hit) {
       n = sheaf_layout_next(n, body, false);
       continue;
     }
+    count_unmatched(s, n, body);
     next = sheaf_layout_next(n, body, true);
     xmlUnlinkNode(n);
     xmlFreeNode(n);

@@ -160,10 +160,12 @@ static void test_deep_nesting(void **state)
  * one that did, none. */
 static void test_report(void **state)
 {
-  const char *list[2] = {".share-box", "article .share-box, body p"};
+  /* "div a" and ".share-box a" match only inside what ".share-box" removes:
+   * they matched, and get no warning. */
+  const char *list[4] = {".share-box", "article .share-box, body p", ".share-box a", "div a"};
   sheaf_diag *diag = sheaf_diag_new();
   sheaf_status st;
-  struct sheaf_selectors *s = sheaf_selectors_parse(list, 2, diag, &st);
+  struct sheaf_selectors *s = sheaf_selectors_parse(list, 4, diag, &st);
   struct sheaf_layout_src src = {.file = "a.html", .line = 1, .diag = diag};
   struct sheaf_buf out;
   const sheaf_diag_entry *e;
