@@ -158,8 +158,11 @@ static void cell_html(struct sheaf_buf *out, struct sheaf_str c)
   sheaf_buf_fini(&text);
 }
 
+/* Writes one row. A short row is filled out with empty cells, as GFM
+ * does, while *fill (bytes of such filler left for the document) lasts:
+ * past it a short row stays short, which HTML allows. */
 static void row_html(struct sheaf_buf *out, const struct sheaf_str *cells, size_t ncells,
-                     size_t ncols, const enum align *al, bool head)
+                     size_t ncols, const enum align *al, bool head, size_t *fill)
 {
   static const char *const cls[] = {"", " class=\"sheaf-left\"",
                                     " class=\"sheaf-center\"", " class=\"sheaf-right\""};
@@ -168,6 +171,12 @@ static void row_html(struct sheaf_buf *out, const struct sheaf_str *cells, size_
 
   sheaf_buf_puts(out, "<tr>");
   for (i = 0; i < ncols; i++) {
+    if (i >= ncells) {
+      size_t cost = 10 + strlen(cls[al[i]]);
+      if (*fill < cost)
+        break;
+      *fill -= cost;
+    }
     sheaf_buf_printf(out, "<%s%s>", tag, cls[al[i]]);
     if (i < ncells)
       cell_html(out, cells[i]);
@@ -214,21 +223,41 @@ static bool fence(struct line l, char *ch, size_t *len)
 /* A list item's marker ("- ", "* ", "+ ", "1. ", "1) ") or a block quote's
  * ">" at the start of `l`: such lines belong to a container, whose tables
  * stay text. */
-static bool container_line(struct line l)
+static bool container_line(struct line l, size_t *after)
 {
   size_t i = indent(l), k = i;
 
+  *after = 0;
   if (i > 3 || i >= l.n)
     return false;
-  if (l.p[i] == '>')
+  if (l.p[i] == '>') {
+    *after = i + 1;
     return true;
-  if ((l.p[i] == '-' || l.p[i] == '*' || l.p[i] == '+') && i + 1 < l.n &&
-      (l.p[i + 1] == ' ' || l.p[i + 1] == '\t'))
+  }
+  if ((l.p[i] == '-' || l.p[i] == '*' || l.p[i] == '+') &&
+      (i + 1 == l.n || l.p[i + 1] == ' ' || l.p[i + 1] == '\t')) {
+    *after = i + 1;
     return true;
+  }
   while (k < l.n && k - i < 9 && l.p[k] >= '0' && l.p[k] <= '9')
     k++;
-  return k > i && k + 1 < l.n && (l.p[k] == '.' || l.p[k] == ')') &&
-         (l.p[k + 1] == ' ' || l.p[k + 1] == '\t');
+  if (k > i && k < l.n && (l.p[k] == '.' || l.p[k] == ')') &&
+      (k + 1 == l.n || l.p[k + 1] == ' ' || l.p[k + 1] == '\t')) {
+    *after = k + 1;
+    return true;
+  }
+  return false;
+}
+
+/* `l` without a leading list or quote marker ("- ```" opens a code block
+ * inside the item). */
+static struct line content_of(struct line l)
+{
+  size_t after;
+
+  if (container_line(l, &after))
+    return (struct line){l.p + after, l.n - after};
+  return l;
 }
 
 /* "***", "- - -", "___": a thematic break. */
@@ -256,10 +285,16 @@ static bool starts_block(struct line l)
   size_t i = indent(l), k;
   char ch;
 
-  if (blank(l) || fence(l, &ch, &k) || container_line(l) || thematic_break(l))
+  if (blank(l) || fence(l, &ch, &k) || container_line(l, &k) || thematic_break(l))
     return true;
   if (i > 3)
     return false;
+  /* An HTML block: "<div", "</p>", "<!--". */
+  if (l.p[i] == '<' && i + 1 < l.n &&
+      ((l.p[i + 1] >= 'a' && l.p[i + 1] <= 'z') ||
+       (l.p[i + 1] >= 'A' && l.p[i + 1] <= 'Z') || l.p[i + 1] == '/' ||
+       l.p[i + 1] == '!' || l.p[i + 1] == '?'))
+    return true;
   for (k = i; k < l.n && l.p[k] == '#'; k++)
     ;
   return k > i && k - i <= 6 && (k == l.n || l.p[k] == ' ' || l.p[k] == '\t');
@@ -272,10 +307,12 @@ char *sheaf_layout_md_tables(const char *s, size_t n, bool *nomem)
   struct sheaf_str head[MAX_COLS], cells[MAX_COLS];
   enum align al[MAX_COLS];
   size_t pos = 0, copied = 0, fence_len = 0, nhead, ncols, dpos, k;
-  /* Rows filled out to the header's width could make a short input huge
-   * (64 empty cells for each line of "x"): past this size, the rest of
+  /* Tables can make a short input huge: rows filled out to the header's
+   * width (64 empty cells for each line of "x"), or rows of bare pipes.
+   * Filler has its own budget (row_html); past `limit` in all, the rest of
    * the document keeps its pipes as text. */
-  size_t limit = n < SIZE_MAX / 16 - 65536 ? 16 * n + 65536 : SIZE_MAX;
+  size_t limit = n < SIZE_MAX / 32 - 65536 ? 32 * n + 65536 : SIZE_MAX;
+  size_t fill = n < SIZE_MAX / 4 - 65536 ? 4 * n + 65536 : SIZE_MAX;
   char fence_ch = 0, ch;
   bool found = false;
 
@@ -283,20 +320,21 @@ char *sheaf_layout_md_tables(const char *s, size_t n, bool *nomem)
   sheaf_buf_init(&out, 0);
   while (next_line(s, n, &pos, &l)) {
     if (fence_ch) { /* inside a fenced code block */
-      if (fence(l, &ch, &k) && ch == fence_ch && k >= fence_len &&
-          blank((struct line){l.p + indent(l) + k, l.n - indent(l) - k}))
+      struct line f = fence(l, &ch, &k) ? l : content_of(l);
+      if (fence(f, &ch, &k) && ch == fence_ch && k >= fence_len &&
+          blank((struct line){f.p + indent(f) + k, f.n - indent(f) - k}))
         fence_ch = 0;
       prev = (struct line){NULL, 0}; /* a closed fence needs no blank line */
       continue;
     }
-    if (fence(l, &fence_ch, &fence_len)) {
+    if (fence(l, &fence_ch, &fence_len) || fence(content_of(l), &fence_ch, &fence_len)) {
       prev = l;
       continue;
     }
     /* A header row (indented three spaces at most, or it would be code)
      * followed by a delimiter row of as many cells. */
     dpos = pos;
-    if (indent(l) <= 3 && !container_line(l) && out.len <= limit &&
+    if (indent(l) <= 3 && !container_line(l, &k) && out.len <= limit &&
         (nhead = split(l, head)) > 0 && next_line(s, n, &dpos, &d) &&
         (ncols = delimiter(d, al)) == nhead) {
       found = true;
@@ -304,7 +342,7 @@ char *sheaf_layout_md_tables(const char *s, size_t n, bool *nomem)
       /* A blank line first: the block must not continue a paragraph. */
       sheaf_buf_puts(&out, prev.p && !blank(prev) ? "\n<table>\n<thead>\n"
                                                   : "<table>\n<thead>\n");
-      row_html(&out, head, nhead, ncols, al, true);
+      row_html(&out, head, nhead, ncols, al, true, &fill);
       sheaf_buf_puts(&out, "</thead>\n");
       pos = dpos;
       k = 0;
@@ -319,7 +357,7 @@ char *sheaf_layout_md_tables(const char *s, size_t n, bool *nomem)
         }
         if (k++ == 0)
           sheaf_buf_puts(&out, "<tbody>\n");
-        row_html(&out, cells, nc, ncols, al, false);
+        row_html(&out, cells, nc, ncols, al, false, &fill);
         pos = at;
       }
       sheaf_buf_puts(&out, k ? "</tbody>\n</table>\n\n" : "</table>\n\n");
