@@ -102,6 +102,10 @@ struct sheaf_str sheaf_str_trim(struct sheaf_str s);   /* ASCII whitespace */
 bool sheaf_str_ieq(struct sheaf_str a, const char *b); /* ASCII case-insensitive */
 int sheaf_ascii_casecmp(const char *a, const char *b);
 bool sheaf_starts_with_ci(const char *s, const char *prefix);
+/* Is `word` one of the tokens of the whitespace-separated `list` (an HTML
+ * class, rel or role attribute)? ASCII case-insensitive with `any_case`.
+ * A NULL `list` has none. */
+bool sheaf_has_token(const char *list, const char *word, bool any_case);
 /* Returns the value of hexadecimal digit `c`, or -1 when it is none. */
 int sheaf_hexval(int c);
 /* Collapses runs of whitespace to one space and trims; returns a new string. */

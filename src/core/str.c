@@ -38,6 +38,23 @@ bool sheaf_str_ieq(struct sheaf_str a, const char *b)
   return b[a.n] == '\0';
 }
 
+bool sheaf_has_token(const char *list, const char *word, bool any_case)
+{
+  static const char ws[] = " \t\n\r\f";
+  size_t k = strlen(word);
+
+  while (list && *list) {
+    size_t n;
+    list += strspn(list, ws);
+    n = strcspn(list, ws);
+    if (n == k && (any_case ? sheaf_str_ieq((struct sheaf_str){list, n}, word)
+                            : strncmp(list, word, k) == 0))
+      return true;
+    list += n;
+  }
+  return false;
+}
+
 int sheaf_ascii_casecmp(const char *a, const char *b)
 {
   int ca, cb;

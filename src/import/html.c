@@ -56,23 +56,6 @@ static bool named(xmlNodePtr n, const char *name)
          sheaf_ascii_casecmp((const char *)n->name, name) == 0;
 }
 
-/* Is `word` one of the space-separated tokens of `list` (any case)? */
-static bool has_token(const char *list, const char *word)
-{
-  size_t k = strlen(word);
-
-  while (list && *list) {
-    size_t n;
-    while (*list == ' ' || *list == '\t' || *list == '\n' || *list == '\r')
-      list++;
-    n = strcspn(list, " \t\n\r");
-    if (n == k && sheaf_str_ieq((struct sheaf_str){list, n}, word))
-      return true;
-    list += n;
-  }
-  return false;
-}
-
 static unsigned line_of(xmlNodePtr n)
 {
   long line = n ? xmlGetLineNo(n) : -1;
@@ -146,13 +129,14 @@ static void survey(struct page *p)
         if (p->article == NULL)
           p->article = n;
       } else if (named(n, "link")) {
-        if (p->canonical == NULL && has_token(attr(n, "rel"), "canonical") && attr(n, "href"))
+        if (p->canonical == NULL && sheaf_has_token(attr(n, "rel"), "canonical", true) &&
+            attr(n, "href"))
           p->canonical = n;
       } else if (named(n, "base")) {
         if (p->base == NULL && attr(n, "href"))
           p->base = n;
       } else if (named(n, "a")) {
-        if (p->rel_author == NULL && has_token(attr(n, "rel"), "author"))
+        if (p->rel_author == NULL && sheaf_has_token(attr(n, "rel"), "author", true))
           p->rel_author = n;
       }
       if (p->main == NULL &&
@@ -160,7 +144,7 @@ static void survey(struct page *p)
                                                    "main") == 0))
         p->main = n;
       if (p->date_prop == NULL && !named(n, "meta") && attr(n, "itemprop") &&
-          has_token(attr(n, "itemprop"), "datePublished"))
+          sheaf_has_token(attr(n, "itemprop"), "datePublished", true))
         p->date_prop = n;
       skip = opaque(n);
     }
@@ -227,9 +211,9 @@ static bool chrome(xmlNodePtr n)
   if (named(n, "nav"))
     return true;
   for (i = 0; role && i < sizeof roles / sizeof *roles; i++)
-    if (has_token(role, roles[i]))
+    if (sheaf_has_token(role, roles[i], true))
       return true;
-  if (named(n, "aside") || (role && has_token(role, "complementary")))
+  if (named(n, "aside") || (role && sheaf_has_token(role, "complementary", true)))
     return !among_paragraphs(n);
   if (!named(n, "header") && !named(n, "footer"))
     return false;

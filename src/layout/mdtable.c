@@ -317,6 +317,8 @@ char *sheaf_layout_md_tables(const char *s, size_t n, bool *nomem)
   bool found = false;
 
   *nomem = false;
+  if (memchr(s, '|', n) == NULL)
+    return NULL; /* most documents: no table, nothing to scan */
   sheaf_buf_init(&out, 0);
   while (next_line(s, n, &pos, &l)) {
     if (fence_ch) { /* inside a fenced code block */

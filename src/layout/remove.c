@@ -315,26 +315,6 @@ static const char *prop(xmlNodePtr n, const char *nm)
   return NULL;
 }
 
-static bool has_class(const char *list, const char *cls)
-{
-  size_t k = strlen(cls);
-
-  while (list && *list) {
-    size_t w;
-    while (*list == ' ' || *list == '\t' || *list == '\n' || *list == '\r' ||
-           *list == '\f')
-      list++;
-    w = 0;
-    while (list[w] && list[w] != ' ' && list[w] != '\t' && list[w] != '\n' &&
-           list[w] != '\r' && list[w] != '\f')
-      w++;
-    if (w == k && strncmp(list, cls, k) == 0)
-      return true;
-    list += w;
-  }
-  return false;
-}
-
 static bool match_compound(const struct compound *c, xmlNodePtr n)
 {
   size_t i;
@@ -348,7 +328,7 @@ static bool match_compound(const struct compound *c, xmlNodePtr n)
     const char *v;
     switch (p->kind) {
     case PART_CLASS:
-      if (!has_class(prop(n, "class"), p->name))
+      if (!sheaf_has_token(prop(n, "class"), p->name, false))
         return false;
       break;
     case PART_ID:
