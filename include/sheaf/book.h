@@ -87,9 +87,8 @@ SHEAF_API unsigned sheaf_article_get_line(const sheaf_article *a);
  *  sheaf_book_free(); it borrows `coll`, which must outlive it), or NULL with
  *  `*status` set: SHEAF_ERR_NOMATCH when nothing matched, SHEAF_ERR_USAGE for
  *  a bad date in `opt`, SHEAF_ERR_NOMEM. `status` may be NULL. */
-SHEAF_API sheaf_book *sheaf_select(const sheaf_collection *coll,
-                                   const sheaf_options *opt, sheaf_diag *diag,
-                                   sheaf_status *status);
+SHEAF_API sheaf_book *sheaf_select(const sheaf_collection *coll, const sheaf_options *opt,
+                                   sheaf_diag *diag, sheaf_status *status);
 
 /** Frees `book`; NULL is allowed. */
 SHEAF_API void sheaf_book_free(sheaf_book *book);
@@ -120,14 +119,14 @@ SHEAF_API const char *sheaf_book_get_tag(const sheaf_book *book, size_t i,
  *  input is read (the `remove` selectors), so a typo fails at once rather
  *  than after a long import. Returns SHEAF_OK, SHEAF_ERR_USAGE with an
  *  error in `diag`, or SHEAF_ERR_NOMEM. sheaf_layout() checks them too. */
-SHEAF_API sheaf_status sheaf_layout_check_options(const sheaf_options *opt, sheaf_diag *diag);
+SHEAF_API sheaf_status sheaf_layout_check_options(const sheaf_options *opt,
+                                                  sheaf_diag *diag);
 
 /** Lays out every chapter of `book`: each body sanitized into an XHTML
  *  content document, plus the title page. Returns a new manuscript (freed
  *  with sheaf_manuscript_free(); it borrows `book`), or NULL with `*status`
  *  set. Lost content (remote images, removed scripts) is reported in `diag`. */
-SHEAF_API sheaf_manuscript *sheaf_layout(const sheaf_book *book,
-                                         const sheaf_options *opt,
+SHEAF_API sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
                                          sheaf_diag *diag, sheaf_status *status);
 
 /** Frees `ms`; NULL is allowed. */

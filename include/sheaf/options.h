@@ -18,18 +18,20 @@ extern "C" {
 /* Bits for sheaf_options.flags. */
 #define SHEAF_OPT_NEWEST_FIRST (1u << 0)   /* order newest article first */
 #define SHEAF_OPT_INCLUDE_DRAFTS (1u << 1) /* keep drafts, private and pending posts */
-#define SHEAF_OPT_KEEP_WEBP (1u << 2)      /* embed WebP images (not a core type of EPUB 3.2) */
+#define SHEAF_OPT_KEEP_WEBP                                                              \
+  (1u << 2) /* embed WebP images (not a core type of EPUB 3.2) */
 
 /* Values for sheaf_options.group_by: how the table of contents nests. */
-#define SHEAF_GROUP_AUTO 0  /* by year when the book spans years and has over 30 chapters */
-#define SHEAF_GROUP_NONE 1  /* a flat list */
+#define SHEAF_GROUP_AUTO                                                                 \
+  0 /* by year when the book spans years and has over 30 chapters */
+#define SHEAF_GROUP_NONE 1 /* a flat list */
 #define SHEAF_GROUP_YEAR 2
 #define SHEAF_GROUP_MONTH 3
-#define SHEAF_GROUP_TAG 4   /* by each article's first selected (else most used) tag */
+#define SHEAF_GROUP_TAG 4 /* by each article's first selected (else most used) tag */
 
 typedef struct sheaf_options {
-  unsigned version;  /* SHEAF_OPTIONS_VERSION; set by sheaf_options_init() */
-  unsigned flags;    /* SHEAF_OPT_* bits */
+  unsigned version; /* SHEAF_OPTIONS_VERSION; set by sheaf_options_init() */
+  unsigned flags;   /* SHEAF_OPT_* bits */
 
   /* Selection. Tags match name or slug, case-insensitively; an article is
    * kept when it has any of `tags` (or `tags` is empty) and none of
@@ -71,16 +73,16 @@ typedef struct sheaf_options {
   /* Images, cover and styles (layout). Images are read only from the input
    * file's folder, `assets_dir` and a WordPress uploads folder beside an
    * export; never from elsewhere, never through the network. */
-  const char *assets_dir;    /* a mirror as wget --mirror or HTTrack write it
-                                (DIR/host/path); NULL: none */
-  size_t max_image_width;    /* of srcset candidates, prefer the widest up to
-                                this many pixels; default 1600 */
-  size_t max_image_size;     /* bytes; larger image files are not embedded;
-                                default 20 MiB */
-  const char *cover;         /* a JPEG or PNG file for the cover; NULL: a
-                                generated cover */
-  const char *css;           /* a stylesheet linked after the default one;
-                                NULL: none */
+  const char *assets_dir; /* a mirror as wget --mirror or HTTrack write it
+                             (DIR/host/path); NULL: none */
+  size_t max_image_width; /* of srcset candidates, prefer the widest up to
+                             this many pixels; default 1600 */
+  size_t max_image_size;  /* bytes; larger image files are not embedded;
+                             default 20 MiB */
+  const char *cover;      /* a JPEG or PNG file for the cover; NULL: a
+                             generated cover */
+  const char *css;        /* a stylesheet linked after the default one;
+                             NULL: none */
   /* Elements to take out of every article before it is cleaned, as CSS
    * selectors: site chrome the built-in rules miss (".share-box",
    * "div.related", "#comments", "aside > .promo"). Supported: a type or *,
@@ -99,14 +101,14 @@ typedef struct sheaf_options {
    * the defaults; 0 also means the default. Raising `max_article_size`
    * above 10 MiB or `max_depth` above 256 lifts libxml2's own safety
    * limits for feeds too (entities are still never expanded). */
-  size_t max_input_size;     /* bytes of one input file, also after gzip
-                                inflation; default 512 MiB */
-  size_t max_articles;       /* articles in one build, over all inputs;
-                                default 100000 */
-  size_t max_article_size;   /* bytes of one article's body (or summary);
-                                default 10 MiB */
-  size_t max_depth;          /* element nesting in article HTML; default
-                                256 */
+  size_t max_input_size;   /* bytes of one input file, also after gzip
+                              inflation; default 512 MiB */
+  size_t max_articles;     /* articles in one build, over all inputs;
+                              default 100000 */
+  size_t max_article_size; /* bytes of one article's body (or summary);
+                              default 10 MiB */
+  size_t max_depth;        /* element nesting in article HTML; default
+                              256 */
 
   unsigned threads; /* 0: one per core */
 

@@ -17,24 +17,24 @@ extern "C" {
  * 1 usage, 2 input unreadable, 3 nothing matched, 4 output unwritable,
  * 130 interrupted (the shell's code for a SIGINT).
  */
-#define SHEAF_STATUS_TABLE(X)                                                  \
-  X(SHEAF_OK, "ok", "success", 0)                                              \
-  X(SHEAF_ERR_USAGE, "usage", "invalid argument", 1)                           \
-  X(SHEAF_ERR_NOMEM, "nomem", "out of memory", 2)                              \
-  X(SHEAF_ERR_IO, "io", "input could not be read", 2)                          \
-  X(SHEAF_ERR_FORMAT, "format", "input is not a feed sheaf can read", 2)       \
-  X(SHEAF_ERR_PARSE, "parse", "input could not be parsed", 2)                  \
-  X(SHEAF_ERR_LIMIT, "limit", "input exceeds a size limit", 2)                 \
-  X(SHEAF_ERR_NOMATCH, "nomatch", "no article matched the selection", 3)       \
-  X(SHEAF_ERR_WRITE, "write", "output could not be written", 4)                \
-  X(SHEAF_ERR_CANCELLED, "cancelled", "the build was interrupted", 130)        \
+#define SHEAF_STATUS_TABLE(X)                                                            \
+  X(SHEAF_OK, "ok", "success", 0)                                                        \
+  X(SHEAF_ERR_USAGE, "usage", "invalid argument", 1)                                     \
+  X(SHEAF_ERR_NOMEM, "nomem", "out of memory", 2)                                        \
+  X(SHEAF_ERR_IO, "io", "input could not be read", 2)                                    \
+  X(SHEAF_ERR_FORMAT, "format", "input is not a feed sheaf can read", 2)                 \
+  X(SHEAF_ERR_PARSE, "parse", "input could not be parsed", 2)                            \
+  X(SHEAF_ERR_LIMIT, "limit", "input exceeds a size limit", 2)                           \
+  X(SHEAF_ERR_NOMATCH, "nomatch", "no article matched the selection", 3)                 \
+  X(SHEAF_ERR_WRITE, "write", "output could not be written", 4)                          \
+  X(SHEAF_ERR_CANCELLED, "cancelled", "the build was interrupted", 130)                  \
   X(SHEAF_ERR_INTERNAL, "internal", "internal error", 2)
 
 typedef enum sheaf_status {
 #define SHEAF_X_ENUM(e, name, msg, rc) e,
   SHEAF_STATUS_TABLE(SHEAF_X_ENUM)
 #undef SHEAF_X_ENUM
-  SHEAF_STATUS_COUNT_ /* not a status; keeps the table's size */
+      SHEAF_STATUS_COUNT_ /* not a status; keeps the table's size */
 } sheaf_status;
 
 /** Returns a short English description of `st` ("input could not be read").

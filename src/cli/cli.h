@@ -12,13 +12,7 @@
 #include "sheaf/sheaf.h"
 
 /* Exit codes (DESIGN.md): one per failure class, so scripts can branch. */
-enum {
-  EXIT_OK = 0,
-  EXIT_USAGE = 1,
-  EXIT_INPUT = 2,
-  EXIT_NOMATCH = 3,
-  EXIT_OUTPUT = 4
-};
+enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_NOMATCH = 3, EXIT_OUTPUT = 4 };
 
 enum cli_command { CMD_NONE, CMD_BUILD, CMD_LIST, CMD_HELP, CMD_VERSION };
 
@@ -27,17 +21,17 @@ struct cli {
   sheaf_options opt;
   const char **inputs;
   size_t ninputs;
-  const char **tags;         /* point into argv */
+  const char **tags; /* point into argv */
   size_t ntags;
   const char **exclude_tags;
   size_t nexclude_tags;
   const char **post_types;
   size_t npost_types;
-  const char **remove;       /* --remove selectors */
+  const char **remove; /* --remove selectors */
   size_t nremove;
   const char *output;
-  bool list_tags;            /* list --tags */
-  int verbosity;             /* -1 quiet, 0 normal, 1 verbose */
+  bool list_tags; /* list --tags */
+  int verbosity;  /* -1 quiet, 0 normal, 1 verbose */
   bool werror;
   enum cli_command help_for; /* for `sheaf help build` / `build --help` */
 };

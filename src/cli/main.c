@@ -203,7 +203,8 @@ static int run_build(struct cli *cli, sheaf_diag *diag)
     size_t i;
     struct stat ib;
     for (i = 0; i < cli->ninputs; i++)
-      if (stat(cli->inputs[i], &ib) == 0 && ib.st_dev == sb.st_dev && ib.st_ino == sb.st_ino) {
+      if (stat(cli->inputs[i], &ib) == 0 && ib.st_dev == sb.st_dev &&
+          ib.st_ino == sb.st_ino) {
         cli_errorf("the output %s is also an input; choose another -o", output);
         return EXIT_OUTPUT;
       }

@@ -12,126 +12,126 @@
 #include "cli.h"
 
 static const char usage_main[] =
-  "Usage: sheaf COMMAND [OPTIONS] INPUT...\n"
-  "\n"
-  "Turns web archives into EPUB 3 books. An INPUT is an RSS, RDF or Atom\n"
-  "feed, a WordPress export (WXR), a Markdown or HTML file, or a folder of\n"
-  "any of these.\n"
-  "\n"
-  "Commands:\n"
-  "  build    make an EPUB book of the selected articles\n"
-  "  list     show the articles (or, with --tags, the tags) of the inputs\n"
-  "  help     show help for a command: sheaf help build\n"
-  "\n"
-  "Examples:\n"
-  "  sheaf build feed.rss --tag digital-economy -o digital-economy.epub\n"
-  "  sheaf list feed.rss --tags\n"
-  "\n"
-  "Options for every command:\n"
-  "  -h, --help       show help (sheaf build --help for a command's options)\n"
-  "  -V, --version    print the version\n"
-  "  -q, --quiet      print errors only\n"
-  "  -v, --verbose    also print notes (repairs, removed cruft)\n"
-  "\n"
-  "Exit codes: 0 success, 1 usage error, 2 input could not be read or parsed,\n"
-  "3 nothing matched the selection, 4 the book could not be written.\n"
-  "See sheaf(1) for more.\n";
+    "Usage: sheaf COMMAND [OPTIONS] INPUT...\n"
+    "\n"
+    "Turns web archives into EPUB 3 books. An INPUT is an RSS, RDF or Atom\n"
+    "feed, a WordPress export (WXR), a Markdown or HTML file, or a folder of\n"
+    "any of these.\n"
+    "\n"
+    "Commands:\n"
+    "  build    make an EPUB book of the selected articles\n"
+    "  list     show the articles (or, with --tags, the tags) of the inputs\n"
+    "  help     show help for a command: sheaf help build\n"
+    "\n"
+    "Examples:\n"
+    "  sheaf build feed.rss --tag digital-economy -o digital-economy.epub\n"
+    "  sheaf list feed.rss --tags\n"
+    "\n"
+    "Options for every command:\n"
+    "  -h, --help       show help (sheaf build --help for a command's options)\n"
+    "  -V, --version    print the version\n"
+    "  -q, --quiet      print errors only\n"
+    "  -v, --verbose    also print notes (repairs, removed cruft)\n"
+    "\n"
+    "Exit codes: 0 success, 1 usage error, 2 input could not be read or parsed,\n"
+    "3 nothing matched the selection, 4 the book could not be written.\n"
+    "See sheaf(1) for more.\n";
 
 static const char usage_select[] =
-  "Selection:\n"
-  "  -t, --tag TAG          keep articles with this tag or category (name or\n"
-  "                         slug, any case; repeat for any of several)\n"
-  "  -x, --exclude-tag TAG  leave out articles with this tag (repeatable)\n"
-  "      --since DATE       keep articles published on or after DATE\n"
-  "      --until DATE       keep articles published on or before DATE\n"
-  "                         (DATE: 2023-02-22 or 2023-02-22T07:30:00Z)\n"
-  "  -n, --limit N          keep the newest N articles\n"
-  "      --newest-first     order newest first (default: oldest first)\n"
-  "      --include-drafts   also read drafts and unpublished posts (WordPress\n"
-  "                         exports, Markdown front matter)\n"
-  "      --post-type TYPE   WordPress post types to read (default: post;\n"
-  "                         repeat, e.g. --post-type post --post-type page)\n"
-  "      --encoding NAME    read every input in this character set (e.g.\n"
-  "                         windows-1251), whatever the file declares\n";
+    "Selection:\n"
+    "  -t, --tag TAG          keep articles with this tag or category (name or\n"
+    "                         slug, any case; repeat for any of several)\n"
+    "  -x, --exclude-tag TAG  leave out articles with this tag (repeatable)\n"
+    "      --since DATE       keep articles published on or after DATE\n"
+    "      --until DATE       keep articles published on or before DATE\n"
+    "                         (DATE: 2023-02-22 or 2023-02-22T07:30:00Z)\n"
+    "  -n, --limit N          keep the newest N articles\n"
+    "      --newest-first     order newest first (default: oldest first)\n"
+    "      --include-drafts   also read drafts and unpublished posts (WordPress\n"
+    "                         exports, Markdown front matter)\n"
+    "      --post-type TYPE   WordPress post types to read (default: post;\n"
+    "                         repeat, e.g. --post-type post --post-type page)\n"
+    "      --encoding NAME    read every input in this character set (e.g.\n"
+    "                         windows-1251), whatever the file declares\n";
 
 static const char usage_build[] =
-  "Usage: sheaf build INPUT... [OPTIONS]\n"
-  "\n"
-  "Makes one EPUB 3 book of every selected article of the INPUT feeds: a title\n"
-  "page, a table of contents, one chapter per article with its title, author,\n"
-  "date and a link to the original. Article HTML is cleaned: scripts, forms,\n"
-  "frames and tracking go; text stays. Identical input gives an identical file.\n"
-  "\n"
-  "Examples:\n"
-  "  sheaf build feed.rss --tag digital-economy -o digital-economy.epub\n"
-  "  sheaf build a.xml b.atom --tag rust --tag go --since 2024-01-01\n"
-  "  sheaf build feed.rss --limit 20 --newest-first --title 'Last 20 posts'\n"
-  "\n"
-  "Output:\n"
-  "  -o, --output FILE      where to write the book (default: the title as a\n"
-  "                         file name in the current folder, e.g.\n"
-  "                         digital-economy.epub); written to a temporary file\n"
-  "                         and renamed, so FILE is never left half-written\n"
-  "      --title TEXT       the book's title (default: from the tag or feed)\n"
-  "      --group-by HOW     nest the table of contents by year, month, tag or\n"
-  "                         none (default: by year when the book spans years\n"
-  "                         and has more than 30 chapters, else flat)\n"
-  "      --language TAG     language when the feed names none (default: en)\n"
-  "      --werror           treat warnings as errors (exit 2)\n"
-  "      --threads N        compress on N threads (default 0: one per core);\n"
-  "                         the book is the same whatever N\n"
-  "\n"
-  "Pictures and looks:\n"
-  "      --assets DIR       a copy of the site made by wget --mirror or HTTrack\n"
-  "                         (DIR/host/path); images are also taken from the\n"
-  "                         input's folder, file: and data: URLs and an uploads\n"
-  "                         folder beside a WordPress export, never elsewhere\n"
-  "      --max-image-width PX  of srcset variants, embed the widest up to PX\n"
-  "                         (default: 1600)\n"
-  "      --max-image-size SIZE  leave out image files over SIZE bytes (K and M\n"
-  "                         suffixes; default: 20M)\n"
-  "      --keep-webp        embed WebP images (many readers cannot show them;\n"
-  "                         EPUBCheck 4.2 then wants a fallback)\n"
-  "      --cover FILE       a JPEG or PNG cover (default: one made of the title,\n"
-  "                         tag, site and dates)\n"
-  "      --css FILE         your stylesheet, applied after the default one\n"
-  "      --remove SELECTOR  take the elements a CSS selector matches out of\n"
-  "                         every article (repeatable): '.share-box',\n"
-  "                         'div.related, #comments', 'aside > .ad'\n"
-  "\n"
-  "%s"
-  "\n"
-  "%s"
-  "\n"
-  "SOURCE_DATE_EPOCH, when set, is used as the book's modification time.\n";
+    "Usage: sheaf build INPUT... [OPTIONS]\n"
+    "\n"
+    "Makes one EPUB 3 book of every selected article of the INPUT feeds: a title\n"
+    "page, a table of contents, one chapter per article with its title, author,\n"
+    "date and a link to the original. Article HTML is cleaned: scripts, forms,\n"
+    "frames and tracking go; text stays. Identical input gives an identical file.\n"
+    "\n"
+    "Examples:\n"
+    "  sheaf build feed.rss --tag digital-economy -o digital-economy.epub\n"
+    "  sheaf build a.xml b.atom --tag rust --tag go --since 2024-01-01\n"
+    "  sheaf build feed.rss --limit 20 --newest-first --title 'Last 20 posts'\n"
+    "\n"
+    "Output:\n"
+    "  -o, --output FILE      where to write the book (default: the title as a\n"
+    "                         file name in the current folder, e.g.\n"
+    "                         digital-economy.epub); written to a temporary file\n"
+    "                         and renamed, so FILE is never left half-written\n"
+    "      --title TEXT       the book's title (default: from the tag or feed)\n"
+    "      --group-by HOW     nest the table of contents by year, month, tag or\n"
+    "                         none (default: by year when the book spans years\n"
+    "                         and has more than 30 chapters, else flat)\n"
+    "      --language TAG     language when the feed names none (default: en)\n"
+    "      --werror           treat warnings as errors (exit 2)\n"
+    "      --threads N        compress on N threads (default 0: one per core);\n"
+    "                         the book is the same whatever N\n"
+    "\n"
+    "Pictures and looks:\n"
+    "      --assets DIR       a copy of the site made by wget --mirror or HTTrack\n"
+    "                         (DIR/host/path); images are also taken from the\n"
+    "                         input's folder, file: and data: URLs and an uploads\n"
+    "                         folder beside a WordPress export, never elsewhere\n"
+    "      --max-image-width PX  of srcset variants, embed the widest up to PX\n"
+    "                         (default: 1600)\n"
+    "      --max-image-size SIZE  leave out image files over SIZE bytes (K and M\n"
+    "                         suffixes; default: 20M)\n"
+    "      --keep-webp        embed WebP images (many readers cannot show them;\n"
+    "                         EPUBCheck 4.2 then wants a fallback)\n"
+    "      --cover FILE       a JPEG or PNG cover (default: one made of the title,\n"
+    "                         tag, site and dates)\n"
+    "      --css FILE         your stylesheet, applied after the default one\n"
+    "      --remove SELECTOR  take the elements a CSS selector matches out of\n"
+    "                         every article (repeatable): '.share-box',\n"
+    "                         'div.related, #comments', 'aside > .ad'\n"
+    "\n"
+    "%s"
+    "\n"
+    "%s"
+    "\n"
+    "SOURCE_DATE_EPOCH, when set, is used as the book's modification time.\n";
 
 static const char usage_limits[] =
-  "Limits (each exceeded limit is an error naming the file and line; raise\n"
-  "them for archives you trust; SIZE takes K, M and G suffixes):\n"
-  "      --max-input-size SIZE    largest input file, also after gzip\n"
-  "                               inflation (default: 512M)\n"
-  "      --max-articles N         most articles in one run, over all inputs\n"
-  "                               (default: 100000)\n"
-  "      --max-article-size SIZE  largest body of one article (default: 10M)\n"
-  "      --max-depth N            article HTML nested deeper is flattened,\n"
-  "                               keeping its text, with a warning (default: 256)\n";
+    "Limits (each exceeded limit is an error naming the file and line; raise\n"
+    "them for archives you trust; SIZE takes K, M and G suffixes):\n"
+    "      --max-input-size SIZE    largest input file, also after gzip\n"
+    "                               inflation (default: 512M)\n"
+    "      --max-articles N         most articles in one run, over all inputs\n"
+    "                               (default: 100000)\n"
+    "      --max-article-size SIZE  largest body of one article (default: 10M)\n"
+    "      --max-depth N            article HTML nested deeper is flattened,\n"
+    "                               keeping its text, with a warning (default: 256)\n";
 
 static const char usage_list[] =
-  "Usage: sheaf list INPUT... [OPTIONS]\n"
-  "\n"
-  "Prints the selected articles, one per line: date, title, tags (by slug),\n"
-  "tab-separated. With --tags, prints each tag's slug and article count,\n"
-  "most used first, which tells you what to pass to 'sheaf build --tag'.\n"
-  "\n"
-  "Examples:\n"
-  "  sheaf list feed.rss --tags\n"
-  "  sheaf list feed.rss --tag digital-economy --since 2023-01-01\n"
-  "\n"
-  "      --tags             print tag counts instead of articles\n"
-  "\n"
-  "%s"
-  "\n"
-  "%s";
+    "Usage: sheaf list INPUT... [OPTIONS]\n"
+    "\n"
+    "Prints the selected articles, one per line: date, title, tags (by slug),\n"
+    "tab-separated. With --tags, prints each tag's slug and article count,\n"
+    "most used first, which tells you what to pass to 'sheaf build --tag'.\n"
+    "\n"
+    "Examples:\n"
+    "  sheaf list feed.rss --tags\n"
+    "  sheaf list feed.rss --tag digital-economy --since 2023-01-01\n"
+    "\n"
+    "      --tags             print tag counts instead of articles\n"
+    "\n"
+    "%s"
+    "\n"
+    "%s";
 
 void cli_print_help(FILE *f, enum cli_command cmd)
 {
@@ -175,39 +175,38 @@ enum {
 };
 
 static const struct option long_options[] = {
-  {"help", no_argument, NULL, 'h'},
-  {"version", no_argument, NULL, 'V'},
-  {"quiet", no_argument, NULL, 'q'},
-  {"verbose", no_argument, NULL, 'v'},
-  {"output", required_argument, NULL, 'o'},
-  {"tag", required_argument, NULL, 't'},
-  {"exclude-tag", required_argument, NULL, 'x'},
-  {"limit", required_argument, NULL, 'n'},
-  {"since", required_argument, NULL, OPT_SINCE},
-  {"until", required_argument, NULL, OPT_UNTIL},
-  {"newest-first", no_argument, NULL, OPT_NEWEST_FIRST},
-  {"title", required_argument, NULL, OPT_TITLE},
-  {"language", required_argument, NULL, OPT_LANGUAGE},
-  {"tags", no_argument, NULL, OPT_TAGS},
-  {"werror", no_argument, NULL, OPT_WERROR},
-  {"include-drafts", no_argument, NULL, OPT_INCLUDE_DRAFTS},
-  {"post-type", required_argument, NULL, OPT_POST_TYPE},
-  {"encoding", required_argument, NULL, OPT_ENCODING},
-  {"group-by", required_argument, NULL, OPT_GROUP_BY},
-  {"threads", required_argument, NULL, OPT_THREADS},
-  {"assets", required_argument, NULL, OPT_ASSETS},
-  {"max-image-width", required_argument, NULL, OPT_MAX_IMAGE_WIDTH},
-  {"max-image-size", required_argument, NULL, OPT_MAX_IMAGE_SIZE},
-  {"keep-webp", no_argument, NULL, OPT_KEEP_WEBP},
-  {"cover", required_argument, NULL, OPT_COVER},
-  {"css", required_argument, NULL, OPT_CSS},
-  {"remove", required_argument, NULL, OPT_REMOVE},
-  {"max-input-size", required_argument, NULL, OPT_MAX_INPUT_SIZE},
-  {"max-articles", required_argument, NULL, OPT_MAX_ARTICLES},
-  {"max-article-size", required_argument, NULL, OPT_MAX_ARTICLE_SIZE},
-  {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
-  {NULL, 0, NULL, 0}
-};
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"output", required_argument, NULL, 'o'},
+    {"tag", required_argument, NULL, 't'},
+    {"exclude-tag", required_argument, NULL, 'x'},
+    {"limit", required_argument, NULL, 'n'},
+    {"since", required_argument, NULL, OPT_SINCE},
+    {"until", required_argument, NULL, OPT_UNTIL},
+    {"newest-first", no_argument, NULL, OPT_NEWEST_FIRST},
+    {"title", required_argument, NULL, OPT_TITLE},
+    {"language", required_argument, NULL, OPT_LANGUAGE},
+    {"tags", no_argument, NULL, OPT_TAGS},
+    {"werror", no_argument, NULL, OPT_WERROR},
+    {"include-drafts", no_argument, NULL, OPT_INCLUDE_DRAFTS},
+    {"post-type", required_argument, NULL, OPT_POST_TYPE},
+    {"encoding", required_argument, NULL, OPT_ENCODING},
+    {"group-by", required_argument, NULL, OPT_GROUP_BY},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"assets", required_argument, NULL, OPT_ASSETS},
+    {"max-image-width", required_argument, NULL, OPT_MAX_IMAGE_WIDTH},
+    {"max-image-size", required_argument, NULL, OPT_MAX_IMAGE_SIZE},
+    {"keep-webp", no_argument, NULL, OPT_KEEP_WEBP},
+    {"cover", required_argument, NULL, OPT_COVER},
+    {"css", required_argument, NULL, OPT_CSS},
+    {"remove", required_argument, NULL, OPT_REMOVE},
+    {"max-input-size", required_argument, NULL, OPT_MAX_INPUT_SIZE},
+    {"max-articles", required_argument, NULL, OPT_MAX_ARTICLES},
+    {"max-article-size", required_argument, NULL, OPT_MAX_ARTICLE_SIZE},
+    {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+    {NULL, 0, NULL, 0}};
 
 static enum cli_command command_named(const char *s)
 {
@@ -259,7 +258,9 @@ static int usage_error(enum cli_command cmd, const char *fmt, const char *arg)
   fputs("sheaf: error: ", stderr);
   fprintf(stderr, fmt, arg);
   fprintf(stderr, "\nTry 'sheaf %s--help' for more information.\n",
-          cmd == CMD_BUILD ? "build " : cmd == CMD_LIST ? "list " : "");
+          cmd == CMD_BUILD  ? "build "
+          : cmd == CMD_LIST ? "list "
+                            : "");
   return EXIT_USAGE;
 }
 
@@ -278,8 +279,10 @@ int cli_parse(struct cli *cli, int argc, char **argv)
   if (argv[1][0] != '-') {
     cli->cmd = command_named(argv[1]);
     if (cli->cmd == CMD_NONE)
-      return usage_error(CMD_NONE, "unknown command '%s'; the commands are build, "
-                         "list and help", argv[1]);
+      return usage_error(CMD_NONE,
+                         "unknown command '%s'; the commands are build, "
+                         "list and help",
+                         argv[1]);
     first = 2;
   }
   if (cli->cmd == CMD_HELP) {
@@ -358,8 +361,10 @@ int cli_parse(struct cli *cli, int argc, char **argv)
       errno = 0;
       v = strtoul(optarg, &end, 10);
       if (errno || *end || end == optarg || optarg[0] == '-' || v > 64)
-        return usage_error(cli->cmd, "--threads wants a number from 0 (one per core) "
-                           "to 64, not '%s'", optarg);
+        return usage_error(cli->cmd,
+                           "--threads wants a number from 0 (one per core) "
+                           "to 64, not '%s'",
+                           optarg);
       cli->opt.threads = (unsigned)v;
       break;
     }
@@ -373,8 +378,8 @@ int cli_parse(struct cli *cli, int argc, char **argv)
       else if (strcmp(optarg, "none") == 0)
         cli->opt.group_by = SHEAF_GROUP_NONE;
       else
-        return usage_error(cli->cmd, "--group-by takes year, month, tag or none, not '%s'",
-                           optarg);
+        return usage_error(cli->cmd,
+                           "--group-by takes year, month, tag or none, not '%s'", optarg);
       break;
     case OPT_ENCODING:
       cli->opt.encoding = optarg;
@@ -406,12 +411,14 @@ int cli_parse(struct cli *cli, int argc, char **argv)
       else if (c == OPT_MAX_IMAGE_SIZE && (*end == 'M' || *end == 'm'))
         mul = 1024 * 1024, end++;
       if (errno || *end || end == optarg || optarg[0] == '-' || v == 0 ||
-          v > (unsigned long long)SIZE_MAX / mul || (c == OPT_MAX_IMAGE_WIDTH && v > 100000))
-        return usage_error(cli->cmd,
-                           c == OPT_MAX_IMAGE_WIDTH
-                               ? "--max-image-width wants a number of pixels, not '%s'"
-                               : "--max-image-size wants a size such as 500K or 20M, not '%s'",
-                           optarg);
+          v > (unsigned long long)SIZE_MAX / mul ||
+          (c == OPT_MAX_IMAGE_WIDTH && v > 100000))
+        return usage_error(
+            cli->cmd,
+            c == OPT_MAX_IMAGE_WIDTH
+                ? "--max-image-width wants a number of pixels, not '%s'"
+                : "--max-image-size wants a size such as 500K or 20M, not '%s'",
+            optarg);
       if (c == OPT_MAX_IMAGE_WIDTH)
         cli->opt.max_image_width = (size_t)v;
       else
@@ -420,21 +427,24 @@ int cli_parse(struct cli *cli, int argc, char **argv)
     }
     case OPT_MAX_INPUT_SIZE:
       if (!parse_count(optarg, true, &cli->opt.max_input_size))
-        return usage_error(cli->cmd, "--max-input-size wants a size such as 2G or 800M, not '%s'",
+        return usage_error(cli->cmd,
+                           "--max-input-size wants a size such as 2G or 800M, not '%s'",
                            optarg);
       break;
     case OPT_MAX_ARTICLE_SIZE:
       if (!parse_count(optarg, true, &cli->opt.max_article_size))
-        return usage_error(cli->cmd, "--max-article-size wants a size such as 64M, not '%s'",
-                           optarg);
+        return usage_error(
+            cli->cmd, "--max-article-size wants a size such as 64M, not '%s'", optarg);
       break;
     case OPT_MAX_ARTICLES:
       if (!parse_count(optarg, false, &cli->opt.max_articles))
-        return usage_error(cli->cmd, "--max-articles wants a positive number, not '%s'", optarg);
+        return usage_error(cli->cmd, "--max-articles wants a positive number, not '%s'",
+                           optarg);
       break;
     case OPT_MAX_DEPTH:
       if (!parse_count(optarg, false, &cli->opt.max_depth))
-        return usage_error(cli->cmd, "--max-depth wants a positive number, not '%s'", optarg);
+        return usage_error(cli->cmd, "--max-depth wants a positive number, not '%s'",
+                           optarg);
       break;
     case OPT_POST_TYPE:
       if (!push(&cli->post_types, &cli->npost_types, optarg))
@@ -447,16 +457,19 @@ int cli_parse(struct cli *cli, int argc, char **argv)
     }
   }
   if (cli->cmd == CMD_NONE)
-    return usage_error(CMD_NONE, "%s", "no command given; the commands are build, list and help");
+    return usage_error(CMD_NONE, "%s",
+                       "no command given; the commands are build, list and help");
   if (cli->list_tags && cli->cmd != CMD_LIST)
-    return usage_error(cli->cmd, "%s", "--tags belongs to 'sheaf list'; to select by tag use --tag TAG");
+    return usage_error(cli->cmd, "%s",
+                       "--tags belongs to 'sheaf list'; to select by tag use --tag TAG");
   if (cli->output && cli->cmd != CMD_BUILD)
     return usage_error(cli->cmd, "%s", "--output belongs to 'sheaf build'");
   for (; optind < argc; optind++)
     if (!push(&cli->inputs, &cli->ninputs, argv[optind]))
       return usage_error(cli->cmd, "%s", "out of memory");
   if (cli->ninputs == 0)
-    return usage_error(cli->cmd, "%s", "no input given; name a feed file, e.g. sheaf build feed.rss");
+    return usage_error(cli->cmd, "%s",
+                       "no input given; name a feed file, e.g. sheaf build feed.rss");
 
   cli->opt.tags = cli->tags;
   cli->opt.ntags = cli->ntags;
@@ -474,7 +487,8 @@ int cli_parse(struct cli *cli, int argc, char **argv)
       errno = 0;
       v = strtoll(sde, &end, 10);
       if (errno || *end || v < 0)
-        return usage_error(cli->cmd, "SOURCE_DATE_EPOCH must be a number of seconds, not '%s'", sde);
+        return usage_error(
+            cli->cmd, "SOURCE_DATE_EPOCH must be a number of seconds, not '%s'", sde);
       cli->opt.source_date_epoch = v;
     }
   }

@@ -17,7 +17,8 @@ static bool use_colour(void)
   if (cached < 0) {
     const char *no = getenv("NO_COLOR");
     const char *term = getenv("TERM");
-    cached = isatty(STDERR_FILENO) && !(no && *no) && !(term && strcmp(term, "dumb") == 0);
+    cached =
+        isatty(STDERR_FILENO) && !(no && *no) && !(term && strcmp(term, "dumb") == 0);
   }
   return cached == 1;
 }

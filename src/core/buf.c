@@ -57,8 +57,7 @@ static bool reserve(struct sheaf_buf *b, size_t extra)
 
   if (b->failed)
     return false;
-  if (extra > SIZE_MAX - b->len - 1 ||
-      (b->max && b->len + extra > b->max)) {
+  if (extra > SIZE_MAX - b->len - 1 || (b->max && b->len + extra > b->max)) {
     b->failed = true;
     return false;
   }
@@ -195,7 +194,8 @@ bool sheaf_buf_put_xml(struct sheaf_buf *b, const char *s, size_t n, bool attr)
     const char *rep = NULL;
     unsigned char c = p[i];
     /* Plain ASCII, the bulk of most text, joins the run undecoded. */
-    if (c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && (c != '"' || !attr)) {
+    if (c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' &&
+        (c != '"' || !attr)) {
       run++;
       i++;
       continue;
@@ -213,8 +213,8 @@ bool sheaf_buf_put_xml(struct sheaf_buf *b, const char *s, size_t n, bool attr)
       rep = " ";
     else if (cp == 0xFFFFFFFF)
       rep = "\xEF\xBF\xBD"; /* U+FFFD: keep a mark where bytes were bad */
-    else if ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') ||
-             cp == 0xFFFE || cp == 0xFFFF)
+    else if ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || cp == 0xFFFE ||
+             cp == 0xFFFF)
       rep = "";
     if (rep) {
       sheaf_buf_put(b, s + i - run, run);

@@ -34,11 +34,11 @@
 #endif
 
 /* Propagate a failure to the function's single `out:` label (md4c MD_CHECK). */
-#define SHEAF_CHECK(expr)                                                      \
-  do {                                                                         \
-    ret = (expr);                                                              \
-    if (ret != SHEAF_OK)                                                       \
-      goto out;                                                                \
+#define SHEAF_CHECK(expr)                                                                \
+  do {                                                                                   \
+    ret = (expr);                                                                        \
+    if (ret != SHEAF_OK)                                                                 \
+      goto out;                                                                          \
   } while (0)
 
 /* ---- limits: defaults of the sheaf_options limits (status.c) ------------ */
@@ -49,7 +49,7 @@
 #define SHEAF_DEFAULT_MAX_DEPTH ((size_t)256)
 /* The limit in effect: the option's value, or the default when `opt` is
  * NULL or the field is 0. */
-#define SHEAF_LIMIT(opt, field, def)                                           \
+#define SHEAF_LIMIT(opt, field, def)                                                     \
   ((opt) != NULL && (opt)->field != 0 ? (opt)->field : (def))
 /* Formats a byte count for messages: "512M", "10M", "300K", "1234 bytes".
  * Writes into out (at least 32 bytes) and returns it. */
@@ -61,8 +61,8 @@ void *sheaf_malloc(size_t n);
 void *sheaf_calloc(size_t count, size_t size);
 void *sheaf_realloc(void *p, size_t n);
 /* sheaf_free() is public (sheaf.h). */
-char *sheaf_strdup(const char *s);              /* NULL in, NULL out */
-char *sheaf_strndup(const char *s, size_t n);   /* always NUL-terminates */
+char *sheaf_strdup(const char *s);            /* NULL in, NULL out */
+char *sheaf_strndup(const char *s, size_t n); /* always NUL-terminates */
 /* Grows *arr (of *cap elements of `size` bytes) to hold at least `need`.
  * Returns false when out of memory or on overflow; *arr is then unchanged. */
 bool sheaf_grow(void **arr, size_t *cap, size_t need, size_t size);
@@ -79,7 +79,7 @@ struct sheaf_buf {
 
 void sheaf_buf_init(struct sheaf_buf *b, size_t max);
 void sheaf_buf_fini(struct sheaf_buf *b);
-void sheaf_buf_reset(struct sheaf_buf *b);     /* empty, keep capacity */
+void sheaf_buf_reset(struct sheaf_buf *b); /* empty, keep capacity */
 /* Returns the contents and leaves `b` empty; the caller frees with sheaf_free.
  * Returns NULL when the buffer has failed. */
 char *sheaf_buf_detach(struct sheaf_buf *b, size_t *len);
@@ -171,15 +171,15 @@ struct sheaf_labels {
   const char *lang; /* what the strings are in: "en", "de", "zh-Hant" */
   const char *contents, *landmarks, *title_page, *start, *cover;
   const char *untitled, *undated, *untagged;
-  const char *sources; /* a heading over a list: "Sources:" */
-  const char *original; /* the link to an article's web page */
+  const char *sources;               /* a heading over a list: "Sources:" */
+  const char *original;              /* the link to an article's web page */
   const char *media, *video, *audio; /* "Video: <link>" for an embed */
-  const char *date;  /* a long date: "{d} {M} {y}" */
-  const char *month; /* a month's heading: "{N} {y}" */
-  const char *months[12];      /* in a date: "janvier", "stycznia" */
-  const char *month_names[12]; /* alone: "Janvier", "Styczeń" */
-  int plural;                  /* the language's plural rule (labels.c) */
-  const char *count[3];        /* "{n} article": singular, few, many */
+  const char *date;                  /* a long date: "{d} {M} {y}" */
+  const char *month;                 /* a month's heading: "{N} {y}" */
+  const char *months[12];            /* in a date: "janvier", "stycznia" */
+  const char *month_names[12];       /* alone: "Janvier", "Styczeń" */
+  int plural;                        /* the language's plural rule (labels.c) */
+  const char *count[3];              /* "{n} article": singular, few, many */
 };
 
 /* The labels for a BCP 47 tag (its primary subtag; zh also by script or
@@ -218,12 +218,11 @@ void sheaf_uuid5_url(const char *name, size_t n, char out[37]);
 
 /* Adds an entry. `code` is a static string; `file` is copied (interned).
  * Never fails visibly: without memory the entry is counted, not stored. */
-void sheaf_diag_add(sheaf_diag *d, sheaf_severity sev, const char *code,
-                    const char *file, unsigned line, unsigned col,
-                    const char *fmt, ...) SHEAF_PRINTF(7, 8);
+void sheaf_diag_add(sheaf_diag *d, sheaf_severity sev, const char *code, const char *file,
+                    unsigned line, unsigned col, const char *fmt, ...) SHEAF_PRINTF(7, 8);
 void sheaf_diag_vadd(sheaf_diag *d, sheaf_severity sev, const char *code,
-                     const char *file, unsigned line, unsigned col,
-                     const char *fmt, va_list ap);
+                     const char *file, unsigned line, unsigned col, const char *fmt,
+                     va_list ap);
 
 /* ---- xmlutil.c: libxml2 glue shared by import and layout ----------------- */
 
@@ -245,8 +244,8 @@ struct sheaf_xml_errctx {
   char first_msg[256];    /* message of the first error */
 };
 void sheaf_xml_error_handler(void *errctx, struct _xmlError *err);
-void sheaf_xml_errctx_init(struct sheaf_xml_errctx *ec, sheaf_diag *d,
-                           const char *file, sheaf_severity max_sev);
+void sheaf_xml_errctx_init(struct sheaf_xml_errctx *ec, sheaf_diag *d, const char *file,
+                           sheaf_severity max_sev);
 
 /* ---- the data model (model.c) -------------------------------------------- */
 
@@ -261,19 +260,19 @@ struct sheaf_tag {
 enum sheaf_body_format { SHEAF_BODY_HTML, SHEAF_BODY_TEXT, SHEAF_BODY_MARKDOWN };
 
 struct sheaf_article {
-  char *id;      /* guid, else link, else sha1 of title+body; never NULL */
-  char *title;   /* plain text; never NULL */
-  char *link;    /* canonical URL or NULL */
-  char *guid;    /* as given, or NULL */
+  char *id;    /* guid, else link, else sha1 of title+body; never NULL */
+  char *title; /* plain text; never NULL */
+  char *link;  /* canonical URL or NULL */
+  char *guid;  /* as given, or NULL */
   char **authors;
   size_t nauthors;
-  int64_t published;  /* UTC seconds or SHEAF_TIME_UNKNOWN */
-  int64_t updated;    /* UTC seconds or SHEAF_TIME_UNKNOWN */
-  int pub_offset;     /* source's UTC offset of `published`, minutes */
+  int64_t published; /* UTC seconds or SHEAF_TIME_UNKNOWN */
+  int64_t updated;   /* UTC seconds or SHEAF_TIME_UNKNOWN */
+  int pub_offset;    /* source's UTC offset of `published`, minutes */
   struct sheaf_tag *tags;
   size_t ntags;
-  char *summary;      /* excerpt (HTML) or NULL */
-  char *body;         /* full content, or NULL (then summary is the body) */
+  char *summary; /* excerpt (HTML) or NULL */
+  char *body;    /* full content, or NULL (then summary is the body) */
   enum sheaf_body_format body_format;
   char *language;     /* BCP 47 or NULL (then the feed's) */
   const char *source; /* input path, owned by the collection */
@@ -290,7 +289,7 @@ struct sheaf_article {
 
 struct sheaf_feed {
   char *title, *link, *description, *language, *generator;
-  const char *source;      /* input path, owned by the collection */
+  const char *source;            /* input path, owned by the collection */
   struct sheaf_tag *archive_tag; /* from a /tag/SLUG/ link, or NULL */
   /* WordPress exports beside an uploads folder: media URL -> local file. */
   char **asset_urls;  /* as the export or a post body spells them */
@@ -307,8 +306,8 @@ struct sheaf_collection {
   size_t nsources, sources_cap;
   /* Body spool: an unlinked temp file holding article bodies and summaries
    * once imported, so memory is bounded by metadata, not the archive. */
-  bool spool_bodies;  /* set by sheaf_collection_spool_bodies() */
-  int body_fd;        /* -1 until the first article is spooled */
+  bool spool_bodies; /* set by sheaf_collection_spool_bodies() */
+  int body_fd;       /* -1 until the first article is spooled */
   uint64_t body_end;
 };
 
@@ -325,7 +324,7 @@ struct sheaf_book_group {
 };
 
 struct sheaf_book {
-  const struct sheaf_collection *coll; /* borrowed */
+  const struct sheaf_collection *coll;   /* borrowed */
   const struct sheaf_article **chapters; /* borrowed from coll, in book order */
   size_t nchapters;
   char *title;
@@ -336,10 +335,10 @@ struct sheaf_book {
   char *description; /* may be NULL */
   char **subjects;   /* selected tags' display names */
   size_t nsubjects;
-  char **sources;    /* feed links or file paths */
+  char **sources; /* feed links or file paths */
   size_t nsources;
-  int64_t modified;  /* dcterms:modified */
-  int64_t first, last; /* date range of the chapters, or SHEAF_TIME_UNKNOWN */
+  int64_t modified;            /* dcterms:modified */
+  int64_t first, last;         /* date range of the chapters, or SHEAF_TIME_UNKNOWN */
   struct sheaf_book_tag *tags; /* distinct tags among the chapters */
   size_t ntags;
   struct sheaf_book_group *groups; /* NULL: a flat table of contents */
@@ -353,23 +352,23 @@ struct sheaf_doc {
   char *media_type; /* "application/xhtml+xml", "text/css", ... */
   char *data;       /* the bytes */
   size_t len;
-  char *title;      /* for the table of contents; NULL: not listed */
-  int64_t date;     /* shown beside the toc entry; SHEAF_TIME_UNKNOWN: none */
-  size_t chapter;   /* 1-based chapter number (book->chapters), 0: not a chapter */
+  char *title;    /* for the table of contents; NULL: not listed */
+  int64_t date;   /* shown beside the toc entry; SHEAF_TIME_UNKNOWN: none */
+  size_t chapter; /* 1-based chapter number (book->chapters), 0: not a chapter */
   bool in_spine;
   bool linear;
   const char *properties; /* manifest properties (static string) or NULL */
   const char *landmark;   /* epub:type for landmarks ("bodymatter"...) or NULL */
-  bool spooled;     /* the bytes went to the manuscript's spool: data is
-                       NULL, len the uncompressed size */
-  size_t spool_idx; /* the spool's entry, when spooled */
+  bool spooled;           /* the bytes went to the manuscript's spool: data is
+                             NULL, len the uncompressed size */
+  size_t spool_idx;       /* the spool's entry, when spooled */
 };
 
 struct sheaf_manuscript {
   const struct sheaf_book *book; /* borrowed */
   struct sheaf_doc *docs;        /* in spine order; non-spine docs last */
   size_t ndocs, cap;
-  struct sheaf_spool *spool;     /* owned; NULL: documents keep their data */
+  struct sheaf_spool *spool; /* owned; NULL: documents keep their data */
 };
 
 /* ---- spool.c: documents compressed on worker threads into a temp file --- */
@@ -413,8 +412,8 @@ struct sheaf_article *sheaf_article_new(void);
 void sheaf_article_free(struct sheaf_article *a);
 /* Adds a tag unless one with the same slug is there. `slug` may be NULL
  * (derived from name). Returns false when out of memory. */
-bool sheaf_article_add_tag(struct sheaf_article *a, const char *name,
-                           const char *slug, enum sheaf_tag_kind kind);
+bool sheaf_article_add_tag(struct sheaf_article *a, const char *name, const char *slug,
+                           enum sheaf_tag_kind kind);
 bool sheaf_article_add_author(struct sheaf_article *a, const char *name);
 /* Fills a->id from guid, link or a hash; call when the article is complete. */
 bool sheaf_article_finish(struct sheaf_article *a);
@@ -430,8 +429,9 @@ bool sheaf_collection_spool_article(struct sheaf_collection *c, struct sheaf_art
 /* New copies of a's body and summary (NULL when it has none), spooled or
  * not; either out pointer may be NULL. Free with sheaf_free(). Returns
  * SHEAF_OK, SHEAF_ERR_NOMEM, or SHEAF_ERR_IO with errno set. */
-sheaf_status sheaf_article_load(const struct sheaf_collection *c, const struct sheaf_article *a,
-                                char **body, char **summary);
+sheaf_status sheaf_article_load(const struct sheaf_collection *c,
+                                const struct sheaf_article *a, char **body,
+                                char **summary);
 /* Length of a's body / summary, spooled or not (0 when none). */
 size_t sheaf_article_body_len(const struct sheaf_article *a);
 size_t sheaf_article_summary_len(const struct sheaf_article *a);

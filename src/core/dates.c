@@ -11,10 +11,10 @@
 #include "core/core.h"
 
 static const char *const month_names[12] = {
-  "january", "february", "march",     "april",   "may",      "june",
-  "july",    "august",   "september", "october", "november", "december"};
-static const char *const day_names[7] = {
-  "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+    "january", "february", "march",     "april",   "may",      "june",
+    "july",    "august",   "september", "october", "november", "december"};
+static const char *const day_names[7] = {"monday", "tuesday",  "wednesday", "thursday",
+                                         "friday", "saturday", "sunday"};
 
 static int lower(int c)
 {
@@ -79,8 +79,8 @@ static bool make_time(int64_t y, unsigned mo, unsigned d, unsigned h, unsigned m
   if (y < 1 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
       h > 23 || mi > 59 || s > 60)
     return false;
-  *t = sheaf_days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 +
-       (int64_t)mi * 60 + (int64_t)s - (int64_t)offset * 60;
+  *t = sheaf_days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 +
+       (int64_t)s - (int64_t)offset * 60;
   if (off_out)
     *off_out = offset;
   return true;
@@ -258,11 +258,11 @@ static bool zone_word(const char *p, size_t n, int *offset)
     const char *name;
     int minutes;
   } zones[] = {
-    {"GMT", 0},          {"UT", 0},           {"UTC", 0},         {"Z", 0},
-    {"EST", -5 * 60},    {"EDT", -4 * 60},    {"CST", -6 * 60},   {"CDT", -5 * 60},
-    {"MST", -7 * 60},    {"MDT", -6 * 60},    {"PST", -8 * 60},   {"PDT", -7 * 60},
-    {"BST", 60},         {"CET", 60},         {"CEST", 120},      {"IST", 330},
-    {"JST", 9 * 60},     {"AEST", 10 * 60},   {"AEDT", 11 * 60},
+      {"GMT", 0},       {"UT", 0},         {"UTC", 0},        {"Z", 0},
+      {"EST", -5 * 60}, {"EDT", -4 * 60},  {"CST", -6 * 60},  {"CDT", -5 * 60},
+      {"MST", -7 * 60}, {"MDT", -6 * 60},  {"PST", -8 * 60},  {"PDT", -7 * 60},
+      {"BST", 60},      {"CET", 60},       {"CEST", 120},     {"IST", 330},
+      {"JST", 9 * 60},  {"AEST", 10 * 60}, {"AEDT", 11 * 60},
   };
   size_t k;
   int c;
@@ -448,8 +448,8 @@ void sheaf_date_format_iso(int64_t t, char out[32])
   unsigned mo, d, s;
 
   split(t, &y, &mo, &d, &s);
-  snprintf(out, 32, "%04lld-%02u-%02uT%02u:%02u:%02uZ", (long long)y, mo, d,
-           s / 3600, s / 60 % 60, s % 60);
+  snprintf(out, 32, "%04lld-%02u-%02uT%02u:%02u:%02uZ", (long long)y, mo, d, s / 3600,
+           s / 60 % 60, s % 60);
 }
 
 void sheaf_date_format_day(int64_t t, char out[32])

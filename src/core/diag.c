@@ -14,9 +14,9 @@
 struct sheaf_diag {
   sheaf_diag_entry *entries;
   size_t n, cap;
-  size_t counts[3];  /* per severity, stored or not */
-  size_t dropped;    /* entries not stored because of the cap */
-  char **files;      /* interned file names */
+  size_t counts[3]; /* per severity, stored or not */
+  size_t dropped;   /* entries not stored because of the cap */
+  char **files;     /* interned file names */
   size_t nfiles, files_cap;
   sheaf_diag_fn fn;
   void *userdata;
@@ -100,8 +100,8 @@ static const char *intern(sheaf_diag *d, const char *file)
 }
 
 void sheaf_diag_vadd(sheaf_diag *d, sheaf_severity sev, const char *code,
-                     const char *file, unsigned line, unsigned col,
-                     const char *fmt, va_list ap)
+                     const char *file, unsigned line, unsigned col, const char *fmt,
+                     va_list ap)
 {
   struct sheaf_buf msg;
   sheaf_diag_entry e;
@@ -143,9 +143,8 @@ void sheaf_diag_vadd(sheaf_diag *d, sheaf_severity sev, const char *code,
   d->entries[d->n++] = e;
 }
 
-void sheaf_diag_add(sheaf_diag *d, sheaf_severity sev, const char *code,
-                    const char *file, unsigned line, unsigned col,
-                    const char *fmt, ...)
+void sheaf_diag_add(sheaf_diag *d, sheaf_severity sev, const char *code, const char *file,
+                    unsigned line, unsigned col, const char *fmt, ...)
 {
   va_list ap;
 

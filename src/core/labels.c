@@ -24,110 +24,237 @@ enum plural {
   PLURAL_POLISH       /* 1 / 2-4, 22-24 / the rest */
 };
 
-#define MONTHS_EN                                                              \
-  {"January", "February", "March",     "April",   "May",      "June",          \
-   "July",    "August",   "September", "October", "November", "December"}
-#define MONTHS_NUM {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"}
+#define MONTHS_EN                                                                        \
+  {                                                                                      \
+    "January", "February", "March", "April", "May", "June", "July", "August",            \
+        "September", "October", "November", "December"                                   \
+  }
+#define MONTHS_NUM                                                                       \
+  {                                                                                      \
+    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"                        \
+  }
 
 /* English first: the fallback. */
 static const struct sheaf_labels tables[] = {
-  {"en", "Contents", "Landmarks", "Title page", "Start", "Cover", "Untitled",
-          "Undated", "Untagged", "Sources:", "original", "Media", "Video", "Audio",
-          "{d} {M} {y}", "{N} {y}", MONTHS_EN, MONTHS_EN,
-   PLURAL_ONE, {"{n} article", "", "{n} articles"}},
-  {"de", "Inhalt", "Orientierungspunkte", "Titelseite", "Anfang", "Umschlag",
-          "Ohne Titel", "Ohne Datum", "Ohne Schlagwort", "Quellen:", "Original",
-          "Medien", "Video", "Audio", "{d}. {M} {y}", "{N} {y}",
-          {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-           "September", "Oktober", "November", "Dezember"},
-          {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-           "September", "Oktober", "November", "Dezember"},
-   PLURAL_ONE, {"{n} Artikel", "", "{n} Artikel"}},
-  {"fr", "Table des matières", "Repères", "Page de titre", "Début", "Couverture",
-          "Sans titre", "Sans date", "Sans étiquette", "Sources :", "original", "Média",
-          "Vidéo", "Audio", "{D} {M} {y}", "{N} {y}",
-          {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre"},
-          {"Janvier", "Février", "Mars", "Avril", "Mai", "Juin", "Juillet", "Août",
-           "Septembre", "Octobre", "Novembre", "Décembre"},
-   PLURAL_ZERO_ONE, {"{n} article", "", "{n} articles"}},
-  {"es", "Índice", "Puntos de referencia", "Portadilla", "Inicio", "Portada",
-          "Sin título", "Sin fecha", "Sin etiqueta", "Fuentes:", "original", "Medios",
-          "Vídeo", "Audio", "{d} de {M} de {y}",
-          "{N} de {y}",
-          {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-           "septiembre", "octubre", "noviembre", "diciembre"},
-          {"Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
-           "Septiembre", "Octubre", "Noviembre", "Diciembre"},
-   PLURAL_ONE, {"{n} artículo", "", "{n} artículos"}},
-  {"it", "Indice", "Punti di riferimento", "Frontespizio", "Inizio", "Copertina",
-          "Senza titolo", "Senza data", "Senza tag", "Fonti:", "originale", "Media",
-          "Video", "Audio", "{d} {M} {y}", "{N} {y}",
-          {"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio",
-          "agosto",
-           "settembre", "ottobre", "novembre", "dicembre"},
-          {"Gennaio", "Febbraio", "Marzo", "Aprile", "Maggio", "Giugno", "Luglio",
-          "Agosto",
-           "Settembre", "Ottobre", "Novembre", "Dicembre"},
-   PLURAL_ONE, {"{n} articolo", "", "{n} articoli"}},
-  {"pt", "Índice", "Pontos de referência", "Folha de rosto", "Início", "Capa",
-          "Sem título", "Sem data", "Sem etiqueta", "Fontes:", "original", "Mídia",
-          "Vídeo", "Áudio", "{d} de {M} de {y}",
-          "{N} de {y}",
-          {"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
-           "setembro", "outubro", "novembro", "dezembro"},
-          {"Janeiro", "Fevereiro", "Março", "Abril", "Maio", "Junho", "Julho", "Agosto",
-           "Setembro", "Outubro", "Novembro", "Dezembro"},
-   PLURAL_ZERO_ONE, {"{n} artigo", "", "{n} artigos"}},
-  {"nl", "Inhoud", "Oriëntatiepunten", "Titelpagina", "Begin", "Omslag",
-          "Zonder titel", "Zonder datum", "Zonder tag", "Bronnen:", "origineel",
-          "Media", "Video", "Audio", "{d} {M} {y}", "{N} {y}",
-          {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december"},
-          {"Januari", "Februari", "Maart", "April", "Mei", "Juni", "Juli", "Augustus",
-           "September", "Oktober", "November", "December"},
-   PLURAL_ONE, {"{n} artikel", "", "{n} artikelen"}},
-  {"sv", "Innehåll", "Landmärken", "Titelsida", "Början", "Omslag", "Utan titel",
-          "Utan datum", "Utan etikett", "Källor:", "original", "Media", "Video", "Ljud",
-          "{d} {M} {y}", "{N} {y}",
-          {"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-           "september", "oktober", "november", "december"},
-          {"Januari", "Februari", "Mars", "April", "Maj", "Juni", "Juli", "Augusti",
-           "September", "Oktober", "November", "December"},
-   PLURAL_ONE, {"{n} artikel", "", "{n} artiklar"}},
-  {"pl", "Spis treści", "Punkty orientacyjne", "Strona tytułowa", "Początek",
-          "Okładka", "Bez tytułu", "Bez daty", "Bez tagu", "Źródła:", "oryginał",
-          "Multimedia", "Wideo", "Dźwięk", "{d} {M} {y}", "{N} {y}",
-          {"stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca",
-          "sierpnia",
-           "września", "października", "listopada", "grudnia"},
-          {"Styczeń", "Luty", "Marzec", "Kwiecień", "Maj", "Czerwiec", "Lipiec",
-          "Sierpień",
-           "Wrzesień", "Październik", "Listopad", "Grudzień"},
-   PLURAL_POLISH, {"{n} artykuł", "{n} artykuły", "{n} artykułów"}},
-  {"ru", "Содержание", "Ориентиры", "Титульная страница", "Начало", "Обложка",
-          "Без названия", "Без даты", "Без метки", "Источники:", "оригинал", "Медиа",
-          "Видео", "Аудио", "{d} {M} {y}", "{N} {y}",
-          {"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-           "сентября", "октября", "ноября", "декабря"},
-          {"Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август",
-           "Сентябрь", "Октябрь", "Ноябрь", "Декабрь"},
-   PLURAL_EAST_SLAVIC, {"{n} статья", "{n} статьи", "{n} статей"}},
-  {"zh-Hant", "目錄", "地標", "扉頁", "正文", "封面", "無標題", "無日期",
-               "無標籤", "來源：", "原文", "媒體", "影片", "音訊", "{y}年{m}月{d}日", "{y}年{m}月",
-               MONTHS_NUM, MONTHS_NUM,
-   PLURAL_NONE, {"{n} 篇文章", "", ""}},
-  {"zh", "目录", "地标", "扉页", "正文", "封面", "无标题", "无日期", "无标签", "来源：",
-          "原文", "媒体", "视频", "音频", "{y}年{m}月{d}日", "{y}年{m}月", MONTHS_NUM, MONTHS_NUM,
-   PLURAL_NONE, {"{n} 篇文章", "", ""}},
-  {"ja", "目次", "ランドマーク", "扉", "本文", "表紙", "無題", "日付なし", "タグなし",
-          "出典：", "原文", "メディア", "動画", "音声", "{y}年{m}月{d}日", "{y}年{m}月", MONTHS_NUM,
-          MONTHS_NUM,
-   PLURAL_NONE, {"{n} 件の記事", "", ""}},
-  {"ko", "목차", "랜드마크", "속표지", "본문", "표지", "제목 없음", "날짜 없음",
-          "태그 없음", "출처:", "원문", "미디어", "동영상", "오디오", "{y}년 {m}월 {d}일", "{y}년 {m}월",
-          MONTHS_NUM, MONTHS_NUM,
-   PLURAL_NONE, {"글 {n}편", "", ""}},
+    {"en",       "Contents", "Landmarks",   "Title page",
+     "Start",    "Cover",    "Untitled",    "Undated",
+     "Untagged", "Sources:", "original",    "Media",
+     "Video",    "Audio",    "{d} {M} {y}", "{N} {y}",
+     MONTHS_EN,  MONTHS_EN,  PLURAL_ONE,    {"{n} article", "", "{n} articles"}},
+    {"de",
+     "Inhalt",
+     "Orientierungspunkte",
+     "Titelseite",
+     "Anfang",
+     "Umschlag",
+     "Ohne Titel",
+     "Ohne Datum",
+     "Ohne Schlagwort",
+     "Quellen:",
+     "Original",
+     "Medien",
+     "Video",
+     "Audio",
+     "{d}. {M} {y}",
+     "{N} {y}",
+     {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+      "Oktober", "November", "Dezember"},
+     {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+      "Oktober", "November", "Dezember"},
+     PLURAL_ONE,
+     {"{n} Artikel", "", "{n} Artikel"}},
+    {"fr",
+     "Table des matières",
+     "Repères",
+     "Page de titre",
+     "Début",
+     "Couverture",
+     "Sans titre",
+     "Sans date",
+     "Sans étiquette",
+     "Sources :",
+     "original",
+     "Média",
+     "Vidéo",
+     "Audio",
+     "{D} {M} {y}",
+     "{N} {y}",
+     {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+      "septembre", "octobre", "novembre", "décembre"},
+     {"Janvier", "Février", "Mars", "Avril", "Mai", "Juin", "Juillet", "Août",
+      "Septembre", "Octobre", "Novembre", "Décembre"},
+     PLURAL_ZERO_ONE,
+     {"{n} article", "", "{n} articles"}},
+    {"es",
+     "Índice",
+     "Puntos de referencia",
+     "Portadilla",
+     "Inicio",
+     "Portada",
+     "Sin título",
+     "Sin fecha",
+     "Sin etiqueta",
+     "Fuentes:",
+     "original",
+     "Medios",
+     "Vídeo",
+     "Audio",
+     "{d} de {M} de {y}",
+     "{N} de {y}",
+     {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+      "septiembre", "octubre", "noviembre", "diciembre"},
+     {"Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio", "Julio", "Agosto",
+      "Septiembre", "Octubre", "Noviembre", "Diciembre"},
+     PLURAL_ONE,
+     {"{n} artículo", "", "{n} artículos"}},
+    {"it",
+     "Indice",
+     "Punti di riferimento",
+     "Frontespizio",
+     "Inizio",
+     "Copertina",
+     "Senza titolo",
+     "Senza data",
+     "Senza tag",
+     "Fonti:",
+     "originale",
+     "Media",
+     "Video",
+     "Audio",
+     "{d} {M} {y}",
+     "{N} {y}",
+     {"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+      "settembre", "ottobre", "novembre", "dicembre"},
+     {"Gennaio", "Febbraio", "Marzo", "Aprile", "Maggio", "Giugno", "Luglio", "Agosto",
+      "Settembre", "Ottobre", "Novembre", "Dicembre"},
+     PLURAL_ONE,
+     {"{n} articolo", "", "{n} articoli"}},
+    {"pt",
+     "Índice",
+     "Pontos de referência",
+     "Folha de rosto",
+     "Início",
+     "Capa",
+     "Sem título",
+     "Sem data",
+     "Sem etiqueta",
+     "Fontes:",
+     "original",
+     "Mídia",
+     "Vídeo",
+     "Áudio",
+     "{d} de {M} de {y}",
+     "{N} de {y}",
+     {"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
+      "setembro", "outubro", "novembro", "dezembro"},
+     {"Janeiro", "Fevereiro", "Março", "Abril", "Maio", "Junho", "Julho", "Agosto",
+      "Setembro", "Outubro", "Novembro", "Dezembro"},
+     PLURAL_ZERO_ONE,
+     {"{n} artigo", "", "{n} artigos"}},
+    {"nl",
+     "Inhoud",
+     "Oriëntatiepunten",
+     "Titelpagina",
+     "Begin",
+     "Omslag",
+     "Zonder titel",
+     "Zonder datum",
+     "Zonder tag",
+     "Bronnen:",
+     "origineel",
+     "Media",
+     "Video",
+     "Audio",
+     "{d} {M} {y}",
+     "{N} {y}",
+     {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+      "september", "oktober", "november", "december"},
+     {"Januari", "Februari", "Maart", "April", "Mei", "Juni", "Juli", "Augustus",
+      "September", "Oktober", "November", "December"},
+     PLURAL_ONE,
+     {"{n} artikel", "", "{n} artikelen"}},
+    {"sv",
+     "Innehåll",
+     "Landmärken",
+     "Titelsida",
+     "Början",
+     "Omslag",
+     "Utan titel",
+     "Utan datum",
+     "Utan etikett",
+     "Källor:",
+     "original",
+     "Media",
+     "Video",
+     "Ljud",
+     "{d} {M} {y}",
+     "{N} {y}",
+     {"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+      "september", "oktober", "november", "december"},
+     {"Januari", "Februari", "Mars", "April", "Maj", "Juni", "Juli", "Augusti",
+      "September", "Oktober", "November", "December"},
+     PLURAL_ONE,
+     {"{n} artikel", "", "{n} artiklar"}},
+    {"pl",
+     "Spis treści",
+     "Punkty orientacyjne",
+     "Strona tytułowa",
+     "Początek",
+     "Okładka",
+     "Bez tytułu",
+     "Bez daty",
+     "Bez tagu",
+     "Źródła:",
+     "oryginał",
+     "Multimedia",
+     "Wideo",
+     "Dźwięk",
+     "{d} {M} {y}",
+     "{N} {y}",
+     {"stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",
+      "września", "października", "listopada", "grudnia"},
+     {"Styczeń", "Luty", "Marzec", "Kwiecień", "Maj", "Czerwiec", "Lipiec", "Sierpień",
+      "Wrzesień", "Październik", "Listopad", "Grudzień"},
+     PLURAL_POLISH,
+     {"{n} artykuł", "{n} artykuły", "{n} artykułów"}},
+    {"ru",
+     "Содержание",
+     "Ориентиры",
+     "Титульная страница",
+     "Начало",
+     "Обложка",
+     "Без названия",
+     "Без даты",
+     "Без метки",
+     "Источники:",
+     "оригинал",
+     "Медиа",
+     "Видео",
+     "Аудио",
+     "{d} {M} {y}",
+     "{N} {y}",
+     {"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+      "сентября", "октября", "ноября", "декабря"},
+     {"Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь",
+      "Октябрь", "Ноябрь", "Декабрь"},
+     PLURAL_EAST_SLAVIC,
+     {"{n} статья", "{n} статьи", "{n} статей"}},
+    {"zh-Hant",    "目錄",     "地標",     "扉頁",      "正文",
+     "封面",       "無標題",   "無日期",   "無標籤",    "來源：",
+     "原文",       "媒體",     "影片",     "音訊",      "{y}年{m}月{d}日",
+     "{y}年{m}月", MONTHS_NUM, MONTHS_NUM, PLURAL_NONE, {"{n} 篇文章", "", ""}},
+    {"zh",         "目录",     "地标",     "扉页",      "正文",
+     "封面",       "无标题",   "无日期",   "无标签",    "来源：",
+     "原文",       "媒体",     "视频",     "音频",      "{y}年{m}月{d}日",
+     "{y}年{m}月", MONTHS_NUM, MONTHS_NUM, PLURAL_NONE, {"{n} 篇文章", "", ""}},
+    {"ja",         "目次",     "ランドマーク", "扉",        "本文",
+     "表紙",       "無題",     "日付なし",     "タグなし",  "出典：",
+     "原文",       "メディア", "動画",         "音声",      "{y}年{m}月{d}日",
+     "{y}年{m}月", MONTHS_NUM, MONTHS_NUM,     PLURAL_NONE, {"{n} 件の記事", "", ""}},
+    {"ko",          "목차",      "랜드마크",  "속표지",    "본문",
+     "표지",        "제목 없음", "날짜 없음", "태그 없음", "출처:",
+     "원문",        "미디어",    "동영상",    "오디오",    "{y}년 {m}월 {d}일",
+     "{y}년 {m}월", MONTHS_NUM,  MONTHS_NUM,  PLURAL_NONE, {"글 {n}편", "", ""}},
 };
 
 /* Traditional Chinese: zh-Hant, and the regions that write it when the
@@ -158,14 +285,14 @@ const struct sheaf_labels *sheaf_labels_for(const char *lang)
     return &tables[0];
   n = strcspn(lang, "-_");
   key = lang;
-  if (n == 2 && sheaf_str_ieq((struct sheaf_str){lang, 2},
-  "zh") && traditional_chinese(lang)) {
+  if (n == 2 && sheaf_str_ieq((struct sheaf_str){lang, 2}, "zh") &&
+      traditional_chinese(lang)) {
     key = "zh-hant";
     n = 7;
   }
   for (i = 0; i < sizeof tables / sizeof *tables; i++)
-    if (strlen(tables[i].lang) == n && sheaf_str_ieq((struct sheaf_str){key, n},
-    tables[i].lang))
+    if (strlen(tables[i].lang) == n &&
+        sheaf_str_ieq((struct sheaf_str){key, n}, tables[i].lang))
       return &tables[i];
   return &tables[0];
 }
@@ -179,22 +306,38 @@ bool sheaf_labels_match(const struct sheaf_labels *l, const char *lang)
 
 /* Expands `pattern` into out, with the fields of a date and a count. */
 static void expand(struct sheaf_buf *out, const char *pattern,
-const struct sheaf_labels *l,
-                   int64_t y, unsigned mo, unsigned d, size_t n)
+                   const struct sheaf_labels *l, int64_t y, unsigned mo, unsigned d,
+                   size_t n)
 {
   const char *p = pattern;
 
   while (*p) {
     if (p[0] == '{' && p[1] && p[2] == '}') {
       switch (p[1]) {
-      case 'd': sheaf_buf_printf(out, "%u", d); break;
-      case 'D': sheaf_buf_printf(out, d == 1 ? "%uer" : "%u", d); break;
-      case 'm': sheaf_buf_printf(out, "%u", mo); break;
-      case 'M': sheaf_buf_puts(out, l->months[mo - 1]); break;
-      case 'N': sheaf_buf_puts(out, l->month_names[mo - 1]); break;
-      case 'y': sheaf_buf_printf(out, "%lld", (long long)y); break;
-      case 'n': sheaf_buf_printf(out, "%zu", n); break;
-      default: sheaf_buf_put(out, p, 3); break;
+      case 'd':
+        sheaf_buf_printf(out, "%u", d);
+        break;
+      case 'D':
+        sheaf_buf_printf(out, d == 1 ? "%uer" : "%u", d);
+        break;
+      case 'm':
+        sheaf_buf_printf(out, "%u", mo);
+        break;
+      case 'M':
+        sheaf_buf_puts(out, l->months[mo - 1]);
+        break;
+      case 'N':
+        sheaf_buf_puts(out, l->month_names[mo - 1]);
+        break;
+      case 'y':
+        sheaf_buf_printf(out, "%lld", (long long)y);
+        break;
+      case 'n':
+        sheaf_buf_printf(out, "%zu", n);
+        break;
+      default:
+        sheaf_buf_put(out, p, 3);
+        break;
       }
       p += 3;
     } else {

@@ -48,8 +48,8 @@ void sheaf_article_free(struct sheaf_article *a)
   sheaf_free(a);
 }
 
-bool sheaf_article_add_tag(struct sheaf_article *a, const char *name,
-                           const char *slug, enum sheaf_tag_kind kind)
+bool sheaf_article_add_tag(struct sheaf_article *a, const char *name, const char *slug,
+                           enum sheaf_tag_kind kind)
 {
   struct sheaf_str nm = sheaf_str_trim((struct sheaf_str){name, strlen(name)});
   struct sheaf_tag t;
@@ -60,7 +60,8 @@ bool sheaf_article_add_tag(struct sheaf_article *a, const char *name,
     return true;
   t.kind = kind;
   t.name = sheaf_str_collapse_ws(nm.p, nm.n);
-  t.slug = (slug && *slug) ? sheaf_slugify(slug, strlen(slug)) : sheaf_slugify(nm.p, nm.n);
+  t.slug =
+      (slug && *slug) ? sheaf_slugify(slug, strlen(slug)) : sheaf_slugify(nm.p, nm.n);
   if (t.name == NULL || t.slug == NULL)
     goto fail;
   for (i = 0; i < a->ntags; i++)
@@ -299,8 +300,9 @@ static sheaf_status load_one(const struct sheaf_collection *c, const char *inlin
   return SHEAF_OK;
 }
 
-sheaf_status sheaf_article_load(const struct sheaf_collection *c, const struct sheaf_article *a,
-                                char **body, char **summary)
+sheaf_status sheaf_article_load(const struct sheaf_collection *c,
+                                const struct sheaf_article *a, char **body,
+                                char **summary)
 {
   sheaf_status st = SHEAF_OK;
 

@@ -119,7 +119,7 @@ void sheaf_uuid5_url(const char *name, size_t n, char out[37])
   h[6] = (unsigned char)((h[6] & 0x0F) | 0x50);
   h[8] = (unsigned char)((h[8] & 0x3F) | 0x80);
   snprintf(out, 37,
-           "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-           h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11],
-           h[12], h[13], h[14], h[15]);
+           "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", h[0],
+           h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
+           h[13], h[14], h[15]);
 }

@@ -23,9 +23,10 @@ char *sheaf_slugify(const char *name, size_t n)
     return NULL;
   for (i = 0; i < n; i++) {
     int c = (unsigned char)name[i];
-    if (c == '%' && i + 2 < n &&
-        sheaf_hexval((unsigned char)name[i + 1]) >= 0 && sheaf_hexval((unsigned char)name[i + 2]) >= 0) {
-      c = sheaf_hexval((unsigned char)name[i + 1]) * 16 + sheaf_hexval((unsigned char)name[i + 2]);
+    if (c == '%' && i + 2 < n && sheaf_hexval((unsigned char)name[i + 1]) >= 0 &&
+        sheaf_hexval((unsigned char)name[i + 2]) >= 0) {
+      c = sheaf_hexval((unsigned char)name[i + 1]) * 16 +
+          sheaf_hexval((unsigned char)name[i + 2]);
       i += 2;
     }
     if (c >= 0x80) {
@@ -43,7 +44,7 @@ char *sheaf_slugify(const char *name, size_t n)
         out[o++] = '-';
       dash = false;
       out[o++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-    } else if (c == '\'' ) {
+    } else if (c == '\'') {
       /* "Editor's Picks" -> "editors-picks", as WordPress does. */
       continue;
     } else {

@@ -50,18 +50,18 @@ struct job {
 
 struct sheaf_spool {
   pthread_mutex_t mu;
-  pthread_cond_t work;  /* a job was queued, or stop */
-  pthread_cond_t room;  /* a job was taken from the queue */
-  pthread_cond_t idle;  /* the queue is empty and no job is in progress */
-  struct job *queue;    /* ring of qcap jobs */
+  pthread_cond_t work; /* a job was queued, or stop */
+  pthread_cond_t room; /* a job was taken from the queue */
+  pthread_cond_t idle; /* the queue is empty and no job is in progress */
+  struct job *queue;   /* ring of qcap jobs */
   size_t qhead, qlen, qcap;
-  unsigned busy;        /* jobs being compressed */
+  unsigned busy; /* jobs being compressed */
   bool stop;
   struct sheaf_spool_entry *ents;
   size_t nents, cap;
-  int fd;               /* the unlinked temporary file, -1 until needed */
-  uint64_t end;         /* bytes of the file handed out */
-  sheaf_status err;     /* first failure (sticky) */
+  int fd;           /* the unlinked temporary file, -1 until needed */
+  uint64_t end;     /* bytes of the file handed out */
+  sheaf_status err; /* first failure (sticky) */
   int err_errno;
   pthread_t *tids;
   unsigned nworkers;
@@ -392,7 +392,8 @@ sheaf_status sheaf_spool_finish(struct sheaf_spool *sp, sheaf_diag *diag)
   if (ret == SHEAF_ERR_WRITE)
     sheaf_diag_add(diag, SHEAF_ERROR, "write", NULL, 0, 0,
                    "cannot write book: cannot write its temporary file (in "
-                   "$TMPDIR, else /tmp): %s", strerror(e));
+                   "$TMPDIR, else /tmp): %s",
+                   strerror(e));
   else if (ret != SHEAF_OK && ret != SHEAF_ERR_NOMEM) /* the caller reports that */
     sheaf_diag_add(diag, SHEAF_ERROR, "internal", NULL, 0, 0,
                    "cannot compress the book's documents: %s", sheaf_status_str(ret));

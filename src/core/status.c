@@ -13,7 +13,7 @@ struct status_info {
 
 static const struct status_info infos[] = {
 #define SHEAF_X_INFO(e, name, msg, rc) {name, msg, rc},
-  SHEAF_STATUS_TABLE(SHEAF_X_INFO)
+    SHEAF_STATUS_TABLE(SHEAF_X_INFO)
 #undef SHEAF_X_INFO
 };
 

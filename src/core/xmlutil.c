@@ -16,12 +16,12 @@ int sheaf_xml_safe_options(void)
   /* No XML_PARSE_NOENT (that would substitute external entities), no
    * DTDLOAD/DTDATTR/DTDVALID; NONET forbids any fetch. HUGE is not set, so
    * libxml2's own limits on text nodes and entity amplification stay on. */
-  return XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
-         XML_PARSE_NOWARNING | XML_PARSE_NOERROR;
+  return XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING |
+         XML_PARSE_NOERROR;
 }
 
-void sheaf_xml_errctx_init(struct sheaf_xml_errctx *ec, sheaf_diag *d,
-                           const char *file, sheaf_severity max_sev)
+void sheaf_xml_errctx_init(struct sheaf_xml_errctx *ec, sheaf_diag *d, const char *file,
+                           sheaf_severity max_sev)
 {
   memset(ec, 0, sizeof *ec);
   ec->diag = d;

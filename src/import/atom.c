@@ -230,7 +230,8 @@ static char *read_plain(struct sheaf_feedread *fr)
     return xhtml_plain(fr);
   if ((t = construct_text(fr, base64)) == NULL)
     return NULL;
-  out = tt == TEXT_HTML ? sheaf_import_title_html(t) : sheaf_str_collapse_ws(t, strlen(t));
+  out =
+      tt == TEXT_HTML ? sheaf_import_title_html(t) : sheaf_str_collapse_ws(t, strlen(t));
   sheaf_free(t);
   if (out == NULL)
     fr->status = SHEAF_ERR_NOMEM;
@@ -399,7 +400,7 @@ static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
   struct sheaf_article *a = sheaf_article_new();
   int depth = xmlTextReaderDepth(R(fr)), upd_offset = 0, created_offset = 0;
   int64_t created = SHEAF_TIME_UNKNOWN;
-  char *other_link = NULL; /* an alternate that is not a web page */
+  char *other_link = NULL;                      /* an alternate that is not a web page */
   char *media_title = NULL, *media_desc = NULL; /* fallbacks */
   const char *lang;
   bool complete = false;
@@ -528,8 +529,7 @@ void sheaf_import_atom(struct sheaf_feedread *fr)
         sheaf_free(l);
       else
         sheaf_import_set(&f->link, l, true);
-    }
-    else if (sheaf_import_is(fr, "generator"))
+    } else if (sheaf_import_is(fr, "generator"))
       sheaf_import_set(&f->generator, read_plain(fr), true);
     else if (sheaf_import_is(fr, "author"))
       sheaf_import_set(&author, read_person(fr), true);

@@ -23,12 +23,13 @@
 /* ---- tags ----------------------------------------------------------------- */
 
 static const char *const blocks[] = {
-  "table", "thead", "tfoot", "caption", "col", "colgroup", "tbody", "tr", "td",
-  "th", "div", "dl", "dd", "dt", "ul", "ol", "li", "pre", "form", "map", "area",
-  "blockquote", "address", "math", "style", "p", "h1", "h2", "h3", "h4", "h5",
-  "h6", "hr", "fieldset", "legend", "section", "article", "aside", "hgroup",
-  "header", "footer", "nav", "figure", "figcaption", "details", "menu",
-  "summary", "main", "select",
+    "table",      "thead",      "tfoot",   "caption", "col",     "colgroup", "tbody",
+    "tr",         "td",         "th",      "div",     "dl",      "dd",       "dt",
+    "ul",         "ol",         "li",      "pre",     "form",    "map",      "area",
+    "blockquote", "address",    "math",    "style",   "p",       "h1",       "h2",
+    "h3",         "h4",         "h5",      "h6",      "hr",      "fieldset", "legend",
+    "section",    "article",    "aside",   "hgroup",  "header",  "footer",   "nav",
+    "figure",     "figcaption", "details", "menu",    "summary", "main",     "select",
 };
 
 static bool is_ws(char c)
@@ -105,8 +106,8 @@ static size_t block_tag(const char *s, size_t n, size_t i, bool *closing)
   if (*closing)
     k++;
   len = name_len(s + k, n - k);
-  if (len == 0 || !is_alpha(s[k]) || (k + len < n && !is_ws(s[k + len]) && s[k + len] != '/' &&
-                   s[k + len] != '>'))
+  if (len == 0 || !is_alpha(s[k]) ||
+      (k + len < n && !is_ws(s[k + len]) && s[k + len] != '/' && s[k + len] != '>'))
     return 0;
   for (j = 0; j < sizeof blocks / sizeof *blocks; j++)
     if (name_is(s + k, len, blocks[j]))
@@ -183,8 +184,8 @@ static void protect_newlines(struct text *t)
           if (end == 0)
             end = n;
         }
-      if (!end && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '!' || s[i + 1] == '?' ||
-                                is_alpha(s[i + 1])))
+      if (!end && i + 1 < n &&
+          (s[i + 1] == '/' || s[i + 1] == '!' || s[i + 1] == '?' || is_alpha(s[i + 1])))
         end = tag_end(s, n, i);
     }
     if (end) {
@@ -376,13 +377,15 @@ static void unwrap_blocks(struct text *t)
       }
     }
     if (s[i] == '<' && (e = block_tag(s, n, i, &closing)) != 0) {
-      if (closing && (tag_named(s, n, i, "div", true) || tag_named(s, n, i, "form", true) ||
-                      tag_named(s, n, i, "address", true))) {
+      if (closing &&
+          (tag_named(s, n, i, "div", true) || tag_named(s, n, i, "form", true) ||
+           tag_named(s, n, i, "address", true))) {
         /* <p>text</div>: the paragraph is closed first. */
         size_t lt = t->out->len;
         while (lt > 0 && t->out->ptr[lt - 1] != '<')
           lt--;
-        if (lt > 0 && t->out->len - (lt - 1) >= 3 && memcmp(t->out->ptr + lt - 1, "<p>", 3) == 0)
+        if (lt > 0 && t->out->len - (lt - 1) >= 3 &&
+            memcmp(t->out->ptr + lt - 1, "<p>", 3) == 0)
           sheaf_buf_puts(t->out, "</p>");
       }
       sheaf_buf_put(t->out, s + i, e - i);
@@ -427,8 +430,7 @@ static void line_breaks(struct text *t)
 
   while (i < n) {
     /* Normalise <br>, <br/> to <br />. */
-    if (tag_named(s, n, i, "br", false) && (e = tag_end(s, n, i)) != 0 &&
-        e - i <= 6) {
+    if (tag_named(s, n, i, "br", false) && (e = tag_end(s, n, i)) != 0 && e - i <= 6) {
       sheaf_buf_puts(t->out, "<br />");
       i = e;
       continue;

@@ -29,80 +29,133 @@
 static const struct label {
   const char *label, *iconv, *display;
 } labels[] = {
-  {"utf-8", "UTF-8", "UTF-8"}, {"utf8", "UTF-8", "UTF-8"},
-  {"unicode-1-1-utf-8", "UTF-8", "UTF-8"}, {"x-unicode20utf8", "UTF-8", "UTF-8"},
-  {"utf-16", "UTF-16LE", "UTF-16"}, {"utf-16le", "UTF-16LE", "UTF-16LE"},
-  {"ucs-2", "UTF-16LE", "UTF-16"}, {"unicode", "UTF-16LE", "UTF-16"},
-  {"csunicode", "UTF-16LE", "UTF-16"}, {"iso-10646-ucs-2", "UTF-16LE", "UTF-16"},
-  {"unicodefeff", "UTF-16LE", "UTF-16"}, {"utf-16be", "UTF-16BE", "UTF-16BE"},
-  {"unicodefffe", "UTF-16BE", "UTF-16BE"}, {"utf-32", "UTF-32LE", "UTF-32"},
-  {"utf-32le", "UTF-32LE", "UTF-32LE"}, {"utf-32be", "UTF-32BE", "UTF-32BE"},
-  {"ucs-4", "UTF-32LE", "UTF-32"},
-  /* Chinese */
-  {"gb18030", "GB18030", "GB18030"}, {"gbk", "GB18030", "GB18030"},
-  {"gb2312", "GB18030", "GB18030"}, {"gb_2312", "GB18030", "GB18030"},
-  {"gb_2312-80", "GB18030", "GB18030"}, {"chinese", "GB18030", "GB18030"},
-  {"csgb2312", "GB18030", "GB18030"}, {"csiso58gb231280", "GB18030", "GB18030"},
-  {"iso-ir-58", "GB18030", "GB18030"}, {"x-gbk", "GB18030", "GB18030"},
-  {"cp936", "GB18030", "GB18030"}, {"ms936", "GB18030", "GB18030"},
-  {"windows-936", "GB18030", "GB18030"}, {"euc-cn", "GB18030", "GB18030"},
-  {"big5", "BIG5-HKSCS", "Big5"}, {"big5-hkscs", "BIG5-HKSCS", "Big5"},
-  {"cn-big5", "BIG5-HKSCS", "Big5"}, {"csbig5", "BIG5-HKSCS", "Big5"},
-  {"x-x-big5", "BIG5-HKSCS", "Big5"}, {"cp950", "BIG5-HKSCS", "Big5"},
-  /* Japanese */
-  {"shift_jis", "CP932", "Shift_JIS"}, {"shift-jis", "CP932", "Shift_JIS"},
-  {"sjis", "CP932", "Shift_JIS"}, {"ms_kanji", "CP932", "Shift_JIS"},
-  {"csshiftjis", "CP932", "Shift_JIS"}, {"windows-31j", "CP932", "Shift_JIS"},
-  {"x-sjis", "CP932", "Shift_JIS"}, {"ms932", "CP932", "Shift_JIS"},
-  {"cp932", "CP932", "Shift_JIS"},
-  {"euc-jp", "EUC-JP", "EUC-JP"}, {"x-euc-jp", "EUC-JP", "EUC-JP"},
-  {"cseucpkdfmtjapanese", "EUC-JP", "EUC-JP"},
-  {"iso-2022-jp", "ISO-2022-JP", "ISO-2022-JP"},
-  {"csiso2022jp", "ISO-2022-JP", "ISO-2022-JP"},
-  /* Korean */
-  {"euc-kr", "CP949", "EUC-KR"}, {"cseuckr", "CP949", "EUC-KR"},
-  {"csksc56011987", "CP949", "EUC-KR"}, {"iso-ir-149", "CP949", "EUC-KR"},
-  {"korean", "CP949", "EUC-KR"}, {"ks_c_5601-1987", "CP949", "EUC-KR"},
-  {"ks_c_5601-1989", "CP949", "EUC-KR"}, {"ksc5601", "CP949", "EUC-KR"},
-  {"ksc_5601", "CP949", "EUC-KR"}, {"windows-949", "CP949", "EUC-KR"},
-  {"cp949", "CP949", "EUC-KR"}, {"uhc", "CP949", "EUC-KR"},
-  /* Western: ISO-8859-1 and ASCII mean windows-1252 */
-  {"windows-1252", "CP1252", "windows-1252"}, {"cp1252", "CP1252", "windows-1252"},
-  {"x-cp1252", "CP1252", "windows-1252"}, {"iso-8859-1", "CP1252", "windows-1252"},
-  {"iso8859-1", "CP1252", "windows-1252"}, {"iso88591", "CP1252", "windows-1252"},
-  {"iso_8859-1", "CP1252", "windows-1252"}, {"iso_8859-1:1987", "CP1252", "windows-1252"},
-  {"iso-ir-100", "CP1252", "windows-1252"}, {"latin1", "CP1252", "windows-1252"},
-  {"latin-1", "CP1252", "windows-1252"}, {"l1", "CP1252", "windows-1252"},
-  {"l1", "CP1252", "windows-1252"}, {"csisolatin1", "CP1252", "windows-1252"},
-  {"cp819", "CP1252", "windows-1252"}, {"ibm819", "CP1252", "windows-1252"},
-  {"us-ascii", "CP1252", "windows-1252"}, {"ascii", "CP1252", "windows-1252"},
-  {"ansi_x3.4-1968", "CP1252", "windows-1252"},
-  {"iso-8859-9", "CP1254", "windows-1254"}, {"latin5", "CP1254", "windows-1254"},
-  {"iso-8859-11", "CP874", "windows-874"}, {"tis-620", "CP874", "windows-874"},
-  {"windows-874", "CP874", "windows-874"},
-  {"windows-1250", "CP1250", "windows-1250"}, {"cp1250", "CP1250", "windows-1250"},
-  {"windows-1251", "CP1251", "windows-1251"}, {"cp1251", "CP1251", "windows-1251"},
-  {"x-cp1251", "CP1251", "windows-1251"},
-  {"windows-1253", "CP1253", "windows-1253"}, {"windows-1254", "CP1254", "windows-1254"},
-  {"windows-1255", "CP1255", "windows-1255"}, {"windows-1256", "CP1256", "windows-1256"},
-  {"windows-1257", "CP1257", "windows-1257"}, {"windows-1258", "CP1258", "windows-1258"},
-  /* Cyrillic */
-  {"koi8-r", "KOI8-R", "KOI8-R"}, {"koi8_r", "KOI8-R", "KOI8-R"},
-  {"koi8", "KOI8-R", "KOI8-R"}, {"koi", "KOI8-R", "KOI8-R"},
-  {"cskoi8r", "KOI8-R", "KOI8-R"}, {"koi8-u", "KOI8-U", "KOI8-U"},
-  {"koi8-ru", "KOI8-U", "KOI8-U"}, {"ibm866", "IBM866", "IBM866"},
-  {"cp866", "IBM866", "IBM866"}, {"866", "IBM866", "IBM866"},
-  {"csibm866", "IBM866", "IBM866"}, {"x-mac-cyrillic", "MAC-CYRILLIC", "x-mac-cyrillic"},
-  {"maccyrillic", "MAC-CYRILLIC", "x-mac-cyrillic"},
-  {"x-mac-ukrainian", "MAC-CYRILLIC", "x-mac-cyrillic"},
-  {"macintosh", "MACINTOSH", "macintosh"}, {"mac", "MACINTOSH", "macintosh"},
-  {"x-mac-roman", "MACINTOSH", "macintosh"}, {"csmacintosh", "MACINTOSH", "macintosh"},
+    {"utf-8", "UTF-8", "UTF-8"},
+    {"utf8", "UTF-8", "UTF-8"},
+    {"unicode-1-1-utf-8", "UTF-8", "UTF-8"},
+    {"x-unicode20utf8", "UTF-8", "UTF-8"},
+    {"utf-16", "UTF-16LE", "UTF-16"},
+    {"utf-16le", "UTF-16LE", "UTF-16LE"},
+    {"ucs-2", "UTF-16LE", "UTF-16"},
+    {"unicode", "UTF-16LE", "UTF-16"},
+    {"csunicode", "UTF-16LE", "UTF-16"},
+    {"iso-10646-ucs-2", "UTF-16LE", "UTF-16"},
+    {"unicodefeff", "UTF-16LE", "UTF-16"},
+    {"utf-16be", "UTF-16BE", "UTF-16BE"},
+    {"unicodefffe", "UTF-16BE", "UTF-16BE"},
+    {"utf-32", "UTF-32LE", "UTF-32"},
+    {"utf-32le", "UTF-32LE", "UTF-32LE"},
+    {"utf-32be", "UTF-32BE", "UTF-32BE"},
+    {"ucs-4", "UTF-32LE", "UTF-32"},
+    /* Chinese */
+    {"gb18030", "GB18030", "GB18030"},
+    {"gbk", "GB18030", "GB18030"},
+    {"gb2312", "GB18030", "GB18030"},
+    {"gb_2312", "GB18030", "GB18030"},
+    {"gb_2312-80", "GB18030", "GB18030"},
+    {"chinese", "GB18030", "GB18030"},
+    {"csgb2312", "GB18030", "GB18030"},
+    {"csiso58gb231280", "GB18030", "GB18030"},
+    {"iso-ir-58", "GB18030", "GB18030"},
+    {"x-gbk", "GB18030", "GB18030"},
+    {"cp936", "GB18030", "GB18030"},
+    {"ms936", "GB18030", "GB18030"},
+    {"windows-936", "GB18030", "GB18030"},
+    {"euc-cn", "GB18030", "GB18030"},
+    {"big5", "BIG5-HKSCS", "Big5"},
+    {"big5-hkscs", "BIG5-HKSCS", "Big5"},
+    {"cn-big5", "BIG5-HKSCS", "Big5"},
+    {"csbig5", "BIG5-HKSCS", "Big5"},
+    {"x-x-big5", "BIG5-HKSCS", "Big5"},
+    {"cp950", "BIG5-HKSCS", "Big5"},
+    /* Japanese */
+    {"shift_jis", "CP932", "Shift_JIS"},
+    {"shift-jis", "CP932", "Shift_JIS"},
+    {"sjis", "CP932", "Shift_JIS"},
+    {"ms_kanji", "CP932", "Shift_JIS"},
+    {"csshiftjis", "CP932", "Shift_JIS"},
+    {"windows-31j", "CP932", "Shift_JIS"},
+    {"x-sjis", "CP932", "Shift_JIS"},
+    {"ms932", "CP932", "Shift_JIS"},
+    {"cp932", "CP932", "Shift_JIS"},
+    {"euc-jp", "EUC-JP", "EUC-JP"},
+    {"x-euc-jp", "EUC-JP", "EUC-JP"},
+    {"cseucpkdfmtjapanese", "EUC-JP", "EUC-JP"},
+    {"iso-2022-jp", "ISO-2022-JP", "ISO-2022-JP"},
+    {"csiso2022jp", "ISO-2022-JP", "ISO-2022-JP"},
+    /* Korean */
+    {"euc-kr", "CP949", "EUC-KR"},
+    {"cseuckr", "CP949", "EUC-KR"},
+    {"csksc56011987", "CP949", "EUC-KR"},
+    {"iso-ir-149", "CP949", "EUC-KR"},
+    {"korean", "CP949", "EUC-KR"},
+    {"ks_c_5601-1987", "CP949", "EUC-KR"},
+    {"ks_c_5601-1989", "CP949", "EUC-KR"},
+    {"ksc5601", "CP949", "EUC-KR"},
+    {"ksc_5601", "CP949", "EUC-KR"},
+    {"windows-949", "CP949", "EUC-KR"},
+    {"cp949", "CP949", "EUC-KR"},
+    {"uhc", "CP949", "EUC-KR"},
+    /* Western: ISO-8859-1 and ASCII mean windows-1252 */
+    {"windows-1252", "CP1252", "windows-1252"},
+    {"cp1252", "CP1252", "windows-1252"},
+    {"x-cp1252", "CP1252", "windows-1252"},
+    {"iso-8859-1", "CP1252", "windows-1252"},
+    {"iso8859-1", "CP1252", "windows-1252"},
+    {"iso88591", "CP1252", "windows-1252"},
+    {"iso_8859-1", "CP1252", "windows-1252"},
+    {"iso_8859-1:1987", "CP1252", "windows-1252"},
+    {"iso-ir-100", "CP1252", "windows-1252"},
+    {"latin1", "CP1252", "windows-1252"},
+    {"latin-1", "CP1252", "windows-1252"},
+    {"l1", "CP1252", "windows-1252"},
+    {"l1", "CP1252", "windows-1252"},
+    {"csisolatin1", "CP1252", "windows-1252"},
+    {"cp819", "CP1252", "windows-1252"},
+    {"ibm819", "CP1252", "windows-1252"},
+    {"us-ascii", "CP1252", "windows-1252"},
+    {"ascii", "CP1252", "windows-1252"},
+    {"ansi_x3.4-1968", "CP1252", "windows-1252"},
+    {"iso-8859-9", "CP1254", "windows-1254"},
+    {"latin5", "CP1254", "windows-1254"},
+    {"iso-8859-11", "CP874", "windows-874"},
+    {"tis-620", "CP874", "windows-874"},
+    {"windows-874", "CP874", "windows-874"},
+    {"windows-1250", "CP1250", "windows-1250"},
+    {"cp1250", "CP1250", "windows-1250"},
+    {"windows-1251", "CP1251", "windows-1251"},
+    {"cp1251", "CP1251", "windows-1251"},
+    {"x-cp1251", "CP1251", "windows-1251"},
+    {"windows-1253", "CP1253", "windows-1253"},
+    {"windows-1254", "CP1254", "windows-1254"},
+    {"windows-1255", "CP1255", "windows-1255"},
+    {"windows-1256", "CP1256", "windows-1256"},
+    {"windows-1257", "CP1257", "windows-1257"},
+    {"windows-1258", "CP1258", "windows-1258"},
+    /* Cyrillic */
+    {"koi8-r", "KOI8-R", "KOI8-R"},
+    {"koi8_r", "KOI8-R", "KOI8-R"},
+    {"koi8", "KOI8-R", "KOI8-R"},
+    {"koi", "KOI8-R", "KOI8-R"},
+    {"cskoi8r", "KOI8-R", "KOI8-R"},
+    {"koi8-u", "KOI8-U", "KOI8-U"},
+    {"koi8-ru", "KOI8-U", "KOI8-U"},
+    {"ibm866", "IBM866", "IBM866"},
+    {"cp866", "IBM866", "IBM866"},
+    {"866", "IBM866", "IBM866"},
+    {"csibm866", "IBM866", "IBM866"},
+    {"x-mac-cyrillic", "MAC-CYRILLIC", "x-mac-cyrillic"},
+    {"maccyrillic", "MAC-CYRILLIC", "x-mac-cyrillic"},
+    {"x-mac-ukrainian", "MAC-CYRILLIC", "x-mac-cyrillic"},
+    {"macintosh", "MACINTOSH", "macintosh"},
+    {"mac", "MACINTOSH", "macintosh"},
+    {"x-mac-roman", "MACINTOSH", "macintosh"},
+    {"csmacintosh", "MACINTOSH", "macintosh"},
 };
 
 /* Finds the iconv name for `label` (n bytes, any case, spaces trimmed).
  * Returns false when neither the table nor iconv knows it. */
-bool sheaf_import_encoding_lookup(const char *label, size_t n, char *name,
-                                  size_t namecap, const char **display)
+bool sheaf_import_encoding_lookup(const char *label, size_t n, char *name, size_t namecap,
+                                  const char **display)
 {
   struct sheaf_str s = sheaf_str_trim((struct sheaf_str){label, n});
   size_t i;
@@ -205,7 +258,8 @@ static uint32_t utf8_next(const char *s, size_t n, size_t *i)
   if (k == 2)
     return ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
   if (k == 3)
-    return ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+    return ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) |
+           (p[2] & 0x3F);
   c = ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
       ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
   return c;
@@ -275,7 +329,9 @@ static bool conv_iconv(struct conv *cv, const char *enc, const char *in, size_t 
 {
   iconv_t cd = iconv_open("UTF-8", enc);
   char *ip = (char *)in;
-  size_t il = n, unit = strncmp(enc, "UTF-16", 6) == 0 ? 2 : strncmp(enc, "UTF-32", 6) == 0 ? 4 : 1;
+  size_t il = n, unit = strncmp(enc, "UTF-16", 6) == 0   ? 2
+                        : strncmp(enc, "UTF-32", 6) == 0 ? 4
+                                                         : 1;
   bool ok = true;
 
   *opened = cd != (iconv_t)-1;
@@ -376,10 +432,10 @@ static const struct cand {
   const char *iconv, *display;
   enum lang lang;
 } cands[] = {
-  {"CP1252", "windows-1252", L_WEST}, {"CP1251", "windows-1251", L_RU},
-  {"KOI8-R", "KOI8-R", L_RU},         {"GB18030", "GB18030", L_ZH},
-  {"BIG5-HKSCS", "Big5", L_ZHT},      {"CP932", "Shift_JIS", L_JA},
-  {"EUC-JP", "EUC-JP", L_JA},         {"CP949", "EUC-KR", L_KO},
+    {"CP1252", "windows-1252", L_WEST}, {"CP1251", "windows-1251", L_RU},
+    {"KOI8-R", "KOI8-R", L_RU},         {"GB18030", "GB18030", L_ZH},
+    {"BIG5-HKSCS", "Big5", L_ZHT},      {"CP932", "Shift_JIS", L_JA},
+    {"EUC-JP", "EUC-JP", L_JA},         {"CP949", "EUC-KR", L_KO},
 };
 
 /* Class counts of a decoded sample. */
@@ -406,8 +462,8 @@ static bool is_cyr_upper(uint32_t c)
 
 static bool is_latin(uint32_t c)
 {
-  return (c >= 0xC0 && c <= 0xFF && c != 0xD7 && c != 0xF7) || c == 0x152 ||
-         c == 0x153 || c == 0x160 || c == 0x161 || c == 0x178 || c == 0x17D || c == 0x17E;
+  return (c >= 0xC0 && c <= 0xFF && c != 0xD7 && c != 0xF7) || c == 0x152 || c == 0x153 ||
+         c == 0x160 || c == 0x161 || c == 0x178 || c == 0x17D || c == 0x17E;
 }
 
 static bool is_han(uint32_t c)
@@ -497,8 +553,8 @@ static void tally(struct tally *t, const struct cand *cd, const char *s, size_t 
         char buf[8], *ip = (char *)s + at, *op = buf;
         size_t il = i - at, ol = sizeof buf;
         if (iconv(back, &ip, &il, &op, &ol) != (size_t)-1)
-          common = common_bytes(cd->lang, cd->iconv, (unsigned char *)buf,
-                                (size_t)(op - buf));
+          common =
+              common_bytes(cd->lang, cd->iconv, (unsigned char *)buf, (size_t)(op - buf));
         iconv(back, NULL, NULL, NULL, NULL);
       }
       if (hangul)
@@ -547,8 +603,8 @@ static double score(const struct tally *t, enum lang lang)
   switch (lang) {
   case L_ZH:
   case L_ZHT:
-    s += 4 * t->han_common + t->han_rare + 2 * t->cjk_punct - 2 * t->kana -
-         3 * t->hkana - 2 * (t->hangul_common + t->hangul_rare + t->jamo) -
+    s += 4 * t->han_common + t->han_rare + 2 * t->cjk_punct - 2 * t->kana - 3 * t->hkana -
+         2 * (t->hangul_common + t->hangul_rare + t->jamo) -
          2 * (t->cyr + t->latin_word + t->latin_run + t->latin_alone) + t->punct;
     break;
   case L_JA:
@@ -557,8 +613,8 @@ static double score(const struct tally *t, enum lang lang)
       s += t->han_common + 0.3 * t->han_rare;
     else
       s += 3.5 * t->han_common + t->han_rare;
-    s += 4 * t->kana + 2 * t->cjk_punct - 3 * t->hkana - 2 * (t->hangul_common +
-         t->hangul_rare + t->jamo) -
+    s += 4 * t->kana + 2 * t->cjk_punct - 3 * t->hkana -
+         2 * (t->hangul_common + t->hangul_rare + t->jamo) -
          2 * (t->cyr + t->latin_word + t->latin_run + t->latin_alone) + t->punct;
     break;
   case L_KO:
@@ -572,8 +628,8 @@ static double score(const struct tally *t, enum lang lang)
          3 * (han + t->kana + t->hkana + t->hangul_common + t->hangul_rare);
     break;
   case L_WEST:
-    s += 2 * t->latin_word - t->latin_run + 0.5 * t->latin_alone + t->punct -
-         2 * t->cyr - 3 * (han + t->kana + t->hkana + t->hangul_common + t->hangul_rare);
+    s += 2 * t->latin_word - t->latin_run + 0.5 * t->latin_alone + t->punct - 2 * t->cyr -
+         3 * (han + t->kana + t->hkana + t->hangul_common + t->hangul_rare);
     break;
   }
   return s;
@@ -735,7 +791,9 @@ static bool front_matter_charset(const char *p, size_t n, const char **val, size
       eol++;
     if (eol - i >= 3 && memcmp(p + i, "---", 3) == 0)
       return false;
-    k = ci_at(p + i, eol - i, "encoding:") ? 9 : ci_at(p + i, eol - i, "charset:") ? 8 : 0;
+    k = ci_at(p + i, eol - i, "encoding:")  ? 9
+        : ci_at(p + i, eol - i, "charset:") ? 8
+                                            : 0;
     if (k) {
       struct sheaf_str v = sheaf_str_trim((struct sheaf_str){p + i + k, eol - i - k});
       if (v.n >= 2 && (v.p[0] == '"' || v.p[0] == '\'') && v.p[v.n - 1] == v.p[0]) {
@@ -778,9 +836,9 @@ struct decision {
   char iconv[64];      /* iconv name */
   const char *display; /* as printed; may point into `label` */
   char label[64];
-  size_t skip;         /* byte-order mark bytes */
+  size_t skip; /* byte-order mark bytes */
   bool utf8;
-  bool binary;         /* NUL bytes, not UTF-16/32: left for sniffing to refuse */
+  bool binary; /* NUL bytes, not UTF-16/32: left for sniffing to refuse */
 };
 
 static void set_enc(struct decision *d, const char *iconv_name, const char *display)
@@ -1007,7 +1065,8 @@ sheaf_status sheaf_import_decode_buf(const char *path, char **data, size_t *n,
     }
   }
   if (cv.ninvalid)
-    sheaf_diag_add(diag, SHEAF_WARNING, "encoding", path, line_at(cv.out, cv.first_bad), 0,
+    sheaf_diag_add(diag, SHEAF_WARNING, "encoding", path, line_at(cv.out, cv.first_bad),
+                   0,
                    "%zu invalid byte sequence%s in %s replaced by U+FFFD; the first at "
                    "line %u",
                    cv.ninvalid, cv.ninvalid == 1 ? "" : "s", d.display,
@@ -1024,8 +1083,8 @@ out:
 }
 
 sheaf_status sheaf_import_decode(const char *path, const char *data, size_t n,
-                                 const sheaf_options *opt, sheaf_diag *diag,
-                                 char **out, size_t *outlen)
+                                 const sheaf_options *opt, sheaf_diag *diag, char **out,
+                                 size_t *outlen)
 {
   sheaf_status ret;
   char *copy = sheaf_malloc(n + 1);

@@ -45,7 +45,8 @@ int sheaf_import_read(struct sheaf_feedread *fr)
   if (rc == 1 && !fr->warned_entity &&
       xmlTextReaderNodeType(R(fr)) == XML_READER_TYPE_ENTITY_REFERENCE) {
     fr->warned_entity = true;
-    sheaf_diag_add(fr->diag, SHEAF_WARNING, "entity", fr->source, sheaf_import_line(fr), 0,
+    sheaf_diag_add(fr->diag, SHEAF_WARNING, "entity", fr->source, sheaf_import_line(fr),
+                   0,
                    "entity &%s; is not expanded: sheaf never expands entities a "
                    "DOCTYPE declares (they can read files or the network)",
                    (const char *)xmlTextReaderConstName(R(fr)));
@@ -243,11 +244,11 @@ static size_t entity(const char *s, struct sheaf_buf *b)
     const char *name;
     unsigned long cp;
   } named[] = {
-    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},
-    {"apos", '\''},    {"nbsp", 0xA0},    {"hellip", 0x2026}, {"mdash", 0x2014},
-    {"ndash", 0x2013}, {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C},
-    {"rdquo", 0x201D}, {"laquo", 0xAB},   {"raquo", 0xBB},   {"copy", 0xA9},
-    {"reg", 0xAE},     {"trade", 0x2122}, {"euro", 0x20AC},  {"pound", 0xA3},
+      {"amp", '&'},      {"lt", '<'},       {"gt", '>'},        {"quot", '"'},
+      {"apos", '\''},    {"nbsp", 0xA0},    {"hellip", 0x2026}, {"mdash", 0x2014},
+      {"ndash", 0x2013}, {"lsquo", 0x2018}, {"rsquo", 0x2019},  {"ldquo", 0x201C},
+      {"rdquo", 0x201D}, {"laquo", 0xAB},   {"raquo", 0xBB},    {"copy", 0xA9},
+      {"reg", 0xAE},     {"trade", 0x2122}, {"euro", 0x20AC},   {"pound", 0xA3},
   };
   size_t i = 1, k;
   unsigned long cp = 0;
@@ -411,7 +412,8 @@ char *sheaf_import_text_to_html(const char *s)
         sheaf_buf_puts(&b, "</p>\n");
       }
     }
-    while (i < v.n && (v.p[i] == '\n' || v.p[i] == ' ' || v.p[i] == '\t' || v.p[i] == '\r'))
+    while (i < v.n &&
+           (v.p[i] == '\n' || v.p[i] == ' ' || v.p[i] == '\t' || v.p[i] == '\r'))
       i++;
   }
   return sheaf_buf_detach(&b, NULL);
@@ -483,8 +485,8 @@ void sheaf_import_add_article(struct sheaf_feedread *fr, struct sheaf_article *a
 /* Returns the display name found in `title` for `slug`, or NULL. */
 static char *archive_name(const char *title, const char *slug)
 {
-  static const char *const seps[] = {" \xC2\xBB ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
-                                     " - ", " | ", " :: ", " : "};
+  static const char *const seps[] = {
+      " \xC2\xBB ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " - ", " | ", " :: ", " : "};
   const char *p, *start, *end = NULL, *best;
   size_t k, n = strlen(title);
   char *cand, *s;
@@ -607,7 +609,7 @@ struct errwrap {
   unsigned fatal;
   unsigned line, col;
   char msg[256];
-  int limit;            /* one of libxml2's safety limits was hit: LIMIT_* */
+  int limit; /* one of libxml2's safety limits was hit: LIMIT_* */
   unsigned limit_line;
 };
 
@@ -710,16 +712,16 @@ static const char *pick_encoding(const char *data, size_t n, bool *guessed)
 }
 
 sheaf_status sheaf_import_feed(struct sheaf_collection *coll, const char *path,
-                               const char *data, size_t n,
-                               const sheaf_options *opt, sheaf_diag *diag)
+                               const char *data, size_t n, const sheaf_options *opt,
+                               sheaf_diag *diag)
 {
   return sheaf_import_xml(coll, path, data, n, opt, diag, NULL, NULL);
 }
 
 sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
                               const char *data, size_t n, const sheaf_options *opt,
-                              sheaf_diag *diag,
-                              void (*root)(struct sheaf_feedread *fr), void *user)
+                              sheaf_diag *diag, void (*root)(struct sheaf_feedread *fr),
+                              void *user)
 {
   struct sheaf_feedread fr;
   struct errwrap ew;
@@ -756,7 +758,8 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
   {
     size_t bom = (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
     size_t k = bom, lines = 0;
-    while (k < n && (data[k] == ' ' || data[k] == '\t' || data[k] == '\r' || data[k] == '\n'))
+    while (k < n &&
+           (data[k] == ' ' || data[k] == '\t' || data[k] == '\r' || data[k] == '\n'))
       lines += data[k++] == '\n';
     if (k > bom && n - k >= 5 && memcmp(data + k, "<?xml", 5) == 0) {
       sheaf_diag_add(diag, SHEAF_WARNING, "xml", path, lines + 1, 0,
@@ -780,9 +783,10 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
   huge = SHEAF_LIMIT(opt, max_article_size, SHEAF_DEFAULT_MAX_ARTICLE_SIZE) >
              SHEAF_DEFAULT_MAX_ARTICLE_SIZE ||
          SHEAF_LIMIT(opt, max_depth, SHEAF_DEFAULT_MAX_DEPTH) > SHEAF_DEFAULT_MAX_DEPTH;
-  reader = xmlReaderForMemory(data, (int)n, NULL, enc,
-                              sheaf_xml_safe_options() | (enc ? XML_PARSE_IGNORE_ENC : 0) |
-                                  (huge ? XML_PARSE_HUGE : 0));
+  reader =
+      xmlReaderForMemory(data, (int)n, NULL, enc,
+                         sheaf_xml_safe_options() | (enc ? XML_PARSE_IGNORE_ENC : 0) |
+                             (huge ? XML_PARSE_HUGE : 0));
   if (reader == NULL) {
     ret = SHEAF_ERR_NOMEM;
     goto out;
@@ -820,10 +824,11 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
   }
   SHEAF_CHECK(fr.status);
   if (ew.limit == LIMIT_ENTITY) {
-    sheaf_diag_add(diag, SHEAF_ERROR, "entity", fr.source,
-                   (unsigned)xmlTextReaderGetParserLineNumber(reader) + fr.line_offset, 0,
-                   "the DOCTYPE declares entities that would expand enormously (an "
-                   "entity expansion bomb); nothing was expanded and the feed is refused");
+    sheaf_diag_add(
+        diag, SHEAF_ERROR, "entity", fr.source,
+        (unsigned)xmlTextReaderGetParserLineNumber(reader) + fr.line_offset, 0,
+        "the DOCTYPE declares entities that would expand enormously (an "
+        "entity expansion bomb); nothing was expanded and the feed is refused");
     ret = SHEAF_ERR_PARSE;
   } else if (ew.limit != LIMIT_NONE) {
     char sz[32];
@@ -839,13 +844,13 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
                      sheaf_size_str(SHEAF_DEFAULT_MAX_ARTICLE_SIZE, sz));
     ret = SHEAF_ERR_LIMIT;
   } else if (fr.failed || ew.fatal) {
-    sheaf_diag_add(diag, SHEAF_ERROR, "xml", fr.source,
-                   ew.fatal ? ew.line
-                            : (unsigned)xmlTextReaderGetParserLineNumber(reader) + fr.line_offset,
-                   ew.fatal ? ew.col : (unsigned)xmlTextReaderGetParserColumnNumber(reader),
-                   "malformed XML: %s (%zu complete items were read before it)",
-                   ew.fatal ? ew.msg : "the document ends early",
-                   coll->narticles - first);
+    sheaf_diag_add(
+        diag, SHEAF_ERROR, "xml", fr.source,
+        ew.fatal ? ew.line
+                 : (unsigned)xmlTextReaderGetParserLineNumber(reader) + fr.line_offset,
+        ew.fatal ? ew.col : (unsigned)xmlTextReaderGetParserColumnNumber(reader),
+        "malformed XML: %s (%zu complete items were read before it)",
+        ew.fatal ? ew.msg : "the document ends early", coll->narticles - first);
     ret = SHEAF_ERR_PARSE;
   } else if (root == NULL && coll->narticles == first && fr.nskipped == 0) {
     sheaf_diag_add(diag, SHEAF_WARNING, "empty-feed", fr.source, 0, 0,

@@ -24,7 +24,7 @@ struct line {
 struct val {
   char **v;
   size_t n, cap;
-  bool list;  /* written as a list ([a, b] or "- a" lines) */
+  bool list; /* written as a list ([a, b] or "- a" lines) */
   bool nomem;
 };
 
@@ -128,7 +128,8 @@ static bool read_quoted(const char *p, size_t n, size_t *i, struct sheaf_buf *ou
     }
     if (c == '\n' || c == '\r') {
       /* Folding: the break and the indentation around it become one space. */
-      while (out->len && (out->ptr[out->len - 1] == ' ' || out->ptr[out->len - 1] == '\t'))
+      while (out->len &&
+             (out->ptr[out->len - 1] == ' ' || out->ptr[out->len - 1] == '\t'))
         out->len--, out->ptr[out->len] = '\0';
       while (k < n && (p[k] == '\n' || p[k] == '\r' || p[k] == ' ' || p[k] == '\t'))
         k++;
@@ -141,21 +142,49 @@ static bool read_quoted(const char *p, size_t n, size_t *i, struct sheaf_buf *ou
       int digits = 0, j;
       k += 2;
       switch (e) {
-      case 'n': sheaf_buf_putc(out, '\n'); break;
-      case 't': sheaf_buf_putc(out, '\t'); break;
-      case 'r': sheaf_buf_putc(out, '\r'); break;
-      case 'b': sheaf_buf_putc(out, '\b'); break;
-      case 'f': sheaf_buf_putc(out, '\f'); break;
-      case '0': break; /* NUL: dropped, strings are C strings */
-      case 'e': sheaf_buf_putc(out, 0x1b); break;
-      case ' ': sheaf_buf_putc(out, ' '); break;
-      case '/': sheaf_buf_putc(out, '/'); break;
-      case '"': sheaf_buf_putc(out, '"'); break;
-      case '\\': sheaf_buf_putc(out, '\\'); break;
-      case 'x': digits = 2; break;
-      case 'u': digits = 4; break;
-      case 'U': digits = 8; break;
-      case '\n': case '\r': /* escaped line break: joined without a space */
+      case 'n':
+        sheaf_buf_putc(out, '\n');
+        break;
+      case 't':
+        sheaf_buf_putc(out, '\t');
+        break;
+      case 'r':
+        sheaf_buf_putc(out, '\r');
+        break;
+      case 'b':
+        sheaf_buf_putc(out, '\b');
+        break;
+      case 'f':
+        sheaf_buf_putc(out, '\f');
+        break;
+      case '0':
+        break; /* NUL: dropped, strings are C strings */
+      case 'e':
+        sheaf_buf_putc(out, 0x1b);
+        break;
+      case ' ':
+        sheaf_buf_putc(out, ' ');
+        break;
+      case '/':
+        sheaf_buf_putc(out, '/');
+        break;
+      case '"':
+        sheaf_buf_putc(out, '"');
+        break;
+      case '\\':
+        sheaf_buf_putc(out, '\\');
+        break;
+      case 'x':
+        digits = 2;
+        break;
+      case 'u':
+        digits = 4;
+        break;
+      case 'U':
+        digits = 8;
+        break;
+      case '\n':
+      case '\r': /* escaped line break: joined without a space */
         while (k < n && (p[k] == '\n' || p[k] == '\r' || p[k] == ' ' || p[k] == '\t'))
           k++;
         break;
@@ -164,7 +193,8 @@ static bool read_quoted(const char *p, size_t n, size_t *i, struct sheaf_buf *ou
         sheaf_buf_putc(out, e);
       }
       if (digits) {
-        for (j = 0; j < digits && k < n && sheaf_hexval((unsigned char)p[k]) >= 0; j++, k++)
+        for (j = 0; j < digits && k < n && sheaf_hexval((unsigned char)p[k]) >= 0;
+             j++, k++)
           cp = cp * 16 + (unsigned long)sheaf_hexval((unsigned char)p[k]);
         put_utf8(out, j ? cp : 0xFFFD);
       }
@@ -333,7 +363,8 @@ static void add_list(struct ctx *c, char ***arr, size_t *n, const char *s, size_
 
 /* Adds each item; with `split`, a scalar is split at spaces the way Jekyll
  * reads "tags: foo bar". */
-static void add_items(struct ctx *c, char ***arr, size_t *n, const struct val *v, bool split)
+static void add_items(struct ctx *c, char ***arr, size_t *n, const struct val *v,
+                      bool split)
 {
   size_t i;
   for (i = 0; i < v->n; i++) {
@@ -371,8 +402,8 @@ static void set_str(struct ctx *c, char **field, const struct val *v)
 }
 
 /* Hands a value to the field its key names; other keys are ignored. */
-static void store(struct ctx *c, struct sheaf_str key, const struct val *v,
-                  bool yaml, unsigned line)
+static void store(struct ctx *c, struct sheaf_str key, const struct val *v, bool yaml,
+                  unsigned line)
 {
   struct sheaf_frontmatter *fm = c->fm;
 
@@ -380,11 +411,13 @@ static void store(struct ctx *c, struct sheaf_str key, const struct val *v,
     c->nomem = true;
   if (key_is(key, "title")) {
     set_str(c, &fm->title, v);
-  } else if (key_is(key, "date") || key_is(key, "publishdate") || key_is(key, "pubdate")) {
+  } else if (key_is(key, "date") || key_is(key, "publishdate") ||
+             key_is(key, "pubdate")) {
     if (fm->date == NULL)
       fm->date_line = line;
     set_str(c, &fm->date, v);
-  } else if (key_is(key, "updated") || key_is(key, "lastmod") || key_is(key, "modified")) {
+  } else if (key_is(key, "updated") || key_is(key, "lastmod") ||
+             key_is(key, "modified")) {
     if (fm->updated == NULL)
       fm->updated_line = line;
     set_str(c, &fm->updated, v);
@@ -514,7 +547,8 @@ static void yaml_children(struct ctx *c, struct sheaf_str key, struct val *v,
     /* A block list may sit at the key's own indentation ("tags:\n- a"). */
     if (li == 0 && !(l->p[0] == '-' && (l->n == 1 || l->p[1] == ' ')))
       break;
-    if (l->p[li] == '-' && (li + 1 == l->n || l->p[li + 1] == ' ' || l->p[li + 1] == '\t')) {
+    if (l->p[li] == '-' &&
+        (li + 1 == l->n || l->p[li + 1] == ' ' || l->p[li + 1] == '\t')) {
       struct sheaf_str item = trim(l->p + li + 1, l->n - li - 1);
       struct sheaf_str ik;
       size_t after;
@@ -765,7 +799,8 @@ static void parse_toml(struct ctx *c, const struct line *lines, size_t nl)
     }
     memset(&v, 0, sizeof v);
     rest = trim(s.p + eq + 1, s.n - eq - 1);
-    if (rest.n >= 3 && (memcmp(rest.p, "\"\"\"", 3) == 0 || memcmp(rest.p, "'''", 3) == 0)) {
+    if (rest.n >= 3 &&
+        (memcmp(rest.p, "\"\"\"", 3) == 0 || memcmp(rest.p, "'''", 3) == 0)) {
       struct sheaf_buf b;
       sheaf_buf_init(&b, 0);
       if (!toml_multiline(lines, nl, &k, rest.p + 3, rest.n - 3, rest.p[0], &b))
@@ -860,9 +895,8 @@ static bool is_delim(const char *p, size_t n, const char *d)
 }
 
 sheaf_status sheaf_frontmatter_parse(const char *p, size_t n,
-                                     struct sheaf_frontmatter *fm,
-                                     size_t *body_offset, unsigned *body_line,
-                                     const char *file, sheaf_diag *d)
+                                     struct sheaf_frontmatter *fm, size_t *body_offset,
+                                     unsigned *body_line, const char *file, sheaf_diag *d)
 {
   struct ctx c = {fm, file, d, false};
   struct line *lines = NULL;
@@ -907,7 +941,8 @@ sheaf_status sheaf_frontmatter_parse(const char *p, size_t n,
   if (!closed) {
     sheaf_diag_add(d, SHEAF_WARNING, CODE, file, 1, 0,
                    "front matter is not closed with \"%s\"; the file is read as "
-                   "text, front matter included", close);
+                   "text, front matter included",
+                   close);
     fm->kind = SHEAF_FM_NONE;
     goto out;
   }

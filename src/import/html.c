@@ -25,7 +25,7 @@
 
 /* One <meta> of the page, borrowed from the parsed document. */
 struct meta {
-  const char *key;     /* property, else name, else itemprop */
+  const char *key; /* property, else name, else itemprop */
   const char *content;
   unsigned line;
 };
@@ -140,8 +140,8 @@ static void survey(struct page *p)
           p->rel_author = n;
       }
       if (p->main == NULL &&
-          (named(n, "main") || sheaf_ascii_casecmp(attr(n, "role") ? attr(n, "role") : "",
-                                                   "main") == 0))
+          (named(n, "main") ||
+           sheaf_ascii_casecmp(attr(n, "role") ? attr(n, "role") : "", "main") == 0))
         p->main = n;
       if (p->date_prop == NULL && !named(n, "meta") && attr(n, "itemprop") &&
           sheaf_has_token(attr(n, "itemprop"), "datePublished", true))
@@ -167,7 +167,8 @@ static const struct meta *meta(const struct page *p, const char *key)
 static char *text_of(struct page *p, xmlNodePtr n)
 {
   xmlChar *t = xmlNodeGetContent(n);
-  char *out = sheaf_str_collapse_ws(t ? (const char *)t : "", t ? strlen((const char *)t) : 0);
+  char *out =
+      sheaf_str_collapse_ws(t ? (const char *)t : "", t ? strlen((const char *)t) : 0);
 
   xmlFree(t);
   if (out == NULL)
@@ -238,7 +239,8 @@ static bool has_text_but(xmlNodePtr root, bool skip_chrome)
         return true;
     }
     n = next_node(n, root,
-                  n->type == XML_ELEMENT_NODE && (opaque(n) || (skip_chrome && chrome(n))));
+                  n->type == XML_ELEMENT_NODE &&
+                      (opaque(n) || (skip_chrome && chrome(n))));
   }
   return false;
 }
@@ -279,8 +281,8 @@ static void strip_chrome(struct page *p, xmlNodePtr root)
 
 /* Strips a " - Site" / " | Site" suffix (or a "Site | " prefix) from a
  * <title> when `site` is that site's name. Works in place. */
-static const char *const seps[] = {" - ", " | ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
-                                   " \xC2\xB7 ", " :: ", " \xC2\xBB "};
+static const char *const seps[] = {
+    " - ", " | ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " \xC2\xB7 ", " :: ", " \xC2\xBB "};
 
 static void strip_site(char *title, const char *site)
 {
@@ -363,7 +365,8 @@ static char *file_title(const char *path)
 
 /* The first <h1> below `root`, if it repeats the title: the chapter
  * template prints the title itself. */
-static xmlNodePtr title_h1(struct page *p, xmlNodePtr root, const char *title, bool from_h1)
+static xmlNodePtr title_h1(struct page *p, xmlNodePtr root, const char *title,
+                           bool from_h1)
 {
   xmlNodePtr n = root->children;
   char *t;
@@ -384,7 +387,8 @@ static xmlNodePtr title_h1(struct page *p, xmlNodePtr root, const char *title, b
 
 /* ---- metadata ---------------------------------------------------------------- */
 
-static void set_date(struct page *p, const char *s, unsigned line, int64_t *t, int *offset)
+static void set_date(struct page *p, const char *s, unsigned line, int64_t *t,
+                     int *offset)
 {
   struct sheaf_str v = sheaf_str_trim((struct sheaf_str){s, strlen(s)});
 
@@ -408,9 +412,9 @@ static xmlNodePtr first_time(xmlNodePtr root)
 
 static void find_dates(struct page *p, xmlNodePtr root, struct sheaf_article *a)
 {
-  static const char *const date_metas[] = {"date", "dc.date", "dc.date.issued",
-                                           "dcterms.date", "dcterms.issued",
-                                           "dcterms.created", "pubdate", "publishdate"};
+  static const char *const date_metas[] = {
+      "date",           "dc.date",         "dc.date.issued", "dcterms.date",
+      "dcterms.issued", "dcterms.created", "pubdate",        "publishdate"};
   const struct meta *m;
   xmlNodePtr t;
   size_t i;
@@ -430,7 +434,8 @@ static void find_dates(struct page *p, xmlNodePtr root, struct sheaf_article *a)
       sheaf_free(s);
     }
   }
-  for (i = 0; a->published == SHEAF_TIME_UNKNOWN && i < sizeof date_metas / sizeof *date_metas;
+  for (i = 0;
+       a->published == SHEAF_TIME_UNKNOWN && i < sizeof date_metas / sizeof *date_metas;
        i++)
     if ((m = meta(p, date_metas[i])) != NULL)
       set_date(p, m->content, m->line, &a->published, &a->pub_offset);
@@ -615,8 +620,8 @@ static char *inner_html(xmlDocPtr doc, xmlNodePtr root)
 /* ---- the entry point ------------------------------------------------------------ */
 
 sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
-                               const char *data, size_t n,
-                               const sheaf_options *opt, sheaf_diag *diag)
+                               const char *data, size_t n, const sheaf_options *opt,
+                               sheaf_diag *diag)
 {
   struct page p;
   struct sheaf_article *a = NULL;
@@ -643,9 +648,10 @@ sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
    * silently drops everything after a text over 10,000,000 bytes or nesting
    * over 256 deep; the file is bounded by --max-input-size and the layout
    * flattens deep nesting. */
-  p.doc = htmlCtxtReadMemory(pc, data, (int)n, p.source, "UTF-8",
-                             HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                 XML_PARSE_HUGE | HTML_PARSE_IGNORE_ENC);
+  p.doc =
+      htmlCtxtReadMemory(pc, data, (int)n, p.source, "UTF-8",
+                         HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                             XML_PARSE_HUGE | HTML_PARSE_IGNORE_ENC);
   if (p.doc == NULL || xmlDocGetRootElement(p.doc) == NULL) {
     sheaf_diag_add(diag, SHEAF_WARNING, "empty-page", p.source, 0, 0,
                    "the page has no text; skipped");

@@ -94,7 +94,8 @@ void sheaf_import_input_advise(const char *p)
   input_map.dropped = to;
 }
 
-size_t sheaf_import_utf8_chunked(const char *p, size_t n, size_t (*check)(const char *, size_t))
+size_t sheaf_import_utf8_chunked(const char *p, size_t n,
+                                 size_t (*check)(const char *, size_t))
 {
   const size_t chunk = (size_t)4 << 20;
   size_t pos = 0;
@@ -139,7 +140,8 @@ static char *map_file(int fd, size_t size)
   base = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (base == MAP_FAILED)
     return NULL;
-  if (mmap(base, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+  if (mmap(base, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0) ==
+      MAP_FAILED) {
     munmap(base, maplen);
     return NULL;
   }
@@ -169,7 +171,8 @@ static sheaf_status read_file(const char *path, size_t max, bool nofollow, char 
   *data = NULL;
   *len = 0;
   if (fd < 0 || fstat(fd, &st) != 0) {
-    sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0, "cannot read: %s", strerror(errno));
+    sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0, "cannot read: %s",
+                   strerror(errno));
     if (fd >= 0)
       close(fd);
     return SHEAF_ERR_IO;
@@ -198,7 +201,8 @@ static sheaf_status read_file(const char *path, size_t max, bool nofollow, char 
     /* Not mappable: read it as any other. */
   }
   if ((f = fdopen(fd, "rb")) == NULL) {
-    sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0, "cannot read: %s", strerror(errno));
+    sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0, "cannot read: %s",
+                   strerror(errno));
     close(fd);
     return SHEAF_ERR_IO;
   }
@@ -324,9 +328,8 @@ static bool markdown_name(const char *path)
  * (`in_folder`), files that are not articles (an SVG, a sitemap, a JSON
  * file) are skipped with a note instead of failing the build. */
 static sheaf_status import_data(struct sheaf_collection *coll, const char *path,
-                                char **datap, size_t *lenp, int64_t mtime,
-                                bool in_folder, const sheaf_options *opt,
-                                sheaf_diag *diag)
+                                char **datap, size_t *lenp, int64_t mtime, bool in_folder,
+                                const sheaf_options *opt, sheaf_diag *diag)
 {
   const char *what = "";
   enum sheaf_format f;
@@ -334,9 +337,10 @@ static sheaf_status import_data(struct sheaf_collection *coll, const char *path,
 
   /* Everything after this point sees UTF-8 (decode.c), and XML feeds are
    * repaired textually first (repair.c). */
-  if ((ret = sheaf_import_gunzip(path, datap, lenp,
-                                 SHEAF_LIMIT(opt, max_input_size, SHEAF_DEFAULT_MAX_INPUT_SIZE),
-                                 diag)) != SHEAF_OK ||
+  if ((ret = sheaf_import_gunzip(
+           path, datap, lenp,
+           SHEAF_LIMIT(opt, max_input_size, SHEAF_DEFAULT_MAX_INPUT_SIZE), diag)) !=
+          SHEAF_OK ||
       (ret = sheaf_import_decode_buf(path, datap, lenp, opt, diag)) != SHEAF_OK)
     return ret;
   f = sheaf_import_sniff(*datap, *lenp, &what);
@@ -375,8 +379,8 @@ static sheaf_status import_data(struct sheaf_collection *coll, const char *path,
 }
 
 static sheaf_status import_file(struct sheaf_collection *coll, const char *path,
-                                int64_t mtime, bool in_folder,
-                                const sheaf_options *opt, sheaf_diag *diag)
+                                int64_t mtime, bool in_folder, const sheaf_options *opt,
+                                sheaf_diag *diag)
 {
   sheaf_status ret;
   char *data = NULL;
@@ -411,8 +415,9 @@ static sheaf_status import_file(struct sheaf_collection *coll, const char *path,
  * Images, stylesheets and the like are passed over in silence. */
 static bool wanted(const char *name)
 {
-  static const char *const exts[] = {".md", ".markdown", ".mkd", ".mkdn", ".xml", ".rss",
-                                     ".atom", ".rdf", ".html", ".htm", ".xhtml"};
+  static const char *const exts[] = {".md",   ".markdown", ".mkd",  ".mkdn",
+                                     ".xml",  ".rss",      ".atom", ".rdf",
+                                     ".html", ".htm",      ".xhtml"};
   size_t n = strlen(name), i;
 
   for (i = 0; i < sizeof exts / sizeof *exts; i++) {
@@ -432,8 +437,7 @@ static int cmp_names(const void *a, const void *b)
  * gives the same book. Hidden entries are skipped; symbolic links are not
  * followed, so a walk never leaves the folder it was given or loops. */
 static sheaf_status import_dir(struct sheaf_collection *coll, const char *dir,
-                               unsigned depth, const sheaf_options *opt,
-                               sheaf_diag *diag)
+                               unsigned depth, const sheaf_options *opt, sheaf_diag *diag)
 {
   DIR *d;
   struct dirent *e;
@@ -511,8 +515,8 @@ sheaf_status sheaf_import_path(sheaf_collection *coll, const char *path,
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
     ret = import_dir(coll, path, 0, opt, diag);
   else
-    ret = import_file(coll, path, stat(path, &st) == 0 ? (int64_t)st.st_mtime : 0,
-                      false, opt, diag);
+    ret = import_file(coll, path, stat(path, &st) == 0 ? (int64_t)st.st_mtime : 0, false,
+                      opt, diag);
   if (ret == SHEAF_ERR_NOMEM)
     sheaf_diag_add(diag, SHEAF_ERROR, "nomem", path, 0, 0, "out of memory");
   if (ret != SHEAF_OK)

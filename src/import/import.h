@@ -11,15 +11,15 @@
 
 enum sheaf_format {
   SHEAF_FORMAT_UNKNOWN,
-  SHEAF_FORMAT_RSS,   /* RSS 0.9x / 2.0 */
-  SHEAF_FORMAT_ATOM,  /* Atom 1.0 */
-  SHEAF_FORMAT_HTML,  /* an HTML page (not a feed, for now) */
+  SHEAF_FORMAT_RSS,  /* RSS 0.9x / 2.0 */
+  SHEAF_FORMAT_ATOM, /* Atom 1.0 */
+  SHEAF_FORMAT_HTML, /* an HTML page (not a feed, for now) */
   SHEAF_FORMAT_JSON,
   SHEAF_FORMAT_EMPTY,
   SHEAF_FORMAT_BINARY,
-  SHEAF_FORMAT_XML,   /* well-formed-looking XML of another vocabulary */
-  SHEAF_FORMAT_WXR,   /* a WordPress export (RSS in the wp: namespace) */
-  SHEAF_FORMAT_TEXT   /* text without markup: Markdown, possibly */
+  SHEAF_FORMAT_XML, /* well-formed-looking XML of another vocabulary */
+  SHEAF_FORMAT_WXR, /* a WordPress export (RSS in the wp: namespace) */
+  SHEAF_FORMAT_TEXT /* text without markup: Markdown, possibly */
 };
 
 /* Sniffs the format of `data` from its first bytes. Stores in *what a short
@@ -30,8 +30,8 @@ enum sheaf_format sheaf_import_sniff(const char *data, size_t n, const char **wh
  * feed and articles to `coll`. Streams with xmlTextReader; never loads a DTD
  * or touches the network. */
 sheaf_status sheaf_import_feed(struct sheaf_collection *coll, const char *path,
-                               const char *data, size_t n,
-                               const sheaf_options *opt, sheaf_diag *diag);
+                               const char *data, size_t n, const sheaf_options *opt,
+                               sheaf_diag *diag);
 
 /* Reads a WordPress export (WXR 1.0-1.2) held in memory (wxr.c). */
 /* Large regular input files are mapped (import.c), not read into memory.
@@ -48,11 +48,12 @@ bool sheaf_import_utf8_valid(const char *p, size_t n);
 /* The end of the longest prefix of p[0..n) that `check` (which returns the
  * offset of the first invalid byte, or n) accepts, run in chunks that end
  * on UTF-8 sequence boundaries, advising as it goes. */
-size_t sheaf_import_utf8_chunked(const char *p, size_t n, size_t (*check)(const char *, size_t));
+size_t sheaf_import_utf8_chunked(const char *p, size_t n,
+                                 size_t (*check)(const char *, size_t));
 
 sheaf_status sheaf_import_wxr(struct sheaf_collection *coll, const char *path,
-                              const char *data, size_t n,
-                              const sheaf_options *opt, sheaf_diag *diag);
+                              const char *data, size_t n, const sheaf_options *opt,
+                              sheaf_diag *diag);
 
 /* Reads one Markdown file with optional YAML/TOML front matter (markdown.c).
  * `mtime` is the file's modification time, the date of last resort. */
@@ -68,22 +69,22 @@ enum sheaf_fm_kind { SHEAF_FM_NONE, SHEAF_FM_YAML, SHEAF_FM_TOML };
  * as written (unquoted, escapes decoded), NULL when absent; owned by the
  * struct and freed by sheaf_frontmatter_fini(). */
 struct sheaf_frontmatter {
-  enum sheaf_fm_kind kind;  /* NONE: no front matter (or never closed) */
+  enum sheaf_fm_kind kind; /* NONE: no front matter (or never closed) */
   char *title;
-  char *date;               /* date, publishDate or pubDate, unparsed */
-  unsigned date_line;       /* line of `date`, for warnings */
-  char *updated;            /* updated, lastmod or modified, unparsed */
+  char *date;         /* date, publishDate or pubDate, unparsed */
+  unsigned date_line; /* line of `date`, for warnings */
+  char *updated;      /* updated, lastmod or modified, unparsed */
   unsigned updated_line;
   char *slug;
-  char *language;           /* lang or language */
-  char *summary;            /* description, excerpt or summary: plain text */
-  char **tags;              /* tags / tag; a YAML "tags: a b" is split */
+  char *language; /* lang or language */
+  char *summary;  /* description, excerpt or summary: plain text */
+  char **tags;    /* tags / tag; a YAML "tags: a b" is split */
   size_t ntags;
-  char **categories;        /* categories (split like tags) / category */
+  char **categories; /* categories (split like tags) / category */
   size_t ncategories;
-  char **authors;           /* author(s): a name, a list, or {name: ...} */
+  char **authors; /* author(s): a name, a list, or {name: ...} */
   size_t nauthors;
-  bool draft;               /* draft: true, or published: false */
+  bool draft; /* draft: true, or published: false */
 };
 
 void sheaf_frontmatter_init(struct sheaf_frontmatter *fm);
@@ -97,15 +98,15 @@ void sheaf_frontmatter_fini(struct sheaf_frontmatter *fm);
  * no text is lost. `fm` must have been initialized. Returns SHEAF_OK, or
  * SHEAF_ERR_NOMEM (fm may hold a part; fini frees it). */
 sheaf_status sheaf_frontmatter_parse(const char *p, size_t n,
-                                     struct sheaf_frontmatter *fm,
-                                     size_t *body_offset, unsigned *body_line,
-                                     const char *file, sheaf_diag *d);
+                                     struct sheaf_frontmatter *fm, size_t *body_offset,
+                                     unsigned *body_line, const char *file,
+                                     sheaf_diag *d);
 
 /* Reads one HTML page as one article (html.c). `data` must be UTF-8, as
  * sheaf_import_decode_buf leaves it: the page's own charset is not read. */
 sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
-                               const char *data, size_t n,
-                               const sheaf_options *opt, sheaf_diag *diag);
+                               const char *data, size_t n, const sheaf_options *opt,
+                               sheaf_diag *diag);
 
 /* Decodes an input to UTF-8 (decode.c): byte-order mark, then the XML
  * declaration / <meta charset> / front matter, then UTF-8 if valid, then a
@@ -114,8 +115,8 @@ sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
  * to say UTF-8. Returns a new buffer in *out (NUL-terminated; the caller
  * frees it with sheaf_free). */
 sheaf_status sheaf_import_decode(const char *path, const char *data, size_t n,
-                                 const sheaf_options *opt, sheaf_diag *diag,
-                                 char **out, size_t *outlen);
+                                 const sheaf_options *opt, sheaf_diag *diag, char **out,
+                                 size_t *outlen);
 
 /* The same on a buffer the caller owns: *data (from sheaf_malloc, *n bytes
  * plus a NUL) is decoded in place or replaced by a new buffer, which the
@@ -128,8 +129,8 @@ sheaf_status sheaf_import_decode_buf(const char *path, char **data, size_t *n,
  * the iconv name written into name[0..namecap); *display (may be NULL) gets
  * the name sheaf prints, or NULL for a label iconv knows as given. Returns
  * false for an unknown label. */
-bool sheaf_import_encoding_lookup(const char *label, size_t n, char *name,
-                                  size_t namecap, const char **display);
+bool sheaf_import_encoding_lookup(const char *label, size_t n, char *name, size_t namecap,
+                                  const char **display);
 
 /* The legacy-encoding guess on its own, for tests: returns the index of the
  * best candidate (sheaf_import_guess_name() names it), or -1 when out of
@@ -165,25 +166,25 @@ struct sheaf_tag *sheaf_import_archive_tag(const char *link, const char *feed_ti
 /* One feed being read. The reader is an xmlTextReaderPtr, kept as void * so
  * this header does not pull in libxml2. */
 struct sheaf_feedread {
-  void *reader;                 /* xmlTextReaderPtr */
+  void *reader; /* xmlTextReaderPtr */
   struct sheaf_collection *coll;
-  struct sheaf_feed *feed;      /* owned by coll */
+  struct sheaf_feed *feed; /* owned by coll */
   size_t feed_index;
-  const char *source;           /* interned path */
+  const char *source; /* interned path */
   sheaf_diag *diag;
-  sheaf_status status;          /* first internal failure (NOMEM), else OK */
-  size_t nskipped;              /* items skipped for having nothing in them */
-  bool failed;                  /* the reader hit malformed XML */
-  unsigned last_line;           /* highest line of a node read so far */
-  unsigned line_offset;         /* lines skipped before libxml2's input */
-  char *self_link;              /* Atom rel="self": last resort base URL */
-  const unsigned *nfatal;       /* fatal XML errors so far (parser is ahead) */
-  const unsigned *fatal_line;   /* line of the first one */
-  const sheaf_options *opt;     /* the caller's options (may be NULL) */
-  void *user;                   /* the root reader's own state (wxr.c) */
-  bool warned_entity;           /* the unexpanded-entity warning was given */
-  const char *input;            /* the bytes given to libxml2 */
-  unsigned nreads;              /* reads so far, to advise every so often */
+  sheaf_status status;        /* first internal failure (NOMEM), else OK */
+  size_t nskipped;            /* items skipped for having nothing in them */
+  bool failed;                /* the reader hit malformed XML */
+  unsigned last_line;         /* highest line of a node read so far */
+  unsigned line_offset;       /* lines skipped before libxml2's input */
+  char *self_link;            /* Atom rel="self": last resort base URL */
+  const unsigned *nfatal;     /* fatal XML errors so far (parser is ahead) */
+  const unsigned *fatal_line; /* line of the first one */
+  const sheaf_options *opt;   /* the caller's options (may be NULL) */
+  void *user;                 /* the root reader's own state (wxr.c) */
+  bool warned_entity;         /* the unexpanded-entity warning was given */
+  const char *input;          /* the bytes given to libxml2 */
+  unsigned nreads;            /* reads so far, to advise every so often */
 };
 
 /* xmlTextReaderRead that also records failure in fr->failed. Returns 1 when
@@ -197,10 +198,17 @@ int sheaf_import_read(struct sheaf_feedread *fr);
 bool sheaf_import_next_child(struct sheaf_feedread *fr, int depth, bool *ended);
 
 /* Element name tests on the reader's current node. */
-enum sheaf_ns { SHEAF_NS_NONE, SHEAF_NS_RSS, SHEAF_NS_ATOM, SHEAF_NS_CONTENT,
-                SHEAF_NS_DC, SHEAF_NS_XHTML, SHEAF_NS_OTHER,
-                SHEAF_NS_WP,         /* http://wordpress.org/export/1.x/ */
-                SHEAF_NS_WP_EXCERPT  /* http://wordpress.org/export/1.x/excerpt/ */ };
+enum sheaf_ns {
+  SHEAF_NS_NONE,
+  SHEAF_NS_RSS,
+  SHEAF_NS_ATOM,
+  SHEAF_NS_CONTENT,
+  SHEAF_NS_DC,
+  SHEAF_NS_XHTML,
+  SHEAF_NS_OTHER,
+  SHEAF_NS_WP,        /* http://wordpress.org/export/1.x/ */
+  SHEAF_NS_WP_EXCERPT /* http://wordpress.org/export/1.x/excerpt/ */
+};
 enum sheaf_ns sheaf_import_ns(struct sheaf_feedread *fr);
 bool sheaf_import_is(struct sheaf_feedread *fr, const char *local);
 /* Reads the text of the current element (all descendant text, CDATA
@@ -256,8 +264,8 @@ void sheaf_import_atom(struct sheaf_feedread *fr);
  * element and fr->user = `user`. Used by the WordPress reader (wxr.c). */
 sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
                               const char *data, size_t n, const sheaf_options *opt,
-                              sheaf_diag *diag,
-                              void (*root)(struct sheaf_feedread *fr), void *user);
+                              sheaf_diag *diag, void (*root)(struct sheaf_feedread *fr),
+                              void *user);
 
 /* ---- WordPress (autop.c, shortcode.c) ------------------------------------- */
 
@@ -270,30 +278,30 @@ char *sheaf_import_autop(const char *text, size_t n, bool br);
 struct sheaf_wp_attachment {
   unsigned long id, parent; /* wp:post_id, wp:post_parent */
   long menu_order;
-  char *url;                /* wp:attachment_url (owned) */
-  char *caption;            /* wp:post_excerpt, HTML, or NULL (owned) */
-  char *alt;                /* the _wp_attachment_image_alt meta, or NULL (owned) */
+  char *url;     /* wp:attachment_url (owned) */
+  char *caption; /* wp:post_excerpt, HTML, or NULL (owned) */
+  char *alt;     /* the _wp_attachment_image_alt meta, or NULL (owned) */
 };
 
 /* What shortcode expansion needs to know about the post and the export. */
 struct sheaf_shortcode_ctx {
   const struct sheaf_wp_attachment *att; /* borrowed */
   size_t natt;
-  unsigned long post_id;  /* the post being expanded ([gallery] without ids) */
+  unsigned long post_id;             /* the post being expanded ([gallery] without ids) */
   const struct sheaf_labels *labels; /* for "Video:" and the like; NULL: English */
   sheaf_diag *diag;
-  const char *file;       /* for messages */
-  unsigned line;          /* the post's line */
-  size_t limit;           /* set by sheaf_import_shortcodes(): galleries stop here */
-  bool over;              /* the limit was reached (warned once) */
-  char **warned;          /* shortcode names warned about (owned) */
+  const char *file; /* for messages */
+  unsigned line;    /* the post's line */
+  size_t limit;     /* set by sheaf_import_shortcodes(): galleries stop here */
+  bool over;        /* the limit was reached (warned once) */
+  char **warned;    /* shortcode names warned about (owned) */
   size_t nwarned, warned_cap;
 };
 
 /* Expands WordPress shortcodes in `text`: [caption] becomes a figure,
- * [gallery] a figure of images (each with its alt text and caption), [embed], [video], [audio] and [youtube] a
- * paragraph linking to the media; other shortcodes lose their tags (their
- * content is kept) with one warning per name per ctx; [[x]] is the literal
+ * [gallery] a figure of images (each with its alt text and caption), [embed], [video],
+ * [audio] and [youtube] a paragraph linking to the media; other shortcodes lose their
+ * tags (their content is kept) with one warning per name per ctx; [[x]] is the literal
  * [x]. Returns a new string, or NULL when out of memory. */
 char *sheaf_import_shortcodes(struct sheaf_shortcode_ctx *ctx, const char *text,
                               size_t n);

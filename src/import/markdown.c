@@ -103,7 +103,8 @@ static bool find_shortcode_end(const char *p, size_t n, size_t from,
   size_t i;
   for (i = from; i + 2 < n; i++)
     if (p[i] == '{' && p[i + 1] == '{' && (p[i + 2] == '<' || p[i + 2] == '%') &&
-        read_tag(p, n, i, p[i + 2] == '<' ? "{{<" : "{{%", p[i + 2] == '<' ? ">}}" : "%}}", t) &&
+        read_tag(p, n, i, p[i + 2] == '<' ? "{{<" : "{{%",
+                 p[i + 2] == '<' ? ">}}" : "%}}", t) &&
         t->closing && t->name.n == name.n && memcmp(t->name.p, name.p, name.n) == 0)
       return true;
   return false;
@@ -246,7 +247,7 @@ static size_t liquid(struct pre *s, size_t i, const struct tag *t)
   if (sheaf_str_ieq(t->name, "note") && t->args.n) {
     /* Hexo's {% note class Title %}: the title is text. */
     static const char *const classes[] = {"default", "primary", "success", "info",
-                                          "warning", "warn", "danger", "tip"};
+                                          "warning", "warn",    "danger",  "tip"};
     struct sheaf_str a = t->args;
     size_t w = 0, c;
     while (w < a.n && !is_ws(a.p[w]))
@@ -458,7 +459,8 @@ static void untemplate(struct pre *s)
      * copied as one run (byte by byte it was a tenth of a Markdown
      * build's instructions). */
     e = i + 1;
-    while (e < n && p[e] != '\n' && p[e] != '\\' && p[e] != '`' && p[e] != '<' && p[e] != '{')
+    while (e < n && p[e] != '\n' && p[e] != '\\' && p[e] != '`' && p[e] != '<' &&
+           p[e] != '{')
       e++;
     sheaf_buf_put(&s->out, p + i, e - i);
     i = e;
@@ -499,7 +501,8 @@ static bool setext_underline(const char *p, size_t n)
 {
   struct sheaf_str t = sheaf_str_trim((struct sheaf_str){p, n});
   size_t i;
-  if (t.n == 0 || (t.p[0] != '=' && t.p[0] != '-') || (p[0] == ' ' && n > 3 && p[3] == ' '))
+  if (t.n == 0 || (t.p[0] != '=' && t.p[0] != '-') ||
+      (p[0] == ' ' && n > 3 && p[3] == ' '))
     return false;
   for (i = 0; i < t.n; i++)
     if (t.p[i] != t.p[0])
@@ -613,8 +616,8 @@ static bool same_title(struct sheaf_str a, const char *b)
 
 /* ---- the reader ------------------------------------------------------------ */
 
-static void set_date(const char *s, unsigned line, const char *path, int64_t *t,
-                     int *off, sheaf_diag *diag)
+static void set_date(const char *s, unsigned line, const char *path, int64_t *t, int *off,
+                     sheaf_diag *diag)
 {
   if (s && !sheaf_date_parse(s, strlen(s), t, off))
     sheaf_diag_add(diag, SHEAF_WARNING, "date", path, line, 0,

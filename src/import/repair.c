@@ -118,8 +118,16 @@ out:
 
 /* ---- the repair scan --------------------------------------------------------- */
 
-enum fix { FIX_PROLOG, FIX_DECL, FIX_ENTITY, FIX_AMP, FIX_LT, FIX_CONTROL, FIX_TRAILING,
-           FIX_COUNT };
+enum fix {
+  FIX_PROLOG,
+  FIX_DECL,
+  FIX_ENTITY,
+  FIX_AMP,
+  FIX_LT,
+  FIX_CONTROL,
+  FIX_TRAILING,
+  FIX_COUNT
+};
 
 struct span {
   size_t off, len;
@@ -135,7 +143,7 @@ struct rep {
   size_t first[FIX_COUNT]; /* source offset of the first of each kind */
   struct span stack[MAX_DEPTH];
   size_t depth;
-  bool deep;            /* nesting beyond MAX_DEPTH: no truncation repair */
+  bool deep;                      /* nesting beyond MAX_DEPTH: no truncation repair */
   struct span ents[MAX_ENTITIES]; /* entities the internal subset declares */
   size_t nents;
   /* The end of the last complete item and the open elements there. */
@@ -143,8 +151,8 @@ struct rep {
   size_t cut_src, cut_out, cut_items;
   struct span cut_stack[MAX_DEPTH];
   size_t cut_depth;
-  size_t items;         /* complete items */
-  size_t item_start;    /* offset of the last item start tag */
+  size_t items;      /* complete items */
+  size_t item_start; /* offset of the last item start tag */
   bool root_done;
 };
 
@@ -423,7 +431,8 @@ static size_t doctype(struct rep *r, size_t i)
       bracket--;
     } else if (c == '>' && bracket <= 0) {
       return i + 1;
-    } else if (c == '<' && bracket > 0 && i + 8 < r->n && memcmp(s + i, "<!ENTITY", 8) == 0) {
+    } else if (c == '<' && bracket > 0 && i + 8 < r->n &&
+               memcmp(s + i, "<!ENTITY", 8) == 0) {
       size_t k = i + 8, st;
       while (k < r->n && is_ws((unsigned char)s[k]))
         k++;
@@ -520,7 +529,8 @@ static size_t end_tag(struct rep *r, size_t i)
   if (!r->deep) {
     size_t j = r->depth, lim = r->depth > 8 ? r->depth - 8 : 0;
     while (j-- > lim)
-      if (r->stack[j].len == k - nst && memcmp(s + r->stack[j].off, s + nst, k - nst) == 0) {
+      if (r->stack[j].len == k - nst &&
+          memcmp(s + r->stack[j].off, s + nst, k - nst) == 0) {
         r->depth = j;
         break;
       }
@@ -584,10 +594,11 @@ static void truncated(struct rep *r, const char *path, sheaf_diag *diag)
   sheaf_buf_put(&r->out, close.ptr, close.len);
   sheaf_buf_putc(&r->out, '\n');
   if (r->item_start > r->cut_src)
-    sheaf_diag_add(diag, SHEAF_WARNING, "truncated", path, line_of(r->s, r->item_start), 0,
-                   "the file ends in the middle of the item that starts here; it is lost, "
-                   "the %zu complete items before it are kept (closed with %s)",
-                   r->cut_items, close.ptr);
+    sheaf_diag_add(
+        diag, SHEAF_WARNING, "truncated", path, line_of(r->s, r->item_start), 0,
+        "the file ends in the middle of the item that starts here; it is lost, "
+        "the %zu complete items before it are kept (closed with %s)",
+        r->cut_items, close.ptr);
   else
     sheaf_diag_add(diag, SHEAF_WARNING, "truncated", path, line_of(r->s, r->cut_src), 0,
                    "the file ends early, after %zu complete items; closed it with %s",
@@ -691,16 +702,17 @@ static void scan(struct rep *r, const char *path, sheaf_diag *diag)
     truncated(r, path, diag);
 }
 
-sheaf_status sheaf_import_repair(const char *path, char **data, size_t *n, sheaf_diag *diag)
+sheaf_status sheaf_import_repair(const char *path, char **data, size_t *n,
+                                 sheaf_diag *diag)
 {
   static const char *const what[FIX_COUNT] = {
-    "text before the XML declaration moved after it",
-    "broken or repeated XML declarations replaced",
-    "HTML entities that XML does not define replaced by character references",
-    "bare '&' escaped as &amp;",
-    "bare '<' escaped as &lt;",
-    "characters that XML forbids removed",
-    "content after the root element's end removed",
+      "text before the XML declaration moved after it",
+      "broken or repeated XML declarations replaced",
+      "HTML entities that XML does not define replaced by character references",
+      "bare '&' escaped as &amp;",
+      "bare '<' escaped as &lt;",
+      "characters that XML forbids removed",
+      "content after the root element's end removed",
   };
   struct rep *r;
   size_t k;

@@ -49,7 +49,8 @@ static bool dc(struct sheaf_feedread *fr)
  * "PodCast"), and podcast apps accept them all. */
 static bool itunes(struct sheaf_feedread *fr)
 {
-  return sheaf_ascii_casecmp(ns_uri(fr), "http://www.itunes.com/dtds/podcast-1.0.dtd") == 0;
+  return sheaf_ascii_casecmp(ns_uri(fr), "http://www.itunes.com/dtds/podcast-1.0.dtd") ==
+         0;
 }
 
 bool sheaf_import_is_media(struct sheaf_feedread *fr)
@@ -219,7 +220,8 @@ static void read_item(struct sheaf_feedread *fr)
       add_author(fr, a);
     } else if (core(fr) && sheaf_import_is(fr, "category")) {
       read_category(fr, a);
-    } else if (sheaf_import_ns(fr) == SHEAF_NS_CONTENT && sheaf_import_is(fr, "encoded")) {
+    } else if (sheaf_import_ns(fr) == SHEAF_NS_CONTENT &&
+               sheaf_import_is(fr, "encoded")) {
       sheaf_import_set(&content, sheaf_import_text(fr), true);
     } else if (core(fr) && sheaf_import_is(fr, "enclosure")) {
       sheaf_import_set(&enclosure, sheaf_import_attr(fr, "url"), true);

@@ -21,11 +21,11 @@
 struct sc {
   const char *name;
   size_t nlen;
-  const char *atts;      /* between the name and the closing ']' */
+  const char *atts; /* between the name and the closing ']' */
   size_t alen;
-  const char *content;   /* enclosed content, or NULL (self-closing) */
+  const char *content; /* enclosed content, or NULL (self-closing) */
   size_t clen;
-  size_t end;            /* index past the shortcode */
+  size_t end; /* index past the shortcode */
 };
 
 static bool is_name_start(char c)
@@ -182,7 +182,8 @@ static void warn_once(struct sheaf_shortcode_ctx *ctx, const struct sc *c)
   char *name;
 
   for (i = 0; i < ctx->nwarned; i++)
-    if (strlen(ctx->warned[i]) == c->nlen && memcmp(ctx->warned[i], c->name, c->nlen) == 0)
+    if (strlen(ctx->warned[i]) == c->nlen &&
+        memcmp(ctx->warned[i], c->name, c->nlen) == 0)
       return;
   sheaf_diag_add(ctx->diag, SHEAF_WARNING, "shortcode", ctx->file, ctx->line, 0,
                  "shortcode [%.*s] removed; its content is kept", (int)c->nlen, c->name);
@@ -249,7 +250,8 @@ static bool caption(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b,
     sheaf_buf_put(b, p, (size_t)(img_end - p));
   }
   {
-    struct sheaf_str text = sheaf_str_trim((struct sheaf_str){img_end, (size_t)(p + n - img_end)});
+    struct sheaf_str text =
+        sheaf_str_trim((struct sheaf_str){img_end, (size_t)(p + n - img_end)});
     if (img_end == p)
       text.n = 0;
     if ((cap && *cap) || text.n) {
@@ -271,8 +273,8 @@ static bool caption(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b,
 
 static bool is_image_url(const char *url)
 {
-  static const char *const exts[] = {".jpg", ".jpeg", ".png", ".gif", ".webp",
-                                     ".svg", ".bmp", ".avif", ".jpe"};
+  static const char *const exts[] = {".jpg", ".jpeg", ".png",  ".gif", ".webp",
+                                     ".svg", ".bmp",  ".avif", ".jpe"};
   size_t n = strcspn(url, "?#"), i;
 
   for (i = 0; i < sizeof exts / sizeof *exts; i++) {
@@ -353,7 +355,8 @@ static bool room(struct sheaf_shortcode_ctx *ctx, const struct sheaf_buf *b,
 
 /* [gallery ids="1,2"] (or include=), else the images attached to the post,
  * by menu order then id; exclude= is honoured. orderby=rand is not. */
-static void gallery(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b, const struct sc *c)
+static void gallery(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b,
+                    const struct sc *c)
 {
   char *ids = attr(c, "ids", 0), *excl = attr(c, "exclude", 0);
   size_t count = 0, i;
@@ -368,7 +371,8 @@ static void gallery(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b, const 
     unsigned long seen[GALLERY_MAX];
     const char *p = ids;
     size_t tried = 0; /* ids looked up, missing ones included */
-    while (*p && count < GALLERY_MAX && tried++ < 4 * GALLERY_MAX && room(ctx, b, &inner)) {
+    while (*p && count < GALLERY_MAX && tried++ < 4 * GALLERY_MAX &&
+           room(ctx, b, &inner)) {
       char *end;
       unsigned long id;
       const struct sheaf_wp_attachment *a;
@@ -435,11 +439,11 @@ static const struct sheaf_labels *L(const struct sheaf_shortcode_ctx *ctx)
 
 /* [embed]URL[/embed], [video src=...], [audio mp3=...], [youtube URL]:
  * a paragraph with a link to the media. */
-static void media(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b, const struct sc *c,
-                  const char *label)
+static void media(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b,
+                  const struct sc *c, const char *label)
 {
   static const char *const keys[] = {"src", "mp4", "m4v", "webm", "ogv", "wmv", "flv",
-                                     "mp3", "ogg", "m4a", "wav", "wma", "url"};
+                                     "mp3", "ogg", "m4a", "wav",  "wma", "url"};
   char *url = NULL;
   size_t i;
   struct sheaf_str u;
@@ -538,9 +542,11 @@ static bool expand(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b, const c
           if (memcmp(s + k, "-->", 3) == 0)
             x = s + k + 3;
         e = x ? (size_t)(x - s) : n;
-      } else if (n - i >= 5 && (strncmp(s + i, "<pre>", 5) == 0 || strncmp(s + i, "<pre ", 5) == 0)) {
+      } else if (n - i >= 5 &&
+                 (strncmp(s + i, "<pre>", 5) == 0 || strncmp(s + i, "<pre ", 5) == 0)) {
         e = skip_element(s, n, i, "pre");
-      } else if (n - i >= 6 && (strncmp(s + i, "<code>", 6) == 0 || strncmp(s + i, "<code ", 6) == 0)) {
+      } else if (n - i >= 6 &&
+                 (strncmp(s + i, "<code>", 6) == 0 || strncmp(s + i, "<code ", 6) == 0)) {
         e = skip_element(s, n, i, "code");
       } else {
         const char *gt = memchr(s + i, '>', n - i);

@@ -183,11 +183,11 @@ static enum sheaf_format sniff(const char *data, size_t n, const char **what)
   {
     size_t lim = n - i < 1024 ? n - i : 1024, k;
     for (k = 0; k + 5 <= lim; k++)
-      if (starts_ci(p + i + k, lim - k, "<html") || starts_ci(p + i + k, lim - k, "<body"))
-        {
-          *what = "an HTML page";
-          return SHEAF_FORMAT_HTML;
-        }
+      if (starts_ci(p + i + k, lim - k, "<html") ||
+          starts_ci(p + i + k, lim - k, "<body")) {
+        *what = "an HTML page";
+        return SHEAF_FORMAT_HTML;
+      }
   }
   *what = "a text file";
   return SHEAF_FORMAT_TEXT;

@@ -28,8 +28,8 @@
 
 /* A post that became an article, to finish once the file is read. */
 struct post {
-  size_t index;       /* in coll->articles */
-  unsigned long id;   /* wp:post_id */
+  size_t index;     /* in coll->articles */
+  unsigned long id; /* wp:post_id */
 };
 
 struct author {
@@ -43,10 +43,10 @@ struct wxr {
   size_t natt, att_cap;
   struct post *posts;
   size_t nposts, posts_cap;
-  char *base_url;         /* wp:base_site_url or wp:base_blog_url */
-  size_t nother_type;     /* items of other post types (pages, menus...) */
-  size_t nunpublished;    /* drafts and the like, left out */
-  size_t nlocal_date;     /* posts dated by their local time only */
+  char *base_url;      /* wp:base_site_url or wp:base_blog_url */
+  size_t nother_type;  /* items of other post types (pages, menus...) */
+  size_t nunpublished; /* drafts and the like, left out */
+  size_t nlocal_date;  /* posts dated by their local time only */
 };
 
 static bool is_wp(struct sheaf_feedread *fr, const char *local)
@@ -277,9 +277,11 @@ static void read_item(struct sheaf_feedread *fr, struct wxr *w)
       read_category(fr, a);
     } else if (sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "creator")) {
       sheaf_import_set(&it.creator, sheaf_import_text_trimmed(fr), true);
-    } else if (sheaf_import_ns(fr) == SHEAF_NS_CONTENT && sheaf_import_is(fr, "encoded")) {
+    } else if (sheaf_import_ns(fr) == SHEAF_NS_CONTENT &&
+               sheaf_import_is(fr, "encoded")) {
       sheaf_import_set(&it.content, sheaf_import_text(fr), true);
-    } else if (sheaf_import_ns(fr) == SHEAF_NS_WP_EXCERPT && sheaf_import_is(fr, "encoded")) {
+    } else if (sheaf_import_ns(fr) == SHEAF_NS_WP_EXCERPT &&
+               sheaf_import_is(fr, "encoded")) {
       sheaf_import_set(&it.excerpt, sheaf_import_text(fr), true);
     } else if (is_wp(fr, "post_id")) {
       it.id = number(fr);
@@ -334,9 +336,10 @@ static void read_item(struct sheaf_feedread *fr, struct wxr *w)
     goto drop;
   }
   if (it.password && *it.password && !drafts) {
-    sheaf_diag_add(fr->diag, SHEAF_WARNING, "protected", fr->source, a->line, 0,
-                   "post \"%s\" is password-protected; skipped (--include-drafts keeps it)",
-                   a->title ? a->title : "");
+    sheaf_diag_add(
+        fr->diag, SHEAF_WARNING, "protected", fr->source, a->line, 0,
+        "post \"%s\" is password-protected; skipped (--include-drafts keeps it)",
+        a->title ? a->title : "");
     goto drop;
   }
 
@@ -368,11 +371,13 @@ static void read_item(struct sheaf_feedread *fr, struct wxr *w)
   }
   if (it.creator && *it.creator && !sheaf_article_add_author(a, it.creator))
     goto nomem;
-  if (it.content && sheaf_str_trim((struct sheaf_str){it.content, strlen(it.content)}).n) {
+  if (it.content &&
+      sheaf_str_trim((struct sheaf_str){it.content, strlen(it.content)}).n) {
     a->body = it.content;
     it.content = NULL;
   }
-  if (it.excerpt && sheaf_str_trim((struct sheaf_str){it.excerpt, strlen(it.excerpt)}).n) {
+  if (it.excerpt &&
+      sheaf_str_trim((struct sheaf_str){it.excerpt, strlen(it.excerpt)}).n) {
     a->summary = it.excerpt;
     it.excerpt = NULL;
   }
@@ -672,8 +677,8 @@ static void wxr_fini(struct wxr *w)
 }
 
 sheaf_status sheaf_import_wxr(struct sheaf_collection *coll, const char *path,
-                              const char *data, size_t n,
-                              const sheaf_options *opt, sheaf_diag *diag)
+                              const char *data, size_t n, const sheaf_options *opt,
+                              sheaf_diag *diag)
 {
   struct wxr w;
   size_t first = coll->narticles, nfeeds = coll->nfeeds;

@@ -29,7 +29,7 @@ static const char *lang_ok(const char *lang)
 
 bool sheaf_layout_lang_rtl(const char *lang)
 {
-  static const char *const rtl[] = {"ar", "he", "iw", "fa", "ur", "yi", "ps",
+  static const char *const rtl[] = {"ar", "he", "iw", "fa",  "ur",  "yi", "ps",
                                     "sd", "ug", "dv", "ckb", "syr", "arc"};
   size_t k, n;
 

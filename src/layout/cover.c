@@ -148,8 +148,8 @@ sheaf_status sheaf_layout_cover_svg(const struct sheaf_layout_ctx *cx,
                                     struct sheaf_buf *out)
 {
   static const char *const palette[][2] = {
-    {"#1f3a5f", "#f2efe6"}, {"#5b2333", "#f7f4ef"}, {"#2f4f3a", "#f1efe4"},
-    {"#3b3355", "#f4f1ea"}, {"#6b4226", "#f8f3e9"}, {"#243b4a", "#eef2f3"},
+      {"#1f3a5f", "#f2efe6"}, {"#5b2333", "#f7f4ef"}, {"#2f4f3a", "#f1efe4"},
+      {"#3b3355", "#f4f1ea"}, {"#6b4226", "#f8f3e9"}, {"#243b4a", "#eef2f3"},
   };
   static const unsigned sizes[] = {64, 56, 48, 42, 36, 31, 27, 24};
   const struct sheaf_book *book = cx->book;
@@ -203,12 +203,15 @@ sheaf_status sheaf_layout_cover_svg(const struct sheaf_layout_ctx *cx,
   sheaf_buf_puts(out, "\">\n<title>");
   sheaf_buf_put_xml(out, title, tl, false);
   sheaf_buf_puts(out, "</title>\n");
-  sheaf_buf_printf(out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n",
+  sheaf_buf_printf(out,
+                   "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n",
                    COVER_W, COVER_H, bg);
-  sheaf_buf_printf(out, "<rect x=\"30\" y=\"30\" width=\"%d\" height=\"%d\" fill=\"none\" "
-                        "stroke=\"%s\" stroke-width=\"2\"/>\n",
+  sheaf_buf_printf(out,
+                   "<rect x=\"30\" y=\"30\" width=\"%d\" height=\"%d\" fill=\"none\" "
+                   "stroke=\"%s\" stroke-width=\"2\"/>\n",
                    COVER_W - 60, COVER_H - 60, fg);
-  sheaf_buf_printf(out, "<g fill=\"%s\" font-family=\"serif\" text-anchor=\"middle\"%s>\n", fg,
+  sheaf_buf_printf(out,
+                   "<g fill=\"%s\" font-family=\"serif\" text-anchor=\"middle\"%s>\n", fg,
                    sheaf_layout_lang_rtl(lang) ? " direction=\"rtl\"" : "");
   /* The tag, above the title. */
   if (book->nsubjects && book->subjects[0] && *book->subjects[0])

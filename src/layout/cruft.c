@@ -19,9 +19,9 @@
 enum kind { K_FOOTER, K_READ_ALSO, K_SHARE, K_COUNT };
 
 static const char *const kind_msg[K_COUNT] = {
-  "removed the WordPress \"The post ... appeared first on ...\" footer",
-  "removed a \"Read Also\" block of links",
-  "removed share buttons",
+    "removed the WordPress \"The post ... appeared first on ...\" footer",
+    "removed a \"Read Also\" block of links",
+    "removed share buttons",
 };
 
 static bool is(const xmlChar *a, const char *b)
@@ -90,8 +90,8 @@ static const char *skip_ws(const char *s)
 /* Does `outside` hold only `label` and separators? */
 static bool only_label(const char *outside)
 {
-  static const char *const labels[] = {"read also", "related:", "related posts:",
-                                       "see also:", NULL};
+  static const char *const labels[] = {"read also",
+                                       "related:", "related posts:", "see also:", NULL};
   const char *s = skip_ws(outside);
   size_t i;
 
@@ -113,8 +113,8 @@ static bool only_label(const char *outside)
 
 static enum kind classify(xmlNodePtr el)
 {
-  static const char *const share[] = {"sharedaddy", "jp-relatedposts", "addtoany",
-                                      "share-buttons", "sd-sharing", NULL};
+  static const char *const share[] = {"sharedaddy",    "jp-relatedposts", "addtoany",
+                                      "share-buttons", "sd-sharing",      NULL};
   static const char *const read_also[] = {"read-also", NULL};
   struct sheaf_buf all, outside;
   enum kind k = K_COUNT;
@@ -166,6 +166,6 @@ void sheaf_layout_cruft(xmlNodePtr body, const struct sheaf_layout_src *src)
   }
   for (k = 0; k < K_COUNT; k++)
     if (seen[k] && src && src->diag)
-      sheaf_diag_add(src->diag, SHEAF_NOTE, "cruft", src->file, src->line, 0,
-                     "%s", kind_msg[k]);
+      sheaf_diag_add(src->diag, SHEAF_NOTE, "cruft", src->file, src->line, 0, "%s",
+                     kind_msg[k]);
 }

@@ -32,12 +32,12 @@
 #include "layout/layout.h"
 
 struct img {
-  char *key;         /* realpath, or "data:" plus the hash of the bytes */
-  char hash[41];     /* SHA-1 of the stored bytes (after SVG cleaning) */
-  const char *type;  /* media type (static) */
+  char *key;        /* realpath, or "data:" plus the hash of the bytes */
+  char hash[41];    /* SHA-1 of the stored bytes (after SVG cleaning) */
+  const char *type; /* media type (static) */
   const char *ext;
-  const char *why;   /* why it cannot be embedded; NULL: it can */
-  unsigned width;    /* intrinsic pixels; 0: unknown (SVG, odd files) */
+  const char *why; /* why it cannot be embedded; NULL: it can */
+  unsigned width;  /* intrinsic pixels; 0: unknown (SVG, odd files) */
   char *data;
   size_t len;
   bool used;
@@ -53,15 +53,15 @@ struct sheaf_images {
   const struct sheaf_book *book;
   const sheaf_options *opt;
   sheaf_diag *diag;
-  char *assets;               /* realpath of --assets, or NULL */
-  struct root *dirs;          /* input folders, by input path */
+  char *assets;      /* realpath of --assets, or NULL */
+  struct root *dirs; /* input folders, by input path */
   size_t ndirs, dirs_cap;
-  struct root *uploads;       /* per feed: uploads folder, or real NULL */
+  struct root *uploads; /* per feed: uploads folder, or real NULL */
   size_t nuploads;
   struct img *imgs;
   size_t nimgs, imgs_cap;
-  xmlHashTablePtr by_key;     /* key -> index + 1 */
-  size_t embedded, missing;   /* occurrences, for the closing count */
+  xmlHashTablePtr by_key;   /* key -> index + 1 */
+  size_t embedded, missing; /* occurrences, for the closing count */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -80,8 +80,8 @@ static char *pct_decode(const char *p, size_t n)
 
   sheaf_buf_init(&b, 0);
   for (i = 0; i < n; i++) {
-    if (p[i] == '%' && i + 2 < n &&
-        isxdigit((unsigned char)p[i + 1]) && isxdigit((unsigned char)p[i + 2])) {
+    if (p[i] == '%' && i + 2 < n && isxdigit((unsigned char)p[i + 1]) &&
+        isxdigit((unsigned char)p[i + 2])) {
       char c = (char)(hexv((unsigned char)p[i + 1]) * 16 + hexv((unsigned char)p[i + 2]));
       if (c == '\0') {
         sheaf_buf_fini(&b);
@@ -176,8 +176,7 @@ void sheaf_images_free(struct sheaf_images *im)
   sheaf_free(im);
 }
 
-void sheaf_images_count(const struct sheaf_images *im, size_t *embedded,
-                        size_t *missing)
+void sheaf_images_count(const struct sheaf_images *im, size_t *embedded, size_t *missing)
 {
   *embedded = im ? im->embedded : 0;
   *missing = im ? im->missing : 0;
@@ -346,11 +345,11 @@ static bool external_ref(const char *v)
  * files from an SVG document, in place. Iterative. */
 static void svg_clean(xmlDocPtr doc, xmlNodePtr root)
 {
-  static const char *const banned[] = {"script", "foreignObject", "iframe", "object",
-                                       "embed", "handler", "listener", "set",
-                                       "animate", "animateTransform",
-                                       "animateMotion", "animateColor", "audio",
-                                       "video", "canvas", "discard"};
+  static const char *const banned[] = {
+      "script",        "foreignObject", "iframe", "object",  "embed",
+      "handler",       "listener",      "set",    "animate", "animateTransform",
+      "animateMotion", "animateColor",  "audio",  "video",   "canvas",
+      "discard"};
   xmlNodePtr node = root, next;
 
   if (doc->intSubset) {
@@ -404,12 +403,13 @@ static void svg_clean(xmlDocPtr doc, xmlNodePtr root)
       for (; at; at = an) {
         xmlChar *v = xmlNodeListGetString(doc, at->children, 1);
         const char *name = (const char *)at->name;
-        bool bad = (tolower((unsigned char)name[0]) == 'o' &&
-                    tolower((unsigned char)name[1]) == 'n') ||
-                   (at->ns && at->ns->href &&
-                    strcmp((const char *)at->ns->href, "http://www.w3.org/1999/xlink") != 0 &&
-                    strcmp((const char *)at->ns->href,
-                           "http://www.w3.org/XML/1998/namespace") != 0);
+        bool bad =
+            (tolower((unsigned char)name[0]) == 'o' &&
+             tolower((unsigned char)name[1]) == 'n') ||
+            (at->ns && at->ns->href &&
+             strcmp((const char *)at->ns->href, "http://www.w3.org/1999/xlink") != 0 &&
+             strcmp((const char *)at->ns->href, "http://www.w3.org/XML/1998/namespace") !=
+                 0);
         an = at->next;
         if (!bad && v && strcmp(name, "href") == 0)
           bad = v[0] != '#';
@@ -520,7 +520,8 @@ static struct img *add_img(struct sheaf_images *im, const char *key, char *data,
   g->data = data;
   g->len = len;
   if (!g->key || !sniff(im, g) ||
-      xmlHashAddEntry(im->by_key, BAD_CAST key, (void *)(uintptr_t)(im->nimgs + 1)) != 0) {
+      xmlHashAddEntry(im->by_key, BAD_CAST key, (void *)(uintptr_t)(im->nimgs + 1)) !=
+          0) {
     sheaf_free(g->key);
     sheaf_free(g->data);
     return NULL;
@@ -648,8 +649,8 @@ out:
 }
 
 /* Decodes a data: URL. */
-static struct img *read_data_url(struct sheaf_images *im, const char *url, const char **why,
-                                 bool *nomem)
+static struct img *read_data_url(struct sheaf_images *im, const char *url,
+                                 const char **why, bool *nomem)
 {
   static const char b64[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -866,7 +867,7 @@ static struct img *from_mirror(struct sheaf_images *im, const char *url, const c
       sheaf_buf_putc(&rel, '/');
     sheaf_buf_puts(&rel, u->path ? u->path : "/");
     if (rel.len && rel.ptr[rel.len - 1] == '/')
-      break; /* a folder: index.html, not an image */
+      break;                         /* a folder: index.html, not an image */
     decoded = sheaf_strdup(rel.ptr); /* xmlParseURI decoded the path */
     sheaf_buf_reset(&rel);
     sheaf_buf_puts(&rel, decoded ? decoded : "");
@@ -1014,9 +1015,9 @@ static struct img *locate(struct sheaf_images *im, const struct sheaf_layout_src
       *why = im->assets ? "no such file beside the input or in the --assets mirror"
                         : "no such file beside the input";
     else if (!g)
-      *why = w2 ? (strcmp(w2, "no such file") == 0 ? "not in the --assets mirror" : w2)
+      *why = w2   ? (strcmp(w2, "no such file") == 0 ? "not in the --assets mirror" : w2)
              : w1 ? (strcmp(w1, "no such file") == 0 ? "not in the uploads folder" : w1)
-             : "remote, and no local copy (see --assets)";
+                  : "remote, and no local copy (see --assets)";
   }
 out:
   sheaf_free(abs);

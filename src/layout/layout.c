@@ -15,9 +15,9 @@
 
 static sheaf_status add_props(struct sheaf_manuscript *ms, const char *href,
                               const char *id, const char *media_type,
-                              struct sheaf_buf *data, const char *title,
-                              int64_t date, bool in_spine, const char *landmark,
-                              size_t chapter, const char *properties)
+                              struct sheaf_buf *data, const char *title, int64_t date,
+                              bool in_spine, const char *landmark, size_t chapter,
+                              const char *properties)
 {
   struct sheaf_doc doc;
 
@@ -40,11 +40,9 @@ static sheaf_status add_props(struct sheaf_manuscript *ms, const char *href,
   return sheaf_manuscript_add(ms, &doc) ? SHEAF_OK : SHEAF_ERR_NOMEM;
 }
 
-static sheaf_status add(struct sheaf_manuscript *ms, const char *href,
-                        const char *id, const char *media_type,
-                        struct sheaf_buf *data, const char *title,
-                        int64_t date, bool in_spine, const char *landmark,
-                        size_t chapter)
+static sheaf_status add(struct sheaf_manuscript *ms, const char *href, const char *id,
+                        const char *media_type, struct sheaf_buf *data, const char *title,
+                        int64_t date, bool in_spine, const char *landmark, size_t chapter)
 {
   return add_props(ms, href, id, media_type, data, title, date, in_spine, landmark,
                    chapter, NULL);
@@ -153,8 +151,8 @@ static int64_t built_time(const struct sheaf_book *book, const sheaf_options *op
   return INT64_C(946684800); /* 2000-01-01, as the package stage */
 }
 
-static sheaf_status stylesheets(struct sheaf_manuscript *ms, const struct sheaf_layout_ctx *cx,
-                                struct sheaf_buf *b)
+static sheaf_status stylesheets(struct sheaf_manuscript *ms,
+                                const struct sheaf_layout_ctx *cx, struct sheaf_buf *b)
 {
   sheaf_status ret = SHEAF_OK;
   size_t i;
@@ -169,8 +167,8 @@ static sheaf_status stylesheets(struct sheaf_manuscript *ms, const struct sheaf_
     sheaf_buf_puts(b, "/* sheaf */\n");
   if (b->failed)
     SHEAF_CHECK(SHEAF_ERR_NOMEM);
-  SHEAF_CHECK(add(ms, "styles/sheaf.css", "css", "text/css", b, NULL,
-                  SHEAF_TIME_UNKNOWN, false, NULL, 0));
+  SHEAF_CHECK(add(ms, "styles/sheaf.css", "css", "text/css", b, NULL, SHEAF_TIME_UNKNOWN,
+                  false, NULL, 0));
   if (cx->user_css) {
     sheaf_buf_reset(b);
     SHEAF_CHECK(read_css(cx->opt->css, b, cx->diag));
@@ -236,8 +234,8 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
   SHEAF_CHECK(cover(ms, &cx, &b, &cover_img));
   sheaf_buf_reset(&b);
   SHEAF_CHECK(sheaf_layout_titlepage(&cx, &b));
-  SHEAF_CHECK(add(ms, "text/title.xhtml", "titlepage", "application/xhtml+xml", &b,
-                  NULL, SHEAF_TIME_UNKNOWN, true, "titlepage", 0));
+  SHEAF_CHECK(add(ms, "text/title.xhtml", "titlepage", "application/xhtml+xml", &b, NULL,
+                  SHEAF_TIME_UNKNOWN, true, "titlepage", 0));
 
   for (i = 0; i < book->nchapters; i++) {
     const struct sheaf_article *a = book->chapters[i];
@@ -254,11 +252,10 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
     sheaf_buf_reset(&b);
     SHEAF_CHECK(sheaf_layout_chapter(&cx, a, i + 1, &b));
     SHEAF_CHECK(add(ms, href, id, "application/xhtml+xml", &b,
-                    a->title && *a->title ? a->title
-                                          : sheaf_labels_for(sheaf_layout_article_lang(&cx, a))
-                                                ->untitled,
-                    a->published,
-                    true, i == 0 ? "bodymatter" : NULL, i + 1));
+                    a->title && *a->title
+                        ? a->title
+                        : sheaf_labels_for(sheaf_layout_article_lang(&cx, a))->untitled,
+                    a->published, true, i == 0 ? "bodymatter" : NULL, i + 1));
   }
 
   if (opt && opt->progress)

@@ -24,9 +24,9 @@ struct sheaf_layout_src {
   struct sheaf_images *images;         /* the book's images; may be NULL */
   const struct sheaf_links *links;     /* article URLs -> chapters; may be NULL */
   size_t chapter;                      /* this chapter's number (1-based), or 0 */
-  size_t max_depth;   /* elements nested deeper are flattened (with a
-                         warning); 0: SHEAF_DEFAULT_MAX_DEPTH */
-  struct sheaf_selectors *remove; /* --remove (counts its hits); may be NULL */
+  size_t max_depth;                    /* elements nested deeper are flattened (with a
+                                          warning); 0: SHEAF_DEFAULT_MAX_DEPTH */
+  struct sheaf_selectors *remove;      /* --remove (counts its hits); may be NULL */
 };
 
 /* Sanitizes the HTML fragment `html[0..n)` and appends it to `out` as XHTML
@@ -46,9 +46,9 @@ sheaf_status sheaf_layout_sanitize(const char *html, size_t n,
 struct _xmlNode;
 
 /* What the sanitizer knows about an element it keeps (see sanitize.c). */
-#define SHEAF_EL_PHRASING 0x01u   /* is phrasing content */
-#define SHEAF_EL_PCONTENT 0x02u   /* its own content model is phrasing */
-#define SHEAF_EL_VOID 0x04u       /* void element: no children, <br/> */
+#define SHEAF_EL_PHRASING 0x01u    /* is phrasing content */
+#define SHEAF_EL_PCONTENT 0x02u    /* its own content model is phrasing */
+#define SHEAF_EL_VOID 0x04u        /* void element: no children, <br/> */
 #define SHEAF_EL_TRANSPARENT 0x08u /* content model is its parent's (a, ins, del) */
 
 /* Returns the SHEAF_EL_* flags of the kept element `name` (lower case), or
@@ -122,8 +122,7 @@ sheaf_status sheaf_images_read_file(struct sheaf_images *im, const char *path,
 sheaf_status sheaf_images_add_docs(struct sheaf_images *im, struct sheaf_manuscript *ms);
 
 /* How many <img> were embedded and how many were not (occurrences). */
-void sheaf_images_count(const struct sheaf_images *im, size_t *embedded,
-                        size_t *missing);
+void sheaf_images_count(const struct sheaf_images *im, size_t *embedded, size_t *missing);
 
 /* ---- links.c: article URLs -> chapters ------------------------------------ */
 
@@ -145,8 +144,8 @@ struct sheaf_layout_ctx {
   struct sheaf_images *images;
   const struct sheaf_links *links;
   struct sheaf_selectors *remove; /* --remove, or NULL */
-  bool user_css;   /* link styles/user.css after the default stylesheet */
-  int64_t built;   /* the build time shown in the colophon */
+  bool user_css;                  /* link styles/user.css after the default stylesheet */
+  int64_t built;                  /* the build time shown in the colophon */
 };
 
 /* Returns true when the BCP 47 tag `lang` names a right-to-left script

@@ -139,10 +139,22 @@ static sheaf_status wrap_runs(xmlNodePtr el, bool (*ok)(xmlNodePtr), const char 
   return SHEAF_OK;
 }
 
-static bool ok_li(xmlNodePtr n) { return is(n, "li"); }
-static bool ok_dtdd(xmlNodePtr n) { return is(n, "dt") || is(n, "dd"); }
-static bool ok_cell(xmlNodePtr n) { return is(n, "td") || is(n, "th"); }
-static bool ok_row(xmlNodePtr n) { return !ok_cell(n); }
+static bool ok_li(xmlNodePtr n)
+{
+  return is(n, "li");
+}
+static bool ok_dtdd(xmlNodePtr n)
+{
+  return is(n, "dt") || is(n, "dd");
+}
+static bool ok_cell(xmlNodePtr n)
+{
+  return is(n, "td") || is(n, "th");
+}
+static bool ok_row(xmlNodePtr n)
+{
+  return !ok_cell(n);
+}
 
 /* Does the subtree hold a row? (iterative) */
 static bool has_row(xmlNodePtr table)
@@ -373,10 +385,11 @@ static sheaf_status fix(xmlNodePtr e, xmlNodePtr body, xmlNodePtr *next)
   /* Elements that only make sense in one parent. */
   if (((is(e, "rt") || is(e, "rp")) && !is(p, "ruby")) ||
       (is(e, "a") && has_ancestor(e, body, "a")) ||
-      (is(e, "tr") && !(is(p, "table") || is(p, "thead") || is(p, "tbody") ||
-                        is(p, "tfoot"))) ||
+      (is(e, "tr") &&
+       !(is(p, "table") || is(p, "thead") || is(p, "tbody") || is(p, "tfoot"))) ||
       ((is(e, "thead") || is(e, "tbody") || is(e, "tfoot") || is(e, "caption") ||
-        is(e, "colgroup")) && !is(p, "table")))
+        is(e, "colgroup")) &&
+       !is(p, "table")))
     goto unwrap;
   if (is(e, "col") && !is(p, "colgroup")) {
     xmlUnlinkNode(e);

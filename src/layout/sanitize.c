@@ -38,78 +38,143 @@ struct el {
 #define TR SHEAF_EL_TRANSPARENT
 
 static const struct el elements[] = {
-  /* kept: flow */
-  {"p", KEEP, NULL, PC}, {"div", KEEP, NULL, 0}, {"h1", KEEP, NULL, PC},
-  {"h2", KEEP, NULL, PC}, {"h3", KEEP, NULL, PC}, {"h4", KEEP, NULL, PC},
-  {"h5", KEEP, NULL, PC}, {"h6", KEEP, NULL, PC}, {"pre", KEEP, NULL, PC},
-  {"hr", KEEP, NULL, VO}, {"ul", KEEP, NULL, 0}, {"ol", KEEP, NULL, 0},
-  {"li", KEEP, NULL, 0}, {"dl", KEEP, NULL, 0}, {"dt", KEEP, NULL, 0},
-  {"dd", KEEP, NULL, 0}, {"blockquote", KEEP, NULL, 0},
-  {"figure", KEEP, NULL, 0}, {"figcaption", KEEP, NULL, 0},
-  {"table", KEEP, NULL, 0}, {"caption", KEEP, NULL, 0},
-  {"thead", KEEP, NULL, 0}, {"tbody", KEEP, NULL, 0}, {"tfoot", KEEP, NULL, 0},
-  {"tr", KEEP, NULL, 0}, {"td", KEEP, NULL, 0}, {"th", KEEP, NULL, 0},
-  {"colgroup", KEEP, NULL, 0}, {"col", KEEP, NULL, VO},
-  {"section", KEEP, NULL, 0}, {"article", KEEP, NULL, 0},
-  {"aside", KEEP, NULL, 0}, {"header", KEEP, NULL, 0},
-  {"footer", KEEP, NULL, 0}, {"nav", KEEP, NULL, 0},
-  /* kept: phrasing */
-  {"a", KEEP, NULL, PH | TR}, {"ins", KEEP, NULL, PH | TR},
-  {"del", KEEP, NULL, PH | TR}, {"span", KEEP, NULL, PH | PC},
-  {"em", KEEP, NULL, PH | PC}, {"strong", KEEP, NULL, PH | PC},
-  {"b", KEEP, NULL, PH | PC}, {"i", KEEP, NULL, PH | PC},
-  {"u", KEEP, NULL, PH | PC}, {"s", KEEP, NULL, PH | PC},
-  {"small", KEEP, NULL, PH | PC}, {"sub", KEEP, NULL, PH | PC},
-  {"sup", KEEP, NULL, PH | PC}, {"mark", KEEP, NULL, PH | PC},
-  {"abbr", KEEP, NULL, PH | PC}, {"cite", KEEP, NULL, PH | PC},
-  {"q", KEEP, NULL, PH | PC}, {"code", KEEP, NULL, PH | PC},
-  {"kbd", KEEP, NULL, PH | PC}, {"samp", KEEP, NULL, PH | PC},
-  {"var", KEEP, NULL, PH | PC}, {"dfn", KEEP, NULL, PH | PC},
-  {"time", KEEP, NULL, PH | PC}, {"bdi", KEEP, NULL, PH | PC},
-  {"bdo", KEEP, NULL, PH | PC}, {"ruby", KEEP, NULL, PH | PC},
-  {"rt", KEEP, NULL, PH | PC}, {"rp", KEEP, NULL, PH | PC},
-  {"br", KEEP, NULL, PH | VO}, {"wbr", KEEP, NULL, PH | VO},
-  {"img", KEEP, NULL, PH | VO}, /* replaced by its alt text in this version */
-  /* void in HTML: any children are the parser's guess; they stay */
-  /* dropped with their content */
-  {"script", DROP, NULL, 0}, {"style", DROP, NULL, 0},
-  {"iframe", DROP, NULL, 0}, {"frame", DROP, NULL, 0},
-  {"frameset", DROP, NULL, 0}, {"object", DROP, NULL, 0},
-  /* Void elements are unwrapped, not dropped: they have no content of
-   * their own, and libxml2 nests the markup that follows an <embed> or
-   * <input> inside it, which dropping would lose. */
-  {"embed", UNWRAP, NULL, 0}, {"applet", DROP, NULL, 0},
-  {"noscript", DROP, NULL, 0}, {"template", DROP, NULL, 0},
-  {"input", UNWRAP, NULL, 0}, {"button", DROP, NULL, 0},
-  {"select", DROP, NULL, 0}, {"textarea", DROP, NULL, 0},
-  {"option", DROP, NULL, 0}, {"optgroup", DROP, NULL, 0},
-  {"datalist", DROP, NULL, 0}, {"canvas", DROP, NULL, 0},
-  {"audio", DROP, NULL, 0}, {"video", DROP, NULL, 0},
-  {"source", UNWRAP, NULL, 0}, {"track", UNWRAP, NULL, 0},
-  {"svg", DROP, NULL, 0}, {"math", DROP, NULL, 0}, {"head", DROP, NULL, 0},
-  {"meta", UNWRAP, NULL, 0}, {"link", UNWRAP, NULL, 0}, {"base", UNWRAP, NULL, 0},
-  {"title", DROP, NULL, 0}, {"param", UNWRAP, NULL, 0},
-  {"area", UNWRAP, NULL, 0}, {"keygen", UNWRAP, NULL, 0},
-  {"output", DROP, NULL, 0}, {"progress", DROP, NULL, 0},
-  {"meter", DROP, NULL, 0}, {"xml", DROP, NULL, 0},
-  /* obsolete or unsupported, renamed to the nearest allowed element */
-  {"center", RENAME, "div", 0}, {"big", RENAME, "span", 0},
-  {"strike", RENAME, "s", 0}, {"tt", RENAME, "code", 0},
-  {"acronym", RENAME, "abbr", 0}, {"form", RENAME, "div", 0},
-  {"main", RENAME, "div", 0}, {"address", RENAME, "div", 0},
-  {"details", RENAME, "div", 0}, {"summary", RENAME, "div", 0},
-  {"hgroup", RENAME, "div", 0}, {"fieldset", RENAME, "div", 0},
-  {"legend", RENAME, "div", 0}, {"listing", RENAME, "pre", 0},
-  {"xmp", RENAME, "pre", 0}, {"plaintext", RENAME, "pre", 0},
-  {"dir", RENAME, "ul", 0}, {"menu", RENAME, "ul", 0},
-  {"nobr", RENAME, "span", 0}, {"dialog", RENAME, "div", 0},
-  /* everything else (font, blink, label, picture, o:p...) is unwrapped */
+    /* kept: flow */
+    {"p", KEEP, NULL, PC},
+    {"div", KEEP, NULL, 0},
+    {"h1", KEEP, NULL, PC},
+    {"h2", KEEP, NULL, PC},
+    {"h3", KEEP, NULL, PC},
+    {"h4", KEEP, NULL, PC},
+    {"h5", KEEP, NULL, PC},
+    {"h6", KEEP, NULL, PC},
+    {"pre", KEEP, NULL, PC},
+    {"hr", KEEP, NULL, VO},
+    {"ul", KEEP, NULL, 0},
+    {"ol", KEEP, NULL, 0},
+    {"li", KEEP, NULL, 0},
+    {"dl", KEEP, NULL, 0},
+    {"dt", KEEP, NULL, 0},
+    {"dd", KEEP, NULL, 0},
+    {"blockquote", KEEP, NULL, 0},
+    {"figure", KEEP, NULL, 0},
+    {"figcaption", KEEP, NULL, 0},
+    {"table", KEEP, NULL, 0},
+    {"caption", KEEP, NULL, 0},
+    {"thead", KEEP, NULL, 0},
+    {"tbody", KEEP, NULL, 0},
+    {"tfoot", KEEP, NULL, 0},
+    {"tr", KEEP, NULL, 0},
+    {"td", KEEP, NULL, 0},
+    {"th", KEEP, NULL, 0},
+    {"colgroup", KEEP, NULL, 0},
+    {"col", KEEP, NULL, VO},
+    {"section", KEEP, NULL, 0},
+    {"article", KEEP, NULL, 0},
+    {"aside", KEEP, NULL, 0},
+    {"header", KEEP, NULL, 0},
+    {"footer", KEEP, NULL, 0},
+    {"nav", KEEP, NULL, 0},
+    /* kept: phrasing */
+    {"a", KEEP, NULL, PH | TR},
+    {"ins", KEEP, NULL, PH | TR},
+    {"del", KEEP, NULL, PH | TR},
+    {"span", KEEP, NULL, PH | PC},
+    {"em", KEEP, NULL, PH | PC},
+    {"strong", KEEP, NULL, PH | PC},
+    {"b", KEEP, NULL, PH | PC},
+    {"i", KEEP, NULL, PH | PC},
+    {"u", KEEP, NULL, PH | PC},
+    {"s", KEEP, NULL, PH | PC},
+    {"small", KEEP, NULL, PH | PC},
+    {"sub", KEEP, NULL, PH | PC},
+    {"sup", KEEP, NULL, PH | PC},
+    {"mark", KEEP, NULL, PH | PC},
+    {"abbr", KEEP, NULL, PH | PC},
+    {"cite", KEEP, NULL, PH | PC},
+    {"q", KEEP, NULL, PH | PC},
+    {"code", KEEP, NULL, PH | PC},
+    {"kbd", KEEP, NULL, PH | PC},
+    {"samp", KEEP, NULL, PH | PC},
+    {"var", KEEP, NULL, PH | PC},
+    {"dfn", KEEP, NULL, PH | PC},
+    {"time", KEEP, NULL, PH | PC},
+    {"bdi", KEEP, NULL, PH | PC},
+    {"bdo", KEEP, NULL, PH | PC},
+    {"ruby", KEEP, NULL, PH | PC},
+    {"rt", KEEP, NULL, PH | PC},
+    {"rp", KEEP, NULL, PH | PC},
+    {"br", KEEP, NULL, PH | VO},
+    {"wbr", KEEP, NULL, PH | VO},
+    {"img", KEEP, NULL, PH | VO}, /* replaced by its alt text in this version */
+    /* void in HTML: any children are the parser's guess; they stay */
+    /* dropped with their content */
+    {"script", DROP, NULL, 0},
+    {"style", DROP, NULL, 0},
+    {"iframe", DROP, NULL, 0},
+    {"frame", DROP, NULL, 0},
+    {"frameset", DROP, NULL, 0},
+    {"object", DROP, NULL, 0},
+    /* Void elements are unwrapped, not dropped: they have no content of
+     * their own, and libxml2 nests the markup that follows an <embed> or
+     * <input> inside it, which dropping would lose. */
+    {"embed", UNWRAP, NULL, 0},
+    {"applet", DROP, NULL, 0},
+    {"noscript", DROP, NULL, 0},
+    {"template", DROP, NULL, 0},
+    {"input", UNWRAP, NULL, 0},
+    {"button", DROP, NULL, 0},
+    {"select", DROP, NULL, 0},
+    {"textarea", DROP, NULL, 0},
+    {"option", DROP, NULL, 0},
+    {"optgroup", DROP, NULL, 0},
+    {"datalist", DROP, NULL, 0},
+    {"canvas", DROP, NULL, 0},
+    {"audio", DROP, NULL, 0},
+    {"video", DROP, NULL, 0},
+    {"source", UNWRAP, NULL, 0},
+    {"track", UNWRAP, NULL, 0},
+    {"svg", DROP, NULL, 0},
+    {"math", DROP, NULL, 0},
+    {"head", DROP, NULL, 0},
+    {"meta", UNWRAP, NULL, 0},
+    {"link", UNWRAP, NULL, 0},
+    {"base", UNWRAP, NULL, 0},
+    {"title", DROP, NULL, 0},
+    {"param", UNWRAP, NULL, 0},
+    {"area", UNWRAP, NULL, 0},
+    {"keygen", UNWRAP, NULL, 0},
+    {"output", DROP, NULL, 0},
+    {"progress", DROP, NULL, 0},
+    {"meter", DROP, NULL, 0},
+    {"xml", DROP, NULL, 0},
+    /* obsolete or unsupported, renamed to the nearest allowed element */
+    {"center", RENAME, "div", 0},
+    {"big", RENAME, "span", 0},
+    {"strike", RENAME, "s", 0},
+    {"tt", RENAME, "code", 0},
+    {"acronym", RENAME, "abbr", 0},
+    {"form", RENAME, "div", 0},
+    {"main", RENAME, "div", 0},
+    {"address", RENAME, "div", 0},
+    {"details", RENAME, "div", 0},
+    {"summary", RENAME, "div", 0},
+    {"hgroup", RENAME, "div", 0},
+    {"fieldset", RENAME, "div", 0},
+    {"legend", RENAME, "div", 0},
+    {"listing", RENAME, "pre", 0},
+    {"xmp", RENAME, "pre", 0},
+    {"plaintext", RENAME, "pre", 0},
+    {"dir", RENAME, "ul", 0},
+    {"menu", RENAME, "ul", 0},
+    {"nobr", RENAME, "span", 0},
+    {"dialog", RENAME, "div", 0},
+    /* everything else (font, blink, label, picture, o:p...) is unwrapped */
 };
 
 /* Element names are looked up in an open-addressing hash of the table,
  * built once (pthread_once) and read-only after: a lookup hashes the name
  * and compares one or two entries, instead of scanning the table. */
-#define EL_SLOTS 512 /* a power of two, over 3x the table */
+#define EL_SLOTS 512                    /* a power of two, over 3x the table */
 static unsigned char el_slot[EL_SLOTS]; /* index + 1 into elements[]; 0: empty */
 static pthread_once_t el_once = PTHREAD_ONCE_INIT;
 _Static_assert(sizeof elements / sizeof elements[0] < EL_SLOTS / 2,
@@ -551,9 +616,8 @@ static bool datetime_ok(const char *s)
   if (*s != 'T' && *s != ' ')
     return false;
   s++;
-  if (!(isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
-        s[2] == ':' && isdigit((unsigned char)s[3]) &&
-        isdigit((unsigned char)s[4])))
+  if (!(isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) && s[2] == ':' &&
+        isdigit((unsigned char)s[3]) && isdigit((unsigned char)s[4])))
     return false;
   s += 5;
   if (*s == ':') {
@@ -571,9 +635,8 @@ static bool datetime_ok(const char *s)
   if (*s == 'Z')
     return s[1] == '\0';
   if (*s == '+' || *s == '-')
-    return isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) &&
-           s[3] == ':' && isdigit((unsigned char)s[4]) &&
-           isdigit((unsigned char)s[5]) && s[6] == '\0';
+    return isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) && s[3] == ':' &&
+           isdigit((unsigned char)s[4]) && isdigit((unsigned char)s[5]) && s[6] == '\0';
   return *s == '\0';
 }
 
@@ -585,8 +648,8 @@ struct ctx {
 
 static char *strip(const xmlChar *v)
 {
-  struct sheaf_str s = sheaf_str_trim((struct sheaf_str){(const char *)v,
-                                                         strlen((const char *)v)});
+  struct sheaf_str s =
+      sheaf_str_trim((struct sheaf_str){(const char *)v, strlen((const char *)v)});
   return sheaf_strndup(s.p, s.n);
 }
 
@@ -636,8 +699,8 @@ static char *attr_keep(struct ctx *c, xmlNodePtr node, const xmlChar *an,
     return NULL;
   }
   if ((is(an, "href") && is(el, "a")) ||
-      (is(an, "cite") && (is(el, "blockquote") || is(el, "q") ||
-                          is(el, "del") || is(el, "ins")))) {
+      (is(an, "cite") &&
+       (is(el, "blockquote") || is(el, "q") || is(el, "del") || is(el, "ins")))) {
     bool nomem;
     s = sheaf_layout_url((const char *)v, c->src ? c->src->base_url : NULL, &nomem);
     if (nomem)
@@ -650,13 +713,12 @@ static char *attr_keep(struct ctx *c, xmlNodePtr node, const xmlChar *an,
       s = chapter_link(c, s);
     return s;
   }
-  if ((is(el, "td") || is(el, "th")) &&
-      (is(an, "colspan") || is(an, "rowspan"))) {
+  if ((is(el, "td") || is(el, "th")) && (is(an, "colspan") || is(an, "rowspan"))) {
     s = strip(v);
-    if (s && (!all_digits(s, false) ||
-              (is(an, "colspan") && (strtol(s, NULL, 10) < 1 ||
-                                     strtol(s, NULL, 10) > 1000)) ||
-              strtol(s, NULL, 10) > 65534)) {
+    if (s &&
+        (!all_digits(s, false) ||
+         (is(an, "colspan") && (strtol(s, NULL, 10) < 1 || strtol(s, NULL, 10) > 1000)) ||
+         strtol(s, NULL, 10) > 65534)) {
       sheaf_free(s);
       s = NULL;
     }
@@ -767,20 +829,20 @@ static sheaf_status attrs_filter(struct ctx *c, xmlNodePtr node)
       continue;
     }
     /* Attribute names are interned in the element table's spelling. */
-    keep[nkeep].name = is(an, "id")        ? "id"
-                       : is(an, "class")   ? "class"
-                       : is(an, "title")   ? "title"
-                       : is(an, "dir")     ? "dir"
-                       : is(an, "href")    ? "href"
-                       : is(an, "cite")    ? "cite"
-                       : is(an, "colspan") ? "colspan"
-                       : is(an, "rowspan") ? "rowspan"
-                       : is(an, "scope")   ? "scope"
-                       : is(an, "start")   ? "start"
+    keep[nkeep].name = is(an, "id")         ? "id"
+                       : is(an, "class")    ? "class"
+                       : is(an, "title")    ? "title"
+                       : is(an, "dir")      ? "dir"
+                       : is(an, "href")     ? "href"
+                       : is(an, "cite")     ? "cite"
+                       : is(an, "colspan")  ? "colspan"
+                       : is(an, "rowspan")  ? "rowspan"
+                       : is(an, "scope")    ? "scope"
+                       : is(an, "start")    ? "start"
                        : is(an, "reversed") ? "reversed"
-                       : is(an, "type")    ? "type"
-                       : is(an, "value")   ? "value"
-                                           : "datetime";
+                       : is(an, "type")     ? "type"
+                       : is(an, "value")    ? "value"
+                                            : "datetime";
     keep[nkeep++].value = kv;
   }
   xmlFreePropList(node->properties);
@@ -999,7 +1061,8 @@ static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
   if (c->nomem)
     goto out;
   if (cs.n && c->src && c->src->images) {
-    if (sheaf_images_resolve(c->src->images, c->src, cs.c, cs.n, &href, &why) != SHEAF_OK) {
+    if (sheaf_images_resolve(c->src->images, c->src, cs.c, cs.n, &href, &why) !=
+        SHEAF_OK) {
       c->nomem = true;
       goto out;
     }
@@ -1016,7 +1079,8 @@ static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
     struct sheaf_str a = {"", 0};
     char *av;
     if (alt)
-      a = sheaf_str_trim((struct sheaf_str){(const char *)alt, strlen((const char *)alt)});
+      a = sheaf_str_trim(
+          (struct sheaf_str){(const char *)alt, strlen((const char *)alt)});
     av = sheaf_strndup(a.p, a.n);
     xmlFreePropList(img->properties);
     img->properties = NULL;
@@ -1035,14 +1099,16 @@ static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
                    alt && *alt ? "its alt text is kept" : "it has no alt text");
   }
   if (alt) {
-    struct sheaf_str s = sheaf_str_trim((struct sheaf_str){(const char *)alt,
-                                                           strlen((const char *)alt)});
+    struct sheaf_str s =
+        sheaf_str_trim((struct sheaf_str){(const char *)alt, strlen((const char *)alt)});
     if (s.n) {
       /* Alt texts of neighbouring images (a gallery of linked thumbnails)
        * must not run together, nor into the words around them. */
-      const xmlNode *pv = text_beside(img, c->body, false), *nx = text_beside(img, c->body, true);
+      const xmlNode *pv = text_beside(img, c->body, false),
+                    *nx = text_beside(img, c->body, true);
       uint32_t last = pv ? edge_cp(pv->content, true) : ' ';
-      bool pad_before = word_char(last) || (last && strchr(".,;:!?)]}", (int)last) && last < 0x80);
+      bool pad_before =
+          word_char(last) || (last && strchr(".,;:!?)]}", (int)last) && last < 0x80);
       bool pad_after = nx && word_char(edge_cp(nx->content, false));
       struct sheaf_buf t;
       sheaf_buf_init(&t, 0);
@@ -1154,8 +1220,8 @@ static sheaf_status lazy_images(struct ctx *c)
           xmlFree(v);
         }
       }
-      if (b.failed || (b.len && !xmlSetProp(img, BAD_CAST "data-sheaf-sources",
-                                            BAD_CAST b.ptr)))
+      if (b.failed ||
+          (b.len && !xmlSetProp(img, BAD_CAST "data-sheaf-sources", BAD_CAST b.ptr)))
         c->nomem = true;
       sheaf_buf_fini(&b);
       continue;
@@ -1279,8 +1345,8 @@ static char *id_fix(const char *s, size_t n, bool *nomem)
     sheaf_buf_putc(&b, 'x'); /* sheaf- ids belong to the templates */
   for (i = 0; i < n; i++) {
     unsigned char ch = (unsigned char)s[i];
-    sheaf_buf_putc(&b, isalnum(ch) || ch == '-' || ch == '.' || ch == '_'
-                           ? (char)ch : '_');
+    sheaf_buf_putc(&b,
+                   isalnum(ch) || ch == '-' || ch == '.' || ch == '_' ? (char)ch : '_');
   }
   r = sheaf_buf_detach(&b, NULL);
   if (!r)
@@ -1351,7 +1417,8 @@ static sheaf_status fix_ids(struct ctx *c)
       sheaf_buf_init(&d, 0);
       for (i = 1; v[i]; i++) {
         if (v[i] == '%' && isxdigit(v[i + 1]) && isxdigit(v[i + 2])) {
-          sheaf_buf_putc(&d, (char)(sheaf_hexval(v[i + 1]) * 16 + sheaf_hexval(v[i + 2])));
+          sheaf_buf_putc(&d,
+                         (char)(sheaf_hexval(v[i + 1]) * 16 + sheaf_hexval(v[i + 2])));
           i += 2;
         } else {
           sheaf_buf_putc(&d, (char)v[i]);
@@ -1504,8 +1571,7 @@ static xmlNodePtr gather_body(xmlDocPtr doc)
   if (!body || !root)
     return body;
   for (n = doc->children; n; n = next) {
-    if (n->type == XML_ELEMENT_NODE &&
-        (is(n->name, "html") || is(n->name, "body"))) {
+    if (n->type == XML_ELEMENT_NODE && (is(n->name, "html") || is(n->name, "body"))) {
       next = sheaf_layout_next(n, (xmlNodePtr)doc, false);
       continue;
     }
@@ -1559,12 +1625,11 @@ sheaf_status sheaf_layout_sanitize(const char *html, size_t n,
     ret = SHEAF_ERR_NOMEM;
     goto out;
   }
-  /* XML_PARSE_HUGE (htmlCtxtUseOptions honours it): without it libxml2 silently drops everything after a
-   * text over 10,000,000 bytes or nesting over 256 deep. The body's size is
-   * bounded by opt->max_article_size, its depth by flatten() below. */
+  /* XML_PARSE_HUGE (htmlCtxtUseOptions honours it): without it libxml2 silently drops
+   * everything after a text over 10,000,000 bytes or nesting over 256 deep. The body's
+   * size is bounded by opt->max_article_size, its depth by flatten() below. */
   doc = htmlCtxtReadMemory(pc, in.ptr, (int)in.len, NULL, "UTF-8",
-                           HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-                               HTML_PARSE_NOWARNING |
+                           HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                                HTML_PARSE_NOIMPLIED | XML_PARSE_HUGE);
   if (!doc) {
     ret = SHEAF_ERR_NOMEM;

@@ -73,7 +73,8 @@ sheaf_status sheaf_layout_colophon(const struct sheaf_layout_ctx *cx,
   }
   sheaf_buf_puts(out, ".</p>\n");
   if (book->nsources) {
-    sheaf_buf_printf(out, "<p>%s:</p>\n", book->nsources == 1 ? "Its source" : "Its sources");
+    sheaf_buf_printf(out, "<p>%s:</p>\n",
+                     book->nsources == 1 ? "Its source" : "Its sources");
     sources(out, book);
   }
   sheaf_buf_puts(out, "<p>This book was made on ");

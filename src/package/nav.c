@@ -69,7 +69,6 @@ static const char *landmark_label(const struct sheaf_labels *l, const char *type
   return type;
 }
 
-
 /* Marks an element as English when sheaf has no words in the book's
  * language (the document itself is declared in that language). */
 static int english_if_foreign(xmlTextWriterPtr w, const struct sheaf_manuscript *ms)
@@ -82,7 +81,7 @@ static int english_if_foreign(xmlTextWriterPtr w, const struct sheaf_manuscript 
 }
 
 static int list_link(xmlTextWriterPtr w, const char *type, const char *href,
-                const char *text)
+                     const char *text)
 {
   if (xmlTextWriterStartElement(w, X("li")) < 0 ||
       xmlTextWriterStartElement(w, X("a")) < 0)
@@ -90,8 +89,7 @@ static int list_link(xmlTextWriterPtr w, const char *type, const char *href,
   if (type && xmlTextWriterWriteAttribute(w, X("epub:type"), X(type)) < 0)
     return -1;
   if (xmlTextWriterWriteAttribute(w, X("href"), X(href)) < 0 ||
-      xmlTextWriterWriteString(w, X(text)) < 0 ||
-      xmlTextWriterEndElement(w) < 0)
+      xmlTextWriterWriteString(w, X(text)) < 0 || xmlTextWriterEndElement(w) < 0)
     return -1;
   return xmlTextWriterEndElement(w);
 }
@@ -235,8 +233,8 @@ out:
 
 sheaf_status sheaf_package_nav(const struct sheaf_manuscript *ms, struct sheaf_buf *out)
 {
-  const char *lang = ms->book->language && *ms->book->language
-                         ? ms->book->language : "und";
+  const char *lang =
+      ms->book->language && *ms->book->language ? ms->book->language : "und";
   xmlTextWriterPtr w;
   sheaf_status ret;
   size_t i;
@@ -291,8 +289,7 @@ static int nav_point_open(xmlTextWriterPtr w, unsigned id, unsigned n, const cha
       xmlTextWriterWriteFormatAttribute(w, X("playOrder"), "%u", n) < 0 ||
       xmlTextWriterStartElement(w, X("navLabel")) < 0 ||
       xmlTextWriterWriteElement(w, X("text"), X(text)) < 0 ||
-      xmlTextWriterEndElement(w) < 0 ||
-      xmlTextWriterStartElement(w, X("content")) < 0 ||
+      xmlTextWriterEndElement(w) < 0 || xmlTextWriterStartElement(w, X("content")) < 0 ||
       xmlTextWriterWriteAttribute(w, X("src"), X(src)) < 0)
     return -1;
   return xmlTextWriterEndElement(w);
@@ -325,8 +322,8 @@ sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms, struct sheaf_b
     W(xmlTextWriterWriteAttribute(w, X("xml:lang"), X(b->language)));
   W(xmlTextWriterStartElement(w, X("head")));
   /* Must equal the package's unique identifier (EPUBCheck NCX-001). */
-  W(ncx_meta(w, "dtb:uid", b->identifier && *b->identifier ? b->identifier
-                                                           : "urn:uuid:unknown"));
+  W(ncx_meta(w, "dtb:uid",
+             b->identifier && *b->identifier ? b->identifier : "urn:uuid:unknown"));
   W(ncx_meta(w, "dtb:depth", b->ngroups ? "2" : "1"));
   W(ncx_meta(w, "dtb:totalPageCount", "0"));
   W(ncx_meta(w, "dtb:maxPageNumber", "0"));

@@ -20,8 +20,7 @@
 
 /* ---- shared helpers ------------------------------------------------------ */
 
-int64_t sheaf_package_time(const struct sheaf_manuscript *ms,
-                           const sheaf_options *opt)
+int64_t sheaf_package_time(const struct sheaf_manuscript *ms, const sheaf_options *opt)
 {
   if (opt && opt->source_date_epoch >= 0)
     return (int64_t)opt->source_date_epoch;
@@ -74,7 +73,8 @@ sheaf_status sheaf_package_xml_begin(xmlTextWriterPtr *w, struct sheaf_buf *out)
   return SHEAF_OK;
 }
 
-sheaf_status sheaf_package_xml_end(xmlTextWriterPtr w, sheaf_status ret, struct sheaf_buf *out)
+sheaf_status sheaf_package_xml_end(xmlTextWriterPtr w, sheaf_status ret,
+                                   struct sheaf_buf *out)
 {
   if (w) {
     if (ret == SHEAF_OK && xmlTextWriterEndDocument(w) < 0)
@@ -93,8 +93,7 @@ static const char *nonempty(const char *s, const char *fallback)
   return s && *s ? s : fallback;
 }
 
-static int dc(xmlTextWriterPtr w, const char *name, const char *id,
-              const char *text)
+static int dc(xmlTextWriterPtr w, const char *name, const char *id, const char *text)
 {
   if (xmlTextWriterStartElement(w, X(name)) < 0)
     return -1;
@@ -105,8 +104,8 @@ static int dc(xmlTextWriterPtr w, const char *name, const char *id,
   return xmlTextWriterEndElement(w);
 }
 
-static int meta_refines(xmlTextWriterPtr w, const char *refines,
-                        const char *property, const char *text)
+static int meta_refines(xmlTextWriterPtr w, const char *refines, const char *property,
+                        const char *text)
 {
   if (xmlTextWriterStartElement(w, X("meta")) < 0 ||
       xmlTextWriterWriteAttribute(w, X("refines"), X(refines)) < 0 ||
@@ -128,7 +127,8 @@ static sheaf_status metadata(xmlTextWriterPtr w, const struct sheaf_manuscript *
   W(xmlTextWriterStartElement(w, X("metadata")));
   W(xmlTextWriterWriteAttribute(w, X("xmlns:dc"), X(DC_NS)));
   W(dc(w, "dc:identifier", "bookid", nonempty(b->identifier, "urn:uuid:unknown")));
-  W(dc(w, "dc:title", sub ? "title" : NULL, nonempty(b->title, sheaf_labels_for(b->language)->untitled)));
+  W(dc(w, "dc:title", sub ? "title" : NULL,
+       nonempty(b->title, sheaf_labels_for(b->language)->untitled)));
   if (sub) {
     W(meta_refines(w, "#title", "title-type", "main"));
     W(dc(w, "dc:title", "subtitle", b->subtitle));
@@ -173,8 +173,8 @@ out:
   return ret;
 }
 
-static int item(xmlTextWriterPtr w, const char *id, const char *href,
-                const char *type, const char *props)
+static int item(xmlTextWriterPtr w, const char *id, const char *href, const char *type,
+                const char *props)
 {
   if (xmlTextWriterStartElement(w, X("item")) < 0 ||
       xmlTextWriterWriteAttribute(w, X("id"), X(id)) < 0 ||
@@ -200,7 +200,7 @@ static int itemref(xmlTextWriterPtr w, const char *idref, bool linear)
  * the layout stage's (which sets dir="rtl" on their documents). */
 static bool rtl(const char *lang)
 {
-  static const char *const langs[] = {"ar", "he", "iw", "fa", "ur", "yi", "ps",
+  static const char *const langs[] = {"ar", "he", "iw", "fa",  "ur",  "yi", "ps",
                                       "sd", "ug", "dv", "ckb", "syr", "arc"};
   size_t k, n;
 
@@ -213,8 +213,7 @@ static bool rtl(const char *lang)
   return false;
 }
 
-static sheaf_status manifest_spine(xmlTextWriterPtr w,
-                                   const struct sheaf_manuscript *ms)
+static sheaf_status manifest_spine(xmlTextWriterPtr w, const struct sheaf_manuscript *ms)
 {
   sheaf_status ret = SHEAF_OK;
   bool nav_done = false, any_linear = false;

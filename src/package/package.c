@@ -11,14 +11,14 @@
 static const char mimetype[] = "application/epub+zip";
 
 static const char container_xml[] =
-  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-  "<container version=\"1.0\" "
-  "xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n"
-  "  <rootfiles>\n"
-  "    <rootfile full-path=\"EPUB/content.opf\" "
-  "media-type=\"application/oebps-package+xml\"/>\n"
-  "  </rootfiles>\n"
-  "</container>\n";
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<container version=\"1.0\" "
+    "xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n"
+    "  <rootfiles>\n"
+    "    <rootfile full-path=\"EPUB/content.opf\" "
+    "media-type=\"application/oebps-package+xml\"/>\n"
+    "  </rootfiles>\n"
+    "</container>\n";
 
 /* Files the package stage writes itself; a document may not reuse them. */
 static const char *const reserved[] = {"content.opf", "nav.xhtml", "toc.ncx"};
@@ -26,8 +26,7 @@ static const char *const reserved[] = {"content.opf", "nav.xhtml", "toc.ncx"};
 /* Rejects manuscripts that would make a broken book: missing fields, no
  * spine, or a document clashing with the package's own files. These are
  * programming errors of the layout stage, so they are internal errors. */
-static sheaf_status check_manuscript(const struct sheaf_manuscript *ms,
-                                     sheaf_diag *diag)
+static sheaf_status check_manuscript(const struct sheaf_manuscript *ms, sheaf_diag *diag)
 {
   bool spine = false;
   size_t i, j;
@@ -45,7 +44,8 @@ static sheaf_status check_manuscript(const struct sheaf_manuscript *ms,
           strcmp(d->id, "ncx") == 0) {
         sheaf_diag_add(diag, SHEAF_ERROR, "internal", NULL, 0, 0,
                        "cannot write book: document %s clashes with the "
-                       "package's own files", d->href);
+                       "package's own files",
+                       d->href);
         return SHEAF_ERR_INTERNAL;
       }
     spine |= d->in_spine;
@@ -77,8 +77,8 @@ static sheaf_status pack(struct sheaf_buf *text, sheaf_status ret, struct packed
 
 static struct sheaf_zip_entry packed_entry(const char *name, const struct packed *p)
 {
-  return (struct sheaf_zip_entry){"EPUB/", name, NULL, p->len, false, NULL, 0,
-                                  p->mem, p->clen, p->crc};
+  return (struct sheaf_zip_entry){"EPUB/", name, NULL,   p->len,  false,
+                                  NULL,    0,    p->mem, p->clen, p->crc};
 }
 
 sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
@@ -124,18 +124,26 @@ sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
                    "cannot write book: %s: out of memory", path);
     goto out;
   }
-  e[n++] = (struct sheaf_zip_entry){NULL, "mimetype", mimetype,
-                                    sizeof mimetype - 1, true, NULL, 0, NULL, 0, 0};
-  e[n++] = (struct sheaf_zip_entry){NULL, "META-INF/container.xml", container_xml,
-                                    sizeof container_xml - 1, false, NULL, 0, NULL, 0, 0};
+  e[n++] = (struct sheaf_zip_entry){
+      NULL, "mimetype", mimetype, sizeof mimetype - 1, true, NULL, 0, NULL, 0, 0};
+  e[n++] = (struct sheaf_zip_entry){NULL,
+                                    "META-INF/container.xml",
+                                    container_xml,
+                                    sizeof container_xml - 1,
+                                    false,
+                                    NULL,
+                                    0,
+                                    NULL,
+                                    0,
+                                    0};
   e[n++] = packed_entry("content.opf", &opf);
   e[n++] = packed_entry("nav.xhtml", &nav);
   e[n++] = packed_entry("toc.ncx", &ncx);
   for (i = 0; i < ms->ndocs; i++) {
     const struct sheaf_doc *d = &ms->docs[i];
-    e[n++] = (struct sheaf_zip_entry){"EPUB/", d->href, d->data, d->len, false,
-                                      d->spooled ? ms->spool : NULL, d->spool_idx,
-                                      NULL, 0, 0};
+    e[n++] = (struct sheaf_zip_entry){
+        "EPUB/",      d->href, d->data, d->len, false, d->spooled ? ms->spool : NULL,
+        d->spool_idx, NULL,    0,       0};
   }
   ret = sheaf_package_zip(path, e, n, sheaf_package_time(ms, opt), opt, diag);
 out:

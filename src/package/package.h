@@ -14,8 +14,7 @@
 
 /* Returns the book's modification time in UTC seconds: opt->source_date_epoch
  * when >= 0, else book->modified when known, else the default above. */
-int64_t sheaf_package_time(const struct sheaf_manuscript *ms,
-                           const sheaf_options *opt);
+int64_t sheaf_package_time(const struct sheaf_manuscript *ms, const sheaf_options *opt);
 
 /* Each writer appends a complete document to `out` (UTF-8 XML). They return
  * SHEAF_OK, SHEAF_ERR_NOMEM, or SHEAF_ERR_INTERNAL when libxml2 fails. */
@@ -36,7 +35,7 @@ struct sheaf_zip_entry {
   const char *name;   /* path inside the archive */
   const void *data;   /* unused when `spool` is set */
   size_t len;
-  bool store;         /* stored (no compression), as `mimetype` must be */
+  bool store;                      /* stored (no compression), as `mimetype` must be */
   const struct sheaf_spool *spool; /* finished spool holding the entry, or NULL */
   size_t spool_idx;
   /* Or already deflated in memory (sheaf_deflate): `deflated` holds `clen`
@@ -79,12 +78,12 @@ bool sheaf_package_format_time(int64_t t, bool with_time, char out[32]);
 /* For the xmlTextWriter code of opf.c and nav.c: a writer call returns a
  * negative number on failure, which in practice means out of memory (the
  * writer does no validation of its own). Jumps to `out` with `ret` set. */
-#define W(call)                                                                \
-  do {                                                                         \
-    if ((call) < 0) {                                                          \
-      ret = SHEAF_ERR_NOMEM;                                                   \
-      goto out;                                                                \
-    }                                                                          \
+#define W(call)                                                                          \
+  do {                                                                                   \
+    if ((call) < 0) {                                                                    \
+      ret = SHEAF_ERR_NOMEM;                                                             \
+      goto out;                                                                          \
+    }                                                                                    \
   } while (0)
 
 #define X(s) ((const xmlChar *)(s))

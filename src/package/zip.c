@@ -26,17 +26,16 @@
 static void write_error(sheaf_diag *diag, const char *path, const char *reason,
                         int sys_errno)
 {
-  sheaf_diag_add(diag, SHEAF_ERROR, "write", NULL, 0, 0,
-                 "cannot write book: %s: %s%s", path, reason,
-                 sys_errno == ENOENT ? " (does the folder exist?)" : "");
+  sheaf_diag_add(diag, SHEAF_ERROR, "write", NULL, 0, 0, "cannot write book: %s: %s%s",
+                 path, reason, sys_errno == ENOENT ? " (does the folder exist?)" : "");
 }
 
 /* The one place libzip's errors become diagnostics (STYLE.md rule 20). */
 static sheaf_status zip_failed(sheaf_diag *diag, const char *path, zip_error_t *err)
 {
   int sys = zip_error_system_type(err) == ZIP_ET_SYS ? zip_error_code_system(err) : 0;
-  sheaf_status ret = zip_error_code_zip(err) == ZIP_ER_MEMORY ? SHEAF_ERR_NOMEM
-                                                              : SHEAF_ERR_WRITE;
+  sheaf_status ret =
+      zip_error_code_zip(err) == ZIP_ER_MEMORY ? SHEAF_ERR_NOMEM : SHEAF_ERR_WRITE;
 
   write_error(diag, path, zip_error_strerror(err), sys);
   return ret;
@@ -160,8 +159,8 @@ static zip_int64_t predeflated_cb(void *ud, void *data, zip_uint64_t len,
     st->comp_method = ZIP_CM_DEFLATE;
     st->encryption_method = ZIP_EM_NONE;
     st->crc = p->crc;
-    st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD |
-                ZIP_STAT_CRC | ZIP_STAT_ENCRYPTION_METHOD;
+    st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC |
+                ZIP_STAT_ENCRYPTION_METHOD;
     return sizeof *st;
   case ZIP_SOURCE_ERROR:
     return zip_error_to_data(&p->err, data, len);

@@ -30,7 +30,8 @@ static bool add_group(struct sheaf_book *b, const char *title, size_t start)
 
 /* The group key of a chapter, in the book's language: its year, or its
  * month ("March 2024", "März 2024", "2024年3月"), or "Undated". */
-static bool period(const struct sheaf_labels *l, int64_t t, bool month, struct sheaf_buf *out)
+static bool period(const struct sheaf_labels *l, int64_t t, bool month,
+                   struct sheaf_buf *out)
 {
   sheaf_buf_reset(out);
   if (t == SHEAF_TIME_UNKNOWN) {

@@ -57,7 +57,8 @@ static sheaf_status parse_bound(const char *s, bool upper, int64_t *t, sheaf_dia
   if (!sheaf_date_parse_iso8601(s, n, t, NULL)) {
     sheaf_diag_add(d, SHEAF_ERROR, "usage", NULL, 0, 0,
                    "%s '%s' is not a date; write it as YYYY-MM-DD or "
-                   "YYYY-MM-DDThh:mm:ssZ", optname, s);
+                   "YYYY-MM-DDThh:mm:ssZ",
+                   optname, s);
     return SHEAF_ERR_USAGE;
   }
   if (upper && (n == 10 || n == 8) && strchr(s, 'T') == NULL)
@@ -104,8 +105,7 @@ static bool better(const struct sheaf_article *a, const struct sheaf_article *b)
 /* Sorts `v` by `cmp`, then keeps one article of each run of equal keys;
  * returns the new count. Articles without the key are kept as they are. */
 static size_t dedupe(const struct sheaf_article **v, size_t n,
-                     int (*cmp)(const void *, const void *), bool by_link,
-                     size_t *merged)
+                     int (*cmp)(const void *, const void *), bool by_link, size_t *merged)
 {
   size_t i, o = 0;
 
@@ -152,8 +152,8 @@ static int cmp_date(const void *pa, const void *pb)
  * already carry capitals are left alone; their authors chose them. */
 static char *title_case(const char *s)
 {
-  static const char *const small[] = {"a", "an", "and", "as", "at", "by", "for",
-                                      "in", "of", "on", "or", "the", "to", "vs"};
+  static const char *const small[] = {"a",  "an", "and", "as", "at",  "by", "for",
+                                      "in", "of", "on",  "or", "the", "to", "vs"};
   char *out = sheaf_strdup(s);
   size_t i, start = 0, k;
   bool any_upper = false;
@@ -366,7 +366,8 @@ static sheaf_status make_metadata(struct sheaf_book *b, const sheaf_options *opt
       (b->language = sheaf_lang_normalize(feed->language)) == NULL)
     sheaf_diag_add(diag, SHEAF_WARNING, "language", feed->source, 0, 0,
                    "the feed's language '%s' is not a language tag (like en or "
-                   "en-GB); using %s", feed->language,
+                   "en-GB); using %s",
+                   feed->language,
                    opt->language && *opt->language ? opt->language : "en");
   if (b->language == NULL && b->chapters[0]->language && *b->chapters[0]->language)
     b->language = sheaf_strdup(b->chapters[0]->language);
@@ -448,15 +449,16 @@ sheaf_book *sheaf_select(const sheaf_collection *c, const sheaf_options *opt,
   }
   if (undated)
     sheaf_diag_add(d, SHEAF_WARNING, "undated", NULL, 0, 0,
-                   "%zu article%s without a date left out by --since/--until",
-                   undated, undated == 1 ? "" : "s");
+                   "%zu article%s without a date left out by --since/--until", undated,
+                   undated == 1 ? "" : "s");
 
   n = dedupe(v, n, cmp_id, false, &merged);
   n = dedupe(v, n, cmp_link, true, &merged);
   if (merged)
     sheaf_diag_add(d, SHEAF_NOTE, "duplicate", NULL, 0, 0,
                    "%zu duplicate article%s merged (same id or link; the latest "
-                   "update kept)", merged, merged == 1 ? "" : "s");
+                   "update kept)",
+                   merged, merged == 1 ? "" : "s");
 
   qsort(v, n, sizeof *v, cmp_date);
   /* --limit keeps the newest N: "the last 20 posts" is what people ask for. */
@@ -490,8 +492,7 @@ sheaf_book *sheaf_select(const sheaf_collection *c, const sheaf_options *opt,
                      opt->tags[0], opt->ntags > 1 ? " (or the other tags given)" : "");
     else
       sheaf_diag_add(d, SHEAF_ERROR, "nomatch", NULL, 0, 0,
-                     "none of the %zu articles matched the selection",
-                     c->narticles);
+                     "none of the %zu articles matched the selection", c->narticles);
     goto out;
   }
 

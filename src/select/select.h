@@ -17,8 +17,7 @@ bool sheaf_select_has_tag(const struct sheaf_article *a, const char *want);
  * Council"; that gives title "Digital Economy" and publisher "Focus - China
  * Britain Business Council". Either output may be NULL when not found.
  * Returns false only when out of memory. */
-bool sheaf_select_title_from_feed(const char *feed_title, char **title,
-                                  char **publisher);
+bool sheaf_select_title_from_feed(const char *feed_title, char **title, char **publisher);
 
 /* Groups the chapters of `b` for the table of contents as opt->group_by
  * says (group.c); grouping by tag reorders the chapters. */

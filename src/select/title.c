@@ -33,8 +33,8 @@ bool sheaf_select_title_from_feed(const char *feed_title, char **title, char **p
 {
   /* Separators WordPress and common themes put between term and site:
    * " - ", " – " (en dash), " — " (em dash), " | ", " » ". */
-  static const char *const seps[] = {" - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ",
-                                     " | ", " \xC2\xBB "};
+  static const char *const seps[] = {" - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " | ",
+                                     " \xC2\xBB "};
   size_t at, i;
 
   *title = NULL;
@@ -77,10 +77,10 @@ bool sheaf_select_title_from_feed(const char *feed_title, char **title, char **p
  * folders and language codes ("zh-cn", "ja"). */
 static bool generic(const char *name, size_t n)
 {
-  static const char *const words[] = {"_posts", "posts", "post", "content", "docs",
-                                      "doc", "source", "src", "blog", "articles",
-                                      "notes", "pages", "site", "public", "_drafts",
-                                      "html", "md", "markdown", ".", ".."};
+  static const char *const words[] = {
+      "_posts",  "posts", "post",     "content",  "docs",  "doc",  "source",
+      "src",     "blog",  "articles", "notes",    "pages", "site", "public",
+      "_drafts", "html",  "md",       "markdown", ".",     ".."};
   size_t i;
 
   for (i = 0; i < sizeof words / sizeof *words; i++)

@@ -54,14 +54,14 @@ static const struct {
   bool attr;
   const char *out;
 } xml_cases[] = {
-  {"a < b & c > d", false, "a &lt; b &amp; c &gt; d"},
-  {"say \"hi\"", true, "say &quot;hi&quot;"},
-  {"say \"hi\"", false, "say \"hi\""},
-  {"ctl\x01\x08here", false, "ctlhere"},
-  {"tab\tnl\n", false, "tab\tnl\n"},
-  {"bad \xff byte", false, "bad \xEF\xBF\xBD byte"},
-  {"caf\xC3\xA9 \xE4\xB8\xAD", false, "caf\xC3\xA9 \xE4\xB8\xAD"},
-  {"line\nbreak", true, "line break"},
+    {"a < b & c > d", false, "a &lt; b &amp; c &gt; d"},
+    {"say \"hi\"", true, "say &quot;hi&quot;"},
+    {"say \"hi\"", false, "say \"hi\""},
+    {"ctl\x01\x08here", false, "ctlhere"},
+    {"tab\tnl\n", false, "tab\tnl\n"},
+    {"bad \xff byte", false, "bad \xEF\xBF\xBD byte"},
+    {"caf\xC3\xA9 \xE4\xB8\xAD", false, "caf\xC3\xA9 \xE4\xB8\xAD"},
+    {"line\nbreak", true, "line break"},
 };
 
 static void test_buf_put_xml(void **state)
@@ -82,20 +82,24 @@ static void test_buf_put_xml(void **state)
 static const struct {
   const char *in, *out;
 } slug_cases[] = {
-  {"Digital Economy", "digital-economy"},
-  {"digital-economy", "digital-economy"},
-  {"  Digital   Economy  ", "digital-economy"},
-  {"DIGITAL_ECONOMY", "digital-economy"},
-  {"C++ & Rust!", "c-rust"},
-  {"Editor's Picks", "editors-picks"},
-  {"%c3%a9conomie", "\xC3\xA9" "conomie"},
-  {"\xC3\x89" "conomie", "\xC3\xA9" "conomie"},
-  {"\xE4\xB8\xAD\xE6\x96\x87", "\xE4\xB8\xAD\xE6\x96\x87"},
-  {"2023", "2023"},
-  {"---", ""},
-  {"", ""},
-  {"a%zzb", "a-zzb"},
-  {"trailing%", "trailing"},
+    {"Digital Economy", "digital-economy"},
+    {"digital-economy", "digital-economy"},
+    {"  Digital   Economy  ", "digital-economy"},
+    {"DIGITAL_ECONOMY", "digital-economy"},
+    {"C++ & Rust!", "c-rust"},
+    {"Editor's Picks", "editors-picks"},
+    {"%c3%a9conomie", "\xC3\xA9"
+                      "conomie"},
+    {"\xC3\x89"
+     "conomie",
+     "\xC3\xA9"
+     "conomie"},
+    {"\xE4\xB8\xAD\xE6\x96\x87", "\xE4\xB8\xAD\xE6\x96\x87"},
+    {"2023", "2023"},
+    {"---", ""},
+    {"", ""},
+    {"a%zzb", "a-zzb"},
+    {"trailing%", "trailing"},
 };
 
 static void test_slugify(void **state)
@@ -118,10 +122,10 @@ static void test_sha1_vectors(void **state)
     const char *in;
     const char *hex;
   } v[] = {
-    {"abc", "a9993e364706816aba3e25717850c26c9cd0d89d"},
-    {"", "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
-    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-     "84983e441c3bd26ebaae4aa1f95129e5e54670f1"},
+      {"abc", "a9993e364706816aba3e25717850c26c9cd0d89d"},
+      {"", "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
+      {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+       "84983e441c3bd26ebaae4aa1f95129e5e54670f1"},
   };
   size_t i, k;
 
@@ -168,9 +172,9 @@ static void test_utf8_valid(void **state)
   (void)state;
   assert_true(sheaf_utf8_valid("caf\xC3\xA9", 5));
   assert_false(sheaf_utf8_valid("caf\xE9", 4));
-  assert_false(sheaf_utf8_valid("\xC0\xAF", 2));         /* overlong */
-  assert_false(sheaf_utf8_valid("\xED\xA0\x80", 3));     /* surrogate */
-  assert_false(sheaf_utf8_valid("\xE4\xB8", 2));         /* truncated */
+  assert_false(sheaf_utf8_valid("\xC0\xAF", 2));     /* overlong */
+  assert_false(sheaf_utf8_valid("\xED\xA0\x80", 3)); /* surrogate */
+  assert_false(sheaf_utf8_valid("\xE4\xB8", 2));     /* truncated */
 }
 
 static int seen;
@@ -209,10 +213,20 @@ static void test_lang(void **state)
   static const struct {
     const char *in, *out; /* out NULL: not a language tag */
   } cases[] = {
-    {"en", "en"}, {"en-GB", "en-GB"}, {"en_US", "en-US"}, {" zh-Hant-TW ", "zh-Hant-TW"},
-    {"x-klingon", "x-klingon"}, {"es-419", "es-419"}, {"English", "English"},
-    {"", NULL}, {"en-", NULL}, {"en--GB", NULL}, {"1en", NULL}, {"en GB", NULL},
-    {"toolongsubtag", NULL}, {"fr,en", NULL},
+      {"en", "en"},
+      {"en-GB", "en-GB"},
+      {"en_US", "en-US"},
+      {" zh-Hant-TW ", "zh-Hant-TW"},
+      {"x-klingon", "x-klingon"},
+      {"es-419", "es-419"},
+      {"English", "English"},
+      {"", NULL},
+      {"en-", NULL},
+      {"en--GB", NULL},
+      {"1en", NULL},
+      {"en GB", NULL},
+      {"toolongsubtag", NULL},
+      {"fr,en", NULL},
   };
   size_t i;
 
@@ -260,18 +274,12 @@ static void test_article_tags_dedupe(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_buf_appends),
-    cmocka_unit_test(test_buf_max_is_sticky),
-    cmocka_unit_test(test_buf_put_xml),
-    cmocka_unit_test(test_slugify),
-    cmocka_unit_test(test_sha1_vectors),
-    cmocka_unit_test(test_uuid5),
-    cmocka_unit_test(test_collapse_ws),
-    cmocka_unit_test(test_utf8_valid),
-    cmocka_unit_test(test_diag_cap),
-    cmocka_unit_test(test_status_table),
-    cmocka_unit_test(test_lang),
-    cmocka_unit_test(test_article_tags_dedupe),
+      cmocka_unit_test(test_buf_appends),  cmocka_unit_test(test_buf_max_is_sticky),
+      cmocka_unit_test(test_buf_put_xml),  cmocka_unit_test(test_slugify),
+      cmocka_unit_test(test_sha1_vectors), cmocka_unit_test(test_uuid5),
+      cmocka_unit_test(test_collapse_ws),  cmocka_unit_test(test_utf8_valid),
+      cmocka_unit_test(test_diag_cap),     cmocka_unit_test(test_status_table),
+      cmocka_unit_test(test_lang),         cmocka_unit_test(test_article_tags_dedupe),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

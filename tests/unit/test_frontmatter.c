@@ -41,87 +41,98 @@ struct fm_case {
   enum sheaf_fm_kind kind;
   const char *title, *date, *tags, *cats, *authors, *summary, *lang;
   bool draft;
-  const char *body;   /* what the body starts with */
-  size_t warnings;    /* front-matter warnings expected */
+  const char *body; /* what the body starts with */
+  size_t warnings;  /* front-matter warnings expected */
 };
 
 static const struct fm_case fm_cases[] = {
-  {"yaml basic", "---\ntitle: Hello\ndate: 2019-03-06\n---\nBody\n", SHEAF_FM_YAML,
-   "Hello", "2019-03-06", "", "", "", NULL, NULL, false, "Body\n", 0},
-  {"yaml block list", "---\ntitle: T\ntags:\n- food\n- cooking\n  - x\ncategories:\n  - a b\n---\n\nB",
-   SHEAF_FM_YAML, "T", NULL, "food|cooking|x", "a b", "", NULL, NULL, false, "\nB", 0},
-  {"yaml flow list", "---\ntags: [a, \"b c\", 'd, e']\n---\n", SHEAF_FM_YAML,
-   NULL, NULL, "a|b c|d, e", "", "", NULL, NULL, false, "", 0},
-  {"yaml flow list over lines", "---\ntags: [a,\n  b, # comment\n  c]\ntitle: x\n---\n",
-   SHEAF_FM_YAML, "x", NULL, "a|b|c", "", "", NULL, NULL, false, "", 0},
-  {"jekyll space-separated", "---\ntags: ay bee cee\ncategories: foo bar\ncategory: Big One\n---\n",
-   SHEAF_FM_YAML, NULL, NULL, "ay|bee|cee", "foo|bar|Big One", "", NULL, NULL, false, "", 0},
-  {"quoted with colons", "---\ntitle: \"Jekyll: the \\\"story\\\" \\u00e9\"\nauthor: 'it''s me: Ann'\n---\n",
-   SHEAF_FM_YAML, "Jekyll: the \"story\" \xc3\xa9", NULL, "", "", "it's me: Ann", NULL, NULL,
-   false, "", 0},
-  {"plain with colon and hash", "---\ntitle: C# and a: b # comment\n---\n", SHEAF_FM_YAML,
-   "C# and a: b", NULL, "", "", "", NULL, NULL, false, "", 0},
-  {"dates with offsets", "---\ndate: 2016-04-10 12:00:00 +0800\nlastmod: 2019-03-06T22:24:16-05:00\n---\n",
-   SHEAF_FM_YAML, NULL, "2016-04-10 12:00:00 +0800", "", "", "", NULL, NULL, false, "", 0},
-  {"booleans", "---\ndraft: true\n---\nx", SHEAF_FM_YAML, NULL, NULL, "", "", "", NULL, NULL,
-   true, "x", 0},
-  {"published false", "---\npublished: false\n---\n", SHEAF_FM_YAML, NULL, NULL, "", "", "",
-   NULL, NULL, true, "", 0},
-  {"draft false", "---\ndraft: false\npublished: true\n---\n", SHEAF_FM_YAML, NULL, NULL, "",
-   "", "", NULL, NULL, false, "", 0},
-  {"comments", "---\n# a comment\ntitle: T # trailing\n  # indented comment\n---\n",
-   SHEAF_FM_YAML, "T", NULL, "", "", "", NULL, NULL, false, "", 0},
-  {"folded", "---\ndescription: >\n  one\n  two\n\n  three\ntitle: T\n---\n", SHEAF_FM_YAML,
-   "T", NULL, "", "", "", "one two\nthree", NULL, false, "", 0},
-  {"literal", "---\nexcerpt: |-\n  line 1\n    line 2\n---\n", SHEAF_FM_YAML, NULL, NULL, "",
-   "", "", "line 1\n  line 2", NULL, false, "", 0},
-  {"plain over lines", "---\ntitle: a long\n  title here\n---\n", SHEAF_FM_YAML,
-   "a long title here", NULL, "", "", "", NULL, NULL, false, "", 0},
-  {"nested maps skipped", "---\nimage:\n  path: /x.png\n  title: not this\ntitle: This\n"
-   "author:\n  name: Ann\n  email: a@b\nseo: {title: no, x: [1, 2]}\n---\n",
-   SHEAF_FM_YAML, "This", NULL, "", "", "Ann", NULL, NULL, false, "", 0},
-  {"author flow map", "---\nauthor: {name: Bo, url: 'http://x'}\n---\n", SHEAF_FM_YAML, NULL,
-   NULL, "", "", "Bo", NULL, NULL, false, "", 0},
-  {"authors list", "---\nauthors:\n  - Ann\n  - name: Bo\n---\n", SHEAF_FM_YAML, NULL, NULL, "",
-   "", "Ann|Bo", NULL, NULL, false, "", 0},
-  {"lang", "---\nlang: zh-CN\n---\n", SHEAF_FM_YAML, NULL, NULL, "", "", "", NULL, "zh-CN",
-   false, "", 0},
-  {"yaml ends with dots", "---\ntitle: Dots\n...\n\n# Test\n", SHEAF_FM_YAML, "Dots", NULL,
-   "", "", "", NULL, NULL, false, "\n# Test\n", 0},
-  {"triple dash in value", "---\ntitle: Foo --- Bar\n---\nx", SHEAF_FM_YAML, "Foo --- Bar",
-   NULL, "", "", "", NULL, NULL, false, "x", 0},
-  {"empty values", "---\ncategories:\ntag:\ntitle: ~\n---\n", SHEAF_FM_YAML, NULL, NULL, "",
-   "", "", NULL, NULL, false, "", 0},
-  {"extra spaces after delimiter", "---  \nextra: spaces\n---\nB", SHEAF_FM_YAML, NULL, NULL,
-   "", "", "", NULL, NULL, false, "B", 0},
-  {"crlf", "---\r\ntitle: Win\r\ntags:\r\n- a\r\n---\r\nBody\r\n", SHEAF_FM_YAML, "Win", NULL,
-   "a", "", "", NULL, NULL, false, "Body\r\n", 0},
-  {"bom", "\xEF\xBB\xBF---\ntitle: Bom\n---\nB", SHEAF_FM_YAML, "Bom", NULL, "", "", "", NULL,
-   NULL, false, "B", 0},
-  {"bom, no front matter", "\xEF\xBB\xBF# Hi\n", SHEAF_FM_NONE, NULL, NULL, "", "", "", NULL,
-   NULL, false, "# Hi\n", 0},
-  {"no front matter", "Just text\n---\n", SHEAF_FM_NONE, NULL, NULL, "", "", "", NULL, NULL,
-   false, "Just text\n---\n", 0},
-  {"unterminated", "---\ntitle: Lost\n\nText stays.\n", SHEAF_FM_NONE, NULL, NULL, "", "", "",
-   NULL, NULL, false, "---\ntitle: Lost\n", 1},
-  {"malformed line", "---\ntitle: T\nthis is not yaml\ntags: [a, b\n---\nB", SHEAF_FM_YAML,
-   "T", NULL, "", "", "", NULL, NULL, false, "B", 2},
-  {"unclosed quote", "---\ntitle: \"open\ndate: 2020-01-01\n---\nB", SHEAF_FM_YAML, NULL,
-   "2020-01-01", "", "", "", NULL, NULL, false, "B", 1},
-  {"toml", "+++\ntitle = \"Emoji \\\"Support\\\"\"\ndate = 2019-03-06T22:24:16-05:00\n"
-   "draft = true\ntags = [\n    \"emoji\",\n    'two words', # c\n]\n+++\nBody",
-   SHEAF_FM_TOML, "Emoji \"Support\"", "2019-03-06T22:24:16-05:00", "emoji|two words", "", "",
-   NULL, NULL, true, "Body", 0},
-  {"toml tables skipped", "+++\ntitle = 'Lit\\eral'\n[params]\ntitle = \"no\"\nlist = [1,\n 2]\n"
-   "[author]\nname = \"Ann\"\n+++\n", SHEAF_FM_TOML, "Lit\\eral", NULL, "", "", "Ann", NULL,
-   NULL, false, "", 0},
-  {"toml multiline and comments", "+++\n# comment\ndescription = \"\"\"\nfirst\nsecond\"\"\"\n"
-   "categories = [\"a\", \"b c\"]  # trailing\ntags = \"one two\"\n+++\n", SHEAF_FM_TOML, NULL,
-   NULL, "one two", "a|b c", "", "first\nsecond", NULL, false, "", 0},
-  {"toml malformed", "+++\ntitle = \"T\"\nnot toml\n+++\nB", SHEAF_FM_TOML, "T", NULL, "", "",
-   "", NULL, NULL, false, "B", 1},
-  {"toml unterminated", "+++\ntitle = \"T\"\n", SHEAF_FM_NONE, NULL, NULL, "", "", "", NULL,
-   NULL, false, "+++\n", 1},
+    {"yaml basic", "---\ntitle: Hello\ndate: 2019-03-06\n---\nBody\n", SHEAF_FM_YAML,
+     "Hello", "2019-03-06", "", "", "", NULL, NULL, false, "Body\n", 0},
+    {"yaml block list",
+     "---\ntitle: T\ntags:\n- food\n- cooking\n  - x\ncategories:\n  - a b\n---\n\nB",
+     SHEAF_FM_YAML, "T", NULL, "food|cooking|x", "a b", "", NULL, NULL, false, "\nB", 0},
+    {"yaml flow list", "---\ntags: [a, \"b c\", 'd, e']\n---\n", SHEAF_FM_YAML, NULL,
+     NULL, "a|b c|d, e", "", "", NULL, NULL, false, "", 0},
+    {"yaml flow list over lines", "---\ntags: [a,\n  b, # comment\n  c]\ntitle: x\n---\n",
+     SHEAF_FM_YAML, "x", NULL, "a|b|c", "", "", NULL, NULL, false, "", 0},
+    {"jekyll space-separated",
+     "---\ntags: ay bee cee\ncategories: foo bar\ncategory: Big One\n---\n",
+     SHEAF_FM_YAML, NULL, NULL, "ay|bee|cee", "foo|bar|Big One", "", NULL, NULL, false,
+     "", 0},
+    {"quoted with colons",
+     "---\ntitle: \"Jekyll: the \\\"story\\\" \\u00e9\"\nauthor: 'it''s me: Ann'\n---\n",
+     SHEAF_FM_YAML, "Jekyll: the \"story\" \xc3\xa9", NULL, "", "", "it's me: Ann", NULL,
+     NULL, false, "", 0},
+    {"plain with colon and hash", "---\ntitle: C# and a: b # comment\n---\n",
+     SHEAF_FM_YAML, "C# and a: b", NULL, "", "", "", NULL, NULL, false, "", 0},
+    {"dates with offsets",
+     "---\ndate: 2016-04-10 12:00:00 +0800\nlastmod: 2019-03-06T22:24:16-05:00\n---\n",
+     SHEAF_FM_YAML, NULL, "2016-04-10 12:00:00 +0800", "", "", "", NULL, NULL, false, "",
+     0},
+    {"booleans", "---\ndraft: true\n---\nx", SHEAF_FM_YAML, NULL, NULL, "", "", "", NULL,
+     NULL, true, "x", 0},
+    {"published false", "---\npublished: false\n---\n", SHEAF_FM_YAML, NULL, NULL, "", "",
+     "", NULL, NULL, true, "", 0},
+    {"draft false", "---\ndraft: false\npublished: true\n---\n", SHEAF_FM_YAML, NULL,
+     NULL, "", "", "", NULL, NULL, false, "", 0},
+    {"comments", "---\n# a comment\ntitle: T # trailing\n  # indented comment\n---\n",
+     SHEAF_FM_YAML, "T", NULL, "", "", "", NULL, NULL, false, "", 0},
+    {"folded", "---\ndescription: >\n  one\n  two\n\n  three\ntitle: T\n---\n",
+     SHEAF_FM_YAML, "T", NULL, "", "", "", "one two\nthree", NULL, false, "", 0},
+    {"literal", "---\nexcerpt: |-\n  line 1\n    line 2\n---\n", SHEAF_FM_YAML, NULL,
+     NULL, "", "", "", "line 1\n  line 2", NULL, false, "", 0},
+    {"plain over lines", "---\ntitle: a long\n  title here\n---\n", SHEAF_FM_YAML,
+     "a long title here", NULL, "", "", "", NULL, NULL, false, "", 0},
+    {"nested maps skipped",
+     "---\nimage:\n  path: /x.png\n  title: not this\ntitle: This\n"
+     "author:\n  name: Ann\n  email: a@b\nseo: {title: no, x: [1, 2]}\n---\n",
+     SHEAF_FM_YAML, "This", NULL, "", "", "Ann", NULL, NULL, false, "", 0},
+    {"author flow map", "---\nauthor: {name: Bo, url: 'http://x'}\n---\n", SHEAF_FM_YAML,
+     NULL, NULL, "", "", "Bo", NULL, NULL, false, "", 0},
+    {"authors list", "---\nauthors:\n  - Ann\n  - name: Bo\n---\n", SHEAF_FM_YAML, NULL,
+     NULL, "", "", "Ann|Bo", NULL, NULL, false, "", 0},
+    {"lang", "---\nlang: zh-CN\n---\n", SHEAF_FM_YAML, NULL, NULL, "", "", "", NULL,
+     "zh-CN", false, "", 0},
+    {"yaml ends with dots", "---\ntitle: Dots\n...\n\n# Test\n", SHEAF_FM_YAML, "Dots",
+     NULL, "", "", "", NULL, NULL, false, "\n# Test\n", 0},
+    {"triple dash in value", "---\ntitle: Foo --- Bar\n---\nx", SHEAF_FM_YAML,
+     "Foo --- Bar", NULL, "", "", "", NULL, NULL, false, "x", 0},
+    {"empty values", "---\ncategories:\ntag:\ntitle: ~\n---\n", SHEAF_FM_YAML, NULL, NULL,
+     "", "", "", NULL, NULL, false, "", 0},
+    {"extra spaces after delimiter", "---  \nextra: spaces\n---\nB", SHEAF_FM_YAML, NULL,
+     NULL, "", "", "", NULL, NULL, false, "B", 0},
+    {"crlf", "---\r\ntitle: Win\r\ntags:\r\n- a\r\n---\r\nBody\r\n", SHEAF_FM_YAML, "Win",
+     NULL, "a", "", "", NULL, NULL, false, "Body\r\n", 0},
+    {"bom", "\xEF\xBB\xBF---\ntitle: Bom\n---\nB", SHEAF_FM_YAML, "Bom", NULL, "", "", "",
+     NULL, NULL, false, "B", 0},
+    {"bom, no front matter", "\xEF\xBB\xBF# Hi\n", SHEAF_FM_NONE, NULL, NULL, "", "", "",
+     NULL, NULL, false, "# Hi\n", 0},
+    {"no front matter", "Just text\n---\n", SHEAF_FM_NONE, NULL, NULL, "", "", "", NULL,
+     NULL, false, "Just text\n---\n", 0},
+    {"unterminated", "---\ntitle: Lost\n\nText stays.\n", SHEAF_FM_NONE, NULL, NULL, "",
+     "", "", NULL, NULL, false, "---\ntitle: Lost\n", 1},
+    {"malformed line", "---\ntitle: T\nthis is not yaml\ntags: [a, b\n---\nB",
+     SHEAF_FM_YAML, "T", NULL, "", "", "", NULL, NULL, false, "B", 2},
+    {"unclosed quote", "---\ntitle: \"open\ndate: 2020-01-01\n---\nB", SHEAF_FM_YAML,
+     NULL, "2020-01-01", "", "", "", NULL, NULL, false, "B", 1},
+    {"toml",
+     "+++\ntitle = \"Emoji \\\"Support\\\"\"\ndate = 2019-03-06T22:24:16-05:00\n"
+     "draft = true\ntags = [\n    \"emoji\",\n    'two words', # c\n]\n+++\nBody",
+     SHEAF_FM_TOML, "Emoji \"Support\"", "2019-03-06T22:24:16-05:00", "emoji|two words",
+     "", "", NULL, NULL, true, "Body", 0},
+    {"toml tables skipped",
+     "+++\ntitle = 'Lit\\eral'\n[params]\ntitle = \"no\"\nlist = [1,\n 2]\n"
+     "[author]\nname = \"Ann\"\n+++\n",
+     SHEAF_FM_TOML, "Lit\\eral", NULL, "", "", "Ann", NULL, NULL, false, "", 0},
+    {"toml multiline and comments",
+     "+++\n# comment\ndescription = \"\"\"\nfirst\nsecond\"\"\"\n"
+     "categories = [\"a\", \"b c\"]  # trailing\ntags = \"one two\"\n+++\n",
+     SHEAF_FM_TOML, NULL, NULL, "one two", "a|b c", "", "first\nsecond", NULL, false, "",
+     0},
+    {"toml malformed", "+++\ntitle = \"T\"\nnot toml\n+++\nB", SHEAF_FM_TOML, "T", NULL,
+     "", "", "", NULL, NULL, false, "B", 1},
+    {"toml unterminated", "+++\ntitle = \"T\"\n", SHEAF_FM_NONE, NULL, NULL, "", "", "",
+     NULL, NULL, false, "+++\n", 1},
 };
 
 static void test_fm_table(void **state)
@@ -139,7 +150,8 @@ static void test_fm_table(void **state)
     bool ok;
 
     sheaf_frontmatter_init(&fm);
-    assert_int_equal(sheaf_frontmatter_parse(c->in, n, &fm, &off, &line, "t.md", d), SHEAF_OK);
+    assert_int_equal(sheaf_frontmatter_parse(c->in, n, &fm, &off, &line, "t.md", d),
+                     SHEAF_OK);
     ok = fm.kind == c->kind;
     ok = ok && strcmp(str(fm.title), str(c->title)) == 0;
     ok = ok && strcmp(str(fm.date), str(c->date)) == 0;
@@ -157,8 +169,9 @@ static void test_fm_table(void **state)
     if (!ok) {
       join(buf, sizeof buf, fm.tags, fm.ntags);
       print_error("case \"%s\": kind %d title %s date %s tags %s summary %s draft %d "
-                  "body \"%.20s\" warnings %zu\n", c->name, (int)fm.kind, str(fm.title),
-                  str(fm.date), buf, str(fm.summary), fm.draft, c->in + off,
+                  "body \"%.20s\" warnings %zu\n",
+                  c->name, (int)fm.kind, str(fm.title), str(fm.date), buf,
+                  str(fm.summary), fm.draft, c->in + off,
                   sheaf_diag_count_severity(d, SHEAF_WARNING));
       failed++;
     }
@@ -178,8 +191,8 @@ static void test_fm_lines(void **state)
   (void)state;
 
   sheaf_frontmatter_init(&fm);
-  assert_int_equal(sheaf_frontmatter_parse(in, sizeof in - 1, &fm, &off, &line, "t.md", d),
-                   SHEAF_OK);
+  assert_int_equal(
+      sheaf_frontmatter_parse(in, sizeof in - 1, &fm, &off, &line, "t.md", d), SHEAF_OK);
   assert_int_equal(line, 6);
   assert_int_equal(sheaf_diag_count(d), 1);
   assert_int_equal(sheaf_diag_get(d, 0)->line, 4);
@@ -200,42 +213,48 @@ struct md_case {
 };
 
 static const struct md_case md_cases[] = {
-  {"2019-03-06-hello-world.md", "Just text.\n", 0, "hello world", "2019-03-06", "Just text.",
-   NULL},
-  {"posts/2017-2-5-i-dont-like-zeroes.md", "---\nfoo: bar\n---\nX", 0, "i dont like zeroes",
-   "2017-02-05", "X", NULL},
-  {"x/notes.markdown", "\n# The Heading\n\nText.\n", 0, "The Heading", "1970-01-02",
-   "\nText.", "no-date"},
-  {"x/setext.md", "Setext Title\n============\nText.\n", 0, "Setext Title", "1970-01-02",
-   "Text.", "no-date"},
-  {"2020-01-01-a.md", "---\ntitle: Same\n---\n# Same\n\nBody", 0, "Same", "2020-01-01",
-   "\nBody", NULL},
-  {"2020-01-01-b.md", "---\ntitle: Other\n---\n# Heading\n\nBody", 0, "Other", "2020-01-01",
-   "# Heading", NULL},
-  {"2020-01-01-c.md", "---\ndate: 2016-04-10 23:30:00 -0800\ntitle: T\n---\nB", 0, "T",
-   "2016-04-11", "B", NULL},
-  {"2020-01-01-d.md", "---\ndate: yesterday\ntitle: T\n---\nB", 0, "T", "2020-01-01", "B",
-   "date"},
-  {"site/my-bundle/index.md", "---\ndate: 2021-05-05\n---\nB", 0, "my bundle", "2021-05-05",
-   "B", NULL},
-  {"2020-01-01-draft.md", "---\ntitle: D\ndraft: true\n---\nB", 0, NULL, NULL, NULL, NULL},
-  {"2020-01-01-draft.md", "---\ntitle: D\ndraft: true\n---\nB", SHEAF_OPT_INCLUDE_DRAFTS, "D",
-   "2020-01-01", "B", NULL},
-  {"2020-01-01-empty.md", "---\ntitle: Section\n---\n\n", 0, NULL, NULL, NULL, NULL},
-  {"2020-01-01-liquid.md", "A {{ site.x }}b {% include x.html %}c\n\n{% raw %}{{ kept }}{% endraw %}\n",
-   0, "liquid", "2020-01-01", "A b c\n\n{{ kept }}\n", "liquid"},
-  {"2020-01-01-code.md", "`{{ code }}` and `{% raw %}{{ x }}{% endraw %}`\n\n```\n{% if %}\n```\n",
-   0, "code", "2020-01-01", "`{{ code }}` and `{{ x }}`\n\n```\n{% if %}\n```\n", NULL},
-  {"2020-01-01-rawraw.md", "`{% raw %}{% raw %}{% endraw %}` shows a tag\n", 0, "rawraw",
-   "2020-01-01", "`{% raw %}` shows a tag", NULL},
-  {"2020-01-01-hl.md", "Before\n{% highlight ruby %}\nputs 1\n{% endhighlight %}\nAfter",
-   0, "hl", "2020-01-01", "Before\n```ruby\nputs 1\n```\n\nAfter", "liquid"},
-  {"2020-01-01-hugo.md", "{{< youtube abc >}}\n{{< notice >}}Inner text{{< /notice >}}\n"
-   "{{%/* ref x */%}}", 0, "hugo", "2020-01-01", "\nInner text\n{{% ref x %}}", "shortcode"},
-  {"2020-01-01-more.md", "Intro <!-- more --> rest<!--more-->.", 0, "more", "2020-01-01",
-   "Intro  rest.", NULL},
-  {"2020-01-01-note.md", "{% note info A Title %}\nInside\n{% endnote %}", 0, "note",
-   "2020-01-01", "**A Title**\n\n\nInside\n", "liquid"},
+    {"2019-03-06-hello-world.md", "Just text.\n", 0, "hello world", "2019-03-06",
+     "Just text.", NULL},
+    {"posts/2017-2-5-i-dont-like-zeroes.md", "---\nfoo: bar\n---\nX", 0,
+     "i dont like zeroes", "2017-02-05", "X", NULL},
+    {"x/notes.markdown", "\n# The Heading\n\nText.\n", 0, "The Heading", "1970-01-02",
+     "\nText.", "no-date"},
+    {"x/setext.md", "Setext Title\n============\nText.\n", 0, "Setext Title",
+     "1970-01-02", "Text.", "no-date"},
+    {"2020-01-01-a.md", "---\ntitle: Same\n---\n# Same\n\nBody", 0, "Same", "2020-01-01",
+     "\nBody", NULL},
+    {"2020-01-01-b.md", "---\ntitle: Other\n---\n# Heading\n\nBody", 0, "Other",
+     "2020-01-01", "# Heading", NULL},
+    {"2020-01-01-c.md", "---\ndate: 2016-04-10 23:30:00 -0800\ntitle: T\n---\nB", 0, "T",
+     "2016-04-11", "B", NULL},
+    {"2020-01-01-d.md", "---\ndate: yesterday\ntitle: T\n---\nB", 0, "T", "2020-01-01",
+     "B", "date"},
+    {"site/my-bundle/index.md", "---\ndate: 2021-05-05\n---\nB", 0, "my bundle",
+     "2021-05-05", "B", NULL},
+    {"2020-01-01-draft.md", "---\ntitle: D\ndraft: true\n---\nB", 0, NULL, NULL, NULL,
+     NULL},
+    {"2020-01-01-draft.md", "---\ntitle: D\ndraft: true\n---\nB",
+     SHEAF_OPT_INCLUDE_DRAFTS, "D", "2020-01-01", "B", NULL},
+    {"2020-01-01-empty.md", "---\ntitle: Section\n---\n\n", 0, NULL, NULL, NULL, NULL},
+    {"2020-01-01-liquid.md",
+     "A {{ site.x }}b {% include x.html %}c\n\n{% raw %}{{ kept }}{% endraw %}\n", 0,
+     "liquid", "2020-01-01", "A b c\n\n{{ kept }}\n", "liquid"},
+    {"2020-01-01-code.md",
+     "`{{ code }}` and `{% raw %}{{ x }}{% endraw %}`\n\n```\n{% if %}\n```\n", 0, "code",
+     "2020-01-01", "`{{ code }}` and `{{ x }}`\n\n```\n{% if %}\n```\n", NULL},
+    {"2020-01-01-rawraw.md", "`{% raw %}{% raw %}{% endraw %}` shows a tag\n", 0,
+     "rawraw", "2020-01-01", "`{% raw %}` shows a tag", NULL},
+    {"2020-01-01-hl.md",
+     "Before\n{% highlight ruby %}\nputs 1\n{% endhighlight %}\nAfter", 0, "hl",
+     "2020-01-01", "Before\n```ruby\nputs 1\n```\n\nAfter", "liquid"},
+    {"2020-01-01-hugo.md",
+     "{{< youtube abc >}}\n{{< notice >}}Inner text{{< /notice >}}\n"
+     "{{%/* ref x */%}}",
+     0, "hugo", "2020-01-01", "\nInner text\n{{% ref x %}}", "shortcode"},
+    {"2020-01-01-more.md", "Intro <!-- more --> rest<!--more-->.", 0, "more",
+     "2020-01-01", "Intro  rest.", NULL},
+    {"2020-01-01-note.md", "{% note info A Title %}\nInside\n{% endnote %}", 0, "note",
+     "2020-01-01", "**A Title**\n\n\nInside\n", "liquid"},
 };
 
 static void test_md_table(void **state)
@@ -255,9 +274,9 @@ static void test_md_table(void **state)
 
     sheaf_options_init(&opt);
     opt.flags = c->flags;
-    assert_int_equal(sheaf_import_markdown(ic, c->path, c->in, strlen(c->in), 86400 + 5,
-                                           &opt, d),
-                     SHEAF_OK);
+    assert_int_equal(
+        sheaf_import_markdown(ic, c->path, c->in, strlen(c->in), 86400 + 5, &opt, d),
+        SHEAF_OK);
     for (k = 0; k < sheaf_diag_count(d); k++)
       if (c->warn && strcmp(sheaf_diag_get(d, k)->code, c->warn) == 0)
         warned = true;
@@ -297,7 +316,8 @@ static void test_md_metadata(void **state)
   const struct sheaf_article *a;
   (void)state;
 
-  assert_int_equal(sheaf_import_markdown(ic, "p.md", in, sizeof in - 1, 0, NULL, d), SHEAF_OK);
+  assert_int_equal(sheaf_import_markdown(ic, "p.md", in, sizeof in - 1, 0, NULL, d),
+                   SHEAF_OK);
   assert_int_equal(ic->narticles, 1);
   a = ic->articles[0];
   assert_int_equal(a->nauthors, 1);
@@ -317,10 +337,10 @@ static void test_md_metadata(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_fm_table),
-    cmocka_unit_test(test_fm_lines),
-    cmocka_unit_test(test_md_table),
-    cmocka_unit_test(test_md_metadata),
+      cmocka_unit_test(test_fm_table),
+      cmocka_unit_test(test_fm_lines),
+      cmocka_unit_test(test_md_table),
+      cmocka_unit_test(test_md_metadata),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

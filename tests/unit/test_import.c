@@ -58,31 +58,32 @@ static void test_sniff(void **state)
     size_t n; /* 0: strlen */
     enum sheaf_format fmt;
   } cases[] = {
-    {"<rss version=\"2.0\"><channel/></rss>", 0, SHEAF_FORMAT_RSS},
-    {"\xEF\xBB\xBF  \n<?xml version=\"1.0\"?>\n<rss>", 0, SHEAF_FORMAT_RSS},
-    {"<?xml version=\"1.0\"?><!-- <feed> --><rdf:RDF xmlns:rdf=\"x\">", 0, SHEAF_FORMAT_RSS},
-    {"<?xml version=\"1.0\"?>\n<?xml-stylesheet href=\"a.xsl\"?>\n<feed xmlns=\"x\">", 0,
-     SHEAF_FORMAT_ATOM},
-    {"<!DOCTYPE rss [<!ENTITY a \"<feed>\">]><rss>", 0, SHEAF_FORMAT_RSS},
-    {"<atom:feed xmlns:atom=\"http://www.w3.org/2005/Atom\">", 0, SHEAF_FORMAT_ATOM},
-    {"<!DOCTYPE html><html><head>", 0, SHEAF_FORMAT_HTML},
-    {"<!doctype HTML>\n<title>x</title>", 0, SHEAF_FORMAT_HTML},
-    {"<html lang=\"en\">", 0, SHEAF_FORMAT_HTML},
-    {"<!-- saved page --><HTML>", 0, SHEAF_FORMAT_HTML},
-    {"  {\"version\": \"https://jsonfeed.org/version/1\"}", 0, SHEAF_FORMAT_JSON},
-    {"[1, 2]", 0, SHEAF_FORMAT_JSON},
-    {"", 0, SHEAF_FORMAT_EMPTY},
-    {" \n\t\r\n", 0, SHEAF_FORMAT_EMPTY},
-    {"\xEF\xBB\xBF", 0, SHEAF_FORMAT_EMPTY},
-    {"PK\x03\x04zipdata", 0, SHEAF_FORMAT_BINARY},
-    {"\x89PNG\r\n\x1a\n", 0, SHEAF_FORMAT_BINARY},
-    {"<rss\0\0", 6, SHEAF_FORMAT_BINARY},
-    {"<?xml version=\"1.0\"?><svg xmlns=\"x\">", 0, SHEAF_FORMAT_XML},
-    {"<?xml version=\"1.0\"?><urlset>", 0, SHEAF_FORMAT_XML},
-    {"just some words", 0, SHEAF_FORMAT_TEXT},
-    {"<?xml version=\"1.0\"?><rss xmlns:wp=\"http://wordpress.org/export/1.2/\">", 0,
-     SHEAF_FORMAT_WXR},
-    {"\xFF\xFE<\0r\0s\0s\0>\0", 12, SHEAF_FORMAT_RSS},
+      {"<rss version=\"2.0\"><channel/></rss>", 0, SHEAF_FORMAT_RSS},
+      {"\xEF\xBB\xBF  \n<?xml version=\"1.0\"?>\n<rss>", 0, SHEAF_FORMAT_RSS},
+      {"<?xml version=\"1.0\"?><!-- <feed> --><rdf:RDF xmlns:rdf=\"x\">", 0,
+       SHEAF_FORMAT_RSS},
+      {"<?xml version=\"1.0\"?>\n<?xml-stylesheet href=\"a.xsl\"?>\n<feed xmlns=\"x\">",
+       0, SHEAF_FORMAT_ATOM},
+      {"<!DOCTYPE rss [<!ENTITY a \"<feed>\">]><rss>", 0, SHEAF_FORMAT_RSS},
+      {"<atom:feed xmlns:atom=\"http://www.w3.org/2005/Atom\">", 0, SHEAF_FORMAT_ATOM},
+      {"<!DOCTYPE html><html><head>", 0, SHEAF_FORMAT_HTML},
+      {"<!doctype HTML>\n<title>x</title>", 0, SHEAF_FORMAT_HTML},
+      {"<html lang=\"en\">", 0, SHEAF_FORMAT_HTML},
+      {"<!-- saved page --><HTML>", 0, SHEAF_FORMAT_HTML},
+      {"  {\"version\": \"https://jsonfeed.org/version/1\"}", 0, SHEAF_FORMAT_JSON},
+      {"[1, 2]", 0, SHEAF_FORMAT_JSON},
+      {"", 0, SHEAF_FORMAT_EMPTY},
+      {" \n\t\r\n", 0, SHEAF_FORMAT_EMPTY},
+      {"\xEF\xBB\xBF", 0, SHEAF_FORMAT_EMPTY},
+      {"PK\x03\x04zipdata", 0, SHEAF_FORMAT_BINARY},
+      {"\x89PNG\r\n\x1a\n", 0, SHEAF_FORMAT_BINARY},
+      {"<rss\0\0", 6, SHEAF_FORMAT_BINARY},
+      {"<?xml version=\"1.0\"?><svg xmlns=\"x\">", 0, SHEAF_FORMAT_XML},
+      {"<?xml version=\"1.0\"?><urlset>", 0, SHEAF_FORMAT_XML},
+      {"just some words", 0, SHEAF_FORMAT_TEXT},
+      {"<?xml version=\"1.0\"?><rss xmlns:wp=\"http://wordpress.org/export/1.2/\">", 0,
+       SHEAF_FORMAT_WXR},
+      {"\xFF\xFE<\0r\0s\0s\0>\0", 12, SHEAF_FORMAT_RSS},
   };
   size_t i;
 
@@ -102,96 +103,110 @@ static void test_sniff(void **state)
 struct item_case {
   const char *name;
   const char *xml;
-  size_t count;         /* articles expected */
-  const char *title;    /* of the first article */
+  size_t count;      /* articles expected */
+  const char *title; /* of the first article */
   const char *link;
   const char *date;     /* published, ISO, or "unknown" */
   const char *author;   /* NULL: none */
   const char *tag_slug; /* NULL: no tags */
   const char *tag_name;
-  const char *body;     /* substring of body, or NULL: body must be NULL */
-  const char *summary;  /* substring of summary, or NULL: summary must be NULL */
+  const char *body;    /* substring of body, or NULL: body must be NULL */
+  const char *summary; /* substring of summary, or NULL: summary must be NULL */
 };
 
-#define RSS_HEAD "<?xml version=\"1.0\"?><rss version=\"2.0\" " \
-  "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" " \
-  "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" " \
-  "xmlns:atom=\"http://www.w3.org/2005/Atom\"><channel><title>Blog</title>" \
-  "<atom:link href=\"https://ex.org/feed/\" rel=\"self\"/>" \
+#define RSS_HEAD                                                                         \
+  "<?xml version=\"1.0\"?><rss version=\"2.0\" "                                         \
+  "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" "                          \
+  "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "                                       \
+  "xmlns:atom=\"http://www.w3.org/2005/Atom\"><channel><title>Blog</title>"              \
+  "<atom:link href=\"https://ex.org/feed/\" rel=\"self\"/>"                              \
   "<link>https://ex.org/</link>"
 #define RSS_TAIL "</channel></rss>"
-#define ATOM_HEAD "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\" " \
+#define ATOM_HEAD                                                                        \
+  "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\" "                  \
   "xml:lang=\"en\"><title>Atom blog</title><link href=\"https://ex.org/\"/>"
 #define ATOM_TAIL "</feed>"
 
 static const struct item_case item_cases[] = {
-  {"rss full item",
-   RSS_HEAD "<item><title>Hello  \n world</title><link>https://ex.org/hello/</link>"
-   "<pubDate>Wed, 22 Feb 2023 07:30:53 +0000</pubDate>"
-   "<guid isPermaLink=\"false\">https://ex.org/?p=1</guid>"
-   "<dc:creator><![CDATA[Jane Doe]]></dc:creator><category>Digital Economy</category>"
-   "<description><![CDATA[<p>Short</p>]]></description>"
-   "<content:encoded><![CDATA[<p>Full <b>body</b></p>]]></content:encoded></item>" RSS_TAIL,
-   1, "Hello world", "https://ex.org/hello/", "2023-02-22T07:30:53Z", "Jane Doe",
-   "digital-economy", "Digital Economy", "<p>Full <b>body</b></p>", "<p>Short</p>"},
-  {"rss description only",
-   RSS_HEAD "<item><title>T</title><description>&lt;p&gt;Desc&lt;/p&gt;</description>"
-   "<author>bob@ex.org (Bob)</author></item>" RSS_TAIL,
-   1, "T", NULL, "unknown", "bob@ex.org (Bob)", NULL, NULL, NULL, "<p>Desc</p>"},
-  {"rss title with escaped markup",
-   RSS_HEAD "<item><title>&lt;b&gt;Bold&lt;/b&gt; &amp;amp; more</title>"
-   "<description>x</description></item>" RSS_TAIL,
-   1, "Bold & more", NULL, "unknown", NULL, NULL, NULL, NULL, "x"},
-  {"rss permalink guid becomes link, dc:date fallback",
-   RSS_HEAD "<item><title>G</title><guid>https://ex.org/g/</guid>"
-   "<dc:date>2023-01-12T07:30:39Z</dc:date><description>d</description></item>" RSS_TAIL,
-   1, "G", "https://ex.org/g/", "2023-01-12T07:30:39Z", NULL, NULL, NULL, NULL, "d"},
-  {"rss empty item skipped",
-   RSS_HEAD "<item><link>https://ex.org/x</link></item>"
-   "<item><title>Kept</title></item>" RSS_TAIL,
-   1, "Kept", NULL, "unknown", NULL, NULL, NULL, NULL, NULL},
-  {"rss 1.0 rdf",
-   "<?xml version=\"1.0\"?><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
-   "xmlns=\"http://purl.org/rss/1.0/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
-   "<channel rdf:about=\"x\"><title>R</title><link>https://r.org/</link></channel>"
-   "<item rdf:about=\"https://r.org/1\"><title>One</title><link>https://r.org/1</link>"
-   "<dc:date>2023-02-22T08:30:53+01:00</dc:date><dc:subject>News</dc:subject></item>"
-   "<item rdf:about=\"https://r.org/2\"><title>Two</title></item></rdf:RDF>",
-   2, "One", "https://r.org/1", "2023-02-22T07:30:53Z", NULL, "news", "News", NULL, NULL},
-  {"rss tag archive",
-   "<rss version=\"2.0\"><channel><title>digital economy Archives - Focus - CBBC</title>"
-   "<link>https://focus.cbbc.org/tag/digital-economy/</link>"
-   "<item><title>A</title><description>x</description></item></channel></rss>",
-   1, "A", NULL, "unknown", NULL, "digital-economy", "digital economy", NULL, "x"},
-  {"rss nested category archive, link after items",
-   "<rss version=\"2.0\"><channel><title>Site &#187; Green Energy</title>"
-   "<item><title>A</title></item>"
-   "<link>https://ex.org/category/topics/green-energy/</link></channel></rss>",
-   1, "A", NULL, "unknown", NULL, "green-energy", "Green Energy", NULL, NULL},
-  {"atom full entry",
-   ATOM_HEAD "<entry><title type=\"html\">A &lt;i&gt;fine&lt;/i&gt; day</title>"
-   "<link rel=\"edit\" href=\"https://ex.org/edit/1\"/>"
-   "<link rel=\"alternate\" href=\"/posts/1\"/><id>urn:uuid:1</id>"
-   "<published>2023-02-22T08:30:53+01:00</published><updated>2023-03-01T00:00:00Z</updated>"
-   "<author><name>Ann</name><email>a@ex.org</email></author>"
-   "<category term=\"digital-economy\" label=\"Digital economy\"/>"
-   "<summary>Sum &amp; more</summary>"
-   "<content type=\"html\">&lt;p&gt;Body&lt;/p&gt;</content></entry>" ATOM_TAIL,
-   1, "A fine day", "https://ex.org/posts/1", "2023-02-22T07:30:53Z", "Ann",
-   "digital-economy", "Digital economy", "<p>Body</p>", "<p>Sum &amp; more</p>"},
-  {"atom xhtml content, updated only, feed author",
-   "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"https://b.org/blog/\">"
-   "<author><name>Feed Author</name></author>"
-   "<entry><title type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">X <b>T</b></div></title>"
-   "<link href=\"p/2\"/><updated>2023-01-12T07:30:39Z</updated>"
-   "<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Hi <em>there</em></p></div></content>"
-   "</entry></feed>",
-   1, "X T", "https://b.org/blog/p/2", "2023-01-12T07:30:39Z", "Feed Author", NULL, NULL,
-   "<em>there</em></p>", NULL},
-  {"atom text content",
-   ATOM_HEAD "<entry><title>Plain &lt;tag&gt;</title><content type=\"text\">a &lt; b\n\nsecond</content>"
-   "</entry>" ATOM_TAIL,
-   1, "Plain <tag>", NULL, "unknown", NULL, NULL, NULL, "<p>a &lt; b</p>\n<p>second</p>", NULL},
+    {"rss full item",
+     RSS_HEAD
+     "<item><title>Hello  \n world</title><link>https://ex.org/hello/</link>"
+     "<pubDate>Wed, 22 Feb 2023 07:30:53 +0000</pubDate>"
+     "<guid isPermaLink=\"false\">https://ex.org/?p=1</guid>"
+     "<dc:creator><![CDATA[Jane Doe]]></dc:creator><category>Digital Economy</category>"
+     "<description><![CDATA[<p>Short</p>]]></description>"
+     "<content:encoded><![CDATA[<p>Full "
+     "<b>body</b></p>]]></content:encoded></item>" RSS_TAIL,
+     1, "Hello world", "https://ex.org/hello/", "2023-02-22T07:30:53Z", "Jane Doe",
+     "digital-economy", "Digital Economy", "<p>Full <b>body</b></p>", "<p>Short</p>"},
+    {"rss description only",
+     RSS_HEAD "<item><title>T</title><description>&lt;p&gt;Desc&lt;/p&gt;</description>"
+              "<author>bob@ex.org (Bob)</author></item>" RSS_TAIL,
+     1, "T", NULL, "unknown", "bob@ex.org (Bob)", NULL, NULL, NULL, "<p>Desc</p>"},
+    {"rss title with escaped markup",
+     RSS_HEAD "<item><title>&lt;b&gt;Bold&lt;/b&gt; &amp;amp; more</title>"
+              "<description>x</description></item>" RSS_TAIL,
+     1, "Bold & more", NULL, "unknown", NULL, NULL, NULL, NULL, "x"},
+    {"rss permalink guid becomes link, dc:date fallback",
+     RSS_HEAD "<item><title>G</title><guid>https://ex.org/g/</guid>"
+              "<dc:date>2023-01-12T07:30:39Z</dc:date><description>d</description></"
+              "item>" RSS_TAIL,
+     1, "G", "https://ex.org/g/", "2023-01-12T07:30:39Z", NULL, NULL, NULL, NULL, "d"},
+    {"rss empty item skipped",
+     RSS_HEAD "<item><link>https://ex.org/x</link></item>"
+              "<item><title>Kept</title></item>" RSS_TAIL,
+     1, "Kept", NULL, "unknown", NULL, NULL, NULL, NULL, NULL},
+    {"rss 1.0 rdf",
+     "<?xml version=\"1.0\"?><rdf:RDF "
+     "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+     "xmlns=\"http://purl.org/rss/1.0/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+     "<channel rdf:about=\"x\"><title>R</title><link>https://r.org/</link></channel>"
+     "<item rdf:about=\"https://r.org/1\"><title>One</title><link>https://r.org/1</link>"
+     "<dc:date>2023-02-22T08:30:53+01:00</dc:date><dc:subject>News</dc:subject></item>"
+     "<item rdf:about=\"https://r.org/2\"><title>Two</title></item></rdf:RDF>",
+     2, "One", "https://r.org/1", "2023-02-22T07:30:53Z", NULL, "news", "News", NULL,
+     NULL},
+    {"rss tag archive",
+     "<rss version=\"2.0\"><channel><title>digital economy Archives - Focus - "
+     "CBBC</title>"
+     "<link>https://focus.cbbc.org/tag/digital-economy/</link>"
+     "<item><title>A</title><description>x</description></item></channel></rss>",
+     1, "A", NULL, "unknown", NULL, "digital-economy", "digital economy", NULL, "x"},
+    {"rss nested category archive, link after items",
+     "<rss version=\"2.0\"><channel><title>Site &#187; Green Energy</title>"
+     "<item><title>A</title></item>"
+     "<link>https://ex.org/category/topics/green-energy/</link></channel></rss>",
+     1, "A", NULL, "unknown", NULL, "green-energy", "Green Energy", NULL, NULL},
+    {"atom full entry",
+     ATOM_HEAD
+     "<entry><title type=\"html\">A &lt;i&gt;fine&lt;/i&gt; day</title>"
+     "<link rel=\"edit\" href=\"https://ex.org/edit/1\"/>"
+     "<link rel=\"alternate\" href=\"/posts/1\"/><id>urn:uuid:1</id>"
+     "<published>2023-02-22T08:30:53+01:00</published><updated>2023-03-01T00:00:00Z</"
+     "updated>"
+     "<author><name>Ann</name><email>a@ex.org</email></author>"
+     "<category term=\"digital-economy\" label=\"Digital economy\"/>"
+     "<summary>Sum &amp; more</summary>"
+     "<content type=\"html\">&lt;p&gt;Body&lt;/p&gt;</content></entry>" ATOM_TAIL,
+     1, "A fine day", "https://ex.org/posts/1", "2023-02-22T07:30:53Z", "Ann",
+     "digital-economy", "Digital economy", "<p>Body</p>", "<p>Sum &amp; more</p>"},
+    {"atom xhtml content, updated only, feed author",
+     "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"https://b.org/blog/\">"
+     "<author><name>Feed Author</name></author>"
+     "<entry><title type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">X "
+     "<b>T</b></div></title>"
+     "<link href=\"p/2\"/><updated>2023-01-12T07:30:39Z</updated>"
+     "<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Hi "
+     "<em>there</em></p></div></content>"
+     "</entry></feed>",
+     1, "X T", "https://b.org/blog/p/2", "2023-01-12T07:30:39Z", "Feed Author", NULL,
+     NULL, "<em>there</em></p>", NULL},
+    {"atom text content",
+     ATOM_HEAD "<entry><title>Plain &lt;tag&gt;</title><content type=\"text\">a &lt; "
+               "b\n\nsecond</content>"
+               "</entry>" ATOM_TAIL,
+     1, "Plain <tag>", NULL, "unknown", NULL, NULL, NULL,
+     "<p>a &lt; b</p>\n<p>second</p>", NULL},
 };
 
 static void check_item_case(const struct item_case *ic)
@@ -254,12 +269,15 @@ static void test_feed_fields(void **state)
   struct sheaf_feed *f;
 
   (void)state;
-  assert_int_equal(import_str(c, d, RSS_HEAD "<description>About</description>"
-                                    "<language>en-GB</language><generator>WP</generator>"
-                                    "<item><title>x</title></item>" RSS_TAIL),
+  assert_int_equal(import_str(c, d,
+                              RSS_HEAD
+                              "<description>About</description>"
+                              "<language>en-GB</language><generator>WP</generator>"
+                              "<item><title>x</title></item>" RSS_TAIL),
                    SHEAF_OK);
-  assert_int_equal(import_str(c, d, ATOM_HEAD "<subtitle>Sub</subtitle>"
-                                    "<entry><title>y</title></entry>" ATOM_TAIL),
+  assert_int_equal(import_str(c, d,
+                              ATOM_HEAD "<subtitle>Sub</subtitle>"
+                                        "<entry><title>y</title></entry>" ATOM_TAIL),
                    SHEAF_OK);
   assert_int_equal(c->nfeeds, 2);
   f = c->feeds[0];
@@ -286,8 +304,9 @@ static void test_empty_item_warns(void **state)
   sheaf_diag *d = sheaf_diag_new();
 
   (void)state;
-  assert_int_equal(import_str(c, d, "<rss><channel>\n<item>\n<guid>g</guid></item>"
-                                    "</channel></rss>"),
+  assert_int_equal(import_str(c, d,
+                              "<rss><channel>\n<item>\n<guid>g</guid></item>"
+                              "</channel></rss>"),
                    SHEAF_OK);
   assert_int_equal(c->narticles, 0);
   assert_true(has_diag(d, SHEAF_WARNING, "item has no title and no content", NULL));
@@ -304,26 +323,31 @@ static void test_archive_tag(void **state)
     const char *name, *slug; /* NULL: not an archive */
     enum sheaf_tag_kind kind;
   } cases[] = {
-    {"https://focus.cbbc.org/tag/digital-economy/",
-     "digital economy Archives - Focus - China Britain Business Council", "digital economy",
-     "digital-economy", SHEAF_TAG_TAG},
-    {"https://ex.org/tag/green-energy", "Site \xC2\xBB Green Energy", "Green Energy",
-     "green-energy", SHEAF_TAG_TAG},
-    {"https://ex.org/tag/green-energy/", "Green Energy \xE2\x80\x93 Site", "Green Energy",
-     "green-energy", SHEAF_TAG_TAG},
-    {"https://ex.org/tag/green-energy/", "Unrelated Site", "green energy", "green-energy",
-     SHEAF_TAG_TAG},
-    {"https://ex.org/tag/green-energy/", NULL, "green energy", "green-energy", SHEAF_TAG_TAG},
-    {"https://ex.org/category/news/world-affairs/", "World Affairs Archives - Ex",
-     "World Affairs", "world-affairs", SHEAF_TAG_CATEGORY},
-    {"https://ex.org/category/news/?page=2", "", "news", "news", SHEAF_TAG_CATEGORY},
-    {"https://ex.org/tag/%C3%A9conomie/", "", "\xC3\xA9" "conomie", "\xC3\xA9" "conomie",
-     SHEAF_TAG_TAG},
-    {"https://ex.org/", "Blog", NULL, NULL, SHEAF_TAG_TAG},
-    {"https://ex.org/tag/", "Blog", NULL, NULL, SHEAF_TAG_TAG},
-    {"https://ex.org/tag/a/b/", "Blog", NULL, NULL, SHEAF_TAG_TAG},
-    {"https://ex.org/tagged/a/", "Blog", NULL, NULL, SHEAF_TAG_TAG},
-    {NULL, "Blog", NULL, NULL, SHEAF_TAG_TAG},
+      {"https://focus.cbbc.org/tag/digital-economy/",
+       "digital economy Archives - Focus - China Britain Business Council",
+       "digital economy", "digital-economy", SHEAF_TAG_TAG},
+      {"https://ex.org/tag/green-energy", "Site \xC2\xBB Green Energy", "Green Energy",
+       "green-energy", SHEAF_TAG_TAG},
+      {"https://ex.org/tag/green-energy/", "Green Energy \xE2\x80\x93 Site",
+       "Green Energy", "green-energy", SHEAF_TAG_TAG},
+      {"https://ex.org/tag/green-energy/", "Unrelated Site", "green energy",
+       "green-energy", SHEAF_TAG_TAG},
+      {"https://ex.org/tag/green-energy/", NULL, "green energy", "green-energy",
+       SHEAF_TAG_TAG},
+      {"https://ex.org/category/news/world-affairs/", "World Affairs Archives - Ex",
+       "World Affairs", "world-affairs", SHEAF_TAG_CATEGORY},
+      {"https://ex.org/category/news/?page=2", "", "news", "news", SHEAF_TAG_CATEGORY},
+      {"https://ex.org/tag/%C3%A9conomie/", "",
+       "\xC3\xA9"
+       "conomie",
+       "\xC3\xA9"
+       "conomie",
+       SHEAF_TAG_TAG},
+      {"https://ex.org/", "Blog", NULL, NULL, SHEAF_TAG_TAG},
+      {"https://ex.org/tag/", "Blog", NULL, NULL, SHEAF_TAG_TAG},
+      {"https://ex.org/tag/a/b/", "Blog", NULL, NULL, SHEAF_TAG_TAG},
+      {"https://ex.org/tagged/a/", "Blog", NULL, NULL, SHEAF_TAG_TAG},
+      {NULL, "Blog", NULL, NULL, SHEAF_TAG_TAG},
   };
   size_t i;
 
@@ -351,13 +375,16 @@ static void test_archive_tag(void **state)
 static void test_xxe(void **state)
 {
   static const char *const feeds[] = {
-    "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
-    "<rss version=\"2.0\"><channel><title>t</title><item><title>A&x;B</title>"
-    "<description>d</description></item></channel></rss>",
-    "<?xml version=\"1.0\"?>\n<!DOCTYPE rss SYSTEM \"http://127.0.0.1:1/evil.dtd\">\n"
-    "<rss version=\"2.0\"><channel><item><title>A&x;B</title></item></channel></rss>",
-    "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [<!ENTITY % p SYSTEM \"file:///etc/passwd\"> %p;]>\n"
-    "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>A</title></entry></feed>",
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY x SYSTEM "
+      "\"file:///etc/passwd\">]>\n"
+      "<rss version=\"2.0\"><channel><title>t</title><item><title>A&x;B</title>"
+      "<description>d</description></item></channel></rss>",
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE rss SYSTEM \"http://127.0.0.1:1/evil.dtd\">\n"
+      "<rss version=\"2.0\"><channel><item><title>A&x;B</title></item></channel></rss>",
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE feed [<!ENTITY % p SYSTEM "
+      "\"file:///etc/passwd\"> %p;]>\n"
+      "<feed "
+      "xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>A</title></entry></feed>",
   };
   size_t i, k;
 
@@ -385,19 +412,19 @@ static void test_xxe(void **state)
 static void test_billion_laughs(void **state)
 {
   static const char bomb[] =
-    "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n"
-    "<!ENTITY a \"lollollollollollollollollollol\">\n"
-    "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n"
-    "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
-    "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n"
-    "<!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
-    "<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n"
-    "<!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n"
-    "<!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\">\n"
-    "<!ENTITY i \"&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;\">\n"
-    "<!ENTITY j \"&i;&i;&i;&i;&i;&i;&i;&i;&i;&i;\">\n"
-    "]>\n<rss version=\"2.0\"><channel><item><title>&j;</title><description>&j;"
-    "</description></item></channel></rss>";
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n"
+      "<!ENTITY a \"lollollollollollollollollollol\">\n"
+      "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n"
+      "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+      "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n"
+      "<!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
+      "<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n"
+      "<!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n"
+      "<!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\">\n"
+      "<!ENTITY i \"&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;\">\n"
+      "<!ENTITY j \"&i;&i;&i;&i;&i;&i;&i;&i;&i;&i;\">\n"
+      "]>\n<rss version=\"2.0\"><channel><item><title>&j;</title><description>&j;"
+      "</description></item></channel></rss>";
   struct sheaf_collection *c = sheaf_collection_new();
   sheaf_diag *d = sheaf_diag_new();
   clock_t start = clock();
@@ -418,23 +445,24 @@ static void test_malformed(void **state)
 {
   /* libxml2's reader parses up to a chunk ahead of the nodes it hands out:
    * the padding puts the break well after the complete items. */
-#define PAD "<description>" \
-  "0123456789012345678901234567890123456789012345678901234567890123456789" \
-  "0123456789012345678901234567890123456789012345678901234567890123456789" \
-  "0123456789012345678901234567890123456789012345678901234567890123456789" \
-  "0123456789012345678901234567890123456789012345678901234567890123456789" \
-  "0123456789012345678901234567890123456789012345678901234567890123456789" \
-  "0123456789012345678901234567890123456789012345678901234567890123456789" \
-  "0123456789012345678901234567890123456789012345678901234567890123456789" \
-  "0123456789012345678901234567890123456789012345678901234567890123456789" \
+#define PAD                                                                              \
+  "<description>"                                                                        \
+  "0123456789012345678901234567890123456789012345678901234567890123456789"               \
+  "0123456789012345678901234567890123456789012345678901234567890123456789"               \
+  "0123456789012345678901234567890123456789012345678901234567890123456789"               \
+  "0123456789012345678901234567890123456789012345678901234567890123456789"               \
+  "0123456789012345678901234567890123456789012345678901234567890123456789"               \
+  "0123456789012345678901234567890123456789012345678901234567890123456789"               \
+  "0123456789012345678901234567890123456789012345678901234567890123456789"               \
+  "0123456789012345678901234567890123456789012345678901234567890123456789"               \
   "</description>"
   static const char broken[] =
-    "<?xml version=\"1.0\"?>\n<rss version=\"2.0\">\n<channel>\n"
-    "<item><title>One</title>" PAD "</item>\n"
-    "<item><title>Two</title>" PAD "</item>\n"
-    "<item><title>Pad</title>" PAD PAD "</item>\n"
-    "<item><title>Three</oops></item>\n"
-    "</channel></rss>\n";
+      "<?xml version=\"1.0\"?>\n<rss version=\"2.0\">\n<channel>\n"
+      "<item><title>One</title>" PAD "</item>\n"
+      "<item><title>Two</title>" PAD "</item>\n"
+      "<item><title>Pad</title>" PAD PAD "</item>\n"
+      "<item><title>Three</oops></item>\n"
+      "</channel></rss>\n";
   struct sheaf_collection *c = sheaf_collection_new();
   sheaf_diag *d = sheaf_diag_new();
   unsigned line = 0;
@@ -459,9 +487,10 @@ static void test_malformed(void **state)
   /* Truncated in the middle of an item. */
   c = sheaf_collection_new();
   d = sheaf_diag_new();
-  assert_int_equal(import_str(c, d, "<rss><channel><item><title>A</title>" PAD "</item>"
-                                    "<item><title>B</title>" PAD PAD "</item>"
-                                    "<item><title>C</ti"),
+  assert_int_equal(import_str(c, d,
+                              "<rss><channel><item><title>A</title>" PAD "</item>"
+                              "<item><title>B</title>" PAD PAD "</item>"
+                              "<item><title>C</ti"),
                    SHEAF_ERR_PARSE);
   assert_int_equal(c->narticles, 2);
   sheaf_collection_free(c);
@@ -475,15 +504,17 @@ static void test_blank_lines_before_declaration(void **state)
   unsigned line = 0;
 
   (void)state;
-  assert_int_equal(import_str(c, d, "\xEF\xBB\xBF\n\n<?xml version=\"1.0\"?>\n<rss><channel>\n"
-                                    "<item><title>x</title></item>\n</channel></rss>"),
+  assert_int_equal(import_str(c, d,
+                              "\xEF\xBB\xBF\n\n<?xml version=\"1.0\"?>\n<rss><channel>\n"
+                              "<item><title>x</title></item>\n</channel></rss>"),
                    SHEAF_OK);
   assert_int_equal(c->narticles, 1);
   assert_int_equal(c->articles[0]->line, 5);
   assert_true(has_diag(d, SHEAF_WARNING, "before the XML declaration", NULL));
   /* Lines of errors count the skipped lines too. */
-  assert_int_equal(import_str(c, d, "\n\n<?xml version=\"1.0\"?>\n<rss><channel>\n"
-                                    "<item><title>y</oops></item></channel></rss>"),
+  assert_int_equal(import_str(c, d,
+                              "\n\n<?xml version=\"1.0\"?>\n<rss><channel>\n"
+                              "<item><title>y</oops></item></channel></rss>"),
                    SHEAF_ERR_PARSE);
   assert_true(has_diag(d, SHEAF_ERROR, "malformed XML", &line));
   assert_int_equal(line, 5);
@@ -528,14 +559,14 @@ static void test_path_errors(void **state)
     sheaf_status st;
     const char *msg;
   } cases[] = {
-    {NULL, SHEAF_ERR_IO, "cannot read"},
-    {"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>", SHEAF_ERR_FORMAT,
-     "this is an SVG image, not a feed; sheaf reads RSS, Atom"},
-    {"{\"items\": []}", SHEAF_ERR_FORMAT, "this is JSON, not a feed"},
-    {"", SHEAF_ERR_FORMAT, "this is an empty file, not a feed"},
-    /* Still broken after repair.c's repairs (mismatched tags, not truncation). */
-    {"<rss><channel><item><title>x</b></item></channel></rss>", SHEAF_ERR_PARSE,
-     "malformed XML"},
+      {NULL, SHEAF_ERR_IO, "cannot read"},
+      {"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+       SHEAF_ERR_FORMAT, "this is an SVG image, not a feed; sheaf reads RSS, Atom"},
+      {"{\"items\": []}", SHEAF_ERR_FORMAT, "this is JSON, not a feed"},
+      {"", SHEAF_ERR_FORMAT, "this is an empty file, not a feed"},
+      /* Still broken after repair.c's repairs (mismatched tags, not truncation). */
+      {"<rss><channel><item><title>x</b></item></channel></rss>", SHEAF_ERR_PARSE,
+       "malformed XML"},
   };
   char path[64];
   size_t i;
@@ -552,8 +583,9 @@ static void test_path_errors(void **state)
       fclose(f);
     }
     /* One article already there must survive the failed import. */
-    assert_int_equal(import_str(c, d, "<rss><channel><item><title>kept</title></item>"
-                                      "</channel></rss>"),
+    assert_int_equal(import_str(c, d,
+                                "<rss><channel><item><title>kept</title></item>"
+                                "</channel></rss>"),
                      SHEAF_OK);
     assert_int_equal(sheaf_import_path(c, path, NULL, d), cases[i].st);
     assert_true(has_diag(d, SHEAF_ERROR, cases[i].msg, NULL));
@@ -565,7 +597,6 @@ static void test_path_errors(void **state)
     sheaf_collection_free(c);
     sheaf_diag_free(d);
   }
-
 }
 
 /* A folder is walked in name order; files that are not articles are noted
@@ -575,12 +606,12 @@ static void test_folder(void **state)
   static const struct {
     const char *name, *content;
   } files[] = {
-    {"b.rss", "<rss><channel><item><title>second</title></item></channel></rss>"},
-    {"a.xml", "<rss><channel><item><title>first</title></item></channel></rss>"},
-    {"logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"},
-    {"map.xml", "<?xml version=\"1.0\"?><urlset/>"},
-    {".hidden.rss", "<rss><channel><item><title>hidden</title></item></channel></rss>"},
-    {"notes.txt", "not read"},
+      {"b.rss", "<rss><channel><item><title>second</title></item></channel></rss>"},
+      {"a.xml", "<rss><channel><item><title>first</title></item></channel></rss>"},
+      {"logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"},
+      {"map.xml", "<?xml version=\"1.0\"?><urlset/>"},
+      {".hidden.rss", "<rss><channel><item><title>hidden</title></item></channel></rss>"},
+      {"notes.txt", "not read"},
   };
   char dir[64], path[128];
   struct sheaf_collection *c = sheaf_collection_new();
@@ -602,7 +633,8 @@ static void test_folder(void **state)
   assert_int_equal(c->narticles, 2);
   assert_string_equal(c->articles[0]->title, "first");
   assert_string_equal(c->articles[1]->title, "second");
-  assert_true(has_diag(d, SHEAF_NOTE, "skipped: this is an XML document of another kind", NULL));
+  assert_true(
+      has_diag(d, SHEAF_NOTE, "skipped: this is an XML document of another kind", NULL));
   for (i = 0; i < sizeof files / sizeof files[0]; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
     remove(path);
@@ -618,8 +650,10 @@ static void test_seed_feed(void **state)
   static const struct {
     const char *title, *date;
   } expect[] = {
-    {"How the digital economy transformed entrepreneurship in China", "2023-02-22T07:30:53Z"},
-    {"How the UK can help China\xE2\x80\x99s digital transformation", "2023-01-12T07:30:39Z"},
+      {"How the digital economy transformed entrepreneurship in China",
+       "2023-02-22T07:30:53Z"},
+      {"How the UK can help China\xE2\x80\x99s digital transformation",
+       "2023-01-12T07:30:39Z"},
   };
   struct sheaf_collection *c;
   sheaf_diag *d;
@@ -657,16 +691,16 @@ static void test_seed_feed(void **state)
 static void test_corpus_spot_check(void **state)
 {
   static const char *const files[] = {
-    CORPUS "/feedjira/spec/sample_feeds/AmazonWebServicesBlog.xml",
-    CORPUS "/feedjira/spec/sample_feeds/FeedBurnerXHTML.xml",
-    CORPUS "/feedjira/spec/sample_feeds/TechCrunch.xml",
-    CORPUS "/feedjira/spec/sample_feeds/SamRuby.xml",
-    CORPUS "/feedjira/spec/sample_feeds/InvalidDateFormat.xml",
-    CORPUS "/feedjira/spec/sample_feeds/RSSWithComments.xml",
-    CORPUS "/feedjira/spec/sample_feeds/youtube_atom.xml",
-    CORPUS "/feedjira/spec/sample_feeds/itunes.xml",
-    CORPUS "/feedjira/spec/sample_feeds/json_feed.json",
-    CORPUS "/feedjira/spec/sample_feeds/AtomEscapedHTMLInPreTag.xml",
+      CORPUS "/feedjira/spec/sample_feeds/AmazonWebServicesBlog.xml",
+      CORPUS "/feedjira/spec/sample_feeds/FeedBurnerXHTML.xml",
+      CORPUS "/feedjira/spec/sample_feeds/TechCrunch.xml",
+      CORPUS "/feedjira/spec/sample_feeds/SamRuby.xml",
+      CORPUS "/feedjira/spec/sample_feeds/InvalidDateFormat.xml",
+      CORPUS "/feedjira/spec/sample_feeds/RSSWithComments.xml",
+      CORPUS "/feedjira/spec/sample_feeds/youtube_atom.xml",
+      CORPUS "/feedjira/spec/sample_feeds/itunes.xml",
+      CORPUS "/feedjira/spec/sample_feeds/json_feed.json",
+      CORPUS "/feedjira/spec/sample_feeds/AtomEscapedHTMLInPreTag.xml",
   };
   size_t i, seen = 0;
 
@@ -695,21 +729,21 @@ static void test_corpus_spot_check(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_sniff),
-    cmocka_unit_test(test_items),
-    cmocka_unit_test(test_feed_fields),
-    cmocka_unit_test(test_empty_item_warns),
-    cmocka_unit_test(test_archive_tag),
-    cmocka_unit_test(test_xxe),
-    cmocka_unit_test(test_billion_laughs),
-    cmocka_unit_test(test_malformed),
-    cmocka_unit_test(test_blank_lines_before_declaration),
-    cmocka_unit_test(test_not_a_feed_root),
-    cmocka_unit_test(test_latin1),
-    cmocka_unit_test(test_path_errors),
-    cmocka_unit_test(test_folder),
-    cmocka_unit_test(test_seed_feed),
-    cmocka_unit_test(test_corpus_spot_check),
+      cmocka_unit_test(test_sniff),
+      cmocka_unit_test(test_items),
+      cmocka_unit_test(test_feed_fields),
+      cmocka_unit_test(test_empty_item_warns),
+      cmocka_unit_test(test_archive_tag),
+      cmocka_unit_test(test_xxe),
+      cmocka_unit_test(test_billion_laughs),
+      cmocka_unit_test(test_malformed),
+      cmocka_unit_test(test_blank_lines_before_declaration),
+      cmocka_unit_test(test_not_a_feed_root),
+      cmocka_unit_test(test_latin1),
+      cmocka_unit_test(test_path_errors),
+      cmocka_unit_test(test_folder),
+      cmocka_unit_test(test_seed_feed),
+      cmocka_unit_test(test_corpus_spot_check),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);

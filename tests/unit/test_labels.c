@@ -23,13 +23,27 @@ static void test_language_choice(void **state)
     const char *tag, *want;
     bool match;
   } cases[] = {
-    {"en", "en", true},         {"en-GB", "en", true},      {"EN-us", "en", true},
-    {"de", "de", true},         {"de-AT", "de", true},      {"fr-CA", "fr", true},
-    {"pt-BR", "pt", true},      {"zh", "zh", true},         {"zh-CN", "zh", true},
-    {"zh-Hans-TW", "zh", true}, {"zh-TW", "zh-Hant", true}, {"zh-Hant", "zh-Hant", true},
-    {"zh-hant-CN", "zh-Hant", true}, {"zh_HK", "zh-Hant", true}, {"ja-JP", "ja", true},
-    {"fi", "en", false},        {"ar", "en", false},        {"und", "en", true},
-    {"", "en", true},           {"e", "en", false},         {"english", "en", false},
+      {"en", "en", true},
+      {"en-GB", "en", true},
+      {"EN-us", "en", true},
+      {"de", "de", true},
+      {"de-AT", "de", true},
+      {"fr-CA", "fr", true},
+      {"pt-BR", "pt", true},
+      {"zh", "zh", true},
+      {"zh-CN", "zh", true},
+      {"zh-Hans-TW", "zh", true},
+      {"zh-TW", "zh-Hant", true},
+      {"zh-Hant", "zh-Hant", true},
+      {"zh-hant-CN", "zh-Hant", true},
+      {"zh_HK", "zh-Hant", true},
+      {"ja-JP", "ja", true},
+      {"fi", "en", false},
+      {"ar", "en", false},
+      {"und", "en", true},
+      {"", "en", true},
+      {"e", "en", false},
+      {"english", "en", false},
   };
   size_t i;
 
@@ -50,16 +64,16 @@ static void test_dates(void **state)
   static const struct {
     const char *tag, *date, *month;
   } cases[] = {
-    {"en", "22 February 2023", "February 2023"},
-    {"de", "22. Februar 2023", "Februar 2023"},
-    {"fr", "22 février 2023", "Février 2023"},
-    {"es", "22 de febrero de 2023", "Febrero de 2023"},
-    {"pl", "22 lutego 2023", "Luty 2023"},
-    {"ru", "22 февраля 2023", "Февраль 2023"},
-    {"zh", "2023年2月22日", "2023年2月"},
-    {"ja", "2023年2月22日", "2023年2月"},
-    {"ko", "2023년 2월 22일", "2023년 2월"},
-    {"fi", "22 February 2023", "February 2023"},
+      {"en", "22 February 2023", "February 2023"},
+      {"de", "22. Februar 2023", "Februar 2023"},
+      {"fr", "22 février 2023", "Février 2023"},
+      {"es", "22 de febrero de 2023", "Febrero de 2023"},
+      {"pl", "22 lutego 2023", "Luty 2023"},
+      {"ru", "22 февраля 2023", "Февраль 2023"},
+      {"zh", "2023年2月22日", "2023年2月"},
+      {"ja", "2023年2月22日", "2023年2月"},
+      {"ko", "2023년 2월 22일", "2023년 2월"},
+      {"fi", "22 February 2023", "February 2023"},
   };
   size_t i;
 
@@ -85,14 +99,14 @@ static void test_counts(void **state)
     size_t n;
     const char *want;
   } cases[] = {
-    {"en", 0, "0 articles"},   {"en", 1, "1 article"},     {"en", 2, "2 articles"},
-    {"fr", 0, "0 article"},    {"fr", 1, "1 article"},     {"fr", 2, "2 articles"},
-    {"de", 1, "1 Artikel"},    {"de", 7, "7 Artikel"},     {"zh", 1, "1 篇文章"},
-    {"ru", 1, "1 статья"},     {"ru", 2, "2 статьи"},      {"ru", 5, "5 статей"},
-    {"ru", 11, "11 статей"},   {"ru", 12, "12 статей"},    {"ru", 21, "21 статья"},
-    {"ru", 22, "22 статьи"},   {"ru", 111, "111 статей"},  {"ru", 0, "0 статей"},
-    {"pl", 1, "1 artykuł"},    {"pl", 3, "3 artykuły"},    {"pl", 5, "5 artykułów"},
-    {"pl", 13, "13 artykułów"}, {"pl", 21, "21 artykułów"}, {"pl", 24, "24 artykuły"},
+      {"en", 0, "0 articles"},    {"en", 1, "1 article"},     {"en", 2, "2 articles"},
+      {"fr", 0, "0 article"},     {"fr", 1, "1 article"},     {"fr", 2, "2 articles"},
+      {"de", 1, "1 Artikel"},     {"de", 7, "7 Artikel"},     {"zh", 1, "1 篇文章"},
+      {"ru", 1, "1 статья"},      {"ru", 2, "2 статьи"},      {"ru", 5, "5 статей"},
+      {"ru", 11, "11 статей"},    {"ru", 12, "12 статей"},    {"ru", 21, "21 статья"},
+      {"ru", 22, "22 статьи"},    {"ru", 111, "111 статей"},  {"ru", 0, "0 статей"},
+      {"pl", 1, "1 artykuł"},     {"pl", 3, "3 artykuły"},    {"pl", 5, "5 artykułów"},
+      {"pl", 13, "13 artykułów"}, {"pl", 21, "21 artykułów"}, {"pl", 24, "24 artykuły"},
   };
   size_t i;
 
@@ -102,7 +116,8 @@ static void test_counts(void **state)
     sheaf_buf_init(&b, 0);
     sheaf_labels_count(sheaf_labels_for(cases[i].tag), cases[i].n, &b);
     if (strcmp(b.ptr, cases[i].want) != 0)
-      fail_msg("%s %zu: \"%s\", want \"%s\"", cases[i].tag, cases[i].n, b.ptr, cases[i].want);
+      fail_msg("%s %zu: \"%s\", want \"%s\"", cases[i].tag, cases[i].n, b.ptr,
+               cases[i].want);
     sheaf_buf_fini(&b);
   }
 }
@@ -136,17 +151,17 @@ static void test_ranges(void **state)
 /* Every language has every string, and twelve months of each kind. */
 static void test_tables_complete(void **state)
 {
-  static const char *const tags[] = {"en", "de", "fr", "es", "it", "pt", "nl",
+  static const char *const tags[] = {"en", "de", "fr", "es", "it",      "pt", "nl",
                                      "sv", "pl", "ru", "zh", "zh-Hant", "ja", "ko"};
   size_t i, m;
 
   (void)state;
   for (i = 0; i < sizeof tags / sizeof *tags; i++) {
     const struct sheaf_labels *l = sheaf_labels_for(tags[i]);
-    const char *s[] = {l->contents, l->landmarks, l->title_page, l->start, l->cover,
-                       l->untitled, l->undated, l->untagged, l->sources, l->original,
-                       l->media, l->video, l->audio,
-                       l->date, l->month, l->count[0]};
+    const char *s[] = {l->contents, l->landmarks, l->title_page, l->start,
+                       l->cover,    l->untitled,  l->undated,    l->untagged,
+                       l->sources,  l->original,  l->media,      l->video,
+                       l->audio,    l->date,      l->month,      l->count[0]};
     size_t k;
     assert_string_equal(l->lang, tags[i]);
     for (k = 0; k < sizeof s / sizeof *s; k++)
@@ -161,9 +176,9 @@ static void test_tables_complete(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_language_choice), cmocka_unit_test(test_dates),
-    cmocka_unit_test(test_counts),          cmocka_unit_test(test_ranges),
-    cmocka_unit_test(test_tables_complete),
+      cmocka_unit_test(test_language_choice), cmocka_unit_test(test_dates),
+      cmocka_unit_test(test_counts),          cmocka_unit_test(test_ranges),
+      cmocka_unit_test(test_tables_complete),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);

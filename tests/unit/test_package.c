@@ -26,12 +26,12 @@
 #define EPUBCHECK "/usr/share/java/epubcheck.jar"
 
 static const char chapter_fmt[] =
-  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n"
-  "<html xmlns=\"http://www.w3.org/1999/xhtml\" "
-  "xmlns:epub=\"http://www.idpf.org/2007/ops\" xml:lang=\"en\" lang=\"en\">"
-  "<head><title>%s</title><link rel=\"stylesheet\" type=\"text/css\" "
-  "href=\"../styles/sheaf.css\"/></head><body><section epub:type=\"%s\">"
-  "<h1>%s</h1><p>x</p></section></body></html>\n";
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n"
+    "<html xmlns=\"http://www.w3.org/1999/xhtml\" "
+    "xmlns:epub=\"http://www.idpf.org/2007/ops\" xml:lang=\"en\" lang=\"en\">"
+    "<head><title>%s</title><link rel=\"stylesheet\" type=\"text/css\" "
+    "href=\"../styles/sheaf.css\"/></head><body><section epub:type=\"%s\">"
+    "<h1>%s</h1><p>x</p></section></body></html>\n";
 
 struct fixture {
   char dir[64];
@@ -46,8 +46,8 @@ struct fixture {
 /* ---- helpers ---------------------------------------------------------- */
 
 static void add_doc(sheaf_manuscript *ms, const char *href, const char *id,
-                    const char *type, const char *data, const char *title,
-                    int64_t date, bool spine, const char *landmark)
+                    const char *type, const char *data, const char *title, int64_t date,
+                    bool spine, const char *landmark)
 {
   struct sheaf_doc d;
 
@@ -109,8 +109,8 @@ static int setup(void **state)
   f->ms = sheaf_calloc(1, sizeof *f->ms);
   assert_non_null(f->ms);
   f->ms->book = b;
-  add_xhtml(f->ms, "text/title.xhtml", "titlepage", NULL, SHEAF_TIME_UNKNOWN,
-            "titlepage", "titlepage");
+  add_xhtml(f->ms, "text/title.xhtml", "titlepage", NULL, SHEAF_TIME_UNKNOWN, "titlepage",
+            "titlepage");
   add_xhtml(f->ms, "text/ch0001.xhtml", "ch0001", "First & foremost", b->first,
             "bodymatter", "chapter");
   add_xhtml(f->ms, "text/ch0002.xhtml", "ch0002", "Second <one>", SHEAF_TIME_UNKNOWN,
@@ -227,11 +227,11 @@ static void test_format_time(void **state)
     int64_t t;
     const char *iso, *day;
   } cases[] = {
-    {0, "1970-01-01T00:00:00Z", "1970-01-01"},
-    {INT64_C(1677051053), "2023-02-22T07:30:53Z", "2023-02-22"},
-    {INT64_C(951782400), "2000-02-29T00:00:00Z", "2000-02-29"},
-    {INT64_C(-1), "1969-12-31T23:59:59Z", "1969-12-31"},
-    {INT64_C(253402300799), "9999-12-31T23:59:59Z", "9999-12-31"},
+      {0, "1970-01-01T00:00:00Z", "1970-01-01"},
+      {INT64_C(1677051053), "2023-02-22T07:30:53Z", "2023-02-22"},
+      {INT64_C(951782400), "2000-02-29T00:00:00Z", "2000-02-29"},
+      {INT64_C(-1), "1969-12-31T23:59:59Z", "1969-12-31"},
+      {INT64_C(253402300799), "9999-12-31T23:59:59Z", "9999-12-31"},
   };
   char out[32];
   size_t i;
@@ -448,10 +448,9 @@ static void test_bad_manuscript(void **state)
   char path[256];
 
   path_in(f, "bad.epub", path);
-  add_doc(f->ms, "nav.xhtml", "x", "application/xhtml+xml", "x", NULL,
-          SHEAF_TIME_UNKNOWN, false, NULL);
-  assert_int_equal(sheaf_package(f->ms, path, &f->opt, f->diag),
-                   SHEAF_ERR_INTERNAL);
+  add_doc(f->ms, "nav.xhtml", "x", "application/xhtml+xml", "x", NULL, SHEAF_TIME_UNKNOWN,
+          false, NULL);
+  assert_int_equal(sheaf_package(f->ms, path, &f->opt, f->diag), SHEAF_ERR_INTERNAL);
   assert_int_equal(count_files(f->dir), 0);
   assert_int_equal(sheaf_package(NULL, path, &f->opt, f->diag), SHEAF_ERR_USAGE);
 }
@@ -570,7 +569,8 @@ static void test_cover_and_rtl(void **state)
   f->book.language = "ar-EG";
   sheaf_buf_reset(&opf);
   assert_int_equal(sheaf_package_opf(ms, &f->opt, &opf), SHEAF_OK);
-  assert_non_null(strstr(opf.ptr, "<spine toc=\"ncx\" page-progression-direction=\"rtl\">"));
+  assert_non_null(
+      strstr(opf.ptr, "<spine toc=\"ncx\" page-progression-direction=\"rtl\">"));
   f->book.language = "en";
   sheaf_buf_fini(&opf);
 }
@@ -578,18 +578,18 @@ static void test_cover_and_rtl(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_format_time),
-    cmocka_unit_test_setup_teardown(test_layout_of_zip, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_reproducible, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_spooled_same_bytes, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_source_date_epoch, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_missing_folder, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_target_is_directory, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_replaces_existing, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_failure_keeps_old, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_bad_manuscript, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_epubcheck, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_cover_and_rtl, setup, teardown),
+      cmocka_unit_test(test_format_time),
+      cmocka_unit_test_setup_teardown(test_layout_of_zip, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_reproducible, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_spooled_same_bytes, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_source_date_epoch, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_missing_folder, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_target_is_directory, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_replaces_existing, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_failure_keeps_old, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_bad_manuscript, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_epubcheck, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_cover_and_rtl, setup, teardown),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

@@ -15,36 +15,36 @@
 #include "layout/layout.h"
 
 static const char article[] =
-  "<p class=\"keep\">K1</p>"
-  "<div class=\"share-box big\"><a href=\"https://x.org/\">SHARE</a></div>"
-  "<div class=\"related\"><p>RELATED</p></div>"
-  "<p id=\"promo\">PROMO</p>"
-  "<aside><div class=\"ad\">AD-CHILD</div></aside>"
-  "<aside><div><span class=\"ad\">AD-GRANDCHILD</span></div></aside>"
-  "<section><div class=\"ad\">AD-SECTION</div></section>"
-  "<p data-x=\"1\">DATA-ONE</p><p data-x=\"2\">DATA-TWO</p>"
-  "<P CLASS=\"Shout\">SHOUT</P>"
-  "<p>K2</p>";
+    "<p class=\"keep\">K1</p>"
+    "<div class=\"share-box big\"><a href=\"https://x.org/\">SHARE</a></div>"
+    "<div class=\"related\"><p>RELATED</p></div>"
+    "<p id=\"promo\">PROMO</p>"
+    "<aside><div class=\"ad\">AD-CHILD</div></aside>"
+    "<aside><div><span class=\"ad\">AD-GRANDCHILD</span></div></aside>"
+    "<section><div class=\"ad\">AD-SECTION</div></section>"
+    "<p data-x=\"1\">DATA-ONE</p><p data-x=\"2\">DATA-TWO</p>"
+    "<P CLASS=\"Shout\">SHOUT</P>"
+    "<p>K2</p>";
 
 static const struct {
   const char *sel;
   const char *gone; /* comma-separated texts that must be removed */
 } cases[] = {
-  {".share-box", "SHARE"},
-  {"div.related", "RELATED"},
-  {"#promo", "PROMO"},
-  {"aside > .ad", "AD-CHILD"},
-  {"aside .ad", "AD-CHILD,AD-GRANDCHILD"},
-  {"aside > div > .ad", "AD-GRANDCHILD"},
-  {".ad", "AD-CHILD,AD-GRANDCHILD,AD-SECTION"},
-  {"[data-x]", "DATA-ONE,DATA-TWO"},
-  {"[data-x=\"2\"]", "DATA-TWO"},
-  {"p[data-x=1]", "DATA-ONE"},
-  {"p.Shout", "SHOUT"},       /* the type in any case, the class exactly */
-  {"p.shout", ""},
-  {"*#promo, section", "PROMO,AD-SECTION"},
-  {"div.share-box.big", "SHARE"},
-  {"div.share-box.small", ""},
+    {".share-box", "SHARE"},
+    {"div.related", "RELATED"},
+    {"#promo", "PROMO"},
+    {"aside > .ad", "AD-CHILD"},
+    {"aside .ad", "AD-CHILD,AD-GRANDCHILD"},
+    {"aside > div > .ad", "AD-GRANDCHILD"},
+    {".ad", "AD-CHILD,AD-GRANDCHILD,AD-SECTION"},
+    {"[data-x]", "DATA-ONE,DATA-TWO"},
+    {"[data-x=\"2\"]", "DATA-TWO"},
+    {"p[data-x=1]", "DATA-ONE"},
+    {"p.Shout", "SHOUT"}, /* the type in any case, the class exactly */
+    {"p.shout", ""},
+    {"*#promo, section", "PROMO,AD-SECTION"},
+    {"div.share-box.big", "SHARE"},
+    {"div.share-box.small", ""},
 };
 
 static char *run(const char *html, const char *sel, sheaf_diag *diag)
@@ -66,9 +66,9 @@ static char *run(const char *html, const char *sel, sheaf_diag *diag)
 
 static void test_matching(void **state)
 {
-  static const char *const all[] = {"K1", "SHARE", "RELATED", "PROMO", "AD-CHILD",
-                                    "AD-GRANDCHILD", "AD-SECTION", "DATA-ONE", "DATA-TWO",
-                                    "SHOUT", "K2"};
+  static const char *const all[] = {"K1",       "SHARE",         "RELATED",    "PROMO",
+                                    "AD-CHILD", "AD-GRANDCHILD", "AD-SECTION", "DATA-ONE",
+                                    "DATA-TWO", "SHOUT",         "K2"};
   size_t i, k;
 
   (void)state;
@@ -87,7 +87,8 @@ static void test_matching(void **state)
       }
       /* "AD-CHILD" is not inside "AD-CHILD2": the texts are distinct. */
       if ((strstr(out, all[k]) == NULL) != want_gone)
-        fail_msg("%s: %s should %s: %s", cases[i].sel, all[k], want_gone ? "go" : "stay", out);
+        fail_msg("%s: %s should %s: %s", cases[i].sel, all[k], want_gone ? "go" : "stay",
+                 out);
     }
     sheaf_free(out);
     sheaf_diag_free(diag);
@@ -99,15 +100,11 @@ static void test_bad_selectors(void **state)
   static const struct {
     const char *sel, *message;
   } bad[] = {
-    {"", "column 1"},
-    {"div..x", "a class name after '.' at column 5"},
-    {"a:hover", "at column 2"},
-    {"a ~ b", "at column 3"},
-    {"[x", "'=' or ']'"},
-    {"[x=\"y]", "closing quote"},
-    {"[x^=y]", "'=' or ']'"},
-    {"p,", "column 3"},
-    {"#", "an id after '#'"},
+      {"", "column 1"},           {"div..x", "a class name after '.' at column 5"},
+      {"a:hover", "at column 2"}, {"a ~ b", "at column 3"},
+      {"[x", "'=' or ']'"},       {"[x=\"y]", "closing quote"},
+      {"[x^=y]", "'=' or ']'"},   {"p,", "column 3"},
+      {"#", "an id after '#'"},
   };
   size_t i;
 
@@ -122,7 +119,8 @@ static void test_bad_selectors(void **state)
     e = sheaf_diag_get(diag, 0);
     assert_non_null(e);
     if (!strstr(e->message, bad[i].message) || !strstr(e->message, "--remove"))
-      fail_msg("'%s': message \"%s\" lacks \"%s\"", bad[i].sel, e->message, bad[i].message);
+      fail_msg("'%s': message \"%s\" lacks \"%s\"", bad[i].sel, e->message,
+               bad[i].message);
     sheaf_diag_free(diag);
   }
 }
@@ -162,7 +160,8 @@ static void test_report(void **state)
 {
   /* "div a" and ".share-box a" match only inside what ".share-box" removes:
    * they matched, and get no warning. */
-  const char *list[4] = {".share-box", "article .share-box, body p", ".share-box a", "div a"};
+  const char *list[4] = {".share-box", "article .share-box, body p", ".share-box a",
+                         "div a"};
   sheaf_diag *diag = sheaf_diag_new();
   sheaf_status st;
   struct sheaf_selectors *s = sheaf_selectors_parse(list, 4, diag, &st);
@@ -191,10 +190,10 @@ static void test_report(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_matching),
-    cmocka_unit_test(test_bad_selectors),
-    cmocka_unit_test(test_deep_nesting),
-    cmocka_unit_test(test_report),
+      cmocka_unit_test(test_matching),
+      cmocka_unit_test(test_bad_selectors),
+      cmocka_unit_test(test_deep_nesting),
+      cmocka_unit_test(test_report),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,132 +28,164 @@ struct tcase {
 };
 
 static const struct tcase cases[] = {
-  /* dangerous constructs */
-  {"<p>a<script>alert(1)</script>b</p>", {"<p>ab</p>"}, {"script", "alert"}},
-  {"<style>p{color:red}</style><p>x</p>", {"<p>x</p>"}, {"style", "color"}},
-  {"<iframe src=\"https://evil\">fallback</iframe><p>x</p>", {"<p>x</p>"},
-   {"iframe", "evil", "fallback"}},
-  {"<object data=\"x.swf\"><param name=a value=b><embed src=x.swf></object>t",
-   {"t"}, {"object", "embed", "param", "swf"}},
-  {"<body onload=\"evil()\"><p onclick=\"evil()\" onmouseover='x'>hi</p>"
-   "<img src=x onerror=\"evil()\" alt=\"pic\">",
-   {"<p>hi</p>", "pic"}, {"onload", "onclick", "onerror", "evil", "onmouseover"}},
-  {"<a href=\"javascript:alert(1)\">j</a>", {"<a>j</a>"}, {"javascript", "href"}},
-  /* hosts: a truncated attribute that swallowed markup loses its href (the
-   * text stays); internationalized names are written in their IDNA form */
-  {"<a href=\"http://www.lalecheleag...</div></body>\">t</a>", {"<a>t</a>"}, {"href", "%3C"}},
-  {"<a href=\"https://b\xC3\xBC" "cher.example/x\">i</a>",
-   {"href=\"https://xn--bcher-kva.example/x\""}, {"%C3"}},
-  {"<a href=\"https://\xF0\x9F\x9A\x80-science.com/?p=1\">r</a>",
-   {"https://xn---science-7f85g.com/?p=1"}, {"%F0"}},
-  {"<a href=\"http://a..b/\">d</a>", {"<a>d</a>"}, {"href"}},
-  {"<a href=\"JaVaScRiPt:alert(1)\">j</a>", {"<a>j</a>"}, {"avaScRi", "href"}},
-  {"<a href=\" java\tscript:alert(1)\">j</a>", {"<a>j</a>"}, {"script", "href"}},
-  {"<a href=\"java&#x09;script:alert(1)\">j</a>", {"<a>j</a>"}, {"script", "href"}},
-  {"<a href=\"&#106;&#97;vascript:alert(1)\">j</a>", {"<a>j</a>"}, {"script", "href"}},
-  /* libxml2 does not know &colon;: the value stays a harmless relative URL */
-  {"<a href=\"&#x6A;avascript&colon;alert(1)\">j</a>", {"j</a>"},
-   {"href=\"javascript", "javascript:"}},
-  {"<a href=\"\x01javascript:alert(1)\">j</a>", {"<a>j</a>"}, {"script", "href"}},
-  {"<a href=\"vbscript:msgbox(1)\">v</a>", {"<a>v</a>"}, {"vbscript", "href"}},
-  {"<a href=\"data:text/html;base64,PHNjcmlwdD4=\">d</a>", {"<a>d</a>"},
-   {"data:", "href"}},
-  {"<form action=\"/x\"><input name=q value=secret><button>Go</button>"
-   "<select><option>o1</option></select><textarea>tt</textarea>label</form>",
-   {"<div>label</div>"}, {"input", "button", "secret", "o1", "tt", "action"}},
-  {"<meta http-equiv=\"refresh\" content=\"0;url=https://evil\"><p>x</p>",
-   {"<p>x</p>"}, {"meta", "refresh", "evil"}},
-  {"<base href=\"https://evil/\"><a href=\"x\">x</a>",
-   {"href=\"https://example.com/blog/post/x\""}, {"evil", "base"}},
-  {"<svg><script>alert(1)</script><text>s</text></svg><p>x</p>", {"<p>x</p>"},
-   {"svg", "alert", "script"}},
-  {"<p style=\"width: expression(alert(1))\">x</p>", {"<p>x</p>"},
-   {"style", "expression"}},
-  {"<p lang=fr xml:lang=fr target=_blank rel=nofollow data-x=1 class=\" k \">x</p>",
-   {"<p class=\"k\">x</p>"}, {"lang", "target", "rel", "data-x"}},
-  {"<!-- secret --><p>x<![CDATA[c]]></p><?php echo 1 ?>", {"<p>x"},
-   {"secret", "php", "<!"}},
-  {"<math><mi>x</mi></math><noscript><p>ns</p></noscript>ok", {"ok"},
-   {"math", "ns<", "noscript"}},
-  {"<p dir=\"evil\" title=\"t\">x</p><p dir=rtl>y</p>",
-   {"<p title=\"t\">x</p>", "<p dir=\"rtl\">y</p>"}, {"evil"}},
-  /* allowed content kept */
-  {"<p>Hello <em>big</em> <strong>world</strong></p>",
-   {"<p>Hello <em>big</em> <strong>world</strong></p>"}, {NULL}},
-  {"<ul><li>one</li><li>two</li></ul><ol start=3 reversed><li>a</li></ol>",
-   {"<ul><li>one</li><li>two</li></ul>", "<ol start=\"3\" reversed=\"reversed\">"},
-   {NULL}},
-  {"<h2>Head</h2><h3 id=sub>Sub</h3>", {"<h2>Head</h2>", "<h3 id=\"sub\">Sub</h3>"},
-   {NULL}},
-  {"<a href=\"../other/\">rel</a> <a href=\"/root\">root</a> <a href=\"#sec\">f</a>"
-   "<a href=\"mailto:a@b.c\">m</a><h2 id=\"sec\">S</h2>",
-   {"href=\"https://example.com/blog/other/\"", "href=\"https://example.com/root\"",
-    "href=\"#sec\"", "href=\"mailto:a@b.c\""},
-   {NULL}},
-  {"<a href=\"#missing\">m</a>", {"<a>m</a>"}, {"missing"}},
-  {"<a href=\"https://x.org/a b\">s</a>", {"href=\"https://x.org/a%20b\""}, {NULL}},
-  {"<blockquote cite=\"https://q.org/\"><p>quoted</p></blockquote>",
-   {"<blockquote cite=\"https://q.org/\"><p>quoted</p></blockquote>"}, {NULL}},
-  {"<pre>  line 1\n    line 2\n</pre>", {"  line 1\n    line 2\n</pre>"}, {NULL}},
-  {"<p><b><i><u>deep</u></i></b> <code>c</code> <sub>2</sub><sup>3</sup></p>",
-   {"<b><i><u>deep</u></i></b>", "<code>c</code>", "<sub>2</sub><sup>3</sup>"},
-   {NULL}},
-  {"<center>c</center><font color=red>f</font><big>b</big><strike>s</strike>"
-   "<tt>t</tt><acronym title=\"x\">A</acronym>",
-   {"<div>c</div>", "f", "<span>b</span>", "<s>s</s>", "<code>t</code>",
-    "<abbr title=\"x\">A</abbr>"},
-   {"center", "font", "color", "strike", "acronym"}},
-  {"<p>a<br>b<hr>c</p>", {"a<br/>b"}, {"<br>", "<hr>"}},
-  /* tables */
-  {"<table><tr><td>1</td><td colspan=2 rowspan=x>2</td></tr></table>",
-   {"<table><tr><td>1</td><td colspan=\"2\">2</td></tr></table>"}, {"rowspan"}},
-  {"<table><td>lonely</td></table>", {"<tr><td>lonely</td></tr>"}, {NULL}},
-  {"<table>stray<tr><td>1</td></tr></table>", {"stray<table>"}, {NULL}},
-  {"<table><tr>x<td>1</td></tr></table>", {"<tr><td>x</td><td>1</td></tr>"},
-   {NULL}},
-  {"<table><caption>cap</caption></table>", {"cap"}, {"table", "caption"}},
-  {"<table><tbody><tr><td>b</td></tr></tbody><thead><tr><th scope=col>h</th></tr>"
-   "</thead></table>",
-   {"<table><thead><tr><th scope=\"col\">h</th></tr></thead><tbody>"}, {NULL}},
-  /* content-model repairs */
-  {"<p>a<div>x</div>b</p>", {"x"}, {"<p>a<div>"}},
-  {"<span><p>x</p></span>", {"<p>x</p>"}, {"<span>"}},
-  {"<p><ul><li>x</li></ul></p>", {"<li>x</li>"}, {"<p><ul>"}},
-  {"<h2><div>hd</div></h2>", {"<h2>hd</h2>"}, {"<div>"}},
-  {"<a href=\"https://a/\">1<a href=\"https://b/\">2</a></a>", {"1", "2"},
-   {"<a href=\"https://a/\">1<a"}},
-  {"<ul>text<li>x</li><p>para</p></ul>",
-   {"<ul><li>text</li><li>x</li><li><p>para</p></li></ul>"}, {NULL}},
-  {"<dl><dt>t</dt>bare</dl>", {"<dl><dt>t</dt><dd>bare</dd></dl>"}, {NULL}},
-  {"<li>orphan</li>", {"orphan"}, {"<li>"}},
-  {"<figure><figcaption>c1</figcaption>x<figcaption>c2</figcaption>y</figure>",
-   {"<figcaption>c1</figcaption>", "<div>c2</div>"}, {NULL}},
-  {"<p>bad\x01\x02 chars\x0b</p>", {"<p>bad chars</p>"}, {"\x01", "\x0b"}},
-  {"<h1></h1>", {"<h1></h1>"}, {NULL}},
-  /* ids */
-  {"<p id=a>1</p><p id=a>2</p><p id=\"sheaf-chapter\">3</p><p id=\"9x\">4</p>"
-   "<a name=\"n1\">n</a><p id=\"\">5</p>",
-   {"id=\"a\"", "id=\"a-2\"", "id=\"xsheaf-chapter\"", "id=\"x9x\"", "id=\"n1\""},
-   {"id=\"\"", "name="}},
-  /* An anchor with both an id and a name keeps one id, whichever comes first
-   * (two were not well-formed XML; found by fuzz_sanitize). */
-  {"<a id=\"i1\" name=\"n2\">x</a><a name=\"n3\" id=\"i4\">y</a>",
-   {"<a id=\"i1\">x</a>", "<a id=\"i4\">y</a>"}, {"n2", "n3"}},
-  /* cruft */
-  {"<p>Body text.</p><p>The post <a href=\"https://s/p\">P</a> appeared first on "
-   "<a href=\"https://s\">Site</a>.</p>",
-   {"<p>Body text.</p>"}, {"appeared first", "The post"}},
-  {"<p>Before</p><div class=\"read-also\"><span class=\"read-also-label\">Read Also"
-   "</span> <a href=\"https://s/x\">Other</a></div><p>After</p>",
-   {"<p>Before</p>", "<p>After</p>"}, {"Read Also", "Other"}},
-  {"<p>Intro</p><p>Related: <a href=\"https://s/x\">One</a>, <a href=\"https://s/y\">"
-   "Two</a></p>",
-   {"<p>Intro</p>"}, {"Related", "One"}},
-  {"<p>Related: this matters, see <a href=\"https://s/x\">here</a></p>",
-   {"Related: this matters"}, {NULL}},
-  {"<p>t</p><div class=\"sharedaddy sd-sharing-enabled\"><a href=\"https://f\">"
-   "Share</a></div>",
-   {"<p>t</p>"}, {"Share", "sharedaddy"}},
+    /* dangerous constructs */
+    {"<p>a<script>alert(1)</script>b</p>", {"<p>ab</p>"}, {"script", "alert"}},
+    {"<style>p{color:red}</style><p>x</p>", {"<p>x</p>"}, {"style", "color"}},
+    {"<iframe src=\"https://evil\">fallback</iframe><p>x</p>",
+     {"<p>x</p>"},
+     {"iframe", "evil", "fallback"}},
+    {"<object data=\"x.swf\"><param name=a value=b><embed src=x.swf></object>t",
+     {"t"},
+     {"object", "embed", "param", "swf"}},
+    {"<body onload=\"evil()\"><p onclick=\"evil()\" onmouseover='x'>hi</p>"
+     "<img src=x onerror=\"evil()\" alt=\"pic\">",
+     {"<p>hi</p>", "pic"},
+     {"onload", "onclick", "onerror", "evil", "onmouseover"}},
+    {"<a href=\"javascript:alert(1)\">j</a>", {"<a>j</a>"}, {"javascript", "href"}},
+    /* hosts: a truncated attribute that swallowed markup loses its href (the
+     * text stays); internationalized names are written in their IDNA form */
+    {"<a href=\"http://www.lalecheleag...</div></body>\">t</a>",
+     {"<a>t</a>"},
+     {"href", "%3C"}},
+    {"<a href=\"https://b\xC3\xBC"
+     "cher.example/x\">i</a>",
+     {"href=\"https://xn--bcher-kva.example/x\""},
+     {"%C3"}},
+    {"<a href=\"https://\xF0\x9F\x9A\x80-science.com/?p=1\">r</a>",
+     {"https://xn---science-7f85g.com/?p=1"},
+     {"%F0"}},
+    {"<a href=\"http://a..b/\">d</a>", {"<a>d</a>"}, {"href"}},
+    {"<a href=\"JaVaScRiPt:alert(1)\">j</a>", {"<a>j</a>"}, {"avaScRi", "href"}},
+    {"<a href=\" java\tscript:alert(1)\">j</a>", {"<a>j</a>"}, {"script", "href"}},
+    {"<a href=\"java&#x09;script:alert(1)\">j</a>", {"<a>j</a>"}, {"script", "href"}},
+    {"<a href=\"&#106;&#97;vascript:alert(1)\">j</a>", {"<a>j</a>"}, {"script", "href"}},
+    /* libxml2 does not know &colon;: the value stays a harmless relative URL */
+    {"<a href=\"&#x6A;avascript&colon;alert(1)\">j</a>",
+     {"j</a>"},
+     {"href=\"javascript", "javascript:"}},
+    {"<a href=\"\x01javascript:alert(1)\">j</a>", {"<a>j</a>"}, {"script", "href"}},
+    {"<a href=\"vbscript:msgbox(1)\">v</a>", {"<a>v</a>"}, {"vbscript", "href"}},
+    {"<a href=\"data:text/html;base64,PHNjcmlwdD4=\">d</a>",
+     {"<a>d</a>"},
+     {"data:", "href"}},
+    {"<form action=\"/x\"><input name=q value=secret><button>Go</button>"
+     "<select><option>o1</option></select><textarea>tt</textarea>label</form>",
+     {"<div>label</div>"},
+     {"input", "button", "secret", "o1", "tt", "action"}},
+    {"<meta http-equiv=\"refresh\" content=\"0;url=https://evil\"><p>x</p>",
+     {"<p>x</p>"},
+     {"meta", "refresh", "evil"}},
+    {"<base href=\"https://evil/\"><a href=\"x\">x</a>",
+     {"href=\"https://example.com/blog/post/x\""},
+     {"evil", "base"}},
+    {"<svg><script>alert(1)</script><text>s</text></svg><p>x</p>",
+     {"<p>x</p>"},
+     {"svg", "alert", "script"}},
+    {"<p style=\"width: expression(alert(1))\">x</p>",
+     {"<p>x</p>"},
+     {"style", "expression"}},
+    {"<p lang=fr xml:lang=fr target=_blank rel=nofollow data-x=1 class=\" k \">x</p>",
+     {"<p class=\"k\">x</p>"},
+     {"lang", "target", "rel", "data-x"}},
+    {"<!-- secret --><p>x<![CDATA[c]]></p><?php echo 1 ?>",
+     {"<p>x"},
+     {"secret", "php", "<!"}},
+    {"<math><mi>x</mi></math><noscript><p>ns</p></noscript>ok",
+     {"ok"},
+     {"math", "ns<", "noscript"}},
+    {"<p dir=\"evil\" title=\"t\">x</p><p dir=rtl>y</p>",
+     {"<p title=\"t\">x</p>", "<p dir=\"rtl\">y</p>"},
+     {"evil"}},
+    /* allowed content kept */
+    {"<p>Hello <em>big</em> <strong>world</strong></p>",
+     {"<p>Hello <em>big</em> <strong>world</strong></p>"},
+     {NULL}},
+    {"<ul><li>one</li><li>two</li></ul><ol start=3 reversed><li>a</li></ol>",
+     {"<ul><li>one</li><li>two</li></ul>", "<ol start=\"3\" reversed=\"reversed\">"},
+     {NULL}},
+    {"<h2>Head</h2><h3 id=sub>Sub</h3>",
+     {"<h2>Head</h2>", "<h3 id=\"sub\">Sub</h3>"},
+     {NULL}},
+    {"<a href=\"../other/\">rel</a> <a href=\"/root\">root</a> <a href=\"#sec\">f</a>"
+     "<a href=\"mailto:a@b.c\">m</a><h2 id=\"sec\">S</h2>",
+     {"href=\"https://example.com/blog/other/\"", "href=\"https://example.com/root\"",
+      "href=\"#sec\"", "href=\"mailto:a@b.c\""},
+     {NULL}},
+    {"<a href=\"#missing\">m</a>", {"<a>m</a>"}, {"missing"}},
+    {"<a href=\"https://x.org/a b\">s</a>", {"href=\"https://x.org/a%20b\""}, {NULL}},
+    {"<blockquote cite=\"https://q.org/\"><p>quoted</p></blockquote>",
+     {"<blockquote cite=\"https://q.org/\"><p>quoted</p></blockquote>"},
+     {NULL}},
+    {"<pre>  line 1\n    line 2\n</pre>", {"  line 1\n    line 2\n</pre>"}, {NULL}},
+    {"<p><b><i><u>deep</u></i></b> <code>c</code> <sub>2</sub><sup>3</sup></p>",
+     {"<b><i><u>deep</u></i></b>", "<code>c</code>", "<sub>2</sub><sup>3</sup>"},
+     {NULL}},
+    {"<center>c</center><font color=red>f</font><big>b</big><strike>s</strike>"
+     "<tt>t</tt><acronym title=\"x\">A</acronym>",
+     {"<div>c</div>", "f", "<span>b</span>", "<s>s</s>", "<code>t</code>",
+      "<abbr title=\"x\">A</abbr>"},
+     {"center", "font", "color", "strike", "acronym"}},
+    {"<p>a<br>b<hr>c</p>", {"a<br/>b"}, {"<br>", "<hr>"}},
+    /* tables */
+    {"<table><tr><td>1</td><td colspan=2 rowspan=x>2</td></tr></table>",
+     {"<table><tr><td>1</td><td colspan=\"2\">2</td></tr></table>"},
+     {"rowspan"}},
+    {"<table><td>lonely</td></table>", {"<tr><td>lonely</td></tr>"}, {NULL}},
+    {"<table>stray<tr><td>1</td></tr></table>", {"stray<table>"}, {NULL}},
+    {"<table><tr>x<td>1</td></tr></table>", {"<tr><td>x</td><td>1</td></tr>"}, {NULL}},
+    {"<table><caption>cap</caption></table>", {"cap"}, {"table", "caption"}},
+    {"<table><tbody><tr><td>b</td></tr></tbody><thead><tr><th scope=col>h</th></tr>"
+     "</thead></table>",
+     {"<table><thead><tr><th scope=\"col\">h</th></tr></thead><tbody>"},
+     {NULL}},
+    /* content-model repairs */
+    {"<p>a<div>x</div>b</p>", {"x"}, {"<p>a<div>"}},
+    {"<span><p>x</p></span>", {"<p>x</p>"}, {"<span>"}},
+    {"<p><ul><li>x</li></ul></p>", {"<li>x</li>"}, {"<p><ul>"}},
+    {"<h2><div>hd</div></h2>", {"<h2>hd</h2>"}, {"<div>"}},
+    {"<a href=\"https://a/\">1<a href=\"https://b/\">2</a></a>",
+     {"1", "2"},
+     {"<a href=\"https://a/\">1<a"}},
+    {"<ul>text<li>x</li><p>para</p></ul>",
+     {"<ul><li>text</li><li>x</li><li><p>para</p></li></ul>"},
+     {NULL}},
+    {"<dl><dt>t</dt>bare</dl>", {"<dl><dt>t</dt><dd>bare</dd></dl>"}, {NULL}},
+    {"<li>orphan</li>", {"orphan"}, {"<li>"}},
+    {"<figure><figcaption>c1</figcaption>x<figcaption>c2</figcaption>y</figure>",
+     {"<figcaption>c1</figcaption>", "<div>c2</div>"},
+     {NULL}},
+    {"<p>bad\x01\x02 chars\x0b</p>", {"<p>bad chars</p>"}, {"\x01", "\x0b"}},
+    {"<h1></h1>", {"<h1></h1>"}, {NULL}},
+    /* ids */
+    {"<p id=a>1</p><p id=a>2</p><p id=\"sheaf-chapter\">3</p><p id=\"9x\">4</p>"
+     "<a name=\"n1\">n</a><p id=\"\">5</p>",
+     {"id=\"a\"", "id=\"a-2\"", "id=\"xsheaf-chapter\"", "id=\"x9x\"", "id=\"n1\""},
+     {"id=\"\"", "name="}},
+    /* An anchor with both an id and a name keeps one id, whichever comes first
+     * (two were not well-formed XML; found by fuzz_sanitize). */
+    {"<a id=\"i1\" name=\"n2\">x</a><a name=\"n3\" id=\"i4\">y</a>",
+     {"<a id=\"i1\">x</a>", "<a id=\"i4\">y</a>"},
+     {"n2", "n3"}},
+    /* cruft */
+    {"<p>Body text.</p><p>The post <a href=\"https://s/p\">P</a> appeared first on "
+     "<a href=\"https://s\">Site</a>.</p>",
+     {"<p>Body text.</p>"},
+     {"appeared first", "The post"}},
+    {"<p>Before</p><div class=\"read-also\"><span class=\"read-also-label\">Read Also"
+     "</span> <a href=\"https://s/x\">Other</a></div><p>After</p>",
+     {"<p>Before</p>", "<p>After</p>"},
+     {"Read Also", "Other"}},
+    {"<p>Intro</p><p>Related: <a href=\"https://s/x\">One</a>, <a href=\"https://s/y\">"
+     "Two</a></p>",
+     {"<p>Intro</p>"},
+     {"Related", "One"}},
+    {"<p>Related: this matters, see <a href=\"https://s/x\">here</a></p>",
+     {"Related: this matters"},
+     {NULL}},
+    {"<p>t</p><div class=\"sharedaddy sd-sharing-enabled\"><a href=\"https://f\">"
+     "Share</a></div>",
+     {"<p>t</p>"},
+     {"Share", "sharedaddy"}},
 };
 
 static void check_wellformed(const char *out)
@@ -177,8 +209,8 @@ static void check_wellformed(const char *out)
 
 static char *run(const char *in, sheaf_diag *diag)
 {
-  struct sheaf_layout_src src = {.base_url = BASE, .file = "feed.rss", .line = 7,
-                                 .diag = diag};
+  struct sheaf_layout_src src = {
+      .base_url = BASE, .file = "feed.rss", .line = 7, .diag = diag};
   struct sheaf_buf out;
   char *r;
 
@@ -234,7 +266,8 @@ static void test_images(void **state)
   /* Without an image registry nothing is read: every image is missing, each
    * with one warning that says why, and its alt text stays. */
   out = run("<p>A <img src=\"https://cdn/a.jpg\" alt=\"a cat\"> and "
-            "<img src=\"https://cdn/b.jpg\" alt=\"\"><img src=\"c.jpg\"></p>", diag);
+            "<img src=\"https://cdn/b.jpg\" alt=\"\"><img src=\"c.jpg\"></p>",
+            diag);
   assert_string_equal(out, "<p>A a cat and </p>");
   assert_int_equal(count_code(diag, "missing-image"), 3);
   e = sheaf_diag_get(diag, 0);
@@ -249,21 +282,28 @@ static void test_images(void **state)
   /* Neighbouring alt texts (a gallery) and the words around them stay
    * apart; punctuation after an image stays glued to it. */
   diag = sheaf_diag_new();
-  out = run("<p>See<img src=\"https://cdn/a.jpg\" alt=\"one\"><img src=\"https://cdn/b.jpg\" "
-            "alt=\"two\">then <img src=\"https://cdn/c.jpg\" alt=\"three\">, "
-            "and<img src=\"https://cdn/d.jpg\" alt=\" four \">more</p>", diag);
+  out = run(
+      "<p>See<img src=\"https://cdn/a.jpg\" alt=\"one\"><img src=\"https://cdn/b.jpg\" "
+      "alt=\"two\">then <img src=\"https://cdn/c.jpg\" alt=\"three\">, "
+      "and<img src=\"https://cdn/d.jpg\" alt=\" four \">more</p>",
+      diag);
   assert_string_equal(out, "<p>See one two then three, and four more</p>");
   sheaf_free(out);
   /* Linked thumbnails, a word after, an element before (from a review). */
-  out = run("<p><a href=\"https://a/\"><img src=\"https://cdn/a.jpg\" alt=\"three\"></a>"
-            "<a href=\"https://b/\"><img src=\"https://cdn/b.jpg\" alt=\"four\"></a>\xC3\xBC"
-            "ber <b>bold</b><img src=\"https://cdn/c.jpg\" alt=\"five\">.</p>", diag);
-  assert_non_null(strstr(out, ">three</a><a href=\"https://b/\"> four </a>\xC3\xBC" "ber"));
+  out = run(
+      "<p><a href=\"https://a/\"><img src=\"https://cdn/a.jpg\" alt=\"three\"></a>"
+      "<a href=\"https://b/\"><img src=\"https://cdn/b.jpg\" alt=\"four\"></a>\xC3\xBC"
+      "ber <b>bold</b><img src=\"https://cdn/c.jpg\" alt=\"five\">.</p>",
+      diag);
+  assert_non_null(strstr(out, ">three</a><a href=\"https://b/\"> four </a>\xC3\xBC"
+                              "ber"));
   assert_non_null(strstr(out, "<b>bold</b> five.</p>"));
   sheaf_free(out);
   /* No spaces in CJK text or before punctuation; a <br> is an edge. */
-  out = run("<p>\xE5\x9B\xBE<img src=\"https://cdn/a.jpg\" alt=\"\xE7\x8C\xAB\">\xE3\x80\x82"
-            "word<br><img src=\"https://cdn/b.jpg\" alt=\"X3\">,</p>", diag);
+  out = run(
+      "<p>\xE5\x9B\xBE<img src=\"https://cdn/a.jpg\" alt=\"\xE7\x8C\xAB\">\xE3\x80\x82"
+      "word<br><img src=\"https://cdn/b.jpg\" alt=\"X3\">,</p>",
+      diag);
   assert_non_null(strstr(out, "\xE5\x9B\xBE\xE7\x8C\xAB\xE3\x80\x82word<br/>X3,</p>"));
   sheaf_free(out);
   sheaf_diag_free(diag);
@@ -284,12 +324,15 @@ static void test_link_keys(void **state)
     const char *a, *b;
     bool same;
   } keys[] = {
-    {"https://blog.example.com/2023/02/post/", "http://www.blog.example.com/2023/02/post", true},
-    {"https://blog.example.com/2023/02/post/", "https://BLOG.example.com:443/2023/02/post/#x", true},
-    {"https://blog.example.com/?p=12", "http://blog.example.com/index.php?p=12&replytocom=3#c", true},
-    {"https://blog.example.com/?p=12", "https://blog.example.com/?p=123", false},
-    {"https://blog.example.com/a/", "https://blog.example.com/a/?page=2", false},
-    {"https://blog.example.com/a/", "https://other.example.com/a/", false},
+      {"https://blog.example.com/2023/02/post/",
+       "http://www.blog.example.com/2023/02/post", true},
+      {"https://blog.example.com/2023/02/post/",
+       "https://BLOG.example.com:443/2023/02/post/#x", true},
+      {"https://blog.example.com/?p=12",
+       "http://blog.example.com/index.php?p=12&replytocom=3#c", true},
+      {"https://blog.example.com/?p=12", "https://blog.example.com/?p=123", false},
+      {"https://blog.example.com/a/", "https://blog.example.com/a/?page=2", false},
+      {"https://blog.example.com/a/", "https://other.example.com/a/", false},
   };
   size_t i;
 
@@ -326,8 +369,9 @@ static void write_file(const char *path, const void *p, size_t n)
 static void test_image_registry(void **state)
 {
   static const unsigned char gif[] = {
-    'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0x80, 0, 0, 0xff, 0xff, 0xff, 0, 0, 0,
-    '!', 0xf9, 4, 1, 0, 0, 0, 0, ',', 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 'D', 1, 0, ';'};
+      'G',  'I', 'F', '8', '9', 'a',  1, 0, 1, 0,   0x80, 0, 0,   0xff, 0xff,
+      0xff, 0,   0,   0,   '!', 0xf9, 4, 1, 0, 0,   0,    0, ',', 0,    0,
+      0,    0,   1,   0,   1,   0,    0, 2, 2, 'D', 1,    0, ';'};
   static const char html[] =
       "<p><img src=\"placeholder.gif\" data-src=\"a.gif\" alt=\"one\"></p>"
       "<p><img src=\"gone.gif\" alt=\"two\"><noscript><img src=\"b.gif\" alt=\"two\">"
@@ -362,16 +406,19 @@ static void test_image_registry(void **state)
   sheaf_buf_init(&out, 0);
   assert_int_equal(sheaf_layout_sanitize(html, strlen(html), &src, &out), SHEAF_OK);
   check_wellformed(out.ptr);
-  assert_string_equal(out.ptr,
-      "<p><img src=\"../images/2daeaa8b5f19f0bc209d976c02bd6acb51b00b0a.gif\" alt=\"one\"/></p>"
-      "<p><img src=\"../images/2daeaa8b5f19f0bc209d976c02bd6acb51b00b0a.gif\" alt=\"two\"/></p>"
-      "<p>three four</p>");
+  assert_string_equal(
+      out.ptr, "<p><img src=\"../images/2daeaa8b5f19f0bc209d976c02bd6acb51b00b0a.gif\" "
+               "alt=\"one\"/></p>"
+               "<p><img src=\"../images/2daeaa8b5f19f0bc209d976c02bd6acb51b00b0a.gif\" "
+               "alt=\"two\"/></p>"
+               "<p>three four</p>");
   sheaf_images_count(im, &emb, &miss);
   assert_int_equal(emb, 2);
   assert_int_equal(miss, 2);
   assert_int_equal(count_code(diag, "missing-image"), 2);
   assert_non_null(strstr(sheaf_diag_get(diag, 0)->message, "outside the folders"));
-  assert_non_null(strstr(sheaf_diag_get(diag, 1)->message, "not a JPEG, PNG, GIF or SVG"));
+  assert_non_null(
+      strstr(sheaf_diag_get(diag, 1)->message, "not a JPEG, PNG, GIF or SVG"));
   sheaf_buf_fini(&out);
   sheaf_images_free(im);
   sheaf_diag_free(diag);
@@ -392,7 +439,8 @@ static void test_cruft_notes(void **state)
   (void)state;
   out = run("<p>x</p><p>The post <a href=\"https://a\">A</a> appeared first on "
             "<a href=\"https://b\">B</a>.</p><div class=\"addtoany\">s</div>"
-            "<div class=\"share-buttons\">t</div>", diag);
+            "<div class=\"share-buttons\">t</div>",
+            diag);
   assert_string_equal(out, "<p>x</p>");
   assert_int_equal(count_code(diag, "cruft"), 2);
   sheaf_free(out);
@@ -435,13 +483,10 @@ static void test_empty(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_table),
-    cmocka_unit_test(test_images),
-    cmocka_unit_test(test_link_keys),
-    cmocka_unit_test(test_image_registry),
-    cmocka_unit_test(test_cruft_notes),
-    cmocka_unit_test(test_deep),
-    cmocka_unit_test(test_empty),
+      cmocka_unit_test(test_table),       cmocka_unit_test(test_images),
+      cmocka_unit_test(test_link_keys),   cmocka_unit_test(test_image_registry),
+      cmocka_unit_test(test_cruft_notes), cmocka_unit_test(test_deep),
+      cmocka_unit_test(test_empty),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

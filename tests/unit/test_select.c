@@ -64,10 +64,13 @@ static struct sheaf_collection *make(const struct spec *s, size_t n,
 }
 
 static const struct spec blog[] = {
-  {"C", "g3", "https://example.org/c", JAN1 + 3 * DAY, SHEAF_TIME_UNKNOWN, "Digital Economy,China"},
-  {"A", "g1", "https://example.org/a", JAN1 + 1 * DAY, SHEAF_TIME_UNKNOWN, "digital economy"},
-  {"B", "g2", "https://example.org/b", JAN1 + 2 * DAY, SHEAF_TIME_UNKNOWN, "Trade"},
-  {"D", "g4", "https://example.org/d", JAN1 + 4 * DAY, SHEAF_TIME_UNKNOWN, "Trade,China"},
+    {"C", "g3", "https://example.org/c", JAN1 + 3 * DAY, SHEAF_TIME_UNKNOWN,
+     "Digital Economy,China"},
+    {"A", "g1", "https://example.org/a", JAN1 + 1 * DAY, SHEAF_TIME_UNKNOWN,
+     "digital economy"},
+    {"B", "g2", "https://example.org/b", JAN1 + 2 * DAY, SHEAF_TIME_UNKNOWN, "Trade"},
+    {"D", "g4", "https://example.org/d", JAN1 + 4 * DAY, SHEAF_TIME_UNKNOWN,
+     "Trade,China"},
 };
 
 /* Returns the chapter titles joined, e.g. "A,C". */
@@ -80,7 +83,8 @@ static const char *titles(const sheaf_book *b)
   for (i = 0; i < sheaf_book_count(b); i++) {
     if (i)
       strncat(out, ",", sizeof out - strlen(out) - 1);
-    strncat(out, sheaf_article_get_title(sheaf_book_get(b, i)), sizeof out - strlen(out) - 1);
+    strncat(out, sheaf_article_get_title(sheaf_book_get(b, i)),
+            sizeof out - strlen(out) - 1);
   }
   return out;
 }
@@ -93,20 +97,20 @@ static const struct {
   unsigned flags;
   const char *want; /* NULL: no match */
 } select_cases[] = {
-  {{NULL}, {NULL}, NULL, NULL, 0, 0, "A,B,C,D"},
-  {{"digital-economy"}, {NULL}, NULL, NULL, 0, 0, "A,C"},
-  {{"DIGITAL ECONOMY"}, {NULL}, NULL, NULL, 0, 0, "A,C"},
-  {{"Digital_Economy"}, {NULL}, NULL, NULL, 0, 0, "A,C"},
-  {{"trade", "digital economy"}, {NULL}, NULL, NULL, 0, 0, "A,B,C,D"},
-  {{"china"}, {"trade"}, NULL, NULL, 0, 0, "C"},
-  {{NULL}, {NULL}, "2024-01-03", NULL, 0, 0, "B,C,D"},
-  {{NULL}, {NULL}, NULL, "2024-01-03", 0, 0, "A,B"},
-  {{NULL}, {NULL}, "2024-01-03T00:00:01Z", "2024-01-04", 0, 0, "C"},
-  {{NULL}, {NULL}, NULL, NULL, 2, 0, "C,D"},
-  {{NULL}, {NULL}, NULL, NULL, 0, SHEAF_OPT_NEWEST_FIRST, "D,C,B,A"},
-  {{NULL}, {NULL}, NULL, NULL, 3, SHEAF_OPT_NEWEST_FIRST, "D,C,B"},
-  {{"nope"}, {NULL}, NULL, NULL, 0, 0, NULL},
-  {{NULL}, {NULL}, "2030-01-01", NULL, 0, 0, NULL},
+    {{NULL}, {NULL}, NULL, NULL, 0, 0, "A,B,C,D"},
+    {{"digital-economy"}, {NULL}, NULL, NULL, 0, 0, "A,C"},
+    {{"DIGITAL ECONOMY"}, {NULL}, NULL, NULL, 0, 0, "A,C"},
+    {{"Digital_Economy"}, {NULL}, NULL, NULL, 0, 0, "A,C"},
+    {{"trade", "digital economy"}, {NULL}, NULL, NULL, 0, 0, "A,B,C,D"},
+    {{"china"}, {"trade"}, NULL, NULL, 0, 0, "C"},
+    {{NULL}, {NULL}, "2024-01-03", NULL, 0, 0, "B,C,D"},
+    {{NULL}, {NULL}, NULL, "2024-01-03", 0, 0, "A,B"},
+    {{NULL}, {NULL}, "2024-01-03T00:00:01Z", "2024-01-04", 0, 0, "C"},
+    {{NULL}, {NULL}, NULL, NULL, 2, 0, "C,D"},
+    {{NULL}, {NULL}, NULL, NULL, 0, SHEAF_OPT_NEWEST_FIRST, "D,C,B,A"},
+    {{NULL}, {NULL}, NULL, NULL, 3, SHEAF_OPT_NEWEST_FIRST, "D,C,B"},
+    {{"nope"}, {NULL}, NULL, NULL, 0, 0, NULL},
+    {{NULL}, {NULL}, "2030-01-01", NULL, 0, 0, NULL},
 };
 
 static void test_select_table(void **state)
@@ -171,12 +175,14 @@ static void test_bad_date_is_usage_error(void **state)
 static void test_duplicates_keep_newest(void **state)
 {
   static const struct spec dups[] = {
-    {"old", "same", "https://example.org/x", JAN1, JAN1, "t"},
-    {"new", "same", "https://example.org/x", JAN1, JAN1 + DAY, "t"},
-    {"by-link-1", "g-a", "https://example.org/y", JAN1 + 2 * DAY, SHEAF_TIME_UNKNOWN, "t"},
-    {"by-link-2", "g-b", "https://example.org/y", JAN1 + 5 * DAY, SHEAF_TIME_UNKNOWN, "t"},
-    {"undated", NULL, NULL, SHEAF_TIME_UNKNOWN, SHEAF_TIME_UNKNOWN, "t"},
-    {"first", NULL, "https://example.org/z", JAN1 - DAY, SHEAF_TIME_UNKNOWN, "t"},
+      {"old", "same", "https://example.org/x", JAN1, JAN1, "t"},
+      {"new", "same", "https://example.org/x", JAN1, JAN1 + DAY, "t"},
+      {"by-link-1", "g-a", "https://example.org/y", JAN1 + 2 * DAY, SHEAF_TIME_UNKNOWN,
+       "t"},
+      {"by-link-2", "g-b", "https://example.org/y", JAN1 + 5 * DAY, SHEAF_TIME_UNKNOWN,
+       "t"},
+      {"undated", NULL, NULL, SHEAF_TIME_UNKNOWN, SHEAF_TIME_UNKNOWN, "t"},
+      {"first", NULL, "https://example.org/z", JAN1 - DAY, SHEAF_TIME_UNKNOWN, "t"},
   };
   struct sheaf_collection *c = make(dups, 6, "Blog", NULL);
   sheaf_diag *d = sheaf_diag_new();
@@ -195,13 +201,13 @@ static void test_duplicates_keep_newest(void **state)
 static const struct {
   const char *feed, *title, *publisher;
 } title_cases[] = {
-  {"digital economy Archives - Focus - China Britain Business Council", "digital economy",
-   "Focus - China Britain Business Council"},
-  {"Rust Archives \xE2\x80\x93 The Blog", "Rust", "The Blog"},
-  {"My Site \xC2\xBB Travel", "Travel", "My Site"},
-  {"Plain Blog", NULL, NULL},
-  {"Archives", NULL, NULL},
-  {"", NULL, NULL},
+    {"digital economy Archives - Focus - China Britain Business Council",
+     "digital economy", "Focus - China Britain Business Council"},
+    {"Rust Archives \xE2\x80\x93 The Blog", "Rust", "The Blog"},
+    {"My Site \xC2\xBB Travel", "Travel", "My Site"},
+    {"Plain Blog", NULL, NULL},
+    {"Archives", NULL, NULL},
+    {"", NULL, NULL},
 };
 
 static void test_title_from_feed(void **state)
@@ -228,12 +234,12 @@ static void test_title_from_feed(void **state)
 static const struct {
   const char *path, *title;
 } path_cases[] = {
-  {"../shared/corpus/jekyll/docs/_posts/2016-01-01-x.md", "jekyll"},
-  {"/srv/hugo-basic-example/content/post/a.md", "hugo basic example"},
-  {"hexo-site/source/zh-cn/docs/index.md", "hexo site"},
-  {"notes/field_trips/day-1.md", "field trips"},
-  {"a.md", NULL},
-  {"_posts/a.md", NULL},
+    {"../shared/corpus/jekyll/docs/_posts/2016-01-01-x.md", "jekyll"},
+    {"/srv/hugo-basic-example/content/post/a.md", "hugo basic example"},
+    {"hexo-site/source/zh-cn/docs/index.md", "hexo site"},
+    {"notes/field_trips/day-1.md", "field trips"},
+    {"a.md", NULL},
+    {"_posts/a.md", NULL},
 };
 
 static void test_title_from_path(void **state)
@@ -303,12 +309,12 @@ static void test_book_metadata(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_select_table),
-    cmocka_unit_test(test_bad_date_is_usage_error),
-    cmocka_unit_test(test_duplicates_keep_newest),
-    cmocka_unit_test(test_title_from_feed),
-    cmocka_unit_test(test_title_from_path),
-    cmocka_unit_test(test_book_metadata),
+      cmocka_unit_test(test_select_table),
+      cmocka_unit_test(test_bad_date_is_usage_error),
+      cmocka_unit_test(test_duplicates_keep_newest),
+      cmocka_unit_test(test_title_from_feed),
+      cmocka_unit_test(test_title_from_path),
+      cmocka_unit_test(test_book_metadata),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,9 +43,9 @@ static char *make_doc(size_t k, size_t n)
 static size_t doc_len(size_t k)
 {
   if (k == 7)
-    return 0;                 /* an empty document */
+    return 0; /* an empty document */
   if (k == 11)
-    return (size_t)3 << 20;   /* a big one */
+    return (size_t)3 << 20; /* a big one */
   return 100 + (k * 7919) % 40000;
 }
 
@@ -270,17 +270,20 @@ static void test_threads_same_book(void **state)
   fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" "
         "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>"
         "<title>Threads</title><link>https://threads.example.org/</link>"
-        "<description>x</description><language>en</language>\n", f);
+        "<description>x</description><language>en</language>\n",
+        f);
   for (i = 0; i < 300; i++) {
-    fprintf(f, "<item><title>Article %zu – ünïcode 文章</title>"
-               "<link>https://threads.example.org/%zu/</link>"
-               "<pubDate>Mon, %02zu Jan 2024 10:%02zu:00 +0000</pubDate>"
-               "<category>tag%zu</category><content:encoded><![CDATA[",
+    fprintf(f,
+            "<item><title>Article %zu – ünïcode 文章</title>"
+            "<link>https://threads.example.org/%zu/</link>"
+            "<pubDate>Mon, %02zu Jan 2024 10:%02zu:00 +0000</pubDate>"
+            "<category>tag%zu</category><content:encoded><![CDATA[",
             i, i, 1 + i % 28, i % 60, i % 7);
     for (j = 0; j < 3 + i % 40; j++)
-      fprintf(f, "<h2>Part %zu</h2><p>Paragraph %zu of %zu with <a href=\"/%zu/\">a "
-                 "link</a>, <em>emphasis</em> and text that repeats, repeats.</p>"
-                 "<ul><li>one</li><li>two %zu</li></ul>",
+      fprintf(f,
+              "<h2>Part %zu</h2><p>Paragraph %zu of %zu with <a href=\"/%zu/\">a "
+              "link</a>, <em>emphasis</em> and text that repeats, repeats.</p>"
+              "<ul><li>one</li><li>two %zu</li></ul>",
               j, j, i, (i * 31 + j) % 300, i * j);
     fputs("]]></content:encoded></item>\n", f);
   }
@@ -317,11 +320,11 @@ static int teardown(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_roundtrip),
-    cmocka_unit_test(test_free_busy),
-    cmocka_unit_test(test_deflate_matches_spool),
-    cmocka_unit_test(test_threads_same_book),
-    cmocka_unit_test(test_threads_same_book_images),
+      cmocka_unit_test(test_roundtrip),
+      cmocka_unit_test(test_free_busy),
+      cmocka_unit_test(test_deflate_matches_spool),
+      cmocka_unit_test(test_threads_same_book),
+      cmocka_unit_test(test_threads_same_book_images),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
