@@ -3,6 +3,7 @@
 #   make demo     set up, build, and make a sample book from examples/
 #   make check    set up, build, and run the whole test suite
 #   make corpus   run every file of ../shared/corpus through sheaf
+#   make fidelity compare each corpus feed's book with python3-feedparser
 #   make bench    benchmark against pandoc and calibre (bench-smoke: quick)
 #   make install  install into PREFIX (default /usr/local)
 # The real build lives in CMakeLists.txt; pass CMAKE_FLAGS=... to add to it.
@@ -14,7 +15,7 @@ CMAKE_FLAGS ?=
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 SHEAF      := $(BUILD_DIR)/src/sheaf
 
-.PHONY: all setup configure demo check corpus bench bench-smoke install clean distclean
+.PHONY: all setup configure demo check corpus fidelity bench bench-smoke install clean distclean
 
 all: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -44,6 +45,12 @@ check: setup
 # (not part of check; CI runs it when ../shared is there).
 corpus: all
 	sh tests/corpus/run.sh
+
+# Every corpus feed's book against Python's feedparser: word recall, titles,
+# chapters (tests/fidelity/compare.py; known differences in known.txt).
+# Exit 77 means skipped: no ../shared/corpus or no python3-feedparser.
+fidelity: all
+	sh tests/fidelity/run.sh
 
 # The benchmark against pandoc and calibre (minutes), and its small smoke
 # run (seconds, sheaf only) that CI runs so the benchmark cannot rot.
