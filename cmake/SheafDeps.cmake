@@ -15,3 +15,7 @@ add_library(libzip::zip ALIAS PkgConfig::LIBZIP)
 # The same holds for cmark's config (it names /usr/bin/cmark).
 pkg_check_modules(CMARK REQUIRED IMPORTED_TARGET libcmark)
 set(SHEAF_CMARK PkgConfig::CMARK)
+
+# libbrotli: the br content coding of HTTP responses in WARC files (src/warc).
+pkg_check_modules(BROTLIDEC REQUIRED IMPORTED_TARGET libbrotlidec)
+set(SHEAF_BROTLI PkgConfig::BROTLIDEC)
