@@ -1,7 +1,18 @@
 /*
  * Options for a build: what to select and how to shape the book. Fill with
- * sheaf_options_init() first, then set fields; fields added in later versions
- * get their defaults from init, so old callers keep working.
+ * sheaf_options_init() first, then set fields.
+ *
+ * ABI: the struct only ever grows at its end, and its first field, `size`,
+ * says how much of it the caller knows (sheaf_options_init() sets it to
+ * the sizeof the caller was compiled with). Every function that takes a
+ * `const sheaf_options *` copies that many bytes over its own defaults, so a
+ * program built against an older header keeps working with a newer library:
+ * the fields it does not know keep their defaults. A program built against
+ * a newer header than the library may run too, as long as it leaves the
+ * fields the library does not know at their defaults (zero); otherwise the
+ * call fails with SHEAF_ERR_USAGE rather than silently ignore an option.
+ * The struct is copied on every call: it may be changed or reused between
+ * calls, and one struct may be shared by threads that only read it.
  */
 #ifndef SHEAF_OPTIONS_H
 #define SHEAF_OPTIONS_H
@@ -12,8 +23,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define SHEAF_OPTIONS_VERSION 2
 
 /* Bits for sheaf_options.flags. */
 #define SHEAF_OPT_NEWEST_FIRST (1u << 0)   /* order newest article first */
@@ -30,8 +39,9 @@ extern "C" {
 #define SHEAF_GROUP_TAG 4 /* by each article's first selected (else most used) tag */
 
 typedef struct sheaf_options {
-  unsigned version; /* SHEAF_OPTIONS_VERSION; set by sheaf_options_init() */
-  unsigned flags;   /* SHEAF_OPT_* bits */
+  size_t size;    /* sizeof(sheaf_options) as the caller was compiled;
+                     set by sheaf_options_init(); never change it */
+  unsigned flags; /* SHEAF_OPT_* bits */
 
   /* Selection. Tags match name or slug, case-insensitively; an article is
    * kept when it has any of `tags` (or `tags` is empty) and none of
@@ -110,7 +120,9 @@ typedef struct sheaf_options {
   size_t max_depth;        /* element nesting in article HTML; default
                               256 */
 
-  unsigned threads; /* 0: one per core */
+  unsigned threads; /* threads that compress the book while it is laid
+                       out, counting the caller's; the book is the same
+                       whatever the number; 0: one per core, at most 4 */
 
   /* Called as long work advances: `stage` is "layout" (one call per
    * chapter) or "import" (one call per input file read); `done` of
@@ -119,9 +131,14 @@ typedef struct sheaf_options {
   void *progress_userdata;
 } sheaf_options;
 
-/** Sets every field of `opt` to its default and `version` to
- *  SHEAF_OPTIONS_VERSION. */
-SHEAF_API void sheaf_options_init(sheaf_options *opt);
+/** Sets the first `size` bytes of `opt` to the defaults of the fields they
+ *  hold and `opt->size` to `size`. Call it through sheaf_options_init(),
+ *  which passes the size the caller was compiled with; `size` must be at
+ *  least sizeof(size_t) (nothing is written otherwise). */
+SHEAF_API void sheaf_options_init_size(sheaf_options *opt, size_t size);
+
+/** Sets every field of `*opt` (a sheaf_options) to its default. */
+#define sheaf_options_init(opt) sheaf_options_init_size((opt), sizeof *(opt))
 
 #ifdef __cplusplus
 }

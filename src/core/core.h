@@ -41,7 +41,17 @@
       goto out;                                                                          \
   } while (0)
 
-/* ---- limits: defaults of the sheaf_options limits (status.c) ------------ */
+/* ---- options.c: a caller's options, as the stages see them --------------- */
+
+/* Fills `out` with this library's defaults, then copies over them the part
+ * of `in` the caller knows (in->size bytes; see options.h). `in` may be
+ * NULL (all defaults). Returns SHEAF_OK, or SHEAF_ERR_USAGE with an error
+ * in `diag` for options never initialised or carrying fields this library
+ * does not know. Every public function that takes options calls it first. */
+sheaf_status sheaf_options_resolve(const sheaf_options *in, sheaf_options *out,
+                                   sheaf_diag *diag);
+
+/* ---- limits: defaults of the sheaf_options limits (options.c) ----------- */
 
 #define SHEAF_DEFAULT_MAX_INPUT_SIZE ((size_t)512 << 20)
 #define SHEAF_DEFAULT_MAX_ARTICLES ((size_t)100000)

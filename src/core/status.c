@@ -1,6 +1,6 @@
 /*
- * This file contains the status-code strings, the version string and
- * sheaf_options_init(): the small public functions with no better home.
+ * This file contains the status-code strings and the version string: the
+ * small public functions with no better home.
  */
 #include <stdio.h>
 
@@ -41,22 +41,6 @@ int sheaf_status_exit_code(sheaf_status st)
 const char *sheaf_version_string(void)
 {
   return SHEAF_VERSION_STRING;
-}
-
-void sheaf_options_init(sheaf_options *opt)
-{
-  static const sheaf_options defaults = {0};
-
-  *opt = defaults;
-  opt->version = SHEAF_OPTIONS_VERSION;
-  opt->source_date_epoch = -1;
-  opt->max_image_width = 1600;
-  opt->max_image_size = (size_t)20 << 20;
-  opt->max_input_size = SHEAF_DEFAULT_MAX_INPUT_SIZE;
-  opt->max_articles = SHEAF_DEFAULT_MAX_ARTICLES;
-  opt->max_article_size = SHEAF_DEFAULT_MAX_ARTICLE_SIZE;
-  opt->max_depth = SHEAF_DEFAULT_MAX_DEPTH;
-  opt->threads = 0; /* one per core (at most 4) */
 }
 
 const char *sheaf_size_str(size_t n, char out[32])

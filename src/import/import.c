@@ -502,14 +502,18 @@ static sheaf_status import_dir(struct sheaf_collection *coll, const char *dir,
 }
 
 sheaf_status sheaf_import_path(sheaf_collection *coll, const char *path,
-                               const sheaf_options *opt, sheaf_diag *diag)
+                               const sheaf_options *options, sheaf_diag *diag)
 {
+  sheaf_options local;
+  const sheaf_options *opt = &local;
   sheaf_status ret;
   size_t narticles, nfeeds;
   struct stat st;
 
   if (coll == NULL || path == NULL)
     return SHEAF_ERR_USAGE;
+  if ((ret = sheaf_options_resolve(options, &local, diag)) != SHEAF_OK)
+    return ret;
   narticles = coll->narticles;
   nfeeds = coll->nfeeds;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))

@@ -179,9 +179,11 @@ out:
   return ret;
 }
 
-sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
+sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *options,
                                sheaf_diag *diag, sheaf_status *status)
 {
+  sheaf_options local;
+  const sheaf_options *opt = &local;
   struct sheaf_manuscript *ms = NULL;
   struct sheaf_layout_ctx cx;
   struct sheaf_doc cover_img;
@@ -198,6 +200,7 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opt,
     ret = SHEAF_ERR_USAGE;
     goto out;
   }
+  SHEAF_CHECK(sheaf_options_resolve(options, &local, diag));
   /* A bad --remove selector fails before any work. */
   if (opt && opt->nremove &&
       (remove = sheaf_selectors_parse(opt->remove, opt->nremove, diag, &ret)) == NULL)

@@ -444,12 +444,13 @@ size_t sheaf_selectors_remove(struct sheaf_selectors *s, xmlNodePtr body)
   return removed;
 }
 
-sheaf_status sheaf_layout_check_options(const sheaf_options *opt, sheaf_diag *diag)
+sheaf_status sheaf_layout_check_options(const sheaf_options *options, sheaf_diag *diag)
 {
-  sheaf_status st = SHEAF_OK;
+  sheaf_options opt;
+  sheaf_status st = sheaf_options_resolve(options, &opt, diag);
 
-  if (opt && opt->nremove)
-    sheaf_selectors_free(sheaf_selectors_parse(opt->remove, opt->nremove, diag, &st));
+  if (st == SHEAF_OK && opt.nremove)
+    sheaf_selectors_free(sheaf_selectors_parse(opt.remove, opt.nremove, diag, &st));
   return st;
 }
 

@@ -82,8 +82,10 @@ static struct sheaf_zip_entry packed_entry(const char *name, const struct packed
 }
 
 sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
-                           const sheaf_options *opt, sheaf_diag *diag)
+                           const sheaf_options *options, sheaf_diag *diag)
 {
+  sheaf_options local;
+  const sheaf_options *opt = &local;
   struct sheaf_buf text;
   struct packed opf = {NULL, 0, 0, 0}, nav = opf, ncx = opf;
   struct sheaf_zip_entry *e = NULL;
@@ -95,6 +97,8 @@ sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
                    "cannot write book: no manuscript");
     return SHEAF_ERR_USAGE;
   }
+  if ((ret = sheaf_options_resolve(options, &local, diag)) != SHEAF_OK)
+    return ret;
   /* Cheap checks first, so a bad target fails before any work. */
   SHEAF_CHECK(sheaf_package_check_target(path, diag));
   SHEAF_CHECK(check_manuscript(ms, diag));

@@ -403,20 +403,18 @@ out:
 
 /* ---- the stage --------------------------------------------------------------- */
 
-sheaf_book *sheaf_select(const sheaf_collection *c, const sheaf_options *opt,
+sheaf_book *sheaf_select(const sheaf_collection *c, const sheaf_options *options,
                          sheaf_diag *d, sheaf_status *status)
 {
-  sheaf_options defaults;
+  sheaf_options local;
+  const sheaf_options *opt = &local;
   struct sheaf_book *b = NULL;
   const struct sheaf_article **v = NULL;
   int64_t since = 0, until = 0;
   size_t i, n = 0, merged = 0, undated = 0;
   sheaf_status ret = SHEAF_OK;
 
-  if (opt == NULL) {
-    sheaf_options_init(&defaults);
-    opt = &defaults;
-  }
+  SHEAF_CHECK(sheaf_options_resolve(options, &local, d));
   if (opt->since)
     SHEAF_CHECK(parse_bound(opt->since, false, &since, d, "--since"));
   if (opt->until)
