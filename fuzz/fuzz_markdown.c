@@ -13,14 +13,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   sheaf_diag *diag;
   sheaf_options opt;
   sheaf_status st;
+  struct sheaf_input in;
 
   if (size < 1)
     return 0;
   sheaf_fuzz_options(&opt, data[0]);
   coll = sheaf_collection_new();
   diag = sheaf_diag_new();
-  if (sheaf_import_markdown(coll, "2020-01-02-fuzz.md", (const char *)data + 1, size - 1,
-                            0, &opt, diag) == SHEAF_OK) {
+  if (sheaf_input_copy(&in, "2020-01-02-fuzz.md", data + 1, size - 1) == SHEAF_OK &&
+      sheaf_import_markdown(coll, &in, &opt, diag) == SHEAF_OK) {
     sheaf_book *book = sheaf_select(coll, &opt, diag, &st);
     if (book) {
       sheaf_manuscript *ms = sheaf_layout(book, &opt, diag, &st);
@@ -29,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sheaf_book_free(book);
   }
   sheaf_diag_free(diag);
+  sheaf_input_fini(&in);
   sheaf_collection_free(coll);
   return 0;
 }

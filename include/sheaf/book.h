@@ -48,6 +48,20 @@ SHEAF_API void sheaf_collection_free(sheaf_collection *coll);
 SHEAF_API sheaf_status sheaf_import_path(sheaf_collection *coll, const char *path,
                                          const sheaf_options *opt, sheaf_diag *diag);
 
+/** Reads every article of an input held in memory, `data[0..len)`, into
+ *  `coll`, as sheaf_import_path() reads a file: a feed, a WordPress export,
+ *  an HTML page or Markdown, gzip-compressed or not, in any encoding.
+ *  `name` (a file name or a URL) is what messages in `diag` say the input
+ *  is, with line numbers counted in `data`; a name ending in ".md" makes a
+ *  text Markdown, as for files. `data` need not be NUL-terminated; sheaf
+ *  reads a copy, so the caller may free it as soon as this returns. Returns
+ *  SHEAF_OK, or the errors of sheaf_import_path() (SHEAF_ERR_LIMIT over
+ *  opt->max_input_size, SHEAF_ERR_USAGE for a NULL coll or name); on
+ *  failure `coll` keeps what it held before. */
+SHEAF_API sheaf_status sheaf_import_memory(sheaf_collection *coll, const char *name,
+                                           const void *data, size_t len,
+                                           const sheaf_options *opt, sheaf_diag *diag);
+
 /** Returns the number of articles in `coll`. */
 SHEAF_API size_t sheaf_collection_count(const sheaf_collection *coll);
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "sheaf/sheaf.h"
+#include "text.h" /* same folder: the CLI includes core.h by its bare name */
 
 #if defined(__GNUC__)
 #define SHEAF_PRINTF(f, a) __attribute__((format(printf, f, a)))

@@ -976,18 +976,6 @@ static sheaf_status decide(struct decision *d, const char *path, const char *dat
 
 /* ---- the entry points ---------------------------------------------------------- */
 
-static unsigned line_at(const char *p, size_t off)
-{
-  unsigned line = 1;
-  const char *q = p, *e = p + off;
-
-  while ((q = memchr(q, '\n', (size_t)(e - q))) != NULL) {
-    line++;
-    q++;
-  }
-  return line;
-}
-
 /* Blanks out the XML declaration's encoding (the text is UTF-8 now, which
  * is what a declaration without one means), in place so lines and columns
  * stay where they were. */
@@ -1015,45 +1003,43 @@ static bool declaration_needs_change(const char *p, size_t n)
          !sheaf_str_ieq((struct sheaf_str){val, vn}, "utf-8");
 }
 
-sheaf_status sheaf_import_decode_buf(const char *path, char **data, size_t *n,
-                                     const sheaf_options *opt, sheaf_diag *diag)
+sheaf_status sheaf_import_decode_input(struct sheaf_input *in, const sheaf_options *opt,
+                                       sheaf_diag *diag)
 {
   struct decision d;
   struct conv cv = {NULL, 0, 0, 0, 0};
   sheaf_status ret;
-  const char *in = *data + 0;
-  size_t len = *n;
+  const char *path = in->name;
+  const char *data = in->data;
+  size_t len = in->len;
 
-  SHEAF_CHECK(decide(&d, path, in, len, opt, diag));
+  SHEAF_CHECK(decide(&d, path, data, len, opt, diag));
   if (d.binary)
     return SHEAF_OK;
-  in += d.skip;
+  data += d.skip;
   len -= d.skip;
-  if (d.utf8 && sheaf_import_utf8_chunked(in, len, utf8_check) == len) {
-    /* The fast path: valid UTF-8 is used where it lies. A mapped input
-     * skips its byte-order mark by moving the pointer, not the bytes. */
-    if (d.skip && sheaf_import_input_mapped(*data)) {
-      *data += d.skip;
-      *n = len;
-    } else if (d.skip) {
-      memmove(*data, in, len);
-      (*data)[len] = '\0';
-      *n = len;
+  if (d.utf8 && sheaf_input_utf8_chunked(in, data, len, utf8_check) == len) {
+    /* The fast path: valid UTF-8 is used where it lies, its byte-order
+     * mark skipped by moving the start, not the bytes. */
+    sheaf_input_skip(in, d.skip);
+    if (declaration_needs_change(in->data, in->len)) {
+      char *w = sheaf_input_writable(in);
+      if (w == NULL)
+        return SHEAF_ERR_NOMEM;
+      blank_declaration(w, in->len);
     }
-    if (declaration_needs_change(*data, *n))
-      blank_declaration(*data, *n);
     return SHEAF_OK;
   }
   if (d.utf8) {
-    if (!conv_reserve(&cv, len + 64) || !conv_utf8(&cv, in, len)) {
+    if (!conv_reserve(&cv, len + 64) || !conv_utf8(&cv, data, len)) {
       ret = SHEAF_ERR_NOMEM;
       goto out;
     }
     cv.out[cv.len] = '\0';
   } else {
     bool opened;
-    if (!(composing(d.iconv) ? conv_table(&cv, d.iconv, in, len, &opened)
-                             : conv_iconv(&cv, d.iconv, in, len, false, &opened))) {
+    if (!(composing(d.iconv) ? conv_table(&cv, d.iconv, data, len, &opened)
+                             : conv_iconv(&cv, d.iconv, data, len, false, &opened))) {
       ret = SHEAF_ERR_NOMEM;
       goto out;
     }
@@ -1064,18 +1050,16 @@ sheaf_status sheaf_import_decode_buf(const char *path, char **data, size_t *n,
       goto out;
     }
   }
+  blank_declaration(cv.out, cv.len);
+  sheaf_input_replace(in, cv.out, cv.len);
+  cv.out = NULL;
   if (cv.ninvalid)
-    sheaf_diag_add(diag, SHEAF_WARNING, "encoding", path, line_at(cv.out, cv.first_bad),
-                   0,
+    sheaf_diag_add(diag, SHEAF_WARNING, "encoding", path,
+                   sheaf_input_line(in, cv.first_bad), 0,
                    "%zu invalid byte sequence%s in %s replaced by U+FFFD; the first at "
                    "line %u",
                    cv.ninvalid, cv.ninvalid == 1 ? "" : "s", d.display,
-                   line_at(cv.out, cv.first_bad));
-  blank_declaration(cv.out, cv.len);
-  sheaf_import_input_free(*data);
-  *data = cv.out;
-  *n = cv.len;
-  cv.out = NULL;
+                   sheaf_input_line(in, cv.first_bad));
   ret = SHEAF_OK;
 out:
   sheaf_free(cv.out);
@@ -1086,21 +1070,16 @@ sheaf_status sheaf_import_decode(const char *path, const char *data, size_t n,
                                  const sheaf_options *opt, sheaf_diag *diag, char **out,
                                  size_t *outlen)
 {
+  struct sheaf_input in;
   sheaf_status ret;
-  char *copy = sheaf_malloc(n + 1);
 
   *out = NULL;
   *outlen = 0;
-  if (copy == NULL)
-    return SHEAF_ERR_NOMEM;
-  memcpy(copy, data, n);
-  copy[n] = '\0';
-  ret = sheaf_import_decode_buf(path, &copy, &n, opt, diag);
-  if (ret != SHEAF_OK) {
-    sheaf_free(copy);
-    return ret;
-  }
-  *out = copy;
-  *outlen = n;
-  return SHEAF_OK;
+  ret = sheaf_input_copy(&in, path, data, n);
+  if (ret == SHEAF_OK)
+    ret = sheaf_import_decode_input(&in, opt, diag);
+  if (ret == SHEAF_OK && (*out = sheaf_input_detach(&in, outlen)) == NULL)
+    ret = SHEAF_ERR_NOMEM;
+  sheaf_input_fini(&in);
+  return ret;
 }

@@ -37,7 +37,7 @@ int sheaf_import_read(struct sheaf_feedread *fr)
   if (fr->input && (++fr->nreads & 255) == 0) {
     long done = xmlTextReaderByteConsumed(R(fr));
     if (done > 0)
-      sheaf_import_input_advise(fr->input + done);
+      sheaf_input_advise(fr->in, fr->input + done);
   }
   /* Entities a DOCTYPE declares are never expanded (XXE: they could read
    * local files or the network; bombs: they could fill memory). Say so once,
@@ -670,7 +670,8 @@ static void on_xml_error(void *ctx, xmlErrorPtr err)
 /* The encoding to force on libxml2, or NULL to let it follow the document.
  * A declared ISO-8859-1 (or US-ASCII) is read as Windows-1252, its real
  * meaning in the wild; undeclared bytes that are not UTF-8 likewise. */
-static const char *pick_encoding(const char *data, size_t n, bool *guessed)
+static const char *pick_encoding(struct sheaf_input *in, const char *data, size_t n,
+                                 bool *guessed)
 {
   const char *end, *enc;
   size_t len, k;
@@ -704,25 +705,25 @@ static const char *pick_encoding(const char *data, size_t n, bool *guessed)
       }
     }
   }
-  if (!sheaf_import_utf8_valid(data, n)) {
+  if (!sheaf_input_utf8_valid(in, data, n)) {
     *guessed = true;
     return "WINDOWS-1252";
   }
   return NULL;
 }
 
-sheaf_status sheaf_import_feed(struct sheaf_collection *coll, const char *path,
-                               const char *data, size_t n, const sheaf_options *opt,
-                               sheaf_diag *diag)
+sheaf_status sheaf_import_feed(struct sheaf_collection *coll, struct sheaf_input *in,
+                               const sheaf_options *opt, sheaf_diag *diag)
 {
-  return sheaf_import_xml(coll, path, data, n, opt, diag, NULL, NULL);
+  return sheaf_import_xml(coll, in, opt, diag, NULL, NULL);
 }
 
-sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
-                              const char *data, size_t n, const sheaf_options *opt,
-                              sheaf_diag *diag, void (*root)(struct sheaf_feedread *fr),
-                              void *user)
+sheaf_status sheaf_import_xml(struct sheaf_collection *coll, struct sheaf_input *in,
+                              const sheaf_options *opt, sheaf_diag *diag,
+                              void (*root)(struct sheaf_feedread *fr), void *user)
 {
+  const char *path = in->name, *data = in->data;
+  size_t n = in->len;
   struct sheaf_feedread fr;
   struct errwrap ew;
   struct sheaf_feed *feed;
@@ -769,7 +770,7 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
       fr.line_offset = (unsigned)lines;
     }
   }
-  enc = pick_encoding(data, n, &guessed);
+  enc = pick_encoding(in, data, n, &guessed);
   if (guessed)
     sheaf_diag_add(diag, SHEAF_WARNING, "encoding", path, 0, 0,
                    "no encoding declared and the bytes are not UTF-8; "
@@ -796,6 +797,7 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
   ew.line_offset = fr.line_offset;
   xmlTextReaderSetStructuredErrorHandler(reader, on_xml_error, &ew);
   fr.reader = reader;
+  fr.in = in;
   fr.input = data;
   fr.nfatal = &ew.fatal;
   fr.fatal_line = &ew.line;

@@ -619,10 +619,12 @@ static char *inner_html(xmlDocPtr doc, xmlNodePtr root)
 
 /* ---- the entry point ------------------------------------------------------------ */
 
-sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
-                               const char *data, size_t n, const sheaf_options *opt,
+sheaf_status sheaf_import_html(struct sheaf_collection *coll,
+                               const struct sheaf_input *in, const sheaf_options *opt,
                                sheaf_diag *diag)
 {
+  const char *path = in->name, *data = in->data;
+  size_t n = in->len;
   struct page p;
   struct sheaf_article *a = NULL;
   htmlParserCtxtPtr pc = NULL;

@@ -1,258 +1,24 @@
 /*
- * This file contains sheaf_import_path(), the import stage's public entry:
- * it reads an input file (or every article file under an input folder) into
- * memory, inflates it when gzip-compressed, decodes it to UTF-8, sniffs
- * each one's format from the content, repairs broken XML feeds textually,
- * hands it to its reader (feeds, WordPress exports, Markdown, HTML pages)
- * and refuses everything
- * else with a message that says what the file is and what sheaf reads. A
- * failed import leaves the collection exactly as it was.
+ * This file contains the import stage's entries: sheaf_import_path() reads
+ * an input file (or every article file under an input folder) into an input
+ * (input.c), sheaf_import_memory() and sheaf_import_input() take one from
+ * memory (an embedder's buffer, a WARC record's body named by its URL).
+ * Each input is inflated when gzip-compressed, decoded to UTF-8, sniffed
+ * for its format from the content, repaired textually when it is an XML
+ * feed, and handed to its reader (feeds, WordPress exports, Markdown, HTML
+ * pages); everything else is refused with a message that says what the
+ * input is and what sheaf reads. A failed import leaves the collection
+ * exactly as it was.
  */
-#define _DEFAULT_SOURCE /* MADV_DONTNEED, MAP_ANONYMOUS */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "import/import.h"
-
-/* What a file that is not a regular one is, for the refusal. */
-static const char *file_kind(mode_t m)
-{
-  if (S_ISFIFO(m))
-    return "a FIFO (named pipe)";
-  if (S_ISCHR(m))
-    return "a character device";
-  if (S_ISBLK(m))
-    return "a block device";
-  if (S_ISSOCK(m))
-    return "a socket";
-  if (S_ISDIR(m))
-    return "a folder";
-  return "not a regular file";
-}
-
-/* ---- mapped input -------------------------------------------------------- */
-
-/* Files from this size on are mapped rather than read. */
-#define MAP_MIN ((size_t)1 << 20)
-/* The head of a mapping is never dropped (the decoder may rewrite the XML
- * declaration in place: those pages are private copies and must stay), nor
- * the last DROP_BEHIND bytes before the current position. */
-#define KEEP_HEAD ((size_t)1 << 16)
-#define DROP_BEHIND ((size_t)4 << 20)
-#define DROP_BATCH ((size_t)1 << 20)
-
-static _Thread_local struct {
-  char *base;     /* the mapping, or NULL */
-  size_t len;     /* the file's bytes, then the NUL of an anonymous page */
-  size_t maplen;  /* the whole reservation */
-  size_t dropped; /* pages [KEEP_HEAD, dropped) have been returned */
-} input_map;
-
-bool sheaf_import_input_mapped(const char *p)
-{
-  return input_map.base && p >= input_map.base && p <= input_map.base + input_map.len;
-}
-
-void sheaf_import_input_free(char *p)
-{
-  if (p && sheaf_import_input_mapped(p)) {
-    munmap(input_map.base, input_map.maplen);
-    input_map.base = NULL;
-    return;
-  }
-  sheaf_free(p);
-}
-
-void sheaf_import_input_advise(const char *p)
-{
-  size_t off, to, from, page;
-
-  if (!sheaf_import_input_mapped(p))
-    return;
-  off = (size_t)(p - input_map.base);
-  if (off < input_map.dropped) /* a new pass from the start */
-    input_map.dropped = KEEP_HEAD;
-  if (off < KEEP_HEAD + DROP_BEHIND + DROP_BATCH)
-    return;
-  page = (size_t)sysconf(_SC_PAGESIZE);
-  to = (off - DROP_BEHIND) & ~(page - 1);
-  from = input_map.dropped < KEEP_HEAD ? KEEP_HEAD : input_map.dropped;
-  from = (from + page - 1) & ~(page - 1);
-  if (to < from + DROP_BATCH)
-    return;
-  /* A private mapping of a file that was never written to here: the
-   * dropped pages read the same bytes again if touched. */
-  madvise(input_map.base + from, to - from, MADV_DONTNEED);
-  input_map.dropped = to;
-}
-
-size_t sheaf_import_utf8_chunked(const char *p, size_t n,
-                                 size_t (*check)(const char *, size_t))
-{
-  const size_t chunk = (size_t)4 << 20;
-  size_t pos = 0;
-
-  if (!sheaf_import_input_mapped(p) || n <= chunk)
-    return check(p, n);
-  while (pos < n) {
-    size_t end = n - pos > chunk ? pos + chunk : n, k, b;
-    /* End before a lead byte: no sequence straddles two chunks. */
-    for (b = 0; b < 3 && end < n && ((unsigned char)p[end] & 0xC0) == 0x80; b++)
-      end--;
-    k = check(p + pos, end - pos);
-    pos += k;
-    if (pos < end)
-      return pos;
-    sheaf_import_input_advise(p + pos);
-  }
-  return n;
-}
-
-static size_t utf8_valid_len(const char *p, size_t n)
-{
-  return sheaf_utf8_valid(p, n) ? n : 0;
-}
-
-bool sheaf_import_utf8_valid(const char *p, size_t n)
-{
-  return sheaf_import_utf8_chunked(p, n, utf8_valid_len) == n;
-}
-
-/* Maps `size` bytes of fd privately, followed by at least one zero byte
- * (an anonymous page when the file ends on a page boundary), so the
- * buffer is NUL-terminated like one read into memory. */
-static char *map_file(int fd, size_t size)
-{
-  size_t page = (size_t)sysconf(_SC_PAGESIZE);
-  size_t maplen = (size + 1 + page - 1) & ~(page - 1);
-  char *base;
-
-  if (input_map.base) /* one at a time */
-    return NULL;
-  base = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (base == MAP_FAILED)
-    return NULL;
-  if (mmap(base, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0) ==
-      MAP_FAILED) {
-    munmap(base, maplen);
-    return NULL;
-  }
-  input_map.base = base;
-  input_map.len = size;
-  input_map.maplen = maplen;
-  input_map.dropped = KEEP_HEAD;
-  return base;
-}
-
-/* Reads a whole regular file, up to `max` bytes. Devices (/dev/zero would
- * never end), FIFOs (would block with no writer) and sockets are refused:
- * the file is opened without blocking and checked before a byte is read. */
-static sheaf_status read_file(const char *path, size_t max, bool nofollow, char **data,
-                              size_t *len, sheaf_diag *diag)
-{
-  /* In a folder walk, a file swapped for a symbolic link after the walk
-   * looked at it is not followed either. */
-  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | (nofollow ? O_NOFOLLOW : 0));
-  FILE *f = NULL;
-  struct stat st;
-  char *buf = NULL;
-  size_t cap = 0, n = 0, got;
-  sheaf_status ret = SHEAF_OK;
-  char sz[32];
-
-  *data = NULL;
-  *len = 0;
-  if (fd < 0 || fstat(fd, &st) != 0) {
-    sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0, "cannot read: %s",
-                   strerror(errno));
-    if (fd >= 0)
-      close(fd);
-    return SHEAF_ERR_IO;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0,
-                   S_ISDIR(st.st_mode) ? "cannot read: %s"
-                                       : "cannot read: this is %s; sheaf reads regular "
-                                         "files and folders (save it to a file first)",
-                   S_ISDIR(st.st_mode) ? strerror(EISDIR) : file_kind(st.st_mode));
-    close(fd);
-    return SHEAF_ERR_IO;
-  }
-  if ((unsigned long long)st.st_size > max) {
-    close(fd);
-    goto too_big;
-  }
-  if ((size_t)st.st_size >= MAP_MIN) {
-    char *m = map_file(fd, (size_t)st.st_size);
-    if (m) {
-      close(fd);
-      *data = m;
-      *len = (size_t)st.st_size;
-      return SHEAF_OK;
-    }
-    /* Not mappable: read it as any other. */
-  }
-  if ((f = fdopen(fd, "rb")) == NULL) {
-    sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0, "cannot read: %s",
-                   strerror(errno));
-    close(fd);
-    return SHEAF_ERR_IO;
-  }
-  cap = (size_t)st.st_size + 1;
-  if (cap < 4096)
-    cap = 4096;
-  /* Read in chunks: a file may grow while it is read. */
-  for (;;) {
-    if (n + 1 >= cap || buf == NULL) {
-      size_t ncap = buf == NULL ? cap : cap * 2;
-      char *p;
-      if (ncap > max + 2 || ncap < cap)
-        ncap = max + 2;
-      if ((p = sheaf_realloc(buf, ncap)) == NULL) {
-        ret = SHEAF_ERR_NOMEM;
-        goto out;
-      }
-      buf = p;
-      cap = ncap;
-    }
-    got = fread(buf + n, 1, cap - n - 1, f);
-    n += got;
-    if (n > max)
-      goto too_big;
-    if (got == 0)
-      break;
-  }
-  if (ferror(f)) {
-    sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0, "cannot read: %s",
-                   strerror(errno ? errno : EIO));
-    ret = SHEAF_ERR_IO;
-    goto out;
-  }
-  buf[n] = '\0';
-  *data = buf;
-  *len = n;
-  buf = NULL;
-  goto out;
-too_big:
-  sheaf_diag_add(diag, SHEAF_ERROR, "limit", path, 0, 0,
-                 "the file is larger than %s (--max-input-size); split it into "
-                 "smaller files or raise the limit, e.g. --max-input-size 2G",
-                 sheaf_size_str(max, sz));
-  ret = SHEAF_ERR_LIMIT;
-out:
-  sheaf_free(buf);
-  if (f)
-    fclose(f);
-  return ret;
-}
 
 /* Checks the articles an input added (from index `first`) against the
  * article limits: a build of more than opt->max_articles, or an article
@@ -324,45 +90,45 @@ static bool markdown_name(const char *path)
   return has_ext(path, exts, sizeof exts / sizeof exts[0]);
 }
 
-/* Imports one file whose content is in memory. In a folder walk
+/* Imports one input whose content is in memory. In a folder walk
  * (`in_folder`), files that are not articles (an SVG, a sitemap, a JSON
  * file) are skipped with a note instead of failing the build. */
-static sheaf_status import_data(struct sheaf_collection *coll, const char *path,
-                                char **datap, size_t *lenp, int64_t mtime, bool in_folder,
-                                const sheaf_options *opt, sheaf_diag *diag)
+static sheaf_status import_data(struct sheaf_collection *coll, struct sheaf_input *in,
+                                bool in_folder, const sheaf_options *opt,
+                                sheaf_diag *diag)
 {
   const char *what = "";
+  const char *path = in->name;
   enum sheaf_format f;
   sheaf_status ret;
 
   /* Everything after this point sees UTF-8 (decode.c), and XML feeds are
    * repaired textually first (repair.c). */
   if ((ret = sheaf_import_gunzip(
-           path, datap, lenp,
-           SHEAF_LIMIT(opt, max_input_size, SHEAF_DEFAULT_MAX_INPUT_SIZE), diag)) !=
+           in, SHEAF_LIMIT(opt, max_input_size, SHEAF_DEFAULT_MAX_INPUT_SIZE), diag)) !=
           SHEAF_OK ||
-      (ret = sheaf_import_decode_buf(path, datap, lenp, opt, diag)) != SHEAF_OK)
+      (ret = sheaf_import_decode_input(in, opt, diag)) != SHEAF_OK)
     return ret;
-  f = sheaf_import_sniff(*datap, *lenp, &what);
+  f = sheaf_import_sniff(in->data, in->len, &what);
   if ((f == SHEAF_FORMAT_RSS || f == SHEAF_FORMAT_ATOM || f == SHEAF_FORMAT_WXR) &&
-      (ret = sheaf_import_repair(path, datap, lenp, diag)) != SHEAF_OK)
+      (ret = sheaf_import_repair(in, diag)) != SHEAF_OK)
     return ret;
   if ((f == SHEAF_FORMAT_HTML || f == SHEAF_FORMAT_XML) && markdown_name(path))
     f = SHEAF_FORMAT_TEXT;
   switch (f) {
   case SHEAF_FORMAT_RSS:
   case SHEAF_FORMAT_ATOM:
-    return sheaf_import_feed(coll, path, *datap, *lenp, opt, diag);
+    return sheaf_import_feed(coll, in, opt, diag);
   case SHEAF_FORMAT_WXR:
-    return sheaf_import_wxr(coll, path, *datap, *lenp, opt, diag);
+    return sheaf_import_wxr(coll, in, opt, diag);
   case SHEAF_FORMAT_HTML:
     /* An HTML page where a feed was expected (a login or error page saved
      * under the feed's name) is refused, not read as an article. */
     if (feed_name(path))
       break;
-    return sheaf_import_html(coll, path, *datap, *lenp, opt, diag);
+    return sheaf_import_html(coll, in, opt, diag);
   case SHEAF_FORMAT_TEXT:
-    return sheaf_import_markdown(coll, path, *datap, *lenp, mtime, opt, diag);
+    return sheaf_import_markdown(coll, in, opt, diag);
   default:
     break;
   }
@@ -378,19 +144,13 @@ static sheaf_status import_data(struct sheaf_collection *coll, const char *path,
   return SHEAF_ERR_FORMAT;
 }
 
-static sheaf_status import_file(struct sheaf_collection *coll, const char *path,
-                                int64_t mtime, bool in_folder, const sheaf_options *opt,
-                                sheaf_diag *diag)
+/* import_data(), then the limits and spooling of what it added. */
+static sheaf_status import_one(struct sheaf_collection *coll, struct sheaf_input *in,
+                               bool in_folder, const sheaf_options *opt, sheaf_diag *diag)
 {
-  sheaf_status ret;
-  char *data = NULL;
-  size_t len, first = coll->narticles;
+  size_t first = coll->narticles;
+  sheaf_status ret = import_data(coll, in, in_folder, opt, diag);
 
-  ret = read_file(path, SHEAF_LIMIT(opt, max_input_size, SHEAF_DEFAULT_MAX_INPUT_SIZE),
-                  in_folder, &data, &len, diag);
-  if (ret == SHEAF_OK)
-    ret = import_data(coll, path, &data, &len, mtime, in_folder, opt, diag);
-  sheaf_import_input_free(data);
   if (ret == SHEAF_OK)
     ret = check_limits(coll, first, opt, diag);
   /* What the reader did not spool as it went (exports, pages, Markdown). */
@@ -402,6 +162,82 @@ static sheaf_status import_file(struct sheaf_collection *coll, const char *path,
                      strerror(errno));
       ret = SHEAF_ERR_WRITE;
     }
+  return ret;
+}
+
+static sheaf_status import_file(struct sheaf_collection *coll, const char *path,
+                                bool in_folder, const sheaf_options *opt,
+                                sheaf_diag *diag)
+{
+  struct sheaf_input in;
+  sheaf_status ret;
+
+  ret = sheaf_input_read(&in, path,
+                         SHEAF_LIMIT(opt, max_input_size, SHEAF_DEFAULT_MAX_INPUT_SIZE),
+                         in_folder, diag);
+  if (ret == SHEAF_OK)
+    ret = import_one(coll, &in, in_folder, opt, diag);
+  sheaf_input_fini(&in);
+  return ret;
+}
+
+/* An input from memory is held to --max-input-size like a file. */
+static bool too_big(const char *name, size_t len, const sheaf_options *opt,
+                    sheaf_diag *diag)
+{
+  size_t max = SHEAF_LIMIT(opt, max_input_size, SHEAF_DEFAULT_MAX_INPUT_SIZE);
+  char sz[32];
+
+  if (len <= max)
+    return false;
+  sheaf_diag_add(diag, SHEAF_ERROR, "limit", name, 0, 0,
+                 "the input is larger than %s (--max-input-size); split it or raise "
+                 "the limit, e.g. --max-input-size 2G",
+                 sheaf_size_str(max, sz));
+  return true;
+}
+
+sheaf_status sheaf_import_input(struct sheaf_collection *coll,
+                                const struct sheaf_input *in, const sheaf_options *opt,
+                                sheaf_diag *diag)
+{
+  struct sheaf_input view;
+  size_t narticles, nfeeds;
+  sheaf_status ret;
+
+  if (coll == NULL || in == NULL || in->data == NULL || in->name == NULL)
+    return SHEAF_ERR_USAGE;
+  if (too_big(in->name, in->len, opt, diag))
+    return SHEAF_ERR_LIMIT;
+  narticles = coll->narticles;
+  nfeeds = coll->nfeeds;
+  sheaf_input_view(&view, in);
+  ret = import_one(coll, &view, false, opt, diag);
+  sheaf_input_fini(&view);
+  if (ret == SHEAF_ERR_NOMEM)
+    sheaf_diag_add(diag, SHEAF_ERROR, "nomem", in->name, 0, 0, "out of memory");
+  if (ret != SHEAF_OK)
+    roll_back(coll, narticles, nfeeds);
+  return ret;
+}
+
+sheaf_status sheaf_import_memory(sheaf_collection *coll, const char *name,
+                                 const void *data, size_t len, const sheaf_options *opt,
+                                 sheaf_diag *diag)
+{
+  struct sheaf_input in;
+  sheaf_status ret;
+
+  if (coll == NULL || name == NULL || (data == NULL && len > 0))
+    return SHEAF_ERR_USAGE;
+  if (too_big(name, len, opt, diag))
+    return SHEAF_ERR_LIMIT;
+  /* The embedder's bytes need not end in a NUL: the readers get a copy. */
+  if ((ret = sheaf_input_copy(&in, name, data, len)) == SHEAF_OK)
+    ret = sheaf_import_input(coll, &in, opt, diag);
+  else
+    sheaf_diag_add(diag, SHEAF_ERROR, "nomem", name, 0, 0, "out of memory");
+  sheaf_input_fini(&in);
   return ret;
 }
 
@@ -491,7 +327,7 @@ static sheaf_status import_dir(struct sheaf_collection *coll, const char *dir,
     } else if (S_ISDIR(st.st_mode)) {
       ret = import_dir(coll, path.ptr, depth + 1, opt, diag);
     } else if (S_ISREG(st.st_mode) && wanted(names[i])) {
-      ret = import_file(coll, path.ptr, (int64_t)st.st_mtime, true, opt, diag);
+      ret = import_file(coll, path.ptr, true, opt, diag);
     }
   }
   sheaf_buf_fini(&path);
@@ -519,8 +355,7 @@ sheaf_status sheaf_import_path(sheaf_collection *coll, const char *path,
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
     ret = import_dir(coll, path, 0, opt, diag);
   else
-    ret = import_file(coll, path, stat(path, &st) == 0 ? (int64_t)st.st_mtime : 0, false,
-                      opt, diag);
+    ret = import_file(coll, path, false, opt, diag);
   if (ret == SHEAF_ERR_NOMEM)
     sheaf_diag_add(diag, SHEAF_ERROR, "nomem", path, 0, 0, "out of memory");
   if (ret != SHEAF_OK)

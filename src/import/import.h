@@ -26,40 +26,107 @@ enum sheaf_format {
  * description for messages ("an HTML page", "JSON", "an empty file"). */
 enum sheaf_format sheaf_import_sniff(const char *data, size_t n, const char **what);
 
-/* Reads a feed held in memory (`data`, `n`) that came from `path`, adding its
- * feed and articles to `coll`. Streams with xmlTextReader; never loads a DTD
- * or touches the network. */
-sheaf_status sheaf_import_feed(struct sheaf_collection *coll, const char *path,
-                               const char *data, size_t n, const sheaf_options *opt,
-                               sheaf_diag *diag);
+/* ---- the input (input.c) ------------------------------------------------- */
 
-/* Reads a WordPress export (WXR 1.0-1.2) held in memory (wxr.c). */
-/* Large regular input files are mapped (import.c), not read into memory.
- * sheaf_import_input_free() releases an input buffer, mapped or from
- * sheaf_malloc. sheaf_import_input_advise(p), called as a pass over the
- * input reaches p, returns the mapping's pages well behind p to the kernel
- * so that resident memory stays bounded (a later touch reads them again);
- * it does nothing for other buffers. sheaf_import_utf8_valid() is
- * sheaf_utf8_valid() over the input in chunks, advising as it goes. */
-void sheaf_import_input_free(char *p);
-void sheaf_import_input_advise(const char *p);
-bool sheaf_import_input_mapped(const char *p);
-bool sheaf_import_utf8_valid(const char *p, size_t n);
-/* The end of the longest prefix of p[0..n) that `check` (which returns the
- * offset of the first invalid byte, or n) accepts, run in chunks that end
- * on UTF-8 sequence boundaries, advising as it goes. */
-size_t sheaf_import_utf8_chunked(const char *p, size_t n,
-                                 size_t (*check)(const char *, size_t));
+/* How an input's bytes are released. */
+enum sheaf_input_owner {
+  SHEAF_INPUT_BORROWED,  /* the caller's: never written to, never freed here */
+  SHEAF_INPUT_ALLOCATED, /* from sheaf_malloc: sheaf_free(base) */
+  SHEAF_INPUT_MAPPED     /* a private file mapping: munmap(base, maplen) */
+};
 
-sheaf_status sheaf_import_wxr(struct sheaf_collection *coll, const char *path,
-                              const char *data, size_t n, const sheaf_options *opt,
-                              sheaf_diag *diag);
+/* One input of the import stage, as a value: a file read or mapped, a
+ * buffer an embedder or another reader (a WARC record's body) holds, named
+ * by a path or a URL. The stage's passes (gunzip, decode, repair) may
+ * replace the bytes; the input then owns the new ones. Not thread-safe on
+ * its own: one input is read by one thread at a time. */
+struct sheaf_input {
+  const char *data; /* the bytes; data[len] is always '\0' */
+  size_t len;
+  const char *name; /* a path or a URL, for messages (borrowed) */
+  int64_t mtime;    /* the file's modification time, the date of last resort
+                       for Markdown; 0 when unknown */
+  bool on_disk;     /* `name` is a file: files beside it (an export's uploads
+                       folder) may be read */
+  enum sheaf_input_owner owner;
+  char *base;     /* what is released (not BORROWED): data lies within it */
+  size_t maplen;  /* MAPPED: the whole reservation */
+  size_t dropped; /* MAPPED: pages up to here have gone back to the kernel */
+};
+
+/* Sets up `in` over bytes the caller keeps (data[len] must be '\0'); the
+ * passes copy them before changing any. */
+void sheaf_input_borrow(struct sheaf_input *in, const char *name, const char *data,
+                        size_t len);
+/* Sets up `in` owning `data` (from sheaf_malloc, len bytes plus a NUL). */
+void sheaf_input_adopt(struct sheaf_input *in, const char *name, char *data, size_t len);
+/* Sets up `in` over a NUL-terminated copy of data[0..len), which need not
+ * be NUL-terminated itself. Returns SHEAF_OK or SHEAF_ERR_NOMEM (`in` is
+ * then empty, and may still be finalized). */
+sheaf_status sheaf_input_copy(struct sheaf_input *in, const char *name, const void *data,
+                              size_t len);
+/* Sets up `view` borrowing `in`'s bytes (name, mtime and on_disk alike): a
+ * pass may then replace the view's bytes and leave `in` as it was. */
+void sheaf_input_view(struct sheaf_input *view, const struct sheaf_input *in);
+/* Reads the regular file at `path` into `in`, mapping it from 1 MB on;
+ * up to `max` bytes (else SHEAF_ERR_LIMIT, --max-input-size). Devices,
+ * FIFOs and sockets are refused without a byte read (SHEAF_ERR_IO);
+ * `nofollow` refuses a symbolic link. Errors go to `diag` with the path. */
+sheaf_status sheaf_input_read(struct sheaf_input *in, const char *path, size_t max,
+                              bool nofollow, sheaf_diag *diag);
+/* Releases the bytes `in` owns and leaves it empty; NULL is allowed. */
+void sheaf_input_fini(struct sheaf_input *in);
+/* Replaces the bytes by `data` (from sheaf_malloc, len bytes plus a NUL),
+ * which `in` then owns; releases the old ones. */
+void sheaf_input_replace(struct sheaf_input *in, char *data, size_t len);
+/* A writable pointer to the bytes (data itself), copying borrowed bytes
+ * first; NULL when out of memory. Changes in place must keep the length. */
+char *sheaf_input_writable(struct sheaf_input *in);
+/* Drops the first k bytes (a byte-order mark) by moving `data`. */
+void sheaf_input_skip(struct sheaf_input *in, size_t k);
+/* Returns the bytes as a new NUL-terminated buffer the caller frees with
+ * sheaf_free (*len, when not NULL, gets its length), leaving `in` empty; or
+ * NULL when out of memory (`in` unchanged). */
+char *sheaf_input_detach(struct sheaf_input *in, size_t *len);
+/* The line (from 1) of byte offset `off` of the bytes. */
+unsigned sheaf_input_line(const struct sheaf_input *in, size_t off);
+/* Called as a pass over the bytes reaches `at`: a mapped input's pages well
+ * behind it go back to the kernel (a later touch reads them again), so
+ * resident memory stays bounded. Does nothing for other inputs. */
+void sheaf_input_advise(struct sheaf_input *in, const char *at);
+/* The end of the longest prefix of p[0..n) (bytes of `in`) that `check`
+ * (which returns the offset of the first invalid byte, or n) accepts, run
+ * in chunks that end on UTF-8 sequence boundaries, advising as it goes. */
+size_t sheaf_input_utf8_chunked(struct sheaf_input *in, const char *p, size_t n,
+                                size_t (*check)(const char *, size_t));
+/* sheaf_utf8_valid() over p[0..n) of `in`, in chunks, advising as it goes. */
+bool sheaf_input_utf8_valid(struct sheaf_input *in, const char *p, size_t n);
+
+/* Imports one input (a file's bytes, or a record's body from memory named
+ * by its URL) into `coll`: gunzip, decode, sniff, repair, read, then the
+ * article limits and spooling. `in` stays the caller's, unchanged. On
+ * failure `coll` keeps what it held before. (import.c) */
+sheaf_status sheaf_import_input(struct sheaf_collection *coll,
+                                const struct sheaf_input *in, const sheaf_options *opt,
+                                sheaf_diag *diag);
+
+/* ---- the readers ------------------------------------------------------------ */
+
+/* Reads a feed (`in`, UTF-8 as decode and repair leave it), adding its feed
+ * and articles to `coll`. Streams with xmlTextReader; never loads a DTD or
+ * touches the network. */
+sheaf_status sheaf_import_feed(struct sheaf_collection *coll, struct sheaf_input *in,
+                               const sheaf_options *opt, sheaf_diag *diag);
+
+/* Reads a WordPress export (WXR 1.0-1.2) (wxr.c). */
+sheaf_status sheaf_import_wxr(struct sheaf_collection *coll, struct sheaf_input *in,
+                              const sheaf_options *opt, sheaf_diag *diag);
 
 /* Reads one Markdown file with optional YAML/TOML front matter (markdown.c).
- * `mtime` is the file's modification time, the date of last resort. */
-sheaf_status sheaf_import_markdown(struct sheaf_collection *coll, const char *path,
-                                   const char *data, size_t n, int64_t mtime,
-                                   const sheaf_options *opt, sheaf_diag *diag);
+ * in->mtime is the date of last resort. */
+sheaf_status sheaf_import_markdown(struct sheaf_collection *coll,
+                                   const struct sheaf_input *in, const sheaf_options *opt,
+                                   sheaf_diag *diag);
 
 /* ---- front matter (frontmatter.c) ---------------------------------------- */
 
@@ -102,10 +169,10 @@ sheaf_status sheaf_frontmatter_parse(const char *p, size_t n,
                                      unsigned *body_line, const char *file,
                                      sheaf_diag *d);
 
-/* Reads one HTML page as one article (html.c). `data` must be UTF-8, as
- * sheaf_import_decode_buf leaves it: the page's own charset is not read. */
-sheaf_status sheaf_import_html(struct sheaf_collection *coll, const char *path,
-                               const char *data, size_t n, const sheaf_options *opt,
+/* Reads one HTML page as one article (html.c). The bytes must be UTF-8, as
+ * sheaf_import_decode_input leaves them: the page's own charset is not read. */
+sheaf_status sheaf_import_html(struct sheaf_collection *coll,
+                               const struct sheaf_input *in, const sheaf_options *opt,
                                sheaf_diag *diag);
 
 /* Decodes an input to UTF-8 (decode.c): byte-order mark, then the XML
@@ -118,12 +185,11 @@ sheaf_status sheaf_import_decode(const char *path, const char *data, size_t n,
                                  const sheaf_options *opt, sheaf_diag *diag, char **out,
                                  size_t *outlen);
 
-/* The same on a buffer the caller owns: *data (from sheaf_malloc, *n bytes
- * plus a NUL) is decoded in place or replaced by a new buffer, which the
- * caller then owns instead; valid UTF-8 that needs no change is not copied.
- * On failure *data is left as it was (still the caller's to free). */
-sheaf_status sheaf_import_decode_buf(const char *path, char **data, size_t *n,
-                                     const sheaf_options *opt, sheaf_diag *diag);
+/* The same on an input: its bytes are decoded in place or replaced by new
+ * ones; valid UTF-8 that needs no change is not copied (a byte-order mark
+ * is skipped by moving in->data). On failure `in` is left as it was. */
+sheaf_status sheaf_import_decode_input(struct sheaf_input *in, const sheaf_options *opt,
+                                       sheaf_diag *diag);
 
 /* Maps an encoding label (WHATWG names first, else any name iconv knows) to
  * the iconv name written into name[0..namecap); *display (may be NULL) gets
@@ -138,22 +204,19 @@ bool sheaf_import_encoding_lookup(const char *label, size_t n, char *name, size_
 int sheaf_import_guess(const char *data, size_t n, double *scores);
 const char *sheaf_import_guess_name(int i);
 
-/* Inflates gzip-compressed input (magic 1f 8b) in place of *data (repair.c):
- * the caller owns the buffer before and after. More than `max` bytes
- * inflated (opt->max_input_size) is SHEAF_ERR_LIMIT; a corrupt stream
- * SHEAF_ERR_IO. Input that is not gzip is left alone. */
-sheaf_status sheaf_import_gunzip(const char *path, char **data, size_t *n, size_t max,
-                                 sheaf_diag *diag);
+/* Inflates gzip-compressed input (magic 1f 8b) in place of its bytes
+ * (repair.c). More than `max` bytes inflated (opt->max_input_size) is
+ * SHEAF_ERR_LIMIT; a corrupt stream SHEAF_ERR_IO. Input that is not gzip
+ * is left alone. */
+sheaf_status sheaf_import_gunzip(struct sheaf_input *in, size_t max, sheaf_diag *diag);
 
 /* Textual repairs of a broken XML feed before parsing (repair.c), each with
  * a warning naming file and line: text or a BOM before the declaration, a
  * doubled or broken declaration, HTML entities XML lacks, bare '&', control
  * characters, content after the root element, a file truncated mid-item.
- * CDATA sections and comments are left alone. *data (UTF-8, from
- * sheaf_malloc) may be replaced by a new buffer; the caller owns it before
- * and after. */
-sheaf_status sheaf_import_repair(const char *path, char **data, size_t *n,
-                                 sheaf_diag *diag);
+ * CDATA sections and comments are left alone. The bytes (UTF-8) may be
+ * replaced by new ones. */
+sheaf_status sheaf_import_repair(struct sheaf_input *in, sheaf_diag *diag);
 
 /* If `link` is a WordPress tag or category archive (".../tag/SLUG/",
  * ".../category/a/SLUG/"), returns a new tag for it (the caller frees name and
@@ -183,7 +246,8 @@ struct sheaf_feedread {
   const sheaf_options *opt;   /* the caller's options (may be NULL) */
   void *user;                 /* the root reader's own state (wxr.c) */
   bool warned_entity;         /* the unexpanded-entity warning was given */
-  const char *input;          /* the bytes given to libxml2 */
+  struct sheaf_input *in;     /* the input being read */
+  const char *input;          /* the bytes given to libxml2 (within in) */
   unsigned nreads;            /* reads so far, to advise every so often */
 };
 
@@ -262,10 +326,9 @@ void sheaf_import_atom(struct sheaf_feedread *fr);
 /* Runs sheaf_import_feed's XML set-up (safe options, encoding, errors,
  * malformed-XML report) around `root`, called with the reader on the root
  * element and fr->user = `user`. Used by the WordPress reader (wxr.c). */
-sheaf_status sheaf_import_xml(struct sheaf_collection *coll, const char *path,
-                              const char *data, size_t n, const sheaf_options *opt,
-                              sheaf_diag *diag, void (*root)(struct sheaf_feedread *fr),
-                              void *user);
+sheaf_status sheaf_import_xml(struct sheaf_collection *coll, struct sheaf_input *in,
+                              const sheaf_options *opt, sheaf_diag *diag,
+                              void (*root)(struct sheaf_feedread *fr), void *user);
 
 /* ---- WordPress (autop.c, shortcode.c) ------------------------------------- */
 

@@ -469,15 +469,6 @@ static void untemplate(struct pre *s)
 
 /* ---- title, date and file name -------------------------------------------- */
 
-static unsigned count_lines(const char *p, size_t n)
-{
-  unsigned k = 0;
-  size_t i;
-  for (i = 0; i < n; i++)
-    k += p[i] == '\n';
-  return k;
-}
-
 /* Recognizes an ATX heading line ("## Title ##"); sets *text. */
 static bool atx(const char *p, size_t n, struct sheaf_str *text)
 {
@@ -624,10 +615,12 @@ static void set_date(const char *s, unsigned line, const char *path, int64_t *t,
                    "date \"%s\" not understood", s);
 }
 
-sheaf_status sheaf_import_markdown(struct sheaf_collection *coll, const char *path,
-                                   const char *data, size_t n, int64_t mtime,
-                                   const sheaf_options *opt, sheaf_diag *diag)
+sheaf_status sheaf_import_markdown(struct sheaf_collection *coll,
+                                   const struct sheaf_input *in, const sheaf_options *opt,
+                                   sheaf_diag *diag)
 {
+  const char *path = in->name, *data = in->data;
+  size_t n = in->len;
   struct sheaf_frontmatter fm;
   struct sheaf_article *a = NULL;
   struct pre s;
@@ -653,11 +646,11 @@ sheaf_status sheaf_import_markdown(struct sheaf_collection *coll, const char *pa
     SHEAF_CHECK(SHEAF_ERR_NOMEM);
   if (s.liquid_at)
     sheaf_diag_add(diag, SHEAF_WARNING, "liquid", path,
-                   line + count_lines(s.p, s.liquid_at - 1), 0,
+                   line - 1 + sheaf_line_at(s.p, s.liquid_at - 1), 0,
                    "Liquid template tags removed (their text is kept)");
   if (s.shortcode_at)
     sheaf_diag_add(diag, SHEAF_WARNING, "shortcode", path,
-                   line + count_lines(s.p, s.shortcode_at - 1), 0,
+                   line - 1 + sheaf_line_at(s.p, s.shortcode_at - 1), 0,
                    "Hugo shortcodes removed (their text is kept)");
 
   rest = (struct sheaf_str){s.out.ptr, s.out.len};
@@ -701,7 +694,7 @@ sheaf_status sheaf_import_markdown(struct sheaf_collection *coll, const char *pa
     if (!name_date(b.p, b.n, &a->published, &skip)) {
       sheaf_diag_add(diag, SHEAF_WARNING, "no-date", path, 0, 0,
                      "no date; using the file's modification time");
-      a->published = mtime;
+      a->published = in->mtime;
     }
     a->pub_offset = 0;
   }

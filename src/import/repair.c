@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
+#define ZLIB_CONST /* next_in reads const bytes */
 #include <zlib.h>
 
 #include "import/import.h"
@@ -24,9 +25,11 @@
 
 /* ---- gzip ------------------------------------------------------------------- */
 
-sheaf_status sheaf_import_gunzip(const char *path, char **data, size_t *n, size_t max,
-                                 sheaf_diag *diag)
+sheaf_status sheaf_import_gunzip(struct sheaf_input *in, size_t max, sheaf_diag *diag)
 {
+  const char *path = in->name;
+  const unsigned char *data = (const unsigned char *)in->data;
+  size_t n = in->len;
   char sz[32];
   z_stream z;
   char *out = NULL;
@@ -34,18 +37,18 @@ sheaf_status sheaf_import_gunzip(const char *path, char **data, size_t *n, size_
   int rc = Z_OK;
   sheaf_status ret = SHEAF_OK;
 
-  if (*n < 2 || (unsigned char)(*data)[0] != 0x1F || (unsigned char)(*data)[1] != 0x8B)
+  if (n < 2 || data[0] != 0x1F || data[1] != 0x8B)
     return SHEAF_OK;
   memset(&z, 0, sizeof z);
   if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
     return SHEAF_ERR_NOMEM;
-  cap = *n < max / 4 ? *n * 4 + 4096 : max + 1;
+  cap = n < max / 4 ? n * 4 + 4096 : max + 1;
   if ((out = sheaf_malloc(cap)) == NULL) {
     ret = SHEAF_ERR_NOMEM;
     goto out;
   }
-  z.next_in = (unsigned char *)*data;
-  z.avail_in = (uInt)(*n > 0xFFFFFFFFu ? 0xFFFFFFFFu : *n);
+  z.next_in = data;
+  z.avail_in = (uInt)(n > 0xFFFFFFFFu ? 0xFFFFFFFFu : n);
   for (;;) {
     if (cap - len - 1 == 0) {
       size_t ncap = cap * 2;
@@ -105,10 +108,8 @@ sheaf_status sheaf_import_gunzip(const char *path, char **data, size_t *n, size_
   }
   out[len] = '\0';
   sheaf_diag_add(diag, SHEAF_NOTE, "gzip", path, 0, 0,
-                 "gzip-compressed; inflated %zu bytes to %zu", *n, len);
-  sheaf_import_input_free(*data);
-  *data = out;
-  *n = len;
+                 "gzip-compressed; inflated %zu bytes to %zu", n, len);
+  sheaf_input_replace(in, out, len);
   out = NULL;
 out:
   inflateEnd(&z);
@@ -551,18 +552,6 @@ static size_t end_tag(struct rep *r, size_t i)
   return gt + 1;
 }
 
-static unsigned line_of(const char *s, size_t off)
-{
-  unsigned line = 1;
-  const char *q = s, *e = s + off;
-
-  while ((q = memchr(q, '\n', (size_t)(e - q))) != NULL) {
-    line++;
-    q++;
-  }
-  return line;
-}
-
 /* The file ends inside an element (or a tag, comment, CDATA section): cut
  * after the last complete item and close what was open there. */
 static void truncated(struct rep *r, const char *path, sheaf_diag *diag)
@@ -595,12 +584,13 @@ static void truncated(struct rep *r, const char *path, sheaf_diag *diag)
   sheaf_buf_putc(&r->out, '\n');
   if (r->item_start > r->cut_src)
     sheaf_diag_add(
-        diag, SHEAF_WARNING, "truncated", path, line_of(r->s, r->item_start), 0,
+        diag, SHEAF_WARNING, "truncated", path, sheaf_line_at(r->s, r->item_start), 0,
         "the file ends in the middle of the item that starts here; it is lost, "
         "the %zu complete items before it are kept (closed with %s)",
         r->cut_items, close.ptr);
   else
-    sheaf_diag_add(diag, SHEAF_WARNING, "truncated", path, line_of(r->s, r->cut_src), 0,
+    sheaf_diag_add(diag, SHEAF_WARNING, "truncated", path,
+                   sheaf_line_at(r->s, r->cut_src), 0,
                    "the file ends early, after %zu complete items; closed it with %s",
                    r->cut_items, close.ptr);
   sheaf_buf_fini(&close);
@@ -621,7 +611,7 @@ static void init_special(void)
   special['<'] = special['&'] = special[0xEF] = 1;
 }
 
-static void scan(struct rep *r, const char *path, sheaf_diag *diag)
+static void scan(struct rep *r, struct sheaf_input *in, sheaf_diag *diag)
 {
   const char *s = r->s;
   size_t i = prolog(r), k, e, advise_at = (size_t)1 << 20;
@@ -630,7 +620,7 @@ static void scan(struct rep *r, const char *path, sheaf_diag *diag)
   while (i < r->n) {
     unsigned char c = (unsigned char)s[i];
     if (i >= advise_at) { /* a mapped input's pages behind go back */
-      sheaf_import_input_advise(s + i);
+      sheaf_input_advise(in, s + i);
       advise_at = i + ((size_t)1 << 20);
     }
     if (r->root_done && !is_ws(c) && c != '<') {
@@ -699,11 +689,10 @@ static void scan(struct rep *r, const char *path, sheaf_diag *diag)
     }
   }
   if (i < r->n || (r->depth > 0 && !r->root_done))
-    truncated(r, path, diag);
+    truncated(r, in->name, diag);
 }
 
-sheaf_status sheaf_import_repair(const char *path, char **data, size_t *n,
-                                 sheaf_diag *diag)
+sheaf_status sheaf_import_repair(struct sheaf_input *in, sheaf_diag *diag)
 {
   static const char *const what[FIX_COUNT] = {
       "text before the XML declaration moved after it",
@@ -720,10 +709,10 @@ sheaf_status sheaf_import_repair(const char *path, char **data, size_t *n,
 
   if ((r = sheaf_calloc(1, sizeof *r)) == NULL)
     return SHEAF_ERR_NOMEM;
-  r->s = *data;
-  r->n = *n;
+  r->s = in->data;
+  r->n = in->len;
   sheaf_buf_init(&r->out, 0);
-  scan(r, path, diag);
+  scan(r, in, diag);
   if (r->changed && r->done < r->n)
     upto(r, r->n);
   if (r->out.failed) {
@@ -733,8 +722,9 @@ sheaf_status sheaf_import_repair(const char *path, char **data, size_t *n,
   for (k = 0; k < FIX_COUNT; k++) {
     if (r->count[k] == 0)
       continue;
-    sheaf_diag_add(diag, SHEAF_WARNING, "repair", path, line_of(r->s, r->first[k]), 0,
-                   "%s (%zu time%s%s)", what[k], r->count[k], r->count[k] == 1 ? "" : "s",
+    sheaf_diag_add(diag, SHEAF_WARNING, "repair", in->name,
+                   sheaf_input_line(in, r->first[k]), 0, "%s (%zu time%s%s)", what[k],
+                   r->count[k], r->count[k] == 1 ? "" : "s",
                    r->count[k] > 1 ? "; the first here" : "");
   }
   if (r->changed) {
@@ -744,9 +734,7 @@ sheaf_status sheaf_import_repair(const char *path, char **data, size_t *n,
       ret = SHEAF_ERR_NOMEM;
       goto out;
     }
-    sheaf_import_input_free(*data);
-    *data = p;
-    *n = len;
+    sheaf_input_replace(in, p, len);
   }
 out:
   sheaf_buf_fini(&r->out);

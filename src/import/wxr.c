@@ -676,9 +676,8 @@ static void wxr_fini(struct wxr *w)
   sheaf_free(w->base_url);
 }
 
-sheaf_status sheaf_import_wxr(struct sheaf_collection *coll, const char *path,
-                              const char *data, size_t n, const sheaf_options *opt,
-                              sheaf_diag *diag)
+sheaf_status sheaf_import_wxr(struct sheaf_collection *coll, struct sheaf_input *in,
+                              const sheaf_options *opt, sheaf_diag *diag)
 {
   struct wxr w;
   size_t first = coll->narticles, nfeeds = coll->nfeeds;
@@ -686,13 +685,15 @@ sheaf_status sheaf_import_wxr(struct sheaf_collection *coll, const char *path,
   sheaf_status ret;
 
   memset(&w, 0, sizeof w);
-  ret = sheaf_import_xml(coll, path, data, n, opt, diag, read_root, &w);
+  ret = sheaf_import_xml(coll, in, opt, diag, read_root, &w);
   SHEAF_CHECK(ret);
   if (coll->nfeeds == nfeeds)
     goto out; /* not reached: sheaf_import_xml adds the feed */
   source = coll->feeds[coll->nfeeds - 1]->source;
   SHEAF_CHECK(finish_posts(coll, &w, coll->feeds[coll->nfeeds - 1], diag));
-  SHEAF_CHECK(map_uploads(coll, coll->feeds[coll->nfeeds - 1], path, &w));
+  /* An uploads folder beside the export: only for a file on disk. */
+  if (in->on_disk)
+    SHEAF_CHECK(map_uploads(coll, coll->feeds[coll->nfeeds - 1], in->name, &w));
   if (w.nlocal_date)
     sheaf_diag_add(diag, SHEAF_NOTE, "date", source, 0, 0,
                    "%zu post%s only a local date; read as UTC", w.nlocal_date,

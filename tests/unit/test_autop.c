@@ -284,7 +284,11 @@ static const char export_xml[] =
 static sheaf_status import_export(struct sheaf_collection *c, sheaf_diag *d,
                                   const char *path, const sheaf_options *opt)
 {
-  return sheaf_import_wxr(c, path, export_xml, strlen(export_xml), opt, d);
+  struct sheaf_input in;
+
+  sheaf_input_borrow(&in, path, export_xml, strlen(export_xml));
+  in.on_disk = true; /* its uploads folder may sit beside it */
+  return sheaf_import_wxr(c, &in, opt, d);
 }
 
 static void test_wxr_posts(void **state)
@@ -413,8 +417,10 @@ static void test_wxr_malformed(void **state)
   bool found = false;
 
   (void)state;
-  assert_int_equal(sheaf_import_wxr(c, "bad.xml", bad, strlen(bad), NULL, d),
-                   SHEAF_ERR_PARSE);
+  struct sheaf_input in;
+
+  sheaf_input_borrow(&in, "bad.xml", bad, strlen(bad));
+  assert_int_equal(sheaf_import_wxr(c, &in, NULL, d), SHEAF_ERR_PARSE);
   for (i = 0; i < sheaf_diag_count(d); i++) {
     e = sheaf_diag_get(d, i);
     if (e->severity == SHEAF_ERROR && e->line > 0)

@@ -280,14 +280,14 @@ static void test_override(void **state)
 static void test_fast_path(void **state)
 {
   char *buf = sheaf_strdup("<?xml version=\"1.0\" encoding=\"utf-8\"?><t>\xC3\xA9</t>");
-  char *orig = buf;
-  size_t n = strlen(buf);
+  struct sheaf_input in;
   sheaf_diag *d = sheaf_diag_new();
 
   (void)state;
-  assert_int_equal(sheaf_import_decode_buf("t.xml", &buf, &n, NULL, d), SHEAF_OK);
-  assert_ptr_equal(buf, orig); /* valid UTF-8 is not copied */
-  sheaf_free(buf);
+  sheaf_input_adopt(&in, "t.xml", buf, strlen(buf));
+  assert_int_equal(sheaf_import_decode_input(&in, NULL, d), SHEAF_OK);
+  assert_ptr_equal(in.data, buf); /* valid UTF-8 is not copied */
+  sheaf_input_fini(&in);
   sheaf_diag_free(d);
 }
 
@@ -438,11 +438,15 @@ static void test_repairs(void **state)
   (void)state;
   for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     sheaf_diag *d = sheaf_diag_new();
-    char *buf = sheaf_strdup(cases[i].in);
-    size_t n = strlen(buf);
+    struct sheaf_input in;
+    const char *buf;
+    size_t n;
     unsigned line = 0;
     xmlDocPtr doc;
-    assert_int_equal(sheaf_import_repair("t.xml", &buf, &n, d), SHEAF_OK);
+    sheaf_input_borrow(&in, "t.xml", cases[i].in, strlen(cases[i].in));
+    assert_int_equal(sheaf_import_repair(&in, d), SHEAF_OK);
+    buf = in.data;
+    n = in.len;
     assert_int_equal(strlen(buf), n);
     if (strstr(buf, cases[i].keep) == NULL)
       fail_msg("%s: \"%s\"", cases[i].name, buf);
@@ -453,7 +457,7 @@ static void test_repairs(void **state)
     if ((doc = parse(buf, n)) == NULL)
       fail_msg("%s: does not parse: \"%s\"", cases[i].name, buf);
     xmlFreeDoc(doc);
-    sheaf_free(buf);
+    sheaf_input_fini(&in);
     sheaf_diag_free(d);
   }
 }
@@ -464,15 +468,15 @@ static void test_repair_nothing(void **state)
       "<?xml version=\"1.0\"?>\n<!DOCTYPE rss>\n<rss><channel><item>"
       "<title>a &amp; b &#233;</title><d><![CDATA[<p>&nbsp;]]></d>"
       "</item></channel></rss>\n<!-- end -->\n";
-  char *buf = sheaf_strdup(good), *orig = buf;
-  size_t n = strlen(buf);
+  struct sheaf_input in;
   sheaf_diag *d = sheaf_diag_new();
 
   (void)state;
-  assert_int_equal(sheaf_import_repair("t.xml", &buf, &n, d), SHEAF_OK);
-  assert_ptr_equal(buf, orig);
+  sheaf_input_borrow(&in, "t.xml", good, sizeof good - 1);
+  assert_int_equal(sheaf_import_repair(&in, d), SHEAF_OK);
+  assert_ptr_equal(in.data, good); /* nothing to repair: not copied */
   assert_int_equal(sheaf_diag_count(d), 0);
-  sheaf_free(buf);
+  sheaf_input_fini(&in);
   sheaf_diag_free(d);
 }
 
@@ -482,7 +486,7 @@ static void test_gunzip(void **state)
       "<rss><channel><item><title>gz</title></item></channel></rss>";
   unsigned char gz[256];
   z_stream z;
-  char *buf;
+  struct sheaf_input in;
   size_t n;
   sheaf_diag *d = sheaf_diag_new();
 
@@ -497,19 +501,18 @@ static void test_gunzip(void **state)
   assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
   n = sizeof gz - z.avail_out;
   deflateEnd(&z);
-  buf = sheaf_malloc(n + 1);
-  memcpy(buf, gz, n);
-  assert_int_equal(sheaf_import_gunzip("t.xml.gz", &buf, &n, (size_t)512 << 20, d),
-                   SHEAF_OK);
-  assert_string_equal(buf, text_in);
-  assert_int_equal(n, sizeof text_in - 1);
-  /* Damaged: cut in half. */
-  memcpy(buf, gz, 20);
-  n = 20;
-  assert_int_equal(sheaf_import_gunzip("t.xml.gz", &buf, &n, (size_t)512 << 20, d),
-                   SHEAF_ERR_IO);
+  assert_int_equal(sheaf_input_copy(&in, "t.xml.gz", gz, n), SHEAF_OK);
+  assert_int_equal(sheaf_import_gunzip(&in, (size_t)512 << 20, d), SHEAF_OK);
+  assert_string_equal(in.data, text_in);
+  assert_int_equal(in.len, sizeof text_in - 1);
+  assert_true(in.owner == SHEAF_INPUT_ALLOCATED);
+  sheaf_input_fini(&in);
+  /* Damaged: cut short. */
+  assert_int_equal(sheaf_input_copy(&in, "t.xml.gz", gz, 20), SHEAF_OK);
+  assert_int_equal(sheaf_import_gunzip(&in, (size_t)512 << 20, d), SHEAF_ERR_IO);
   assert_true(has(d, SHEAF_ERROR, "damaged", NULL));
-  sheaf_free(buf);
+  assert_int_equal(in.len, 20); /* left as it was */
+  sheaf_input_fini(&in);
   sheaf_diag_free(d);
 }
 

@@ -272,11 +272,13 @@ static void test_md_table(void **state)
     bool warned = c->warn == NULL;
     size_t k;
 
+    struct sheaf_input in;
+
     sheaf_options_init(&opt);
     opt.flags = c->flags;
-    assert_int_equal(
-        sheaf_import_markdown(ic, c->path, c->in, strlen(c->in), 86400 + 5, &opt, d),
-        SHEAF_OK);
+    sheaf_input_borrow(&in, c->path, c->in, strlen(c->in));
+    in.mtime = 86400 + 5;
+    assert_int_equal(sheaf_import_markdown(ic, &in, &opt, d), SHEAF_OK);
     for (k = 0; k < sheaf_diag_count(d); k++)
       if (c->warn && strcmp(sheaf_diag_get(d, k)->code, c->warn) == 0)
         warned = true;
@@ -314,10 +316,11 @@ static void test_md_metadata(void **state)
   struct sheaf_collection *ic = (struct sheaf_collection *)coll;
   sheaf_diag *d = sheaf_diag_new();
   const struct sheaf_article *a;
+  struct sheaf_input input;
   (void)state;
 
-  assert_int_equal(sheaf_import_markdown(ic, "p.md", in, sizeof in - 1, 0, NULL, d),
-                   SHEAF_OK);
+  sheaf_input_borrow(&input, "p.md", in, sizeof in - 1);
+  assert_int_equal(sheaf_import_markdown(ic, &input, NULL, d), SHEAF_OK);
   assert_int_equal(ic->narticles, 1);
   a = ic->articles[0];
   assert_int_equal(a->nauthors, 1);

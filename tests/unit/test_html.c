@@ -78,14 +78,16 @@ static void check(const struct expect *x, bool html)
 
   if (html) {
     /* As the import stage does: pages reach the reader decoded to UTF-8. */
-    char *utf8 = NULL;
-    size_t n = 0;
-    st = sheaf_import_decode("page.html", x->input, strlen(x->input), NULL, d, &utf8, &n);
+    struct sheaf_input in;
+    sheaf_input_borrow(&in, "page.html", x->input, strlen(x->input));
+    st = sheaf_import_decode_input(&in, NULL, d);
     if (st == SHEAF_OK)
-      st = sheaf_import_html(c, "page.html", utf8, n, NULL, d);
-    sheaf_free(utf8);
+      st = sheaf_import_html(c, &in, NULL, d);
+    sheaf_input_fini(&in);
   } else {
-    st = sheaf_import_feed(c, "feed.xml", x->input, strlen(x->input), NULL, d);
+    struct sheaf_input in;
+    sheaf_input_borrow(&in, "feed.xml", x->input, strlen(x->input));
+    st = sheaf_import_feed(c, &in, NULL, d);
   }
   if (st != SHEAF_OK)
     fail_msg("%s: status %s", x->name, sheaf_status_name(st));
@@ -529,9 +531,11 @@ static void test_old_feed_fields(void **state)
   struct sheaf_collection *c = sheaf_collection_new();
   sheaf_diag *d = sheaf_diag_new();
   const char *x = ATOM03_HEAD "<entry><title>e</title></entry></feed>";
+  struct sheaf_input in;
 
   (void)state;
-  assert_int_equal(sheaf_import_feed(c, "f.xml", x, strlen(x), NULL, d), SHEAF_OK);
+  sheaf_input_borrow(&in, "f.xml", x, strlen(x));
+  assert_int_equal(sheaf_import_feed(c, &in, NULL, d), SHEAF_OK);
   assert_string_equal(c->feeds[0]->title, "O");
   assert_string_equal(c->feeds[0]->link, "https://o.org/");
   assert_string_equal(c->feeds[0]->description, "Tag line");
@@ -539,7 +543,8 @@ static void test_old_feed_fields(void **state)
       "xmlns=\"http://purl.org/rss/1.0/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
       "<channel><title>R</title><dc:language> en-GB </dc:language></channel>"
       "<item><title>i</title></item></rdf:RDF>";
-  assert_int_equal(sheaf_import_feed(c, "r.rdf", x, strlen(x), NULL, d), SHEAF_OK);
+  sheaf_input_borrow(&in, "r.rdf", x, strlen(x));
+  assert_int_equal(sheaf_import_feed(c, &in, NULL, d), SHEAF_OK);
   assert_string_equal(c->feeds[1]->language, "en-GB");
   sheaf_collection_free(c);
   sheaf_diag_free(d);

@@ -22,7 +22,10 @@
 
 static sheaf_status import_str(struct sheaf_collection *c, sheaf_diag *d, const char *xml)
 {
-  return sheaf_import_feed(c, "mem.xml", xml, strlen(xml), NULL, d);
+  struct sheaf_input in;
+
+  sheaf_input_borrow(&in, "mem.xml", xml, strlen(xml));
+  return sheaf_import_feed(c, &in, NULL, d);
 }
 
 static const char *iso(int64_t t, char out[32])
