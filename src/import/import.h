@@ -43,11 +43,12 @@ enum sheaf_input_owner {
 struct sheaf_input {
   const char *data; /* the bytes; data[len] is always '\0' */
   size_t len;
-  const char *name; /* a path or a URL, for messages (borrowed) */
-  int64_t mtime;    /* the file's modification time, the date of last resort
-                       for Markdown; 0 when unknown */
-  bool on_disk;     /* `name` is a file: files beside it (an export's uploads
-                       folder) may be read */
+  const char *name;  /* a path or a URL, for messages (borrowed) */
+  int64_t mtime;     /* the file's modification time, the date of last resort
+                        for Markdown; 0 when unknown */
+  bool on_disk;      /* `name` is a file: files beside it (an export's uploads
+                        folder) may be read */
+  uint64_t dev, ino; /* on_disk: the file's identity (st_dev, st_ino) */
   enum sheaf_input_owner owner;
   char *base;     /* what is released (not BORROWED): data lies within it */
   size_t maplen;  /* MAPPED: the whole reservation */

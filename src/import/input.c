@@ -71,6 +71,8 @@ void sheaf_input_view(struct sheaf_input *view, const struct sheaf_input *in)
   set(view, in->name, in->data, in->len, SHEAF_INPUT_BORROWED, NULL);
   view->mtime = in->mtime;
   view->on_disk = in->on_disk;
+  view->dev = in->dev;
+  view->ino = in->ino;
 }
 
 void sheaf_input_fini(struct sheaf_input *in)
@@ -89,14 +91,14 @@ void sheaf_input_fini(struct sheaf_input *in)
 
 void sheaf_input_replace(struct sheaf_input *in, char *data, size_t len)
 {
-  const char *name = in->name;
-  int64_t mtime = in->mtime;
-  bool on_disk = in->on_disk;
+  struct sheaf_input keep = *in;
 
   sheaf_input_fini(in);
-  sheaf_input_adopt(in, name, data, len);
-  in->mtime = mtime;
-  in->on_disk = on_disk;
+  sheaf_input_adopt(in, keep.name, data, len);
+  in->mtime = keep.mtime;
+  in->on_disk = keep.on_disk;
+  in->dev = keep.dev;
+  in->ino = keep.ino;
 }
 
 char *sheaf_input_writable(struct sheaf_input *in)
@@ -265,6 +267,8 @@ sheaf_status sheaf_input_read(struct sheaf_input *in, const char *path, size_t m
       close(fd);
     return SHEAF_ERR_IO;
   }
+  in->dev = (uint64_t)st.st_dev;
+  in->ino = (uint64_t)st.st_ino;
   if (!S_ISREG(st.st_mode)) {
     sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0,
                    S_ISDIR(st.st_mode) ? "cannot read: %s"
@@ -280,9 +284,7 @@ sheaf_status sheaf_input_read(struct sheaf_input *in, const char *path, size_t m
   }
   if ((size_t)st.st_size >= MAP_MIN && map_file(in, path, fd, (size_t)st.st_size)) {
     close(fd);
-    in->on_disk = true;
-    in->mtime = (int64_t)st.st_mtime;
-    return SHEAF_OK;
+    goto done;
   }
   /* Small, or not mappable: read it as any other. */
   if ((f = fdopen(fd, "rb")) == NULL) {
@@ -323,9 +325,12 @@ sheaf_status sheaf_input_read(struct sheaf_input *in, const char *path, size_t m
   }
   buf[n] = '\0';
   sheaf_input_adopt(in, path, buf, n);
+  buf = NULL;
+done:
   in->on_disk = true;
   in->mtime = (int64_t)st.st_mtime;
-  buf = NULL;
+  in->dev = (uint64_t)st.st_dev;
+  in->ino = (uint64_t)st.st_ino;
   goto out;
 too_big:
   sheaf_diag_add(diag, SHEAF_ERROR, "limit", path, 0, 0,
