@@ -222,14 +222,18 @@ sheaf_status sheaf_import_input(struct sheaf_collection *coll,
 }
 
 sheaf_status sheaf_import_memory(sheaf_collection *coll, const char *name,
-                                 const void *data, size_t len, const sheaf_options *opt,
-                                 sheaf_diag *diag)
+                                 const void *data, size_t len,
+                                 const sheaf_options *options, sheaf_diag *diag)
 {
+  sheaf_options local;
+  const sheaf_options *opt = &local;
   struct sheaf_input in;
   sheaf_status ret;
 
   if (coll == NULL || name == NULL || (data == NULL && len > 0))
     return SHEAF_ERR_USAGE;
+  if ((ret = sheaf_options_resolve(options, &local, diag)) != SHEAF_OK)
+    return ret;
   if (too_big(name, len, opt, diag))
     return SHEAF_ERR_LIMIT;
   /* The embedder's bytes need not end in a NUL: the readers get a copy. */
