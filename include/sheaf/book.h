@@ -29,6 +29,11 @@ typedef struct sheaf_manuscript sheaf_manuscript;
 /** A time that is not known (no date in the source). */
 #define SHEAF_TIME_UNKNOWN (-9223372036854775807LL - 1)
 
+/** Writes the UTC calendar day of `t` (seconds since the epoch, not
+ *  SHEAF_TIME_UNKNOWN) into `out` as "YYYY-MM-DD" (proleptic Gregorian;
+ *  years beyond 9999 get more digits) and returns `out`. */
+SHEAF_API char *sheaf_time_format_day(long long t, char out[32]);
+
 /* ---- import ------------------------------------------------------------ */
 
 /** Returns a new, empty collection, or NULL when out of memory.
@@ -37,6 +42,13 @@ SHEAF_API sheaf_collection *sheaf_collection_new(void);
 
 /** Frees `coll` and every article in it; NULL is allowed. */
 SHEAF_API void sheaf_collection_free(sheaf_collection *coll);
+
+/** From now on, the bodies and summaries of articles imported into `coll`
+ *  wait in an unlinked temporary file (in TMPDIR, else /tmp) until layout
+ *  reads them back, so memory stays bounded by the largest article rather
+ *  than the whole archive. A failure to write that file is reported by the
+ *  import that needed it (SHEAF_ERR_IO). sheaf_job_new() turns it on. */
+SHEAF_API void sheaf_collection_spool_bodies(sheaf_collection *coll);
 
 /** Reads every article of the feed at `path` into `coll`. The format is
  *  sniffed from the content. Returns SHEAF_OK, or SHEAF_ERR_IO (unreadable),
@@ -117,6 +129,11 @@ SHEAF_API const char *sheaf_book_get_title(const sheaf_book *book);
 SHEAF_API const char *sheaf_book_get_language(const sheaf_book *book);
 /** Returns the book's identifier ("urn:uuid:..."); never NULL. Borrowed. */
 SHEAF_API const char *sheaf_book_get_identifier(const sheaf_book *book);
+/** Returns a file name for the book made of its title: "Digital Economy"
+ *  gives "digital-economy.epub" (at most 80 characters before ".epub";
+ *  "book.epub" when the title has no letters or digits). Returns a new
+ *  string; the caller frees it with sheaf_free(). NULL when out of memory. */
+SHEAF_API char *sheaf_book_default_filename(const sheaf_book *book);
 
 /** Returns the number of distinct tags (by slug) among the chapters. */
 SHEAF_API size_t sheaf_book_tag_count(const sheaf_book *book);

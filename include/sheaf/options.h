@@ -27,6 +27,10 @@ extern "C" {
 /* Bits for sheaf_options.flags. */
 #define SHEAF_OPT_NEWEST_FIRST (1u << 0)   /* order newest article first */
 #define SHEAF_OPT_INCLUDE_DRAFTS (1u << 1) /* keep drafts, private and pending posts */
+/* sheaf_job_run() and sheaf_build(): stop before writing the book when any
+ * warning was reported (to the job's sheaf_diag, which must then not be
+ * NULL), with SHEAF_ERR_WARNINGS; the CLI's --werror. */
+#define SHEAF_OPT_WERROR (1u << 4)
 #define SHEAF_OPT_KEEP_WEBP                                                              \
   (1u << 2) /* embed WebP images (not a core type of EPUB 3.2) */
 

@@ -15,7 +15,8 @@ extern "C" {
  * The one table of codes: X(enum, name, message, exit code). The exit code is
  * what the sheaf command returns for the code (see DESIGN.md): 0 success,
  * 1 usage, 2 input unreadable, 3 nothing matched, 4 output unwritable,
- * 130 interrupted (the shell's code for a SIGINT).
+ * 130 interrupted (the shell's code for a SIGINT). New codes are only ever
+ * appended, so a code keeps its value across versions.
  */
 #define SHEAF_STATUS_TABLE(X)                                                            \
   X(SHEAF_OK, "ok", "success", 0)                                                        \
@@ -28,7 +29,8 @@ extern "C" {
   X(SHEAF_ERR_NOMATCH, "nomatch", "no article matched the selection", 3)                 \
   X(SHEAF_ERR_WRITE, "write", "output could not be written", 4)                          \
   X(SHEAF_ERR_CANCELLED, "cancelled", "the build was interrupted", 130)                  \
-  X(SHEAF_ERR_INTERNAL, "internal", "internal error", 2)
+  X(SHEAF_ERR_INTERNAL, "internal", "internal error", 2)                                 \
+  X(SHEAF_ERR_WARNINGS, "warnings", "warnings were reported and are treated as errors", 2)
 
 typedef enum sheaf_status {
 #define SHEAF_X_ENUM(e, name, msg, rc) e,

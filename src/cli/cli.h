@@ -1,7 +1,8 @@
 /*
  * This file declares the sheaf command's internals: parsed command lines,
  * help texts and message printing. The CLI is a client of the public API
- * (include/sheaf) and may borrow src/core helpers, nothing else.
+ * (include/sheaf) and nothing else: it links the shared library and sees
+ * only the installed headers, as any other program would.
  */
 #ifndef SHEAF_CLI_H
 #define SHEAF_CLI_H
@@ -30,9 +31,8 @@ struct cli {
   const char **remove; /* --remove selectors */
   size_t nremove;
   const char *output;
-  bool list_tags; /* list --tags */
-  int verbosity;  /* -1 quiet, 0 normal, 1 verbose */
-  bool werror;
+  bool list_tags;            /* list --tags */
+  int verbosity;             /* -1 quiet, 0 normal, 1 verbose */
   enum cli_command help_for; /* for `sheaf help build` / `build --help` */
 };
 

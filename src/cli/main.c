@@ -10,12 +10,13 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "core.h"
 
 /* Set by SIGINT/SIGTERM; the library polls it through opt.cancel, so an
- * interrupted build stops cleanly and leaves no partial book. With
- * `importing` below, the only global state in sheaf, both in the command:
- * a signal handler has nowhere else to read or write. */
+ * interrupted build stops cleanly and leaves no partial book. It and
+ * `importing` below are globals because a signal handler has nowhere else
+ * to read or write. The command's other statics are the progress line's
+ * state (main) and the cached colour choice (print.c); the library keeps
+ * none that changes (see sheaf.h on threads). */
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
@@ -123,84 +124,41 @@ static int exit_for(sheaf_status st)
   return sheaf_status_exit_code(st);
 }
 
-/* Imports every input into a new collection. Returns an exit code. */
-static int import_all(const struct cli *cli, sheaf_diag *diag, sheaf_collection **out)
+/* Imports input `i` of the command line through `job`, or into `coll`
+ * when there is no job (sheaf list). */
+static sheaf_status import_one(const struct cli *cli, size_t i, sheaf_job *job,
+                               sheaf_collection *coll, sheaf_diag *diag)
 {
-  sheaf_collection *coll = sheaf_collection_new();
-  size_t i;
-
-  if (coll == NULL) {
-    cli_errorf("out of memory");
-    return EXIT_INPUT;
-  }
-  /* Bodies wait for layout on disk, not in memory. */
-  sheaf_collection_spool_bodies(coll);
-  for (i = 0; i < cli->ninputs; i++) {
-    size_t before = sheaf_collection_count(coll);
-    if (interrupted) {
-      sheaf_collection_free(coll);
-      return exit_for(SHEAF_ERR_CANCELLED);
-    }
-    importing = cli->inputs[i];
-    sheaf_status st = sheaf_import_path(coll, cli->inputs[i], &cli->opt, diag);
-    importing = NULL;
-    if (st != SHEAF_OK) {
-      sheaf_collection_free(coll);
-      return exit_for(st);
-    }
-    if (cli->verbosity > 0)
-      fprintf(stderr, "sheaf: read %zu article%s from %s\n",
-              sheaf_collection_count(coll) - before,
-              sheaf_collection_count(coll) - before == 1 ? "" : "s", cli->inputs[i]);
-  }
-  *out = coll;
-  return EXIT_OK;
-}
-
-/* Makes a file name from the book title: "Digital Economy" ->
- * "digital-economy.epub". */
-static char *default_output(const sheaf_book *book)
-{
-  const char *title = sheaf_book_get_title(book);
-  char *slug = sheaf_slugify(title, strlen(title));
-  char *name;
+  size_t before = job ? sheaf_job_article_count(job) : sheaf_collection_count(coll);
   size_t n;
+  sheaf_status st;
 
-  if (slug == NULL)
-    return NULL;
-  if (*slug == '\0') {
-    sheaf_free(slug);
-    slug = sheaf_strdup("book");
-    if (slug == NULL)
-      return NULL;
+  if (interrupted)
+    return SHEAF_ERR_CANCELLED;
+  importing = cli->inputs[i];
+  st = job ? sheaf_job_add_input(job, cli->inputs[i])
+           : sheaf_import_path(coll, cli->inputs[i], &cli->opt, diag);
+  importing = NULL;
+  if (st == SHEAF_OK && cli->verbosity > 0) {
+    n = (job ? sheaf_job_article_count(job) : sheaf_collection_count(coll)) - before;
+    fprintf(stderr, "sheaf: read %zu article%s from %s\n", n, n == 1 ? "" : "s",
+            cli->inputs[i]);
   }
-  n = strlen(slug);
-  if (n > 80)
-    n = 80;
-  name = malloc(n + 6);
-  if (name) {
-    memcpy(name, slug, n);
-    memcpy(name + n, ".epub", 6);
-  }
-  sheaf_free(slug);
-  return name;
+  return st;
 }
 
 static int run_build(struct cli *cli, sheaf_diag *diag)
 {
-  sheaf_collection *coll = NULL;
-  sheaf_book *book = NULL;
-  sheaf_manuscript *ms = NULL;
+  sheaf_job *job = NULL;
   sheaf_status st = SHEAF_OK;
-  char *owned_output = NULL;
   const char *output = cli->output;
-  int rc;
+  const sheaf_book *book;
+  size_t i;
   struct stat sb;
 
   /* Refuse to overwrite an input with the book: a typo that would destroy
    * the archive the user is trying to keep. */
   if (output && stat(output, &sb) == 0) {
-    size_t i;
     struct stat ib;
     for (i = 0; i < cli->ninputs; i++)
       if (stat(cli->inputs[i], &ib) == 0 && ib.st_dev == sb.st_dev &&
@@ -210,56 +168,34 @@ static int run_build(struct cli *cli, sheaf_diag *diag)
       }
   }
 
-  /* A bad --remove selector is a usage error before the import. */
-  if ((st = sheaf_layout_check_options(&cli->opt, diag)) != SHEAF_OK)
-    return exit_for(st);
-  rc = import_all(cli, diag, &coll);
-  if (rc != EXIT_OK)
-    return rc;
-  book = sheaf_select(coll, &cli->opt, diag, &st);
-  if (book == NULL)
-    goto done;
-  if (output == NULL) {
-    owned_output = default_output(book);
-    if (owned_output == NULL) {
-      st = SHEAF_ERR_NOMEM;
-      goto done;
-    }
-    output = owned_output;
-  }
-  if (interrupted) {
-    st = SHEAF_ERR_CANCELLED;
+  /* The job checks the options first: a bad --remove selector is a usage
+   * error before the import. */
+  job = sheaf_job_new(&cli->opt, diag, &st);
+  if (job == NULL) {
+    if (st == SHEAF_ERR_NOMEM)
+      cli_errorf("out of memory");
     goto done;
   }
-  ms = sheaf_layout(book, &cli->opt, diag, &st);
-  if (ms == NULL)
-    goto done;
-  if (interrupted) {
-    st = SHEAF_ERR_CANCELLED;
-    goto done;
-  }
-  if (cli->werror && sheaf_diag_count_severity(diag, SHEAF_WARNING) > 0) {
+  for (i = 0; i < cli->ninputs; i++)
+    if ((st = import_one(cli, i, job, NULL, diag)) != SHEAF_OK)
+      goto done; /* the import said why, out of memory too */
+  st = sheaf_job_run(job, output);
+  book = sheaf_job_get_book(job);
+  if (st == SHEAF_ERR_WARNINGS)
     cli_errorf("warnings were reported and --werror is set; no book written");
-    st = SHEAF_ERR_PARSE;
-    goto done;
-  }
-  st = sheaf_package(ms, output, &cli->opt, diag);
   if (st == SHEAF_OK && cli->verbosity >= 0) {
     size_t warnings = sheaf_diag_count_severity(diag, SHEAF_WARNING);
-    fprintf(stderr, "sheaf: wrote %s: \"%s\", %zu chapter%s", output,
+    fprintf(stderr, "sheaf: wrote %s: \"%s\", %zu chapter%s", sheaf_job_get_output(job),
             sheaf_book_get_title(book), sheaf_book_count(book),
             sheaf_book_count(book) == 1 ? "" : "s");
     if (warnings)
       fprintf(stderr, ", %zu warning%s", warnings, warnings == 1 ? "" : "s");
     fputc('\n', stderr);
   }
-done:
   if (st == SHEAF_ERR_NOMEM)
     cli_errorf("out of memory");
-  sheaf_manuscript_free(ms);
-  sheaf_book_free(book);
-  sheaf_collection_free(coll);
-  free(owned_output);
+done:
+  sheaf_job_free(job);
   return exit_for(st);
 }
 
@@ -272,16 +208,21 @@ static void print_field(const char *s)
 
 static int run_list(struct cli *cli, sheaf_diag *diag)
 {
-  sheaf_collection *coll = NULL;
+  sheaf_collection *coll = sheaf_collection_new();
   sheaf_book *book;
-  sheaf_status st;
+  sheaf_status st = SHEAF_OK;
   size_t i, j;
-  int rc;
 
-  rc = import_all(cli, diag, &coll);
-  if (rc != EXIT_OK)
-    return rc;
-  book = sheaf_select(coll, &cli->opt, diag, &st);
+  if (coll == NULL) {
+    cli_errorf("out of memory");
+    return EXIT_INPUT;
+  }
+  /* Bodies wait on disk, as in a build: a listing of a huge archive needs
+   * no more memory than its book. */
+  sheaf_collection_spool_bodies(coll);
+  for (i = 0; st == SHEAF_OK && i < cli->ninputs; i++)
+    st = import_one(cli, i, NULL, coll, diag);
+  book = st == SHEAF_OK ? sheaf_select(coll, &cli->opt, diag, &st) : NULL;
   if (book == NULL) {
     sheaf_collection_free(coll);
     return exit_for(st);
@@ -300,7 +241,7 @@ static int run_list(struct cli *cli, sheaf_diag *diag)
       long long t = sheaf_article_get_published(a);
       char day[32] = "----------";
       if (t != SHEAF_TIME_UNKNOWN)
-        sheaf_date_format_day(t, day);
+        sheaf_time_format_day(t, day);
       printf("%s\t", day);
       print_field(sheaf_article_get_title(a));
       putchar('\t');

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,10 +254,18 @@ static bool parse_count(const char *s, bool sizes, size_t *out)
   return true;
 }
 
-static int usage_error(enum cli_command cmd, const char *fmt, const char *arg)
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static int
+usage_error(enum cli_command cmd, const char *fmt, ...)
 {
+  va_list ap;
+
   fputs("sheaf: error: ", stderr);
-  fprintf(stderr, fmt, arg);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
   fprintf(stderr, "\nTry 'sheaf %s--help' for more information.\n",
           cmd == CMD_BUILD  ? "build "
           : cmd == CMD_LIST ? "list "
@@ -350,7 +359,7 @@ int cli_parse(struct cli *cli, int argc, char **argv)
       cli->list_tags = true;
       break;
     case OPT_WERROR:
-      cli->werror = true;
+      cli->opt.flags |= SHEAF_OPT_WERROR;
       break;
     case OPT_INCLUDE_DRAFTS:
       cli->opt.flags |= SHEAF_OPT_INCLUDE_DRAFTS;

@@ -461,6 +461,12 @@ void sheaf_date_format_day(int64_t t, char out[32])
   snprintf(out, 32, "%04lld-%02u-%02u", (long long)y, mo, d);
 }
 
+char *sheaf_time_format_day(long long t, char out[32])
+{
+  sheaf_date_format_day((int64_t)t, out);
+  return out;
+}
+
 void sheaf_date_split(int64_t t, int64_t *y, unsigned *mo, unsigned *d, unsigned *h,
                       unsigned *mi, unsigned *s)
 {

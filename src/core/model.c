@@ -453,6 +453,27 @@ const char *sheaf_book_get_identifier(const sheaf_book *b)
   return b->identifier ? b->identifier : "";
 }
 
+char *sheaf_book_default_filename(const sheaf_book *b)
+{
+  const char *title = sheaf_book_get_title(b);
+  char *slug = sheaf_slugify(title, strlen(title));
+  char *name;
+  size_t n;
+
+  if (slug == NULL)
+    return NULL;
+  n = strlen(slug);
+  if (n == 0)
+    name = sheaf_strdup("book.epub");
+  else if ((name = sheaf_malloc((n > 80 ? 80 : n) + 6)) != NULL) {
+    n = n > 80 ? 80 : n;
+    memcpy(name, slug, n);
+    memcpy(name + n, ".epub", 6);
+  }
+  sheaf_free(slug);
+  return name;
+}
+
 size_t sheaf_book_tag_count(const sheaf_book *b)
 {
   return b ? b->ntags : 0;
