@@ -5,9 +5,27 @@
  * first copies what the caller knows over a full set of defaults, and the
  * stages below only ever see a complete struct of this library's version.
  */
+#include <pthread.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+
 #include "core/core.h"
+
+static void init(void)
+{
+  /* libxml2 before 2.11 sets up its globals (dictionary, thread mutexes)
+   * on first use without a lock, so two threads parsing at once race:
+   * xmlInitParser() first is its documented cure. */
+  xmlInitParser();
+}
+
+void sheaf_init_once(void)
+{
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+  pthread_once(&once, init);
+}
 
 static void defaults(sheaf_options *opt)
 {
@@ -44,6 +62,8 @@ sheaf_status sheaf_options_resolve(const sheaf_options *in, sheaf_options *out,
   const unsigned char *tail;
   size_t i;
 
+  /* Every public function that parses or writes comes through here. */
+  sheaf_init_once();
   defaults(out);
   if (in == NULL)
     return SHEAF_OK;

@@ -13,6 +13,7 @@
 
 int sheaf_xml_safe_options(void)
 {
+  sheaf_init_once();
   /* No XML_PARSE_NOENT (that would substitute external entities), no
    * DTDLOAD/DTDATTR/DTDVALID; NONET forbids any fetch. HUGE is not set, so
    * libxml2's own limits on text nodes and entity amplification stay on. */

@@ -597,26 +597,23 @@ static void truncated(struct rep *r, const char *path, sheaf_diag *diag)
   r->done = r->n;
 }
 
-/* Which bytes stop the fast skip through text. */
-static unsigned char special[256];
-
-static void init_special(void)
-{
-  int c;
-
-  if (special['<'])
-    return;
-  for (c = 0; c < 0x20; c++)
-    special[c] = c != '\t' && c != '\n' && c != '\r';
-  special['<'] = special['&'] = special[0xEF] = 1;
-}
+/* Which bytes stop the fast skip through text: control characters but
+ * tab, line feed and carriage return; '<', '&', and 0xEF (the first byte
+ * of a BOM or U+FFFx). A constant, so imports on several threads share it
+ * without a race. */
+static const unsigned char special[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+    [0x07] = 1, [0x08] = 1, [0x0B] = 1, [0x0C] = 1, [0x0E] = 1, [0x0F] = 1, [0x10] = 1,
+    [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+    [0x18] = 1, [0x19] = 1, [0x1A] = 1, [0x1B] = 1, [0x1C] = 1, [0x1D] = 1, [0x1E] = 1,
+    [0x1F] = 1, ['<'] = 1,  ['&'] = 1,  [0xEF] = 1,
+};
 
 static void scan(struct rep *r, struct sheaf_input *in, sheaf_diag *diag)
 {
   const char *s = r->s;
   size_t i = prolog(r), k, e, advise_at = (size_t)1 << 20;
 
-  init_special();
   while (i < r->n) {
     unsigned char c = (unsigned char)s[i];
     if (i >= advise_at) { /* a mapped input's pages behind go back */
