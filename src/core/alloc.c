@@ -1,26 +1,49 @@
 /*
- * This file contains sheaf's allocation wrappers. Every allocation in the
- * library goes through them so a test build can inject failures, and so
- * sizes are checked for overflow in one place.
+ * This file contains sheaf's allocation wrappers. Every allocation of the
+ * library's own goes through them (libxml2, cmark and libzip allocate on
+ * their own), so sizes are checked for overflow in one place and a test
+ * can make the n-th allocation fail (sheaf_alloc_fail_after(), curl's
+ * torture idea) to walk the out-of-memory paths.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/core.h"
 
+/* Allocations left before the injected failure; -1: none armed. Per
+ * thread, so a test arming it on one thread leaves the others alone. */
+static _Thread_local long fail_countdown = -1;
+
+void sheaf_alloc_fail_after(long n)
+{
+  fail_countdown = n;
+}
+
+bool sheaf_alloc_fail_pending(void)
+{
+  return fail_countdown >= 0;
+}
+
+static bool fail_now(void)
+{
+  if (fail_countdown < 0)
+    return false;
+  return fail_countdown-- == 0;
+}
+
 void *sheaf_malloc(size_t n)
 {
-  return malloc(n ? n : 1);
+  return fail_now() ? NULL : malloc(n ? n : 1);
 }
 
 void *sheaf_calloc(size_t count, size_t size)
 {
-  return calloc(count ? count : 1, size ? size : 1);
+  return fail_now() ? NULL : calloc(count ? count : 1, size ? size : 1);
 }
 
 void *sheaf_realloc(void *p, size_t n)
 {
-  return realloc(p, n ? n : 1);
+  return fail_now() ? NULL : realloc(p, n ? n : 1);
 }
 
 void sheaf_free(void *p)
