@@ -51,6 +51,10 @@
  * does not know. Every public function that takes options calls it first. */
 sheaf_status sheaf_options_resolve(const sheaf_options *in, sheaf_options *out,
                                    sheaf_diag *diag);
+/* Sets up, once per process and safely from any thread, what the libraries
+ * sheaf uses would otherwise set up lazily and racily on first use. Called
+ * by sheaf_options_resolve() and sheaf_xml_safe_options(). */
+void sheaf_init_once(void);
 
 /* ---- limits: defaults of the sheaf_options limits (options.c) ----------- */
 
@@ -66,6 +70,20 @@ sheaf_status sheaf_options_resolve(const sheaf_options *in, sheaf_options *out,
  * Writes into out (at least 32 bytes) and returns it. */
 const char *sheaf_size_str(size_t n, char out[32]);
 
+/* Drops const, for an API that insists on a mutable pointer it does not
+ * write through (iconv's input, libzip's callback state), and for freeing
+ * what the library hands out as const (diagnostic messages). One named
+ * place, so that -Wcast-qual stays on for every other cast. */
+static inline void *sheaf_unconst(const void *p)
+{
+  union {
+    const void *c;
+    void *m;
+  } u;
+  u.c = p;
+  return u.m;
+}
+
 /* ---- alloc.c: every allocation goes through these (tests may hook them) -- */
 
 void *sheaf_malloc(size_t n);
@@ -77,6 +95,12 @@ char *sheaf_strndup(const char *s, size_t n); /* always NUL-terminates */
 /* Grows *arr (of *cap elements of `size` bytes) to hold at least `need`.
  * Returns false when out of memory or on overflow; *arr is then unchanged. */
 bool sheaf_grow(void **arr, size_t *cap, size_t need, size_t size);
+/* For tests: the `n`-th allocation from now (0: the next) on this thread
+ * fails, once; negative disarms. sheaf_alloc_fail_pending() says whether
+ * the armed failure has not happened yet (the code under test made fewer
+ * allocations). */
+void sheaf_alloc_fail_after(long n);
+bool sheaf_alloc_fail_pending(void);
 
 /* ---- buf.c: growing, always NUL-terminated byte buffer ------------------- */
 
@@ -233,7 +257,7 @@ void sheaf_diag_add(sheaf_diag *d, sheaf_severity sev, const char *code, const c
                     unsigned line, unsigned col, const char *fmt, ...) SHEAF_PRINTF(7, 8);
 void sheaf_diag_vadd(sheaf_diag *d, sheaf_severity sev, const char *code,
                      const char *file, unsigned line, unsigned col, const char *fmt,
-                     va_list ap);
+                     va_list ap) SHEAF_PRINTF(7, 0);
 
 /* ---- xmlutil.c: libxml2 glue shared by import and layout ----------------- */
 
@@ -431,8 +455,7 @@ bool sheaf_article_finish(struct sheaf_article *a);
 void sheaf_feed_free(struct sheaf_feed *f);
 /* Appends; the collection takes ownership (also on failure, when it frees). */
 bool sheaf_collection_add_article(struct sheaf_collection *c, struct sheaf_article *a);
-/* From now on, imported articles' bodies and summaries go to a temp file. */
-void sheaf_collection_spool_bodies(struct sheaf_collection *c);
+/* sheaf_collection_spool_bodies() is public (book.h). */
 /* Moves a's body and summary to the collection's spool and frees them; a
  * no-op when the collection does not spool or a is spooled. False with
  * errno set when the file cannot be written. */

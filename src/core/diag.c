@@ -34,7 +34,7 @@ void sheaf_diag_free(sheaf_diag *d)
   if (d == NULL)
     return;
   for (i = 0; i < d->n; i++)
-    sheaf_free((char *)d->entries[i].message);
+    sheaf_free(sheaf_unconst(d->entries[i].message));
   for (i = 0; i < d->nfiles; i++)
     sheaf_free(d->files[i]);
   sheaf_free(d->entries);

@@ -328,7 +328,7 @@ static bool conv_iconv(struct conv *cv, const char *enc, const char *in, size_t 
                        bool partial_ok, bool *opened)
 {
   iconv_t cd = iconv_open("UTF-8", enc);
-  char *ip = (char *)in;
+  char *ip = sheaf_unconst(in); /* iconv does not write to its input */
   size_t il = n, unit = strncmp(enc, "UTF-16", 6) == 0   ? 2
                         : strncmp(enc, "UTF-32", 6) == 0 ? 4
                                                          : 1;
@@ -550,7 +550,7 @@ static void tally(struct tally *t, const struct cand *cd, const char *s, size_t 
     } else if (is_han(c) || (c >= 0xAC00 && c <= 0xD7A3)) {
       bool common = false, hangul = c >= 0xAC00;
       if (back != (iconv_t)-1) {
-        char buf[8], *ip = (char *)s + at, *op = buf;
+        char buf[8], *ip = sheaf_unconst(s + at), *op = buf;
         size_t il = i - at, ol = sizeof buf;
         if (iconv(back, &ip, &il, &op, &ol) != (size_t)-1)
           common =

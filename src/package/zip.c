@@ -284,7 +284,8 @@ sheaf_status sheaf_package_zip(const char *path, const struct sheaf_zip_entry *e
     goto out;
   }
   if (opt && opt->cancel &&
-      zip_register_cancel_callback_with_state(za, cancelled, NULL, (void *)opt) != 0) {
+      zip_register_cancel_callback_with_state(za, cancelled, NULL, sheaf_unconst(opt)) !=
+          0) {
     ret = zip_failed(diag, path, zip_get_error(za));
     goto out;
   }

@@ -24,7 +24,7 @@ static char *encode(const char *s, const char *enc, size_t *n)
 {
   iconv_t cd = iconv_open(enc, "UTF-8");
   size_t il = strlen(s), cap = il * 4 + 16, ol = cap;
-  char *out = malloc(cap), *ip = (char *)s, *op = out;
+  char *out = malloc(cap), *ip = sheaf_unconst(s), *op = out;
 
   assert_true(cd != (iconv_t)-1);
   assert_true(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1);
@@ -494,7 +494,7 @@ static void test_gunzip(void **state)
   memset(&z, 0, sizeof z);
   assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
                    Z_OK);
-  z.next_in = (unsigned char *)text_in;
+  z.next_in = sheaf_unconst(text_in);
   z.avail_in = sizeof text_in - 1;
   z.next_out = gz;
   z.avail_out = sizeof gz;
