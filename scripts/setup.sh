@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="build-essential cmake pkg-config libxml2-dev libzip-dev libcmark-dev \
 libcmocka-dev zlib1g-dev epubcheck default-jre-headless python3 zip unzip \
-valgrind time clang-format python3-feedparser libbrotli-dev wget"
+valgrind time clang-format clang libclang-rt-14-dev python3-feedparser libbrotli-dev wget"
 
 missing=""
 for p in $PACKAGES; do

@@ -6,7 +6,7 @@ set -u
 cd "${SRCDIR:?}" || exit 1
 command -v clang-format >/dev/null 2>&1 || { echo "clang-format not installed: skipped"; exit 77; }
 bad=""
-for f in $(find src include tests/unit tests/abi fuzz -name '*.[ch]' | sort); do
+for f in $(find src include tests/unit tests/abi tests/api tests/consumer fuzz -name '*.[ch]' | sort); do
   if ! clang-format --dry-run --Werror "$f" >/dev/null 2>&1; then
     bad="$bad $f"
   fi
@@ -16,4 +16,4 @@ if [ -n "$bad" ]; then
   for f in $bad; do echo "  $f" >&2; done
   exit 1
 fi
-echo "ok: $(find src include tests/unit tests/abi fuzz -name '*.[ch]' | wc -l) files formatted"
+echo "ok: $(find src include tests/unit tests/abi tests/api tests/consumer fuzz -name '*.[ch]' | wc -l) files formatted"
