@@ -281,6 +281,42 @@ struct sheaf_xml_errctx {
 void sheaf_xml_error_handler(void *errctx, struct _xmlError *err);
 void sheaf_xml_errctx_init(struct sheaf_xml_errctx *ec, sheaf_diag *d, const char *file,
                            sheaf_severity max_sev);
+/* Returns the node after `node` in document order below `root`, skipping
+ * node's children when `skip_children` (only elements are descended into);
+ * NULL at the end. Walks written with it are iterative: no recursion on
+ * the tree's depth. */
+struct _xmlNode;
+struct _xmlNode *sheaf_xml_next(struct _xmlNode *node, struct _xmlNode *root,
+                                bool skip_children);
+
+/* ---- url.c: percent-escapes, authorities, the href cleaner --------------- */
+
+/* Returns the byte the escape "%XX" at p[0..n) stands for, or -1 when p
+ * does not start with one (fewer than three bytes, or no hex digits). */
+int sheaf_url_pct(const char *p, size_t n);
+/* Appends p[0..n) to `out` with its %XX escapes decoded (a "%00" gives a
+ * NUL byte; callers that cannot hold one check). Returns !out->failed. */
+bool sheaf_url_decode(struct sheaf_buf *out, const char *p, size_t n);
+/* Where the authority of "scheme://user@host:port/path" lies in the URL,
+ * as offsets: the host is after the first '@' (user info) and before a
+ * ":port" (an IPv6 literal keeps its brackets and colons). */
+struct sheaf_url_authority {
+  size_t start;    /* first byte after "//" */
+  size_t host;     /* first byte of the host */
+  size_t host_end; /* end of the host: a port's ':', or `end` */
+  size_t end;      /* end of the authority: '/', '?', '#' or the NUL */
+};
+/* Fills `a` for a URL whose first ':' is followed by "//"; returns false
+ * (a untouched) for one without an authority (mailto:, relative, ...). */
+bool sheaf_url_authority(const char *url, struct sheaf_url_authority *a);
+/* Cleans the URL `raw` for an href: strips whitespace and control
+ * characters, allows only http, https, mailto, ftp and tel schemes (or a
+ * `#fragment`), resolves relative URLs against `base` (dropped without a
+ * base) and percent-encodes what a URI may not hold; an internationalized
+ * host is written in its ASCII (IDNA) form. Returns a new string (the
+ * caller frees it with sheaf_free()) or NULL when the URL is unsafe or
+ * unusable; `*nomem` is set when NULL came from a failed allocation. */
+char *sheaf_url_clean(const char *raw, const char *base, bool *nomem);
 
 /* ---- the data model (model.c) -------------------------------------------- */
 

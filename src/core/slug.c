@@ -22,13 +22,11 @@ char *sheaf_slugify(const char *name, size_t n)
   if (out == NULL)
     return NULL;
   for (i = 0; i < n; i++) {
-    int c = (unsigned char)name[i];
-    if (c == '%' && i + 2 < n && sheaf_hexval((unsigned char)name[i + 1]) >= 0 &&
-        sheaf_hexval((unsigned char)name[i + 2]) >= 0) {
-      c = sheaf_hexval((unsigned char)name[i + 1]) * 16 +
-          sheaf_hexval((unsigned char)name[i + 2]);
+    int c = sheaf_url_pct(name + i, n - i);
+    if (c >= 0)
       i += 2;
-    }
+    else
+      c = (unsigned char)name[i];
     if (c >= 0x80) {
       /* Non-ASCII bytes are kept: the slug stays readable UTF-8. */
       if (dash && o)

@@ -2,11 +2,12 @@
  * This file contains the libxml2 glue shared by the import and layout
  * stages: the parser options that keep XML reading safe, and the
  * structured error handler that turns libxml2's errors into diagnostics
- * with file, line and column.
+ * with file, line and column, and the document-order walk of a tree.
  */
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
 #include "core/core.h"
@@ -58,4 +59,16 @@ void sheaf_xml_error_handler(void *ctx, struct _xmlError *err)
     sheaf_diag_add(ec->diag, sev, "xml", ec->file,
                    err->line > 0 ? (unsigned)err->line : 0,
                    err->int2 > 0 ? (unsigned)err->int2 : 0, "%s", msg);
+}
+
+xmlNodePtr sheaf_xml_next(xmlNodePtr node, xmlNodePtr root, bool skip)
+{
+  if (!skip && node->type == XML_ELEMENT_NODE && node->children)
+    return node->children;
+  while (node && node != root) {
+    if (node->next)
+      return node->next;
+    node = node->parent;
+  }
+  return NULL;
 }

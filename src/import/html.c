@@ -63,19 +63,6 @@ static unsigned line_of(xmlNodePtr n)
   return line > 0 ? (unsigned)line : 0;
 }
 
-/* Returns the node after `n` in document order below `root`. */
-static xmlNodePtr next_node(xmlNodePtr n, xmlNodePtr root, bool skip_children)
-{
-  if (!skip_children && n->children)
-    return n->children;
-  while (n && n != root) {
-    if (n->next)
-      return n->next;
-    n = n->parent;
-  }
-  return NULL;
-}
-
 /* Elements whose text is not the page's text. */
 static bool opaque(xmlNodePtr n)
 {
@@ -148,7 +135,7 @@ static void survey(struct page *p)
         p->date_prop = n;
       skip = opaque(n);
     }
-    n = next_node(n, root, skip);
+    n = sheaf_xml_next(n, root, skip);
   }
 }
 
@@ -238,9 +225,9 @@ static bool has_text_but(xmlNodePtr root, bool skip_chrome)
       if (*s)
         return true;
     }
-    n = next_node(n, root,
-                  n->type == XML_ELEMENT_NODE &&
-                      (opaque(n) || (skip_chrome && chrome(n))));
+    n = sheaf_xml_next(n, root,
+                       n->type == XML_ELEMENT_NODE &&
+                           (opaque(n) || (skip_chrome && chrome(n))));
   }
   return false;
 }
@@ -262,14 +249,14 @@ static void strip_chrome(struct page *p, xmlNodePtr root)
     return;
   while (n) {
     if (n->type == XML_ELEMENT_NODE && chrome(n)) {
-      next = next_node(n, root, true);
+      next = sheaf_xml_next(n, root, true);
       xmlUnlinkNode(n);
       xmlFreeNode(n);
       removed = true;
       n = next;
       continue;
     }
-    n = next_node(n, root, n->type == XML_ELEMENT_NODE && opaque(n));
+    n = sheaf_xml_next(n, root, n->type == XML_ELEMENT_NODE && opaque(n));
   }
   if (removed)
     sheaf_diag_add(p->diag, SHEAF_NOTE, "page-chrome", p->source, line_of(root), 0,
@@ -373,7 +360,7 @@ static xmlNodePtr title_h1(struct page *p, xmlNodePtr root, const char *title,
   bool same;
 
   while (n && !named(n, "h1"))
-    n = next_node(n, root, n->type == XML_ELEMENT_NODE && opaque(n));
+    n = sheaf_xml_next(n, root, n->type == XML_ELEMENT_NODE && opaque(n));
   if (n == NULL)
     return NULL;
   if (from_h1 && n == p->h1)
@@ -405,7 +392,7 @@ static xmlNodePtr first_time(xmlNodePtr root)
   while (n) {
     if (named(n, "time"))
       return n;
-    n = next_node(n, root, n->type == XML_ELEMENT_NODE && opaque(n));
+    n = sheaf_xml_next(n, root, n->type == XML_ELEMENT_NODE && opaque(n));
   }
   return NULL;
 }

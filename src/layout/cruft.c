@@ -52,7 +52,7 @@ static bool gather(xmlNodePtr el, struct sheaf_buf *all, struct sheaf_buf *outsi
 
   *nlinks = 0;
   *block = false;
-  for (n = el->children; n; n = sheaf_layout_next(n, el, false)) {
+  for (n = el->children; n; n = sheaf_xml_next(n, el, false)) {
     if (n->type == XML_ELEMENT_NODE) {
       if (is(n->name, "a"))
         (*nlinks)++;
@@ -150,15 +150,15 @@ void sheaf_layout_cruft(xmlNodePtr body, const struct sheaf_layout_src *src)
   while (node) {
     enum kind kind;
     if (node->type != XML_ELEMENT_NODE) {
-      node = sheaf_layout_next(node, body, false);
+      node = sheaf_xml_next(node, body, false);
       continue;
     }
     kind = classify(node);
     if (kind == K_COUNT) {
-      node = sheaf_layout_next(node, body, false);
+      node = sheaf_xml_next(node, body, false);
       continue;
     }
-    next = sheaf_layout_next(node, body, true);
+    next = sheaf_xml_next(node, body, true);
     xmlUnlinkNode(node);
     xmlFreeNode(node);
     seen[kind] = true;

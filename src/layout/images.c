@@ -66,33 +66,15 @@ struct sheaf_images {
 
 /* ---- small helpers ------------------------------------------------------- */
 
-static int hexv(int c)
-{
-  return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
-}
-
 /* Percent-decodes p[0..n) into a new string; NULL when out of memory or when
  * it would hold a NUL. */
 static char *pct_decode(const char *p, size_t n)
 {
   struct sheaf_buf b;
-  size_t i;
 
   sheaf_buf_init(&b, 0);
-  for (i = 0; i < n; i++) {
-    if (p[i] == '%' && i + 2 < n && isxdigit((unsigned char)p[i + 1]) &&
-        isxdigit((unsigned char)p[i + 2])) {
-      char c = (char)(hexv((unsigned char)p[i + 1]) * 16 + hexv((unsigned char)p[i + 2]));
-      if (c == '\0') {
-        sheaf_buf_fini(&b);
-        return NULL;
-      }
-      sheaf_buf_putc(&b, c);
-      i += 2;
-    } else {
-      sheaf_buf_putc(&b, p[i]);
-    }
-  }
+  if (sheaf_url_decode(&b, p, n) && memchr(b.ptr, '\0', b.len) != NULL)
+    b.failed = true;
   return sheaf_buf_detach(&b, NULL);
 }
 
@@ -386,13 +368,13 @@ static void svg_clean(xmlDocPtr doc, xmlNodePtr root)
     if (!drop && node->type == XML_ELEMENT_NODE && name_is(node, "a") && node != root) {
       /* Links out of a picture go (readers would not follow them anyway);
        * what they held stays. */
-      xmlNodePtr after = sheaf_layout_next(node, root, true);
+      xmlNodePtr after = sheaf_xml_next(node, root, true);
       xmlNodePtr first = sheaf_layout_unwrap(node);
       node = first ? first : after;
       continue;
     }
     if (drop && node != root) {
-      next = sheaf_layout_next(node, root, true);
+      next = sheaf_xml_next(node, root, true);
       xmlUnlinkNode(node);
       xmlFreeNode(node);
       node = next;
@@ -421,7 +403,7 @@ static void svg_clean(xmlDocPtr doc, xmlNodePtr root)
           xmlRemoveProp(at);
       }
     }
-    node = sheaf_layout_next(node, root, false);
+    node = sheaf_xml_next(node, root, false);
   }
 }
 
@@ -670,10 +652,11 @@ static struct img *read_data_url(struct sheaf_images *im, const char *url,
   if (base64) {
     unsigned acc = 0;
     int bits = 0;
+    const char *end = comma + 1 + strlen(comma + 1);
     for (p = comma + 1; *p && *p != '='; p++) {
       const char *q = strchr(b64, *p);
-      if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
-        int c = hexv((unsigned char)p[1]) * 16 + hexv((unsigned char)p[2]);
+      int c = sheaf_url_pct(p, (size_t)(end - p));
+      if (c >= 0) {
         p += 2;
         q = c ? strchr(b64, c) : NULL;
         if (!q)

@@ -41,19 +41,58 @@ sheaf_status sheaf_layout_sanitize(const char *html, size_t n,
                                    const struct sheaf_layout_src *src,
                                    struct sheaf_buf *out);
 
-/* ---- internals shared by sanitize.c, repair.c and cruft.c --------------- */
+/* ---- dom.c: the element table and tree surgery the passes share --------- */
 
 struct _xmlNode;
 
-/* What the sanitizer knows about an element it keeps (see sanitize.c). */
+/* What the sanitizer does with an element. */
+enum sheaf_el_act {
+  SHEAF_EL_KEEP,   /* allowed (its attributes are filtered) */
+  SHEAF_EL_DROP,   /* removed with its content */
+  SHEAF_EL_UNWRAP, /* replaced by its content */
+  SHEAF_EL_RENAME  /* renamed to the nearest allowed element */
+};
+
+/* What the sanitizer knows about an element it keeps. */
 #define SHEAF_EL_PHRASING 0x01u    /* is phrasing content */
 #define SHEAF_EL_PCONTENT 0x02u    /* its own content model is phrasing */
 #define SHEAF_EL_VOID 0x04u        /* void element: no children, <br/> */
 #define SHEAF_EL_TRANSPARENT 0x08u /* content model is its parent's (a, ins, del) */
 
+struct sheaf_el {
+  const char *name; /* lower case */
+  enum sheaf_el_act act;
+  const char *to; /* SHEAF_EL_RENAME: the new name */
+  unsigned flags; /* SHEAF_EL_* of a kept element */
+};
+
+/* Returns the table entry of element `name` (lower case), or NULL for
+ * names the table does not know (the sanitizer unwraps those). Static. */
+const struct sheaf_el *sheaf_layout_el(const char *name);
+
 /* Returns the SHEAF_EL_* flags of the kept element `name` (lower case), or
  * 0 for names the sanitizer does not keep. */
 unsigned sheaf_layout_el_flags(const char *name);
+
+/* Is `n` a text node of ASCII whitespace only? */
+bool sheaf_layout_blank(struct _xmlNode *n);
+
+/* Moves the children of `node` before it, then frees `node`. Returns the
+ * first moved child, or else the node that followed `node` (may be NULL). */
+struct _xmlNode *sheaf_layout_unwrap(struct _xmlNode *node);
+
+/* Unlinks `n` and links it just before `ref` (or as the last child of
+ * `parent`), without merging it into a neighbouring text node. */
+void sheaf_layout_move_before(struct _xmlNode *ref, struct _xmlNode *n);
+void sheaf_layout_append(struct _xmlNode *parent, struct _xmlNode *n);
+
+/* Wraps each run of children of `el` that `in_run` accepts in a new
+ * element `name`; whitespace-only text never starts a run, and a run's
+ * trailing whitespace stays outside. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
+sheaf_status sheaf_layout_wrap_runs(struct _xmlNode *el,
+                                    bool (*in_run)(struct _xmlNode *), const char *name);
+
+/* ---- the passes (sanitize.c runs them in order) -------------------------- */
 
 /* Repairs content models under `body` (an element whose children are flow
  * content) so the XHTML5 schema accepts them. Returns SHEAF_OK or
@@ -63,23 +102,6 @@ sheaf_status sheaf_layout_repair(struct _xmlNode *body);
 /* Removes site cruft (WordPress footers, "Read Also" blocks, share buttons)
  * under `body`, with one note per kind removed. */
 void sheaf_layout_cruft(struct _xmlNode *body, const struct sheaf_layout_src *src);
-
-/* Moves the children of `node` before it, then frees `node`. Returns the
- * first moved child, or else the node that followed `node` (may be NULL). */
-struct _xmlNode *sheaf_layout_unwrap(struct _xmlNode *node);
-
-/* Returns the node after `node` in document order under `root`, skipping
- * node's children when `skip_children`; NULL at the end. */
-struct _xmlNode *sheaf_layout_next(struct _xmlNode *node, struct _xmlNode *root,
-                                   bool skip_children);
-
-/* Cleans the URL `raw` for an href: strips whitespace and control
- * characters, allows only http, https, mailto, ftp and tel schemes (or a
- * `#fragment`), resolves relative URLs against `base` (dropped without a
- * base) and percent-encodes what a URI may not hold. Returns a new string
- * (the caller frees it with sheaf_free()) or NULL when the URL is unsafe or
- * unusable; `*nomem` is set when NULL came from a failed allocation. */
-char *sheaf_layout_url(const char *raw, const char *base, bool *nomem);
 
 /* ---- images.c: the book's images ---------------------------------------- */
 

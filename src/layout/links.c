@@ -21,28 +21,17 @@ struct sheaf_links {
  * memory: *nomem). */
 char *sheaf_links_key(const char *url, bool *nomem)
 {
+  struct sheaf_url_authority au;
   struct sheaf_buf b;
   const char *p, *host, *end;
   size_t hn, pn;
 
-  if (sheaf_starts_with_ci(url, "https://"))
-    p = url + 8;
-  else if (sheaf_starts_with_ci(url, "http://"))
-    p = url + 7;
-  else
+  if ((!sheaf_starts_with_ci(url, "https://") && !sheaf_starts_with_ci(url, "http://")) ||
+      !sheaf_url_authority(url, &au) || au.end == au.start)
     return NULL;
-  host = p;
-  hn = strcspn(host, "/?#");
-  if (hn == 0)
-    return NULL;
-  end = host + hn;
-  {
-    const char *at = memchr(host, '@', hn);
-    if (at) { /* user info */
-      hn -= (size_t)(at + 1 - host);
-      host = at + 1;
-    }
-  }
+  host = url + au.host; /* after any user info; the port stays for now */
+  hn = au.end - au.host;
+  end = url + au.end;
   if (hn > 4 && sheaf_str_ieq((struct sheaf_str){host, 4}, "www.")) {
     host += 4;
     hn -= 4;

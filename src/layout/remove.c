@@ -411,7 +411,7 @@ static void count_unmatched(struct sheaf_selectors *s, xmlNodePtr n, xmlNodePtr 
   for (i = 0; i < s->n; i++) {
     if (s->hits[s->sel[i].origin])
       continue;
-    for (d = n; d; d = sheaf_layout_next(d, n, false))
+    for (d = n; d; d = sheaf_xml_next(d, n, false))
       if (d->type == XML_ELEMENT_NODE && matches(&s->sel[i], d, body)) {
         s->hits[s->sel[i].origin]++;
         break;
@@ -431,11 +431,11 @@ size_t sheaf_selectors_remove(struct sheaf_selectors *s, xmlNodePtr body)
     for (i = 0; i < s->n && !hit && n->type == XML_ELEMENT_NODE; i++)
       hit = matches(&s->sel[i], n, body);
     if (!hit) {
-      n = sheaf_layout_next(n, body, false);
+      n = sheaf_xml_next(n, body, false);
       continue;
     }
     count_unmatched(s, n, body);
-    next = sheaf_layout_next(n, body, true);
+    next = sheaf_xml_next(n, body, true);
     xmlUnlinkNode(n);
     xmlFreeNode(n);
     removed++;

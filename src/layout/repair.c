@@ -6,7 +6,6 @@
  * cells their rows, and so on). Text is never dropped. The walk is
  * iterative; a rule that moves nodes makes the walk visit them again.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include <libxml/tree.h>
@@ -22,18 +21,6 @@ static unsigned flags(xmlNodePtr n)
 {
   return n->type == XML_ELEMENT_NODE ? sheaf_layout_el_flags((const char *)n->name)
                                      : SHEAF_EL_PHRASING;
-}
-
-static bool ws_text(xmlNodePtr n)
-{
-  const xmlChar *s;
-
-  if (n->type != XML_TEXT_NODE)
-    return false;
-  for (s = n->content; s && *s; s++)
-    if (!isspace(*s))
-      return false;
-  return true;
 }
 
 /* Must the children of `p` be phrasing content? `body` is flow. */
@@ -57,103 +44,27 @@ static bool has_ancestor(xmlNodePtr n, xmlNodePtr body, const char *name)
   return false;
 }
 
-/* Unlinks `n` and links it just before `ref`, without merging texts. */
-static void move_before(xmlNodePtr ref, xmlNodePtr n)
+/* Runs that need a wrapper: what is not a list item in a list, not a term
+ * or definition in a <dl>, cells outside a row, rows beside a <tbody>. */
+static bool not_li(xmlNodePtr n)
 {
-  xmlUnlinkNode(n);
-  n->parent = ref->parent;
-  n->prev = ref->prev;
-  n->next = ref;
-  if (ref->prev)
-    ref->prev->next = n;
-  else
-    ref->parent->children = n;
-  ref->prev = n;
+  return !is(n, "li");
 }
-
-/* Unlinks `n` and appends it to `parent`, without merging texts. */
-static void move_into(xmlNodePtr parent, xmlNodePtr n)
+static bool not_dtdd(xmlNodePtr n)
 {
-  xmlUnlinkNode(n);
-  n->parent = parent;
-  n->prev = parent->last;
-  n->next = NULL;
-  if (parent->last)
-    parent->last->next = n;
-  else
-    parent->children = n;
-  parent->last = n;
+  return !is(n, "dt") && !is(n, "dd");
 }
-
-/* Wraps the siblings first..last in a new element `name`. */
-static xmlNodePtr wrap(xmlNodePtr first, xmlNodePtr last, const char *name)
-{
-  xmlNodePtr w = xmlNewDocNode(first->doc, NULL, BAD_CAST name, NULL), n, next;
-
-  if (!w)
-    return NULL;
-  w->doc = first->doc;
-  /* Link w before first, then move the run into it. */
-  w->parent = first->parent;
-  w->prev = first->prev;
-  w->next = first;
-  if (first->prev)
-    first->prev->next = w;
-  else
-    first->parent->children = w;
-  first->prev = w;
-  for (n = first;; n = next) {
-    next = n->next;
-    move_into(w, n);
-    if (n == last)
-      break;
-  }
-  return w;
-}
-
-/* Wraps each run of children of `el` that `ok` rejects (whitespace-only
- * text excepted) in a new `name` element. */
-static sheaf_status wrap_runs(xmlNodePtr el, bool (*ok)(xmlNodePtr), const char *name)
-{
-  xmlNodePtr n = el->children, first = NULL, last = NULL, next;
-
-  for (;; n = next) {
-    next = n ? n->next : NULL;
-    if (n && !ok(n) && !(first == NULL && ws_text(n))) {
-      if (!first)
-        first = n;
-      last = n;
-      continue;
-    }
-    if (first) {
-      /* A run's trailing whitespace stays outside. */
-      while (last != first && ws_text(last))
-        last = last->prev;
-      if (!wrap(first, last, name))
-        return SHEAF_ERR_NOMEM;
-      first = last = NULL;
-    }
-    if (!n)
-      break;
-  }
-  return SHEAF_OK;
-}
-
-static bool ok_li(xmlNodePtr n)
-{
-  return is(n, "li");
-}
-static bool ok_dtdd(xmlNodePtr n)
-{
-  return is(n, "dt") || is(n, "dd");
-}
-static bool ok_cell(xmlNodePtr n)
+static bool cell(xmlNodePtr n)
 {
   return is(n, "td") || is(n, "th");
 }
-static bool ok_row(xmlNodePtr n)
+static bool not_cell(xmlNodePtr n)
 {
-  return !ok_cell(n);
+  return !cell(n);
+}
+static bool row(xmlNodePtr n)
+{
+  return is(n, "tr") || sheaf_layout_blank(n);
 }
 
 /* Does the subtree hold a row? (iterative) */
@@ -161,7 +72,7 @@ static bool has_row(xmlNodePtr table)
 {
   xmlNodePtr n;
 
-  for (n = table->children; n; n = sheaf_layout_next(n, table, false))
+  for (n = table->children; n; n = sheaf_xml_next(n, table, false))
     if (is(n, "tr"))
       return true;
   return false;
@@ -178,14 +89,14 @@ static sheaf_status fix_table(xmlNodePtr table, xmlNodePtr *moved)
 
   *moved = NULL;
   /* Cells directly in the table or a section get a row. */
-  SHEAF_CHECK(wrap_runs(table, ok_row, "tr"));
+  SHEAF_CHECK(sheaf_layout_wrap_runs(table, cell, "tr"));
   for (n = table->children; n; n = n->next)
     if (is(n, "thead") || is(n, "tbody") || is(n, "tfoot"))
-      SHEAF_CHECK(wrap_runs(n, ok_row, "tr"));
+      SHEAF_CHECK(sheaf_layout_wrap_runs(n, cell, "tr"));
   /* Misplaced content goes before the table. */
   for (n = table->children; n; n = next) {
     next = n->next;
-    if (ws_text(n))
+    if (sheaf_layout_blank(n))
       continue;
     if (is(n, "caption") && !caption) {
       caption = n;
@@ -206,8 +117,8 @@ static sheaf_status fix_table(xmlNodePtr table, xmlNodePtr *moved)
       tbody = true;
       for (c = n->children; c; c = cn) {
         cn = c->next;
-        if (!ws_text(c) && !is(c, "tr")) {
-          move_before(table, c);
+        if (!sheaf_layout_blank(c) && !is(c, "tr")) {
+          sheaf_layout_move_before(table, c);
           if (!*moved)
             *moved = c;
         }
@@ -220,22 +131,22 @@ static sheaf_status fix_table(xmlNodePtr table, xmlNodePtr *moved)
     }
     if (is(n, "colgroup"))
       continue;
-    move_before(table, n);
+    sheaf_layout_move_before(table, n);
     if (!*moved)
       *moved = n;
   }
   for (n = thead ? thead->children : NULL; n; n = next) {
     next = n->next;
-    if (!ws_text(n) && !is(n, "tr")) {
-      move_before(table, n);
+    if (!sheaf_layout_blank(n) && !is(n, "tr")) {
+      sheaf_layout_move_before(table, n);
       if (!*moved)
         *moved = n;
     }
   }
   for (n = tfoot ? tfoot->children : NULL; n; n = next) {
     next = n->next;
-    if (!ws_text(n) && !is(n, "tr")) {
-      move_before(table, n);
+    if (!sheaf_layout_blank(n) && !is(n, "tr")) {
+      sheaf_layout_move_before(table, n);
       if (!*moved)
         *moved = n;
     }
@@ -243,49 +154,30 @@ static sheaf_status fix_table(xmlNodePtr table, xmlNodePtr *moved)
   /* Order: caption, colgroups, thead first; tfoot last. */
   if (caption) {
     if (table->children != caption)
-      move_before(table->children, caption);
+      sheaf_layout_move_before(table->children, caption);
     anchor = caption;
   }
   for (n = table->children; n; n = next) {
     next = n->next;
     if (is(n, "colgroup")) {
       if (anchor && anchor->next != n)
-        move_before(anchor->next, n);
+        sheaf_layout_move_before(anchor->next, n);
       else if (!anchor && table->children != n)
-        move_before(table->children, n);
+        sheaf_layout_move_before(table->children, n);
       anchor = n;
     }
   }
   if (thead) {
     if (anchor && anchor->next != thead)
-      move_before(anchor->next, thead);
+      sheaf_layout_move_before(anchor->next, thead);
     else if (!anchor && table->children != thead)
-      move_before(table->children, thead);
+      sheaf_layout_move_before(table->children, thead);
   }
   if (tfoot)
-    move_into(table, tfoot);
+    sheaf_layout_append(table, tfoot);
   /* Rows beside tbody elements get a tbody of their own. */
-  if (tbody && tr) {
-    xmlNodePtr first = NULL, last = NULL;
-    for (n = table->children;; n = next) {
-      next = n ? n->next : NULL;
-      if (n && (is(n, "tr") || (first && ws_text(n)))) {
-        if (!first)
-          first = n;
-        last = n;
-        continue;
-      }
-      if (first) {
-        while (last != first && ws_text(last))
-          last = last->prev;
-        if (!wrap(first, last, "tbody"))
-          return SHEAF_ERR_NOMEM;
-        first = NULL;
-      }
-      if (!n)
-        break;
-    }
-  }
+  if (tbody && tr)
+    SHEAF_CHECK(sheaf_layout_wrap_runs(table, row, "tbody"));
 out:
   return ret;
 }
@@ -299,16 +191,16 @@ static bool figcaption_ok(xmlNodePtr fc)
   if (!is(fc->parent, "figure"))
     return false;
   for (n = fc->prev; n; n = n->prev)
-    if (!ws_text(n))
+    if (!sheaf_layout_blank(n))
       first = false;
   for (n = fc->next; n; n = n->next)
-    if (!ws_text(n))
+    if (!sheaf_layout_blank(n))
       last = false;
   if (first)
     return true;
   if (!last)
     return false;
-  for (n = fc->parent->children; n && ws_text(n); n = n->next)
+  for (n = fc->parent->children; n && sheaf_layout_blank(n); n = n->next)
     ;
   return !is(n, "figcaption");
 }
@@ -320,7 +212,7 @@ static sheaf_status fix_dl(xmlNodePtr dl)
   xmlNodePtr n, first = NULL, last = NULL, add;
   sheaf_status ret = SHEAF_OK;
 
-  SHEAF_CHECK(wrap_runs(dl, ok_dtdd, "dd"));
+  SHEAF_CHECK(sheaf_layout_wrap_runs(dl, not_dtdd, "dd"));
   for (n = dl->children; n; n = n->next)
     if (n->type == XML_ELEMENT_NODE) {
       if (!first)
@@ -331,13 +223,13 @@ static sheaf_status fix_dl(xmlNodePtr dl)
     add = xmlNewDocNode(dl->doc, NULL, BAD_CAST "dt", NULL);
     if (!add)
       return SHEAF_ERR_NOMEM;
-    move_before(first, add);
+    sheaf_layout_move_before(first, add);
   }
   if (last && is(last, "dt")) {
     add = xmlNewDocNode(dl->doc, NULL, BAD_CAST "dd", NULL);
     if (!add)
       return SHEAF_ERR_NOMEM;
-    move_into(dl, add);
+    sheaf_layout_append(dl, add);
   }
 out:
   return ret;
@@ -358,7 +250,7 @@ static bool ruby_ok(xmlNodePtr ruby)
     }
   }
   for (n = ruby->children; n; n = n->next) {
-    if (ws_text(n))
+    if (sheaf_layout_blank(n))
       continue;
     if (is(n, "rt")) {
       if (!base && !end_rt)
@@ -376,12 +268,12 @@ static bool ruby_ok(xmlNodePtr ruby)
 /* Applies the rules to element `e`; sets *next to where the walk goes on. */
 static sheaf_status fix(xmlNodePtr e, xmlNodePtr body, xmlNodePtr *next)
 {
-  xmlNodePtr p = e->parent, after = sheaf_layout_next(e, body, true), n;
+  xmlNodePtr p = e->parent, after = sheaf_xml_next(e, body, true), n;
   unsigned f = flags(e);
   bool pctx = phrasing_ctx(p, body);
   sheaf_status ret = SHEAF_OK;
 
-  *next = sheaf_layout_next(e, body, false);
+  *next = sheaf_xml_next(e, body, false);
   /* Elements that only make sense in one parent. */
   if (((is(e, "rt") || is(e, "rp")) && !is(p, "ruby")) ||
       (is(e, "a") && has_ancestor(e, body, "a")) ||
@@ -404,7 +296,7 @@ static sheaf_status fix(xmlNodePtr e, xmlNodePtr body, xmlNodePtr *next)
       xmlNodePtr br = xmlNewDocNode(e->doc, NULL, BAD_CAST "br", NULL);
       if (!br)
         return SHEAF_ERR_NOMEM;
-      move_before(e, br);
+      sheaf_layout_move_before(e, br);
     }
     goto unwrap;
   }
@@ -425,21 +317,21 @@ static sheaf_status fix(xmlNodePtr e, xmlNodePtr body, xmlNodePtr *next)
     return is(e, "div") ? SHEAF_OK : SHEAF_ERR_NOMEM;
   }
   if (is(e, "ul") || is(e, "ol"))
-    return wrap_runs(e, ok_li, "li");
+    return sheaf_layout_wrap_runs(e, not_li, "li");
   if (is(e, "dl"))
     return fix_dl(e);
   if (is(e, "ruby")) {
     bool ok = ruby_ok(e);
     /* ruby_ok frees <rp> children, which *next may have pointed at (a
      * use-after-free found by fuzz_sanitize). */
-    *next = sheaf_layout_next(e, body, false);
+    *next = sheaf_xml_next(e, body, false);
     if (ok)
       return SHEAF_OK;
     xmlNodeSetName(e, BAD_CAST "span");
     return is(e, "span") ? SHEAF_OK : SHEAF_ERR_NOMEM;
   }
   if (is(e, "tr"))
-    return wrap_runs(e, ok_cell, "td");
+    return sheaf_layout_wrap_runs(e, not_cell, "td");
   if (is(e, "table")) {
     xmlNodePtr moved;
     SHEAF_CHECK(fix_table(e, &moved));
@@ -451,7 +343,7 @@ static sheaf_status fix(xmlNodePtr e, xmlNodePtr body, xmlNodePtr *next)
     if (moved)
       *next = moved; /* visit what moved out, then the table again */
     else
-      *next = sheaf_layout_next(e, body, false);
+      *next = sheaf_xml_next(e, body, false);
   }
 out:
   return ret;
@@ -468,7 +360,7 @@ sheaf_status sheaf_layout_repair(xmlNodePtr body)
 
   while (node) {
     if (node->type != XML_ELEMENT_NODE) {
-      node = sheaf_layout_next(node, body, true);
+      node = sheaf_xml_next(node, body, true);
       continue;
     }
     SHEAF_CHECK(fix(node, body, &next));

@@ -1,7 +1,8 @@
 /*
  * This file contains the HTML sanitizer of the layout stage: it parses an
- * article body with libxml2's HTML parser, keeps only the elements and
- * attributes EPUB 3 XHTML content documents allow (an allowlist), drops
+ * article body with libxml2's HTML parser, keeps only the elements (the
+ * table in dom.c) and attributes EPUB 3 XHTML content documents allow (an
+ * allowlist), cleans URLs (core/url.c), drops
  * scripts, embeds, forms and unsafe URLs, turns remote images into their alt
  * text, makes ids valid and unique, then hands the tree to the content-model
  * repairs (repair.c) and the cruft rules (cruft.c) and serializes the result
@@ -10,571 +11,14 @@
  */
 #include <ctype.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
 #include <libxml/hash.h>
 #include <libxml/tree.h>
-#include <libxml/uri.h>
 
 #include "layout/layout.h"
-
-/* ---- element table ------------------------------------------------------ */
-
-enum act { KEEP, DROP, UNWRAP, RENAME };
-
-struct el {
-  const char *name;
-  enum act act;
-  const char *to; /* RENAME: the new name */
-  unsigned flags; /* SHEAF_EL_* of a kept element */
-};
-
-#define PH SHEAF_EL_PHRASING
-#define PC SHEAF_EL_PCONTENT
-#define VO SHEAF_EL_VOID
-#define TR SHEAF_EL_TRANSPARENT
-
-static const struct el elements[] = {
-    /* kept: flow */
-    {"p", KEEP, NULL, PC},
-    {"div", KEEP, NULL, 0},
-    {"h1", KEEP, NULL, PC},
-    {"h2", KEEP, NULL, PC},
-    {"h3", KEEP, NULL, PC},
-    {"h4", KEEP, NULL, PC},
-    {"h5", KEEP, NULL, PC},
-    {"h6", KEEP, NULL, PC},
-    {"pre", KEEP, NULL, PC},
-    {"hr", KEEP, NULL, VO},
-    {"ul", KEEP, NULL, 0},
-    {"ol", KEEP, NULL, 0},
-    {"li", KEEP, NULL, 0},
-    {"dl", KEEP, NULL, 0},
-    {"dt", KEEP, NULL, 0},
-    {"dd", KEEP, NULL, 0},
-    {"blockquote", KEEP, NULL, 0},
-    {"figure", KEEP, NULL, 0},
-    {"figcaption", KEEP, NULL, 0},
-    {"table", KEEP, NULL, 0},
-    {"caption", KEEP, NULL, 0},
-    {"thead", KEEP, NULL, 0},
-    {"tbody", KEEP, NULL, 0},
-    {"tfoot", KEEP, NULL, 0},
-    {"tr", KEEP, NULL, 0},
-    {"td", KEEP, NULL, 0},
-    {"th", KEEP, NULL, 0},
-    {"colgroup", KEEP, NULL, 0},
-    {"col", KEEP, NULL, VO},
-    {"section", KEEP, NULL, 0},
-    {"article", KEEP, NULL, 0},
-    {"aside", KEEP, NULL, 0},
-    {"header", KEEP, NULL, 0},
-    {"footer", KEEP, NULL, 0},
-    {"nav", KEEP, NULL, 0},
-    /* kept: phrasing */
-    {"a", KEEP, NULL, PH | TR},
-    {"ins", KEEP, NULL, PH | TR},
-    {"del", KEEP, NULL, PH | TR},
-    {"span", KEEP, NULL, PH | PC},
-    {"em", KEEP, NULL, PH | PC},
-    {"strong", KEEP, NULL, PH | PC},
-    {"b", KEEP, NULL, PH | PC},
-    {"i", KEEP, NULL, PH | PC},
-    {"u", KEEP, NULL, PH | PC},
-    {"s", KEEP, NULL, PH | PC},
-    {"small", KEEP, NULL, PH | PC},
-    {"sub", KEEP, NULL, PH | PC},
-    {"sup", KEEP, NULL, PH | PC},
-    {"mark", KEEP, NULL, PH | PC},
-    {"abbr", KEEP, NULL, PH | PC},
-    {"cite", KEEP, NULL, PH | PC},
-    {"q", KEEP, NULL, PH | PC},
-    {"code", KEEP, NULL, PH | PC},
-    {"kbd", KEEP, NULL, PH | PC},
-    {"samp", KEEP, NULL, PH | PC},
-    {"var", KEEP, NULL, PH | PC},
-    {"dfn", KEEP, NULL, PH | PC},
-    {"time", KEEP, NULL, PH | PC},
-    {"bdi", KEEP, NULL, PH | PC},
-    {"bdo", KEEP, NULL, PH | PC},
-    {"ruby", KEEP, NULL, PH | PC},
-    {"rt", KEEP, NULL, PH | PC},
-    {"rp", KEEP, NULL, PH | PC},
-    {"br", KEEP, NULL, PH | VO},
-    {"wbr", KEEP, NULL, PH | VO},
-    {"img", KEEP, NULL, PH | VO}, /* replaced by its alt text in this version */
-    /* void in HTML: any children are the parser's guess; they stay */
-    /* dropped with their content */
-    {"script", DROP, NULL, 0},
-    {"style", DROP, NULL, 0},
-    {"iframe", DROP, NULL, 0},
-    {"frame", DROP, NULL, 0},
-    {"frameset", DROP, NULL, 0},
-    {"object", DROP, NULL, 0},
-    /* Void elements are unwrapped, not dropped: they have no content of
-     * their own, and libxml2 nests the markup that follows an <embed> or
-     * <input> inside it, which dropping would lose. */
-    {"embed", UNWRAP, NULL, 0},
-    {"applet", DROP, NULL, 0},
-    {"noscript", DROP, NULL, 0},
-    {"template", DROP, NULL, 0},
-    {"input", UNWRAP, NULL, 0},
-    {"button", DROP, NULL, 0},
-    {"select", DROP, NULL, 0},
-    {"textarea", DROP, NULL, 0},
-    {"option", DROP, NULL, 0},
-    {"optgroup", DROP, NULL, 0},
-    {"datalist", DROP, NULL, 0},
-    {"canvas", DROP, NULL, 0},
-    {"audio", DROP, NULL, 0},
-    {"video", DROP, NULL, 0},
-    {"source", UNWRAP, NULL, 0},
-    {"track", UNWRAP, NULL, 0},
-    {"svg", DROP, NULL, 0},
-    {"math", DROP, NULL, 0},
-    {"head", DROP, NULL, 0},
-    {"meta", UNWRAP, NULL, 0},
-    {"link", UNWRAP, NULL, 0},
-    {"base", UNWRAP, NULL, 0},
-    {"title", DROP, NULL, 0},
-    {"param", UNWRAP, NULL, 0},
-    {"area", UNWRAP, NULL, 0},
-    {"keygen", UNWRAP, NULL, 0},
-    {"output", DROP, NULL, 0},
-    {"progress", DROP, NULL, 0},
-    {"meter", DROP, NULL, 0},
-    {"xml", DROP, NULL, 0},
-    /* obsolete or unsupported, renamed to the nearest allowed element */
-    {"center", RENAME, "div", 0},
-    {"big", RENAME, "span", 0},
-    {"strike", RENAME, "s", 0},
-    {"tt", RENAME, "code", 0},
-    {"acronym", RENAME, "abbr", 0},
-    {"form", RENAME, "div", 0},
-    {"main", RENAME, "div", 0},
-    {"address", RENAME, "div", 0},
-    {"details", RENAME, "div", 0},
-    {"summary", RENAME, "div", 0},
-    {"hgroup", RENAME, "div", 0},
-    {"fieldset", RENAME, "div", 0},
-    {"legend", RENAME, "div", 0},
-    {"listing", RENAME, "pre", 0},
-    {"xmp", RENAME, "pre", 0},
-    {"plaintext", RENAME, "pre", 0},
-    {"dir", RENAME, "ul", 0},
-    {"menu", RENAME, "ul", 0},
-    {"nobr", RENAME, "span", 0},
-    {"dialog", RENAME, "div", 0},
-    /* everything else (font, blink, label, picture, o:p...) is unwrapped */
-};
-
-/* Element names are looked up in an open-addressing hash of the table,
- * built once (pthread_once) and read-only after: a lookup hashes the name
- * and compares one or two entries, instead of scanning the table. */
-#define EL_SLOTS 512                    /* a power of two, over 3x the table */
-static unsigned char el_slot[EL_SLOTS]; /* index + 1 into elements[]; 0: empty */
-static pthread_once_t el_once = PTHREAD_ONCE_INIT;
-_Static_assert(sizeof elements / sizeof elements[0] < EL_SLOTS / 2,
-               "the element hash needs more slots");
-
-static unsigned el_hash(const char *s)
-{
-  unsigned h = 2166136261u; /* FNV-1a */
-
-  for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 16777619u;
-  return h & (EL_SLOTS - 1);
-}
-
-static void el_index(void)
-{
-  size_t i;
-  unsigned h;
-
-  for (i = 0; i < sizeof elements / sizeof elements[0]; i++) {
-    for (h = el_hash(elements[i].name); el_slot[h]; h = (h + 1) & (EL_SLOTS - 1))
-      ;
-    el_slot[h] = (unsigned char)(i + 1);
-  }
-}
-
-static const struct el *el_find(const char *name)
-{
-  unsigned h;
-
-  pthread_once(&el_once, el_index);
-  for (h = el_hash(name); el_slot[h]; h = (h + 1) & (EL_SLOTS - 1))
-    if (strcmp(elements[el_slot[h] - 1].name, name) == 0)
-      return &elements[el_slot[h] - 1];
-  return NULL;
-}
-
-unsigned sheaf_layout_el_flags(const char *name)
-{
-  const struct el *e = el_find(name);
-
-  return e && e->act == KEEP ? e->flags | 0x100u : 0;
-}
-
-/* ---- tree helpers shared with repair.c and cruft.c ---------------------- */
-
-xmlNodePtr sheaf_layout_next(xmlNodePtr node, xmlNodePtr root, bool skip)
-{
-  if (!skip && node->type == XML_ELEMENT_NODE && node->children)
-    return node->children;
-  while (node && node != root) {
-    if (node->next)
-      return node->next;
-    node = node->parent;
-  }
-  return NULL;
-}
-
-xmlNodePtr sheaf_layout_unwrap(xmlNodePtr node)
-{
-  xmlNodePtr first = node->children, last = node->last, parent = node->parent, c;
-
-  if (first) {
-    /* Spliced by hand: xmlAddPrevSibling would merge text nodes and free
-     * the one we return. */
-    for (c = first; c; c = c->next)
-      c->parent = parent;
-    first->prev = node->prev;
-    if (node->prev)
-      node->prev->next = first;
-    else if (parent)
-      parent->children = first;
-    last->next = node;
-    node->prev = last;
-    node->children = node->last = NULL;
-  }
-  xmlUnlinkNode(node);
-  xmlFreeNode(node);
-  return first;
-}
-
-/* ---- URLs ---------------------------------------------------------------- */
-
-static bool scheme_ok(const char *s, size_t n)
-{
-  static const char *const ok[] = {"http", "https", "mailto", "ftp", "tel"};
-  size_t i;
-
-  for (i = 0; i < sizeof ok / sizeof ok[0]; i++)
-    if (strlen(ok[i]) == n && sheaf_str_ieq((struct sheaf_str){s, n}, ok[i]))
-      return true;
-  return false;
-}
-
-/* Percent-encodes what may not stand in a URI. */
-static bool url_encode(struct sheaf_buf *b, const char *s)
-{
-  static const char hex[] = "0123456789ABCDEF";
-  const unsigned char *p = (const unsigned char *)s;
-  bool hash = false;
-
-  for (; *p; p++) {
-    bool esc = *p >= 0x7f || *p <= 0x20 || strchr("\"<>\\^`{|}", *p);
-    if (*p == '%' && !(isxdigit(p[1]) && isxdigit(p[2])))
-      esc = true;
-    if (*p == '#') {
-      esc = hash;
-      hash = true;
-    }
-    if (esc) {
-      sheaf_buf_putc(b, '%');
-      sheaf_buf_putc(b, hex[*p >> 4]);
-      sheaf_buf_putc(b, hex[*p & 15]);
-    } else {
-      sheaf_buf_putc(b, (char)*p);
-    }
-  }
-  return !b->failed;
-}
-
-/* ---- internationalized host names ----------------------------------- */
-
-/* RFC 3492 punycode of one label's code points, appended to `out` after
- * "xn--". EPUBCheck (and Java's URL parser) reject hosts with non-ASCII
- * characters, escaped or not; their ASCII form is what DNS sees anyway. */
-static bool punycode(struct sheaf_buf *out, const uint32_t *cp, size_t n)
-{
-  enum { BASE = 36, TMIN = 1, TMAX = 26, SKEW = 38, DAMP = 700 };
-  uint32_t m, nn = 128, delta = 0, bias = 72, h, b = 0;
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    if (cp[i] < 0x80) {
-      sheaf_buf_putc(out, (char)((cp[i] >= 'A' && cp[i] <= 'Z') ? cp[i] + 32 : cp[i]));
-      b++;
-    }
-  h = b;
-  if (b > 0)
-    sheaf_buf_putc(out, '-');
-  while (h < n) {
-    m = UINT32_MAX;
-    for (i = 0; i < n; i++)
-      if (cp[i] >= nn && cp[i] < m)
-        m = cp[i];
-    if ((m - nn) > (UINT32_MAX - delta) / (h + 1))
-      return false;
-    delta += (m - nn) * (h + 1);
-    nn = m;
-    for (i = 0; i < n; i++) {
-      if (cp[i] < nn && ++delta == 0)
-        return false;
-      if (cp[i] == nn) {
-        uint32_t q = delta, k;
-        for (k = BASE;; k += BASE) {
-          uint32_t t = k <= bias ? TMIN : k >= bias + TMAX ? TMAX : k - bias, d;
-          if (q < t)
-            break;
-          d = t + (q - t) % (BASE - t);
-          sheaf_buf_putc(out, (char)(d < 26 ? 'a' + d : '0' + d - 26));
-          q = (q - t) / (BASE - t);
-        }
-        sheaf_buf_putc(out, (char)(q < 26 ? 'a' + q : '0' + q - 26));
-        /* adapt the bias (RFC 3492 section 6.1) */
-        {
-          uint32_t dd = h == b ? delta / DAMP : delta / 2, kk = 0;
-          dd += dd / (h + 1);
-          while (dd > ((BASE - TMIN) * TMAX) / 2) {
-            dd /= BASE - TMIN;
-            kk += BASE;
-          }
-          bias = kk + (BASE - TMIN + 1) * dd / (dd + SKEW);
-        }
-        delta = 0;
-        h++;
-      }
-    }
-    delta++;
-    nn++;
-  }
-  return !out->failed;
-}
-
-/* Rewrites the UTF-8 host h[0..len) as ASCII (labels with non-ASCII become
- * "xn--" + punycode) into `out`. Returns false for invalid UTF-8. */
-static bool host_to_ascii(struct sheaf_buf *out, const char *h, size_t len)
-{
-  uint32_t cp[64];
-  size_t i = 0;
-
-  while (i <= len) {
-    size_t start = i, n = 0;
-    bool ascii = true;
-    while (i < len && h[i] != '.') {
-      unsigned char c = (unsigned char)h[i];
-      uint32_t v;
-      size_t k, extra = c < 0x80 ? 0 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : 9;
-      if (extra == 9 || i + extra >= len + (extra ? 0 : 1) || n == 64)
-        return false;
-      v = extra == 0 ? c : c & (0x3F >> extra);
-      for (k = 1; k <= extra; k++) {
-        if (((unsigned char)h[i + k] & 0xC0) != 0x80)
-          return false;
-        v = (v << 6) | ((unsigned char)h[i + k] & 0x3F);
-      }
-      if (extra)
-        ascii = false;
-      cp[n++] = v;
-      i += extra + 1;
-    }
-    if (ascii) {
-      sheaf_buf_put(out, h + start, i - start);
-    } else {
-      sheaf_buf_puts(out, "xn--");
-      if (!punycode(out, cp, n))
-        return false;
-    }
-    if (i < len)
-      sheaf_buf_putc(out, '.');
-    i++;
-  }
-  return !out->failed;
-}
-
-/* Checks the host of an absolute URL in place. Percent-escaped UTF-8 in a
- * host (an internationalized name) goes back to UTF-8, which an IRI allows
- * and readers resolve; a host with anything else a host cannot hold (an
- * unclosed attribute swallowed "</div>", empty labels) makes the URL
- * unusable: returns false, and the caller drops the link but keeps its
- * text. URLs without an authority pass. */
-static bool host_ok(char *url)
-{
-  char *h = strstr(url, "://"), *end, *at, *o, *p;
-  size_t len;
-
-  if (h == NULL || strcspn(url, ":") != (size_t)(h - url))
-    return true;
-  h += 3;
-  end = h + strcspn(h, "/?#");
-  at = memchr(h, '@', (size_t)(end - h));
-  if (at)
-    h = at + 1;
-  /* Decode %XX (only bytes >= 0x80 may be escaped in a host). */
-  for (p = o = h; p < end;) {
-    if (*p == '%' && p + 2 < end && sheaf_hexval((unsigned char)p[1]) >= 0 &&
-        sheaf_hexval((unsigned char)p[2]) >= 0) {
-      int c = sheaf_hexval((unsigned char)p[1]) * 16 + sheaf_hexval((unsigned char)p[2]);
-      if (c < 0x80)
-        return false;
-      *o++ = (char)c;
-      p += 3;
-    } else {
-      *o++ = *p++;
-    }
-  }
-  if (o != end)
-    memmove(o, end, strlen(end) + 1);
-  end = o;
-  len = (size_t)(end - h);
-  if (len && (p = memchr(h, ':', len)) != NULL) /* a port */
-    len = (size_t)(p - h);
-  if (len == 0 || h[0] == '.' || h[0] == '-')
-    return false;
-  for (p = h; p < h + len; p++) {
-    unsigned char c = (unsigned char)*p;
-    if (c == '.' && p + 1 < h + len && p[1] == '.')
-      return false;
-    if (!(c >= 0x80 || isalnum(c) || c == '.' || c == '-' || c == '_' || c == '[' ||
-          c == ']'))
-      return false;
-  }
-  return true;
-}
-
-/* host_ok(), then a host with non-ASCII letters in its IDNA form. Returns
- * the URL (maybe a new string; `url` is then freed) or NULL. */
-static char *fix_host(char *url, bool *nomem)
-{
-  struct sheaf_buf b;
-  char *h, *end;
-  size_t len, i;
-
-  if (!host_ok(url)) {
-    sheaf_free(url);
-    return NULL;
-  }
-  h = strstr(url, "://");
-  if (h == NULL)
-    return url;
-  h += 3;
-  end = h + strcspn(h, "/?#");
-  if (memchr(h, '@', (size_t)(end - h)))
-    h = (char *)memchr(h, '@', (size_t)(end - h)) + 1;
-  len = (size_t)(end - h);
-  for (i = 0; i < len && (unsigned char)h[i] < 0x80; i++)
-    ;
-  if (i == len)
-    return url;
-  {
-    char *colon = memchr(h, ':', len);
-    size_t hl = colon ? (size_t)(colon - h) : len;
-    sheaf_buf_init(&b, 0);
-    sheaf_buf_put(&b, url, (size_t)(h - url));
-    if (!host_to_ascii(&b, h, hl)) {
-      sheaf_buf_fini(&b);
-      sheaf_free(url);
-      return NULL;
-    }
-    sheaf_buf_puts(&b, h + hl);
-    sheaf_free(url);
-    url = sheaf_buf_detach(&b, NULL);
-    if (url == NULL)
-      *nomem = true;
-    return url;
-  }
-}
-
-char *sheaf_layout_url(const char *raw, const char *base, bool *nomem)
-{
-  struct sheaf_buf v, k, e;
-  char *res = NULL;
-  size_t i, n = strlen(raw), s, t;
-  xmlChar *built = NULL;
-
-  *nomem = false;
-  sheaf_buf_init(&v, 0);
-  sheaf_buf_init(&k, 0);
-  sheaf_buf_init(&e, 0);
-  /* Trim ASCII whitespace and controls; drop controls inside (browsers
-   * ignore tabs and newlines in URLs, which "java\tscript:" relies on). */
-  for (s = 0; s < n && (unsigned char)raw[s] <= 0x20; s++)
-    ;
-  for (t = n; t > s && (unsigned char)raw[t - 1] <= 0x20; t--)
-    ;
-  for (i = s; i < t; i++) {
-    unsigned char c = (unsigned char)raw[i];
-    if ((c < 0x20 && c != ' ') || c == 0x7f)
-      continue;
-    sheaf_buf_putc(&v, (char)c);
-    if (c != ' ')
-      sheaf_buf_putc(&k, (char)c);
-  }
-  if (v.failed || k.failed)
-    goto nomem;
-  if (v.len == 0)
-    goto out;
-  /* The scheme, if any, ends at the first ':' before any '/', '?', '#'. */
-  i = strcspn(k.ptr, ":/?#");
-  if (k.ptr[i] == ':') {
-    size_t j;
-    if (i == 0 || !isalpha((unsigned char)k.ptr[0]))
-      goto out;
-    for (j = 0; j < i; j++)
-      if (!isalnum((unsigned char)k.ptr[j]) && !strchr("+-.", k.ptr[j]))
-        goto out;
-    if (!scheme_ok(k.ptr, i))
-      goto out;
-    if (!url_encode(&e, v.ptr))
-      goto nomem;
-    res = sheaf_buf_detach(&e, NULL);
-    if (!res)
-      goto nomem;
-    goto out;
-  }
-  if (!url_encode(&e, v.ptr))
-    goto nomem;
-  if (e.ptr[0] == '#') {
-    res = sheaf_buf_detach(&e, NULL);
-    if (!res)
-      goto nomem;
-    goto out;
-  }
-  /* Relative: only useful against a base (else it points into the book at
-   * a file that does not exist). */
-  if (base == NULL || *base == '\0')
-    goto out;
-  built = xmlBuildURI(BAD_CAST e.ptr, BAD_CAST base);
-  if (built == NULL)
-    goto out;
-  if (!sheaf_starts_with_ci((const char *)built, "http://") &&
-      !sheaf_starts_with_ci((const char *)built, "https://"))
-    goto out;
-  sheaf_buf_reset(&e);
-  if (!url_encode(&e, (const char *)built))
-    goto nomem;
-  res = sheaf_buf_detach(&e, NULL);
-  if (!res)
-    goto nomem;
-  goto out;
-nomem:
-  *nomem = true;
-out:
-  if (res)
-    res = fix_host(res, nomem);
-  if (built)
-    xmlFree(built);
-  sheaf_buf_fini(&v);
-  sheaf_buf_fini(&k);
-  sheaf_buf_fini(&e);
-  return res;
-}
 
 /* ---- attributes ---------------------------------------------------------- */
 
@@ -702,7 +146,7 @@ static char *attr_keep(struct ctx *c, xmlNodePtr node, const xmlChar *an,
       (is(an, "cite") &&
        (is(el, "blockquote") || is(el, "q") || is(el, "del") || is(el, "ins")))) {
     bool nomem;
-    s = sheaf_layout_url((const char *)v, c->src ? c->src->base_url : NULL, &nomem);
+    s = sheaf_url_clean((const char *)v, c->src ? c->src->base_url : NULL, &nomem);
     if (nomem)
       c->nomem = true;
     if (s && is(an, "cite") && s[0] == '#') {
@@ -1143,7 +587,7 @@ out:
     xmlFree(alt);
   if (img)
     return after;
-  return text ? sheaf_layout_next(text, c->body, true) : after;
+  return text ? sheaf_xml_next(text, c->body, true) : after;
 }
 
 /* The first (or, with `last`, the last) <img> at or under `n`. */
@@ -1153,7 +597,7 @@ static xmlNodePtr find_img(xmlNodePtr n, bool last)
 
   if (n->type == XML_ELEMENT_NODE && is(n->name, "img"))
     return n;
-  for (p = n->children; p; p = sheaf_layout_next(p, n, false))
+  for (p = n->children; p; p = sheaf_xml_next(p, n, false))
     if (p->type == XML_ELEMENT_NODE && is(p->name, "img")) {
       found = p;
       if (!last)
@@ -1187,7 +631,7 @@ static sheaf_status lazy_images(struct ctx *c)
   size_t n = 0, cap = 0, i;
   sheaf_status ret = SHEAF_OK;
 
-  for (node = c->body->children; node; node = sheaf_layout_next(node, c->body, false))
+  for (node = c->body->children; node; node = sheaf_xml_next(node, c->body, false))
     if (node->type == XML_ELEMENT_NODE &&
         (is(node->name, "noscript") || is(node->name, "picture"))) {
       if (!sheaf_grow((void **)&list, &cap, n + 1, sizeof *list)) {
@@ -1207,7 +651,7 @@ static sheaf_status lazy_images(struct ctx *c)
       sheaf_buf_init(&b, 0);
       /* Descendants, not children: libxml2's HTML 4 parser does not know
        * <source> is void and nests what follows inside it. */
-      for (ch = el->children; ch; ch = sheaf_layout_next(ch, el, false)) {
+      for (ch = el->children; ch; ch = sheaf_xml_next(ch, el, false)) {
         xmlChar *v;
         if (ch->type != XML_ELEMENT_NODE || !is(ch->name, "source"))
           continue;
@@ -1271,10 +715,10 @@ static sheaf_status clean_elements(struct ctx *c)
 
   while (node) {
     if (node->type == XML_TEXT_NODE) {
-      node = sheaf_layout_next(node, c->body, true);
+      node = sheaf_xml_next(node, c->body, true);
       continue;
     }
-    next = sheaf_layout_next(node, c->body, true);
+    next = sheaf_xml_next(node, c->body, true);
     if (node->type != XML_ELEMENT_NODE) { /* comments, PIs, CDATA... */
       xmlUnlinkNode(node);
       xmlFreeNode(node);
@@ -1282,27 +726,27 @@ static sheaf_status clean_elements(struct ctx *c)
       continue;
     }
     {
-      const struct el *e = el_find((const char *)node->name);
-      enum act act = e ? e->act : UNWRAP;
+      const struct sheaf_el *e = sheaf_layout_el((const char *)node->name);
+      enum sheaf_el_act act = e ? e->act : SHEAF_EL_UNWRAP;
 
       if (node->ns != NULL)
-        act = UNWRAP;
-      if (act == DROP) {
+        act = SHEAF_EL_UNWRAP;
+      if (act == SHEAF_EL_DROP) {
         xmlUnlinkNode(node);
         xmlFreeNode(node);
         node = next;
         continue;
       }
-      if (act == UNWRAP) {
+      if (act == SHEAF_EL_UNWRAP) {
         xmlNodePtr first = sheaf_layout_unwrap(node);
         node = first ? first : next;
         continue;
       }
-      if (act == RENAME) {
+      if (act == SHEAF_EL_RENAME) {
         xmlNodeSetName(node, BAD_CAST e->to);
         if (node->name == NULL || !is(node->name, e->to))
           return SHEAF_ERR_NOMEM;
-        e = el_find(e->to);
+        e = sheaf_layout_el(e->to);
       }
       if (is(node->name, "img")) {
         node = image(c, node, next);
@@ -1319,7 +763,7 @@ static sheaf_status clean_elements(struct ctx *c)
         node = next;
         continue;
       }
-      node = sheaf_layout_next(node, c->body, false);
+      node = sheaf_xml_next(node, c->body, false);
     }
   }
 out:
@@ -1365,7 +809,7 @@ static sheaf_status fix_ids(struct ctx *c)
   if (!ids)
     return SHEAF_ERR_NOMEM;
   /* First: valid, unique ids (the first keeps its name). */
-  for (node = c->body->children; node; node = sheaf_layout_next(node, c->body, false)) {
+  for (node = c->body->children; node; node = sheaf_xml_next(node, c->body, false)) {
     xmlChar *v;
     char *fixed;
     if (node->type != XML_ELEMENT_NODE)
@@ -1405,7 +849,7 @@ static sheaf_status fix_ids(struct ctx *c)
     }
   }
   /* Then: links to a fragment that is not here would be EPUBCheck errors. */
-  for (node = c->body->children; node; node = sheaf_layout_next(node, c->body, false)) {
+  for (node = c->body->children; node; node = sheaf_xml_next(node, c->body, false)) {
     xmlChar *v;
     if (node->type != XML_ELEMENT_NODE || !is(node->name, "a"))
       continue;
@@ -1413,17 +857,8 @@ static sheaf_status fix_ids(struct ctx *c)
     if (v && v[0] == '#') {
       struct sheaf_buf d;
       char *fixed;
-      size_t i;
       sheaf_buf_init(&d, 0);
-      for (i = 1; v[i]; i++) {
-        if (v[i] == '%' && isxdigit(v[i + 1]) && isxdigit(v[i + 2])) {
-          sheaf_buf_putc(&d,
-                         (char)(sheaf_hexval(v[i + 1]) * 16 + sheaf_hexval(v[i + 2])));
-          i += 2;
-        } else {
-          sheaf_buf_putc(&d, (char)v[i]);
-        }
-      }
+      sheaf_url_decode(&d, (const char *)v + 1, strlen((const char *)v + 1));
       fixed = d.failed ? NULL : id_fix(d.ptr, d.len, &nomem);
       if (d.failed)
         nomem = true;
@@ -1572,30 +1007,15 @@ static xmlNodePtr gather_body(xmlDocPtr doc)
     return body;
   for (n = doc->children; n; n = next) {
     if (n->type == XML_ELEMENT_NODE && (is(n->name, "html") || is(n->name, "body"))) {
-      next = sheaf_layout_next(n, (xmlNodePtr)doc, false);
+      next = sheaf_xml_next(n, (xmlNodePtr)doc, false);
       continue;
     }
-    next = sheaf_layout_next(n, (xmlNodePtr)doc, true);
+    next = sheaf_xml_next(n, (xmlNodePtr)doc, true);
     if (n->type != XML_ELEMENT_NODE && n->type != XML_TEXT_NODE)
       continue;
-    xmlUnlinkNode(n);
-    n->parent = body;
-    n->prev = body->last;
-    n->next = NULL;
-    if (body->last)
-      body->last->next = n;
-    else
-      body->children = n;
-    body->last = n;
+    sheaf_layout_append(body, n);
   }
-  /* Attach it so xmlFreeDoc frees it. */
-  body->parent = root;
-  body->prev = root->last;
-  if (root->last)
-    root->last->next = body;
-  else
-    root->children = body;
-  root->last = body;
+  sheaf_layout_append(root, body); /* so xmlFreeDoc frees it */
   return body;
 }
 

@@ -1,0 +1,372 @@
+/*
+ * This file contains sheaf's one URL toolkit: percent-decoding, the
+ * authority of an absolute URL (user info, host, port), and the cleaner
+ * every href and image source of a book goes through (allowed schemes,
+ * resolution against the article's URL, percent-encoding, and host names
+ * in the ASCII form EPUBCheck and DNS want). The layout stage's links,
+ * images and sanitizer use it, and so do slugs.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include <libxml/uri.h>
+
+#include "core/core.h"
+
+/* ---- percent-escapes and the authority ---------------------------------- */
+
+int sheaf_url_pct(const char *p, size_t n)
+{
+  int hi, lo;
+
+  if (n < 3 || p[0] != '%' || (hi = sheaf_hexval((unsigned char)p[1])) < 0 ||
+      (lo = sheaf_hexval((unsigned char)p[2])) < 0)
+    return -1;
+  return hi * 16 + lo;
+}
+
+bool sheaf_url_decode(struct sheaf_buf *out, const char *p, size_t n)
+{
+  size_t i, run = 0;
+
+  for (i = 0; i < n; i++) {
+    int c = p[i] == '%' ? sheaf_url_pct(p + i, n - i) : -1;
+    if (c < 0)
+      continue;
+    sheaf_buf_put(out, p + run, i - run);
+    sheaf_buf_putc(out, (char)c);
+    i += 2;
+    run = i + 1;
+  }
+  sheaf_buf_put(out, p + run, n - run);
+  return !out->failed;
+}
+
+bool sheaf_url_authority(const char *url, struct sheaf_url_authority *a)
+{
+  size_t colon = strcspn(url, ":");
+  const char *at, *h;
+
+  /* The scheme ends at the first ':'; only "scheme://" has an authority. */
+  if (url[colon] != ':' || url[colon + 1] != '/' || url[colon + 2] != '/')
+    return false;
+  a->start = colon + 3;
+  a->end = a->start + strcspn(url + a->start, "/?#");
+  at = memchr(url + a->start, '@', a->end - a->start);
+  a->host = at ? (size_t)(at - url) + 1 : a->start;
+  h = url + a->host;
+  if (*h == '[') { /* an IPv6 literal holds colons of its own */
+    const char *rb = memchr(h, ']', a->end - a->host);
+    a->host_end = rb ? (size_t)(rb - url) + 1 : a->end;
+  } else {
+    const char *port = memchr(h, ':', a->end - a->host);
+    a->host_end = port ? (size_t)(port - url) : a->end;
+  }
+  return true;
+}
+
+/* ---- the cleaner ---------------------------------------------------------------- */
+
+static bool scheme_ok(const char *s, size_t n)
+{
+  static const char *const ok[] = {"http", "https", "mailto", "ftp", "tel"};
+  size_t i;
+
+  for (i = 0; i < sizeof ok / sizeof ok[0]; i++)
+    if (strlen(ok[i]) == n && sheaf_str_ieq((struct sheaf_str){s, n}, ok[i]))
+      return true;
+  return false;
+}
+
+/* Percent-encodes what may not stand in a URI. */
+static bool url_encode(struct sheaf_buf *b, const char *s)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  const unsigned char *p = (const unsigned char *)s;
+  bool hash = false;
+
+  for (; *p; p++) {
+    bool esc = *p >= 0x7f || *p <= 0x20 || strchr("\"<>\\^`{|}", *p);
+    if (*p == '%' && !(isxdigit(p[1]) && isxdigit(p[2])))
+      esc = true;
+    if (*p == '#') {
+      esc = hash;
+      hash = true;
+    }
+    if (esc) {
+      sheaf_buf_putc(b, '%');
+      sheaf_buf_putc(b, hex[*p >> 4]);
+      sheaf_buf_putc(b, hex[*p & 15]);
+    } else {
+      sheaf_buf_putc(b, (char)*p);
+    }
+  }
+  return !b->failed;
+}
+
+/* ---- internationalized host names ----------------------------------- */
+
+/* RFC 3492 punycode of one label's code points, appended to `out` after
+ * "xn--". EPUBCheck (and Java's URL parser) reject hosts with non-ASCII
+ * characters, escaped or not; their ASCII form is what DNS sees anyway. */
+static bool punycode(struct sheaf_buf *out, const uint32_t *cp, size_t n)
+{
+  enum { BASE = 36, TMIN = 1, TMAX = 26, SKEW = 38, DAMP = 700 };
+  uint32_t m, nn = 128, delta = 0, bias = 72, h, b = 0;
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (cp[i] < 0x80) {
+      sheaf_buf_putc(out, (char)((cp[i] >= 'A' && cp[i] <= 'Z') ? cp[i] + 32 : cp[i]));
+      b++;
+    }
+  h = b;
+  if (b > 0)
+    sheaf_buf_putc(out, '-');
+  while (h < n) {
+    m = UINT32_MAX;
+    for (i = 0; i < n; i++)
+      if (cp[i] >= nn && cp[i] < m)
+        m = cp[i];
+    if ((m - nn) > (UINT32_MAX - delta) / (h + 1))
+      return false;
+    delta += (m - nn) * (h + 1);
+    nn = m;
+    for (i = 0; i < n; i++) {
+      if (cp[i] < nn && ++delta == 0)
+        return false;
+      if (cp[i] == nn) {
+        uint32_t q = delta, k;
+        for (k = BASE;; k += BASE) {
+          uint32_t t = k <= bias ? TMIN : k >= bias + TMAX ? TMAX : k - bias, d;
+          if (q < t)
+            break;
+          d = t + (q - t) % (BASE - t);
+          sheaf_buf_putc(out, (char)(d < 26 ? 'a' + d : '0' + d - 26));
+          q = (q - t) / (BASE - t);
+        }
+        sheaf_buf_putc(out, (char)(q < 26 ? 'a' + q : '0' + q - 26));
+        /* adapt the bias (RFC 3492 section 6.1) */
+        {
+          uint32_t dd = h == b ? delta / DAMP : delta / 2, kk = 0;
+          dd += dd / (h + 1);
+          while (dd > ((BASE - TMIN) * TMAX) / 2) {
+            dd /= BASE - TMIN;
+            kk += BASE;
+          }
+          bias = kk + (BASE - TMIN + 1) * dd / (dd + SKEW);
+        }
+        delta = 0;
+        h++;
+      }
+    }
+    delta++;
+    nn++;
+  }
+  return !out->failed;
+}
+
+/* Rewrites the UTF-8 host h[0..len) as ASCII (labels with non-ASCII become
+ * "xn--" + punycode) into `out`. Returns false for invalid UTF-8. */
+static bool host_to_ascii(struct sheaf_buf *out, const char *h, size_t len)
+{
+  uint32_t cp[64];
+  size_t i = 0;
+
+  while (i <= len) {
+    size_t start = i, n = 0;
+    bool ascii = true;
+    while (i < len && h[i] != '.') {
+      unsigned char c = (unsigned char)h[i];
+      uint32_t v;
+      size_t k, extra = c < 0x80 ? 0 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : 9;
+      if (extra == 9 || i + extra >= len + (extra ? 0 : 1) || n == 64)
+        return false;
+      v = extra == 0 ? c : c & (0x3F >> extra);
+      for (k = 1; k <= extra; k++) {
+        if (((unsigned char)h[i + k] & 0xC0) != 0x80)
+          return false;
+        v = (v << 6) | ((unsigned char)h[i + k] & 0x3F);
+      }
+      if (extra)
+        ascii = false;
+      cp[n++] = v;
+      i += extra + 1;
+    }
+    if (ascii) {
+      sheaf_buf_put(out, h + start, i - start);
+    } else {
+      sheaf_buf_puts(out, "xn--");
+      if (!punycode(out, cp, n))
+        return false;
+    }
+    if (i < len)
+      sheaf_buf_putc(out, '.');
+    i++;
+  }
+  return !out->failed;
+}
+
+/* Checks the host of an absolute URL in place. Percent-escaped UTF-8 in a
+ * host (an internationalized name) goes back to UTF-8, which an IRI allows
+ * and readers resolve; a host with anything else a host cannot hold (an
+ * unclosed attribute swallowed "</div>", empty labels) makes the URL
+ * unusable: returns false, and the caller drops the link but keeps its
+ * text. URLs without an authority pass. */
+static bool host_ok(char *url)
+{
+  struct sheaf_url_authority a;
+  char *h, *end, *o, *p;
+  bool v6;
+
+  if (!sheaf_url_authority(url, &a))
+    return true;
+  h = url + a.host;
+  end = url + a.end;
+  /* Decode %XX (only bytes >= 0x80 may be escaped in a host). */
+  for (p = o = h; p < end;) {
+    int c = sheaf_url_pct(p, (size_t)(end - p));
+    if (c >= 0 && c < 0x80)
+      return false;
+    if (c >= 0) {
+      *o++ = (char)c;
+      p += 3;
+    } else {
+      *o++ = *p++;
+    }
+  }
+  if (o != end)
+    memmove(o, end, strlen(end) + 1);
+  sheaf_url_authority(url, &a); /* decoding moved the port and the path */
+  end = url + a.host_end;
+  v6 = *h == '[';
+  if (end == h || h[0] == '.' || h[0] == '-')
+    return false;
+  for (p = h; p < end; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (c == '.' && p + 1 < end && p[1] == '.')
+      return false;
+    if (!(c >= 0x80 || isalnum(c) || c == '.' || c == '-' || c == '_' || c == '[' ||
+          c == ']' || (c == ':' && v6)))
+      return false;
+  }
+  return true;
+}
+
+/* host_ok(), then a host with non-ASCII letters in its IDNA form. Returns
+ * the URL (maybe a new string; `url` is then freed) or NULL. */
+static char *fix_host(char *url, bool *nomem)
+{
+  struct sheaf_url_authority a;
+  struct sheaf_buf b;
+  size_t i;
+
+  if (!host_ok(url)) {
+    sheaf_free(url);
+    return NULL;
+  }
+  if (!sheaf_url_authority(url, &a))
+    return url;
+  for (i = a.host; i < a.end && (unsigned char)url[i] < 0x80; i++)
+    ;
+  if (i == a.end)
+    return url;
+  sheaf_buf_init(&b, 0);
+  sheaf_buf_put(&b, url, a.host);
+  if (!host_to_ascii(&b, url + a.host, a.host_end - a.host)) {
+    sheaf_buf_fini(&b);
+    sheaf_free(url);
+    return NULL;
+  }
+  sheaf_buf_puts(&b, url + a.host_end);
+  sheaf_free(url);
+  url = sheaf_buf_detach(&b, NULL);
+  if (url == NULL)
+    *nomem = true;
+  return url;
+}
+
+char *sheaf_url_clean(const char *raw, const char *base, bool *nomem)
+{
+  struct sheaf_buf v, k, e;
+  char *res = NULL;
+  size_t i, n = strlen(raw), s, t;
+  xmlChar *built = NULL;
+
+  *nomem = false;
+  sheaf_buf_init(&v, 0);
+  sheaf_buf_init(&k, 0);
+  sheaf_buf_init(&e, 0);
+  /* Trim ASCII whitespace and controls; drop controls inside (browsers
+   * ignore tabs and newlines in URLs, which "java\tscript:" relies on). */
+  for (s = 0; s < n && (unsigned char)raw[s] <= 0x20; s++)
+    ;
+  for (t = n; t > s && (unsigned char)raw[t - 1] <= 0x20; t--)
+    ;
+  for (i = s; i < t; i++) {
+    unsigned char c = (unsigned char)raw[i];
+    if ((c < 0x20 && c != ' ') || c == 0x7f)
+      continue;
+    sheaf_buf_putc(&v, (char)c);
+    if (c != ' ')
+      sheaf_buf_putc(&k, (char)c);
+  }
+  if (v.failed || k.failed)
+    goto nomem;
+  if (v.len == 0)
+    goto out;
+  /* The scheme, if any, ends at the first ':' before any '/', '?', '#'. */
+  i = strcspn(k.ptr, ":/?#");
+  if (k.ptr[i] == ':') {
+    size_t j;
+    if (i == 0 || !isalpha((unsigned char)k.ptr[0]))
+      goto out;
+    for (j = 0; j < i; j++)
+      if (!isalnum((unsigned char)k.ptr[j]) && !strchr("+-.", k.ptr[j]))
+        goto out;
+    if (!scheme_ok(k.ptr, i))
+      goto out;
+    if (!url_encode(&e, v.ptr))
+      goto nomem;
+    res = sheaf_buf_detach(&e, NULL);
+    if (!res)
+      goto nomem;
+    goto out;
+  }
+  if (!url_encode(&e, v.ptr))
+    goto nomem;
+  if (e.ptr[0] == '#') {
+    res = sheaf_buf_detach(&e, NULL);
+    if (!res)
+      goto nomem;
+    goto out;
+  }
+  /* Relative: only useful against a base (else it points into the book at
+   * a file that does not exist). */
+  if (base == NULL || *base == '\0')
+    goto out;
+  built = xmlBuildURI(BAD_CAST e.ptr, BAD_CAST base);
+  if (built == NULL)
+    goto out;
+  if (!sheaf_starts_with_ci((const char *)built, "http://") &&
+      !sheaf_starts_with_ci((const char *)built, "https://"))
+    goto out;
+  sheaf_buf_reset(&e);
+  if (!url_encode(&e, (const char *)built))
+    goto nomem;
+  res = sheaf_buf_detach(&e, NULL);
+  if (!res)
+    goto nomem;
+  goto out;
+nomem:
+  *nomem = true;
+out:
+  if (res)
+    res = fix_host(res, nomem);
+  if (built)
+    xmlFree(built);
+  sheaf_buf_fini(&v);
+  sheaf_buf_fini(&k);
+  sheaf_buf_fini(&e);
+  return res;
+}
