@@ -1,0 +1,144 @@
+/*
+ * This file contains the unit tests of core/url.c: percent-escapes, the
+ * authority of a URL (user info, host, port, IPv6 literals) and the href
+ * cleaner (schemes, resolution, encoding, host names), from tables of
+ * inputs and the results they must give.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/core.h"
+
+static void test_pct(void **state)
+{
+  static const struct {
+    const char *in;
+    size_t n;
+    int want;
+  } cases[] = {
+      {"%41", 3, 0x41}, {"%c3", 3, 0xC3}, {"%C3x", 4, 0xC3}, {"%4", 2, -1},
+      {"%41", 2, -1},   {"%g1", 3, -1},   {"%1g", 3, -1},    {"A41", 3, -1},
+      {"%00", 3, 0},    {"", 0, -1},
+  };
+  size_t i;
+
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    assert_int_equal(sheaf_url_pct(cases[i].in, cases[i].n), cases[i].want);
+}
+
+static void test_decode(void **state)
+{
+  static const struct {
+    const char *in, *want;
+    size_t want_len;
+  } cases[] = {
+      {"plain", "plain", 5},
+      {"a%20b", "a b", 3},
+      {"%C3%A9t%C3%A9", "\xC3\xA9t\xC3\xA9", 5},
+      {"100%", "100%", 4},
+      {"%zz%4", "%zz%4", 5},
+      {"a%00b", "a\0b", 3},
+      {"%%41", "%A", 2},
+  };
+  size_t i;
+
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct sheaf_buf b;
+    sheaf_buf_init(&b, 0);
+    assert_true(sheaf_url_decode(&b, cases[i].in, strlen(cases[i].in)));
+    assert_int_equal(b.len, cases[i].want_len);
+    assert_memory_equal(b.ptr, cases[i].want, b.len);
+    sheaf_buf_fini(&b);
+  }
+}
+
+static void test_authority(void **state)
+{
+  static const struct {
+    const char *url;
+    const char *host; /* NULL: no authority */
+    const char *rest; /* what follows the authority */
+  } cases[] = {
+      {"https://example.com/a?b#c", "example.com", "/a?b#c"},
+      {"http://user:pw@Example.org:8080/x", "Example.org", "/x"},
+      {"http://[::1]:8080/x", "[::1]", "/x"},
+      {"http://[::1]/", "[::1]", "/"},
+      {"ftp://host", "host", ""},
+      {"http://host?q", "host", "?q"},
+      {"http://a@b@c/", "b@c", "/"},
+      {"mailto:a@example.com", NULL, NULL},
+      {"/relative/path", NULL, NULL},
+      {"http:/one-slash", NULL, NULL},
+      {"a/b://c", NULL, NULL},
+  };
+  size_t i;
+
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct sheaf_url_authority a;
+    bool ok = sheaf_url_authority(cases[i].url, &a);
+    if (!cases[i].host) {
+      assert_false(ok);
+      continue;
+    }
+    assert_true(ok);
+    assert_int_equal(a.host_end - a.host, strlen(cases[i].host));
+    assert_memory_equal(cases[i].url + a.host, cases[i].host, strlen(cases[i].host));
+    assert_string_equal(cases[i].url + a.end, cases[i].rest);
+  }
+}
+
+static void test_clean(void **state)
+{
+  static const struct {
+    const char *raw, *base, *want; /* want NULL: dropped */
+  } cases[] = {
+      {"https://example.com/a b", NULL, "https://example.com/a%20b"},
+      {"  http://example.com/\t", NULL, "http://example.com/"},
+      {"java\tscript:alert(1)", NULL, NULL},
+      {"data:text/html,x", NULL, NULL},
+      {"mailto:a@example.com", NULL, "mailto:a@example.com"},
+      {"#top", NULL, "#top"},
+      {"../x.html", "https://example.com/blog/post/", "https://example.com/blog/x.html"},
+      {"x.html", NULL, NULL},
+      {"//cdn.example.net/p", "https://example.com/", "https://cdn.example.net/p"},
+      {"http://a..b/", NULL, NULL},
+      {"http://exa%3Cmple.com/", NULL, NULL},
+      {"http://[::1]:8080/x", NULL, "http://[::1]:8080/x"},
+      {"https://EXAMPLE.com/", NULL, "https://EXAMPLE.com/"}, /* ASCII stays */
+      {"https://b%C3%BCcher.example/", NULL, "https://xn--bcher-kva.example/"},
+  };
+  size_t i;
+
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    bool nomem = true;
+    char *got = sheaf_url_clean(cases[i].raw, cases[i].base, &nomem);
+    assert_false(nomem);
+    if (cases[i].want == NULL) {
+      assert_null(got);
+      continue;
+    }
+    assert_non_null(got);
+    assert_string_equal(got, cases[i].want);
+    sheaf_free(got);
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_pct),
+      cmocka_unit_test(test_decode),
+      cmocka_unit_test(test_authority),
+      cmocka_unit_test(test_clean),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
