@@ -1,5 +1,5 @@
 # Finds sheaf's dependencies as imported targets: libxml2, libzip, cmark, iconv,
-# zlib.
+# zlib, libidn2.
 # Debian ships broken CMake configs for libzip and cmark, so both come through
 # pkg-config; libxml2 and iconv through CMake's own modules.
 find_package(LibXml2 REQUIRED)
@@ -19,3 +19,5 @@ set(SHEAF_CMARK PkgConfig::CMARK)
 # libbrotli: the br content coding of HTTP responses in WARC files (src/warc).
 pkg_check_modules(BROTLIDEC REQUIRED IMPORTED_TARGET libbrotlidec)
 set(SHEAF_BROTLI PkgConfig::BROTLIDEC)
+# IDNA with UTS #46 mapping for internationalized host names (src/core/url.c).
+pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)

@@ -313,10 +313,13 @@ bool sheaf_url_authority(const char *url, struct sheaf_url_authority *a);
  * characters, allows only http, https, mailto, ftp and tel schemes (or a
  * `#fragment`), resolves relative URLs against `base` (dropped without a
  * base) and percent-encodes what a URI may not hold; an internationalized
- * host is written in its ASCII (IDNA) form. Returns a new string (the
- * caller frees it with sheaf_free()) or NULL when the URL is unsafe or
- * unusable; `*nomem` is set when NULL came from a failed allocation. */
-char *sheaf_url_clean(const char *raw, const char *base, bool *nomem);
+ * host is written in its ASCII form (IDNA, UTS #46 nontransitional, as
+ * browsers do: "BÜCHER.de" is "xn--bcher-kva.de"). Returns a new string
+ * (the caller frees it with sheaf_free()) or NULL when the URL is unsafe or
+ * unusable; `*nomem` is set when NULL came from a failed allocation, and
+ * `*why` (when `why` is not NULL) to a static reason worth a warning when
+ * the host is a name IDNA does not allow, else to NULL. */
+char *sheaf_url_clean(const char *raw, const char *base, bool *nomem, const char **why);
 
 /* ---- the data model (model.c) -------------------------------------------- */
 

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include <idn2.h>
 #include <libxml/uri.h>
 
 #include "core/core.h"
@@ -106,104 +107,31 @@ static bool url_encode(struct sheaf_buf *b, const char *s)
 
 /* ---- internationalized host names ----------------------------------- */
 
-/* RFC 3492 punycode of one label's code points, appended to `out` after
- * "xn--". EPUBCheck (and Java's URL parser) reject hosts with non-ASCII
- * characters, escaped or not; their ASCII form is what DNS sees anyway. */
-static bool punycode(struct sheaf_buf *out, const uint32_t *cp, size_t n)
+/* Appends the UTF-8 host h[0..len) in its ASCII form: UTS #46 mapping
+ * (lower case, NFC; nontransitional, so "ß" stays a letter of its own, as
+ * browsers have it), then "xn--" punycode for labels that need it, by
+ * libidn2. EPUBCheck (and Java's URL parser) reject hosts with non-ASCII
+ * characters, escaped or not; their ASCII form is what DNS sees anyway.
+ * Returns false with *why (libidn2's static message) for a name IDNA does
+ * not allow, or when out of memory (*why NULL). */
+static bool host_to_ascii(struct sheaf_buf *out, const char *h, size_t len,
+                          const char **why)
 {
-  enum { BASE = 36, TMIN = 1, TMAX = 26, SKEW = 38, DAMP = 700 };
-  uint32_t m, nn = 128, delta = 0, bias = 72, h, b = 0;
-  size_t i;
+  char *in = sheaf_strndup(h, len), *ascii = NULL;
+  int rc;
 
-  for (i = 0; i < n; i++)
-    if (cp[i] < 0x80) {
-      sheaf_buf_putc(out, (char)((cp[i] >= 'A' && cp[i] <= 'Z') ? cp[i] + 32 : cp[i]));
-      b++;
-    }
-  h = b;
-  if (b > 0)
-    sheaf_buf_putc(out, '-');
-  while (h < n) {
-    m = UINT32_MAX;
-    for (i = 0; i < n; i++)
-      if (cp[i] >= nn && cp[i] < m)
-        m = cp[i];
-    if ((m - nn) > (UINT32_MAX - delta) / (h + 1))
-      return false;
-    delta += (m - nn) * (h + 1);
-    nn = m;
-    for (i = 0; i < n; i++) {
-      if (cp[i] < nn && ++delta == 0)
-        return false;
-      if (cp[i] == nn) {
-        uint32_t q = delta, k;
-        for (k = BASE;; k += BASE) {
-          uint32_t t = k <= bias ? TMIN : k >= bias + TMAX ? TMAX : k - bias, d;
-          if (q < t)
-            break;
-          d = t + (q - t) % (BASE - t);
-          sheaf_buf_putc(out, (char)(d < 26 ? 'a' + d : '0' + d - 26));
-          q = (q - t) / (BASE - t);
-        }
-        sheaf_buf_putc(out, (char)(q < 26 ? 'a' + q : '0' + q - 26));
-        /* adapt the bias (RFC 3492 section 6.1) */
-        {
-          uint32_t dd = h == b ? delta / DAMP : delta / 2, kk = 0;
-          dd += dd / (h + 1);
-          while (dd > ((BASE - TMIN) * TMAX) / 2) {
-            dd /= BASE - TMIN;
-            kk += BASE;
-          }
-          bias = kk + (BASE - TMIN + 1) * dd / (dd + SKEW);
-        }
-        delta = 0;
-        h++;
-      }
-    }
-    delta++;
-    nn++;
+  *why = NULL;
+  if (!in)
+    return false;
+  rc = idn2_to_ascii_8z(in, &ascii, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+  sheaf_free(in);
+  if (rc != IDN2_OK) {
+    if (rc != IDN2_MALLOC)
+      *why = idn2_strerror(rc);
+    return false;
   }
-  return !out->failed;
-}
-
-/* Rewrites the UTF-8 host h[0..len) as ASCII (labels with non-ASCII become
- * "xn--" + punycode) into `out`. Returns false for invalid UTF-8. */
-static bool host_to_ascii(struct sheaf_buf *out, const char *h, size_t len)
-{
-  uint32_t cp[64];
-  size_t i = 0;
-
-  while (i <= len) {
-    size_t start = i, n = 0;
-    bool ascii = true;
-    while (i < len && h[i] != '.') {
-      unsigned char c = (unsigned char)h[i];
-      uint32_t v;
-      size_t k, extra = c < 0x80 ? 0 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : 9;
-      if (extra == 9 || i + extra >= len + (extra ? 0 : 1) || n == 64)
-        return false;
-      v = extra == 0 ? c : c & (0x3F >> extra);
-      for (k = 1; k <= extra; k++) {
-        if (((unsigned char)h[i + k] & 0xC0) != 0x80)
-          return false;
-        v = (v << 6) | ((unsigned char)h[i + k] & 0x3F);
-      }
-      if (extra)
-        ascii = false;
-      cp[n++] = v;
-      i += extra + 1;
-    }
-    if (ascii) {
-      sheaf_buf_put(out, h + start, i - start);
-    } else {
-      sheaf_buf_puts(out, "xn--");
-      if (!punycode(out, cp, n))
-        return false;
-    }
-    if (i < len)
-      sheaf_buf_putc(out, '.');
-    i++;
-  }
+  sheaf_buf_puts(out, ascii);
+  idn2_free(ascii);
   return !out->failed;
 }
 
@@ -254,8 +182,9 @@ static bool host_ok(char *url)
 }
 
 /* host_ok(), then a host with non-ASCII letters in its IDNA form. Returns
- * the URL (maybe a new string; `url` is then freed) or NULL. */
-static char *fix_host(char *url, bool *nomem)
+ * the URL (maybe a new string; `url` is then freed) or NULL, with *why set
+ * when IDNA refused the name. */
+static char *fix_host(char *url, bool *nomem, const char **why)
 {
   struct sheaf_url_authority a;
   struct sheaf_buf b;
@@ -273,7 +202,9 @@ static char *fix_host(char *url, bool *nomem)
     return url;
   sheaf_buf_init(&b, 0);
   sheaf_buf_put(&b, url, a.host);
-  if (!host_to_ascii(&b, url + a.host, a.host_end - a.host)) {
+  if (!host_to_ascii(&b, url + a.host, a.host_end - a.host, why)) {
+    if (*why == NULL)
+      *nomem = true;
     sheaf_buf_fini(&b);
     sheaf_free(url);
     return NULL;
@@ -286,14 +217,18 @@ static char *fix_host(char *url, bool *nomem)
   return url;
 }
 
-char *sheaf_url_clean(const char *raw, const char *base, bool *nomem)
+char *sheaf_url_clean(const char *raw, const char *base, bool *nomem, const char **why)
 {
   struct sheaf_buf v, k, e;
   char *res = NULL;
   size_t i, n = strlen(raw), s, t;
   xmlChar *built = NULL;
+  const char *ignored;
 
   *nomem = false;
+  if (why == NULL)
+    why = &ignored;
+  *why = NULL;
   sheaf_buf_init(&v, 0);
   sheaf_buf_init(&k, 0);
   sheaf_buf_init(&e, 0);
@@ -362,7 +297,7 @@ nomem:
   *nomem = true;
 out:
   if (res)
-    res = fix_host(res, nomem);
+    res = fix_host(res, nomem, why);
   if (built)
     xmlFree(built);
   sheaf_buf_fini(&v);

@@ -178,7 +178,7 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
     sheaf_labels_date(l, a->published, &date);
   }
   if (http_url(a->link)) {
-    link = sheaf_url_clean(a->link, NULL, &nomem);
+    link = sheaf_url_clean(a->link, NULL, &nomem, NULL);
     if (nomem)
       SHEAF_CHECK(SHEAF_ERR_NOMEM);
   }

@@ -127,6 +127,21 @@ static char *chapter_link(struct ctx *c, char *url)
   return r;
 }
 
+/* Shows a URL in a message: data: URLs and long ones are cut short. */
+static void short_url(const char *u, char out[96])
+{
+  size_t n = strlen(u), lim = sheaf_starts_with_ci(u, "data:") ? 24 : 88;
+
+  if (n <= lim) {
+    memcpy(out, u, n + 1);
+    return;
+  }
+  while (lim && ((unsigned char)u[lim] & 0xC0) == 0x80)
+    lim--;
+  memcpy(out, u, lim);
+  memcpy(out + lim, "...", 4);
+}
+
 /* Decides whether attribute `an` = `v` of element `el` stays; returns the
  * value to keep (heap), NULL to drop. */
 static char *attr_keep(struct ctx *c, xmlNodePtr node, const xmlChar *an,
@@ -146,9 +161,19 @@ static char *attr_keep(struct ctx *c, xmlNodePtr node, const xmlChar *an,
       (is(an, "cite") &&
        (is(el, "blockquote") || is(el, "q") || is(el, "del") || is(el, "ins")))) {
     bool nomem;
-    s = sheaf_url_clean((const char *)v, c->src ? c->src->base_url : NULL, &nomem);
+    const char *why;
+    s = sheaf_url_clean((const char *)v, c->src ? c->src->base_url : NULL, &nomem, &why);
     if (nomem)
       c->nomem = true;
+    if (why && c->src && c->src->diag) {
+      char shown[96];
+      short_url((const char *)v, shown);
+      sheaf_diag_add(c->src->diag, SHEAF_WARNING, "bad-host", c->src->file, c->src->line,
+                     0,
+                     "link dropped (its text is kept): the host name of %s is not "
+                     "a valid internationalized name (%s)",
+                     shown, why);
+    }
     if (s && is(an, "cite") && s[0] == '#') {
       sheaf_free(s);
       s = NULL;
@@ -388,21 +413,6 @@ static void cand_srcset(struct cands *cs, char *s, bool fallback)
     }
     cand_add(cs, url, (unsigned)w, fallback);
   }
-}
-
-/* Shows a URL in a message: data: URLs and long ones are cut short. */
-static void short_url(const char *u, char out[96])
-{
-  size_t n = strlen(u), lim = sheaf_starts_with_ci(u, "data:") ? 24 : 88;
-
-  if (n <= lim) {
-    memcpy(out, u, n + 1);
-    return;
-  }
-  while (lim && ((unsigned char)u[lim] & 0xC0) == 0x80)
-    lim--;
-  memcpy(out, u, lim);
-  memcpy(out + lim, "...", 4);
 }
 
 static bool block(const xmlNode *n)

@@ -51,9 +51,15 @@ static const struct tcase cases[] = {
      "cher.example/x\">i</a>",
      {"href=\"https://xn--bcher-kva.example/x\""},
      {"%C3"}},
+    /* UTS #46 maps (BÜCHER is bücher); IDNA2008 refuses emoji, and the
+     * link goes (with a warning, see test_bad_host) */
+    {"<a href=\"https://B\xC3\x9C"
+     "CHER.de/\">u</a>",
+     {"href=\"https://xn--bcher-kva.de/\""},
+     {"%C3", "BCHER"}},
     {"<a href=\"https://\xF0\x9F\x9A\x80-science.com/?p=1\">r</a>",
-     {"https://xn---science-7f85g.com/?p=1"},
-     {"%F0"}},
+     {"<a>r</a>"},
+     {"%F0", "href"}},
     {"<a href=\"http://a..b/\">d</a>", {"<a>d</a>"}, {"href"}},
     {"<a href=\"JaVaScRiPt:alert(1)\">j</a>", {"<a>j</a>"}, {"avaScRi", "href"}},
     {"<a href=\" java\tscript:alert(1)\">j</a>", {"<a>j</a>"}, {"script", "href"}},
@@ -447,6 +453,28 @@ static void test_cruft_notes(void **state)
   sheaf_diag_free(diag);
 }
 
+static void test_bad_host(void **state)
+{
+  sheaf_diag *diag = sheaf_diag_new();
+  const sheaf_diag_entry *e;
+  char *out;
+
+  (void)state;
+  out = run("<p><a href=\"https://b\xC3\xBC"
+            "cher-.de/x\">kept text</a> and "
+            "<a href=\"https://fa\xC3\x9F.de/\">ok</a></p>",
+            diag);
+  assert_string_equal(out, "<p><a>kept text</a> and "
+                           "<a href=\"https://xn--fa-hia.de/\">ok</a></p>");
+  assert_int_equal(count_code(diag, "bad-host"), 1);
+  e = sheaf_diag_get(diag, 0);
+  assert_string_equal(e->file, "feed.rss");
+  assert_int_equal(e->line, 7);
+  assert_non_null(strstr(e->message, "cher-.de/x"));
+  sheaf_free(out);
+  sheaf_diag_free(diag);
+}
+
 static void test_deep(void **state)
 {
   const char *tags[] = {"<div>", "<span>", "<b><p>"};
@@ -485,8 +513,8 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_table),       cmocka_unit_test(test_images),
       cmocka_unit_test(test_link_keys),   cmocka_unit_test(test_image_registry),
-      cmocka_unit_test(test_cruft_notes), cmocka_unit_test(test_deep),
-      cmocka_unit_test(test_empty),
+      cmocka_unit_test(test_cruft_notes), cmocka_unit_test(test_bad_host),
+      cmocka_unit_test(test_deep),        cmocka_unit_test(test_empty),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
