@@ -1,5 +1,5 @@
 # Finds sheaf's dependencies as imported targets: libxml2, libzip, cmark, iconv,
-# zlib, libidn2.
+# zlib, libidn2, libyaml.
 # Debian ships broken CMake configs for libzip and cmark, so both come through
 # pkg-config; libxml2 and iconv through CMake's own modules.
 find_package(LibXml2 REQUIRED)
@@ -21,3 +21,6 @@ pkg_check_modules(BROTLIDEC REQUIRED IMPORTED_TARGET libbrotlidec)
 set(SHEAF_BROTLI PkgConfig::BROTLIDEC)
 # IDNA with UTS #46 mapping for internationalized host names (src/core/url.c).
 pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
+# YAML front matter of Markdown posts (src/import/frontmatter.c).
+pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)
+set(SHEAF_TEXT_DEPS PkgConfig::IDN2 PkgConfig::YAML)

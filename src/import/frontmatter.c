@@ -1,14 +1,17 @@
 /*
- * This file contains the front-matter reader for Markdown files: the subset
- * of YAML ("---" ... "---" or "...") and TOML ("+++" ... "+++") that blog
- * engines (Jekyll, Hugo, Hexo) put at the top of a post. It reads scalars
- * (plain, quoted, folded and literal), flow and block lists, numbers,
- * booleans and dates, skips nested maps and tables, and keeps only the keys
- * a book needs. It is deliberately forgiving: a line it cannot read gets a
- * warning with its line number and is passed over, and front matter that is
- * never closed is read as body text, so no text of the post is lost.
+ * This file contains the front-matter reader for Markdown files: YAML
+ * ("---" ... "---" or "...") through libyaml's event parser, and the subset
+ * of TOML ("+++" ... "+++") that blog engines (Hugo) put at the top of a
+ * post. It keeps only the keys a book needs: scalars, lists (flow and
+ * block), an author's name; nested maps and tables are skipped. It is
+ * deliberately forgiving: an entry it cannot read gets a warning with its
+ * line number and is passed over, and front matter that is never closed is
+ * read as body text, so no text of the post is lost.
  */
+#include <stdio.h>
 #include <string.h>
+
+#include <yaml.h>
 
 #include "import/import.h"
 
@@ -44,14 +47,6 @@ static bool is_blank_str(const char *p, size_t n)
     if (p[i] != ' ' && p[i] != '\t')
       return false;
   return true;
-}
-
-static size_t indent_of(const struct line *l)
-{
-  size_t i = 0;
-  while (i < l->n && (l->p[i] == ' ' || l->p[i] == '\t'))
-    i++;
-  return i;
 }
 
 static struct sheaf_str trim(const char *p, size_t n)
@@ -453,249 +448,343 @@ static void warn(struct ctx *c, unsigned line, const char *what)
 
 /* ---- YAML ------------------------------------------------------------------ */
 
-/* Reads a block scalar ("|" or ">") whose lines are indented more than the
- * key. Literal keeps line breaks; folded joins lines with spaces and keeps
- * blank lines as breaks. Trailing breaks are dropped. */
-static void yaml_block_scalar(struct val *v, bool folded, const struct line *lines,
-                              size_t nl, size_t *k)
-{
-  struct sheaf_buf b;
-  size_t ind = 0, j = *k;
-  bool first = true;
+/* YAML is read by libyaml's event parser; no document tree is built, so an
+ * alias is never expanded (no "billion laughs"): it gets a warning and
+ * stands for no value. Front matter that libyaml reads whole is taken as
+ * it says. Front matter it refuses is read again entry by entry (an entry:
+ * a line at the left margin and the lines below it), so one broken line
+ * costs only its own key, with a warning that names it. */
 
-  /* The scalar runs to the first non-blank line back at the key's column. */
-  for (; j < nl; j++) {
-    size_t li = indent_of(&lines[j]);
-    if (li == lines[j].n)
-      continue;
-    if (li == 0)
-      break;
-    if (ind == 0)
-      ind = li;
-  }
-  sheaf_buf_init(&b, 0);
-  for (; *k < j; (*k)++) {
-    const struct line *l = &lines[*k];
-    size_t li = indent_of(l);
-    if (li == l->n) {
-      if (!first)
-        sheaf_buf_putc(&b, '\n');
-      continue;
-    }
-    if (!first && !(folded && b.len && b.ptr[b.len - 1] == '\n'))
-      sheaf_buf_putc(&b, folded ? ' ' : '\n');
-    if (li > ind)
-      li = ind;
-    sheaf_buf_put(&b, l->p + li, l->n - li);
-    first = false;
-  }
-  while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == ' '))
-    b.ptr[--b.len] = '\0';
-  if (b.failed)
-    v->nomem = true;
-  else if (b.len)
-    val_push(v, b.ptr, b.len);
-  sheaf_buf_fini(&b);
+/* The reader of one text: the keys at the top level of its mapping, and,
+ * inside their values, list items and the "name" of an author map (or of
+ * the maps in a list: "- name: Ann"). */
+struct ywalk {
+  struct ctx *c;
+  unsigned line0; /* file line of the text's first line */
+  int depth;      /* collections open; the top-level mapping is depth 1 */
+  struct {
+    bool map;       /* a mapping (else a sequence) */
+    bool key_turn;  /* mapping: the next node is a key */
+    bool name_next; /* mapping: the next value belongs to a "name" key */
+  } f[4];           /* frames of depth 1..3; deeper ones are only counted */
+  char *key;        /* the current top-level key, or NULL while none */
+  unsigned key_line;
+  bool skip;      /* the current key's value is not used (an alias) */
+  size_t aliases; /* aliases met; the first: */
+  unsigned alias_line;
+  char alias[32];
+  bool stray; /* a top level that is not a mapping was warned about */
+  struct val v;
+};
+
+static unsigned yline(const struct ywalk *w, const yaml_mark_t *m)
+{
+  return w->line0 + (unsigned)m->line;
 }
 
-/* Finds "key:" on a line: the first colon followed by a space or the end.
- * Returns false when there is none. */
-static bool yaml_key(const struct line *l, size_t from, struct sheaf_str *key,
-                     size_t *after, struct sheaf_buf *tmp)
+/* A scalar as a value: plain nulls are no value; block scalars lose their
+ * trailing line breaks. */
+static void yaml_value(struct val *v, const yaml_event_t *e)
 {
-  size_t i = from;
-  const char *p = l->p;
+  const char *s = (const char *)e->data.scalar.value;
+  size_t n = e->data.scalar.length;
 
-  if (i < l->n && (p[i] == '"' || p[i] == '\'')) {
-    sheaf_buf_reset(tmp);
-    if (!read_quoted(p, l->n, &i, tmp))
-      return false;
-    while (i < l->n && p[i] == ' ')
-      i++;
-    if (i >= l->n || p[i] != ':')
-      return false;
-    *key = (struct sheaf_str){tmp->ptr, tmp->len};
-    *after = i + 1;
-    return true;
+  if (e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+      (n == 0 || (n == 1 && s[0] == '~') || (n == 4 && memcmp(s, "null", 4) == 0)))
+    return;
+  if (e->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+      e->data.scalar.style == YAML_FOLDED_SCALAR_STYLE) {
+    while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+      n--;
+    if (n == 0)
+      return;
   }
-  for (; i < l->n; i++) {
-    if (p[i] == ':' && (i + 1 == l->n || p[i + 1] == ' ' || p[i + 1] == '\t')) {
-      *key = trim(p + from, i - from);
+  val_push(v, s, n);
+}
+
+/* The value of the current key is complete: store it. */
+static void yaml_store(struct ywalk *w)
+{
+  if (w->key && !w->skip)
+    store(w->c, (struct sheaf_str){w->key, strlen(w->key)}, &w->v, true, w->key_line);
+  if (w->v.nomem)
+    w->c->nomem = true;
+  val_fini(&w->v);
+  sheaf_free(w->key);
+  w->key = NULL;
+  w->skip = false;
+}
+
+/* A node (scalar, alias or collection) took the value's place in the
+ * innermost mapping, if that is where it stands. */
+static void yaml_took_value(struct ywalk *w)
+{
+  if (w->depth >= 1 && w->depth <= 3 && w->f[w->depth].map) {
+    w->f[w->depth].key_turn = true;
+    w->f[w->depth].name_next = false;
+  }
+}
+
+static void yaml_scalar(struct ywalk *w, const yaml_event_t *e)
+{
+  const char *s = (const char *)e->data.scalar.value;
+  int d = w->depth;
+
+  if (d == 0) {
+    if (!w->stray)
+      sheaf_diag_add(w->c->diag, SHEAF_WARNING, CODE, w->c->file,
+                     yline(w, &e->start_mark), 0,
+                     "front matter: expected \"key: value\"; the line is ignored");
+    w->stray = true;
+    return;
+  }
+  if (d > 3)
+    return;
+  if (w->f[d].map && w->f[d].key_turn) {
+    w->f[d].key_turn = false;
+    if (d == 1) {
+      w->key = sheaf_strdup(s);
+      w->key_line = yline(w, &e->start_mark);
+      if (!w->key)
+        w->c->nomem = true;
+    } else {
+      /* "name" counts in an author's map and in the maps of a list. */
+      bool author = w->key && (sheaf_ascii_casecmp(w->key, "author") == 0);
+      w->f[d].name_next = sheaf_ascii_casecmp(s, "name") == 0 &&
+                          ((d == 2 && author) || (d == 3 && !w->f[2].map));
+    }
+    return;
+  }
+  if (d == 1)
+    yaml_value(&w->v, e);
+  else if ((d == 2 && !w->f[2].map) || (w->f[d].map && w->f[d].name_next))
+    yaml_value(&w->v, e);
+  yaml_took_value(w);
+  if (d == 1)
+    yaml_store(w);
+}
+
+/* Reads the YAML text p[0..n) (file line `line0` on), which yaml_valid()
+ * accepted, into c->fm. */
+static void yaml_read(struct ctx *c, const char *p, size_t n, unsigned line0)
+{
+  yaml_parser_t parser;
+  yaml_event_t e;
+  struct ywalk w;
+  bool done = false;
+
+  memset(&w, 0, sizeof w);
+  w.c = c;
+  w.line0 = line0;
+  if (!yaml_parser_initialize(&parser)) {
+    c->nomem = true;
+    return;
+  }
+  yaml_parser_set_input_string(&parser, (const unsigned char *)p, n);
+  yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+  while (!done && !c->nomem) {
+    if (!yaml_parser_parse(&parser, &e)) {
+      c->nomem = parser.error == YAML_MEMORY_ERROR;
+      break;
+    }
+    switch (e.type) {
+    case YAML_STREAM_END_EVENT:
+      done = true;
+      break;
+    case YAML_SCALAR_EVENT:
+      yaml_scalar(&w, &e);
+      break;
+    case YAML_ALIAS_EVENT:
+      if (w.aliases++ == 0) {
+        w.alias_line = yline(&w, &e.start_mark);
+        snprintf(w.alias, sizeof w.alias, "%s", (const char *)e.data.alias.anchor);
+      }
+      if (w.depth >= 1 && w.depth <= 3 && w.f[w.depth].map && w.f[w.depth].key_turn) {
+        w.f[w.depth].key_turn = false; /* an alias as a key */
+        w.skip = w.skip || w.depth == 1;
+      } else {
+        yaml_took_value(&w);
+        if (w.depth == 1) {
+          w.skip = true;
+          yaml_store(&w);
+        }
+      }
+      break;
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+      bool map = e.type == YAML_MAPPING_START_EVENT;
+      if (w.depth == 0 && !map && !w.stray) {
+        sheaf_diag_add(c->diag, SHEAF_WARNING, CODE, c->file, yline(&w, &e.start_mark), 0,
+                       "front matter: expected \"key: value\" lines, not a list");
+        w.stray = true;
+      }
+      if (w.depth >= 1 && w.depth <= 3 && w.f[w.depth].map && w.f[w.depth].key_turn) {
+        w.f[w.depth].key_turn = false; /* a collection as a key: its value is skipped */
+        if (w.depth == 1)
+          w.skip = true;
+      } else if (w.depth == 1 && !map) {
+        w.v.list = true;
+      }
+      w.depth++;
+      if (w.depth <= 3) {
+        w.f[w.depth].map = map;
+        w.f[w.depth].key_turn = true;
+        w.f[w.depth].name_next = false;
+      }
+      break;
+    }
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+      w.depth--;
+      yaml_took_value(&w);
+      if (w.depth == 1)
+        yaml_store(&w);
+      break;
+    default:
+      break;
+    }
+    yaml_event_delete(&e);
+  }
+  if (w.aliases)
+    sheaf_diag_add(c->diag, SHEAF_WARNING, CODE, c->file, w.alias_line, 0,
+                   "front matter: %zu alias%s (*%s...) not expanded: each stands for "
+                   "no value",
+                   w.aliases, w.aliases == 1 ? "" : "es", w.alias);
+  val_fini(&w.v);
+  sheaf_free(w.key);
+  yaml_parser_delete(&parser);
+}
+
+/* Finds "key:" on a line: the first colon followed by a space or the end. */
+static bool plain_key(const struct line *l, struct sheaf_str *key, size_t *after)
+{
+  size_t i;
+
+  for (i = 0; i < l->n; i++) {
+    if (l->p[i] == ':' && (i + 1 == l->n || l->p[i + 1] == ' ' || l->p[i + 1] == '\t')) {
+      *key = trim(l->p, i);
       *after = i + 1;
       return key->n > 0;
     }
-    if (p[i] == '#' && i > from && p[i - 1] == ' ')
+    if (l->p[i] == '#' && i > 0 && l->p[i - 1] == ' ')
       return false;
   }
   return false;
 }
 
-/* The value of a key whose own line is empty: a block list, or a nested map
- * (skipped, except for an author's name), on the lines after it. */
-static void yaml_children(struct ctx *c, struct sheaf_str key, struct val *v,
-                          const struct line *lines, size_t nl, size_t *k, bool *ok)
+/* An entry libyaml refused, read the way blog engines' users mean it when
+ * it is "key: plain text" (a title with ": " in it is the usual case): the
+ * text to the end of the line and of the lines indented below it. Returns
+ * false when the entry has some other shape. */
+static bool yaml_lenient(struct ctx *c, const struct line *lines, size_t nl)
 {
-  struct sheaf_buf tmp;
-  size_t j = *k;
+  struct sheaf_str key, rest;
+  struct sheaf_buf b;
+  struct val v;
+  size_t after, k;
+  bool ok = true;
 
-  sheaf_buf_init(&tmp, 0);
-  for (; j < nl; j++) {
-    const struct line *l = &lines[j];
-    size_t li = indent_of(l);
-    if (li == l->n || l->p[li] == '#')
+  if (!plain_key(&lines[0], &key, &after))
+    return false;
+  rest = trim(lines[0].p + after, lines[0].n - after);
+  if (rest.n == 0 || strchr("\"'[{|>&*!%@`", rest.p[0]))
+    return false;
+  sheaf_buf_init(&b, 0);
+  sheaf_buf_put(&b, rest.p, plain_end(rest.p, rest.n));
+  for (k = 1; k < nl; k++) {
+    struct sheaf_str more = trim(lines[k].p, lines[k].n);
+    if (more.n == 0 || more.p[0] == '#')
       continue;
-    /* A block list may sit at the key's own indentation ("tags:\n- a"). */
-    if (li == 0 && !(l->p[0] == '-' && (l->n == 1 || l->p[1] == ' ')))
-      break;
-    if (l->p[li] == '-' &&
-        (li + 1 == l->n || l->p[li + 1] == ' ' || l->p[li + 1] == '\t')) {
-      struct sheaf_str item = trim(l->p + li + 1, l->n - li - 1);
-      struct sheaf_str ik;
-      size_t after;
-      struct line sub = {item.p, item.n, l->no};
-      v->list = true;
-      if (item.n && item.p[0] == '[') {
-        continue; /* nested list: skipped */
-      } else if (item.n && item.p[0] != '"' && item.p[0] != '\'' &&
-                 yaml_key(&sub, 0, &ik, &after, &tmp)) {
-        /* "- name: Ann": a list of maps; keep a name if it has one. */
-        if (key_is(ik, "name"))
-          push_scalar(v, item.p + after, item.n - after, ok);
-      } else {
-        push_scalar(v, item.p, item.n, ok);
-      }
-    } else if (li > 0 && key_is(key, "author")) {
-      struct sheaf_str ik;
-      size_t after;
-      if (yaml_key(l, li, &ik, &after, &tmp) && key_is(ik, "name"))
-        push_scalar(v, l->p + after, l->n - after, ok);
-    }
+    sheaf_buf_putc(&b, ' ');
+    sheaf_buf_put(&b, more.p, plain_end(more.p, more.n));
   }
-  *k = j;
-  (void)c;
-  sheaf_buf_fini(&tmp);
+  memset(&v, 0, sizeof v);
+  push_scalar(&v, b.ptr, b.len, &ok);
+  if (b.failed)
+    c->nomem = true;
+  sheaf_diag_add(c->diag, SHEAF_NOTE, CODE, c->file, lines[0].no, 0,
+                 "front matter: \"%.*s\" is not valid YAML (quote a value that holds "
+                 "\": \"); its value is read as plain text",
+                 (int)(key.n > 40 ? 40 : key.n), key.p);
+  store(c, key, &v, true, lines[0].no);
+  val_fini(&v);
+  sheaf_buf_fini(&b);
+  return true;
+}
+
+/* Does a line start an entry: something at the left margin that is not a
+ * comment and not an item of a block list ("tags:\n- a")? */
+static bool entry_start(const struct line *l)
+{
+  return l->n && l->p[0] != ' ' && l->p[0] != '\t' && l->p[0] != '#' && l->p[0] != '\r' &&
+         !(l->p[0] == '-' && (l->n == 1 || l->p[1] == ' ' || l->p[1] == '\t'));
+}
+
+static const char *lines_text(const struct line *lines, size_t a, size_t b, size_t *n)
+{
+  *n = (size_t)(lines[b - 1].p + lines[b - 1].n - lines[a].p);
+  return lines[a].p;
+}
+
+/* Does libyaml read p[0..n) to its end? Events only: nothing is built.
+ * When not, *err_line (counted from `line0`) and *problem say why. */
+static bool yaml_valid(const char *p, size_t n, unsigned line0, unsigned *err_line,
+                       const char **problem, bool *nomem)
+{
+  yaml_parser_t parser;
+  yaml_event_t e;
+  bool ok = true, done = false;
+
+  if (!yaml_parser_initialize(&parser)) {
+    *nomem = true;
+    return false;
+  }
+  yaml_parser_set_input_string(&parser, (const unsigned char *)p, n);
+  yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+  while (!done) {
+    if (!yaml_parser_parse(&parser, &e)) {
+      *nomem = parser.error == YAML_MEMORY_ERROR;
+      *err_line = line0 + (unsigned)parser.problem_mark.line;
+      *problem = parser.problem ? parser.problem : "not YAML";
+      ok = false;
+      break;
+    }
+    done = e.type == YAML_STREAM_END_EVENT;
+    yaml_event_delete(&e);
+  }
+  yaml_parser_delete(&parser);
+  return ok;
 }
 
 static void parse_yaml(struct ctx *c, const struct line *lines, size_t nl)
 {
-  size_t k = 0;
-  struct sheaf_buf tmp;
+  unsigned line = 0;
+  const char *problem = NULL, *p;
+  size_t a, b, n;
 
-  sheaf_buf_init(&tmp, 0);
-  while (k < nl) {
-    const struct line *l = &lines[k];
-    size_t li = indent_of(l), after;
-    struct sheaf_str key, rest;
-    struct val v;
-    char *keycopy;
-    bool ok = true;
-
-    if (li == l->n || l->p[li] == '#' || li > 0) {
-      /* Blank, comment, or the rest of something already passed over. */
-      k++;
-      continue;
-    }
-    if (!yaml_key(l, 0, &key, &after, &tmp)) {
-      warn(c, l->no, "expected \"key: value\"");
-      k++;
-      continue;
-    }
-    if ((keycopy = sheaf_strndup(key.p, key.n)) == NULL) {
-      c->nomem = true;
-      break;
-    }
-    key = (struct sheaf_str){keycopy, key.n};
-    memset(&v, 0, sizeof v);
-    rest = trim(l->p + after, l->n - after);
-    k++;
-    /* Tags and anchors in front of a value ("!!str 2013", "&a x") are
-     * dropped: the value is what counts here. */
-    while (rest.n && (rest.p[0] == '!' || rest.p[0] == '&')) {
-      size_t w = 0;
-      while (w < rest.n && rest.p[w] != ' ')
-        w++;
-      rest = trim(rest.p + w, rest.n - w);
-    }
-    if (rest.n == 0 || rest.p[0] == '#') {
-      yaml_children(c, key, &v, lines, nl, &k, &ok);
-    } else if (rest.p[0] == '|' || rest.p[0] == '>') {
-      yaml_block_scalar(&v, rest.p[0] == '>', lines, nl, &k);
-    } else if (rest.p[0] == '[' || rest.p[0] == '{') {
-      struct sheaf_buf b;
-      sheaf_buf_init(&b, 0);
-      join_flow(rest.p, rest.n, lines, nl, &k, &b, &ok);
-      if (b.failed)
-        c->nomem = true;
-      else if (rest.p[0] == '[')
-        push_flow_items(&v, b.ptr + 1, b.len > 1 ? b.len - 2 : 0, &ok);
-      else if (key_is(key, "author")) {
-        /* author: {name: Ann, email: ...} */
-        const char *nm = strstr(b.ptr, "name:");
-        if (nm) {
-          size_t e = strcspn(nm + 5, ",}");
-          push_scalar(&v, nm + 5, e, &ok);
-        }
-      }
-      sheaf_buf_fini(&b);
-    } else if (rest.p[0] == '"' || rest.p[0] == '\'') {
-      /* A quoted scalar may run over several lines. */
-      struct sheaf_buf b;
-      size_t i = 0, j = k;
-      sheaf_buf_init(&b, 0);
-      {
-        const char *start = rest.p;
-        const char *end = rest.p + rest.n;
-        struct sheaf_buf s;
-        bool closed;
-        sheaf_buf_init(&s, 0);
-        sheaf_buf_put(&s, start, (size_t)(end - start));
-        closed = read_quoted(s.ptr, s.len, &i, &b);
-        while (!closed && j < nl && indent_of(&lines[j]) > 0) {
-          sheaf_buf_putc(&s, '\n');
-          sheaf_buf_put(&s, lines[j].p, lines[j].n);
-          j++;
-          i = 0;
-          sheaf_buf_reset(&b);
-          closed = read_quoted(s.ptr, s.len, &i, &b);
-        }
-        if (!closed) {
-          ok = false;
-        } else {
-          k = j;
-          if (b.failed)
-            c->nomem = true;
-          else
-            val_push(&v, b.ptr, b.len);
-        }
-        if (s.failed)
-          c->nomem = true;
-        sheaf_buf_fini(&s);
-      }
-      sheaf_buf_fini(&b);
-    } else {
-      /* A plain scalar, perhaps continued on more-indented lines. */
-      struct sheaf_buf b;
-      sheaf_buf_init(&b, 0);
-      sheaf_buf_put(&b, rest.p, plain_end(rest.p, rest.n));
-      while (k < nl && indent_of(&lines[k]) > 0 && indent_of(&lines[k]) < lines[k].n) {
-        struct sheaf_str more = trim(lines[k].p, lines[k].n);
-        sheaf_buf_putc(&b, ' ');
-        sheaf_buf_put(&b, more.p, plain_end(more.p, more.n));
-        k++;
-      }
-      push_scalar(&v, b.ptr, b.len, &ok);
-      if (b.failed)
-        c->nomem = true;
-      sheaf_buf_fini(&b);
-    }
-    if (!ok)
-      warn(c, l->no, "a quote or bracket is not closed");
-    else
-      store(c, key, &v, true, l->no);
-    val_fini(&v);
-    sheaf_free(keycopy);
+  if (nl == 0)
+    return;
+  p = lines_text(lines, 0, nl, &n);
+  if (yaml_valid(p, n, lines[0].no, &line, &problem, &c->nomem)) {
+    yaml_read(c, p, n, lines[0].no);
+    return;
   }
-  sheaf_buf_fini(&tmp);
+  /* Entry by entry, so one broken line costs only its own key. */
+  for (a = 0; a < nl && !c->nomem; a = b) {
+    if (!entry_start(&lines[a])) {
+      b = a + 1; /* blank, a comment, or what an earlier entry left */
+      continue;
+    }
+    for (b = a + 1; b < nl && !entry_start(&lines[b]); b++)
+      ;
+    p = lines_text(lines, a, b, &n);
+    if (yaml_valid(p, n, lines[a].no, &line, &problem, &c->nomem))
+      yaml_read(c, p, n, lines[a].no);
+    else if (!c->nomem && !yaml_lenient(c, lines + a, b - a))
+      sheaf_diag_add(c->diag, SHEAF_WARNING, CODE, c->file, line, 0,
+                     "front matter: not valid YAML (%s); \"%.*s\" is ignored", problem,
+                     (int)(lines[a].n > 40 ? 40 : lines[a].n), lines[a].p);
+  }
 }
 
 /* ---- TOML ------------------------------------------------------------------ */

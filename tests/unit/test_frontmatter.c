@@ -48,9 +48,12 @@ struct fm_case {
 static const struct fm_case fm_cases[] = {
     {"yaml basic", "---\ntitle: Hello\ndate: 2019-03-06\n---\nBody\n", SHEAF_FM_YAML,
      "Hello", "2019-03-06", "", "", "", NULL, NULL, false, "Body\n", 0},
+    /* "  - x" under "- cooking" continues that plain scalar: YAML (and
+     * Jekyll's and Hugo's readers) make it "cooking - x" */
     {"yaml block list",
      "---\ntitle: T\ntags:\n- food\n- cooking\n  - x\ncategories:\n  - a b\n---\n\nB",
-     SHEAF_FM_YAML, "T", NULL, "food|cooking|x", "a b", "", NULL, NULL, false, "\nB", 0},
+     SHEAF_FM_YAML, "T", NULL, "food|cooking - x", "a b", "", NULL, NULL, false, "\nB",
+     0},
     {"yaml flow list", "---\ntags: [a, \"b c\", 'd, e']\n---\n", SHEAF_FM_YAML, NULL,
      NULL, "a|b c|d, e", "", "", NULL, NULL, false, "", 0},
     {"yaml flow list over lines", "---\ntags: [a,\n  b, # comment\n  c]\ntitle: x\n---\n",
@@ -115,6 +118,24 @@ static const struct fm_case fm_cases[] = {
      SHEAF_FM_YAML, "T", NULL, "", "", "", NULL, NULL, false, "B", 2},
     {"unclosed quote", "---\ntitle: \"open\ndate: 2020-01-01\n---\nB", SHEAF_FM_YAML,
      NULL, "2020-01-01", "", "", "", NULL, NULL, false, "B", 1},
+    /* YAML as libyaml reads it */
+    {"yaml quoted over lines",
+     "---\ntitle: \"a title\n  over two lines\"\nsummary: 'it''s\n\n  two'\n---\nB",
+     SHEAF_FM_YAML, "a title over two lines", NULL, "", "", "", "it's\ntwo", NULL, false,
+     "B", 0},
+    {"yaml flow and block tags",
+     "---\ntags: [\"x, y\", z]\ncategories:\n  - 'one'\n  - \"two\"\n  - [nested]\n---\n",
+     SHEAF_FM_YAML, NULL, NULL, "x, y|z", "one|two", "", NULL, NULL, false, "", 0},
+    {"yaml anchor kept, alias not expanded",
+     "---\ntitle: &t The Title\nsummary: *t\ntags: [&x a, *x, b]\n---\nB", SHEAF_FM_YAML,
+     "The Title", NULL, "a|b", "", "", NULL, NULL, false, "B", 1},
+    {"yaml tag and document marks", "---\ntitle: !!str 2013\ndate: 2013-01-02\n---\n",
+     SHEAF_FM_YAML, "2013", "2013-01-02", "", "", "", NULL, NULL, false, "", 0},
+    {"yaml bad entry, rest kept",
+     "---\ntitle: T\ntags: [a, b\n  c: d: e\nauthor: Ann\n---\nBody", SHEAF_FM_YAML, "T",
+     NULL, "", "", "Ann", NULL, NULL, false, "Body", 1},
+    {"yaml a list, not a map", "---\n- a\n- b\n---\nBody", SHEAF_FM_YAML, NULL, NULL, "",
+     "", "", NULL, NULL, false, "Body", 1},
     {"toml",
      "+++\ntitle = \"Emoji \\\"Support\\\"\"\ndate = 2019-03-06T22:24:16-05:00\n"
      "draft = true\ntags = [\n    \"emoji\",\n    'two words', # c\n]\n+++\nBody",
@@ -197,6 +218,67 @@ static void test_fm_lines(void **state)
   assert_int_equal(sheaf_diag_count(d), 1);
   assert_int_equal(sheaf_diag_get(d, 0)->line, 4);
   assert_string_equal(sheaf_diag_get(d, 0)->file, "t.md");
+  sheaf_frontmatter_fini(&fm);
+  sheaf_diag_free(d);
+}
+
+/* Bad YAML: one warning naming the file and the line of the fault; the
+ * keys around it and the body are kept. */
+static void test_fm_bad_yaml(void **state)
+{
+  static const char in[] = "---\ntitle: Kept\ntags: [a, 'b\n---\nThe body.\n";
+  struct sheaf_frontmatter fm;
+  sheaf_diag *d = sheaf_diag_new();
+  size_t off;
+  unsigned line;
+  (void)state;
+
+  sheaf_frontmatter_init(&fm);
+  assert_int_equal(
+      sheaf_frontmatter_parse(in, sizeof in - 1, &fm, &off, &line, "post.md", d),
+      SHEAF_OK);
+  assert_string_equal(fm.title, "Kept");
+  assert_int_equal(fm.ntags, 0);
+  assert_string_equal(in + off, "The body.\n");
+  assert_int_equal(line, 5);
+  assert_int_equal(sheaf_diag_count(d), 1);
+  assert_int_equal(sheaf_diag_get(d, 0)->severity, SHEAF_WARNING);
+  assert_string_equal(sheaf_diag_get(d, 0)->file, "post.md");
+  assert_int_equal(sheaf_diag_get(d, 0)->line, 3);
+  assert_non_null(strstr(sheaf_diag_get(d, 0)->message, "tags"));
+  sheaf_frontmatter_fini(&fm);
+  sheaf_diag_free(d);
+}
+
+/* A billion laughs: nine levels of aliases, each nine times the one
+ * before. Nothing is expanded, so it is read at once, into nothing, with
+ * one warning. */
+static void test_fm_laughs(void **state)
+{
+  char in[2048];
+  struct sheaf_frontmatter fm;
+  sheaf_diag *d = sheaf_diag_new();
+  size_t off, len;
+  unsigned line;
+  int i;
+  (void)state;
+
+  len = (size_t)snprintf(in, sizeof in, "---\na: &a [\"lol\"]\n");
+  for (i = 1; i < 9; i++)
+    len += (size_t)snprintf(
+        in + len, sizeof in - len, "%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n",
+        'a' + i, 'a' + i, 'a' + i - 1, 'a' + i - 1, 'a' + i - 1, 'a' + i - 1, 'a' + i - 1,
+        'a' + i - 1, 'a' + i - 1, 'a' + i - 1, 'a' + i - 1);
+  len += (size_t)snprintf(in + len, sizeof in - len, "tags: *i\ntitle: Laughs\n---\nB");
+  assert_true(len < sizeof in);
+  sheaf_frontmatter_init(&fm);
+  assert_int_equal(sheaf_frontmatter_parse(in, len, &fm, &off, &line, "lol.md", d),
+                   SHEAF_OK);
+  assert_string_equal(fm.title, "Laughs");
+  assert_int_equal(fm.ntags, 0);
+  assert_int_equal(sheaf_diag_count(d), 1);
+  assert_non_null(strstr(sheaf_diag_get(d, 0)->message, "73 aliases"));
+  assert_string_equal(in + off, "B");
   sheaf_frontmatter_fini(&fm);
   sheaf_diag_free(d);
 }
@@ -340,10 +422,9 @@ static void test_md_metadata(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_fm_table),
-      cmocka_unit_test(test_fm_lines),
-      cmocka_unit_test(test_md_table),
-      cmocka_unit_test(test_md_metadata),
+      cmocka_unit_test(test_fm_table),    cmocka_unit_test(test_fm_lines),
+      cmocka_unit_test(test_fm_bad_yaml), cmocka_unit_test(test_fm_laughs),
+      cmocka_unit_test(test_md_table),    cmocka_unit_test(test_md_metadata),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
