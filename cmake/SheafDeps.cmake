@@ -1,5 +1,5 @@
 # Finds sheaf's dependencies as imported targets: libxml2, libzip, cmark, iconv,
-# zlib, libidn2, libyaml.
+# zlib, libidn2, libyaml, utf8proc.
 # Debian ships broken CMake configs for libzip and cmark, so both come through
 # pkg-config; libxml2 and iconv through CMake's own modules.
 find_package(LibXml2 REQUIRED)
@@ -23,4 +23,6 @@ set(SHEAF_BROTLI PkgConfig::BROTLIDEC)
 pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
 # YAML front matter of Markdown posts (src/import/frontmatter.c).
 pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)
-set(SHEAF_TEXT_DEPS PkgConfig::IDN2 PkgConfig::YAML)
+# Unicode case folding and NFC of tags and slugs (src/core/slug.c).
+pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
+set(SHEAF_TEXT_DEPS PkgConfig::IDN2 PkgConfig::YAML PkgConfig::UTF8PROC)

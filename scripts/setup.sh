@@ -7,9 +7,9 @@ set -eu
 PACKAGES="build-essential cmake pkg-config libxml2-dev libzip-dev libcmark-dev \
 libcmocka-dev zlib1g-dev epubcheck default-jre-headless python3 zip unzip \
 valgrind time clang-format clang libclang-rt-14-dev python3-feedparser libbrotli-dev wget"
-# Host names (IDNA) and YAML front matter, in a line of their own: other work
-# adds packages above.
-PACKAGES="$PACKAGES libidn2-dev libyaml-dev"
+# Host names (IDNA), YAML front matter, Unicode tags, in a line of their own:
+# other work adds packages above.
+PACKAGES="$PACKAGES libidn2-dev libyaml-dev libutf8proc-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -160,9 +160,16 @@ bool sheaf_utf8_valid(const char *p, size_t n);
 
 /* Returns a new slug for `name`: ASCII lowercased, runs of spaces and
  * punctuation become one '-', percent-escapes decoded, non-ASCII letters kept
- * as UTF-8; "Digital Economy" and "digital-economy" give the same slug.
+ * as UTF-8, case-folded and in NFC (utf8proc); "Digital Economy" and
+ * "digital-economy" give the same slug, and so do "Тема" and "тема",
+ * "STRASSE" and "straße". Slugs of ASCII names are ASCII lowercased only.
  * Returns NULL only when out of memory. */
 char *sheaf_slugify(const char *name, size_t n);
+/* Returns a new copy of UTF-8 text s[0..n) in NFC, case-folded with `fold`
+ * (Unicode full case folding: "ß" becomes "ss"). ASCII text and text that
+ * is not valid UTF-8 are copied as they are. Returns NULL only when out of
+ * memory. */
+char *sheaf_unicode_normalize(const char *s, size_t n, bool fold);
 
 /* ---- spool.c: temporary files ------------------------------------------ */
 

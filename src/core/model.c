@@ -60,6 +60,11 @@ bool sheaf_article_add_tag(struct sheaf_article *a, const char *name, const char
     return true;
   t.kind = kind;
   t.name = sheaf_str_collapse_ws(nm.p, nm.n);
+  if (t.name) { /* one spelling of "é", however it was typed */
+    char *nfc = sheaf_unicode_normalize(t.name, strlen(t.name), false);
+    sheaf_free(t.name);
+    t.name = nfc;
+  }
   t.slug =
       (slug && *slug) ? sheaf_slugify(slug, strlen(slug)) : sheaf_slugify(nm.p, nm.n);
   if (t.name == NULL || t.slug == NULL)

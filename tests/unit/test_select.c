@@ -306,6 +306,43 @@ static void test_book_metadata(void **state)
   sheaf_collection_free(c);
 }
 
+/* Tags match in every script, whatever the case and however the accents
+ * were typed: the CLI's --tag against an article's tag names. */
+static void test_tag_unicode(void **state)
+{
+  static const struct {
+    const char *tag, *want;
+    bool match;
+  } cases[] = {
+      {"\xD0\xA2\xD0\xB5\xD0\xBC\xD0\xB0", "\xD1\x82\xD0\xB5\xD0\xBC\xD0\xB0", true},
+      {"\xD0\xA2\xD0\xB5\xD0\xBC\xD0\xB0", "\xD0\xA2\xD0\x95\xD0\x9C\xD0\x90", true},
+      {"STRASSE",
+       "stra\xC3\x9F"
+       "e",
+       true},
+      {"Stra\xC3\x9F"
+       "e",
+       "strasse", true},
+      {"\xC3\xA9t\xC3\xA9", "E\xCC\x81T\xC3\x89", true},
+      {"\xC3\xA9t\xC3\xA9", "ete", false},
+      {"\xD0\xA2\xD0\xB5\xD0\xBC\xD0\xB0", "\xD1\x82\xD0\xB5\xD0\xBC", false},
+      {"Digital Economy", "DIGITAL-economy", true},
+  };
+  size_t i;
+
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct sheaf_article *a = sheaf_article_new();
+    assert_non_null(a);
+    assert_true(sheaf_article_add_tag(a, cases[i].tag, NULL, SHEAF_TAG_TAG));
+    if (sheaf_select_has_tag(a, cases[i].want) != cases[i].match) {
+      print_error("case %zu: %s vs %s\n", i, cases[i].tag, cases[i].want);
+      fail();
+    }
+    sheaf_article_free(a);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -315,6 +352,7 @@ int main(void)
       cmocka_unit_test(test_title_from_feed),
       cmocka_unit_test(test_title_from_path),
       cmocka_unit_test(test_book_metadata),
+      cmocka_unit_test(test_tag_unicode),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
