@@ -282,16 +282,7 @@ static xmlNodePtr wrap(xmlNodePtr first, xmlNodePtr last, const char *name)
 
   if (!w)
     return NULL;
-  w->doc = first->doc;
-  /* Link w before first, then move the run into it. */
-  w->parent = first->parent;
-  w->prev = first->prev;
-  w->next = first;
-  if (first->prev)
-    first->prev->next = w;
-  else
-    first->parent->children = w;
-  first->prev = w;
+  sheaf_layout_move_before(first, w); /* then the run moves into it */
   for (n = first;; n = next) {
     next = n->next;
     sheaf_layout_append(w, n);

@@ -483,6 +483,45 @@ static uint32_t edge_cp(const xmlChar *s, bool last)
   return len > 0 ? cp : 0;
 }
 
+/* Puts the alt text of `img` after it, spaced from the words around it;
+ * returns the new text node, or NULL (no alt text, or out of memory). */
+static xmlNodePtr alt_text(struct ctx *c, xmlNodePtr img, const xmlChar *alt)
+{
+  struct sheaf_str s =
+      sheaf_str_trim((struct sheaf_str){(const char *)alt, strlen((const char *)alt)});
+  /* Alt texts of neighbouring images (a gallery of linked thumbnails) must
+   * not run together, nor into the words around them. */
+  const xmlNode *pv, *nx;
+  uint32_t last;
+  bool pad_before, pad_after;
+  struct sheaf_buf t;
+  xmlNodePtr text;
+
+  if (s.n == 0)
+    return NULL;
+  pv = text_beside(img, c->body, false);
+  nx = text_beside(img, c->body, true);
+  last = pv ? edge_cp(pv->content, true) : ' ';
+  pad_before = word_char(last) || (last && strchr(".,;:!?)]}", (int)last) && last < 0x80);
+  pad_after = nx && word_char(edge_cp(nx->content, false));
+  sheaf_buf_init(&t, 0);
+  sheaf_buf_puts(&t, pad_before ? " " : "");
+  sheaf_buf_put(&t, s.p, s.n);
+  sheaf_buf_puts(&t, pad_after ? " " : "");
+  text = t.failed ? NULL : xmlNewDocTextLen(img->doc, BAD_CAST t.ptr, (int)t.len);
+  sheaf_buf_fini(&t);
+  if (!text) {
+    c->nomem = true;
+    return NULL;
+  }
+  /* Linked by hand so it is not merged into a neighbouring text. */
+  if (img->next)
+    sheaf_layout_move_before(img->next, text);
+  else
+    sheaf_layout_append(img->parent, text);
+  return text;
+}
+
 /* Resolves an <img> to a local file (keeping it with src and alt only) or
  * replaces it by its alt text with one warning. Returns the next node. */
 static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
@@ -552,40 +591,8 @@ static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
                    c->src->line, 0, "image not embedded (%s): %s; %s", why, shown,
                    alt && *alt ? "its alt text is kept" : "it has no alt text");
   }
-  if (alt) {
-    struct sheaf_str s =
-        sheaf_str_trim((struct sheaf_str){(const char *)alt, strlen((const char *)alt)});
-    if (s.n) {
-      /* Alt texts of neighbouring images (a gallery of linked thumbnails)
-       * must not run together, nor into the words around them. */
-      const xmlNode *pv = text_beside(img, c->body, false),
-                    *nx = text_beside(img, c->body, true);
-      uint32_t last = pv ? edge_cp(pv->content, true) : ' ';
-      bool pad_before =
-          word_char(last) || (last && strchr(".,;:!?)]}", (int)last) && last < 0x80);
-      bool pad_after = nx && word_char(edge_cp(nx->content, false));
-      struct sheaf_buf t;
-      sheaf_buf_init(&t, 0);
-      sheaf_buf_puts(&t, pad_before ? " " : "");
-      sheaf_buf_put(&t, s.p, s.n);
-      sheaf_buf_puts(&t, pad_after ? " " : "");
-      text = t.failed ? NULL : xmlNewDocTextLen(img->doc, BAD_CAST t.ptr, (int)t.len);
-      sheaf_buf_fini(&t);
-      if (!text)
-        c->nomem = true;
-      else {
-        /* Linked by hand so it is not merged into a neighbouring text. */
-        text->parent = img->parent;
-        text->prev = img;
-        text->next = img->next;
-        if (img->next)
-          img->next->prev = text;
-        else if (img->parent)
-          img->parent->last = text;
-        img->next = text;
-      }
-    }
-  }
+  if (alt)
+    text = alt_text(c, img, alt);
   xmlUnlinkNode(img);
   xmlFreeNode(img);
   img = NULL;
