@@ -316,6 +316,13 @@ struct sheaf_url_authority {
 /* Fills `a` for a URL whose first ':' is followed by "//"; returns false
  * (a untouched) for one without an authority (mailto:, relative, ...). */
 bool sheaf_url_authority(const char *url, struct sheaf_url_authority *a);
+/* Returns the length of the scheme of "scheme:rest" (a letter, then
+ * letters, digits, '+', '-' or '.', then ':'), or 0 when `s` has none. */
+size_t sheaf_url_scheme(const char *s);
+/* Resolves the reference `ref` against the absolute URL `base` (RFC 3986,
+ * by libxml2). Returns a new string (free with sheaf_free()), or NULL when
+ * they do not make a URL or when out of memory. */
+char *sheaf_url_resolve(const char *ref, const char *base);
 /* Cleans the URL `raw` for an href: strips whitespace and control
  * characters, allows only http, https, mailto, ftp and tel schemes (or a
  * `#fragment`), resolves relative URLs against `base` (dropped without a

@@ -66,6 +66,29 @@ bool sheaf_url_authority(const char *url, struct sheaf_url_authority *a)
   return true;
 }
 
+size_t sheaf_url_scheme(const char *s)
+{
+  size_t i = 0;
+
+  if (!isalpha((unsigned char)s[0]))
+    return 0;
+  while (isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')
+    i++;
+  return s[i] == ':' ? i : 0;
+}
+
+char *sheaf_url_resolve(const char *ref, const char *base)
+{
+  xmlChar *built = xmlBuildURI(BAD_CAST ref, BAD_CAST base);
+  char *r;
+
+  if (built == NULL)
+    return NULL;
+  r = sheaf_strdup((const char *)built);
+  xmlFree(built); /* libxml2's allocation goes back to libxml2 */
+  return r;
+}
+
 /* ---- the cleaner ---------------------------------------------------------------- */
 
 static bool scheme_ok(const char *s, size_t n)
@@ -222,7 +245,7 @@ char *sheaf_url_clean(const char *raw, const char *base, bool *nomem, const char
   struct sheaf_buf v, k, e;
   char *res = NULL;
   size_t i, n = strlen(raw), s, t;
-  xmlChar *built = NULL;
+  char *built = NULL;
   const char *ignored;
 
   *nomem = false;
@@ -253,13 +276,7 @@ char *sheaf_url_clean(const char *raw, const char *base, bool *nomem, const char
   /* The scheme, if any, ends at the first ':' before any '/', '?', '#'. */
   i = strcspn(k.ptr, ":/?#");
   if (k.ptr[i] == ':') {
-    size_t j;
-    if (i == 0 || !isalpha((unsigned char)k.ptr[0]))
-      goto out;
-    for (j = 0; j < i; j++)
-      if (!isalnum((unsigned char)k.ptr[j]) && !strchr("+-.", k.ptr[j]))
-        goto out;
-    if (!scheme_ok(k.ptr, i))
+    if (sheaf_url_scheme(k.ptr) != i || !scheme_ok(k.ptr, i))
       goto out;
     if (!url_encode(&e, v.ptr))
       goto nomem;
@@ -280,14 +297,13 @@ char *sheaf_url_clean(const char *raw, const char *base, bool *nomem, const char
    * a file that does not exist). */
   if (base == NULL || *base == '\0')
     goto out;
-  built = xmlBuildURI(BAD_CAST e.ptr, BAD_CAST base);
+  built = sheaf_url_resolve(e.ptr, base);
   if (built == NULL)
     goto out;
-  if (!sheaf_starts_with_ci((const char *)built, "http://") &&
-      !sheaf_starts_with_ci((const char *)built, "https://"))
+  if (!sheaf_starts_with_ci(built, "http://") && !sheaf_starts_with_ci(built, "https://"))
     goto out;
   sheaf_buf_reset(&e);
-  if (!url_encode(&e, (const char *)built))
+  if (!url_encode(&e, built))
     goto nomem;
   res = sheaf_buf_detach(&e, NULL);
   if (!res)
@@ -298,8 +314,7 @@ nomem:
 out:
   if (res)
     res = fix_host(res, nomem, why);
-  if (built)
-    xmlFree(built);
+  sheaf_free(built);
   sheaf_buf_fini(&v);
   sheaf_buf_fini(&k);
   sheaf_buf_fini(&e);

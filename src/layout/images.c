@@ -878,18 +878,6 @@ static struct img *from_mirror(struct sheaf_images *im, const char *url, const c
   return g;
 }
 
-static bool has_scheme(const char *s, size_t *len)
-{
-  size_t i = 0;
-
-  if (!isalpha((unsigned char)s[0]))
-    return false;
-  while (isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')
-    i++;
-  *len = s[i] == ':' ? i : 0;
-  return s[i] == ':';
-}
-
 /* Finds the local image `raw` names for the article of `src`. */
 static struct img *locate(struct sheaf_images *im, const struct sheaf_layout_src *src,
                           const char *raw, const char **why, bool *nomem)
@@ -947,8 +935,8 @@ static struct img *locate(struct sheaf_images *im, const struct sheaf_layout_src
     sheaf_free(path);
     goto out;
   }
-  if (has_scheme(url, &sl) && !sheaf_starts_with_ci(url, "http:") &&
-      !sheaf_starts_with_ci(url, "https:")) {
+  sl = sheaf_url_scheme(url);
+  if (sl && !sheaf_starts_with_ci(url, "http:") && !sheaf_starts_with_ci(url, "https:")) {
     *why = "an unsupported kind of URL";
     goto out;
   }
@@ -973,10 +961,7 @@ static struct img *locate(struct sheaf_images *im, const struct sheaf_layout_src
   if (sl) {
     abs = sheaf_strdup(url);
   } else if (src->base_url && *src->base_url) {
-    xmlChar *b = xmlBuildURI(BAD_CAST url, BAD_CAST src->base_url);
-    abs = b ? sheaf_strdup((const char *)b) : NULL;
-    if (b)
-      xmlFree(b);
+    abs = sheaf_url_resolve(url, src->base_url);
   }
   if (!abs) {
     *why = local_why ? local_why : "no such file beside the input";

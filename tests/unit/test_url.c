@@ -94,6 +94,36 @@ static void test_authority(void **state)
   }
 }
 
+static void test_scheme_resolve(void **state)
+{
+  static const struct {
+    const char *s;
+    size_t len;
+  } schemes[] = {{"https://x", 5}, {"mailto:a", 6},  {"svn+ssh://x", 7},
+                 {"a.b-c:", 5},    {"1http://x", 0}, {"/a:b", 0},
+                 {"noscheme", 0},  {"ht tp:x", 0},   {":x", 0}};
+  static const struct {
+    const char *ref, *base, *want;
+  } refs[] = {
+      {"../x.png?v=2", "https://example.com/a/b/c.html",
+       "https://example.com/a/x.png?v=2"},
+      {"//cdn.example.net/y", "http://example.com/", "http://cdn.example.net/y"},
+      {"#f", "https://example.com/p", "https://example.com/p#f"},
+      {"https://other.org/", "https://example.com/p", "https://other.org/"},
+  };
+  size_t i;
+
+  (void)state;
+  for (i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+    assert_int_equal(sheaf_url_scheme(schemes[i].s), schemes[i].len);
+  for (i = 0; i < sizeof refs / sizeof refs[0]; i++) {
+    char *got = sheaf_url_resolve(refs[i].ref, refs[i].base);
+    assert_non_null(got);
+    assert_string_equal(got, refs[i].want);
+    sheaf_free(got);
+  }
+}
+
 static void test_clean(void **state)
 {
   static const struct {
@@ -201,7 +231,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_pct),       cmocka_unit_test(test_decode),
       cmocka_unit_test(test_authority), cmocka_unit_test(test_clean),
-      cmocka_unit_test(test_idna),
+      cmocka_unit_test(test_idna),      cmocka_unit_test(test_scheme_resolve),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
