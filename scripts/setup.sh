@@ -8,8 +8,8 @@ PACKAGES="build-essential cmake pkg-config libxml2-dev libzip-dev libcmark-dev \
 libcmocka-dev zlib1g-dev epubcheck default-jre-headless python3 zip unzip \
 valgrind time clang-format clang libclang-rt-14-dev python3-feedparser libbrotli-dev wget"
 # Host names (IDNA), YAML front matter, Unicode tags, in a line of their own:
-# other work adds packages above.
-PACKAGES="$PACKAGES libidn2-dev libyaml-dev libutf8proc-dev"
+# other work adds packages above. libidn2's static link needs libunistring.
+PACKAGES="$PACKAGES libidn2-dev libunistring-dev libyaml-dev libutf8proc-dev"
 
 missing=""
 for p in $PACKAGES; do
