@@ -273,6 +273,175 @@ usage_error(enum cli_command cmd, const char *fmt, ...)
   return EXIT_USAGE;
 }
 
+/* What apply_option() returns besides EXIT_OK and EXIT_USAGE. */
+enum { OPTION_STOP = -1, OPTION_NEEDS_VALUE = -2, OPTION_UNKNOWN = -3 };
+
+/* Applies option `c` (as getopt_long returned it) with its argument `arg`
+ * to `cli`. Returns EXIT_OK, EXIT_USAGE after printing why, OPTION_STOP
+ * after --help or --version (nothing more to parse), or OPTION_NEEDS_VALUE
+ * or OPTION_UNKNOWN for the caller to report with the option's text. */
+static int apply_option(struct cli *cli, int c, const char *arg)
+{
+  switch (c) {
+  case 'h':
+    cli->help_for = cli->cmd;
+    cli->cmd = CMD_HELP;
+    return OPTION_STOP;
+  case 'V':
+    cli->cmd = CMD_VERSION;
+    return OPTION_STOP;
+  case 'q':
+    cli->verbosity = -1;
+    break;
+  case 'v':
+    cli->verbosity = 1;
+    break;
+  case 'o':
+    cli->output = arg;
+    break;
+  case 't':
+    if (!push(&cli->tags, &cli->ntags, arg))
+      return usage_error(cli->cmd, "%s", "out of memory");
+    break;
+  case 'x':
+    if (!push(&cli->exclude_tags, &cli->nexclude_tags, arg))
+      return usage_error(cli->cmd, "%s", "out of memory");
+    break;
+  case 'n': {
+    char *end;
+    unsigned long long v;
+    errno = 0;
+    v = strtoull(arg, &end, 10);
+    if (errno || *end || end == arg || arg[0] == '-' || v == 0)
+      return usage_error(cli->cmd, "--limit wants a positive number, not '%s'", arg);
+    cli->opt.limit = (size_t)v;
+    break;
+  }
+  case OPT_SINCE:
+    cli->opt.since = arg;
+    break;
+  case OPT_UNTIL:
+    cli->opt.until = arg;
+    break;
+  case OPT_NEWEST_FIRST:
+    cli->opt.flags |= SHEAF_OPT_NEWEST_FIRST;
+    break;
+  case OPT_TITLE:
+    cli->opt.title = arg;
+    break;
+  case OPT_LANGUAGE:
+    cli->opt.language = arg;
+    break;
+  case OPT_TAGS:
+    cli->list_tags = true;
+    break;
+  case OPT_WERROR:
+    cli->opt.flags |= SHEAF_OPT_WERROR;
+    break;
+  case OPT_INCLUDE_DRAFTS:
+    cli->opt.flags |= SHEAF_OPT_INCLUDE_DRAFTS;
+    break;
+  case OPT_THREADS: {
+    char *end;
+    unsigned long v;
+    errno = 0;
+    v = strtoul(arg, &end, 10);
+    if (errno || *end || end == arg || arg[0] == '-' || v > 64)
+      return usage_error(cli->cmd,
+                         "--threads wants a number from 0 (one per core) "
+                         "to 64, not '%s'",
+                         arg);
+    cli->opt.threads = (unsigned)v;
+    break;
+  }
+  case OPT_GROUP_BY:
+    if (strcmp(arg, "year") == 0)
+      cli->opt.group_by = SHEAF_GROUP_YEAR;
+    else if (strcmp(arg, "month") == 0)
+      cli->opt.group_by = SHEAF_GROUP_MONTH;
+    else if (strcmp(arg, "tag") == 0)
+      cli->opt.group_by = SHEAF_GROUP_TAG;
+    else if (strcmp(arg, "none") == 0)
+      cli->opt.group_by = SHEAF_GROUP_NONE;
+    else
+      return usage_error(cli->cmd, "--group-by takes year, month, tag or none, not '%s'",
+                         arg);
+    break;
+  case OPT_ENCODING:
+    cli->opt.encoding = arg;
+    break;
+  case OPT_ASSETS:
+    cli->opt.assets_dir = arg;
+    break;
+  case OPT_COVER:
+    cli->opt.cover = arg;
+    break;
+  case OPT_CSS:
+    cli->opt.css = arg;
+    break;
+  case OPT_REMOVE:
+    if (!push(&cli->remove, &cli->nremove, arg))
+      return usage_error(cli->cmd, "%s", "out of memory");
+    break;
+  case OPT_KEEP_WEBP:
+    cli->opt.flags |= SHEAF_OPT_KEEP_WEBP;
+    break;
+  case OPT_MAX_IMAGE_WIDTH:
+  case OPT_MAX_IMAGE_SIZE: {
+    char *end;
+    unsigned long long v, mul = 1;
+    errno = 0;
+    v = strtoull(arg, &end, 10);
+    if (c == OPT_MAX_IMAGE_SIZE && (*end == 'K' || *end == 'k'))
+      mul = 1024, end++;
+    else if (c == OPT_MAX_IMAGE_SIZE && (*end == 'M' || *end == 'm'))
+      mul = 1024 * 1024, end++;
+    if (errno || *end || end == arg || arg[0] == '-' || v == 0 ||
+        v > (unsigned long long)SIZE_MAX / mul ||
+        (c == OPT_MAX_IMAGE_WIDTH && v > 100000))
+      return usage_error(
+          cli->cmd,
+          c == OPT_MAX_IMAGE_WIDTH
+              ? "--max-image-width wants a number of pixels, not '%s'"
+              : "--max-image-size wants a size such as 500K or 20M, not '%s'",
+          arg);
+    if (c == OPT_MAX_IMAGE_WIDTH)
+      cli->opt.max_image_width = (size_t)v;
+    else
+      cli->opt.max_image_size = (size_t)(v * mul);
+    break;
+  }
+  case OPT_MAX_INPUT_SIZE:
+    if (!parse_count(arg, true, &cli->opt.max_input_size))
+      return usage_error(
+          cli->cmd, "--max-input-size wants a size such as 2G or 800M, not '%s'", arg);
+    break;
+  case OPT_MAX_ARTICLE_SIZE:
+    if (!parse_count(arg, true, &cli->opt.max_article_size))
+      return usage_error(cli->cmd,
+                         "--max-article-size wants a size such as 64M, not '%s'", arg);
+    break;
+  case OPT_MAX_ARTICLES:
+    if (!parse_count(arg, false, &cli->opt.max_articles))
+      return usage_error(cli->cmd, "--max-articles wants a positive number, not '%s'",
+                         arg);
+    break;
+  case OPT_MAX_DEPTH:
+    if (!parse_count(arg, false, &cli->opt.max_depth))
+      return usage_error(cli->cmd, "--max-depth wants a positive number, not '%s'", arg);
+    break;
+  case OPT_POST_TYPE:
+    if (!push(&cli->post_types, &cli->npost_types, arg))
+      return usage_error(cli->cmd, "%s", "out of memory");
+    break;
+  case ':':
+    return OPTION_NEEDS_VALUE;
+  default:
+    return OPTION_UNKNOWN;
+  }
+  return EXIT_OK;
+}
+
 int cli_parse(struct cli *cli, int argc, char **argv)
 {
   int c, first = 1;
@@ -305,165 +474,15 @@ int cli_parse(struct cli *cli, int argc, char **argv)
   argc -= first - 1;
   argv += first - 1;
   while ((c = getopt_long(argc, argv, ":hVqvo:t:x:n:", long_options, NULL)) != -1) {
-    switch (c) {
-    case 'h':
-      cli->help_for = cli->cmd;
-      cli->cmd = CMD_HELP;
+    int rc = apply_option(cli, c, optarg);
+    if (rc == OPTION_STOP)
       return EXIT_OK;
-    case 'V':
-      cli->cmd = CMD_VERSION;
-      return EXIT_OK;
-    case 'q':
-      cli->verbosity = -1;
-      break;
-    case 'v':
-      cli->verbosity = 1;
-      break;
-    case 'o':
-      cli->output = optarg;
-      break;
-    case 't':
-      if (!push(&cli->tags, &cli->ntags, optarg))
-        return usage_error(cli->cmd, "%s", "out of memory");
-      break;
-    case 'x':
-      if (!push(&cli->exclude_tags, &cli->nexclude_tags, optarg))
-        return usage_error(cli->cmd, "%s", "out of memory");
-      break;
-    case 'n': {
-      char *end;
-      unsigned long long v;
-      errno = 0;
-      v = strtoull(optarg, &end, 10);
-      if (errno || *end || end == optarg || optarg[0] == '-' || v == 0)
-        return usage_error(cli->cmd, "--limit wants a positive number, not '%s'", optarg);
-      cli->opt.limit = (size_t)v;
-      break;
-    }
-    case OPT_SINCE:
-      cli->opt.since = optarg;
-      break;
-    case OPT_UNTIL:
-      cli->opt.until = optarg;
-      break;
-    case OPT_NEWEST_FIRST:
-      cli->opt.flags |= SHEAF_OPT_NEWEST_FIRST;
-      break;
-    case OPT_TITLE:
-      cli->opt.title = optarg;
-      break;
-    case OPT_LANGUAGE:
-      cli->opt.language = optarg;
-      break;
-    case OPT_TAGS:
-      cli->list_tags = true;
-      break;
-    case OPT_WERROR:
-      cli->opt.flags |= SHEAF_OPT_WERROR;
-      break;
-    case OPT_INCLUDE_DRAFTS:
-      cli->opt.flags |= SHEAF_OPT_INCLUDE_DRAFTS;
-      break;
-    case OPT_THREADS: {
-      char *end;
-      unsigned long v;
-      errno = 0;
-      v = strtoul(optarg, &end, 10);
-      if (errno || *end || end == optarg || optarg[0] == '-' || v > 64)
-        return usage_error(cli->cmd,
-                           "--threads wants a number from 0 (one per core) "
-                           "to 64, not '%s'",
-                           optarg);
-      cli->opt.threads = (unsigned)v;
-      break;
-    }
-    case OPT_GROUP_BY:
-      if (strcmp(optarg, "year") == 0)
-        cli->opt.group_by = SHEAF_GROUP_YEAR;
-      else if (strcmp(optarg, "month") == 0)
-        cli->opt.group_by = SHEAF_GROUP_MONTH;
-      else if (strcmp(optarg, "tag") == 0)
-        cli->opt.group_by = SHEAF_GROUP_TAG;
-      else if (strcmp(optarg, "none") == 0)
-        cli->opt.group_by = SHEAF_GROUP_NONE;
-      else
-        return usage_error(cli->cmd,
-                           "--group-by takes year, month, tag or none, not '%s'", optarg);
-      break;
-    case OPT_ENCODING:
-      cli->opt.encoding = optarg;
-      break;
-    case OPT_ASSETS:
-      cli->opt.assets_dir = optarg;
-      break;
-    case OPT_COVER:
-      cli->opt.cover = optarg;
-      break;
-    case OPT_CSS:
-      cli->opt.css = optarg;
-      break;
-    case OPT_REMOVE:
-      if (!push(&cli->remove, &cli->nremove, optarg))
-        return usage_error(cli->cmd, "%s", "out of memory");
-      break;
-    case OPT_KEEP_WEBP:
-      cli->opt.flags |= SHEAF_OPT_KEEP_WEBP;
-      break;
-    case OPT_MAX_IMAGE_WIDTH:
-    case OPT_MAX_IMAGE_SIZE: {
-      char *end;
-      unsigned long long v, mul = 1;
-      errno = 0;
-      v = strtoull(optarg, &end, 10);
-      if (c == OPT_MAX_IMAGE_SIZE && (*end == 'K' || *end == 'k'))
-        mul = 1024, end++;
-      else if (c == OPT_MAX_IMAGE_SIZE && (*end == 'M' || *end == 'm'))
-        mul = 1024 * 1024, end++;
-      if (errno || *end || end == optarg || optarg[0] == '-' || v == 0 ||
-          v > (unsigned long long)SIZE_MAX / mul ||
-          (c == OPT_MAX_IMAGE_WIDTH && v > 100000))
-        return usage_error(
-            cli->cmd,
-            c == OPT_MAX_IMAGE_WIDTH
-                ? "--max-image-width wants a number of pixels, not '%s'"
-                : "--max-image-size wants a size such as 500K or 20M, not '%s'",
-            optarg);
-      if (c == OPT_MAX_IMAGE_WIDTH)
-        cli->opt.max_image_width = (size_t)v;
-      else
-        cli->opt.max_image_size = (size_t)(v * mul);
-      break;
-    }
-    case OPT_MAX_INPUT_SIZE:
-      if (!parse_count(optarg, true, &cli->opt.max_input_size))
-        return usage_error(cli->cmd,
-                           "--max-input-size wants a size such as 2G or 800M, not '%s'",
-                           optarg);
-      break;
-    case OPT_MAX_ARTICLE_SIZE:
-      if (!parse_count(optarg, true, &cli->opt.max_article_size))
-        return usage_error(
-            cli->cmd, "--max-article-size wants a size such as 64M, not '%s'", optarg);
-      break;
-    case OPT_MAX_ARTICLES:
-      if (!parse_count(optarg, false, &cli->opt.max_articles))
-        return usage_error(cli->cmd, "--max-articles wants a positive number, not '%s'",
-                           optarg);
-      break;
-    case OPT_MAX_DEPTH:
-      if (!parse_count(optarg, false, &cli->opt.max_depth))
-        return usage_error(cli->cmd, "--max-depth wants a positive number, not '%s'",
-                           optarg);
-      break;
-    case OPT_POST_TYPE:
-      if (!push(&cli->post_types, &cli->npost_types, optarg))
-        return usage_error(cli->cmd, "%s", "out of memory");
-      break;
-    case ':':
+    if (rc == OPTION_NEEDS_VALUE)
       return usage_error(cli->cmd, "option '%s' needs a value", argv[optind - 1]);
-    default:
+    if (rc == OPTION_UNKNOWN)
       return usage_error(cli->cmd, "unknown option '%s'", argv[optind - 1]);
-    }
+    if (rc != EXIT_OK)
+      return rc;
   }
   if (cli->cmd == CMD_NONE)
     return usage_error(CMD_NONE, "%s",
