@@ -397,6 +397,9 @@ struct sheaf_collection {
   bool spool_bodies; /* set by sheaf_collection_spool_bodies() */
   int body_fd;       /* -1 until the first article is spooled */
   uint64_t body_end;
+  /* Images and redirects from web archives, by URL (resources.c); NULL
+   * until the first is added. */
+  struct sheaf_resources *resources;
 };
 
 struct sheaf_book_tag {
@@ -494,6 +497,27 @@ void sheaf_spool_free(struct sheaf_spool *sp);
  * (*out, freed with sheaf_free). Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
 sheaf_status sheaf_deflate(const void *p, size_t n, unsigned char **out, size_t *clen,
                            uint32_t *crc);
+
+/* ---- resources.c: a web archive's images by URL, for layout ------------ */
+
+struct sheaf_resources;
+/* Stores `data` as the capture of `url` (its fragment ignored) taken at
+ * `date` (SHEAF_TIME_UNKNOWN allowed); an older capture than the one held
+ * is ignored. The bytes go to a temporary file. Returns SHEAF_OK,
+ * SHEAF_ERR_NOMEM or SHEAF_ERR_WRITE (errno set). */
+sheaf_status sheaf_resources_add(struct sheaf_collection *c, const char *url,
+                                 const void *data, size_t len, int64_t date);
+/* Records that `url` redirected to `location` (absolute) at `date`. */
+sheaf_status sheaf_resources_redirect(struct sheaf_collection *c, const char *url,
+                                      const char *location, int64_t date);
+/* The bytes of `url`, after at most 10 redirects: a new buffer in *data
+ * (NUL-terminated, freed with sheaf_free). Returns SHEAF_OK, SHEAF_ERR_IO
+ * when the archive does not hold it, SHEAF_ERR_LIMIT when it is larger
+ * than `max` (0: no limit), SHEAF_ERR_NOMEM. Safe from several threads. */
+sheaf_status sheaf_resources_get(const struct sheaf_collection *c, const char *url,
+                                 size_t max, char **data, size_t *len);
+size_t sheaf_resources_count(const struct sheaf_collection *c);
+void sheaf_resources_free(struct sheaf_resources *r);
 
 /* Model helpers. */
 struct sheaf_article *sheaf_article_new(void);

@@ -351,6 +351,7 @@ void sheaf_collection_free(sheaf_collection *c)
   sheaf_free(c->sources);
   if (c->body_fd >= 0)
     close(c->body_fd);
+  sheaf_resources_free(c->resources);
   sheaf_free(c);
 }
 

@@ -284,6 +284,8 @@ static sheaf_status import_dir(struct sheaf_collection *coll, const char *dir,
   char **names = NULL;
   size_t n = 0, cap = 0, i;
   struct sheaf_buf path;
+  char **arcs = NULL;
+  size_t narcs = 0, narcs_cap = 0;
   sheaf_status ret = SHEAF_OK;
 
   if (depth > MAX_DEPTH) {
@@ -330,10 +332,25 @@ static sheaf_status import_dir(struct sheaf_collection *coll, const char *dir,
                      "skipped: symbolic links are not followed in folders");
     } else if (S_ISDIR(st.st_mode)) {
       ret = import_dir(coll, path.ptr, depth + 1, opt, diag);
+    } else if (S_ISREG(st.st_mode) && sheaf_import_archive_name(names[i])) {
+      /* The folder's web archives are one archive (a revisit in a later
+       * run's file points into an earlier one): read after the walk. */
+      char *copy = sheaf_strdup(path.ptr);
+      if (!copy || !sheaf_grow((void **)&arcs, &narcs_cap, narcs + 1, sizeof *arcs)) {
+        sheaf_free(copy);
+        ret = SHEAF_ERR_NOMEM;
+        break;
+      }
+      arcs[narcs++] = copy;
     } else if (S_ISREG(st.st_mode) && wanted(names[i])) {
       ret = import_file(coll, path.ptr, true, opt, diag);
     }
   }
+  if (ret == SHEAF_OK && narcs > 0)
+    ret = sheaf_import_archives(coll, (const char *const *)arcs, narcs, opt, diag);
+  for (i = 0; i < narcs; i++)
+    sheaf_free(arcs[i]);
+  sheaf_free(arcs);
   sheaf_buf_fini(&path);
   for (i = 0; i < n; i++)
     sheaf_free(names[i]);
@@ -358,6 +375,8 @@ sheaf_status sheaf_import_path(sheaf_collection *coll, const char *path,
   nfeeds = coll->nfeeds;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
     ret = import_dir(coll, path, 0, opt, diag);
+  else if (sheaf_import_archive_kind(path) != SHEAF_ARCHIVE_NONE)
+    ret = sheaf_import_archives(coll, &path, 1, opt, diag);
   else
     ret = import_file(coll, path, false, opt, diag);
   if (ret == SHEAF_ERR_NOMEM)

@@ -111,6 +111,24 @@ sheaf_status sheaf_import_input(struct sheaf_collection *coll,
                                 const struct sheaf_input *in, const sheaf_options *opt,
                                 sheaf_diag *diag);
 
+/* ---- web archives (warc.c) ---------------------------------------------- */
+
+enum sheaf_archive_kind { SHEAF_ARCHIVE_NONE, SHEAF_ARCHIVE_WARC, SHEAF_ARCHIVE_WACZ };
+
+/* What the file at `path` is, from its first bytes: a WARC file (plain or
+ * gzip), a WACZ package (a zip holding WARC files under archive/), or
+ * neither. */
+enum sheaf_archive_kind sheaf_import_archive_kind(const char *path);
+/* Whether a file name is a web archive's (.warc, .warc.gz, .wacz). */
+bool sheaf_import_archive_name(const char *name);
+/* Reads the web archives at paths[0..n) as one archive, in that order:
+ * feed responses through sheaf_import_input() named by their URL, article
+ * pages likewise (standing in for the feed's excerpt-only items), images
+ * and redirects into the collection's resources. Returns SHEAF_OK or the
+ * first failure, with an error in `diag`. */
+sheaf_status sheaf_import_archives(struct sheaf_collection *coll, const char *const *paths,
+                                   size_t n, const sheaf_options *opt, sheaf_diag *diag);
+
 /* ---- the readers ------------------------------------------------------------ */
 
 /* Reads a feed (`in`, UTF-8 as decode and repair leave it), adding its feed

@@ -878,6 +878,47 @@ static struct img *from_mirror(struct sheaf_images *im, const char *url, const c
   return g;
 }
 
+/* Looks an absolute http(s) URL up among the responses of the web
+ * archives read as inputs (resources.c), after their redirects. The same
+ * size rule as a mirror's files applies. */
+static struct img *from_archive(struct sheaf_images *im, const char *url,
+                                const char **why, bool *nomem)
+{
+  const struct sheaf_collection *coll = im->book ? im->book->coll : NULL;
+  size_t max = im->opt ? im->opt->max_image_size : 0, len;
+  struct sheaf_buf key;
+  struct img *g = NULL;
+  char *data;
+  sheaf_status st;
+
+  if (coll == NULL || sheaf_resources_count(coll) == 0)
+    return NULL;
+  sheaf_buf_init(&key, 0);
+  sheaf_buf_puts(&key, "archive:");
+  sheaf_buf_put(&key, url, strcspn(url, "#"));
+  if (key.failed) {
+    *nomem = true;
+    return NULL;
+  }
+  if ((g = find_img(im, key.ptr)) != NULL) {
+    sheaf_buf_fini(&key);
+    return g;
+  }
+  st = sheaf_resources_get(coll, url, max, &data, &len);
+  if (st == SHEAF_OK) {
+    g = add_img(im, key.ptr, data, len);
+    if (!g)
+      *nomem = true;
+  } else if (st == SHEAF_ERR_NOMEM) {
+    *nomem = true;
+  } else {
+    *why =
+        st == SHEAF_ERR_LIMIT ? "larger than --max-image-size" : "not in the web archive";
+  }
+  sheaf_buf_fini(&key);
+  return g;
+}
+
 /* Finds the local image `raw` names for the article of `src`. */
 static struct img *locate(struct sheaf_images *im, const struct sheaf_layout_src *src,
                           const char *raw, const char **why, bool *nomem)
@@ -972,12 +1013,16 @@ static struct img *locate(struct sheaf_images *im, const struct sheaf_layout_src
     goto out;
   }
   {
-    const char *w1 = NULL, *w2 = NULL;
+    const char *w1 = NULL, *w2 = NULL, *w3 = NULL;
     if (a)
       g = from_uploads(im, a->feed, src->file, abs, &w1, nomem);
     if (!g && !*nomem)
       g = from_mirror(im, abs, &w2, nomem);
-    if (!g && local_why && strcmp(local_why, "no such file") != 0)
+    if (!g && !*nomem)
+      g = from_archive(im, abs, &w3, nomem);
+    if (!g && w3 && strcmp(w3, "not in the web archive") != 0)
+      *why = w3; /* in the archive, but over the size limit */
+    else if (!g && local_why && strcmp(local_why, "no such file") != 0)
       *why = local_why; /* e.g. a folder, or not an image */
     else if (!g && local_why)
       *why = im->assets ? "no such file beside the input or in the --assets mirror"

@@ -39,6 +39,7 @@ struct sheaf_warc_reader {
   uint64_t member_off;  /* file offset of the gzip member out[] comes from */
   uint64_t member_uoff; /* inflated offset where that member begins */
   bool next_member;     /* the last member ended: the next fill starts one */
+  bool cut;             /* the data ended inside a gzip member */
   bool data_end;        /* no more inflated bytes */
   /* inflated bytes */
   unsigned char out[CHUNK];
@@ -248,6 +249,7 @@ static sheaf_status fill_out(struct sheaf_warc_reader *r, sheaf_diag *diag)
           /* The gzip stream stops short: the reader of the record that
            * lacks bytes warns about it. */
           r->data_end = true;
+          r->cut = true;
         }
       } else if (zr != Z_OK) {
         if (zr == Z_MEM_ERROR)
@@ -658,6 +660,9 @@ sheaf_status sheaf_warc_reader_next(struct sheaf_warc_reader *r,
     }
   }
   if (c < 0) {
+    if (r->cut)
+      warn_at(r, diag, r->gzip ? r->member_off : r->uoff,
+              "the file ends inside a gzip member: a truncated record, skipped");
     *eof = true;
     return SHEAF_OK;
   }
