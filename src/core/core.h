@@ -516,6 +516,12 @@ sheaf_status sheaf_resources_redirect(struct sheaf_collection *c, const char *ur
  * than `max` (0: no limit), SHEAF_ERR_NOMEM. Safe from several threads. */
 sheaf_status sheaf_resources_get(const struct sheaf_collection *c, const char *url,
                                  size_t max, char **data, size_t *len);
+/* The same in two steps: *id names the bytes (URLs serving identical
+ * bytes share one id), then read `len` bytes of `id` into a new buffer. */
+sheaf_status sheaf_resources_find(const struct sheaf_collection *c, const char *url,
+                                  uint64_t *id, size_t *len);
+sheaf_status sheaf_resources_read(const struct sheaf_collection *c, uint64_t id,
+                                  size_t len, char **data);
 size_t sheaf_resources_count(const struct sheaf_collection *c);
 void sheaf_resources_free(struct sheaf_resources *r);
 

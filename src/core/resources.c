@@ -23,7 +23,10 @@ struct res {
 };
 
 struct sheaf_resources {
-  xmlHashTablePtr by_url; /* url -> index + 1 */
+  xmlHashTablePtr by_url;  /* url -> index + 1 */
+  xmlHashTablePtr by_hash; /* SHA-1 of the bytes -> index + 1 of the first
+                              entry that stored them: an image many URLs
+                              serve is stored (and later embedded) once */
   struct res *res;
   size_t n, cap;
   int fd;
@@ -44,7 +47,10 @@ static struct sheaf_resources *table(struct sheaf_collection *c)
       return NULL;
     r->fd = -1;
     r->by_url = xmlHashCreate(64);
-    if (r->by_url == NULL) {
+    r->by_hash = xmlHashCreate(64);
+    if (r->by_url == NULL || r->by_hash == NULL) {
+      xmlHashFree(r->by_url, NULL);
+      xmlHashFree(r->by_hash, NULL);
       sheaf_free(r);
       return NULL;
     }
@@ -60,6 +66,7 @@ void sheaf_resources_free(struct sheaf_resources *r)
   if (r == NULL)
     return;
   xmlHashFree(r->by_url, NULL);
+  xmlHashFree(r->by_hash, NULL);
   for (i = 0; i < r->n; i++) {
     sheaf_free(r->res[i].url);
     sheaf_free(r->res[i].location);
@@ -118,17 +125,41 @@ sheaf_status sheaf_resources_add(struct sheaf_collection *c, const char *url,
     return SHEAF_ERR_NOMEM;
   if ((e = entry(r, url, date, &take, &st)) == NULL || !take)
     return st;
-  if (r->fd < 0 && (r->fd = sheaf_temp_open()) < 0)
-    return SHEAF_ERR_WRITE;
-  if (len > 0 && !sheaf_pwrite_all(r->fd, data, len, r->end))
-    return SHEAF_ERR_WRITE;
-  sheaf_free(e->location);
-  e->location = NULL;
-  e->off = r->end;
-  e->len = len;
-  e->date = date;
-  r->end += len;
-  return SHEAF_OK;
+  {
+    struct sheaf_sha1 h;
+    unsigned char d[20];
+    char hex[41];
+    uintptr_t k;
+    unsigned i;
+    size_t self = (size_t)(e - r->res);
+    sheaf_sha1_init(&h);
+    sheaf_sha1_update(&h, data, len);
+    sheaf_sha1_final(&h, d);
+    for (i = 0; i < 20; i++) {
+      hex[2 * i] = "0123456789abcdef"[d[i] >> 4];
+      hex[2 * i + 1] = "0123456789abcdef"[d[i] & 15];
+    }
+    hex[40] = '\0';
+    k = (uintptr_t)xmlHashLookup(r->by_hash, BAD_CAST hex);
+    sheaf_free(e->location);
+    e->location = NULL;
+    e->date = date;
+    e->len = len;
+    if (k != 0 && r->res[k - 1].len == len && r->res[k - 1].location == NULL) {
+      e->off = r->res[k - 1].off; /* the same bytes: stored once */
+      return SHEAF_OK;
+    }
+    if (r->fd < 0 && (r->fd = sheaf_temp_open()) < 0)
+      return SHEAF_ERR_WRITE;
+    if (len > 0 && !sheaf_pwrite_all(r->fd, data, len, r->end))
+      return SHEAF_ERR_WRITE;
+    e->off = r->end;
+    r->end += len;
+    if (k == 0 &&
+        xmlHashAddEntry(r->by_hash, BAD_CAST hex, (void *)(uintptr_t)(self + 1)) != 0)
+      return SHEAF_ERR_NOMEM;
+    return SHEAF_OK;
+  }
 }
 
 sheaf_status sheaf_resources_redirect(struct sheaf_collection *c, const char *url,
@@ -156,12 +187,41 @@ sheaf_status sheaf_resources_redirect(struct sheaf_collection *c, const char *ur
 sheaf_status sheaf_resources_get(const struct sheaf_collection *c, const char *url,
                                  size_t max, char **data, size_t *len)
 {
+  uint64_t id;
+  sheaf_status st = sheaf_resources_find(c, url, &id, len);
+
+  *data = NULL;
+  if (st != SHEAF_OK)
+    return st;
+  if (max != 0 && *len > max)
+    return SHEAF_ERR_LIMIT;
+  return sheaf_resources_read(c, id, *len, data);
+}
+
+sheaf_status sheaf_resources_read(const struct sheaf_collection *c, uint64_t id,
+                                  size_t len, char **data)
+{
+  const struct sheaf_resources *r = c->resources;
+
+  if ((*data = sheaf_malloc(len + 1)) == NULL)
+    return SHEAF_ERR_NOMEM;
+  if (len > 0 && (r == NULL || !sheaf_pread_all(r->fd, *data, len, id))) {
+    sheaf_free(*data);
+    *data = NULL;
+    return SHEAF_ERR_IO;
+  }
+  (*data)[len] = '\0';
+  return SHEAF_OK;
+}
+
+sheaf_status sheaf_resources_find(const struct sheaf_collection *c, const char *url,
+                                  uint64_t *id, size_t *len)
+{
   const struct sheaf_resources *r = c->resources;
   char *key;
   unsigned hops;
   const struct res *e = NULL;
 
-  *data = NULL;
   *len = 0;
   if (r == NULL)
     return SHEAF_ERR_IO;
@@ -183,16 +243,7 @@ sheaf_status sheaf_resources_get(const struct sheaf_collection *c, const char *u
   sheaf_free(key);
   if (e == NULL || e->location != NULL)
     return SHEAF_ERR_IO;
-  if (max != 0 && e->len > max)
-    return SHEAF_ERR_LIMIT;
-  if ((*data = sheaf_malloc(e->len + 1)) == NULL)
-    return SHEAF_ERR_NOMEM;
-  if (e->len > 0 && !sheaf_pread_all(r->fd, *data, e->len, e->off)) {
-    sheaf_free(*data);
-    *data = NULL;
-    return SHEAF_ERR_IO;
-  }
-  (*data)[e->len] = '\0';
+  *id = e->off;
   *len = e->len;
   return SHEAF_OK;
 }

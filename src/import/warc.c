@@ -307,15 +307,20 @@ static bool is_image_bytes(const unsigned char *p, size_t n)
          (n >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0);
 }
 
-/* Imports bytes named by a URL through the import stage's one path. */
-static sheaf_status import_bytes(struct arc *a, const char *url, const char *data,
-                                 size_t len, sheaf_diag *diag)
+/* Imports a body named by a URL through the import stage's one path; the
+ * input takes the buffer over (`body` is left empty). */
+static sheaf_status import_bytes(struct arc *a, const char *url, struct sheaf_buf *body,
+                                 sheaf_diag *diag)
 {
   struct sheaf_input in;
-  sheaf_status ret = sheaf_input_copy(&in, url, data, len);
+  sheaf_status ret;
+  size_t len;
+  char *data = sheaf_buf_detach(body, &len);
 
-  if (ret == SHEAF_OK)
-    ret = sheaf_import_input(a->coll, &in, a->opt, diag);
+  if (data == NULL)
+    return SHEAF_ERR_NOMEM;
+  sheaf_input_adopt(&in, url, data, len);
+  ret = sheaf_import_input(a->coll, &in, a->opt, diag);
   sheaf_input_fini(&in);
   return ret;
 }
@@ -348,7 +353,7 @@ static enum kind classify(const char *mt, const char *body, size_t len)
 static sheaf_status http_body(struct arc *a, struct sheaf_warc_reader *r,
                               const struct sheaf_warc_header *h, const char *name,
                               struct sheaf_buf *blk, struct sheaf_http_response *resp,
-                              struct sheaf_buf *body, bool want_body)
+                              struct sheaf_buf *body, char mt[64])
 {
   const char *why = NULL;
   bool partial = false;
@@ -377,10 +382,36 @@ static sheaf_status http_body(struct arc *a, struct sheaf_warc_reader *r,
     resp->status = 0;
     return SHEAF_OK;
   }
-  if (!want_body)
-    return SHEAF_OK;
+  mt[0] = '\0';
+  if (resp->status != 200)
+    return SHEAF_OK; /* only 200 responses have a body sheaf uses */
+  {
+    struct sheaf_str ct = {"", 0};
+    sheaf_http_header_get(resp, "Content-Type", &ct);
+    media_type(ct, mt);
+  }
   sheaf_buf_reset(body);
   body->failed = false;
+  {
+    struct sheaf_str te, ce;
+    if (!sheaf_http_header_get(resp, "Transfer-Encoding", &te) &&
+        (!sheaf_http_header_get(resp, "Content-Encoding", &ce) || ce.n == 0 ||
+         sheaf_str_ieq(ce, "identity")) &&
+        blk->len - resp->body_off <= max_input(a)) {
+      /* No coding to undo: the block becomes the body without a copy
+       * (resp's views into the block are stale from here on). */
+      struct sheaf_buf t = *blk;
+      size_t n = blk->len - resp->body_off, bmax = body->max;
+      memmove(t.ptr, t.ptr + resp->body_off, n);
+      t.len = n;
+      t.ptr[n] = '\0';
+      *blk = *body;
+      blk->max = t.max;
+      *body = t;
+      body->max = bmax;
+      return SHEAF_OK;
+    }
+  }
   ret = sheaf_http_decode_body(resp, blk->ptr, blk->len, body, &partial, &why);
   if (ret == SHEAF_ERR_NOMEM)
     return ret;
@@ -485,7 +516,7 @@ static sheaf_status pass_one(struct arc *a, size_t si)
         h.content_type == NULL ||
         !sheaf_starts_with_ci(h.content_type, "application/http"))
       continue;
-    ret = http_body(a, r, &h, s->name, &blk, &resp, &body, true);
+    ret = http_body(a, r, &h, s->name, &blk, &resp, &body, mt);
     if (ret != SHEAF_OK) {
       sheaf_http_response_fini(&resp);
       break;
@@ -493,9 +524,6 @@ static sheaf_status pass_one(struct arc *a, size_t si)
     if (resp.status >= 300 && resp.status < 400 && resp.status != 304) {
       ret = redirect(a, &h, &resp);
     } else if (resp.status == 200) {
-      struct sheaf_str ct = {"", 0};
-      sheaf_http_header_get(&resp, "Content-Type", &ct);
-      media_type(ct, mt);
       switch (classify(mt, body.ptr, body.len)) {
       case K_IMAGE:
         ret = sheaf_resources_add(a->coll, h.target_uri, body.ptr, body.len, h.date);
@@ -507,7 +535,7 @@ static sheaf_status pass_one(struct arc *a, size_t si)
         a->nimages++;
         break;
       case K_FEED:
-        ret = import_bytes(a, h.target_uri, body.ptr, body.len, a->diag);
+        ret = import_bytes(a, h.target_uri, &body, a->diag);
         a->nfeeds++;
         break;
       case K_PAGE:
@@ -664,10 +692,15 @@ static sheaf_status pass_two(struct arc *a, size_t si, size_t *pi, xmlHashTableP
       if (ordinal != a->pages[*pi].ordinal)
         continue;
       (*pi)++;
-      ret = http_body(a, r, &h, s->name, &blk, &resp, &body, true);
+      char mt[64];
+      int status;
+      ret = http_body(a, r, &h, s->name, &blk, &resp, &body, mt);
+      status = resp.status;
       sheaf_http_response_fini(&resp);
       if (ret != SHEAF_OK)
         break;
+      if (status != 200)
+        continue;
       item = feed_item(a, links, h.target_uri);
       if (item == NULL && !says_article(body.ptr, body.len))
         continue; /* an index, a tag page, a home page */
@@ -680,7 +713,7 @@ static sheaf_status pass_two(struct arc *a, size_t si, size_t *pi, xmlHashTableP
           ret = SHEAF_ERR_NOMEM;
           break;
         }
-        ret = import_bytes(a, h.target_uri, body.ptr, body.len, d);
+        ret = import_bytes(a, h.target_uri, &body, d);
         if (d != a->diag) {
           /* The page takes the feed item's date: no warning about its own. */
           for (k = 0; k < sheaf_diag_count(d); k++) {

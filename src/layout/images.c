@@ -889,31 +889,42 @@ static struct img *from_archive(struct sheaf_images *im, const char *url,
   struct sheaf_buf key;
   struct img *g = NULL;
   char *data;
+  uint64_t id;
   sheaf_status st;
 
   if (coll == NULL || sheaf_resources_count(coll) == 0)
     return NULL;
+  st = sheaf_resources_find(coll, url, &id, &len);
+  if (st == SHEAF_ERR_NOMEM) {
+    *nomem = true;
+    return NULL;
+  }
+  if (st != SHEAF_OK) {
+    *why = "not in the web archive";
+    return NULL;
+  }
+  if (max && len > max) {
+    *why = "larger than --max-image-size";
+    return NULL;
+  }
+  /* Keyed by the stored bytes: the URLs that serve one image share it. */
   sheaf_buf_init(&key, 0);
-  sheaf_buf_puts(&key, "archive:");
-  sheaf_buf_put(&key, url, strcspn(url, "#"));
+  sheaf_buf_printf(&key, "archive:%llu:%zu", (unsigned long long)id, len);
   if (key.failed) {
     *nomem = true;
     return NULL;
   }
-  if ((g = find_img(im, key.ptr)) != NULL) {
-    sheaf_buf_fini(&key);
-    return g;
-  }
-  st = sheaf_resources_get(coll, url, max, &data, &len);
-  if (st == SHEAF_OK) {
-    g = add_img(im, key.ptr, data, len);
-    if (!g)
+  if ((g = find_img(im, key.ptr)) == NULL) {
+    st = sheaf_resources_read(coll, id, len, &data);
+    if (st == SHEAF_OK) {
+      g = add_img(im, key.ptr, data, len);
+      if (!g)
+        *nomem = true;
+    } else if (st == SHEAF_ERR_NOMEM) {
       *nomem = true;
-  } else if (st == SHEAF_ERR_NOMEM) {
-    *nomem = true;
-  } else {
-    *why =
-        st == SHEAF_ERR_LIMIT ? "larger than --max-image-size" : "not in the web archive";
+    } else {
+      *why = "cannot be read back from the temporary file";
+    }
   }
   sheaf_buf_fini(&key);
   return g;

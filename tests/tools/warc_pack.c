@@ -7,7 +7,9 @@
  * fetch stage streams them. Used by the tests (warcio reads its output)
  * and by bench/ (a WARC of the generated feed).
  *
- *   warc_pack OUT.warc.gz URL=FILE... URL=>TARGET...
+ *   warc_pack OUT.warc.gz URL=FILE... URL=>TARGET... @LIST...
+ *
+ * where a LIST file holds more such arguments, one a line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -91,6 +93,35 @@ out:
   return rc;
 }
 
+/* One URL=FILE or URL=>TARGET argument (changed in place). */
+static int one(struct sheaf_warc_writer *w, const char *info_id, char *arg,
+               sheaf_diag *diag)
+{
+  char *eq = strchr(arg, '='), head[4096];
+  struct stat sb;
+
+  if (eq == NULL) {
+    fprintf(stderr, "warc_pack: not URL=FILE: %s\n", arg);
+    return 1;
+  }
+  *eq = '\0';
+  if (eq[1] == '>') {
+    snprintf(
+        head, sizeof head,
+        "HTTP/1.1 301 Moved Permanently\r\nLocation: %s\r\nContent-Length: 0\r\n\r\n",
+        eq + 2);
+    return pack(w, info_id, arg, head, NULL, diag);
+  }
+  if (stat(eq + 1, &sb) != 0) {
+    fprintf(stderr, "warc_pack: %s: %s\n", eq + 1, strerror(errno));
+    return 1;
+  }
+  snprintf(head, sizeof head,
+           "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %lld\r\n\r\n",
+           type_of(eq + 1), (long long)sb.st_size);
+  return pack(w, info_id, arg, head, eq + 1, diag);
+}
+
 int main(int argc, char **argv)
 {
   struct sheaf_warc_record info = {0};
@@ -115,28 +146,22 @@ int main(int argc, char **argv)
           "sheaf-warc_pack", "1", "warc_pack", 0, diag) != SHEAF_OK)
     rc = 1;
   for (i = 2; i < argc && rc == 0; i++) {
-    char *eq = strchr(argv[i], '='), head[4096];
-    struct stat sb;
-    if (eq == NULL) {
-      fprintf(stderr, "warc_pack: not URL=FILE: %s\n", argv[i]);
-      rc = 1;
-      break;
-    }
-    *eq = '\0';
-    if (eq[1] == '>') {
-      snprintf(
-          head, sizeof head,
-          "HTTP/1.1 301 Moved Permanently\r\nLocation: %s\r\nContent-Length: 0\r\n\r\n",
-          eq + 2);
-      rc = pack(w, info.id, argv[i], head, NULL, diag);
-    } else if (stat(eq + 1, &sb) == 0) {
-      snprintf(head, sizeof head,
-               "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %lld\r\n\r\n",
-               type_of(eq + 1), (long long)sb.st_size);
-      rc = pack(w, info.id, argv[i], head, eq + 1, diag);
+    if (argv[i][0] == '@') {
+      FILE *list = fopen(argv[i] + 1, "r");
+      char line[8192];
+      if (list == NULL) {
+        fprintf(stderr, "warc_pack: %s: %s\n", argv[i] + 1, strerror(errno));
+        rc = 1;
+        break;
+      }
+      while (rc == 0 && fgets(line, sizeof line, list) != NULL) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] != '\0')
+          rc = one(w, info.id, line, diag);
+      }
+      fclose(list);
     } else {
-      fprintf(stderr, "warc_pack: %s: %s\n", eq + 1, strerror(errno));
-      rc = 1;
+      rc = one(w, info.id, argv[i], diag);
     }
   }
   for (size_t k = 0; k < sheaf_diag_count(diag); k++)
