@@ -711,13 +711,77 @@ static void test_http_codings(void **state)
   sheaf_buf_fini(&out);
 }
 
+/* ---- the collection's archived resources (core/resources.c) ----------- */
+
+static void test_resources(void **state)
+{
+  struct sheaf_collection *c = (struct sheaf_collection *)sheaf_collection_new();
+  char *data;
+  size_t len;
+  uint64_t id1, id2;
+
+  (void)state;
+  assert_int_equal(sheaf_resources_get(c, "http://a.test/x.png", 0, &data, &len),
+                   SHEAF_ERR_IO);
+  assert_int_equal(sheaf_resources_add(c, "http://a.test/x.png#frag", "PNG1", 4, 100),
+                   SHEAF_OK);
+  /* An older capture does not replace a newer one; a newer one does. */
+  assert_int_equal(sheaf_resources_add(c, "http://a.test/x.png", "OLD!", 4, 50),
+                   SHEAF_OK);
+  assert_int_equal(sheaf_resources_get(c, "http://a.test/x.png", 0, &data, &len),
+                   SHEAF_OK);
+  assert_string_equal(data, "PNG1");
+  sheaf_free(data);
+  assert_int_equal(sheaf_resources_add(c, "http://a.test/x.png", "PNG2!", 5, 200),
+                   SHEAF_OK);
+  assert_int_equal(sheaf_resources_get(c, "http://a.test/x.png#top", 0, &data, &len),
+                   SHEAF_OK);
+  assert_string_equal(data, "PNG2!");
+  assert_int_equal(len, 5);
+  sheaf_free(data);
+  /* Identical bytes under two URLs are stored once. */
+  assert_int_equal(sheaf_resources_add(c, "http://b.test/y.png", "PNG2!", 5, 0),
+                   SHEAF_OK);
+  assert_int_equal(sheaf_resources_find(c, "http://a.test/x.png", &id1, &len), SHEAF_OK);
+  assert_int_equal(sheaf_resources_find(c, "http://b.test/y.png", &id2, &len), SHEAF_OK);
+  assert_true(id1 == id2);
+  /* Redirects, followed; a loop and a chain of 12 are not. */
+  assert_int_equal(
+      sheaf_resources_redirect(c, "http://a.test/old", "http://b.test/y.png", 0),
+      SHEAF_OK);
+  assert_int_equal(sheaf_resources_get(c, "http://a.test/old", 4, &data, &len),
+                   SHEAF_ERR_LIMIT);
+  assert_int_equal(sheaf_resources_get(c, "http://a.test/old", 0, &data, &len), SHEAF_OK);
+  assert_string_equal(data, "PNG2!");
+  sheaf_free(data);
+  sheaf_resources_redirect(c, "http://l.test/1", "http://l.test/2", 0);
+  sheaf_resources_redirect(c, "http://l.test/2", "http://l.test/1", 0);
+  assert_int_equal(sheaf_resources_get(c, "http://l.test/1", 0, &data, &len),
+                   SHEAF_ERR_IO);
+  {
+    char from[64], to[64];
+    int i;
+    for (i = 0; i < 12; i++) {
+      snprintf(from, sizeof from, "http://c.test/%d", i);
+      snprintf(to, sizeof to, "http://c.test/%d", i + 1);
+      sheaf_resources_redirect(c, from, to, 0);
+    }
+    sheaf_resources_add(c, "http://c.test/12", "END", 3, 0);
+    assert_int_equal(sheaf_resources_get(c, "http://c.test/3", 0, &data, &len), SHEAF_OK);
+    sheaf_free(data);
+    assert_int_equal(sheaf_resources_get(c, "http://c.test/0", 0, &data, &len),
+                     SHEAF_ERR_IO);
+  }
+  sheaf_collection_free((sheaf_collection *)c);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sha1_label),   cmocka_unit_test(test_new_id),
       cmocka_unit_test(test_round_trip),   cmocka_unit_test(test_hand_built),
       cmocka_unit_test(test_hostile),      cmocka_unit_test(test_http_parse),
-      cmocka_unit_test(test_http_codings),
+      cmocka_unit_test(test_http_codings), cmocka_unit_test(test_resources),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
