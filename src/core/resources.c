@@ -7,10 +7,12 @@
  * with the images' size. The newest capture of a URL wins.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <libxml/hash.h>
+#include <zlib.h>
 
 #include "core/core.h"
 
@@ -24,9 +26,9 @@ struct res {
 
 struct sheaf_resources {
   xmlHashTablePtr by_url;  /* url -> index + 1 */
-  xmlHashTablePtr by_hash; /* SHA-1 of the bytes -> index + 1 of the first
-                              entry that stored them: an image many URLs
-                              serve is stored (and later embedded) once */
+  xmlHashTablePtr by_hash; /* "crc32:length" of stored bytes -> their
+                              offset + 1: an image many URLs serve is
+                              stored (and later embedded) once */
   struct res *res;
   size_t n, cap;
   int fd;
@@ -113,6 +115,23 @@ static struct res *entry(struct sheaf_resources *r, const char *url, int64_t dat
   return e;
 }
 
+/* Whether the spool holds data[0..len) at `off`. */
+static bool same_bytes(const struct sheaf_resources *r, uint64_t off, const void *data,
+                       size_t len)
+{
+  unsigned char buf[16384];
+  size_t done = 0;
+
+  while (done < len) {
+    size_t n = len - done < sizeof buf ? len - done : sizeof buf;
+    if (!sheaf_pread_all(r->fd, buf, n, off + done) ||
+        memcmp(buf, (const unsigned char *)data + done, n) != 0)
+      return false;
+    done += n;
+  }
+  return true;
+}
+
 sheaf_status sheaf_resources_add(struct sheaf_collection *c, const char *url,
                                  const void *data, size_t len, int64_t date)
 {
@@ -126,27 +145,22 @@ sheaf_status sheaf_resources_add(struct sheaf_collection *c, const char *url,
   if ((e = entry(r, url, date, &take, &st)) == NULL || !take)
     return st;
   {
-    struct sheaf_sha1 h;
-    unsigned char d[20];
-    char hex[41];
+    char hex[48];
     uintptr_t k;
-    unsigned i;
-    size_t self = (size_t)(e - r->res);
-    sheaf_sha1_init(&h);
-    sheaf_sha1_update(&h, data, len);
-    sheaf_sha1_final(&h, d);
-    for (i = 0; i < 20; i++) {
-      hex[2 * i] = "0123456789abcdef"[d[i] >> 4];
-      hex[2 * i + 1] = "0123456789abcdef"[d[i] & 15];
-    }
-    hex[40] = '\0';
+    /* CRC-32 and length find a candidate cheaply (SHA-1 of every image
+     * cost more than the rest of the archive's reading); the bytes
+     * themselves decide. */
+    snprintf(hex, sizeof hex, "%08lx:%zu",
+             crc32(crc32(0L, Z_NULL, 0), (const Bytef *)data, (uInt)len), len);
     k = (uintptr_t)xmlHashLookup(r->by_hash, BAD_CAST hex);
+    if (k != 0 && !same_bytes(r, (uint64_t)(k - 1), data, len))
+      k = 0;
     sheaf_free(e->location);
     e->location = NULL;
     e->date = date;
     e->len = len;
-    if (k != 0 && r->res[k - 1].len == len && r->res[k - 1].location == NULL) {
-      e->off = r->res[k - 1].off; /* the same bytes: stored once */
+    if (k != 0) {
+      e->off = (uint64_t)(k - 1); /* the same bytes: stored once */
       return SHEAF_OK;
     }
     if (r->fd < 0 && (r->fd = sheaf_temp_open()) < 0)
@@ -155,8 +169,9 @@ sheaf_status sheaf_resources_add(struct sheaf_collection *c, const char *url,
       return SHEAF_ERR_WRITE;
     e->off = r->end;
     r->end += len;
-    if (k == 0 &&
-        xmlHashAddEntry(r->by_hash, BAD_CAST hex, (void *)(uintptr_t)(self + 1)) != 0)
+    /* The newest bytes with this CRC and length are the candidate. */
+    if (xmlHashUpdateEntry(r->by_hash, BAD_CAST hex, (void *)(uintptr_t)(e->off + 1),
+                           NULL) != 0)
       return SHEAF_ERR_NOMEM;
     return SHEAF_OK;
   }
