@@ -11,6 +11,7 @@
  * network.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,8 @@ struct arc {
   struct page *pages;
   size_t npages, pages_cap;
   size_t first_article; /* the collection's articles before this archive */
+  xmlHashTablePtr by_id; /* id -> the archive's latest capture of it */
+  xmlHashTablePtr drop;  /* older captures to remove ("%p" of the article) */
   size_t nfeeds, nimages;
 };
 
@@ -469,6 +472,62 @@ static sheaf_status remember_ref(struct arc *a, const char *ref)
   return SHEAF_OK;
 }
 
+static int64_t newest_time(const struct sheaf_article *x)
+{
+  if (x->updated != SHEAF_TIME_UNKNOWN &&
+      (x->published == SHEAF_TIME_UNKNOWN || x->updated > x->published))
+    return x->updated;
+  return x->published;
+}
+
+/* The articles a capture added from index `before` replace the archive's
+ * earlier captures of the same article (same id) unless those say they
+ * were updated later: records are read in capture order, so on a tie the
+ * newest capture wins (select's merge, across inputs, keeps the first). */
+static sheaf_status supersede(struct arc *a, size_t before)
+{
+  size_t k;
+
+  for (k = before; k < a->coll->narticles; k++) {
+    struct sheaf_article *x = a->coll->articles[k], *old;
+    char key[32];
+    old = xmlHashLookup(a->by_id, BAD_CAST x->id);
+    if (old != NULL) {
+      struct sheaf_article *loser = newest_time(x) >= newest_time(old) ? old : x;
+      snprintf(key, sizeof key, "%p", (void *)loser);
+      if (xmlHashLookup(a->drop, BAD_CAST key) == NULL &&
+          xmlHashAddEntry(a->drop, BAD_CAST key, loser) != 0)
+        return SHEAF_ERR_NOMEM;
+      if (loser == x)
+        continue;
+    }
+    if (xmlHashUpdateEntry(a->by_id, BAD_CAST x->id, x, NULL) != 0)
+      return SHEAF_ERR_NOMEM;
+  }
+  return SHEAF_OK;
+}
+
+/* Removes the superseded captures from the collection, in one pass. */
+static void drop_superseded(struct arc *a)
+{
+  struct sheaf_collection *c = a->coll;
+  size_t i, o = a->first_article;
+
+  if (xmlHashSize(a->drop) <= 0)
+    return;
+  for (i = a->first_article; i < c->narticles; i++) {
+    char key[32];
+    snprintf(key, sizeof key, "%p", (void *)c->articles[i]);
+    if (xmlHashLookup(a->drop, BAD_CAST key) != NULL)
+      sheaf_article_free(c->articles[i]);
+    else
+      c->articles[o++] = c->articles[i];
+  }
+  c->narticles = o;
+  xmlHashFree(a->drop, NULL);
+  a->drop = xmlHashCreate(16);
+}
+
 /* ---- the two passes ----------------------------------------------------- */
 
 /* Pass 1: feeds are imported, images and redirects kept, record ids and
@@ -534,10 +593,14 @@ static sheaf_status pass_one(struct arc *a, size_t si)
                          strerror(errno));
         a->nimages++;
         break;
-      case K_FEED:
+      case K_FEED: {
+        size_t before = a->coll->narticles;
         ret = import_bytes(a, h.target_uri, &body, a->diag);
+        if (ret == SHEAF_OK)
+          ret = supersede(a, before);
         a->nfeeds++;
         break;
+      }
       case K_PAGE:
         if (sheaf_grow((void **)&a->pages, &a->pages_cap, a->npages + 1,
                        sizeof *a->pages)) {
@@ -775,6 +838,10 @@ static void free_arc(struct arc *a)
   sheaf_free(a->pages);
   if (a->ids)
     xmlHashFree(a->ids, NULL);
+  if (a->by_id)
+    xmlHashFree(a->by_id, NULL);
+  if (a->drop)
+    xmlHashFree(a->drop, NULL);
 }
 
 sheaf_status sheaf_import_archives(struct sheaf_collection *coll,
@@ -791,14 +858,21 @@ sheaf_status sheaf_import_archives(struct sheaf_collection *coll,
   a.opt = opt;
   a.diag = diag;
   a.first_article = coll->narticles;
-  if ((a.ids = xmlHashCreate(256)) == NULL)
+  a.ids = xmlHashCreate(256);
+  a.by_id = xmlHashCreate(256);
+  a.drop = xmlHashCreate(16);
+  if (a.ids == NULL || a.by_id == NULL || a.drop == NULL) {
+    free_arc(&a);
     return SHEAF_ERR_NOMEM;
+  }
   for (i = 0; i < npaths && ret == SHEAF_OK; i++)
     ret = sheaf_import_archive_kind(paths[i]) == SHEAF_ARCHIVE_WACZ
               ? add_wacz(&a, paths[i])
               : add_stream(&a, paths[i], NULL);
   for (i = 0; i < a.nstreams && ret == SHEAF_OK; i++)
     ret = pass_one(&a, i);
+  if (ret == SHEAF_OK)
+    drop_superseded(&a);
   if (ret == SHEAF_OK && a.npages > 0) {
     links = xmlHashCreate(256);
     if (links == NULL)

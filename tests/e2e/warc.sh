@@ -54,6 +54,9 @@ printf '%s\n' "$U/" "$U/feed.rss" "$U/excerpts.rss" "$U/notes/whole/" \
 
 (cd "$T" && timeout 60 wget -q --tries=1 --timeout=10 --warc-file=cap -P dl -i urls)
 [ -s "$T/cap.warc.gz" ] || { fail "wget wrote no WARC"; finish; }
+# A second run later: one post was edited (same guid and dates).
+sed -i "s|it should leave a surface that shines|SECOND-CAPTURE-TEXT|" "$S/feed.rss"
+(cd "$T" && timeout 60 wget -q --tries=1 --timeout=10 --warc-file=cap2 -P dl2 "$U/feed.rss")
 kill $server 2>/dev/null
 
 chapters() { unzip -p "$1" 'EPUB/text/ch*.xhtml'; }
@@ -89,6 +92,14 @@ mkdir "$T/arch"
 cp "$T/cap.warc.gz" "$T/arch/sheaf-20240101000000.warc.gz"
 expect_rc 0 "$SHEAF" build "$T/arch" -o "$T/folder.epub" &&
   { [ "$(nchapters "$T/folder.epub")" = 5 ] || fail "folder: $(nchapters "$T/folder.epub") chapters"; }
+# The next run's file: the newest capture of the edited post wins.
+cp "$T/cap2.warc.gz" "$T/arch/sheaf-20240102000000.warc.gz"
+if expect_rc 0 "$SHEAF" build "$T/arch" -o "$T/folder2.epub"; then
+  [ "$(nchapters "$T/folder2.epub")" = 5 ] || fail "two runs: $(nchapters "$T/folder2.epub") chapters"
+  chapters "$T/folder2.epub" >"$T/text2"
+  grep -q "SECOND-CAPTURE-TEXT" "$T/text2" || fail "the newest capture is not in the book"
+  ! grep -q "surface that shines" "$T/text2" || fail "the older capture is in the book"
+fi
 
 # WACZ: a zip with archive/*.warc.gz.
 mkdir -p "$T/wacz/archive"
