@@ -50,7 +50,7 @@ struct arc {
   size_t nrefs, refs_cap;
   struct page *pages;
   size_t npages, pages_cap;
-  size_t first_article; /* the collection's articles before this archive */
+  size_t first_article;  /* the collection's articles before this archive */
   xmlHashTablePtr by_id; /* id -> the archive's latest capture of it */
   xmlHashTablePtr drop;  /* older captures to remove ("%p" of the article) */
   size_t nfeeds, nimages;
