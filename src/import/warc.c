@@ -662,6 +662,21 @@ static bool says_article(const char *p, size_t n)
   return false;
 }
 
+/* Whether `url` is a listing of posts (WordPress's /tag/SLUG/,
+ * /category/SLUG/, /page/N/, ?paged=N), whatever its page says. */
+static bool listing(const char *url)
+{
+  struct sheaf_tag *t = sheaf_import_archive_tag(url, NULL);
+
+  if (t != NULL) {
+    sheaf_free(t->name);
+    sheaf_free(t->slug);
+    sheaf_free(t);
+    return true;
+  }
+  return strstr(url, "/page/") != NULL || strstr(url, "paged=") != NULL;
+}
+
 /* The feed article (from this archive) whose link is `url`, or NULL. */
 static struct sheaf_article *feed_item(struct arc *a, xmlHashTablePtr links,
                                        const char *url)
@@ -765,7 +780,7 @@ static sheaf_status pass_two(struct arc *a, size_t si, size_t *pi, xmlHashTableP
       if (status != 200)
         continue;
       item = feed_item(a, links, h.target_uri);
-      if (item == NULL && !says_article(body.ptr, body.len))
+      if (item == NULL && (listing(h.target_uri) || !says_article(body.ptr, body.len)))
         continue; /* an index, a tag page, a home page */
       if (item != NULL && (item->has_body || item->body != NULL))
         continue; /* the feed holds the whole text already */
