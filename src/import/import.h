@@ -126,8 +126,9 @@ bool sheaf_import_archive_name(const char *name);
  * pages likewise (standing in for the feed's excerpt-only items), images
  * and redirects into the collection's resources. Returns SHEAF_OK or the
  * first failure, with an error in `diag`. */
-sheaf_status sheaf_import_archives(struct sheaf_collection *coll, const char *const *paths,
-                                   size_t n, const sheaf_options *opt, sheaf_diag *diag);
+sheaf_status sheaf_import_archives(struct sheaf_collection *coll,
+                                   const char *const *paths, size_t n,
+                                   const sheaf_options *opt, sheaf_diag *diag);
 
 /* ---- the readers ------------------------------------------------------------ */
 
