@@ -1,5 +1,5 @@
 # Finds sheaf's dependencies as imported targets: libxml2, libzip, cmark, iconv,
-# zlib, libidn2, libyaml, utf8proc.
+# zlib, libidn2, libyaml, utf8proc, libcurl.
 # Debian ships broken CMake configs for libzip and cmark, so both come through
 # pkg-config; libxml2 and iconv through CMake's own modules.
 find_package(LibXml2 REQUIRED)
@@ -26,3 +26,7 @@ pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)
 # Unicode case folding and NFC of tags and slugs (src/core/slug.c).
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 set(SHEAF_TEXT_DEPS PkgConfig::IDN2 PkgConfig::YAML PkgConfig::UTF8PROC)
+
+# libcurl: the only network access, `sheaf fetch` (src/fetch); its multi
+# interface runs the capture's transfers. Debian: libcurl4-openssl-dev.
+find_package(CURL 7.85 REQUIRED) # CURLOPT_PROTOCOLS_STR

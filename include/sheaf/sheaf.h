@@ -45,6 +45,7 @@
 #include "sheaf/options.h"
 #include "sheaf/book.h"
 #include "sheaf/build.h"
+#include "sheaf/fetch.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -15,7 +15,7 @@
 /* Exit codes (DESIGN.md): one per failure class, so scripts can branch. */
 enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_NOMATCH = 3, EXIT_OUTPUT = 4 };
 
-enum cli_command { CMD_NONE, CMD_BUILD, CMD_LIST, CMD_HELP, CMD_VERSION };
+enum cli_command { CMD_NONE, CMD_BUILD, CMD_LIST, CMD_HELP, CMD_VERSION, CMD_FETCH };
 
 struct cli {
   enum cli_command cmd;
@@ -34,12 +34,18 @@ struct cli {
   bool list_tags;            /* list --tags */
   int verbosity;             /* -1 quiet, 0 normal, 1 verbose */
   enum cli_command help_for; /* for `sheaf help build` / `build --help` */
+  sheaf_fetch_options fopt;  /* sheaf fetch: network settings */
+  int argc;                  /* the whole command line, for the archive's */
+  char **argv;               /* warcinfo record */
 };
 
 /* Parses argv into `cli`. Returns EXIT_OK, or EXIT_USAGE after printing why. */
 int cli_parse(struct cli *cli, int argc, char **argv);
 void cli_fini(struct cli *cli);
 void cli_print_help(FILE *f, enum cli_command cmd);
+
+/* sheaf fetch (fetch.c). Returns an exit code. */
+int cli_run_fetch(struct cli *cli, sheaf_diag *diag);
 
 /* Printing: diagnostics as file:line:col: severity: message [code]. */
 void cli_diag_print(const sheaf_diag_entry *e, void *userdata);

@@ -298,7 +298,9 @@ int main(int argc, char **argv)
     cli.opt.progress = on_progress;
     cli.opt.progress_userdata = &prog;
   }
-  rc = cli.cmd == CMD_BUILD ? run_build(&cli, diag) : run_list(&cli, diag);
+  rc = cli.cmd == CMD_BUILD   ? run_build(&cli, diag)
+       : cli.cmd == CMD_FETCH ? cli_run_fetch(&cli, diag)
+                              : run_list(&cli, diag);
   sheaf_diag_free(diag);
   cli_fini(&cli);
   return rc;

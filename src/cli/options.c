@@ -22,12 +22,14 @@ static const char usage_main[] =
     "\n"
     "Commands:\n"
     "  build    make an EPUB book of the selected articles\n"
+    "  fetch    capture a site's feed, pages and images into an archive folder\n"
     "  list     show the articles (or, with --tags, the tags) of the inputs\n"
     "  help     show help for a command: sheaf help build\n"
     "\n"
     "Examples:\n"
     "  sheaf build feed.rss --tag digital-economy -o digital-economy.epub\n"
     "  sheaf list feed.rss --tags\n"
+    "  sheaf fetch https://example.org/tag/x/ -o site/ && sheaf build site/ --tag x\n"
     "\n"
     "Options for every command:\n"
     "  -h, --help       show help (sheaf build --help for a command's options)\n"
@@ -136,9 +138,59 @@ static const char usage_list[] =
     "\n"
     "%s";
 
+static const char usage_fetch[] =
+    "Usage: sheaf fetch URL... -o ARCHIVE [OPTIONS]\n"
+    "\n"
+    "Captures a site's articles into the folder ARCHIVE as one new web archive\n"
+    "file (WARC, .warc.gz) per run, for 'sheaf build ARCHIVE' to read offline.\n"
+    "Each URL is a feed or a page that announces one (a WordPress tag page).\n"
+    "Every page of the feed is read (rel=\"next\", WordPress ?paged=N), the\n"
+    "article page of each item that holds only an excerpt, and every image\n"
+    "the selected articles show (the widest srcset variant up to\n"
+    "--max-image-width). Run it again into the same folder: only what changed\n"
+    "is downloaded, and the archive keeps articles the feed no longer shows.\n"
+    "\n"
+    "Examples:\n"
+    "  sheaf fetch https://example.org/tag/digital-economy/ -o site/\n"
+    "  sheaf build site/ --tag digital-economy\n"
+    "  sheaf fetch https://example.org/feed/ -o site/ --tag rust --dry-run\n"
+    "\n"
+    "  -o, --output ARCHIVE   the archive folder (created when missing); files\n"
+    "                         already in it are read, never changed\n"
+    "  -t, --tag TAG          fetch the pages and images of articles with this\n"
+    "                         tag only (repeatable; default: every article)\n"
+    "  -x, --exclude-tag TAG  nor of articles with this tag\n"
+    "      --max-image-width PX  of srcset variants, fetch the widest up to PX\n"
+    "                         (default: 1600, as sheaf build)\n"
+    "      --max-pages N      read at most N pages of each feed (default: 100)\n"
+    "      --dry-run          read robots.txt and the feeds only; list every\n"
+    "                         other URL a real run would fetch; write nothing\n"
+    "\n"
+    "Politeness and safety (robots.txt and its Crawl-delay are always obeyed,\n"
+    "at most 2 connections per host, only http and https, at most 10\n"
+    "redirects; hosts found in feeds that resolve to loopback, private,\n"
+    "link-local or multicast addresses are refused; only the hosts of the\n"
+    "URLs you name may be such):\n"
+    "      --connect-timeout SEC  give up connecting after SEC seconds (15)\n"
+    "      --stall-timeout SEC    give up a transfer that receives nothing for\n"
+    "                         SEC seconds (30)\n"
+    "      --max-retries N    retries of a 429, 503 or dropped connection (3)\n"
+    "      --max-retry-wait SEC   longest Retry-After obeyed (120)\n"
+    "      --max-response-size SIZE  larger responses are dropped (64M)\n"
+    "      --max-run-size SIZE    stop the run past SIZE received (4G)\n"
+    "      --connections N    transfers at once over all hosts (8)\n"
+    "\n"
+    "Exit codes: 0 success (single images or pages that failed are warnings),\n"
+    "1 usage error, 2 a URL you named could not be read as a feed (network\n"
+    "error, HTTP error, not a feed) or a limit was passed, 4 the archive\n"
+    "folder could not be written, 130 interrupted (nothing is written).\n";
+
 void cli_print_help(FILE *f, enum cli_command cmd)
 {
   switch (cmd) {
+  case CMD_FETCH:
+    fputs(usage_fetch, f);
+    break;
   case CMD_BUILD:
     fprintf(f, usage_build, usage_select, usage_limits);
     break;
@@ -174,7 +226,16 @@ enum {
   OPT_MAX_INPUT_SIZE,
   OPT_MAX_ARTICLES,
   OPT_MAX_ARTICLE_SIZE,
-  OPT_MAX_DEPTH
+  OPT_MAX_DEPTH,
+  OPT_MAX_PAGES,
+  OPT_DRY_RUN,
+  OPT_CONNECT_TIMEOUT,
+  OPT_STALL_TIMEOUT,
+  OPT_MAX_RETRIES,
+  OPT_MAX_RETRY_WAIT,
+  OPT_MAX_RESPONSE_SIZE,
+  OPT_MAX_RUN_SIZE,
+  OPT_CONNECTIONS
 };
 
 static const struct option long_options[] = {
@@ -209,6 +270,15 @@ static const struct option long_options[] = {
     {"max-articles", required_argument, NULL, OPT_MAX_ARTICLES},
     {"max-article-size", required_argument, NULL, OPT_MAX_ARTICLE_SIZE},
     {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+    {"max-pages", required_argument, NULL, OPT_MAX_PAGES},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
+    {"stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT},
+    {"max-retries", required_argument, NULL, OPT_MAX_RETRIES},
+    {"max-retry-wait", required_argument, NULL, OPT_MAX_RETRY_WAIT},
+    {"max-response-size", required_argument, NULL, OPT_MAX_RESPONSE_SIZE},
+    {"max-run-size", required_argument, NULL, OPT_MAX_RUN_SIZE},
+    {"connections", required_argument, NULL, OPT_CONNECTIONS},
     {NULL, 0, NULL, 0}};
 
 static enum cli_command command_named(const char *s)
@@ -219,6 +289,8 @@ static enum cli_command command_named(const char *s)
     return CMD_LIST;
   if (strcmp(s, "help") == 0)
     return CMD_HELP;
+  if (strcmp(s, "fetch") == 0)
+    return CMD_FETCH;
   return CMD_NONE;
 }
 
@@ -256,6 +328,22 @@ static bool parse_count(const char *s, bool sizes, size_t *out)
   return true;
 }
 
+/* Parses seconds ("2", "0.5") into milliseconds, at most a day. */
+static bool parse_seconds(const char *s, unsigned *ms)
+{
+  char *end;
+  double v;
+
+  if ((*s < '0' || *s > '9') && *s != '.')
+    return false;
+  errno = 0;
+  v = strtod(s, &end);
+  if (errno || *end || v <= 0 || v > 86400)
+    return false;
+  *ms = (unsigned)(v * 1000 + 0.5);
+  return *ms > 0;
+}
+
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
@@ -269,9 +357,10 @@ usage_error(enum cli_command cmd, const char *fmt, ...)
   vfprintf(stderr, fmt, ap);
   va_end(ap);
   fprintf(stderr, "\nTry 'sheaf %s--help' for more information.\n",
-          cmd == CMD_BUILD  ? "build "
-          : cmd == CMD_LIST ? "list "
-                            : "");
+          cmd == CMD_BUILD   ? "build "
+          : cmd == CMD_LIST  ? "list "
+          : cmd == CMD_FETCH ? "fetch "
+                             : "");
   return EXIT_USAGE;
 }
 
@@ -436,6 +525,53 @@ static int apply_option(struct cli *cli, int c, const char *arg)
     if (!push(&cli->post_types, &cli->npost_types, arg))
       return usage_error(cli->cmd, "%s", "out of memory");
     break;
+  case OPT_MAX_PAGES:
+  case OPT_MAX_RETRIES:
+  case OPT_CONNECTIONS: {
+    size_t v;
+    if (!parse_count(arg, false, &v) || v > 100000)
+      return usage_error(cli->cmd, "%s wants a positive number, not '%s'",
+                         c == OPT_MAX_PAGES     ? "--max-pages"
+                         : c == OPT_MAX_RETRIES ? "--max-retries"
+                                                : "--connections",
+                         arg);
+    if (c == OPT_MAX_PAGES)
+      cli->fopt.max_pages = v;
+    else if (c == OPT_MAX_RETRIES)
+      cli->fopt.max_retries = (unsigned)v;
+    else
+      cli->fopt.max_connections = (unsigned)v;
+    break;
+  }
+  case OPT_CONNECT_TIMEOUT:
+  case OPT_STALL_TIMEOUT:
+  case OPT_MAX_RETRY_WAIT: {
+    unsigned ms;
+    if (!parse_seconds(arg, &ms))
+      return usage_error(cli->cmd, "a timeout wants seconds, such as 10 or 0.5, not '%s'",
+                         arg);
+    if (c == OPT_CONNECT_TIMEOUT)
+      cli->fopt.connect_timeout_ms = ms;
+    else if (c == OPT_STALL_TIMEOUT)
+      cli->fopt.stall_timeout_ms = ms;
+    else
+      cli->fopt.max_retry_wait_ms = ms;
+    break;
+  }
+  case OPT_MAX_RESPONSE_SIZE:
+  case OPT_MAX_RUN_SIZE: {
+    size_t v;
+    if (!parse_count(arg, true, &v))
+      return usage_error(cli->cmd, "a size such as 64M or 2G is wanted, not '%s'", arg);
+    if (c == OPT_MAX_RESPONSE_SIZE)
+      cli->fopt.max_response_size = v;
+    else
+      cli->fopt.max_run_size = v;
+    break;
+  }
+  case OPT_DRY_RUN:
+    cli->fopt.flags |= SHEAF_FETCH_DRY_RUN;
+    break;
   case ':':
     return OPTION_NEEDS_VALUE;
   default:
@@ -450,6 +586,9 @@ int cli_parse(struct cli *cli, int argc, char **argv)
 
   memset(cli, 0, sizeof *cli);
   sheaf_options_init(&cli->opt);
+  sheaf_fetch_options_init(&cli->fopt);
+  cli->argc = argc;
+  cli->argv = argv;
 
   if (argc < 2) {
     cli->cmd = CMD_HELP;
@@ -461,7 +600,7 @@ int cli_parse(struct cli *cli, int argc, char **argv)
     if (cli->cmd == CMD_NONE)
       return usage_error(CMD_NONE,
                          "unknown command '%s'; the commands are build, "
-                         "list and help",
+                         "list, fetch and help",
                          argv[1]);
     first = 2;
   }
@@ -488,18 +627,25 @@ int cli_parse(struct cli *cli, int argc, char **argv)
   }
   if (cli->cmd == CMD_NONE)
     return usage_error(CMD_NONE, "%s",
-                       "no command given; the commands are build, list and help");
+                       "no command given; the commands are build, list, fetch and help");
   if (cli->list_tags && cli->cmd != CMD_LIST)
     return usage_error(cli->cmd, "%s",
                        "--tags belongs to 'sheaf list'; to select by tag use --tag TAG");
-  if (cli->output && cli->cmd != CMD_BUILD)
+  if (cli->output && cli->cmd != CMD_BUILD && cli->cmd != CMD_FETCH)
     return usage_error(cli->cmd, "%s", "--output belongs to 'sheaf build'");
+  if (cli->cmd == CMD_FETCH && !cli->output && !(cli->fopt.flags & SHEAF_FETCH_DRY_RUN))
+    return usage_error(
+        cli->cmd, "%s",
+        "no archive folder given; add -o FOLDER, e.g. sheaf fetch URL -o site/");
   for (; optind < argc; optind++)
     if (!push(&cli->inputs, &cli->ninputs, argv[optind]))
       return usage_error(cli->cmd, "%s", "out of memory");
   if (cli->ninputs == 0)
-    return usage_error(cli->cmd, "%s",
-                       "no input given; name a feed file, e.g. sheaf build feed.rss");
+    return usage_error(
+        cli->cmd, "%s",
+        cli->cmd == CMD_FETCH
+            ? "no URL given, e.g. sheaf fetch https://example.org/feed/ -o site/"
+            : "no input given; name a feed file, e.g. sheaf build feed.rss");
 
   cli->opt.tags = cli->tags;
   cli->opt.ntags = cli->ntags;

@@ -1111,6 +1111,26 @@ sheaf_status sheaf_images_resolve(struct sheaf_images *im,
   return SHEAF_OK;
 }
 
+size_t sheaf_images_pick(const struct sheaf_image_cand *cands, size_t n, size_t max_width)
+{
+  size_t i, best = n, max = max_width ? max_width : 1600;
+  unsigned best_w = 0;
+
+  for (i = 0; i < n; i++) {
+    unsigned width = cands[i].width;
+    if (cands[i].fallback && best < n)
+      break; /* as in sheaf_images_resolve() */
+    if (sheaf_starts_with_ci(cands[i].url, "data:"))
+      continue;
+    if (best == n || (width <= max ? (best_w > max || width > best_w)
+                                   : (best_w > max && width < best_w))) {
+      best = i;
+      best_w = width;
+    }
+  }
+  return best;
+}
+
 sheaf_status sheaf_images_read_file(struct sheaf_images *im, const char *path,
                                     const char **type, const char **ext, char **data,
                                     size_t *len)

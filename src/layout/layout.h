@@ -11,6 +11,7 @@
 
 struct sheaf_images;
 struct sheaf_links;
+struct sheaf_image_cand;
 
 /* Where a body came from, for resolving links and for messages. Fields
  * after `diag` may be left zero: then images are not looked for (each
@@ -27,6 +28,13 @@ struct sheaf_layout_src {
   size_t max_depth;                    /* elements nested deeper are flattened (with a
                                           warning); 0: SHEAF_DEFAULT_MAX_DEPTH */
   struct sheaf_selectors *remove;      /* --remove (counts its hits); may be NULL */
+  /* The capture (src/fetch) asks which images an article shows without
+   * reading any: when set, it is called with each <img>'s candidates (after
+   * the lazy-loading, <picture> and <noscript> rules) instead of resolving
+   * them, and the <img> becomes its alt text. A failure stops the
+   * sanitizer with that status. NULL: images are resolved. */
+  sheaf_status (*on_image)(void *userdata, const struct sheaf_image_cand *c, size_t n);
+  void *on_image_userdata;
 };
 
 /* Sanitizes the HTML fragment `html[0..n)` and appends it to `out` as XHTML
@@ -131,6 +139,15 @@ sheaf_status sheaf_images_resolve(struct sheaf_images *im,
                                   const struct sheaf_layout_src *src,
                                   const struct sheaf_image_cand *cands, size_t n,
                                   char **href, const char **why);
+
+/* Which of `cands` a capture fetches, by the rule sheaf_images_resolve()
+ * applies once files are at hand, with the widths the srcset descriptors
+ * give (an unknown width counts as 0): the widest up to `max_width` (0:
+ * 1600), else the narrowest; <noscript> copies only when nothing else is
+ * offered; data: URLs never (they need no fetching). Returns the index, or
+ * `n` when there is nothing to fetch. */
+size_t sheaf_images_pick(const struct sheaf_image_cand *cands, size_t n,
+                         size_t max_width);
 
 /* Reads the image file `path` the user named (--cover): sets *type, *ext
  * (static) and *data (new; the caller frees it) and *len. Returns SHEAF_OK,

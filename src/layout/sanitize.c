@@ -553,7 +553,13 @@ static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
 
   if (c->nomem)
     goto out;
-  if (cs.n && c->src && c->src->images) {
+  if (cs.n && c->src && c->src->on_image) {
+    if (c->src->on_image(c->src->on_image_userdata, cs.c, cs.n) != SHEAF_OK) {
+      c->nomem = true;
+      goto out;
+    }
+    why = "not looked for";
+  } else if (cs.n && c->src && c->src->images) {
     if (sheaf_images_resolve(c->src->images, c->src, cs.c, cs.n, &href, &why) !=
         SHEAF_OK) {
       c->nomem = true;
