@@ -65,7 +65,6 @@ static void set_fatal(struct crawl *c, sheaf_status st)
 /* Queues `url` (or, in a dry run of a page or image, lists it). */
 static void want(struct crawl *c, const char *url, enum sheaf_fetch_kind kind, void *ctx)
 {
-  const char *etag = NULL, *lastmod = NULL, *id = NULL, *date = NULL, *digest = NULL;
   bool queued;
   sheaf_status st;
 
@@ -81,10 +80,7 @@ static void want(struct crawl *c, const char *url, enum sheaf_fetch_kind kind, v
     }
     return;
   }
-  if (!sheaf_history_get(c->history, url, &etag, &lastmod, &id, &date, &digest))
-    etag = lastmod = id = date = digest = NULL;
-  st = sheaf_engine_add(c->engine, url, kind, ctx, etag, lastmod, id, date, digest,
-                        &queued);
+  st = sheaf_engine_add(c->engine, url, kind, ctx, NULL, NULL, NULL, NULL, NULL, &queued);
   set_fatal(c, st);
   if (queued && kind == SHEAF_KIND_FEED && (c->fopt->flags & SHEAF_FETCH_DRY_RUN) &&
       c->fopt->listed)
@@ -484,8 +480,8 @@ sheaf_status sheaf_fetch(const char *const *urls, size_t nurls, const char *arch
     ret = st;
     goto out;
   }
-  if (!(c.engine = sheaf_engine_new(fopt, (const char *const *)hosts, nhosts, diag,
-                                    on_done, &c, &st))) {
+  if (!(c.engine = sheaf_engine_new(fopt, (const char *const *)hosts, nhosts, c.history,
+                                    diag, on_done, &c, &st))) {
     ret = st;
     goto out;
   }

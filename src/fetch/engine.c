@@ -81,8 +81,9 @@ struct sheaf_engine {
   struct job **pending; /* FIFO, holes NULL */
   size_t npending, pending_cap, pending_head;
   size_t active;
-  struct xfer *running; /* list of transfers in progress */
-  xmlHashTablePtr seen; /* every URL ever queued */
+  struct xfer *running;                /* list of transfers in progress */
+  xmlHashTablePtr seen;                /* every URL ever queued */
+  const struct sheaf_history *history; /* validators for conditional GETs */
   sheaf_fetch_stats stats;
   sheaf_status fatal;
 };
@@ -110,6 +111,7 @@ static void job_free(struct job *j)
 
 struct sheaf_engine *sheaf_engine_new(const sheaf_fetch_options *fopt,
                                       const char *const *allowed, size_t nallowed,
+                                      const struct sheaf_history *history,
                                       sheaf_diag *diag, sheaf_engine_done_fn done,
                                       void *userdata, sheaf_status *status)
 {
@@ -120,6 +122,7 @@ struct sheaf_engine *sheaf_engine_new(const sheaf_fetch_options *fopt,
   if (!h)
     return NULL;
   h->fopt = fopt;
+  h->history = history;
   h->diag = diag;
   h->done = done;
   h->userdata = userdata;
@@ -261,6 +264,10 @@ static sheaf_status add_job(struct sheaf_engine *h, const char *url,
     return SHEAF_OK; /* not http(s): the crawl checked; nothing to do */
   if (xmlHashAddEntry(h->seen, BAD_CAST url, (void *)1) != 0)
     return SHEAF_ERR_NOMEM;
+  /* A redirect's target too is asked for only if changed. */
+  if (!etag && !lastmod && kind != SHEAF_KIND_ROBOTS &&
+      !sheaf_history_get(h->history, url, &etag, &lastmod, &rid, &rdate, &rdig))
+    etag = lastmod = rid = rdate = rdig = NULL;
   j = sheaf_calloc(1, sizeof *j);
   if (!j || !(j->url = sheaf_strdup(url)) || (etag && !(j->etag = sheaf_strdup(etag))) ||
       (lastmod && !(j->lastmod = sheaf_strdup(lastmod))) ||
@@ -768,6 +775,7 @@ sheaf_status sheaf_engine_run(struct sheaf_engine *h, const sheaf_options *opt)
   for (;;) {
     int running = 0, left;
     long long wake;
+    bool ended = false;
     CURLMsg *m;
     if (opt && opt->cancel && opt->cancel(opt->cancel_userdata))
       return SHEAF_ERR_CANCELLED;
@@ -781,6 +789,7 @@ sheaf_status sheaf_engine_run(struct sheaf_engine *h, const sheaf_options *opt)
       struct xfer *x = NULL;
       if (m->msg != CURLMSG_DONE)
         continue;
+      ended = true;
       curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
       finish(h, x, m->data.result);
       if (h->fatal)
@@ -796,7 +805,8 @@ sheaf_status sheaf_engine_run(struct sheaf_engine *h, const sheaf_options *opt)
     }
     if (fo->progress)
       fo->progress(&h->stats, 0, fo->progress_userdata);
-    if (h->active == 0 && h->pending_head >= h->npending)
+    /* Something ended: what it queued may start at once. */
+    if (ended)
       continue;
     curl_multi_poll(h->multi, NULL, 0,
                     (int)(wake > 200 ? 200

@@ -104,14 +104,18 @@ typedef void (*sheaf_engine_done_fn)(const struct sheaf_engine_result *res,
                                      void *userdata);
 
 /* A new engine. `allowed` lists hosts (as sheaf_net_url_host gives them)
- * that may have restricted addresses: those the user named. */
+ * that may have restricted addresses: those the user named. `history` (may
+ * be NULL; borrowed) gives the validators of URLs earlier runs stored. */
+struct sheaf_history;
 struct sheaf_engine *sheaf_engine_new(const sheaf_fetch_options *fopt,
                                       const char *const *allowed, size_t nallowed,
+                                      const struct sheaf_history *history,
                                       sheaf_diag *diag, sheaf_engine_done_fn done,
                                       void *userdata, sheaf_status *status);
 void sheaf_engine_free(struct sheaf_engine *h);
 /* Queues a GET of `url` (copied) unless the same URL was queued before.
- * Conditional headers are sent when `etag` or `last_modified` is given
+ * Conditional headers are sent when `etag` or `last_modified` is given (or
+ * else the history has them)
  * (copied; either may be NULL), with the refers_* fields returned on a
  * 304. Returns SHEAF_OK or SHEAF_ERR_NOMEM; `*queued` false for a repeat. */
 sheaf_status sheaf_engine_add(struct sheaf_engine *h, const char *url,
