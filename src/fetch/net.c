@@ -56,7 +56,8 @@ const char *sheaf_net_restricted(const struct sockaddr *sa, socklen_t len)
     /* ::ffff:a.b.c.d and the deprecated ::a.b.c.d: the IPv4 inside. */
     if (memcmp(a, mapped, 12) == 0 || memcmp(a, zero, 12) == 0)
       return v4_class(a + 12) ? v4_class(a + 12) : NULL;
-    if (a[0] == 0x64 && a[1] == 0xFF && a[2] == 0x9B && memcmp(a + 4, zero, 8) == 0)
+    if (a[0] == 0 && a[1] == 0x64 && a[2] == 0xFF && a[3] == 0x9B &&
+        memcmp(a + 4, zero, 8) == 0)
       return v4_class(a + 12); /* NAT64 64:ff9b::/96 */
     if (a[0] == 0xFF)
       return "multicast";
