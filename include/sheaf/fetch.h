@@ -25,8 +25,6 @@
 extern "C" {
 #endif
 
-#define SHEAF_FETCH_OPTIONS_VERSION 1
-
 /* Bits for sheaf_fetch_options.flags. */
 #define SHEAF_FETCH_DRY_RUN                                                              \
   (1u << 0) /* fetch robots.txt and the feeds only, write nothing, and report            \
@@ -46,13 +44,16 @@ typedef struct sheaf_fetch_stats {
 /* Network settings of a capture. What to select (tags) and how images are
  * chosen (max_image_width) come from the build's sheaf_options, so that a
  * capture holds what the book built from it shows. */
+/* ABI: as sheaf_options, the struct only grows at its end, and its first
+ * field, `size`, says how much of it the caller knows. */
 typedef struct sheaf_fetch_options {
-  unsigned version;                /* SHEAF_FETCH_OPTIONS_VERSION; set by init */
-  unsigned flags;                  /* SHEAF_FETCH_* bits */
-  size_t max_pages;                /* feed pages read per feed URL (page 1 included);
-                                      default 100 */
-  size_t max_response_size;        /* bytes of one response body; larger ones are
-                                      dropped with a warning; default 64 MiB */
+  size_t size;              /* sizeof(sheaf_fetch_options) as the caller was compiled;
+                               set by sheaf_fetch_options_init() */
+  unsigned flags;           /* SHEAF_FETCH_* bits */
+  size_t max_pages;         /* feed pages read per feed URL (page 1 included);
+                               default 100 */
+  size_t max_response_size; /* bytes of one response body; larger ones are
+                               dropped with a warning; default 64 MiB */
   unsigned long long max_run_size; /* bytes of a whole run; beyond it the run
                                       stops with an error; default 4 GiB */
   unsigned connect_timeout_ms;     /* to open a connection; default 15000 */
@@ -77,9 +78,13 @@ typedef struct sheaf_fetch_options {
   void *listed_userdata;
 } sheaf_fetch_options;
 
-/** Sets every field of `fopt` to its default and `version` to
- *  SHEAF_FETCH_OPTIONS_VERSION. */
-SHEAF_API void sheaf_fetch_options_init(sheaf_fetch_options *fopt);
+/** Sets the first `size` bytes of `fopt` to the defaults of the fields they
+ *  hold and `fopt->size` to `size`. Call it through
+ *  sheaf_fetch_options_init(), which passes the size the caller was
+ *  compiled with. */
+SHEAF_API void sheaf_fetch_options_init_size(sheaf_fetch_options *fopt, size_t size);
+#define sheaf_fetch_options_init(fopt)                                                   \
+  sheaf_fetch_options_init_size((fopt), sizeof *(fopt))
 
 /** Captures `urls` (each a feed, or a page announcing one with <link
  *  rel="alternate">) into the folder `archive` (created when missing) as
@@ -91,8 +96,9 @@ SHEAF_API void sheaf_fetch_options_init(sheaf_fetch_options *fopt);
  *  Problems with single resources are warnings in `diag`; the run fails
  *  when a named URL cannot be read as a feed (SHEAF_ERR_IO), the folder
  *  cannot be written (SHEAF_ERR_WRITE), a limit is passed (SHEAF_ERR_LIMIT)
- *  or on cancellation (SHEAF_ERR_CANCELLED). `stats` (may be NULL) gets
- *  the final counts. */
+ *  or on cancellation (SHEAF_ERR_CANCELLED). `fopt` may be NULL (the
+ *  defaults); one whose `size` is larger than this library knows is
+ *  SHEAF_ERR_USAGE. `stats` (may be NULL) gets the final counts. */
 SHEAF_API sheaf_status sheaf_fetch(const char *const *urls, size_t nurls,
                                    const char *archive, const sheaf_fetch_options *fopt,
                                    const sheaf_options *opt, sheaf_diag *diag,

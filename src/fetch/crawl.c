@@ -412,18 +412,21 @@ static void on_done(const struct sheaf_engine_result *r, void *ud)
 
 /* ---- the entry -------------------------------------------------------------------- */
 
-void sheaf_fetch_options_init(sheaf_fetch_options *fopt)
+void sheaf_fetch_options_init_size(sheaf_fetch_options *fopt, size_t size)
 {
-  memset(fopt, 0, sizeof *fopt);
-  fopt->version = SHEAF_FETCH_OPTIONS_VERSION;
-  fopt->max_pages = 100;
-  fopt->max_response_size = (size_t)64 << 20;
-  fopt->max_run_size = 4ULL << 30;
-  fopt->connect_timeout_ms = 15000;
-  fopt->stall_timeout_ms = 30000;
-  fopt->max_retries = 3;
-  fopt->max_retry_wait_ms = 120000;
-  fopt->max_connections = 8;
+  sheaf_fetch_options d;
+
+  memset(&d, 0, sizeof d);
+  d.size = size;
+  d.max_pages = 100;
+  d.max_response_size = (size_t)64 << 20;
+  d.max_run_size = 4ULL << 30;
+  d.connect_timeout_ms = 15000;
+  d.stall_timeout_ms = 30000;
+  d.max_retries = 3;
+  d.max_retry_wait_ms = 120000;
+  d.max_connections = 8;
+  memcpy(fopt, &d, size < sizeof d ? size : sizeof d);
 }
 
 sheaf_status sheaf_fetch(const char *const *urls, size_t nurls, const char *archive,
@@ -437,10 +440,21 @@ sheaf_status sheaf_fetch(const char *const *urls, size_t nurls, const char *arch
   sheaf_status ret = SHEAF_OK, st;
   bool dry;
 
-  if (!fopt) {
-    sheaf_fetch_options_init(&defaults);
-    fopt = &defaults;
+  /* What an older caller does not know keeps its default. */
+  sheaf_fetch_options_init(&defaults);
+  if (fopt && fopt->size > sizeof defaults) {
+    sheaf_diag_add(diag, SHEAF_ERROR, "usage", NULL, 0, 0,
+                   "sheaf_fetch_options of %zu bytes: this library knows %zu; link a "
+                   "newer libsheaf",
+                   fopt->size, sizeof defaults);
+    return SHEAF_ERR_USAGE;
   }
+  if (fopt) {
+    size_t n = fopt->size < sizeof defaults ? fopt->size : sizeof defaults;
+    memcpy(&defaults, fopt, n);
+    defaults.size = sizeof defaults;
+  }
+  fopt = &defaults;
   dry = (fopt->flags & SHEAF_FETCH_DRY_RUN) != 0;
   memset(&c, 0, sizeof c);
   c.fopt = fopt;
