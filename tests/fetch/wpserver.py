@@ -39,8 +39,9 @@ BASE_TIME = 1700000000  # 2023-11-14: every resource's Last-Modified
 
 
 class Site:
-    def __init__(self, posts, round_, srcdir):
+    def __init__(self, posts, round_, srcdir, plain=False, big=0):
         self.round = round_
+        self.plain = plain  # no troublesome endpoints: for the benchmark
         # 35 posts tagged archiving (full text in the feed), then 6 tagged
         # notes only (an excerpt-only feed); round 2 adds one archiving post.
         self.nposts = posts + 6 + (1 if round_ >= 2 else 0)
@@ -68,6 +69,10 @@ class Site:
         self.files["/wp-content/uploads/2024/01/pic.webp"] = ("image/webp", WEBP)
         self.files["/private/secret.png"] = ("image/png", png(22, 12))
         self.busy_seen = set()
+        if big:
+            # One large image (post 1's chart), to show responses stream.
+            blob = bytes(range(256)) * (big // 256 + 1)
+            self.files["/wp-content/uploads/2024/01/chart-01.png"] = ("image/png", png(16, 16) + blob[:big])
 
     def jpg(self, label):
         com = b"sheaf-test " + label.encode()
@@ -90,6 +95,8 @@ class Site:
                  'data-src="%s%schart-%02d.png" class="lazyload" alt="Chart %d"/>'
                  '<noscript><img src="%s%schart-%02d.png" alt="Chart %d"/></noscript></p>'
                  % (up, "", i, i, up, "", i, i))
+        if self.plain:
+            return "\n".join(s)
         if i == 3:
             s.append('<p><img src="/old/moved.png" alt="Moved"/></p>')
             s.append('<p><img src="/wp-content/uploads/2024/01/gone.png" alt="Gone"/></p>')
@@ -178,7 +185,7 @@ class State:
         self.max_open = 0
         self.requests = 0
         self.args = args
-        self.site = Site(args.posts, args.round, args.srcdir)
+        self.site = Site(args.posts, args.round, args.srcdir, args.plain, args.big)
         self.stop = threading.Event()
 
     def write(self, line):
@@ -328,6 +335,8 @@ def main():
     ap.add_argument("--port", type=int, default=0, help="0: pick a free one")
     ap.add_argument("--posts", type=int, default=35)
     ap.add_argument("--round", type=int, default=1)
+    ap.add_argument("--plain", action="store_true", help="no 301/404/429/stall/robots cases")
+    ap.add_argument("--big", type=int, default=0, help="bytes of one large image")
     ap.add_argument("--lifetime", type=float, default=120)
     ap.add_argument("--max-requests", type=int, default=2000)
     ap.add_argument("--srcdir", default=os.path.join(os.path.dirname(__file__), "..", ".."))
