@@ -215,6 +215,7 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
   }
   sheaf_buf_puts(out, "</header>\n<div class=\"sheaf-body\">\n");
 
+  memset(&src, 0, sizeof src); /* fields added later stay off */
   src.base_url = a->link;
   src.file = a->source;
   src.line = a->line;
