@@ -435,6 +435,7 @@ sheaf_status sheaf_fetch(const char *const *urls, size_t nurls, const char *arch
 {
   struct crawl c;
   sheaf_fetch_options defaults;
+  sheaf_options lopt;
   char **hosts = NULL;
   size_t i, nhosts = 0;
   sheaf_status ret = SHEAF_OK, st;
@@ -456,6 +457,9 @@ sheaf_status sheaf_fetch(const char *const *urls, size_t nurls, const char *arch
   }
   fopt = &defaults;
   dry = (fopt->flags & SHEAF_FETCH_DRY_RUN) != 0;
+  if ((st = sheaf_options_resolve(opt, &lopt, diag)) != SHEAF_OK)
+    return st;
+  opt = &lopt;
   memset(&c, 0, sizeof c);
   c.fopt = fopt;
   c.opt = opt;
