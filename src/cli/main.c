@@ -67,7 +67,10 @@ static int poll_interrupted(void *userdata)
   return interrupted != 0;
 }
 
-static void install_signals(sheaf_options *opt)
+/* Installed first thing in main(): a signal that arrives while the program
+ * starts (loading shared libraries, parsing options) is then noted and
+ * acted on at the first poll, not fatal. */
+static void install_signals(void)
 {
   struct sigaction sa;
 
@@ -84,8 +87,6 @@ static void install_signals(sheaf_options *opt)
   sa.sa_handler = on_sigbus;
   sa.sa_flags = SA_RESETHAND;
   sigaction(SIGBUS, &sa, NULL);
-  opt->cancel = poll_interrupted;
-  opt->cancel_userdata = NULL;
 }
 
 /* A progress line on a terminal for builds long enough to wait for: redrawn
@@ -266,7 +267,10 @@ int main(int argc, char **argv)
 {
   struct cli cli;
   sheaf_diag *diag;
-  int rc = cli_parse(&cli, argc, argv);
+  int rc;
+
+  install_signals();
+  rc = cli_parse(&cli, argc, argv);
 
   if (rc != EXIT_OK) {
     cli_fini(&cli);
@@ -291,7 +295,8 @@ int main(int argc, char **argv)
     return EXIT_INPUT;
   }
   sheaf_diag_set_callback(diag, cli_diag_print, &cli);
-  install_signals(&cli.opt);
+  cli.opt.cancel = poll_interrupted;
+  cli.opt.cancel_userdata = NULL;
   {
     static struct progress prog;
     prog.tty = cli.verbosity >= 0 && isatty(STDERR_FILENO);
