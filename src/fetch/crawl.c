@@ -367,6 +367,8 @@ static void on_done(const struct sheaf_engine_result *r, void *ud)
       return;
     }
   }
+  if (r->interim)
+    return; /* recorded; the final answer comes later */
   if (r->kind == SHEAF_KIND_FEED && !r->error && r->status >= 400 && r->ctx) {
     struct feedctx *f = r->ctx;
     if (f->page <= 1 && !f->ok)

@@ -649,8 +649,10 @@ static void finish(struct sheaf_engine *h, struct xfer *x, CURLcode rc)
   }
   /* The crawl records every exchange that got an answer, and acts on the
    * final ones. */
-  if (status && (retry || location)) {
-    r.error = retry ? "retrying" : "redirected";
+  if (retry || location) {
+    r.interim = true;
+    if (status)
+      r.error = retry ? "retrying" : "redirected";
   }
   if (j->kind == SHEAF_KIND_ROBOTS && !retry && !location)
     robots_in(h, &r, (size_t)(uintptr_t)j->ctx - 1);

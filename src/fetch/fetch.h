@@ -86,6 +86,7 @@ struct sheaf_engine_result {
   int status;          /* HTTP status; 0: no response (see `error`) */
   const char *error;   /* why there is no usable answer, or NULL */
   const char *refused; /* the guard refused the address: what it is */
+  bool interim;        /* retried or redirected: not the final answer */
   const char *head;    /* response status line and headers, raw */
   size_t head_len;
   const char *request; /* request line and headers as sent */
