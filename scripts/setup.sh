@@ -10,8 +10,10 @@ valgrind time clang-format clang libclang-rt-14-dev python3-feedparser libbrotli
 # Host names (IDNA), YAML front matter, Unicode tags, in a line of their own:
 # other work adds packages above. libidn2's static link needs libunistring.
 PACKAGES="$PACKAGES libidn2-dev libunistring-dev libyaml-dev libutf8proc-dev"
-# libcurl for sheaf fetch (src/fetch), also in a line of its own.
-PACKAGES="$PACKAGES libcurl4-openssl-dev"
+# libcurl for sheaf fetch (src/fetch), also in a line of its own; the rest
+# are what `pkg-config --static --libs libcurl` names (package/consumer).
+PACKAGES="$PACKAGES libcurl4-openssl-dev libnghttp2-dev librtmp-dev libssh2-1-dev \
+libpsl-dev libkrb5-dev libldap2-dev libzstd-dev"
 
 missing=""
 for p in $PACKAGES; do
