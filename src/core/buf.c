@@ -126,64 +126,6 @@ bool sheaf_buf_printf(struct sheaf_buf *b, const char *fmt, ...)
   return true;
 }
 
-/* Returns the length of the UTF-8 sequence at p (1 for a stray byte) and
- * stores its code point, or 0xFFFFFFFF when the sequence is invalid. */
-static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
-{
-  size_t len, i;
-  uint32_t c;
-
-  if (p[0] < 0x80) {
-    *cp = p[0];
-    return 1;
-  }
-  if (p[0] >= 0xC2 && p[0] <= 0xDF) {
-    len = 2;
-    c = p[0] & 0x1F;
-  } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-    len = 3;
-    c = p[0] & 0x0F;
-  } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-    len = 4;
-    c = p[0] & 0x07;
-  } else {
-    *cp = 0xFFFFFFFF;
-    return 1;
-  }
-  if (len > n) {
-    *cp = 0xFFFFFFFF;
-    return 1;
-  }
-  for (i = 1; i < len; i++) {
-    if ((p[i] & 0xC0) != 0x80) {
-      *cp = 0xFFFFFFFF;
-      return 1;
-    }
-    c = (c << 6) | (p[i] & 0x3F);
-  }
-  if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-      (c >= 0xD800 && c <= 0xDFFF)) {
-    *cp = 0xFFFFFFFF;
-    return 1;
-  }
-  *cp = c;
-  return len;
-}
-
-bool sheaf_utf8_valid(const char *s, size_t n)
-{
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
-  uint32_t cp;
-
-  while (i < n) {
-    i += utf8_decode(p + i, n - i, &cp);
-    if (cp == 0xFFFFFFFF)
-      return false;
-  }
-  return true;
-}
-
 bool sheaf_buf_put_xml(struct sheaf_buf *b, const char *s, size_t n, bool attr)
 {
   const unsigned char *p = (const unsigned char *)s;
@@ -200,7 +142,7 @@ bool sheaf_buf_put_xml(struct sheaf_buf *b, const char *s, size_t n, bool attr)
       i++;
       continue;
     }
-    len = utf8_decode(p + i, n - i, &cp);
+    len = sheaf_utf8_decode(s + i, n - i, &cp);
     if (cp == '&')
       rep = "&amp;";
     else if (cp == '<')
@@ -211,7 +153,7 @@ bool sheaf_buf_put_xml(struct sheaf_buf *b, const char *s, size_t n, bool attr)
       rep = "&quot;";
     else if (attr && (cp == '\n' || cp == '\t' || cp == '\r'))
       rep = " ";
-    else if (cp == 0xFFFFFFFF)
+    else if (cp == SHEAF_UTF8_INVALID)
       rep = "\xEF\xBF\xBD"; /* U+FFFD: keep a mark where bytes were bad */
     else if ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || cp == 0xFFFE ||
              cp == 0xFFFF)

@@ -13,7 +13,6 @@
 #include <stdint.h>
 
 #include "sheaf/sheaf.h"
-#include "text.h" /* same folder: the CLI includes core.h by its bare name */
 
 #if defined(__GNUC__)
 #define SHEAF_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -153,8 +152,10 @@ bool sheaf_lang_valid(const char *s);
 /* Returns a new copy of a language value with '_' turned into '-' ("en_US"
  * becomes "en-US"), or NULL when it is not a language tag even then. */
 char *sheaf_lang_normalize(const char *s);
-/* Returns true when `p[0..n)` is valid UTF-8. */
-bool sheaf_utf8_valid(const char *p, size_t n);
+
+/* Character classes, UTF-8, lines, WordPress (text.c): one of each. The
+ * header is in this folder, as is this one (the CLI names both bare). */
+#include "text.h"
 
 /* ---- slug.c --------------------------------------------------------------- */
 

@@ -16,26 +16,6 @@ static const char *const month_names[12] = {
 static const char *const day_names[7] = {"monday", "tuesday",  "wednesday", "thursday",
                                          "friday", "saturday", "sunday"};
 
-static int lower(int c)
-{
-  return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
-static bool is_digit(int c)
-{
-  return c >= '0' && c <= '9';
-}
-
-static bool is_alpha(int c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_space(int c)
-{
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 /* Howard Hinnant's days_from_civil: days since 1970-01-01. */
 int64_t sheaf_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -92,7 +72,7 @@ static bool digits(const char *p, size_t n, size_t *i, unsigned count, unsigned 
   unsigned v = 0, k;
 
   for (k = 0; k < count; k++) {
-    if (*i + k >= n || !is_digit((unsigned char)p[*i + k]))
+    if (*i + k >= n || !sheaf_is_digit((unsigned char)p[*i + k]))
       return false;
     v = v * 10 + (unsigned)(p[*i + k] - '0');
   }
@@ -106,7 +86,7 @@ static unsigned number(const char *p, size_t n, size_t *i, unsigned max, unsigne
 {
   unsigned v = 0, k = 0;
 
-  while (k < max && *i < n && is_digit((unsigned char)p[*i])) {
+  while (k < max && *i < n && sheaf_is_digit((unsigned char)p[*i])) {
     v = v * 10 + (unsigned)(p[*i] - '0');
     (*i)++;
     k++;
@@ -140,7 +120,7 @@ static bool iso_zone(const char *p, size_t n, size_t *i, int *offset)
     return false;
   if (*i < n && p[*i] == ':')
     (*i)++;
-  if (*i < n && is_digit((unsigned char)p[*i]) && !digits(p, n, i, 2, &mm))
+  if (*i < n && sheaf_is_digit((unsigned char)p[*i]) && !digits(p, n, i, 2, &mm))
     return false;
   if (hh > 23 || mm > 59)
     return false;
@@ -160,7 +140,7 @@ bool sheaf_date_parse_iso8601(const char *s, size_t n, int64_t *t, int *offset)
   n = v.n;
   if (!digits(p, n, &i, 4, &y))
     return false;
-  basic = i < n && is_digit((unsigned char)p[i]);
+  basic = i < n && sheaf_is_digit((unsigned char)p[i]);
   if (!basic && (i >= n || p[i] != '-'))
     return false;
   if (!basic)
@@ -182,20 +162,20 @@ bool sheaf_date_parse_iso8601(const char *s, size_t n, int64_t *t, int *offset)
       return false;
     if (i < n && p[i] == ':' && !basic)
       i++;
-    else if (!basic && !(i < n && is_digit((unsigned char)p[i])))
+    else if (!basic && !(i < n && sheaf_is_digit((unsigned char)p[i])))
       return false;
     if (!digits(p, n, &i, 2, &mi))
       return false;
-    if (i < n && (p[i] == ':' || is_digit((unsigned char)p[i]))) {
+    if (i < n && (p[i] == ':' || sheaf_is_digit((unsigned char)p[i]))) {
       if (p[i] == ':')
         i++;
       if (!digits(p, n, &i, 2, &sec))
         return false;
       if (i < n && (p[i] == '.' || p[i] == ',')) {
         i++;
-        if (i >= n || !is_digit((unsigned char)p[i]))
+        if (i >= n || !sheaf_is_digit((unsigned char)p[i]))
           return false;
-        while (i < n && is_digit((unsigned char)p[i]))
+        while (i < n && sheaf_is_digit((unsigned char)p[i]))
           i++; /* fractions are dropped: sheaf keeps whole seconds */
       }
     }
@@ -224,7 +204,7 @@ static unsigned month_word(const char *p, size_t n)
     if (n > strlen(month_names[m]))
       continue;
     for (k = 0; k < n; k++)
-      if (lower((unsigned char)p[k]) != month_names[m][k])
+      if (sheaf_to_lower((unsigned char)p[k]) != month_names[m][k])
         break;
     if (k == n)
       return m + 1;
@@ -243,7 +223,7 @@ static bool day_word(const char *p, size_t n)
     if (n > strlen(day_names[d]))
       continue;
     for (k = 0; k < n; k++)
-      if (lower((unsigned char)p[k]) != day_names[d][k])
+      if (sheaf_to_lower((unsigned char)p[k]) != day_names[d][k])
         break;
     if (k == n)
       return true;
@@ -274,7 +254,7 @@ static bool zone_word(const char *p, size_t n, int *offset)
     }
   if (n == 1) {
     /* Military zones: A-I are +1..+9, K-M +10..+12, N-Y -1..-12 (J unused). */
-    c = lower((unsigned char)p[0]);
+    c = sheaf_to_lower((unsigned char)p[0]);
     if (c >= 'a' && c <= 'i')
       *offset = (c - 'a' + 1) * 60;
     else if (c >= 'k' && c <= 'm')
@@ -291,7 +271,7 @@ static bool zone_word(const char *p, size_t n, int *offset)
 
 static void skip_sep(const char *p, size_t n, size_t *i)
 {
-  while (*i < n && (is_space((unsigned char)p[*i]) || p[*i] == ','))
+  while (*i < n && (sheaf_is_space((unsigned char)p[*i]) || p[*i] == ','))
     (*i)++;
 }
 
@@ -305,7 +285,7 @@ bool sheaf_date_parse_rfc822(const char *s, size_t n, int64_t *t, int *offset)
   skip_sep(p, n, &i);
   /* Optional weekday ("Wed", "Wednesday", "Thurs"). */
   w = i;
-  while (i < n && is_alpha((unsigned char)p[i]))
+  while (i < n && sheaf_is_alpha((unsigned char)p[i]))
     i++;
   if (i > w) {
     if (day_word(p + w, i - w)) {
@@ -317,13 +297,13 @@ bool sheaf_date_parse_rfc822(const char *s, size_t n, int64_t *t, int *offset)
     }
   }
   /* "22 Feb 2023" (also with '-' between) or "Feb 22 2023". */
-  if (i < n && is_digit((unsigned char)p[i])) {
+  if (i < n && sheaf_is_digit((unsigned char)p[i])) {
     if (number(p, n, &i, 2, &d) == 0)
       return false;
-    while (i < n && (is_space((unsigned char)p[i]) || p[i] == '-'))
+    while (i < n && (sheaf_is_space((unsigned char)p[i]) || p[i] == '-'))
       i++;
     w = i;
-    while (i < n && is_alpha((unsigned char)p[i]))
+    while (i < n && sheaf_is_alpha((unsigned char)p[i]))
       i++;
     if ((mo = month_word(p + w, i - w)) == 0)
       return false;
@@ -331,7 +311,7 @@ bool sheaf_date_parse_rfc822(const char *s, size_t n, int64_t *t, int *offset)
       i++;
   } else {
     w = i;
-    while (i < n && is_alpha((unsigned char)p[i]))
+    while (i < n && sheaf_is_alpha((unsigned char)p[i]))
       i++;
     if ((mo = month_word(p + w, i - w)) == 0)
       return false;
@@ -341,7 +321,7 @@ bool sheaf_date_parse_rfc822(const char *s, size_t n, int64_t *t, int *offset)
     if (number(p, n, &i, 2, &d) == 0)
       return false;
   }
-  while (i < n && (is_space((unsigned char)p[i]) || p[i] == '-' || p[i] == ','))
+  while (i < n && (sheaf_is_space((unsigned char)p[i]) || p[i] == '-' || p[i] == ','))
     i++;
   nd = number(p, n, &i, 4, &y);
   if (nd == 2)
@@ -350,11 +330,11 @@ bool sheaf_date_parse_rfc822(const char *s, size_t n, int64_t *t, int *offset)
     y += 1900;
   else if (nd != 4)
     return false;
-  if (i < n && is_digit((unsigned char)p[i]))
+  if (i < n && sheaf_is_digit((unsigned char)p[i]))
     return false;
   skip_sep(p, n, &i);
   /* Time: HH:MM[:SS]; some feeds give a date only. */
-  if (i < n && is_digit((unsigned char)p[i])) {
+  if (i < n && sheaf_is_digit((unsigned char)p[i])) {
     if (number(p, n, &i, 2, &h) == 0 || i >= n || p[i] != ':')
       return false;
     i++;
@@ -365,7 +345,7 @@ bool sheaf_date_parse_rfc822(const char *s, size_t n, int64_t *t, int *offset)
       if (!digits(p, n, &i, 2, &sec))
         return false;
       if (i < n && p[i] == '.') /* fractions, seen in some generators */
-        while (++i < n && is_digit((unsigned char)p[i]))
+        while (++i < n && sheaf_is_digit((unsigned char)p[i]))
           ;
     }
     skip_sep(p, n, &i);
@@ -377,14 +357,14 @@ bool sheaf_date_parse_rfc822(const char *s, size_t n, int64_t *t, int *offset)
         return false;
       if (i < n && p[i] == ':')
         i++;
-      if (i < n && is_digit((unsigned char)p[i]) && !digits(p, n, &i, 2, &mm))
+      if (i < n && sheaf_is_digit((unsigned char)p[i]) && !digits(p, n, &i, 2, &mm))
         return false;
       if (hh > 23 || mm > 59)
         return false;
       off = sign * (int)(hh * 60 + mm);
-    } else if (i < n && is_alpha((unsigned char)p[i])) {
+    } else if (i < n && sheaf_is_alpha((unsigned char)p[i])) {
       w = i;
-      while (i < n && is_alpha((unsigned char)p[i]))
+      while (i < n && sheaf_is_alpha((unsigned char)p[i]))
         i++;
       zone_word(p + w, i - w, &off);
       /* "GMT+0100" and "UTC-5": a name followed by an offset. */

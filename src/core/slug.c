@@ -35,11 +35,6 @@ char *sheaf_unicode_normalize(const char *s, size_t n, bool fold)
   return r;
 }
 
-static bool is_alnum(int c)
-{
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 char *sheaf_slugify(const char *name, size_t n)
 {
   char *out = sheaf_malloc(n + 1);
@@ -64,7 +59,7 @@ char *sheaf_slugify(const char *name, size_t n)
       if (o && (unsigned char)out[o - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
         c += 0x20;
       out[o++] = (char)c;
-    } else if (is_alnum(c)) {
+    } else if (sheaf_is_alnum(c)) {
       if (dash && o)
         out[o++] = '-';
       dash = false;

@@ -7,23 +7,13 @@
 
 #include "core/core.h"
 
-static int lower(int c)
-{
-  return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
-static bool is_space(int c)
-{
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 struct sheaf_str sheaf_str_trim(struct sheaf_str s)
 {
-  while (s.n && is_space((unsigned char)s.p[0])) {
+  while (s.n && sheaf_is_space((unsigned char)s.p[0])) {
     s.p++;
     s.n--;
   }
-  while (s.n && is_space((unsigned char)s.p[s.n - 1]))
+  while (s.n && sheaf_is_space((unsigned char)s.p[s.n - 1]))
     s.n--;
   return s;
 }
@@ -33,7 +23,8 @@ bool sheaf_str_ieq(struct sheaf_str a, const char *b)
   size_t i;
 
   for (i = 0; i < a.n; i++)
-    if (b[i] == '\0' || lower((unsigned char)a.p[i]) != lower((unsigned char)b[i]))
+    if (b[i] == '\0' ||
+        sheaf_to_lower((unsigned char)a.p[i]) != sheaf_to_lower((unsigned char)b[i]))
       return false;
   return b[a.n] == '\0';
 }
@@ -60,8 +51,8 @@ int sheaf_ascii_casecmp(const char *a, const char *b)
   int ca, cb;
 
   do {
-    ca = lower((unsigned char)*a++);
-    cb = lower((unsigned char)*b++);
+    ca = sheaf_to_lower((unsigned char)*a++);
+    cb = sheaf_to_lower((unsigned char)*b++);
   } while (ca && ca == cb);
   return ca - cb;
 }
@@ -69,7 +60,7 @@ int sheaf_ascii_casecmp(const char *a, const char *b)
 bool sheaf_starts_with_ci(const char *s, const char *prefix)
 {
   while (*prefix) {
-    if (lower((unsigned char)*s) != lower((unsigned char)*prefix))
+    if (sheaf_to_lower((unsigned char)*s) != sheaf_to_lower((unsigned char)*prefix))
       return false;
     s++;
     prefix++;
@@ -104,7 +95,7 @@ char *sheaf_str_collapse_ws(const char *s, size_t n)
       i++;
       continue;
     }
-    if (is_space(c)) {
+    if (sheaf_is_space(c)) {
       space = o > 0;
       continue;
     }

@@ -32,27 +32,12 @@ static const char *const blocks[] = {
     "figure",     "figcaption", "details", "menu",    "summary", "main",     "select",
 };
 
-static bool is_ws(char c)
-{
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static bool is_alpha(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_alnum(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 /* Length of the tag name at s (after '<' or '</'). */
 static size_t name_len(const char *s, size_t n)
 {
   size_t k = 0;
 
-  while (k < n && is_alnum(s[k]))
+  while (k < n && sheaf_is_alnum(s[k]))
     k++;
   return k;
 }
@@ -69,7 +54,7 @@ static size_t tag_end(const char *s, size_t n, size_t i)
         q = 0;
     } else if (s[i] == '"' || s[i] == '\'') {
       /* Quotes only count inside an attribute value: name="..." */
-      if (s[i - 1] == '=' || is_ws(s[i - 1]))
+      if (s[i - 1] == '=' || sheaf_is_space(s[i - 1]))
         q = s[i];
     } else if (s[i] == '>') {
       return i + 1;
@@ -106,8 +91,9 @@ static size_t block_tag(const char *s, size_t n, size_t i, bool *closing)
   if (*closing)
     k++;
   len = name_len(s + k, n - k);
-  if (len == 0 || !is_alpha(s[k]) ||
-      (k + len < n && !is_ws(s[k + len]) && s[k + len] != '/' && s[k + len] != '>'))
+  if (len == 0 || !sheaf_is_alpha(s[k]) ||
+      (k + len < n && !sheaf_is_space(s[k + len]) && s[k + len] != '/' &&
+       s[k + len] != '>'))
     return 0;
   for (j = 0; j < sizeof blocks / sizeof *blocks; j++)
     if (name_is(s + k, len, blocks[j]))
@@ -130,7 +116,8 @@ static bool tag_named(const char *s, size_t n, size_t i, const char *name, bool 
   len = strlen(name);
   if (k + len > n || !name_is(s + k, len, name))
     return false;
-  return k + len == n || is_ws(s[k + len]) || s[k + len] == '/' || s[k + len] == '>';
+  return k + len == n || sheaf_is_space(s[k + len]) || s[k + len] == '/' ||
+         s[k + len] == '>';
 }
 
 /* Finds the case-insensitive `needle` in s[i..n); returns its index or n. */
@@ -185,7 +172,8 @@ static void protect_newlines(struct text *t)
             end = n;
         }
       if (!end && i + 1 < n &&
-          (s[i + 1] == '/' || s[i + 1] == '!' || s[i + 1] == '?' || is_alpha(s[i + 1])))
+          (s[i + 1] == '/' || s[i + 1] == '!' || s[i + 1] == '?' ||
+           sheaf_is_alpha(s[i + 1])))
         end = tag_end(s, n, i);
     }
     if (end) {
@@ -208,7 +196,7 @@ static void double_br(struct text *t)
   while (i < n) {
     if (tag_named(s, n, i, "br", false) && (e = tag_end(s, n, i)) != 0) {
       k = e;
-      while (k < n && is_ws(s[k]))
+      while (k < n && sheaf_is_space(s[k]))
         k++;
       if (tag_named(s, n, k, "br", false) && (k = tag_end(s, n, k)) != 0) {
         sheaf_buf_puts(t->out, "\n\n");
@@ -257,11 +245,11 @@ static void glue(struct text *t)
       for (k = 0; k < sizeof glued / sizeof *glued && !hit; k++)
         hit = tag_named(s, n, i, glued[k], false) || tag_named(s, n, i, glued[k], true);
     if (hit && (e = tag_end(s, n, i)) != 0) {
-      while (t->out->len && is_ws(t->out->ptr[t->out->len - 1]))
+      while (t->out->len && sheaf_is_space(t->out->ptr[t->out->len - 1]))
         t->out->ptr[--t->out->len] = '\0';
       sheaf_buf_put(t->out, s + i, e - i);
       i = e;
-      while (i < n && is_ws(s[i]))
+      while (i < n && sheaf_is_space(s[i]))
         i++;
       continue;
     }
@@ -280,7 +268,7 @@ static bool lone_shortcode(const char *p, size_t n)
     return false;
   if (!((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z')))
     return false;
-  while (k < n && (is_alnum(p[k]) || p[k] == '_' || p[k] == '-'))
+  while (k < n && (sheaf_is_alnum(p[k]) || p[k] == '_' || p[k] == '-'))
     k++;
   len = k - 1;
   if (p[k] != ']' && p[k] != ' ' && p[k] != '/')
@@ -299,7 +287,7 @@ static void paragraphs(struct text *t)
   size_t n = t->in->len, i = 0, start, end;
 
   while (i < n) {
-    while (i < n && is_ws(s[i]))
+    while (i < n && sheaf_is_space(s[i]))
       i++;
     if (i >= n)
       break;
@@ -309,7 +297,7 @@ static void paragraphs(struct text *t)
     for (; i < n; i++) {
       if (s[i] == '\n') {
         size_t k = i + 1;
-        while (k < n && s[k] != '\n' && is_ws(s[k]))
+        while (k < n && s[k] != '\n' && sheaf_is_space(s[k]))
           k++;
         if (k < n && s[k] == '\n') {
           end = i;
@@ -355,7 +343,7 @@ static void unwrap_blocks(struct text *t)
     }
     if (n - i >= 3 && memcmp(s + i, "<p>", 3) == 0) {
       k = i + 3;
-      while (k < n && is_ws(s[k]))
+      while (k < n && sheaf_is_space(s[k]))
         k++;
       /* <p></p> and <p> </p>: gone. */
       if (n - k >= 4 && memcmp(s + k, "</p>", 4) == 0) {
@@ -400,7 +388,7 @@ static void unwrap_blocks(struct text *t)
       }
       /* </p> after a block tag: dropped (with the whitespace). */
       k = e;
-      while (k < n && is_ws(s[k]))
+      while (k < n && sheaf_is_space(s[k]))
         k++;
       if (n - k >= 4 && memcmp(s + k, "</p>", 4) == 0 &&
           !(name_is(s + i + 1, 1, "p") && e - i == 3)) {
@@ -435,9 +423,9 @@ static void line_breaks(struct text *t)
       i = e;
       continue;
     }
-    if (is_ws(s[i])) {
+    if (sheaf_is_space(s[i])) {
       k = i;
-      while (k < n && s[k] != '\n' && is_ws(s[k]))
+      while (k < n && s[k] != '\n' && sheaf_is_space(s[k]))
         k++;
       if (k < n && s[k] == '\n') {
         /* Whitespace then a newline: a line break, unless one is there. */
@@ -453,7 +441,7 @@ static void line_breaks(struct text *t)
         if (!out_ends(t->out, "<br />") && !after_block) {
           /* Before a closing p/li/div/... or a block tag: no <br />. */
           size_t m = k + 1;
-          while (m < n && is_ws(s[m]))
+          while (m < n && sheaf_is_space(s[m]))
             m++;
           if (!(m < n && block_tag(s, n, m, &closing)))
             sheaf_buf_puts(t->out, "<br />");
@@ -479,7 +467,7 @@ char *sheaf_import_autop(const char *text, size_t n, bool br)
   bool blank = true;
 
   for (i = 0; i < n && blank; i++)
-    blank = is_ws(text[i]);
+    blank = sheaf_is_space(text[i]);
   if (blank)
     return sheaf_strdup("");
   sheaf_buf_init(&t.a, 0);

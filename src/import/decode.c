@@ -188,81 +188,13 @@ bool sheaf_import_encoding_lookup(const char *label, size_t n, char *name, size_
 
 /* ---- UTF-8 ------------------------------------------------------------------ */
 
-/* Length of the valid UTF-8 sequence at p[0..n), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-  unsigned c = p[0];
-
-  if (c < 0x80)
-    return 1;
-  if (c >= 0xC2 && c <= 0xDF)
-    return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
-      return 0;
-    if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0))
-      return 0; /* overlong, or a surrogate */
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
-      return 0;
-    if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90))
-      return 0;
-    return 4;
-  }
-  return 0;
-}
-
-/* Returns the offset of the first invalid UTF-8 sequence, or n. ASCII,
- * the bulk of any feed, goes eight bytes at a time. */
-static size_t utf8_check(const char *s, size_t n)
-{
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0, k;
-
-  while (i < n) {
-    if (i + 8 <= n) {
-      uint64_t w;
-      memcpy(&w, p + i, 8);
-      if ((w & 0x8080808080808080ull) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    if (p[i] < 0x80) {
-      i++;
-      continue;
-    }
-    if ((k = utf8_len(p + i, n - i)) == 0)
-      return i;
-    i += k;
-  }
-  return n;
-}
-
-/* Decodes the code point at p (valid UTF-8 assumed); advances *i. */
+/* Decodes the code point at s[*i], U+FFFD for a bad byte; advances *i. */
 static uint32_t utf8_next(const char *s, size_t n, size_t *i)
 {
-  const unsigned char *p = (const unsigned char *)s + *i;
-  size_t k = utf8_len(p, n - *i);
   uint32_t c;
 
-  if (k == 0) {
-    (*i)++;
-    return 0xFFFD;
-  }
-  *i += k;
-  if (k == 1)
-    return p[0];
-  if (k == 2)
-    return ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
-  if (k == 3)
-    return ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) |
-           (p[2] & 0x3F);
-  c = ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
-      ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
-  return c;
+  *i += sheaf_utf8_decode(s + *i, n - *i, &c);
+  return c == SHEAF_UTF8_INVALID ? 0xFFFD : c;
 }
 
 /* ---- conversion ------------------------------------------------------------- */
@@ -305,7 +237,7 @@ static bool conv_utf8(struct conv *cv, const char *in, size_t n)
   size_t i = 0, ok;
 
   while (i < n) {
-    ok = utf8_check(in + i, n - i);
+    ok = sheaf_utf8_check(in + i, n - i);
     if (!conv_reserve(cv, ok))
       return false;
     memcpy(cv->out + cv->len, in + i, ok);
@@ -445,11 +377,6 @@ struct tally {
   double punct, other, bad;
 };
 
-static bool is_ascii_letter(uint32_t c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 static bool is_cyr(uint32_t c)
 {
   return (c >= 0x410 && c <= 0x44F) || c == 0x401 || c == 0x451;
@@ -572,11 +499,11 @@ static void tally(struct tally *t, const struct cand *cd, const char *s, size_t 
     } else if (is_cyr(c)) {
       t->cyr++;
       t->cyr_bonus += cyr_freq(c);
-      if (is_ascii_letter(prev) || is_ascii_letter(next) ||
+      if (sheaf_is_alpha((int)prev) || sheaf_is_alpha((int)next) ||
           (is_cyr_upper(c) && is_cyr(prev) && !is_cyr_upper(prev)))
         t->cyr_bad++;
     } else if (is_latin(c)) {
-      if (is_ascii_letter(prev) || is_ascii_letter(next))
+      if (sheaf_is_alpha((int)prev) || sheaf_is_alpha((int)next))
         t->latin_word++;
       else if (is_latin(prev) || is_latin(next) || is_cyr(next))
         t->latin_run++;
@@ -696,11 +623,6 @@ static bool ci_at(const char *p, size_t n, const char *w)
   return true;
 }
 
-static bool ws(int c)
-{
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /* The XML declaration's encoding pseudo-attribute: sets *at to the start of
  * `encoding` and *end past its closing quote, *val and *vn to the value.
  * `p` starts at the declaration. */
@@ -709,7 +631,7 @@ static bool xml_decl_encoding(const char *p, size_t n, size_t *at, size_t *end,
 {
   size_t lim = n < 1024 ? n : 1024, i, close;
 
-  if (n < 6 || memcmp(p, "<?xml", 5) != 0 || !ws((unsigned char)p[5]))
+  if (n < 6 || memcmp(p, "<?xml", 5) != 0 || !sheaf_is_xml_space((unsigned char)p[5]))
     return false;
   for (close = 5; close + 1 < lim; close++)
     if (p[close] == '?' && p[close + 1] == '>')
@@ -719,15 +641,15 @@ static bool xml_decl_encoding(const char *p, size_t n, size_t *at, size_t *end,
   for (i = 5; i + 8 < close; i++) {
     size_t k;
     char q;
-    if (memcmp(p + i, "encoding", 8) != 0 || !ws((unsigned char)p[i - 1]))
+    if (memcmp(p + i, "encoding", 8) != 0 || !sheaf_is_xml_space((unsigned char)p[i - 1]))
       continue;
     k = i + 8;
-    while (k < close && ws((unsigned char)p[k]))
+    while (k < close && sheaf_is_xml_space((unsigned char)p[k]))
       k++;
     if (k >= close || p[k] != '=')
       return false;
     k++;
-    while (k < close && ws((unsigned char)p[k]))
+    while (k < close && sheaf_is_xml_space((unsigned char)p[k]))
       k++;
     if (k >= close || (p[k] != '"' && p[k] != '\''))
       return false;
@@ -752,7 +674,8 @@ static bool meta_charset(const char *p, size_t n, const char **val, size_t *vn)
   size_t lim = n < DECL_LIMIT ? n : DECL_LIMIT, i, k, e;
 
   for (i = 0; i + 5 < lim; i++) {
-    if (p[i] != '<' || !ci_at(p + i, lim - i, "<meta") || !(ws((unsigned char)p[i + 5])))
+    if (p[i] != '<' || !ci_at(p + i, lim - i, "<meta") ||
+        !(sheaf_is_xml_space((unsigned char)p[i + 5])))
       continue;
     for (e = i + 5; e < lim && p[e] != '>'; e++)
       ;
@@ -760,16 +683,17 @@ static bool meta_charset(const char *p, size_t n, const char **val, size_t *vn)
       if (!ci_at(p + k, e - k, "charset"))
         continue;
       k += 7;
-      while (k < e && ws((unsigned char)p[k]))
+      while (k < e && sheaf_is_xml_space((unsigned char)p[k]))
         k++;
       if (k >= e || p[k] != '=')
         break;
       k++;
-      while (k < e && (ws((unsigned char)p[k]) || p[k] == '"' || p[k] == '\''))
+      while (k < e &&
+             (sheaf_is_xml_space((unsigned char)p[k]) || p[k] == '"' || p[k] == '\''))
         k++;
       *val = p + k;
-      while (k < e && !ws((unsigned char)p[k]) && p[k] != '"' && p[k] != '\'' &&
-             p[k] != ';' && p[k] != '/')
+      while (k < e && !sheaf_is_xml_space((unsigned char)p[k]) && p[k] != '"' &&
+             p[k] != '\'' && p[k] != ';' && p[k] != '/')
         k++;
       *vn = (size_t)(p + k - *val);
       return *vn > 0;
@@ -819,7 +743,7 @@ static bool mostly_utf8(const char *s, size_t n)
   while (i < lim) {
     if (p[i] < 0x80) {
       i++;
-    } else if ((k = utf8_len(p + i, lim - i)) != 0) {
+    } else if ((k = sheaf_utf8_len(s + i, lim - i)) != 0) {
       good++;
       i += k;
     } else {
@@ -939,7 +863,7 @@ static sheaf_status decide(struct decision *d, const char *path, const char *dat
     return SHEAF_OK;
   }
 
-  while (i < n && i < 256 && ws(u[i]))
+  while (i < n && i < 256 && sheaf_is_xml_space(u[i]))
     i++;
   if (xml_decl_encoding(data + i, n - i, &at, &end, &val, &vn) ||
       meta_charset(data, n, &val, &vn) || front_matter_charset(data, n, &val, &vn)) {
@@ -957,7 +881,7 @@ static sheaf_status decide(struct decision *d, const char *path, const char *dat
     }
     memset(d, 0, sizeof *d);
   }
-  if (utf8_check(data, n) == n) {
+  if (sheaf_utf8_check(data, n) == n) {
     set_enc(d, "UTF-8", "UTF-8");
     return SHEAF_OK;
   }
@@ -985,7 +909,7 @@ static void blank_declaration(char *p, size_t n)
   const char *val;
   size_t vn;
 
-  while (i < n && i < 256 && ws((unsigned char)p[i]))
+  while (i < n && i < 256 && sheaf_is_xml_space((unsigned char)p[i]))
     i++;
   if (xml_decl_encoding(p + i, n - i, &at, &end, &val, &vn) &&
       !sheaf_str_ieq((struct sheaf_str){val, vn}, "utf-8"))
@@ -997,7 +921,7 @@ static bool declaration_needs_change(const char *p, size_t n)
   size_t i = 0, at, end, vn;
   const char *val;
 
-  while (i < n && i < 256 && ws((unsigned char)p[i]))
+  while (i < n && i < 256 && sheaf_is_xml_space((unsigned char)p[i]))
     i++;
   return xml_decl_encoding(p + i, n - i, &at, &end, &val, &vn) &&
          !sheaf_str_ieq((struct sheaf_str){val, vn}, "utf-8");
@@ -1018,7 +942,7 @@ sheaf_status sheaf_import_decode_input(struct sheaf_input *in, const sheaf_optio
     return SHEAF_OK;
   data += d.skip;
   len -= d.skip;
-  if (d.utf8 && sheaf_input_utf8_chunked(in, data, len, utf8_check) == len) {
+  if (d.utf8 && sheaf_input_utf8_chunked(in, data, len, sheaf_utf8_check) == len) {
     /* The fast path: valid UTF-8 is used where it lies, its byte-order
      * mark skipped by moving the start, not the bytes. */
     sheaf_input_skip(in, d.skip);

@@ -75,32 +75,6 @@ static void val_fini(struct val *v)
   memset(v, 0, sizeof *v);
 }
 
-/* Appends the UTF-8 encoding of code point `c`. */
-static void put_utf8(struct sheaf_buf *b, unsigned long c)
-{
-  char u[4];
-  if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-    c = 0xFFFD;
-  if (c < 0x80) {
-    sheaf_buf_putc(b, (char)c);
-  } else if (c < 0x800) {
-    u[0] = (char)(0xC0 | (c >> 6));
-    u[1] = (char)(0x80 | (c & 0x3F));
-    sheaf_buf_put(b, u, 2);
-  } else if (c < 0x10000) {
-    u[0] = (char)(0xE0 | (c >> 12));
-    u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-    u[2] = (char)(0x80 | (c & 0x3F));
-    sheaf_buf_put(b, u, 3);
-  } else {
-    u[0] = (char)(0xF0 | (c >> 18));
-    u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    u[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    u[3] = (char)(0x80 | (c & 0x3F));
-    sheaf_buf_put(b, u, 4);
-  }
-}
-
 /* Reads a quoted string starting at p[*i] (the quote). Double quotes take
  * YAML and TOML escapes; single quotes take '' (YAML) and nothing else.
  * Line breaks inside (YAML lets quoted scalars span lines) fold to a space.
@@ -191,7 +165,7 @@ static bool read_quoted(const char *p, size_t n, size_t *i, struct sheaf_buf *ou
         for (j = 0; j < digits && k < n && sheaf_hexval((unsigned char)p[k]) >= 0;
              j++, k++)
           cp = cp * 16 + (unsigned long)sheaf_hexval((unsigned char)p[k]);
-        put_utf8(out, j ? cp : 0xFFFD);
+        sheaf_buf_put_utf8(out, j ? (uint32_t)cp : 0xFFFD);
       }
       continue;
     }

@@ -194,14 +194,9 @@ size_t sheaf_input_utf8_chunked(struct sheaf_input *in, const char *p, size_t n,
   return n;
 }
 
-static size_t utf8_valid_len(const char *p, size_t n)
-{
-  return sheaf_utf8_valid(p, n) ? n : 0;
-}
-
 bool sheaf_input_utf8_valid(struct sheaf_input *in, const char *p, size_t n)
 {
-  return sheaf_input_utf8_chunked(in, p, n, utf8_valid_len) == n;
+  return sheaf_input_utf8_chunked(in, p, n, sheaf_utf8_check) == n;
 }
 
 /* ---- reading a file ----------------------------------------------------- */

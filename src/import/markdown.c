@@ -25,11 +25,6 @@ struct pre {
   size_t liquid_at, shortcode_at; /* offset of the first of each, + 1 */
 };
 
-static bool is_ws(char c)
-{
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 static bool is_name(char c)
 {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -68,12 +63,12 @@ static bool read_tag(const char *p, size_t n, size_t i, const char *open,
     a++;
   if (b > a && p[b - 1] == '-')
     b--;
-  while (a < b && is_ws(p[a]))
+  while (a < b && sheaf_is_xml_space(p[a]))
     a++;
   if (a < b && p[a] == '/') {
     t->closing = true;
     a++;
-    while (a < b && is_ws(p[a]))
+    while (a < b && sheaf_is_xml_space(p[a]))
       a++;
   }
   t->name.p = p + a;
@@ -181,7 +176,7 @@ static struct sheaf_str codeblock_lang(struct sheaf_str args, struct sheaf_buf *
 
   while (i < args.n) {
     size_t w = i;
-    while (w < args.n && !is_ws(args.p[w]))
+    while (w < args.n && !sheaf_is_xml_space(args.p[w]))
       w++;
     if (w - i > 5 && memcmp(args.p + i, "lang:", 5) == 0)
       lang = (struct sheaf_str){args.p + i + 5, w - i - 5};
@@ -191,7 +186,7 @@ static struct sheaf_str codeblock_lang(struct sheaf_str args, struct sheaf_buf *
       sheaf_buf_put(caption, args.p + i, w - i);
     }
     i = w;
-    while (i < args.n && is_ws(args.p[i]))
+    while (i < args.n && sheaf_is_xml_space(args.p[i]))
       i++;
   }
   return lang;
@@ -250,7 +245,7 @@ static size_t liquid(struct pre *s, size_t i, const struct tag *t)
                                           "warning", "warn",    "danger",  "tip"};
     struct sheaf_str a = t->args;
     size_t w = 0, c;
-    while (w < a.n && !is_ws(a.p[w]))
+    while (w < a.n && !sheaf_is_xml_space(a.p[w]))
       w++;
     for (c = 0; c < sizeof classes / sizeof *classes; c++)
       if (sheaf_str_ieq((struct sheaf_str){a.p, w}, classes[c])) {
@@ -340,12 +335,12 @@ static bool more_marker(const char *p, size_t n, size_t i, size_t *end)
   size_t k = i + 4;
   if (n - i < 11 || memcmp(p + i, "<!--", 4) != 0)
     return false;
-  while (k < n && is_ws(p[k]))
+  while (k < n && sheaf_is_xml_space(p[k]))
     k++;
   if (n - k < 4 || !sheaf_starts_with_ci(p + k, "more"))
     return false;
   k += 4;
-  while (k < n && is_ws(p[k]))
+  while (k < n && sheaf_is_xml_space(p[k]))
     k++;
   if (n - k < 3 || memcmp(p + k, "-->", 3) != 0)
     return false;
@@ -376,7 +371,7 @@ static void untemplate(struct pre *s)
           size_t k = i;
           while (k < n && (p[k] == ' ' || p[k] == ch))
             k++;
-          while (k < e && is_ws(p[k]))
+          while (k < e && sheaf_is_xml_space(p[k]))
             k++;
           if (k == e)
             open_len = 0;

@@ -25,12 +25,22 @@
 
 /* ---- gzip ------------------------------------------------------------------- */
 
+static sheaf_status too_big(const char *path, size_t max, sheaf_diag *diag)
+{
+  char sz[32];
+
+  sheaf_diag_add(diag, SHEAF_ERROR, "limit", path, 0, 0,
+                 "the file inflates to more than %s (--max-input-size); split it into "
+                 "smaller files or raise the limit, e.g. --max-input-size 2G",
+                 sheaf_size_str(max, sz));
+  return SHEAF_ERR_LIMIT;
+}
+
 sheaf_status sheaf_import_gunzip(struct sheaf_input *in, size_t max, sheaf_diag *diag)
 {
   const char *path = in->name;
   const unsigned char *data = (const unsigned char *)in->data;
   size_t n = in->len;
-  char sz[32];
   z_stream z;
   char *out = NULL;
   size_t cap, len = 0;
@@ -54,11 +64,7 @@ sheaf_status sheaf_import_gunzip(struct sheaf_input *in, size_t max, sheaf_diag 
       size_t ncap = cap * 2;
       char *p;
       if (len > max) {
-        sheaf_diag_add(diag, SHEAF_ERROR, "limit", path, 0, 0,
-                       "the file inflates to more than %s (--max-input-size); split it "
-                       "into smaller files or raise the limit, e.g. --max-input-size 2G",
-                       sheaf_size_str(max, sz));
-        ret = SHEAF_ERR_LIMIT;
+        ret = too_big(path, max, diag);
         goto out;
       }
       if (ncap > max + 2)
@@ -78,11 +84,7 @@ sheaf_status sheaf_import_gunzip(struct sheaf_input *in, size_t max, sheaf_diag 
       len += before - z.avail_out;
     }
     if (len > max) {
-      sheaf_diag_add(diag, SHEAF_ERROR, "limit", path, 0, 0,
-                     "the file inflates to more than %s (--max-input-size); split it "
-                     "into smaller files or raise the limit, e.g. --max-input-size 2G",
-                     sheaf_size_str(max, sz));
-      ret = SHEAF_ERR_LIMIT;
+      ret = too_big(path, max, diag);
       goto out;
     }
     if (rc == Z_STREAM_END) {
@@ -186,11 +188,6 @@ static void replace(struct rep *r, size_t i, size_t skip, const char *with, size
 static size_t outpos(const struct rep *r, size_t i)
 {
   return r->changed ? r->out.len + (i - r->done) : i;
-}
-
-static bool is_ws(int c)
-{
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 static bool name_start(int c)
@@ -330,9 +327,9 @@ static bool decl_ok(const char *s, size_t end)
   while (i < end - 2) {
     size_t nstart;
     char q;
-    if (!is_ws((unsigned char)s[i]))
+    if (!sheaf_is_xml_space((unsigned char)s[i]))
       return false;
-    while (i < end - 2 && is_ws((unsigned char)s[i]))
+    while (i < end - 2 && sheaf_is_xml_space((unsigned char)s[i]))
       i++;
     if (i >= end - 2)
       break;
@@ -345,12 +342,12 @@ static bool decl_ok(const char *s, size_t end)
     if (k == 3 || (which == 0 && k != 0))
       return false;
     which = k + 1;
-    while (i < end - 2 && is_ws((unsigned char)s[i]))
+    while (i < end - 2 && sheaf_is_xml_space((unsigned char)s[i]))
       i++;
     if (i >= end - 2 || s[i] != '=')
       return false;
     i++;
-    while (i < end - 2 && is_ws((unsigned char)s[i]))
+    while (i < end - 2 && sheaf_is_xml_space((unsigned char)s[i]))
       i++;
     if (i >= end - 2 || (s[i] != '"' && s[i] != '\''))
       return false;
@@ -375,12 +372,13 @@ static size_t prolog(struct rep *r)
   for (;;) {
     if (i + 3 <= r->n && memcmp(s + i, "\xEF\xBB\xBF", 3) == 0)
       i += 3;
-    else if (i < r->n && is_ws((unsigned char)s[i]))
+    else if (i < r->n && sheaf_is_xml_space((unsigned char)s[i]))
       lines += s[i++] == '\n';
     else
       break;
   }
-  if (i + 6 > r->n || memcmp(s + i, "<?xml", 5) != 0 || !is_ws((unsigned char)s[i + 5]))
+  if (i + 6 > r->n || memcmp(s + i, "<?xml", 5) != 0 ||
+      !sheaf_is_xml_space((unsigned char)s[i + 5]))
     return 0;
   end = find(s, r->n, i, "?>");
   gt = find(s, r->n, i, ">");
@@ -435,7 +433,7 @@ static size_t doctype(struct rep *r, size_t i)
     } else if (c == '<' && bracket > 0 && i + 8 < r->n &&
                memcmp(s + i, "<!ENTITY", 8) == 0) {
       size_t k = i + 8, st;
-      while (k < r->n && is_ws((unsigned char)s[k]))
+      while (k < r->n && sheaf_is_xml_space((unsigned char)s[k]))
         k++;
       if (k < r->n && s[k] == '%')
         continue; /* a parameter entity */
@@ -522,7 +520,7 @@ static size_t end_tag(struct rep *r, size_t i)
   while (k < r->n && name_char((unsigned char)s[k]))
     k++;
   gt = k;
-  while (gt < r->n && is_ws((unsigned char)s[gt]))
+  while (gt < r->n && sheaf_is_xml_space((unsigned char)s[gt]))
     gt++;
   if (gt >= r->n || s[gt] != '>')
     return r->n;
@@ -620,7 +618,7 @@ static void scan(struct rep *r, struct sheaf_input *in, sheaf_diag *diag)
       sheaf_input_advise(in, s + i);
       advise_at = i + ((size_t)1 << 20);
     }
-    if (r->root_done && !is_ws(c) && c != '<') {
+    if (r->root_done && !sheaf_is_xml_space(c) && c != '<') {
       note(r, FIX_TRAILING, i);
       upto(r, i);
       sheaf_buf_putc(&r->out, '\n');
@@ -656,7 +654,7 @@ static void scan(struct rep *r, struct sheaf_input *in, sheaf_diag *diag)
       if ((e = find(s, r->n, i + 2, "?>")) == r->n)
         break;
       if (i + 6 <= r->n && memcmp(s + i, "<?xml", 5) == 0 &&
-          (is_ws((unsigned char)s[i + 5]) || s[i + 5] == '?')) {
+          (sheaf_is_xml_space((unsigned char)s[i + 5]) || s[i + 5] == '?')) {
         note(r, FIX_DECL, i); /* a second declaration */
         replace(r, i, e + 2 - i, "", 0);
       } else {

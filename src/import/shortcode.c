@@ -38,11 +38,6 @@ static bool is_name_char(char c)
   return is_name_start(c) || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
-static bool is_space(char c)
-{
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 static bool name_eq(const struct sc *c, const char *name)
 {
   return strlen(name) == c->nlen && memcmp(c->name, name, c->nlen) == 0;
@@ -60,7 +55,7 @@ static bool parse(const char *s, size_t n, size_t i, struct sc *c)
   while (k < n && is_name_char(s[k]))
     k++;
   c->nlen = (size_t)(s + k - c->name);
-  if (k >= n || !(s[k] == ']' || is_space(s[k]) || s[k] == '/' || s[k] == '='))
+  if (k >= n || !(s[k] == ']' || sheaf_is_xml_space(s[k]) || s[k] == '/' || s[k] == '='))
     return false;
   /* The opening tag ends at the first ']' outside quotes. */
   c->atts = s + k;
@@ -69,7 +64,7 @@ static bool parse(const char *s, size_t n, size_t i, struct sc *c)
       if (s[j] == q)
         q = 0;
     } else if (s[j] == '"' || s[j] == '\'') {
-      if (j > k && (s[j - 1] == '=' || is_space(s[j - 1])))
+      if (j > k && (s[j - 1] == '=' || sheaf_is_xml_space(s[j - 1])))
         q = s[j];
     } else if (s[j] == ']') {
       break;
@@ -113,12 +108,12 @@ static char *attr(const struct sc *c, const char *name, unsigned pos)
   while (p < e) {
     const char *ks, *vs;
     size_t kn, vn;
-    while (p < e && is_space(*p))
+    while (p < e && sheaf_is_xml_space(*p))
       p++;
     if (p >= e)
       break;
     ks = p;
-    while (p < e && !is_space(*p) && *p != '=' && *p != '"' && *p != '\'')
+    while (p < e && !sheaf_is_xml_space(*p) && *p != '=' && *p != '"' && *p != '\'')
       p++;
     kn = (size_t)(p - ks);
     if (p < e && *p == '=' && kn) {
@@ -133,7 +128,7 @@ static char *attr(const struct sc *c, const char *name, unsigned pos)
           p++;
       } else {
         vs = p;
-        while (p < e && !is_space(*p))
+        while (p < e && !sheaf_is_xml_space(*p))
           p++;
         vn = (size_t)(p - vs);
       }
@@ -216,12 +211,12 @@ static bool caption(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b,
   img_end = p;
   {
     const char *q = p;
-    while (q < p + n && is_space(*q))
+    while (q < p + n && sheaf_is_xml_space(*q))
       q++;
     if (q + 3 < p + n && strncmp(q, "<a ", 3) == 0) {
       const char *gt = memchr(q, '>', (size_t)(p + n - q));
       q = gt ? gt + 1 : q;
-      while (q < p + n && is_space(*q))
+      while (q < p + n && sheaf_is_xml_space(*q))
         q++;
     }
     if (q + 5 < p + n && strncmp(q, "<img ", 5) == 0) {
@@ -229,7 +224,7 @@ static bool caption(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b,
       if (gt) {
         q = gt + 1;
         k = (size_t)(p + n - q);
-        while (k && is_space(*q))
+        while (k && sheaf_is_xml_space(*q))
           q++, k--;
         if (k >= 4 && strncmp(q, "</a>", 4) == 0)
           q += 4;

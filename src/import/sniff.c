@@ -9,11 +9,6 @@
 
 #include "import/import.h"
 
-static bool is_space(int c)
-{
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
 static bool name_char(int c)
 {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -123,7 +118,7 @@ static enum sheaf_format sniff(const char *data, size_t n, const char **what)
   }
   if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
     i = 3;
-  while (i < n && is_space((unsigned char)p[i]))
+  while (i < n && sheaf_is_html_space((unsigned char)p[i]))
     i++;
   if (i == n) {
     *what = "an empty file";
@@ -146,7 +141,7 @@ static enum sheaf_format sniff(const char *data, size_t n, const char **what)
       i = skip_past(p, n, i + 4, "-->");
     } else if (starts_ci(p + i, n - i, "<!doctype")) {
       size_t k = i + 9;
-      while (k < n && is_space((unsigned char)p[k]))
+      while (k < n && sheaf_is_html_space((unsigned char)p[k]))
         k++;
       if (starts_ci(p + k, n - k, "html") &&
           (k + 4 == n || !name_char((unsigned char)p[k + 4]))) {
@@ -168,7 +163,7 @@ static enum sheaf_format sniff(const char *data, size_t n, const char **what)
         break;
       return root_format(p + i + 1, k - i - 1, what);
     }
-    while (i < n && is_space((unsigned char)p[i]))
+    while (i < n && sheaf_is_html_space((unsigned char)p[i]))
       i++;
   }
   if (i == n && xml) {
