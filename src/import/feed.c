@@ -13,6 +13,7 @@
 
 #include <libxml/HTMLparser.h>
 
+#include <libxml/parserInternals.h> /* XML_MAX_TEXT_LENGTH */
 #include <libxml/uri.h>
 #include <libxml/xmlreader.h>
 
@@ -54,8 +55,8 @@ int sheaf_import_read(struct sheaf_feedread *fr)
   if (rc == 1 && xmlTextReaderNodeType(R(fr)) != XML_READER_TYPE_END_ELEMENT &&
       (node = xmlTextReaderCurrentNode(R(fr))) != NULL) {
     long line = xmlGetLineNo(node);
-    if (line > 0 && (unsigned long)line + fr->line_offset > fr->last_line)
-      fr->last_line = (unsigned)line + fr->line_offset;
+    if (line > 0 && (unsigned long)line > fr->last_line)
+      fr->last_line = (unsigned)line;
   }
   return rc;
 }
@@ -109,7 +110,7 @@ unsigned sheaf_import_line(struct sheaf_feedread *fr)
 
   if (line <= 0)
     line = xmlTextReaderGetParserLineNumber(R(fr));
-  return line > 0 ? (unsigned)line + fr->line_offset : 0;
+  return line > 0 ? (unsigned)line : 0;
 }
 
 static bool at_end_of(struct sheaf_feedread *fr, int depth)
@@ -210,77 +211,37 @@ void sheaf_import_date(struct sheaf_feedread *fr, const char *s, unsigned line,
 
 /* ---- text conversions ---------------------------------------------------- */
 
-static void put_utf8(struct sheaf_buf *b, unsigned long cp)
-{
-  char u[4];
-
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    cp = 0xFFFD;
-  if (cp < 0x80) {
-    sheaf_buf_putc(b, (char)cp);
-  } else if (cp < 0x800) {
-    u[0] = (char)(0xC0 | (cp >> 6));
-    u[1] = (char)(0x80 | (cp & 0x3F));
-    sheaf_buf_put(b, u, 2);
-  } else if (cp < 0x10000) {
-    u[0] = (char)(0xE0 | (cp >> 12));
-    u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    u[2] = (char)(0x80 | (cp & 0x3F));
-    sheaf_buf_put(b, u, 3);
-  } else {
-    u[0] = (char)(0xF0 | (cp >> 18));
-    u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    u[3] = (char)(0x80 | (cp & 0x3F));
-    sheaf_buf_put(b, u, 4);
-  }
-}
-
-/* Decodes the entity at s (which starts with '&'); returns its length, or 0
- * when it is not one sheaf knows (the '&' is then literal). */
+/* Decodes the character reference at s (which starts with '&'), HTML's
+ * names as libxml2 knows them (all of HTML 4's); returns its length, or 0
+ * when it is none (the '&' is then literal). */
 static size_t entity(const char *s, struct sheaf_buf *b)
 {
-  static const struct {
-    const char *name;
-    unsigned long cp;
-  } named[] = {
-      {"amp", '&'},      {"lt", '<'},       {"gt", '>'},        {"quot", '"'},
-      {"apos", '\''},    {"nbsp", 0xA0},    {"hellip", 0x2026}, {"mdash", 0x2014},
-      {"ndash", 0x2013}, {"lsquo", 0x2018}, {"rsquo", 0x2019},  {"ldquo", 0x201C},
-      {"rdquo", 0x201D}, {"laquo", 0xAB},   {"raquo", 0xBB},    {"copy", 0xA9},
-      {"reg", 0xAE},     {"trade", 0x2122}, {"euro", 0x20AC},   {"pound", 0xA3},
-  };
-  size_t i = 1, k;
-  unsigned long cp = 0;
+  const htmlEntityDesc *e;
+  char name[33];
+  size_t i, k;
+  uint32_t cp = 0;
 
   if (s[1] == '#') {
     bool hex = s[2] == 'x' || s[2] == 'X';
     i = hex ? 3 : 2;
     for (k = i; k < i + 8; k++) {
-      int c = (unsigned char)s[k], v;
-      if (c >= '0' && c <= '9')
-        v = c - '0';
-      else if (hex && c >= 'a' && c <= 'f')
-        v = c - 'a' + 10;
-      else if (hex && c >= 'A' && c <= 'F')
-        v = c - 'A' + 10;
-      else
+      int v = sheaf_hexval((unsigned char)s[k]);
+      if (v < 0 || (!hex && v > 9))
         break;
-      cp = cp * (hex ? 16 : 10) + (unsigned long)v;
+      cp = cp * (hex ? 16 : 10) + (uint32_t)v;
     }
     if (k == i || s[k] != ';')
       return 0;
-    put_utf8(b, cp);
+    sheaf_buf_put_utf8(b, cp);
     return k + 1;
   }
-  for (k = 0; k < sizeof named / sizeof named[0]; k++) {
-    size_t len = strlen(named[k].name);
-    if (strncmp(s + 1, named[k].name, len) == 0 && s[1 + len] == ';') {
-      put_utf8(b, named[k].cp);
-      return len + 2;
-    }
-  }
-  return 0;
+  for (k = 0; k < sizeof name - 1 && sheaf_is_alnum((unsigned char)s[1 + k]); k++)
+    name[k] = s[1 + k];
+  name[k] = '\0';
+  if (k == 0 || s[1 + k] != ';' || (e = htmlEntityLookup((const xmlChar *)name)) == NULL)
+    return 0;
+  sheaf_buf_put_utf8(b, e->value);
+  return k + 2;
 }
 
 /* Returns true when `s` (at a '<') opens or closes an element HTML knows,
@@ -487,20 +448,17 @@ static char *archive_name(const char *title, const char *slug)
 {
   static const char *const seps[] = {
       " \xC2\xBB ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " - ", " | ", " :: ", " : "};
-  const char *p, *start, *end = NULL, *best;
+  const char *start, *end = NULL, *best;
   size_t k, n = strlen(title);
+  struct sheaf_str term, site;
   char *cand, *s;
 
-  /* WordPress: "Tag Name Archives - Site". */
-  p = strstr(title, " Archives");
-  if (p && p > title) {
-    const char *after = p + strlen(" Archives");
-    if (*after == '\0' || *after == ' ') {
-      cand = sheaf_str_collapse_ws(title, (size_t)(p - title));
-      if (cand && *cand)
-        return cand;
-      sheaf_free(cand);
-    }
+  /* WordPress: "Tag Name Archives - Site" (text.c). */
+  if (sheaf_wp_archive_title(title, &term, &site)) {
+    cand = sheaf_str_collapse_ws(term.p, term.n);
+    if (cand && *cand)
+      return cand;
+    sheaf_free(cand);
   }
   /* "Site » Tag Name", "Tag Name – Site": the segment whose slug matches. */
   start = title;
@@ -605,7 +563,7 @@ fail:
  * shared handler as warnings. */
 struct errwrap {
   struct sheaf_xml_errctx ec;
-  unsigned line_offset; /* lines skipped before the text given to libxml2 */
+  size_t input_len; /* bytes given to libxml2 */
   unsigned fatal;
   unsigned line, col;
   char msg[256];
@@ -615,26 +573,38 @@ struct errwrap {
 
 enum { LIMIT_NONE, LIMIT_TEXT, LIMIT_DEPTH, LIMIT_ENTITY };
 
-/* libxml2 (without XML_PARSE_HUGE) stops at text nodes over 10,000,000
- * bytes and elements nested over 256 deep, with messages that name its own
- * option; sheaf reports them as its limits, with the options that raise
- * them. */
-static int limit_kind(const xmlError *err)
+/* libxml2 (without XML_PARSE_HUGE) stops at text nodes over
+ * XML_MAX_TEXT_LENGTH (10,000,000) bytes and elements nested over 256
+ * deep, with messages that name its own option; sheaf reports them as its
+ * limits, with the options that raise them. Told apart by error code, not
+ * by the English of the messages (libxml2 2.9-2.11 have no code of their
+ * own for a limit): an internal error carrying a number is the depth limit
+ * (the number is that limit), one without is the input lookahead limit;
+ * "no memory" and unfinished CDATA sections and comments are the text
+ * limit when the input is large enough to hold such a text at all (the
+ * repair pass has closed sections a truncated file left open). */
+static int limit_kind(const xmlError *err, size_t input_len)
 {
-  const char *m = err->message;
+  bool big = input_len > XML_MAX_TEXT_LENGTH;
 
+  if (err->domain != XML_FROM_PARSER)
+    return LIMIT_NONE;
   /* Entities referring to entities, ten times over (billion laughs):
    * libxml2 calls the amplification a loop. */
-  if (err->code == XML_ERR_ENTITY_LOOP)
+  switch (err->code) {
+  case XML_ERR_ENTITY_LOOP:
     return LIMIT_ENTITY;
-  if (m == NULL)
-    return LIMIT_NONE;
-  if (strstr(m, "Excessive depth"))
-    return LIMIT_DEPTH;
-  if (strstr(m, "huge text") || strstr(m, "too big") || strstr(m, "too long") ||
-      strstr(m, "huge input"))
+  case XML_ERR_INTERNAL_ERROR:
+    return err->int1 > 0 ? LIMIT_DEPTH : LIMIT_TEXT;
+  case XML_ERR_NAME_TOO_LONG:
     return LIMIT_TEXT;
-  return LIMIT_NONE;
+  case XML_ERR_NO_MEMORY:
+  case XML_ERR_CDATA_NOT_FINISHED:
+  case XML_ERR_COMMENT_NOT_FINISHED:
+    return big ? LIMIT_TEXT : LIMIT_NONE;
+  default:
+    return LIMIT_NONE;
+  }
 }
 
 static void on_xml_error(void *ctx, xmlErrorPtr err)
@@ -644,72 +614,25 @@ static void on_xml_error(void *ctx, xmlErrorPtr err)
 
   if (err == NULL)
     return;
-  if (w->limit == LIMIT_NONE && (w->limit = limit_kind(err)) != LIMIT_NONE) {
-    w->limit_line = err->line > 0 ? (unsigned)err->line + w->line_offset : 0;
+  if (w->limit == LIMIT_NONE &&
+      (w->limit = limit_kind(err, w->input_len)) != LIMIT_NONE) {
+    w->limit_line = err->line > 0 ? (unsigned)err->line : 0;
     if (w->limit == LIMIT_ENTITY) /* reported inside the entity, not the file */
       w->limit_line = 0;
     return;
   }
   if (err->level != XML_ERR_FATAL) {
-    xmlError copy = *err;
-    if (copy.line > 0)
-      copy.line += (int)w->line_offset;
-    sheaf_xml_error_handler(&w->ec, &copy);
+    sheaf_xml_error_handler(&w->ec, err);
     return;
   }
   if (w->fatal++)
     return;
-  w->line = err->line > 0 ? (unsigned)err->line + w->line_offset : 0;
+  w->line = err->line > 0 ? (unsigned)err->line : 0;
   w->col = err->int2 > 0 ? (unsigned)err->int2 : 0;
   snprintf(w->msg, sizeof w->msg, "%s", err->message ? err->message : "error");
   n = strlen(w->msg);
   while (n && (w->msg[n - 1] == '\n' || w->msg[n - 1] == ' '))
     w->msg[--n] = '\0';
-}
-
-/* The encoding to force on libxml2, or NULL to let it follow the document.
- * A declared ISO-8859-1 (or US-ASCII) is read as Windows-1252, its real
- * meaning in the wild; undeclared bytes that are not UTF-8 likewise. */
-static const char *pick_encoding(struct sheaf_input *in, const char *data, size_t n,
-                                 bool *guessed)
-{
-  const char *end, *enc;
-  size_t len, k;
-  static const char *const latin[] = {"iso-8859-1", "iso8859-1", "latin1",
-                                      "latin-1",    "us-ascii",  "ascii"};
-
-  *guessed = false;
-  if (n >= 2 && (((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF) ||
-                 ((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE)))
-    return NULL;
-  if (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
-    return NULL;
-  if (n > 5 && memcmp(data, "<?xml", 5) == 0 &&
-      (end = memchr(data, '>', n < 512 ? n : 512)) != NULL) {
-    for (enc = data; enc + 9 < end; enc++)
-      if (memcmp(enc, "encoding", 8) == 0)
-        break;
-    if (enc + 9 < end) {
-      enc += 8;
-      while (enc < end && (*enc == ' ' || *enc == '='))
-        enc++;
-      if (enc < end && (*enc == '"' || *enc == '\'')) {
-        char q = *enc++;
-        len = 0;
-        while (enc + len < end && enc[len] != q)
-          len++;
-        for (k = 0; k < sizeof latin / sizeof latin[0]; k++)
-          if (sheaf_str_ieq((struct sheaf_str){enc, len}, latin[k]))
-            return "WINDOWS-1252";
-        return NULL; /* declared: libxml2 converts it */
-      }
-    }
-  }
-  if (!sheaf_input_utf8_valid(in, data, n)) {
-    *guessed = true;
-    return "WINDOWS-1252";
-  }
-  return NULL;
 }
 
 sheaf_status sheaf_import_feed(struct sheaf_collection *coll, struct sheaf_input *in,
@@ -730,8 +653,7 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, struct sheaf_input 
   xmlTextReaderPtr reader = NULL;
   sheaf_status ret = SHEAF_OK;
   size_t first = coll->narticles, i;
-  const char *enc;
-  bool guessed, huge;
+  bool huge;
   int rc;
 
   memset(&fr, 0, sizeof fr);
@@ -754,47 +676,25 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, struct sheaf_input 
   fr.feed = feed;
   fr.feed_index = coll->nfeeds - 1;
 
-  /* Blank lines before the XML declaration (a classic of WordPress plugins)
-   * make libxml2 give up; skip them, and a UTF-8 BOM before them. */
-  {
-    size_t bom = (n >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
-    size_t k = bom, lines = 0;
-    while (k < n &&
-           (data[k] == ' ' || data[k] == '\t' || data[k] == '\r' || data[k] == '\n'))
-      lines += data[k++] == '\n';
-    if (k > bom && n - k >= 5 && memcmp(data + k, "<?xml", 5) == 0) {
-      sheaf_diag_add(diag, SHEAF_WARNING, "xml", path, lines + 1, 0,
-                     "text before the XML declaration; ignored");
-      data += k;
-      n -= k;
-      fr.line_offset = (unsigned)lines;
-    }
-  }
-  enc = pick_encoding(in, data, n, &guessed);
-  if (guessed)
-    sheaf_diag_add(diag, SHEAF_WARNING, "encoding", path, 0, 0,
-                   "no encoding declared and the bytes are not UTF-8; "
-                   "reading them as Windows-1252");
-  /* A forced encoding must win over the declaration: IGNORE_ENC. The
+  /* The bytes are UTF-8 (decode.c), their prolog repaired (repair.c): the
+   * declaration says nothing else, so libxml2 is given no encoding. The
    * reader stops at the first fatal error; since libxml2 parses up to one
    * 512-byte chunk ahead of the node handed out, the items within that
-   * distance before a break are lost with it. */
-  /* libxml2's own limits (10,000,000-byte text nodes, 256 levels of
-   * nesting) stay on unless the user raised sheaf's past them. */
+   * distance before a break are lost with it. libxml2's own limits
+   * (10,000,000-byte text nodes, 256 levels of nesting) stay on unless the
+   * user raised sheaf's past them. */
   huge = SHEAF_LIMIT(opt, max_article_size, SHEAF_DEFAULT_MAX_ARTICLE_SIZE) >
              SHEAF_DEFAULT_MAX_ARTICLE_SIZE ||
          SHEAF_LIMIT(opt, max_depth, SHEAF_DEFAULT_MAX_DEPTH) > SHEAF_DEFAULT_MAX_DEPTH;
-  reader =
-      xmlReaderForMemory(data, (int)n, NULL, enc,
-                         sheaf_xml_safe_options() | (enc ? XML_PARSE_IGNORE_ENC : 0) |
-                             (huge ? XML_PARSE_HUGE : 0));
+  reader = xmlReaderForMemory(data, (int)n, NULL, NULL,
+                              sheaf_xml_safe_options() | (huge ? XML_PARSE_HUGE : 0));
   if (reader == NULL) {
     ret = SHEAF_ERR_NOMEM;
     goto out;
   }
   memset(&ew, 0, sizeof ew);
   sheaf_xml_errctx_init(&ew.ec, diag, fr.source, SHEAF_WARNING);
-  ew.line_offset = fr.line_offset;
+  ew.input_len = n;
   xmlTextReaderSetStructuredErrorHandler(reader, on_xml_error, &ew);
   fr.reader = reader;
   fr.in = in;
@@ -828,7 +728,7 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, struct sheaf_input 
   if (ew.limit == LIMIT_ENTITY) {
     sheaf_diag_add(
         diag, SHEAF_ERROR, "entity", fr.source,
-        (unsigned)xmlTextReaderGetParserLineNumber(reader) + fr.line_offset, 0,
+        (unsigned)xmlTextReaderGetParserLineNumber(reader), 0,
         "the DOCTYPE declares entities that would expand enormously (an "
         "entity expansion bomb); nothing was expanded and the feed is refused");
     ret = SHEAF_ERR_PARSE;
@@ -848,8 +748,7 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, struct sheaf_input 
   } else if (fr.failed || ew.fatal) {
     sheaf_diag_add(
         diag, SHEAF_ERROR, "xml", fr.source,
-        ew.fatal ? ew.line
-                 : (unsigned)xmlTextReaderGetParserLineNumber(reader) + fr.line_offset,
+        ew.fatal ? ew.line : (unsigned)xmlTextReaderGetParserLineNumber(reader),
         ew.fatal ? ew.col : (unsigned)xmlTextReaderGetParserColumnNumber(reader),
         "malformed XML: %s (%zu complete items were read before it)",
         ew.fatal ? ew.msg : "the document ends early", coll->narticles - first);

@@ -259,7 +259,6 @@ struct sheaf_feedread {
   size_t nskipped;            /* items skipped for having nothing in them */
   bool failed;                /* the reader hit malformed XML */
   unsigned last_line;         /* highest line of a node read so far */
-  unsigned line_offset;       /* lines skipped before libxml2's input */
   char *self_link;            /* Atom rel="self": last resort base URL */
   const unsigned *nfatal;     /* fatal XML errors so far (parser is ahead) */
   const unsigned *fatal_line; /* line of the first one */
@@ -312,7 +311,8 @@ void sheaf_import_skip(struct sheaf_feedread *fr);
 /* Returns a new copy of attribute `name` of the current element, or NULL. */
 char *sheaf_import_attr(struct sheaf_feedread *fr, const char *name);
 /* Plain text from text that may hold HTML tags and entities: tags dropped,
- * common entities decoded, whitespace collapsed. Returns a new string. */
+ * character references decoded (every name libxml2's HTML table knows),
+ * whitespace collapsed. Returns a new string. */
 char *sheaf_import_plain(const char *s);
 /* Plain text escaped into <p>-wrapped HTML (blank lines split paragraphs). */
 char *sheaf_import_text_to_html(const char *s);

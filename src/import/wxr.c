@@ -447,39 +447,19 @@ static void read_root(struct sheaf_feedread *fr)
 
 /* ---- uploads ------------------------------------------------------------------ */
 
-/* The path below the uploads folder that `url` names ("2011/05/a.jpg"), or
- * an empty view. */
+/* The part of an uploads URL below the uploads folder (text.c), when it
+ * is safe to name a file with as written: nothing that climbs out of the
+ * folder, no escapes, no quotes. {NULL, 0} otherwise. */
 static struct sheaf_str upload_rel(const char *url, size_t n)
 {
-  static const char *const marks[] = {"/wp-content/uploads/", "/uploads/",
-                                      ".files.wordpress.com/"};
-  struct sheaf_str r = {NULL, 0};
-  size_t k, i, end = 0;
+  struct sheaf_str r = sheaf_wp_upload_rel(url, n);
+  size_t i;
 
-  for (i = 0; i < n && end == 0; i++)
-    if (url[i] == '?' || url[i] == '#')
-      end = i;
-  if (end == 0)
-    end = n;
-  for (k = 0; k < sizeof marks / sizeof *marks; k++) {
-    size_t m = strlen(marks[k]);
-    for (i = 0; i + m <= end; i++)
-      if (memcmp(url + i, marks[k], m) == 0) {
-        r.p = url + i + m;
-        r.n = end - (i + m);
-        break;
-      }
-    if (r.p)
-      break;
-  }
-  if (r.p == NULL || r.n == 0)
-    return (struct sheaf_str){NULL, 0};
-  /* Nothing that climbs out of the folder, nothing odd. */
   for (i = 0; i < r.n; i++)
     if (r.p[i] == '\\' || r.p[i] == '%' || r.p[i] == '"' || r.p[i] == '\'' ||
         (r.p[i] == '.' && i + 1 < r.n && r.p[i + 1] == '.'))
       return (struct sheaf_str){NULL, 0};
-  if (r.p[r.n - 1] == '/')
+  if (r.n && r.p[r.n - 1] == '/')
     return (struct sheaf_str){NULL, 0};
   return r;
 }

@@ -192,22 +192,6 @@ static const char *input_dir(struct sheaf_images *im, const char *file, bool *no
   return im->dirs[im->ndirs++].real;
 }
 
-/* The part of an uploads URL below the uploads folder ("2011/05/a.jpg"),
- * as WordPress lays it out; NULL when `url` is not one. */
-static const char *upload_rel(const char *url)
-{
-  static const char *const marks[] = {"/wp-content/uploads/", "/uploads/",
-                                      ".files.wordpress.com/"};
-  size_t k;
-
-  for (k = 0; k < sizeof marks / sizeof *marks; k++) {
-    const char *p = strstr(url, marks[k]);
-    if (p)
-      return p + strlen(marks[k]);
-  }
-  return NULL;
-}
-
 /* The uploads folder beside the export feed `f` came from: derived from the
  * import's map of upload URLs to files. NULL when there is none. */
 static const char *uploads_dir(struct sheaf_images *im, size_t feed, bool *nomem)
@@ -235,13 +219,13 @@ static const char *uploads_dir(struct sheaf_images *im, size_t feed, bool *nomem
   im->uploads[feed].done = true;
   f = coll->feeds[feed];
   for (i = 0; f && i < f->nassets; i++) {
-    const char *rel = upload_rel(f->asset_urls[i]), *file = f->asset_files[i];
-    size_t rn, fn = strlen(file);
+    /* The part below the uploads folder (text.c), as in the file's name. */
+    struct sheaf_str rel =
+        sheaf_wp_upload_rel(f->asset_urls[i], strlen(f->asset_urls[i]));
+    const char *file = f->asset_files[i];
+    size_t rn = rel.n, fn = strlen(file);
     char *dir;
-    if (!rel)
-      continue;
-    rn = strcspn(rel, "?#");
-    if (rn == 0 || fn <= rn + 1 || memcmp(file + fn - rn, rel, rn) != 0 ||
+    if (rn == 0 || fn <= rn + 1 || memcmp(file + fn - rn, rel.p, rn) != 0 ||
         file[fn - rn - 1] != '/')
       continue;
     dir = sheaf_strndup(file, fn - rn - 1);
@@ -757,7 +741,8 @@ static char *unsized(const char *url)
 static struct img *from_uploads(struct sheaf_images *im, size_t feed, const char *file,
                                 const char *url, const char **why, bool *nomem)
 {
-  const char *dir = uploads_dir(im, feed, nomem), *rel;
+  const char *dir = uploads_dir(im, feed, nomem);
+  struct sheaf_str rel;
   const char *prefix = "";
   char *small = NULL, *path;
   struct img *g = NULL;
@@ -789,10 +774,10 @@ static struct img *from_uploads(struct sheaf_images *im, size_t feed, const char
     const char *u = pass == 0 ? url : small;
     if (!u)
       break;
-    rel = upload_rel(u);
-    if (!rel)
+    rel = sheaf_wp_upload_rel(u, strlen(u));
+    if (rel.n == 0)
       continue;
-    path = pct_decode(rel, strcspn(rel, "?#"));
+    path = pct_decode(rel.p, rel.n);
     if (!path) {
       *nomem = true;
       break;

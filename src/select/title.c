@@ -16,46 +16,22 @@ static char *dup_trimmed(const char *p, size_t n)
   return sheaf_str_collapse_ws(s.p, s.n);
 }
 
-/* Finds `needle` in `hay` case-insensitively (ASCII); returns its offset or
- * (size_t)-1. */
-static size_t find_ci(const char *hay, const char *needle)
-{
-  size_t i, n = strlen(needle);
-
-  for (i = 0; hay[i]; i++)
-    if (sheaf_starts_with_ci(hay + i, needle))
-      return i;
-  (void)n;
-  return (size_t)-1;
-}
-
 bool sheaf_select_title_from_feed(const char *feed_title, char **title, char **publisher)
 {
-  /* Separators WordPress and common themes put between term and site:
-   * " - ", " – " (en dash), " — " (em dash), " | ", " » ". */
-  static const char *const seps[] = {" - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " | ",
-                                     " \xC2\xBB "};
-  size_t at, i;
+  struct sheaf_str term, site;
 
   *title = NULL;
   *publisher = NULL;
   if (feed_title == NULL || *feed_title == '\0')
     return true;
 
-  at = find_ci(feed_title, " Archives");
-  if (at != (size_t)-1 && at > 0) {
-    const char *rest = feed_title + at + strlen(" Archives");
-    for (i = 0; i < sizeof seps / sizeof *seps; i++) {
-      if (strncmp(rest, seps[i], strlen(seps[i])) == 0) {
-        *title = dup_trimmed(feed_title, at);
-        *publisher = dup_trimmed(rest + strlen(seps[i]), strlen(rest + strlen(seps[i])));
-        return *title && *publisher;
-      }
-    }
-    if (*rest == '\0') {
-      *title = dup_trimmed(feed_title, at);
+  /* "Term Archives - Site" (text.c knows WordPress's titles). */
+  if (sheaf_wp_archive_title(feed_title, &term, &site)) {
+    *title = dup_trimmed(term.p, term.n);
+    if (site.p == NULL)
       return *title != NULL;
-    }
+    *publisher = dup_trimmed(site.p, site.n);
+    return *title && *publisher;
   }
   /* "Site » Term": the part after the last » is the term. */
   {

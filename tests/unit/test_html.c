@@ -85,9 +85,15 @@ static void check(const struct expect *x, bool html)
       st = sheaf_import_html(c, &in, NULL, d);
     sheaf_input_fini(&in);
   } else {
+    /* Feeds too: decoded, then repaired, as the import stage does. */
     struct sheaf_input in;
     sheaf_input_borrow(&in, "feed.xml", x->input, strlen(x->input));
-    st = sheaf_import_feed(c, &in, NULL, d);
+    st = sheaf_import_decode_input(&in, NULL, d);
+    if (st == SHEAF_OK)
+      st = sheaf_import_repair(&in, d);
+    if (st == SHEAF_OK)
+      st = sheaf_import_feed(c, &in, NULL, d);
+    sheaf_input_fini(&in);
   }
   if (st != SHEAF_OK)
     fail_msg("%s: status %s", x->name, sheaf_status_name(st));
