@@ -93,7 +93,7 @@ static const char usage_build[] =
     "                         of web archives given as inputs, never elsewhere\n"
     "      --max-image-width PX  of srcset variants, embed the widest up to PX\n"
     "                         (default: 1600)\n"
-    "      --max-image-size SIZE  leave out image files over SIZE bytes (K and M\n"
+    "      --max-image-size SIZE  leave out image files over SIZE bytes (K, M, G\n"
     "                         suffixes; default: 20M)\n"
     "      --keep-webp        embed WebP images (many readers cannot show them;\n"
     "                         EPUBCheck 4.2 then wants a fallback)\n"
@@ -305,8 +305,9 @@ static bool push(const char ***arr, size_t *n, const char *s)
 }
 
 /* Parses a positive number, with a K, M or G suffix (powers of 1024) when
- * `sizes`. Values are capped well below SIZE_MAX so that limit + a few
- * bytes never overflows. Returns false for anything else. */
+ * `sizes`: the one parser of every numeric option. Values are capped well
+ * below SIZE_MAX so that limit + a few bytes never overflows. Returns false
+ * for anything else. */
 static bool parse_count(const char *s, bool sizes, size_t *out)
 {
   char *end;
@@ -398,16 +399,10 @@ static int apply_option(struct cli *cli, int c, const char *arg)
     if (!push(&cli->exclude_tags, &cli->nexclude_tags, arg))
       return usage_error(cli->cmd, "%s", "out of memory");
     break;
-  case 'n': {
-    char *end;
-    unsigned long long v;
-    errno = 0;
-    v = strtoull(arg, &end, 10);
-    if (errno || *end || end == arg || arg[0] == '-' || v == 0)
+  case 'n':
+    if (!parse_count(arg, false, &cli->opt.limit))
       return usage_error(cli->cmd, "--limit wants a positive number, not '%s'", arg);
-    cli->opt.limit = (size_t)v;
     break;
-  }
   case OPT_SINCE:
     cli->opt.since = arg;
     break;
@@ -478,30 +473,16 @@ static int apply_option(struct cli *cli, int c, const char *arg)
     cli->opt.flags |= SHEAF_OPT_KEEP_WEBP;
     break;
   case OPT_MAX_IMAGE_WIDTH:
-  case OPT_MAX_IMAGE_SIZE: {
-    char *end;
-    unsigned long long v, mul = 1;
-    errno = 0;
-    v = strtoull(arg, &end, 10);
-    if (c == OPT_MAX_IMAGE_SIZE && (*end == 'K' || *end == 'k'))
-      mul = 1024, end++;
-    else if (c == OPT_MAX_IMAGE_SIZE && (*end == 'M' || *end == 'm'))
-      mul = 1024 * 1024, end++;
-    if (errno || *end || end == arg || arg[0] == '-' || v == 0 ||
-        v > (unsigned long long)SIZE_MAX / mul ||
-        (c == OPT_MAX_IMAGE_WIDTH && v > 100000))
-      return usage_error(
-          cli->cmd,
-          c == OPT_MAX_IMAGE_WIDTH
-              ? "--max-image-width wants a number of pixels, not '%s'"
-              : "--max-image-size wants a size such as 500K or 20M, not '%s'",
-          arg);
-    if (c == OPT_MAX_IMAGE_WIDTH)
-      cli->opt.max_image_width = (size_t)v;
-    else
-      cli->opt.max_image_size = (size_t)(v * mul);
+    if (!parse_count(arg, false, &cli->opt.max_image_width) ||
+        cli->opt.max_image_width > 100000)
+      return usage_error(cli->cmd, "--max-image-width wants a number of pixels, not '%s'",
+                         arg);
     break;
-  }
+  case OPT_MAX_IMAGE_SIZE:
+    if (!parse_count(arg, true, &cli->opt.max_image_size))
+      return usage_error(
+          cli->cmd, "--max-image-size wants a size such as 500K or 20M, not '%s'", arg);
+    break;
   case OPT_MAX_INPUT_SIZE:
     if (!parse_count(arg, true, &cli->opt.max_input_size))
       return usage_error(
