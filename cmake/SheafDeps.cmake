@@ -1,5 +1,6 @@
 # Finds sheaf's dependencies as imported targets: libxml2, libzip, cmark, iconv,
-# zlib, libidn2, libyaml, utf8proc, libcurl.
+# zlib, libidn2, libyaml, utf8proc, libcurl, and pango, cairo, fontconfig and
+# libjpeg for the cover.
 # Debian ships broken CMake configs for libzip and cmark, so both come through
 # pkg-config; libxml2 and iconv through CMake's own modules.
 find_package(LibXml2 REQUIRED)
@@ -30,3 +31,8 @@ set(SHEAF_TEXT_DEPS PkgConfig::IDN2 PkgConfig::YAML PkgConfig::UTF8PROC)
 # libcurl: the only network access, `sheaf fetch` (src/fetch); its multi
 # interface runs the capture's transfers. Debian: libcurl4-openssl-dev.
 find_package(CURL 7.85 REQUIRED) # CURLOPT_PROTOCOLS_STR
+
+# The generated cover (src/layout/cover.c): pango shapes and wraps the text,
+# cairo draws it, fontconfig finds the shipped fonts, libjpeg-turbo encodes.
+pkg_check_modules(COVERLIBS REQUIRED IMPORTED_TARGET pangocairo pangoft2 cairo fontconfig)
+find_package(JPEG REQUIRED)

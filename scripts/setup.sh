@@ -14,6 +14,8 @@ PACKAGES="$PACKAGES libidn2-dev libunistring-dev libyaml-dev libutf8proc-dev"
 # are what `pkg-config --static --libs libcurl` names (package/consumer).
 PACKAGES="$PACKAGES libcurl4-openssl-dev libnghttp2-dev librtmp-dev libssh2-1-dev \
 libpsl-dev libkrb5-dev libldap2-dev libzstd-dev"
+# The generated cover: pango, cairo, libjpeg-turbo (and djpeg for its test).
+PACKAGES="$PACKAGES libcairo2-dev libpango1.0-dev libjpeg62-turbo-dev libjpeg-turbo-progs"
 
 missing=""
 for p in $PACKAGES; do

@@ -46,6 +46,12 @@ bool sheaf_layout_lang_rtl(const char *lang)
 void sheaf_layout_head(struct sheaf_buf *out, const char *lang, const char *title,
                        bool user_css)
 {
+  sheaf_layout_head_class(out, lang, title, user_css, NULL);
+}
+
+void sheaf_layout_head_class(struct sheaf_buf *out, const char *lang, const char *title,
+                             bool user_css, const char *body_class)
+{
   const char *dir;
 
   if (!lang_ok(lang))
@@ -68,6 +74,11 @@ void sheaf_layout_head(struct sheaf_buf *out, const char *lang, const char *titl
     sheaf_buf_puts(out, "<link rel=\"stylesheet\" type=\"text/css\" "
                         "href=\"../styles/user.css\"/>\n");
   sheaf_buf_puts(out, "</head>\n<body");
+  if (body_class) {
+    sheaf_buf_puts(out, " class=\"");
+    sheaf_buf_puts(out, body_class);
+    sheaf_buf_puts(out, "\"");
+  }
   sheaf_buf_puts(out, dir);
   sheaf_buf_puts(out, ">\n");
 }

@@ -1,254 +1,435 @@
 /*
  * This file contains the cover: the page that shows it (text/cover.xhtml)
- * and, when the user gives no picture, a generated SVG with the book's title,
- * its tag, the site and the date range. The title is wrapped by an estimate
- * of each character's advance (CJK ideographs and kana are full-width, and a
- * line may break between any two of them), at the largest size that fits.
- * Everything is a function of the book alone, so the bytes are reproducible.
+ * and, when the user gives no picture, a generated JPEG of 1600x2560 pixels
+ * with the book's title, its tag, the site and the date range. Pango shapes,
+ * orders and wraps the text (any script, either direction), cairo draws it
+ * and libjpeg-turbo encodes it. The title wraps on words at the largest size
+ * that fits, and breaks inside a word, with a hyphen, only when no size does.
+ *
+ * Reproducible bytes: the text is set in the DejaVu Serif files shipped in
+ * assets/fonts through a private fontconfig configuration that knows no
+ * other font, with fixed rendering options (no hinting, grey antialiasing).
+ * Only when those fonts lack a glyph (CJK, Arabic, Hebrew...) is the cover
+ * drawn again with the system's fonts added, and a note says so.
  */
+#include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <jpeglib.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
 
 #include "layout/layout.h"
 
-#define COVER_W 600
-#define COVER_H 900
-#define TEXT_W 500 /* room for a line of the title */
+#define COVER_W 1600
+#define COVER_H 2560
+#define FRAME 80      /* the frame's inset */
+#define TEXT_W 1330   /* room for a line of text */
+#define TITLE_TOP 560 /* the title's box, between the tag and the rule */
+#define TITLE_H 1180
+#define TITLE_MAX 176 /* the title's largest and smallest sizes, pixels */
+#define TITLE_MIN 64
+#define FAMILY "DejaVu Serif"
 
-/* Decodes one UTF-8 sequence at s; returns its length (1 for a bad byte). */
-static size_t utf8_next(const unsigned char *s, unsigned *cp)
-{
-  if (s[0] < 0x80) {
-    *cp = s[0];
-    return 1;
-  }
-  if ((s[0] & 0xE0) == 0xC0 && (s[1] & 0xC0) == 0x80) {
-    *cp = (unsigned)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
-    return 2;
-  }
-  if ((s[0] & 0xF0) == 0xE0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-    *cp = (unsigned)(s[0] & 0x0F) << 12 | (unsigned)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
-    return 3;
-  }
-  if ((s[0] & 0xF8) == 0xF0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
-      (s[3] & 0xC0) == 0x80) {
-    *cp = (unsigned)(s[0] & 0x07) << 18 | (unsigned)(s[1] & 0x3F) << 12 |
-          (unsigned)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
-    return 4;
-  }
-  *cp = 0xFFFD;
-  return 1;
-}
+#ifndef SHEAF_FONT_DIR_INSTALL
+#define SHEAF_FONT_DIR_INSTALL "/usr/local/share/sheaf/fonts"
+#endif
+#ifndef SHEAF_FONT_DIR_SOURCE
+#define SHEAF_FONT_DIR_SOURCE "assets/fonts"
+#endif
 
-/* Full-width scripts, where a line may break between any two characters. */
-static bool is_wide(unsigned cp)
-{
-  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-         (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-         (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-}
-
-/* Advance in thousandths of an em: a rough serif average. */
-static unsigned advance(unsigned cp)
-{
-  if (is_wide(cp))
-    return 1000;
-  if (cp == ' ')
-    return 280;
-  if (cp >= 'A' && cp <= 'Z')
-    return 680;
-  if (cp == 'i' || cp == 'l' || cp == 'j' || cp == '.' || cp == ',' || cp == '\'' ||
-      cp == 'I' || cp == 't' || cp == 'f' || cp == ':' || cp == ';' || cp == '!')
-    return 300;
-  if (cp == 'm' || cp == 'w')
-    return 780;
-  return 540;
-}
-
-struct glyph {
-  size_t off, len; /* bytes in the title */
-  unsigned cp, adv;
+struct rgb {
+  double r, g, b;
 };
 
-struct line {
-  size_t from, to; /* glyph indices [from, to) */
+/* What one drawing of the cover needs. */
+struct cover {
+  const struct sheaf_book *book;
+  const char *lang;
+  const struct sheaf_labels *lb;
+  const char *title;
+  struct rgb bg, fg;
+  int unknown; /* glyphs no font had, over all the text drawn */
+  bool hyphenated, cut;
 };
 
-/* Greedy wrap of glyphs into lines of at most `max` (thousandths of an em).
- * Returns the number of lines (up to `cap` stored). */
-static size_t wrap(const struct glyph *g, size_t n, unsigned long max, struct line *lines,
-                   size_t cap)
+static struct rgb hex_rgb(unsigned v)
 {
-  size_t nl = 0, start = 0, i, brk_end = 0, brk_next = 0;
-  unsigned long width = 0;
-  bool brk = false;
+  return (struct rgb){(double)(v >> 16 & 0xFF) / 255.0, (double)(v >> 8 & 0xFF) / 255.0,
+                      (double)(v & 0xFF) / 255.0};
+}
+
+/* The folder of the shipped fonts: the installed copy, else the source
+ * tree's (a build-tree binary); NULL when neither is there. */
+static const char *font_dir(void)
+{
+  static const char *const dirs[] = {SHEAF_FONT_DIR_INSTALL, SHEAF_FONT_DIR_SOURCE};
+  size_t i;
+
+  for (i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+    char probe[4096];
+    int n = snprintf(probe, sizeof probe, "%s/DejaVuSerif-Bold.ttf", dirs[i]);
+    if (n > 0 && (size_t)n < sizeof probe && access(probe, R_OK) == 0)
+      return dirs[i];
+  }
+  return NULL;
+}
+
+/* A fontconfig configuration with the shipped fonts and, when `system`,
+ * the machine's too. NULL when it cannot be made. Files, not the folder,
+ * are added: a folder scan wants a cache directory to write to. */
+static FcConfig *fonts(const char *dir, bool system)
+{
+  static const char *const files[] = {"DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf",
+                                      "DejaVuSerif-Italic.ttf"};
+  FcConfig *c = system ? FcInitLoadConfigAndFonts() : FcConfigCreate();
+  size_t i, added = 0;
+
+  if (!c)
+    return NULL;
+  for (i = 0; dir && i < sizeof files / sizeof *files; i++) {
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+    if (n > 0 && (size_t)n < sizeof path &&
+        FcConfigAppFontAddFile(c, (const FcChar8 *)path))
+      added++;
+  }
+  if (!system && added == 0) {
+    FcConfigDestroy(c);
+    return NULL;
+  }
+  return c;
+}
+
+static PangoLayout *text_layout(PangoContext *pc, const char *s, size_t n, double px,
+                                PangoWeight weight, PangoStyle style)
+{
+  PangoLayout *l = pango_layout_new(pc);
+  PangoFontDescription *fd = pango_font_description_new();
+
+  pango_font_description_set_family_static(fd, FAMILY);
+  pango_font_description_set_weight(fd, weight);
+  pango_font_description_set_style(fd, style);
+  pango_font_description_set_absolute_size(fd, px * PANGO_SCALE);
+  pango_layout_set_font_description(l, fd);
+  pango_font_description_free(fd);
+  pango_layout_set_width(l, TEXT_W * PANGO_SCALE);
+  pango_layout_set_alignment(l, PANGO_ALIGN_CENTER);
+  pango_layout_set_text(l, s, (int)n);
+  return l;
+}
+
+/* Draws `l` with its top at `y` (or its first baseline at `y` when
+ * `baseline`), centred in the frame. */
+static void show(cairo_t *cr, PangoLayout *l, double y, bool baseline, struct cover *c)
+{
+  if (baseline)
+    y -= (double)pango_layout_get_baseline(l) / PANGO_SCALE;
+  cairo_move_to(cr, (COVER_W - TEXT_W) / 2.0, y);
+  pango_cairo_show_layout(cr, l);
+  c->unknown += pango_layout_get_unknown_glyphs_count(l);
+}
+
+/* One line of text, cut with an ellipsis when too long. */
+static void line(cairo_t *cr, PangoContext *pc, const char *s, double px, double y,
+                 PangoStyle style, int spacing, struct cover *c)
+{
+  size_t n = strlen(s);
+  PangoLayout *l;
+
+  if (n > 400)
+    n = 400; /* the ellipsis comes far sooner; a bound for shaping */
+  while (n > 0 && (s[n] & 0xC0) == 0x80)
+    n--;
+  l = text_layout(pc, s, n, px, PANGO_WEIGHT_NORMAL, style);
+  pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+  if (spacing) {
+    PangoAttrList *al = pango_attr_list_new();
+    pango_attr_list_insert(al, pango_attr_letter_spacing_new(spacing * PANGO_SCALE));
+    pango_layout_set_attributes(l, al);
+    pango_attr_list_unref(al);
+  }
+  show(cr, l, y, true, c);
+  g_object_unref(l);
+}
+
+/* Whether every line of `l` is within the text width and the whole within
+ * the title's box. */
+static bool fits(PangoLayout *l)
+{
+  int i, n = pango_layout_get_line_count(l);
+  PangoRectangle r;
 
   for (i = 0; i < n; i++) {
-    if (i == start && g[i].cp == ' ') {
-      start = i + 1;
-      continue;
-    }
-    if (g[i].cp == ' ') {
-      brk = true;
-      brk_end = i;
-      brk_next = i + 1;
-    } else if (is_wide(g[i].cp) && i > start) {
-      brk = true;
-      brk_end = brk_next = i;
-    }
-    width += g[i].adv;
-    if (width > max && i > start) {
-      size_t j;
-      if (brk && brk_end > start) {
-        if (nl < cap)
-          lines[nl] = (struct line){start, brk_end};
-        start = brk_next;
-      } else {
-        if (nl < cap)
-          lines[nl] = (struct line){start, i};
-        start = i;
-      }
-      nl++;
-      while (start < n && start <= i && g[start].cp == ' ')
-        start++;
-      width = 0;
-      for (j = start; j <= i; j++)
-        width += g[j].adv;
-      brk = false;
-    }
-    if (is_wide(g[i].cp)) {
-      brk = true;
-      brk_end = brk_next = i + 1;
-    }
+    pango_layout_line_get_pixel_extents(pango_layout_get_line_readonly(l, i), NULL, &r);
+    if (r.width > TEXT_W)
+      return false;
   }
-  if (start < n) {
-    size_t end = n;
-    while (end > start && g[end - 1].cp == ' ')
-      end--;
-    if (end > start) {
-      if (nl < cap)
-        lines[nl] = (struct line){start, end};
-      nl++;
-    }
-  }
-  return nl;
+  pango_layout_get_pixel_extents(l, NULL, &r);
+  return r.height <= TITLE_H;
 }
 
-static void text_el(struct sheaf_buf *out, int y, unsigned size, const char *extra,
-                    const char *s, size_t n)
+/* The title at the largest size where it wraps on words; at the smallest,
+ * broken inside words (with a hyphen), and cut with an ellipsis if it still
+ * does not fit. */
+static void title(cairo_t *cr, PangoContext *pc, struct cover *c)
 {
-  sheaf_buf_printf(out, "<text x=\"%d\" y=\"%d\" font-size=\"%u\"%s>", COVER_W / 2, y,
-                   size, extra);
-  sheaf_buf_put_xml(out, s, n, false);
-  sheaf_buf_puts(out, "</text>\n");
-}
+  size_t n = strlen(c->title);
+  PangoLayout *l = NULL;
+  PangoRectangle r;
+  double px;
 
-sheaf_status sheaf_layout_cover_svg(const struct sheaf_layout_ctx *cx,
-                                    struct sheaf_buf *out)
-{
-  static const char *const palette[][2] = {
-      {"#1f3a5f", "#f2efe6"}, {"#5b2333", "#f7f4ef"}, {"#2f4f3a", "#f1efe4"},
-      {"#3b3355", "#f4f1ea"}, {"#6b4226", "#f8f3e9"}, {"#243b4a", "#eef2f3"},
-  };
-  static const unsigned sizes[] = {64, 56, 48, 42, 36, 31, 27, 24};
-  const struct sheaf_book *book = cx->book;
-  const char *lang = book->language && *book->language ? book->language : "en";
-  const struct sheaf_labels *lb = sheaf_labels_for(lang);
-  const char *title = book->title && *book->title ? book->title : lb->untitled;
-  struct glyph *g = NULL;
-  struct line lines[16];
-  size_t n = 0, i, nl = 0, tl = strlen(title), k;
-  unsigned size = sizes[0];
-  unsigned char h[20];
-  struct sheaf_sha1 sh;
-  const char *bg, *fg;
-  int y;
-
-  g = sheaf_calloc(tl + 1, sizeof *g);
-  if (!g)
-    return SHEAF_ERR_NOMEM;
-  for (i = 0; i < tl;) {
-    size_t l = utf8_next((const unsigned char *)title + i, &g[n].cp);
-    g[n].off = i;
-    g[n].len = l;
-    g[n].adv = advance(g[n].cp);
-    n++;
-    i += l;
-  }
-  /* The largest size at which the title fits in the space above the rule. */
-  for (k = 0; k < sizeof sizes / sizeof *sizes; k++) {
-    size_t room = (size_t)(420 / (sizes[k] * 12 / 10));
-    size = sizes[k];
-    nl = wrap(g, n, (unsigned long)TEXT_W * 1000 / size, lines, 16);
-    if (nl <= room && nl <= 16)
+  if (n > 2000)
+    n = 2000; /* a cover shows far less; a bound for shaping */
+  while (n > 0 && (c->title[n] & 0xC0) == 0x80)
+    n--;
+  for (px = TITLE_MAX; px >= TITLE_MIN; px = (double)(int)(px * 0.92)) {
+    l = text_layout(pc, c->title, n, px, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL);
+    pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+    pango_layout_set_spacing(l, (int)(px * 0.12) * PANGO_SCALE);
+    if (fits(l))
       break;
+    g_object_unref(l);
+    l = NULL;
   }
-  if (nl > (size_t)(420 / (size * 12 / 10)))
-    nl = (size_t)(420 / (size * 12 / 10)); /* cut; the title page has it whole */
-  if (nl > 16)
-    nl = 16;
+  if (!l) {
+    l = text_layout(pc, c->title, n, TITLE_MIN, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL);
+    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_spacing(l, (int)(TITLE_MIN * 0.12) * PANGO_SCALE);
+    c->hyphenated = true;
+    if (!fits(l)) {
+      pango_layout_set_height(l, TITLE_H * PANGO_SCALE);
+      pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+      c->cut = true;
+    }
+  }
+  pango_layout_get_pixel_extents(l, NULL, &r);
+  show(cr, l, TITLE_TOP + (TITLE_H - r.height) / 2.0 - r.y, false, c);
+  g_object_unref(l);
+}
 
-  sheaf_sha1_init(&sh);
-  sheaf_sha1_update(&sh, title, tl);
-  sheaf_sha1_final(&sh, h);
-  bg = palette[h[0] % (sizeof palette / sizeof *palette)][0];
-  fg = palette[h[0] % (sizeof palette / sizeof *palette)][1];
+/* Draws the whole cover on `cr` with the fonts of `cfg`. */
+static void draw(cairo_t *cr, FcConfig *cfg, struct cover *c)
+{
+  const struct sheaf_book *book = c->book;
+  PangoFontMap *fm = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+  PangoContext *pc;
+  cairo_font_options_t *fo = cairo_font_options_create();
+  const char *site = book->publisher && *book->publisher ? book->publisher
+                     : book->subtitle && *book->subtitle ? book->subtitle
+                                                         : NULL;
 
-  sheaf_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" ");
-  sheaf_buf_printf(out, "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" xml:lang=\"",
-                   COVER_W, COVER_H, COVER_W, COVER_H);
-  sheaf_buf_put_xml(out, lang, strlen(lang), true);
-  sheaf_buf_puts(out, "\">\n<title>");
-  sheaf_buf_put_xml(out, title, tl, false);
-  sheaf_buf_puts(out, "</title>\n");
-  sheaf_buf_printf(out,
-                   "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n",
-                   COVER_W, COVER_H, bg);
-  sheaf_buf_printf(out,
-                   "<rect x=\"30\" y=\"30\" width=\"%d\" height=\"%d\" fill=\"none\" "
-                   "stroke=\"%s\" stroke-width=\"2\"/>\n",
-                   COVER_W - 60, COVER_H - 60, fg);
-  sheaf_buf_printf(out,
-                   "<g fill=\"%s\" font-family=\"serif\" text-anchor=\"middle\"%s>\n", fg,
-                   sheaf_layout_lang_rtl(lang) ? " direction=\"rtl\"" : "");
-  /* The tag, above the title. */
+  pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm), cfg);
+  pc = pango_font_map_create_context(fm);
+  /* Rendering options fixed here, not taken from the machine's settings. */
+  cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+  cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+  pango_cairo_context_set_font_options(pc, fo);
+  pango_cairo_context_set_resolution(pc, 72.0); /* sizes in pixels */
+  pango_context_set_language(pc, pango_language_from_string(c->lang));
+  c->unknown = 0;
+  c->hyphenated = c->cut = false;
+
+  cairo_set_source_rgb(cr, c->bg.r, c->bg.g, c->bg.b);
+  cairo_paint(cr);
+  cairo_set_source_rgb(cr, c->fg.r, c->fg.g, c->fg.b);
+  cairo_set_line_width(cr, 5.0);
+  cairo_rectangle(cr, FRAME, FRAME, COVER_W - 2 * FRAME, COVER_H - 2 * FRAME);
+  cairo_stroke(cr);
+
   if (book->nsubjects && book->subjects[0] && *book->subjects[0])
-    text_el(out, 150, 24, " letter-spacing=\"3\"", book->subjects[0],
-            strlen(book->subjects[0]));
-  /* The title, centred on the space between tag and rule. */
-  y = 200 + (int)(420 - nl * (size * 12 / 10)) / 2 + (int)size;
-  for (i = 0; i < nl; i++) {
-    size_t from = g[lines[i].from].off;
-    size_t to = lines[i].to < n ? g[lines[i].to].off : tl;
-    text_el(out, y, size, " font-weight=\"bold\"", title + from, to - from);
-    y += (int)(size * 12 / 10);
-  }
-  sheaf_buf_printf(out, "<rect x=\"250\" y=\"660\" width=\"100\" height=\"2\"/>\n");
-  {
-    const char *site = book->publisher && *book->publisher ? book->publisher
-                       : book->subtitle && *book->subtitle ? book->subtitle
-                                                           : NULL;
-    if (site)
-      text_el(out, 720, 24, "", site, strlen(site) > 200 ? 200 : strlen(site));
-  }
+    line(cr, pc, book->subjects[0], 60, 450, PANGO_STYLE_NORMAL, 8, c);
+  title(cr, pc, c);
+  cairo_rectangle(cr, (COVER_W - 260) / 2.0, 1860, 260, 5);
+  cairo_fill(cr);
+  if (site)
+    line(cr, pc, site, 64, 2040, PANGO_STYLE_NORMAL, 0, c);
   if (book->first != SHEAF_TIME_UNKNOWN || book->last != SHEAF_TIME_UNKNOWN) {
     struct sheaf_buf range;
     sheaf_buf_init(&range, 0);
-    sheaf_labels_date_range(lb, book->first, book->last, &range);
-    if (range.failed)
-      out->failed = true;
-    else
-      text_el(out, 770, 20,
-              sheaf_labels_match(lb, lang) ? " font-style=\"italic\""
-                                           : " font-style=\"italic\" xml:lang=\"en\"",
-              range.ptr, range.len);
+    sheaf_labels_date_range(c->lb, book->first, book->last, &range);
+    if (!range.failed && range.len)
+      line(cr, pc, range.ptr, 54, 2180, PANGO_STYLE_ITALIC, 0, c);
     sheaf_buf_fini(&range);
   }
-  sheaf_buf_puts(out, "</g>\n</svg>\n");
-  sheaf_free(g);
+  cairo_font_options_destroy(fo);
+  g_object_unref(pc);
+  /* Fonts and the map refer to each other: shutdown breaks the cycle, so the
+   * map (and the configuration it holds) is freed. */
+  pango_fc_font_map_shutdown(PANGO_FC_FONT_MAP(fm));
+  /* Pango 1.50 keeps its reference to the configuration past the map's
+   * end; taking the configuration away releases it on every version. */
+  pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm), NULL);
+  g_object_unref(fm);
+}
+
+/* libjpeg's state, on the heap: it changes between setjmp and longjmp. */
+struct jstate {
+  struct jpeg_compress_struct ci;
+  struct jpeg_error_mgr mgr;
+  jmp_buf jb;
+  unsigned char *mem; /* jpeg_mem_dest's buffer (malloc) */
+  unsigned long memlen;
+  unsigned char row[COVER_W * 3];
+};
+
+static void jerr_exit(j_common_ptr ci)
+{
+  longjmp(((struct jstate *)ci->client_data)->jb, 1);
+}
+
+static void jerr_quiet(j_common_ptr ci)
+{
+  (void)ci; /* the library never prints */
+}
+
+/* Encodes the RGB24 surface `s` as a baseline JPEG into `out`. */
+static sheaf_status jpeg(cairo_surface_t *s, struct sheaf_buf *out)
+{
+  struct jstate *js = calloc(1, sizeof *js);
+  const unsigned char *px;
+  int stride, y, x;
+
+  cairo_surface_flush(s);
+  px = cairo_image_surface_get_data(s);
+  stride = cairo_image_surface_get_stride(s);
+  if (!px || !js) {
+    free(js);
+    return SHEAF_ERR_NOMEM;
+  }
+  js->ci.err = jpeg_std_error(&js->mgr);
+  js->mgr.error_exit = jerr_exit;
+  js->mgr.output_message = jerr_quiet;
+  js->ci.client_data = js;
+  if (setjmp(js->jb)) {
+    jpeg_destroy_compress(&js->ci);
+    free(js->mem);
+    free(js);
+    return SHEAF_ERR_NOMEM; /* to memory, libjpeg fails only for memory */
+  }
+  jpeg_create_compress(&js->ci);
+  js->ci.client_data = js; /* jpeg_create_compress clears the struct */
+  jpeg_mem_dest(&js->ci, &js->mem, &js->memlen);
+  js->ci.image_width = COVER_W;
+  js->ci.image_height = COVER_H;
+  js->ci.input_components = 3;
+  js->ci.in_color_space = JCS_RGB;
+  jpeg_set_defaults(&js->ci);
+  jpeg_set_quality(&js->ci, 88, TRUE);
+  js->ci.optimize_coding = TRUE;
+  jpeg_start_compress(&js->ci, TRUE);
+  for (y = 0; y < COVER_H; y++) {
+    const uint32_t *in =
+        (const uint32_t *)(const void *)(px + (size_t)y * (size_t)stride);
+    JSAMPROW rp = js->row;
+    for (x = 0; x < COVER_W; x++) {
+      js->row[3 * x] = (unsigned char)(in[x] >> 16);
+      js->row[3 * x + 1] = (unsigned char)(in[x] >> 8);
+      js->row[3 * x + 2] = (unsigned char)in[x];
+    }
+    jpeg_write_scanlines(&js->ci, &rp, 1);
+  }
+  jpeg_finish_compress(&js->ci);
+  sheaf_buf_put(out, (const char *)js->mem, js->memlen);
+  jpeg_destroy_compress(&js->ci);
+  free(js->mem);
+  free(js);
   return out->failed ? SHEAF_ERR_NOMEM : SHEAF_OK;
+}
+
+sheaf_status sheaf_layout_cover_jpeg(const struct sheaf_layout_ctx *cx,
+                                     struct sheaf_buf *out)
+{
+  static const unsigned palette[][2] = {
+      {0x1f3a5f, 0xf2efe6}, {0x5b2333, 0xf7f4ef}, {0x2f4f3a, 0xf1efe4},
+      {0x3b3355, 0xf4f1ea}, {0x6b4226, 0xf8f3e9}, {0x243b4a, 0xeef2f3},
+  };
+  const struct sheaf_book *book = cx->book;
+  struct cover c;
+  unsigned char h[20];
+  struct sheaf_sha1 sh;
+  const char *dir = font_dir();
+  FcConfig *cfg = NULL;
+  cairo_surface_t *s = NULL;
+  cairo_t *cr = NULL;
+  sheaf_status ret = SHEAF_OK;
+  size_t k;
+
+  memset(&c, 0, sizeof c);
+  c.book = book;
+  c.lang = book->language && *book->language ? book->language : "en";
+  c.lb = sheaf_labels_for(c.lang);
+  c.title = book->title && *book->title ? book->title : c.lb->untitled;
+  sheaf_sha1_init(&sh);
+  sheaf_sha1_update(&sh, c.title, strlen(c.title));
+  sheaf_sha1_final(&sh, h);
+  k = h[0] % (sizeof palette / sizeof *palette);
+  c.bg = hex_rgb(palette[k][0]);
+  c.fg = hex_rgb(palette[k][1]);
+
+  s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, COVER_W, COVER_H);
+  cr = cairo_create(s);
+  if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+    ret = SHEAF_ERR_NOMEM;
+    goto out;
+  }
+  if (dir)
+    cfg = fonts(dir, false);
+  if (cfg) {
+    draw(cr, cfg, &c);
+    FcConfigDestroy(cfg);
+    cfg = NULL;
+    if (c.unknown) {
+      /* The shipped fonts lack some glyphs: add the machine's fonts. */
+      cfg = fonts(dir, true);
+      if (cfg) {
+        draw(cr, cfg, &c);
+        sheaf_diag_add(cx->diag, SHEAF_NOTE, "cover-fonts", NULL, 0, 0,
+                       "the cover's text needs glyphs beyond the shipped DejaVu Serif; "
+                       "it is set with the system's fonts, so its bytes depend on "
+                       "the fonts installed");
+      }
+    }
+  } else {
+    cfg = fonts(NULL, true);
+    if (!cfg) {
+      ret = SHEAF_ERR_NOMEM;
+      goto out;
+    }
+    draw(cr, cfg, &c);
+    sheaf_diag_add(cx->diag, SHEAF_WARNING, "cover-fonts", NULL, 0, 0,
+                   "the cover's fonts are not installed (looked in %s and %s); the "
+                   "cover is set with the system's fonts and is not reproducible "
+                   "across machines",
+                   SHEAF_FONT_DIR_INSTALL, SHEAF_FONT_DIR_SOURCE);
+  }
+  if (c.unknown)
+    sheaf_diag_add(cx->diag, SHEAF_WARNING, "cover-fonts", NULL, 0, 0,
+                   "no installed font has %d of the characters on the cover (they show "
+                   "as boxes there; the title page has the text); install fonts for "
+                   "the book's script, e.g. fonts-noto-core or fonts-noto-cjk",
+                   c.unknown);
+  if (c.cut)
+    sheaf_diag_add(cx->diag, SHEAF_NOTE, "cover-title", NULL, 0, 0,
+                   "the title is too long for the cover and is cut there with an "
+                   "ellipsis; the title page has it whole");
+  if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+    ret = SHEAF_ERR_NOMEM;
+    goto out;
+  }
+  ret = jpeg(s, out);
+out:
+  if (cfg)
+    FcConfigDestroy(cfg);
+  cairo_destroy(cr);
+  cairo_surface_destroy(s);
+  return ret;
 }
 
 sheaf_status sheaf_layout_cover_page(const struct sheaf_layout_ctx *cx,
@@ -259,7 +440,7 @@ sheaf_status sheaf_layout_cover_page(const struct sheaf_layout_ctx *cx,
   const struct sheaf_labels *l = sheaf_labels_for(lang);
   const char *title = book->title && *book->title ? book->title : l->untitled;
 
-  sheaf_layout_head(out, lang, l->cover, cx->user_css);
+  sheaf_layout_head_class(out, lang, l->cover, cx->user_css, "sheaf-cover-page");
   sheaf_buf_puts(out, "<section epub:type=\"cover\" id=\"sheaf-cover\" "
                       "class=\"sheaf-cover\">\n<img src=\"");
   sheaf_buf_put_xml(out, img_href, strlen(img_href), true);

@@ -84,7 +84,7 @@ static sheaf_status read_css(const char *path, struct sheaf_buf *b, sheaf_diag *
   return SHEAF_OK;
 }
 
-/* The cover: the user's picture (--cover) or a generated SVG, and the page
+/* The cover: the user's picture (--cover) or a generated JPEG, and the page
  * that shows it, first in the spine. */
 static sheaf_status cover(struct sheaf_manuscript *ms, const struct sheaf_layout_ctx *cx,
                           struct sheaf_buf *b, struct sheaf_doc *img)
@@ -115,10 +115,10 @@ static sheaf_status cover(struct sheaf_manuscript *ms, const struct sheaf_layout
     doc.media_type = sheaf_strdup(type);
   } else {
     sheaf_buf_reset(b);
-    SHEAF_CHECK(sheaf_layout_cover_svg(cx, b));
+    SHEAF_CHECK(sheaf_layout_cover_jpeg(cx, b));
     doc.data = sheaf_buf_detach(b, &doc.len);
-    snprintf(href, sizeof href, "images/cover.svg");
-    doc.media_type = sheaf_strdup("image/svg+xml");
+    snprintf(href, sizeof href, "images/cover.jpg");
+    doc.media_type = sheaf_strdup("image/jpeg");
   }
   doc.href = sheaf_strdup(href);
   doc.id = sheaf_strdup("cover-image");

@@ -201,6 +201,9 @@ const char *sheaf_layout_article_lang(const struct sheaf_layout_ctx *cx,
  * stylesheet links, and <body> (chapter.c). */
 void sheaf_layout_head(struct sheaf_buf *out, const char *lang, const char *title,
                        bool user_css);
+/* The same, with class `body_class` (may be NULL) on <body>. */
+void sheaf_layout_head_class(struct sheaf_buf *out, const char *lang, const char *title,
+                             bool user_css, const char *body_class);
 
 /* Appends xml:lang and lang attributes (and dir="ltr" in a right-to-left
  * document) when labels `l` are not in the document's language `lang`:
@@ -243,9 +246,11 @@ sheaf_status sheaf_layout_titlepage(const struct sheaf_layout_ctx *cx,
 sheaf_status sheaf_layout_colophon(const struct sheaf_layout_ctx *cx,
                                    struct sheaf_buf *out);
 
-/* Appends the generated cover image (SVG: title, tag, site, dates) to `out`. */
-sheaf_status sheaf_layout_cover_svg(const struct sheaf_layout_ctx *cx,
-                                    struct sheaf_buf *out);
+/* Appends the generated cover picture (a 1600x2560 JPEG: title, tag, site,
+ * dates) to `out`; notes in cx->diag when it needs the system's fonts.
+ * Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
+sheaf_status sheaf_layout_cover_jpeg(const struct sheaf_layout_ctx *cx,
+                                     struct sheaf_buf *out);
 
 /* Appends the cover page, showing the image at `img_href` (relative to
  * text/), to `out`. */
