@@ -133,6 +133,12 @@ typedef struct sheaf_options {
    * `total`. NULL: no calls. The CLI draws a progress line from it. */
   void (*progress)(const char *stage, size_t done, size_t total, void *userdata);
   void *progress_userdata;
+
+  /* The book's authors (dc:creator), in order; nauthors 0: the articles'
+   * own authors when there are at most three, else the site's name.
+   * Borrowed for the call. */
+  const char *const *authors;
+  size_t nauthors;
 } sheaf_options;
 
 /** Sets the first `size` bytes of `opt` to the defaults of the fields they

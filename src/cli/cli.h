@@ -30,6 +30,8 @@ struct cli {
   size_t npost_types;
   const char **remove; /* --remove selectors */
   size_t nremove;
+  const char **authors; /* --author names */
+  size_t nauthors;
   const char *output;
   bool list_tags;            /* list --tags */
   int verbosity;             /* -1 quiet, 0 normal, 1 verbose */

@@ -77,6 +77,9 @@ static const char usage_build[] =
     "                         digital-economy.epub); written to a temporary file\n"
     "                         and renamed, so FILE is never left half-written\n"
     "      --title TEXT       the book's title (default: from the tag or feed)\n"
+    "      --author NAME      the book's author (repeatable; default: the\n"
+    "                         articles' authors when at most three, else the\n"
+    "                         site's name)\n"
     "      --group-by HOW     nest the table of contents by year, month, tag or\n"
     "                         none (default: by year when the book spans years\n"
     "                         and has more than 30 chapters, else flat)\n"
@@ -223,6 +226,7 @@ enum {
   OPT_COVER,
   OPT_CSS,
   OPT_REMOVE,
+  OPT_AUTHOR,
   OPT_MAX_INPUT_SIZE,
   OPT_MAX_ARTICLES,
   OPT_MAX_ARTICLE_SIZE,
@@ -266,6 +270,7 @@ static const struct option long_options[] = {
     {"cover", required_argument, NULL, OPT_COVER},
     {"css", required_argument, NULL, OPT_CSS},
     {"remove", required_argument, NULL, OPT_REMOVE},
+    {"author", required_argument, NULL, OPT_AUTHOR},
     {"max-input-size", required_argument, NULL, OPT_MAX_INPUT_SIZE},
     {"max-articles", required_argument, NULL, OPT_MAX_ARTICLES},
     {"max-article-size", required_argument, NULL, OPT_MAX_ARTICLE_SIZE},
@@ -469,6 +474,12 @@ static int apply_option(struct cli *cli, int c, const char *arg)
     if (!push(&cli->remove, &cli->nremove, arg))
       return usage_error(cli->cmd, "%s", "out of memory");
     break;
+  case OPT_AUTHOR:
+    if (!*arg)
+      return usage_error(cli->cmd, "%s", "--author wants a name");
+    if (!push(&cli->authors, &cli->nauthors, arg))
+      return usage_error(cli->cmd, "%s", "out of memory");
+    break;
   case OPT_KEEP_WEBP:
     cli->opt.flags |= SHEAF_OPT_KEEP_WEBP;
     break;
@@ -636,6 +647,8 @@ int cli_parse(struct cli *cli, int argc, char **argv)
   cli->opt.npost_types = cli->npost_types;
   cli->opt.remove = cli->remove;
   cli->opt.nremove = cli->nremove;
+  cli->opt.authors = cli->authors;
+  cli->opt.nauthors = cli->nauthors;
   {
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (sde && *sde) {
@@ -659,4 +672,5 @@ void cli_fini(struct cli *cli)
   free(cli->exclude_tags);
   free(cli->post_types);
   free(cli->remove);
+  free(cli->authors);
 }

@@ -233,6 +233,9 @@ bool sheaf_labels_match(const struct sheaf_labels *l, const char *lang);
 /* Appends `t` as a long date ("22 February 2023", "22. Februar 2023",
  * "2023年2月22日"). */
 void sheaf_labels_date(const struct sheaf_labels *l, int64_t t, struct sheaf_buf *out);
+/* The same, on the wall clock of a place `offset` minutes east of UTC. */
+void sheaf_labels_date_tz(const struct sheaf_labels *l, int64_t t, int offset,
+                          struct sheaf_buf *out);
 /* Appends the month of `t` as a heading ("February 2023"). */
 void sheaf_labels_month(const struct sheaf_labels *l, int64_t t, struct sheaf_buf *out);
 /* Appends "first – last", or one date when they are the same day or one is
@@ -355,9 +358,11 @@ struct sheaf_article {
   char *guid;  /* as given, or NULL */
   char **authors;
   size_t nauthors;
-  int64_t published; /* UTC seconds or SHEAF_TIME_UNKNOWN */
-  int64_t updated;   /* UTC seconds or SHEAF_TIME_UNKNOWN */
-  int pub_offset;    /* source's UTC offset of `published`, minutes */
+  int64_t published;  /* UTC seconds or SHEAF_TIME_UNKNOWN */
+  int64_t updated;    /* UTC seconds or SHEAF_TIME_UNKNOWN */
+  int pub_offset;     /* source's UTC offset of `published`, minutes */
+  int64_t order_time; /* orders an undated article (a Markdown file's
+                         modification time), never shown; or UNKNOWN */
   struct sheaf_tag *tags;
   size_t ntags;
   char *summary; /* excerpt (HTML) or NULL */
@@ -427,7 +432,11 @@ struct sheaf_book {
   char *description; /* may be NULL */
   char **subjects;   /* selected tags' display names */
   size_t nsubjects;
-  char **sources; /* feed links or file paths */
+  char **creators; /* dc:creator: --author, else the articles' authors when
+                       at most three, else the site's name */
+  size_t ncreators;
+  bool creators_site; /* creators[0] is the site, not a person */
+  char **sources;     /* feed links or file paths */
   size_t nsources;
   int64_t modified;            /* dcterms:modified */
   int64_t first, last;         /* date range of the chapters, or SHEAF_TIME_UNKNOWN */
@@ -460,7 +469,9 @@ struct sheaf_manuscript {
   const struct sheaf_book *book; /* borrowed */
   struct sheaf_doc *docs;        /* in spine order; non-spine docs last */
   size_t ndocs, cap;
-  struct sheaf_spool *spool; /* owned; NULL: documents keep their data */
+  struct sheaf_spool *spool;    /* owned; NULL: documents keep their data */
+  size_t images, images_no_alt; /* <img> in the chapters, and those without
+                                   alt text (accessibility metadata) */
 };
 
 /* ---- spool.c: documents compressed on worker threads into a temp file --- */

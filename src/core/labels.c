@@ -257,6 +257,29 @@ static const struct sheaf_labels tables[] = {
      "{y}년 {m}월", MONTHS_NUM,  MONTHS_NUM,  PLURAL_NONE, {"글 {n}편", "", ""}},
 };
 
+/* American English writes the month first: "May 24, 2019" (en-GB and the
+ * rest of the English-speaking world: "24 May 2019"). */
+static const struct sheaf_labels en_us = {
+    "en-US",    "Contents", "Landmarks",    "Title page",
+    "Start",    "Cover",    "Untitled",     "Undated",
+    "Untagged", "Sources:", "original",     "Media",
+    "Video",    "Audio",    "{M} {d}, {y}", "{N} {y}",
+    MONTHS_EN,  MONTHS_EN,  PLURAL_ONE,     {"{n} article", "", "{n} articles"}};
+
+/* Whether the BCP 47 tag `lang` has the region subtag `region`. */
+static bool has_region(const char *lang, const char *region)
+{
+  const char *p = lang;
+  size_t n = strlen(region);
+
+  while (*(p += strcspn(p, "-_")) != '\0') {
+    size_t k = strcspn(++p, "-_");
+    if (k == n && sheaf_str_ieq((struct sheaf_str){p, k}, region))
+      return true;
+  }
+  return false;
+}
+
 /* Traditional Chinese: zh-Hant, and the regions that write it when the
  * script is not given. */
 static bool traditional_chinese(const char *lang)
@@ -285,6 +308,9 @@ const struct sheaf_labels *sheaf_labels_for(const char *lang)
     return &tables[0];
   n = strcspn(lang, "-_");
   key = lang;
+  if (n == 2 && sheaf_str_ieq((struct sheaf_str){lang, 2}, "en") &&
+      has_region(lang, "us"))
+    return &en_us;
   if (n == 2 && sheaf_str_ieq((struct sheaf_str){lang, 2}, "zh") &&
       traditional_chinese(lang)) {
     key = "zh-hant";
@@ -348,10 +374,18 @@ static void expand(struct sheaf_buf *out, const char *pattern,
 
 void sheaf_labels_date(const struct sheaf_labels *l, int64_t t, struct sheaf_buf *out)
 {
+  sheaf_labels_date_tz(l, t, 0, out);
+}
+
+void sheaf_labels_date_tz(const struct sheaf_labels *l, int64_t t, int offset,
+                          struct sheaf_buf *out)
+{
   int64_t y;
   unsigned mo, d, h, mi, s;
 
-  sheaf_date_split(t, &y, &mo, &d, &h, &mi, &s);
+  /* The wall-clock day where it was written: 01:00 +09:00 on 1 January is
+   * 1 January, though it was still 31 December in UTC. */
+  sheaf_date_split(t + (int64_t)offset * 60, &y, &mo, &d, &h, &mi, &s);
   expand(out, l->date, l, y, mo, d, 0);
 }
 

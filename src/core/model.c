@@ -20,6 +20,7 @@ struct sheaf_article *sheaf_article_new(void)
     return NULL;
   a->published = SHEAF_TIME_UNKNOWN;
   a->updated = SHEAF_TIME_UNKNOWN;
+  a->order_time = SHEAF_TIME_UNKNOWN;
   a->body_format = SHEAF_BODY_HTML;
   return a;
 }
@@ -423,6 +424,9 @@ void sheaf_book_free(sheaf_book *b)
   for (i = 0; i < b->nsources; i++)
     sheaf_free(b->sources[i]);
   sheaf_free(b->sources);
+  for (i = 0; i < b->ncreators; i++)
+    sheaf_free(b->creators[i]);
+  sheaf_free(b->creators);
   for (i = 0; i < b->ntags; i++) {
     sheaf_free(b->tags[i].name);
     sheaf_free(b->tags[i].slug);

@@ -687,9 +687,12 @@ sheaf_status sheaf_import_markdown(struct sheaf_collection *coll,
     struct sheaf_str b = base_name(path);
     size_t skip;
     if (!name_date(b.p, b.n, &a->published, &skip)) {
+      /* Undated: the modification time orders it, but is no publication
+       * date (a checkout gives every file today's). */
       sheaf_diag_add(diag, SHEAF_WARNING, "no-date", path, 0, 0,
-                     "no date; using the file's modification time");
-      a->published = in->mtime;
+                     "no date; shown undated, ordered by the file's modification "
+                     "time");
+      a->order_time = in->mtime;
     }
     a->pub_offset = 0;
   }

@@ -185,8 +185,9 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
   day[0] = '\0';
   sheaf_buf_init(&date, 0);
   if (a->published != SHEAF_TIME_UNKNOWN) {
-    sheaf_date_format_day(a->published, day);
-    sheaf_labels_date(l, a->published, &date);
+    /* The day where the article was written, as its datetime says too. */
+    sheaf_date_format_day(a->published + (int64_t)a->pub_offset * 60, day);
+    sheaf_labels_date_tz(l, a->published, a->pub_offset, &date);
   }
   if (http_url(a->link)) {
     link = sheaf_url_clean(a->link, NULL, &nomem, NULL);

@@ -62,6 +62,7 @@ struct sheaf_images {
   size_t nimgs, imgs_cap;
   xmlHashTablePtr by_key;   /* key -> index + 1 */
   size_t embedded, missing; /* occurrences, for the closing count */
+  size_t no_alt;            /* embedded occurrences without alt text */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -156,6 +157,17 @@ void sheaf_images_free(struct sheaf_images *im)
   if (im->by_key)
     xmlHashFree(im->by_key, NULL);
   sheaf_free(im);
+}
+
+void sheaf_images_note_no_alt(struct sheaf_images *im)
+{
+  if (im)
+    im->no_alt++;
+}
+
+size_t sheaf_images_no_alt(const struct sheaf_images *im)
+{
+  return im ? im->no_alt : 0;
 }
 
 void sheaf_images_count(const struct sheaf_images *im, size_t *embedded, size_t *missing)

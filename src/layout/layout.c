@@ -142,12 +142,18 @@ out:
 
 /* The time shown in the colophon: the same as the package's modification
  * time (SOURCE_DATE_EPOCH, else the newest article), never the clock. */
-static int64_t built_time(const struct sheaf_book *book, const sheaf_options *opt)
+static int64_t built_time(const struct sheaf_book *book, const sheaf_options *opt,
+                          struct sheaf_layout_ctx *cx)
 {
-  if (opt && opt->source_date_epoch >= 0)
+  if (opt && opt->source_date_epoch >= 0) {
+    cx->built_from = SHEAF_BUILT_SDE;
     return (int64_t)opt->source_date_epoch;
-  if (book->modified != SHEAF_TIME_UNKNOWN && book->modified >= 0)
+  }
+  if (book->modified != SHEAF_TIME_UNKNOWN && book->modified >= 0) {
+    cx->built_from = SHEAF_BUILT_NEWEST;
     return book->modified;
+  }
+  cx->built_from = SHEAF_BUILT_FIXED;
   return INT64_C(946684800); /* 2000-01-01, as the package stage */
 }
 
@@ -232,7 +238,7 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opti
   cx.links = links;
   cx.remove = remove;
   cx.user_css = opt && opt->css && *opt->css;
-  cx.built = built_time(book, opt);
+  cx.built = built_time(book, opt, &cx);
 
   SHEAF_CHECK(cover(ms, &cx, &b, &cover_img));
   sheaf_buf_reset(&b);
@@ -280,6 +286,8 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opti
   SHEAF_CHECK(sheaf_spool_finish(ms->spool, diag));
   sheaf_selectors_report(remove, diag);
   sheaf_images_count(images, &embedded, &missing);
+  ms->images = embedded;
+  ms->images_no_alt = sheaf_images_no_alt(images);
   if (embedded || missing)
     sheaf_diag_add(diag, SHEAF_NOTE, "images", NULL, 0, 0,
                    "images: %zu embedded, %zu not embedded (see the warnings)", embedded,

@@ -160,6 +160,11 @@ sheaf_status sheaf_images_read_file(struct sheaf_images *im, const char *path,
  * hash. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
 sheaf_status sheaf_images_add_docs(struct sheaf_images *im, struct sheaf_manuscript *ms);
 
+/* Counts an embedded <img> that has no alt text (for the accessibility
+ * metadata); how many so far. */
+void sheaf_images_note_no_alt(struct sheaf_images *im);
+size_t sheaf_images_no_alt(const struct sheaf_images *im);
+
 /* How many <img> were embedded and how many were not (occurrences). */
 void sheaf_images_count(const struct sheaf_images *im, size_t *embedded, size_t *missing);
 
@@ -185,6 +190,7 @@ struct sheaf_layout_ctx {
   struct sheaf_selectors *remove; /* --remove, or NULL */
   bool user_css;                  /* link styles/user.css after the default stylesheet */
   int64_t built;                  /* the build time shown in the colophon */
+  enum { SHEAF_BUILT_SDE, SHEAF_BUILT_NEWEST, SHEAF_BUILT_FIXED } built_from;
 };
 
 /* Returns true when the BCP 47 tag `lang` names a right-to-left script

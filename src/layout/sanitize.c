@@ -581,6 +581,8 @@ static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
       a = sheaf_str_trim(
           (struct sheaf_str){(const char *)alt, strlen((const char *)alt)});
     av = sheaf_strndup(a.p, a.n);
+    if (a.n == 0 && c->src)
+      sheaf_images_note_no_alt(c->src->images);
     xmlFreePropList(img->properties);
     img->properties = NULL;
     free_children(img);

@@ -81,6 +81,19 @@ sheaf_status sheaf_layout_colophon(const struct sheaf_layout_ctx *cx,
   sheaf_labels_date(en, cx->built, out);
   sheaf_buf_puts(out, " by sheaf ");
   sheaf_buf_puts(out, sheaf_version_string());
+  /* Say where the date comes from: never the clock, so that the same
+   * archive always makes the same book. */
+  switch (cx->built_from) {
+  case SHEAF_BUILT_SDE:
+    sheaf_buf_puts(out, " (the date the build was given as SOURCE_DATE_EPOCH)");
+    break;
+  case SHEAF_BUILT_NEWEST:
+    sheaf_buf_puts(out, " (dated by its newest article)");
+    break;
+  default:
+    sheaf_buf_puts(out, " (no article is dated: a fixed date)");
+    break;
+  }
   sheaf_buf_puts(out, ", from the archive as it was then. Links to the original "
                       "articles lead to the web.</p>\n</section>\n</body>\n</html>\n");
   return out->failed ? SHEAF_ERR_NOMEM : SHEAF_OK;
@@ -101,6 +114,17 @@ sheaf_status sheaf_layout_titlepage(const struct sheaf_layout_ctx *cx,
   sheaf_buf_puts(out, "</h1>\n");
   if (book->subtitle && *book->subtitle)
     para(out, "sheaf-subtitle", book->subtitle);
+  if (book->ncreators && !book->creators_site) {
+    size_t i;
+    /* Names only, joined by commas: no word that would need translating. */
+    sheaf_buf_puts(out, "<p class=\"sheaf-authors\">");
+    for (i = 0; i < book->ncreators; i++) {
+      if (i)
+        sheaf_buf_puts(out, ", ");
+      sheaf_buf_put_xml(out, book->creators[i], strlen(book->creators[i]), false);
+    }
+    sheaf_buf_puts(out, "</p>\n");
+  }
   if (book->publisher && *book->publisher &&
       !(book->subtitle && strcmp(book->subtitle, book->publisher) == 0))
     para(out, "sheaf-publisher", book->publisher);

@@ -105,7 +105,12 @@ static int toc_entry(xmlTextWriterPtr w, const struct sheaf_doc *d,
   if (d->date == SHEAF_TIME_UNKNOWN)
     return list_link(w, NULL, d->href, label(d, ms));
   sheaf_buf_init(&day, 0);
-  sheaf_labels_date(labels(ms), d->date, &day);
+  /* In the article's own time zone, as its chapter shows it. */
+  sheaf_labels_date_tz(labels(ms), d->date,
+                       d->chapter && d->chapter <= ms->book->nchapters
+                           ? ms->book->chapters[d->chapter - 1]->pub_offset
+                           : 0,
+                       &day);
   /* Indenting inside the mixed content would add spaces to the link text. */
   rc = day.failed || xmlTextWriterStartElement(w, X("li")) < 0 ||
                xmlTextWriterStartElement(w, X("a")) < 0 ||

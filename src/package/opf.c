@@ -115,6 +115,70 @@ static int meta_refines(xmlTextWriterPtr w, const char *refines, const char *pro
   return xmlTextWriterEndElement(w);
 }
 
+static int meta_prop(xmlTextWriterPtr w, const char *property, const char *text)
+{
+  if (xmlTextWriterStartElement(w, X("meta")) < 0 ||
+      xmlTextWriterWriteAttribute(w, X("property"), X(property)) < 0 ||
+      xmlTextWriterWriteString(w, X(text)) < 0)
+    return -1;
+  return xmlTextWriterEndElement(w);
+}
+
+/* EPUB Accessibility 1.1 metadata (schema.org), claiming only what sheaf
+ * makes true: text in reading order, a table of contents, headings; text
+ * alternatives only when every picture has one; no flashing hazard only
+ * when there is no GIF, which may be animated. */
+static sheaf_status accessibility(xmlTextWriterPtr w, const struct sheaf_manuscript *ms)
+{
+  sheaf_status ret = SHEAF_OK;
+  bool pictures = ms->images > 0, all_alt = ms->images_no_alt == 0, gif = false;
+  char summary[512];
+  size_t i;
+
+  for (i = 0; i < ms->ndocs; i++)
+    if (ms->docs[i].media_type && strcmp(ms->docs[i].media_type, "image/gif") == 0)
+      gif = true;
+  W(meta_prop(w, "schema:accessMode", "textual"));
+  if (pictures)
+    W(meta_prop(w, "schema:accessMode", "visual"));
+  if (!pictures || all_alt)
+    W(meta_prop(w, "schema:accessModeSufficient", "textual"));
+  if (pictures)
+    W(meta_prop(w, "schema:accessModeSufficient", "textual,visual"));
+  W(meta_prop(w, "schema:accessibilityFeature", "tableOfContents"));
+  W(meta_prop(w, "schema:accessibilityFeature", "readingOrder"));
+  W(meta_prop(w, "schema:accessibilityFeature", "structuralNavigation"));
+  W(meta_prop(w, "schema:accessibilityFeature", "displayTransformability"));
+  if (pictures && all_alt)
+    W(meta_prop(w, "schema:accessibilityFeature", "alternativeText"));
+  if (gif) {
+    W(meta_prop(w, "schema:accessibilityHazard", "unknownFlashingHazard"));
+    W(meta_prop(w, "schema:accessibilityHazard", "noMotionSimulationHazard"));
+    W(meta_prop(w, "schema:accessibilityHazard", "noSoundHazard"));
+  } else {
+    W(meta_prop(w, "schema:accessibilityHazard", "none"));
+  }
+  if (!pictures)
+    snprintf(summary, sizeof summary,
+             "Reflowable text in reading order, with a table of contents and "
+             "headings; no pictures in the articles.");
+  else if (all_alt)
+    snprintf(summary, sizeof summary,
+             "Reflowable text in reading order, with a table of contents and "
+             "headings; every one of the %zu pictures in the articles has a text "
+             "alternative.",
+             ms->images);
+  else
+    snprintf(summary, sizeof summary,
+             "Reflowable text in reading order, with a table of contents and "
+             "headings; %zu of the %zu pictures in the articles have no text "
+             "alternative, as published.",
+             ms->images_no_alt, ms->images);
+  W(meta_prop(w, "schema:accessibilitySummary", summary));
+out:
+  return ret;
+}
+
 static sheaf_status metadata(xmlTextWriterPtr w, const struct sheaf_manuscript *ms,
                              const sheaf_options *opt)
 {
@@ -133,6 +197,20 @@ static sheaf_status metadata(xmlTextWriterPtr w, const struct sheaf_manuscript *
     W(meta_refines(w, "#title", "title-type", "main"));
     W(dc(w, "dc:title", "subtitle", b->subtitle));
     W(meta_refines(w, "#subtitle", "title-type", "subtitle"));
+  }
+  for (i = 0; i < b->ncreators; i++) {
+    char id[32], ref[34];
+    snprintf(id, sizeof id, "creator%zu", i + 1);
+    snprintf(ref, sizeof ref, "#%s", id);
+    W(dc(w, "dc:creator", id, b->creators[i]));
+    if (!b->creators_site) {
+      W(xmlTextWriterStartElement(w, X("meta")));
+      W(xmlTextWriterWriteAttribute(w, X("refines"), X(ref)));
+      W(xmlTextWriterWriteAttribute(w, X("property"), X("role")));
+      W(xmlTextWriterWriteAttribute(w, X("scheme"), X("marc:relators")));
+      W(xmlTextWriterWriteString(w, X("aut")));
+      W(xmlTextWriterEndElement(w));
+    }
   }
   W(dc(w, "dc:language", NULL, nonempty(b->language, "und")));
   if (b->publisher && *b->publisher)
@@ -153,6 +231,8 @@ static sheaf_status metadata(xmlTextWriterPtr w, const struct sheaf_manuscript *
   W(xmlTextWriterWriteAttribute(w, X("property"), X("dcterms:modified")));
   W(xmlTextWriterWriteString(w, X(when)));
   W(xmlTextWriterEndElement(w));
+  if ((ret = accessibility(w, ms)) != SHEAF_OK)
+    goto out;
   /* The OPF 2 form of meta, which EPUB 3 keeps for compatibility. */
   /* EPUB 2 readers find the cover picture by this meta, EPUB 3 ones by the
    * manifest's cover-image property. */

@@ -129,18 +129,26 @@ static size_t dedupe(const struct sheaf_article **v, size_t n,
   return o;
 }
 
+/* The time an article is ordered by: its date, else the time that orders
+ * an undated one (a Markdown file's modification time), never shown. */
+static int64_t order_key(const struct sheaf_article *a)
+{
+  return a->published != SHEAF_TIME_UNKNOWN ? a->published : a->order_time;
+}
+
 static int cmp_date(const void *pa, const void *pb)
 {
   const struct sheaf_article *a = *(const struct sheaf_article *const *)pa;
   const struct sheaf_article *b = *(const struct sheaf_article *const *)pb;
+  int64_t ta = order_key(a), tb = order_key(b);
 
-  /* Undated articles go last, in the order they were read. */
-  if (a->published != b->published) {
-    if (a->published == SHEAF_TIME_UNKNOWN)
+  /* Articles with no time at all go last, in the order they were read. */
+  if (ta != tb) {
+    if (ta == SHEAF_TIME_UNKNOWN)
       return 1;
-    if (b->published == SHEAF_TIME_UNKNOWN)
+    if (tb == SHEAF_TIME_UNKNOWN)
       return -1;
-    return a->published < b->published ? -1 : 1;
+    return ta < tb ? -1 : 1;
   }
   return a->order < b->order ? -1 : a->order > b->order;
 }
@@ -301,6 +309,89 @@ static sheaf_status make_identifier(struct sheaf_book *b, const sheaf_options *o
   return SHEAF_OK;
 }
 
+/* The host of an http(s) URL, as a new string; NULL when there is none. */
+static char *url_host(const char *url)
+{
+  const char *h, *e;
+
+  if (!url)
+    return NULL;
+  if (sheaf_starts_with_ci(url, "https://"))
+    h = url + 8;
+  else if (sheaf_starts_with_ci(url, "http://"))
+    h = url + 7;
+  else
+    return NULL;
+  if (sheaf_starts_with_ci(h, "www."))
+    h += 4;
+  for (e = h; *e && *e != '/' && *e != ':' && *e != '?' && *e != '#'; e++)
+    ;
+  return e > h ? sheaf_strndup(h, (size_t)(e - h)) : NULL;
+}
+
+/* The book's authors: --author; else the articles' authors when there are
+ * at most three (in order of first appearance); else the site's name (the
+ * publisher, the feed's title, or the host of the articles' links), so
+ * calibre never files the book under "Unknown". Returns false when out of
+ * memory. */
+static bool make_creators(struct sheaf_book *b, const sheaf_options *opt,
+                          const struct sheaf_feed *feed)
+{
+  size_t i, j;
+  bool many = false;
+  char *host = NULL;
+  const char *site;
+
+  if (opt->nauthors) {
+    for (i = 0; i < opt->nauthors; i++)
+      if (opt->authors[i] && *opt->authors[i] &&
+          !add_string(&b->creators, &b->ncreators, opt->authors[i]))
+        return false;
+    if (b->ncreators)
+      return true;
+  }
+  for (i = 0; i < b->nchapters && !many; i++) {
+    const struct sheaf_article *a = b->chapters[i];
+    for (j = 0; j < a->nauthors && !many; j++) {
+      if (!a->authors[j] || !*a->authors[j])
+        continue;
+      if (b->ncreators == 3) {
+        size_t k;
+        for (k = 0; k < 3 && strcmp(b->creators[k], a->authors[j]) != 0; k++)
+          ;
+        many = k == 3; /* a fourth distinct author */
+        continue;
+      }
+      if (!add_string(&b->creators, &b->ncreators, a->authors[j]))
+        return false;
+    }
+  }
+  if (b->ncreators && !many)
+    return true;
+  for (i = 0; i < b->ncreators; i++)
+    sheaf_free(b->creators[i]);
+  sheaf_free(b->creators);
+  b->creators = NULL;
+  b->ncreators = 0;
+  site = b->publisher && *b->publisher         ? b->publisher
+         : feed && feed->title && *feed->title ? feed->title
+                                               : NULL;
+  if (!site) {
+    for (i = 0; i < b->nchapters && !host; i++)
+      host = url_host(b->chapters[i]->link);
+    if (!host && feed)
+      host = url_host(feed->link);
+    site = host;
+  }
+  if (site) {
+    bool ok = add_string(&b->creators, &b->ncreators, site);
+    b->creators_site = true;
+    sheaf_free(host);
+    return ok;
+  }
+  return true;
+}
+
 static sheaf_status make_metadata(struct sheaf_book *b, const sheaf_options *opt,
                                   sheaf_diag *diag)
 {
@@ -389,6 +480,8 @@ static sheaf_status make_metadata(struct sheaf_book *b, const sheaf_options *opt
           !add_string(&b->subjects, &b->nsubjects, c->feeds[i]->archive_tag->name))
         goto nomem;
 
+  if (!make_creators(b, opt, feed))
+    goto nomem;
   if ((ret = make_identifier(b, opt)) != SHEAF_OK)
     goto out;
   ret = count_tags(b);
@@ -462,7 +555,7 @@ sheaf_book *sheaf_select(const sheaf_collection *c, const sheaf_options *options
   /* --limit keeps the newest N: "the last 20 posts" is what people ask for. */
   if (opt->limit && n > opt->limit) {
     size_t dated = n, skip;
-    while (dated && v[dated - 1]->published == SHEAF_TIME_UNKNOWN)
+    while (dated && order_key(v[dated - 1]) == SHEAF_TIME_UNKNOWN)
       dated--;
     skip = dated > opt->limit ? dated - opt->limit : 0;
     memmove(v, v + skip, (n - skip) * sizeof *v);

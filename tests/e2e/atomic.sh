@@ -54,10 +54,22 @@ for delay in 0.05 0.2 0.5 1.0; do
 done
 [ $interrupted -gt 0 ] || echo "note: every build finished before its signal; only the finished-book path was checked"
 
-# SIGTERM as well.
+# SIGTERM as well, once sheaf catches it: on a loaded machine, loading its
+# libraries may take longer than the sleep (SIGTERM's default ends it, 143).
+catches_term() { # PID: 0 once its SigCgt mask has SIGTERM (bit 15), or it ended
+  i=0
+  while [ $i -lt 50 ]; do
+    m=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+    [ -z "$m" ] && return 0
+    [ $((0x$m & 0x4000)) -ne 0 ] && return 0
+    sleep 0.1
+    i=$((i + 1))
+  done
+}
 "$SHEAF" build -q "$T/big.rss" -o "$T/sig/book.epub" >"$T/out" 2>"$T/err" &
 pid=$!
 sleep 0.1
+catches_term $pid
 kill -TERM $pid 2>/dev/null
 wait $pid
 rc=$?
