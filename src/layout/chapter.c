@@ -238,6 +238,7 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
   src.chapter = chapter;
   src.max_depth = cx->opt ? cx->opt->max_depth : 0;
   src.remove = cx->remove;
+  src.lang = lang;
   if (body && a->body_format == SHEAF_BODY_TEXT) {
     text_body(out, body);
   } else if (body) {

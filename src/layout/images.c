@@ -937,6 +937,7 @@ static struct img *locate(struct sheaf_images *im, const struct sheaf_layout_src
   struct img *g = NULL;
   const char *local_why = NULL; /* why it is not beside the input */
   size_t sl = 0;
+  bool rel, feed_item;
 
   *why = NULL;
   if (!url) {
@@ -989,7 +990,12 @@ static struct img *locate(struct sheaf_images *im, const struct sheaf_layout_src
     *why = "an unsupported kind of URL";
     goto out;
   }
-  if (sl == 0 && !(url[0] == '/' && url[1] == '/') && url[0] != '/') {
+  rel = sl == 0 && !(url[0] == '/' && url[1] == '/') && url[0] != '/';
+  /* A feed item's relative path is the site's, resolved against the item's
+   * link (as its links are): the uploads folder and the mirror come first,
+   * the feed file's folder only after them. */
+  feed_item = a && a->feed != SIZE_MAX && src->base_url && *src->base_url;
+  if (rel && !feed_item) {
     /* A relative path: beside the input file first. */
     const char *dir = input_dir(im, src->file, nomem);
     if (dir) {
@@ -1028,6 +1034,16 @@ static struct img *locate(struct sheaf_images *im, const struct sheaf_layout_src
       g = from_mirror(im, abs, &w2, nomem);
     if (!g && !*nomem)
       g = from_archive(im, abs, &w3, nomem);
+    if (!g && !*nomem && rel && feed_item) {
+      const char *dir = input_dir(im, src->file, nomem);
+      char *path = dir ? pct_decode(url, strcspn(url, "?#")) : NULL;
+      if (path) {
+        g = read_under(im, dir, path, &local_why, nomem);
+        sheaf_free(path);
+      }
+      if (g)
+        goto out;
+    }
     if (!g && w3 && strcmp(w3, "not in the web archive") != 0)
       *why = w3; /* in the archive, but over the size limit */
     else if (!g && local_why && strcmp(local_why, "no such file") != 0)

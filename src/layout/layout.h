@@ -35,7 +35,29 @@ struct sheaf_layout_src {
    * sanitizer with that status. NULL: images are resolved. */
   sheaf_status (*on_image)(void *userdata, const struct sheaf_image_cand *c, size_t n);
   void *on_image_userdata;
+  const char *lang;                    /* the chapter's language (labels); may be NULL */
 };
+
+/* ---- gaps.c: what shows where content cannot come along --------------------- */
+
+struct _xmlNode;
+
+/* Before cleaning: video and audio players (YouTube, Vimeo... frames,
+ * <video>, <audio>, a bare link to such a page alone in a paragraph) become
+ * a paragraph (or span) "Video: <a>title</a> (host)". Returns SHEAF_OK or
+ * SHEAF_ERR_NOMEM. */
+sheaf_status sheaf_layout_embeds(struct _xmlNode *body,
+                                 const struct sheaf_layout_src *src, const char *lang);
+/* After cleaning: runs of <br> become one, none at a block's edges, and
+ * paragraphs of nothing but spaces go. */
+void sheaf_layout_collapse_breaks(struct _xmlNode *body);
+/* Replaces the picture `img` that cannot be embedded by a styled
+ * placeholder: "Image: " and its alt text (else the file name of `url`),
+ * linked to the original when it is on the web. Returns the placeholder,
+ * or NULL when out of memory (`img` then stays). */
+struct _xmlNode *sheaf_layout_image_gap(struct _xmlNode *img, const char *alt,
+                                        const char *url,
+                                        const struct sheaf_layout_src *src);
 
 /* Sanitizes the HTML fragment `html[0..n)` and appends it to `out` as XHTML
  * body content (well-formed XML, elements unprefixed, meant to sit inside a

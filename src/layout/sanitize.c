@@ -415,115 +415,8 @@ static void cand_srcset(struct cands *cs, char *s, bool fallback)
   }
 }
 
-static bool block(const xmlNode *n)
-{
-  return n->type == XML_ELEMENT_NODE &&
-         !(sheaf_layout_el_flags((const char *)n->name) & SHEAF_EL_PHRASING);
-}
-
-/* The nearest non-empty text before (or after) `n` in document order,
- * within `root` and the same run of phrasing content: NULL at a block's
- * edge (a paragraph or caption ends words anyway), at an element with no
- * content (another image, a <br>), after a few steps, or when there is
- * none. Bounded, so a paragraph of 40,000 images stays linear. */
-static const xmlNode *text_beside(const xmlNode *n, const xmlNode *root, bool forward)
-{
-  unsigned steps = 0;
-
-  while (steps++ < 64) {
-    while (n && n != root && !(forward ? n->next : n->prev)) {
-      n = n->parent;
-      if (n && n != root && block(n))
-        return NULL;
-    }
-    if (!n || n == root)
-      return NULL;
-    n = forward ? n->next : n->prev;
-    if (block(n))
-      return NULL;
-    while (n->type == XML_ELEMENT_NODE && (forward ? n->children : n->last)) {
-      n = forward ? n->children : n->last;
-      if (block(n))
-        return NULL;
-    }
-    if (n->type == XML_ELEMENT_NODE)
-      return NULL; /* empty: <img>, <br> */
-    if (n->type == XML_TEXT_NODE && n->content && *n->content)
-      return n;
-  }
-  return NULL;
-}
-
-/* A letter or digit of a script written with spaces between words (Latin,
- * Greek, Cyrillic): where an alt text needs a space to stay a word. Not
- * punctuation, not CJK, which has no spaces. */
-static bool word_char(uint32_t cp)
-{
-  return (cp < 0x80 && isalnum((int)cp)) ||
-         (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
-         (cp >= 0x370 && cp <= 0x52F);
-}
-
-/* The first (or last) code point of UTF-8 text `s`. */
-static uint32_t edge_cp(const xmlChar *s, bool last)
-{
-  size_t n = (size_t)xmlStrlen(s), i = 0;
-  uint32_t cp;
-  int len;
-
-  if (n == 0)
-    return 0;
-  if (last) {
-    i = n - 1;
-    while (i > 0 && (s[i] & 0xC0) == 0x80 && n - i < 4)
-      i--;
-  }
-  len = (int)(n - i);
-  cp = (uint32_t)xmlGetUTF8Char(s + i, &len);
-  return len > 0 ? cp : 0;
-}
-
-/* Puts the alt text of `img` after it, spaced from the words around it;
- * returns the new text node, or NULL (no alt text, or out of memory). */
-static xmlNodePtr alt_text(struct ctx *c, xmlNodePtr img, const xmlChar *alt)
-{
-  struct sheaf_str s =
-      sheaf_str_trim((struct sheaf_str){(const char *)alt, strlen((const char *)alt)});
-  /* Alt texts of neighbouring images (a gallery of linked thumbnails) must
-   * not run together, nor into the words around them. */
-  const xmlNode *pv, *nx;
-  uint32_t last;
-  bool pad_before, pad_after;
-  struct sheaf_buf t;
-  xmlNodePtr text;
-
-  if (s.n == 0)
-    return NULL;
-  pv = text_beside(img, c->body, false);
-  nx = text_beside(img, c->body, true);
-  last = pv ? edge_cp(pv->content, true) : ' ';
-  pad_before = word_char(last) || (last && strchr(".,;:!?)]}", (int)last) && last < 0x80);
-  pad_after = nx && word_char(edge_cp(nx->content, false));
-  sheaf_buf_init(&t, 0);
-  sheaf_buf_puts(&t, pad_before ? " " : "");
-  sheaf_buf_put(&t, s.p, s.n);
-  sheaf_buf_puts(&t, pad_after ? " " : "");
-  text = t.failed ? NULL : xmlNewDocTextLen(img->doc, BAD_CAST t.ptr, (int)t.len);
-  sheaf_buf_fini(&t);
-  if (!text) {
-    c->nomem = true;
-    return NULL;
-  }
-  /* Linked by hand so it is not merged into a neighbouring text. */
-  if (img->next)
-    sheaf_layout_move_before(img->next, text);
-  else
-    sheaf_layout_append(img->parent, text);
-  return text;
-}
-
 /* Resolves an <img> to a local file (keeping it with src and alt only) or
- * replaces it by its alt text with one warning. Returns the next node. */
+ * replaces it by a placeholder (gaps.c) with one warning. Returns the next node. */
 static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
 {
   static const char *const lazy[] = {"data-src", "data-lazy-src", "data-original"};
@@ -580,6 +473,14 @@ static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
     if (alt)
       a = sheaf_str_trim(
           (struct sheaf_str){(const char *)alt, strlen((const char *)alt)});
+    xmlChar *cls = xmlGetProp(img, BAD_CAST "class");
+    /* WordPress's alignment classes stay: the stylesheet floats or centres
+     * small pictures as the site did. */
+    const char *align = !cls                                       ? NULL
+                        : strstr((const char *)cls, "aligncenter") ? "aligncenter"
+                        : strstr((const char *)cls, "alignright")  ? "alignright"
+                        : strstr((const char *)cls, "alignleft")   ? "alignleft"
+                                                                   : NULL;
     av = sheaf_strndup(a.p, a.n);
     if (a.n == 0 && c->src)
       sheaf_images_note_no_alt(c->src->images);
@@ -587,8 +488,11 @@ static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
     img->properties = NULL;
     free_children(img);
     if (!av || !xmlNewProp(img, BAD_CAST "src", BAD_CAST href) ||
-        !xmlNewProp(img, BAD_CAST "alt", BAD_CAST av))
+        !xmlNewProp(img, BAD_CAST "alt", BAD_CAST av) ||
+        (align && !xmlNewProp(img, BAD_CAST "class", BAD_CAST align)))
       c->nomem = true;
+    if (cls)
+      xmlFree(cls);
     sheaf_free(av);
     goto out;
   }
@@ -597,13 +501,17 @@ static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
     short_url(cs.n ? cs.c[0].url : "(no src)", shown);
     sheaf_diag_add(c->src->diag, SHEAF_WARNING, "missing-image", c->src->file,
                    c->src->line, 0, "image not embedded (%s): %s; %s", why, shown,
-                   alt && *alt ? "its alt text is kept" : "it has no alt text");
+                   alt && *alt ? "a placeholder shows its alt text"
+                               : "it has no alt text; a placeholder shows its file name");
   }
-  if (alt)
-    text = alt_text(c, img, alt);
-  xmlUnlinkNode(img);
-  xmlFreeNode(img);
-  img = NULL;
+  /* A visible, styled gap: what the picture was (its alt text, else its
+   * file name) and a link to the original (gaps.c). */
+  text =
+      sheaf_layout_image_gap(img, (const char *)alt, cs.n ? cs.c[0].url : NULL, c->src);
+  if (!text)
+    c->nomem = true;
+  else
+    img = NULL;
 out:
   for (k = 0; k < cs.nowned; k++)
     sheaf_free(cs.owned[k]);
@@ -1102,9 +1010,11 @@ sheaf_status sheaf_layout_sanitize(const char *html, size_t n,
       sheaf_diag_add(src->diag, SHEAF_NOTE, "remove", src->file, src->line, 0,
                      "removed %zu element%s matching --remove", k, k == 1 ? "" : "s");
   }
+  SHEAF_CHECK(sheaf_layout_embeds(c.body, src, src->lang));
   SHEAF_CHECK(lazy_images(&c));
   SHEAF_CHECK(clean_elements(&c));
   sheaf_layout_cruft(c.body, src);
+  sheaf_layout_collapse_breaks(c.body);
   SHEAF_CHECK(sheaf_layout_repair(c.body));
   SHEAF_CHECK(fix_ids(&c));
   serialize(c.body, out);

@@ -23,27 +23,17 @@ static void test_language_choice(void **state)
     const char *tag, *want;
     bool match;
   } cases[] = {
-      {"en", "en", true},
-      {"en-GB", "en", true},
-      {"EN-us", "en", true},
-      {"de", "de", true},
-      {"de-AT", "de", true},
-      {"fr-CA", "fr", true},
-      {"pt-BR", "pt", true},
-      {"zh", "zh", true},
-      {"zh-CN", "zh", true},
-      {"zh-Hans-TW", "zh", true},
-      {"zh-TW", "zh-Hant", true},
-      {"zh-Hant", "zh-Hant", true},
-      {"zh-hant-CN", "zh-Hant", true},
-      {"zh_HK", "zh-Hant", true},
-      {"ja-JP", "ja", true},
-      {"fi", "en", false},
-      {"ar", "en", false},
-      {"und", "en", true},
-      {"", "en", true},
-      {"e", "en", false},
-      {"english", "en", false},
+      {"en", "en", true},           {"en-GB", "en", true},
+      {"EN-us", "en-US", true}, /* month first in dates */
+      {"de", "de", true},           {"de-AT", "de", true},
+      {"fr-CA", "fr", true},        {"pt-BR", "pt", true},
+      {"zh", "zh", true},           {"zh-CN", "zh", true},
+      {"zh-Hans-TW", "zh", true},   {"zh-TW", "zh-Hant", true},
+      {"zh-Hant", "zh-Hant", true}, {"zh-hant-CN", "zh-Hant", true},
+      {"zh_HK", "zh-Hant", true},   {"ja-JP", "ja", true},
+      {"fi", "en", false},          {"ar", "en", false},
+      {"und", "en", true},          {"", "en", true},
+      {"e", "en", false},           {"english", "en", false},
   };
   size_t i;
 
@@ -65,6 +55,8 @@ static void test_dates(void **state)
     const char *tag, *date, *month;
   } cases[] = {
       {"en", "22 February 2023", "February 2023"},
+      {"en-GB", "22 February 2023", "February 2023"},
+      {"en-US", "February 22, 2023", "February 2023"},
       {"de", "22. Februar 2023", "Februar 2023"},
       {"fr", "22 février 2023", "Février 2023"},
       {"es", "22 de febrero de 2023", "Febrero de 2023"},
@@ -89,6 +81,18 @@ static void test_dates(void **state)
       fail_msg("%s: \"%s\", \"%s\"", cases[i].tag, d.ptr, m.ptr);
     sheaf_buf_fini(&d);
     sheaf_buf_fini(&m);
+  }
+  {
+    /* 01:00 at +09:00 on 1 January is still 31 December in UTC: the day is
+     * the one where it was written. */
+    struct sheaf_buf d;
+    sheaf_buf_init(&d, 0);
+    sheaf_labels_date_tz(sheaf_labels_for("en"), INT64_C(1672502400), 9 * 60, &d);
+    assert_string_equal(d.ptr, "1 January 2023");
+    sheaf_buf_reset(&d);
+    sheaf_labels_date_tz(sheaf_labels_for("en"), INT64_C(1672502400), 0, &d);
+    assert_string_equal(d.ptr, "31 December 2022");
+    sheaf_buf_fini(&d);
   }
 }
 

@@ -270,17 +270,25 @@ static void test_images(void **state)
 
   (void)state;
   /* Without an image registry nothing is read: every image is missing, each
-   * with one warning that says why, and its alt text stays. */
+   * with one warning that says why, and a placeholder shows it: its alt
+   * text, else its file name, linked to the original when on the web. */
   out = run("<p>A <img src=\"https://cdn/a.jpg\" alt=\"a cat\"> and "
             "<img src=\"https://cdn/b.jpg\" alt=\"\"><img src=\"c.jpg\"></p>",
             diag);
-  assert_string_equal(out, "<p>A a cat and </p>");
+  assert_string_equal(
+      out, "<p>A <span class=\"sheaf-missing-image\"><span class=\"sheaf-missing-kind\">"
+           "Image: </span><a href=\"https://cdn/a.jpg\">a cat</a></span> and "
+           "<span class=\"sheaf-missing-image\"><span class=\"sheaf-missing-kind\">"
+           "Image: </span><a href=\"https://cdn/b.jpg\">b.jpg</a></span>"
+           "<span class=\"sheaf-missing-image\"><span class=\"sheaf-missing-kind\">"
+           "Image: </span><a "
+           "href=\"https://example.com/blog/post/c.jpg\">c.jpg</a></span></p>");
   assert_int_equal(count_code(diag, "missing-image"), 3);
   e = sheaf_diag_get(diag, 0);
   assert_int_equal(e->severity, SHEAF_WARNING);
   assert_non_null(strstr(e->message, "https://cdn/a.jpg"));
   assert_non_null(strstr(e->message, "remote"));
-  assert_non_null(strstr(e->message, "alt text is kept"));
+  assert_non_null(strstr(e->message, "a placeholder shows its alt text"));
   assert_non_null(strstr(sheaf_diag_get(diag, 1)->message, "no alt text"));
   sheaf_free(out);
   sheaf_diag_free(diag);
@@ -293,7 +301,12 @@ static void test_images(void **state)
       "alt=\"two\">then <img src=\"https://cdn/c.jpg\" alt=\"three\">, "
       "and<img src=\"https://cdn/d.jpg\" alt=\" four \">more</p>",
       diag);
-  assert_string_equal(out, "<p>See one two then three, and four more</p>");
+  /* Each in a placeholder of its own, the words around them kept. */
+  assert_non_null(strstr(out, "<p>See<span class=\"sheaf-missing-image\">"));
+  assert_non_null(strstr(out, ">one</a></span><span class=\"sheaf-missing-image\">"));
+  assert_non_null(strstr(out, ">two</a></span>then <span"));
+  assert_non_null(strstr(out, ">three</a></span>, and<span"));
+  assert_non_null(strstr(out, ">four</a></span>more</p>"));
   sheaf_free(out);
   /* Linked thumbnails, a word after, an element before (from a review). */
   out = run(
@@ -301,16 +314,20 @@ static void test_images(void **state)
       "<a href=\"https://b/\"><img src=\"https://cdn/b.jpg\" alt=\"four\"></a>\xC3\xBC"
       "ber <b>bold</b><img src=\"https://cdn/c.jpg\" alt=\"five\">.</p>",
       diag);
-  assert_non_null(strstr(out, ">three</a><a href=\"https://b/\"> four </a>\xC3\xBC"
+  /* Inside a link, no second link: the text alone. */
+  assert_non_null(strstr(out, "Image: </span>three</span></a>"));
+  assert_non_null(strstr(out, "Image: </span>four</span></a>\xC3\xBC"
                               "ber"));
-  assert_non_null(strstr(out, "<b>bold</b> five.</p>"));
+  assert_non_null(strstr(out, "<b>bold</b><span class=\"sheaf-missing-image\">"));
   sheaf_free(out);
-  /* No spaces in CJK text or before punctuation; a <br> is an edge. */
+  /* No spaces added in CJK text; a <br> stays. */
   out = run(
       "<p>\xE5\x9B\xBE<img src=\"https://cdn/a.jpg\" alt=\"\xE7\x8C\xAB\">\xE3\x80\x82"
       "word<br><img src=\"https://cdn/b.jpg\" alt=\"X3\">,</p>",
       diag);
-  assert_non_null(strstr(out, "\xE5\x9B\xBE\xE7\x8C\xAB\xE3\x80\x82word<br/>X3,</p>"));
+  assert_non_null(strstr(out, "\xE5\x9B\xBE<span class=\"sheaf-missing-image\">"));
+  assert_non_null(strstr(out, ">\xE7\x8C\xAB</a></span>\xE3\x80\x82word<br/><span"));
+  assert_non_null(strstr(out, ">X3</a></span>,</p>"));
   sheaf_free(out);
   sheaf_diag_free(diag);
 
@@ -413,11 +430,16 @@ static void test_image_registry(void **state)
   assert_int_equal(sheaf_layout_sanitize(html, strlen(html), &src, &out), SHEAF_OK);
   check_wellformed(out.ptr);
   assert_string_equal(
-      out.ptr, "<p><img src=\"../images/2daeaa8b5f19f0bc209d976c02bd6acb51b00b0a.gif\" "
-               "alt=\"one\"/></p>"
-               "<p><img src=\"../images/2daeaa8b5f19f0bc209d976c02bd6acb51b00b0a.gif\" "
-               "alt=\"two\"/></p>"
-               "<p>three four</p>");
+      out.ptr,
+      "<p><img src=\"../images/2daeaa8b5f19f0bc209d976c02bd6acb51b00b0a.gif\" "
+      "alt=\"one\"/></p>"
+      "<p><img src=\"../images/2daeaa8b5f19f0bc209d976c02bd6acb51b00b0a.gif\" "
+      "alt=\"two\"/></p>"
+      "<p><span class=\"sheaf-missing-image\"><span class=\"sheaf-missing-kind\">"
+      "Image: </span><a href=\"https://example.org/etc/passwd\">three</a></span>"
+      "<span class=\"sheaf-missing-image\"><span class=\"sheaf-missing-kind\">"
+      "Image: </span><a href=\"https://example.org/post/text.png\">four</a>"
+      "</span></p>");
   sheaf_images_count(im, &emb, &miss);
   assert_int_equal(emb, 2);
   assert_int_equal(miss, 2);
