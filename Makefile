@@ -5,6 +5,7 @@
 #   make corpus   run every file of ../shared/corpus through sheaf
 #   make fidelity compare each corpus feed's book with python3-feedparser
 #   make bench    benchmark against pandoc and calibre (bench-smoke: quick)
+#   make preview  render the first pages of four books to PNG (Chromium)
 #   make install  install into PREFIX (default /usr/local)
 # The real build lives in CMakeLists.txt; pass CMAKE_FLAGS=... to add to it.
 
@@ -58,6 +59,12 @@ bench: all
 	sh bench/run
 bench-smoke: all
 	sh bench/run --smoke
+
+# The first pages of the demo book and of books with pictures, a
+# right-to-left script and Chinese, as PNG files in build/preview/ (headless
+# Chromium; not part of check).
+preview: all
+	sh scripts/preview.sh $(SHEAF) $(BUILD_DIR)/preview
 
 install: all
 	cmake --install $(BUILD_DIR)

@@ -25,9 +25,11 @@ static void sources(struct sheaf_buf *out, const struct sheaf_book *book)
 
   sheaf_buf_puts(out, "<ul>\n");
   for (i = 0; i < book->nsources; i++) {
-    sheaf_buf_puts(out, "<li>");
+    /* Isolated: a URL keeps its left-to-right order in a right-to-left
+     * book ("/https://..." otherwise). */
+    sheaf_buf_puts(out, "<li><bdi>");
     sheaf_buf_put_xml(out, book->sources[i], strlen(book->sources[i]), false);
-    sheaf_buf_puts(out, "</li>\n");
+    sheaf_buf_puts(out, "</bdi></li>\n");
   }
   sheaf_buf_puts(out, "</ul>\n");
 }
