@@ -229,7 +229,7 @@ sheaf_status sheaf_layout_embeds(xmlNodePtr body, const struct sheaf_layout_src 
     char host[256], shown[256];
     bool nomem = false, player = false;
 
-    next = sheaf_layout_next(n, body, false);
+    next = sheaf_xml_next(n, body, false);
     if (n->type != XML_ELEMENT_NODE) {
       n = next;
       continue;
@@ -245,9 +245,9 @@ sheaf_status sheaf_layout_embeds(xmlNodePtr body, const struct sheaf_layout_src 
       raw = bare_media_url(n);
     }
     if (player)
-      next = sheaf_layout_next(n, body, true); /* its fallback content goes too */
+      next = sheaf_xml_next(n, body, true); /* its fallback content goes too */
     if (raw)
-      abs = sheaf_layout_url((const char *)raw, src ? src->base_url : NULL, &nomem);
+      abs = sheaf_url_clean((const char *)raw, src ? src->base_url : NULL, &nomem, NULL);
     if (abs && url_host(abs, host, sizeof host) && (kind || (kind = media_site(host)))) {
       page = page_url(abs, host);
       if (!page) {
@@ -256,7 +256,7 @@ sheaf_status sheaf_layout_embeds(xmlNodePtr body, const struct sheaf_layout_src 
         t = xmlGetProp(n, BAD_CAST "title");
         snprintf(shown, sizeof shown, "%s", t && *t ? (const char *)t : page);
         url_host(page, host, sizeof host);
-        next = sheaf_layout_next(n, body, true);
+        next = sheaf_xml_next(n, body, true);
         if (!media_link(n, l, kind, page, shown, host))
           nomem = true;
         else
@@ -316,7 +316,7 @@ void sheaf_layout_collapse_breaks(xmlNodePtr body)
   xmlNodePtr n = body->children, next;
 
   while (n) {
-    next = sheaf_layout_next(n, body, false);
+    next = sheaf_xml_next(n, body, false);
     if (is(n, "br")) {
       xmlNodePtr m = n->next, after;
       bool first = true, last = true;
@@ -335,7 +335,7 @@ void sheaf_layout_collapse_breaks(xmlNodePtr body)
         first = blank(k);
       for (k = n->next; k && last; k = k->next)
         last = blank(k);
-      next = sheaf_layout_next(n, body, true);
+      next = sheaf_xml_next(n, body, true);
       if ((first || last) && block(n->parent)) {
         xmlUnlinkNode(n);
         xmlFreeNode(n);
@@ -346,14 +346,14 @@ void sheaf_layout_collapse_breaks(xmlNodePtr body)
   /* A paragraph of nothing but spaces (left by a removed picture, or its
    * line breaks gone above) is a blank line on the page. */
   for (n = body->children; n; n = next) {
-    next = sheaf_layout_next(n, body, false);
+    next = sheaf_xml_next(n, body, false);
     if (is(n, "p")) {
       const xmlNode *k;
       bool empty = true;
       for (k = n->children; k && empty; k = k->next)
         empty = blank(k);
       if (empty) {
-        next = sheaf_layout_next(n, body, true);
+        next = sheaf_xml_next(n, body, true);
         xmlUnlinkNode(n);
         xmlFreeNode(n);
       }
@@ -413,7 +413,7 @@ xmlNodePtr sheaf_layout_image_gap(xmlNodePtr img, const char *alt, const char *u
   if (url && !in_link &&
       (sheaf_starts_with_ci(url, "http:") || sheaf_starts_with_ci(url, "https:") ||
        strncmp(url, "//", 2) == 0 || (src && src->base_url && !strchr(url, ':'))))
-    link = sheaf_layout_url(url, src ? src->base_url : NULL, &nomem);
+    link = sheaf_url_clean(url, src ? src->base_url : NULL, &nomem, NULL);
   if (nomem)
     return NULL;
   box = xmlNewDocNode(img->doc, NULL, BAD_CAST "span", NULL);
