@@ -35,7 +35,7 @@ struct sheaf_layout_src {
    * sanitizer with that status. NULL: images are resolved. */
   sheaf_status (*on_image)(void *userdata, const struct sheaf_image_cand *c, size_t n);
   void *on_image_userdata;
-  const char *lang;                    /* the chapter's language (labels); may be NULL */
+  const char *lang; /* the chapter's language (labels); may be NULL */
 };
 
 /* ---- gaps.c: what shows where content cannot come along --------------------- */
