@@ -135,6 +135,10 @@ SHEAF_API const char *sheaf_book_get_identifier(const sheaf_book *book);
  *  string; the caller frees it with sheaf_free(). NULL when out of memory. */
 SHEAF_API char *sheaf_book_default_filename(const sheaf_book *book);
 
+/** Returns how many selected articles were duplicates (the same guid, or
+ *  the same link where neither has a guid) merged into another chapter. */
+SHEAF_API size_t sheaf_book_merged_count(const sheaf_book *book);
+
 /** Returns the number of distinct tags (by slug) among the chapters. */
 SHEAF_API size_t sheaf_book_tag_count(const sheaf_book *book);
 /** Returns the display name of distinct tag `i` (tags are sorted by

@@ -189,6 +189,9 @@ static int run_build(struct cli *cli, sheaf_diag *diag)
     fprintf(stderr, "sheaf: wrote %s: \"%s\", %zu chapter%s", sheaf_job_get_output(job),
             sheaf_book_get_title(book), sheaf_book_count(book),
             sheaf_book_count(book) == 1 ? "" : "s");
+    if (sheaf_book_merged_count(book))
+      fprintf(stderr, " (%zu duplicate%s merged)", sheaf_book_merged_count(book),
+              sheaf_book_merged_count(book) == 1 ? "" : "s");
     if (warnings)
       fprintf(stderr, ", %zu warning%s", warnings, warnings == 1 ? "" : "s");
     fputc('\n', stderr);

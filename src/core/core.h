@@ -444,6 +444,7 @@ struct sheaf_book {
   size_t ntags;
   struct sheaf_book_group *groups; /* NULL: a flat table of contents */
   size_t ngroups;
+  size_t merged; /* duplicate articles merged into others by sheaf_select() */
 };
 
 /* A laid-out document of the book, ready to be zipped. */

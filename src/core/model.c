@@ -443,6 +443,11 @@ size_t sheaf_book_count(const sheaf_book *b)
   return b ? b->nchapters : 0;
 }
 
+size_t sheaf_book_merged_count(const sheaf_book *b)
+{
+  return b ? b->merged : 0;
+}
+
 const sheaf_article *sheaf_book_get(const sheaf_book *b, size_t i)
 {
   return (b && i < b->nchapters) ? b->chapters[i] : NULL;

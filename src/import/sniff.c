@@ -3,7 +3,8 @@
  * never its name, whether it is an RSS or Atom feed, or something sheaf
  * should refuse with a useful message (an HTML page, JSON, an empty or
  * binary file, XML of another vocabulary). It looks past a byte order mark,
- * the XML declaration, comments, processing instructions and a DOCTYPE.
+ * the XML declaration, comments, processing instructions and a DOCTYPE:
+ * the root element decides, whatever the DOCTYPE names.
  */
 #include <string.h>
 
@@ -96,7 +97,7 @@ static enum sheaf_format sniff(const char *data, size_t n, const char **what)
   const char *dummy;
   const char *p = data;
   size_t i = 0;
-  bool xml = false;
+  bool xml = false, html_doctype = false;
 
   if (what == NULL)
     what = &dummy;
@@ -143,11 +144,11 @@ static enum sheaf_format sniff(const char *data, size_t n, const char **what)
       size_t k = i + 9;
       while (k < n && sheaf_is_html_space((unsigned char)p[k]))
         k++;
+      /* An HTML doctype does not make a page: static-site generators put
+       * one before <feed> or <rss>. The root element decides. */
       if (starts_ci(p + k, n - k, "html") &&
-          (k + 4 == n || !name_char((unsigned char)p[k + 4]))) {
-        *what = "an HTML page";
-        return SHEAF_FORMAT_HTML;
-      }
+          (k + 4 == n || !name_char((unsigned char)p[k + 4])))
+        html_doctype = true;
       /* Skip to the '>' that ends it, past an internal subset in []. */
       while (k < n && p[k] != '>' && p[k] != '[')
         k++;
@@ -165,6 +166,10 @@ static enum sheaf_format sniff(const char *data, size_t n, const char **what)
     }
     while (i < n && sheaf_is_html_space((unsigned char)p[i]))
       i++;
+  }
+  if (html_doctype) {
+    *what = "an HTML page";
+    return SHEAF_FORMAT_HTML;
   }
   if (i == n && xml) {
     *what = "an XML document without a root element";

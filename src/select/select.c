@@ -103,7 +103,10 @@ static bool better(const struct sheaf_article *a, const struct sheaf_article *b)
 }
 
 /* Sorts `v` by `cmp`, then keeps one article of each run of equal keys;
- * returns the new count. Articles without the key are kept as they are. */
+ * returns the new count. Articles without the key are kept as they are. By
+ * link, only articles without a guid merge: podcast and link-blog feeds give
+ * every item the site's home page as its link, and items with different
+ * guids are different articles. */
 static size_t dedupe(const struct sheaf_article **v, size_t n,
                      int (*cmp)(const void *, const void *), bool by_link, size_t *merged)
 {
@@ -112,10 +115,12 @@ static size_t dedupe(const struct sheaf_article **v, size_t n,
   qsort(v, n, sizeof *v, cmp);
   for (i = 0; i < n; i++) {
     const struct sheaf_article *a = v[i];
-    bool keyless = by_link && (a->link == NULL || *a->link == '\0');
+    bool keyless = by_link && (a->link == NULL || *a->link == '\0' ||
+                               (a->guid != NULL && *a->guid != '\0'));
     if (o && !keyless) {
       const struct sheaf_article *prev = v[o - 1];
-      bool same = by_link ? (prev->link && strcmp(prev->link, a->link) == 0)
+      bool same = by_link ? (prev->link && (prev->guid == NULL || *prev->guid == '\0') &&
+                             strcmp(prev->link, a->link) == 0)
                           : strcmp(prev->id, a->id) == 0;
       if (same) {
         if (better(a, prev))
@@ -545,9 +550,11 @@ sheaf_book *sheaf_select(const sheaf_collection *c, const sheaf_options *options
 
   n = dedupe(v, n, cmp_id, false, &merged);
   n = dedupe(v, n, cmp_link, true, &merged);
+  b->merged = merged;
   if (merged)
     sheaf_diag_add(d, SHEAF_NOTE, "duplicate", NULL, 0, 0,
-                   "%zu duplicate article%s merged (same id or link; the latest "
+                   "%zu duplicate article%s merged (same guid, or same link without "
+                   "a guid; the latest "
                    "update kept)",
                    merged, merged == 1 ? "" : "s");
 

@@ -1,0 +1,82 @@
+#!/bin/sh
+# Feed-reading fidelity (issue 13): one fixture per class of input that used
+# to lose or garble text, each checked by the text of the book it gives.
+# The corpus-wide comparison with feedparser is `make fidelity`.
+. "$(dirname "$0")/lib/common.sh"
+F="$FIX/fidelity"
+books=""
+
+# build NAME ARGS...: builds $T/NAME.epub; stderr in $T/NAME.err.
+build() {
+  name=$1
+  shift
+  if "$SHEAF" build "$@" -o "$T/$name.epub" >"$T/$name.out" 2>"$T/$name.err"; then
+    books="$books $T/$name.epub"
+    return 0
+  fi
+  fail "$name: sheaf build $* exited non-zero"
+  sed 's/^/    stderr: /' "$T/$name.err" >&2
+  return 1
+}
+
+# text NAME: the chapters' text, one line per element, tags gone.
+text() {
+  unzip -p "$T/$1.epub" 'EPUB/text/ch*.xhtml' | sed -e 's/<[^>]*>/ /g' -e 's/  */ /g' \
+    -e 's/&amp;/\&/g'
+}
+
+# has NAME TEXT...: each TEXT is in the book's chapters.
+has() {
+  name=$1
+  shift
+  for want in "$@"; do
+    text "$name" | grep -qF -- "$want" || fail "$name: the book lacks \"$want\""
+  done
+}
+
+# lacks NAME TEXT...: no TEXT is in the book's chapters.
+lacks() {
+  name=$1
+  shift
+  for bad in "$@"; do
+    text "$name" | grep -qF -- "$bad" && fail "$name: the book holds \"$bad\""
+  done
+  return 0
+}
+
+chapters() {
+  unzip -l "$T/$1.epub" | grep -c 'EPUB/text/ch[0-9]*\.xhtml'
+}
+
+# No chapter shows markup as text: a tag spelled out in a chapter's text
+# means a document was read as the wrong kind, or escaped twice.
+no_markup() {
+  if unzip -p "$T/$1.epub" 'EPUB/text/ch*.xhtml' |
+    grep -Eq '&lt;/?(p|div|span|a|br|img|item|entry|feed|rss|channel|title|html|body)( [^&]*)?/?&gt;'; then
+    fail "$1: a chapter shows escaped markup as text"
+  fi
+}
+
+# ---- 1. an HTML doctype before <feed> or <rss>: the root decides ----------
+for ext in atom rss; do
+  if build "doctype-$ext" "$F/doctype-feed.$ext"; then
+    no_markup "doctype-$ext"
+  fi
+done
+has doctype-atom "Generators write doctypes everywhere" "The root element decides" \
+  "a feed element at the root makes a feed"
+[ "$(chapters doctype-atom)" = 2 ] || fail "doctype-atom: $(chapters doctype-atom) chapters, want 2"
+has doctype-rss "Our template wrote an HTML doctype above this feed."
+pass "an HTML doctype before the feed's root: read as a feed"
+
+# ---- 2. distinct guids that share a link are distinct articles -----------
+if build shared-link "$F/shared-link.rss"; then
+  [ "$(chapters shared-link)" = 4 ] || fail "shared-link: $(chapters shared-link) chapters, want 4"
+  has shared-link "rocking chairs" "fly screens" "Notes without a guid, updated."
+  grep -q '4 chapters (2 duplicates merged)' "$T/shared-link.err" ||
+    fail "shared-link: the summary line does not say how many were merged: $(cat "$T/shared-link.err")"
+fi
+pass "items with different guids kept apart; merges counted in the summary"
+
+epubcheck_many $books
+finish
