@@ -33,6 +33,8 @@ extern "C" {
 #define SHEAF_OPT_WERROR (1u << 4)
 #define SHEAF_OPT_KEEP_WEBP                                                              \
   (1u << 2) /* embed WebP images (not a core type of EPUB 3.2) */
+/* Leave double-encoded UTF-8 ("Ã±" for "ñ") as it is instead of repairing it. */
+#define SHEAF_OPT_NO_MOJIBAKE_REPAIR (1u << 3)
 
 /* Values for sheaf_options.group_by: how the table of contents nests. */
 #define SHEAF_GROUP_AUTO                                                                 \

@@ -56,7 +56,10 @@ static const char usage_select[] =
     "      --post-type TYPE   WordPress post types to read (default: post;\n"
     "                         repeat, e.g. --post-type post --post-type page)\n"
     "      --encoding NAME    read every input in this character set (e.g.\n"
-    "                         windows-1251), whatever the file declares\n";
+    "                         windows-1251), whatever the file declares\n"
+    "      --no-mojibake-repair  keep double-encoded UTF-8 (\"\xC3\x83\xC2\xA9\" for\n"
+    "                         \"\xC3\xA9\") as the feed has it (default: repaired,\n"
+    "                         with a warning)\n";
 
 static const char usage_build[] =
     "Usage: sheaf build INPUT... [OPTIONS]\n"
@@ -223,6 +226,7 @@ enum {
   OPT_MAX_IMAGE_WIDTH,
   OPT_MAX_IMAGE_SIZE,
   OPT_KEEP_WEBP,
+  OPT_NO_MOJIBAKE_REPAIR,
   OPT_COVER,
   OPT_CSS,
   OPT_REMOVE,
@@ -267,6 +271,7 @@ static const struct option long_options[] = {
     {"max-image-width", required_argument, NULL, OPT_MAX_IMAGE_WIDTH},
     {"max-image-size", required_argument, NULL, OPT_MAX_IMAGE_SIZE},
     {"keep-webp", no_argument, NULL, OPT_KEEP_WEBP},
+    {"no-mojibake-repair", no_argument, NULL, OPT_NO_MOJIBAKE_REPAIR},
     {"cover", required_argument, NULL, OPT_COVER},
     {"css", required_argument, NULL, OPT_CSS},
     {"remove", required_argument, NULL, OPT_REMOVE},
@@ -482,6 +487,9 @@ static int apply_option(struct cli *cli, int c, const char *arg)
     break;
   case OPT_KEEP_WEBP:
     cli->opt.flags |= SHEAF_OPT_KEEP_WEBP;
+    break;
+  case OPT_NO_MOJIBAKE_REPAIR:
+    cli->opt.flags |= SHEAF_OPT_NO_MOJIBAKE_REPAIR;
     break;
   case OPT_MAX_IMAGE_WIDTH:
     if (!parse_count(arg, false, &cli->opt.max_image_width) ||

@@ -202,8 +202,10 @@ static uint32_t utf8_next(const char *s, size_t n, size_t *i)
 struct conv {
   char *out;
   size_t len, cap;
-  size_t ninvalid;  /* sequences replaced by U+FFFD */
-  size_t first_bad; /* output offset of the first one */
+  size_t ninvalid;    /* sequences replaced by U+FFFD */
+  size_t first_bad;   /* output offset of the first one */
+  size_t nlatin;      /* lines of UTF-8 text read as Windows-1252 */
+  size_t first_latin; /* output offset of the first one */
 };
 
 static bool conv_reserve(struct conv *cv, size_t extra)
@@ -231,13 +233,88 @@ static bool conv_bad(struct conv *cv)
   return true;
 }
 
-/* UTF-8 with invalid sequences: each bad byte becomes U+FFFD. */
+static bool ascii_letter(int c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Is the line p[0..n), which is not valid UTF-8, a Latin-1 (Windows-1252)
+ * line among UTF-8 ones? It holds no multi-byte UTF-8 sequence, every high
+ * byte is defined in Windows-1252, and most sit beside an ASCII letter, as
+ * accented letters do ("caf\xE9", "f\xFCr"); line noise does not. */
+static bool latin1_line(const unsigned char *p, size_t n)
+{
+  size_t i, high = 0, beside = 0;
+
+  for (i = 0; i < n; i++) {
+    if (p[i] < 0x80)
+      continue;
+    if (sheaf_utf8_len((const char *)p + i, n - i) > 1)
+      return false;
+    if (p[i] < 0xA0 && sheaf_import_cp1252_c1[p[i] - 0x80] == 0)
+      return false;
+    high++;
+    beside += (i > 0 && ascii_letter(p[i - 1])) || (i + 1 < n && ascii_letter(p[i + 1]));
+  }
+  return high > 0 && beside * 2 >= high;
+}
+
+static bool put_cp1252(struct conv *cv, const unsigned char *p, size_t n)
+{
+  size_t i;
+
+  if (!conv_reserve(cv, n * 3))
+    return false;
+  for (i = 0; i < n; i++) {
+    uint32_t c = p[i] < 0x80   ? p[i]
+                 : p[i] < 0xA0 ? sheaf_import_cp1252_c1[p[i] - 0x80]
+                               : p[i];
+    if (c < 0x80) {
+      cv->out[cv->len++] = (char)c;
+    } else if (c < 0x800) {
+      cv->out[cv->len++] = (char)(0xC0 | (c >> 6));
+      cv->out[cv->len++] = (char)(0x80 | (c & 0x3F));
+    } else {
+      cv->out[cv->len++] = (char)(0xE0 | (c >> 12));
+      cv->out[cv->len++] = (char)(0x80 | ((c >> 6) & 0x3F));
+      cv->out[cv->len++] = (char)(0x80 | (c & 0x3F));
+    }
+  }
+  return true;
+}
+
+/* UTF-8 with invalid sequences. A line that is Latin-1 text among UTF-8
+ * ones (feeds assembled from two sources) is read as Windows-1252; any
+ * other bad byte becomes U+FFFD. */
 static bool conv_utf8(struct conv *cv, const char *in, size_t n)
 {
-  size_t i = 0, ok;
+  size_t i = 0, ok, judged = 0; /* lines before `judged` are not Latin-1 */
 
   while (i < n) {
+    const char *eol;
+    size_t ln;
     ok = sheaf_utf8_check(in + i, n - i);
+    /* The line that holds the bad byte, from its start, judged once. */
+    if (ok < n - i && i + ok >= judged) {
+      size_t start = i + ok;
+      while (start > i && in[start - 1] != '\n')
+        start--;
+      eol = memchr(in + i + ok, '\n', n - i - ok);
+      ln = (eol ? (size_t)(eol - in) : n) - start;
+      if (ok < n - i && latin1_line((const unsigned char *)in + start, ln)) {
+        if (!conv_reserve(cv, start - i))
+          return false;
+        memcpy(cv->out + cv->len, in + i, start - i);
+        cv->len += start - i;
+        if (cv->nlatin++ == 0)
+          cv->first_latin = cv->len;
+        if (!put_cp1252(cv, (const unsigned char *)in + start, ln))
+          return false;
+        i = start + ln;
+        continue;
+      }
+      judged = start + ln;
+    }
     if (!conv_reserve(cv, ok))
       return false;
     memcpy(cv->out + cv->len, in + i, ok);
@@ -575,7 +652,7 @@ int sheaf_import_guess(const char *data, size_t n, double *scores)
   if (nonascii == 0)
     nonascii = 1;
   for (i = 0; i < sizeof cands / sizeof cands[0]; i++) {
-    struct conv cv = {NULL, 0, 0, 0, 0};
+    struct conv cv = {NULL, 0, 0, 0, 0, 0, 0};
     struct tally t;
     bool opened;
     double sc;
@@ -756,6 +833,35 @@ static bool mostly_utf8(const char *s, size_t n)
 
 /* ---- the decision ------------------------------------------------------------ */
 
+/* A legacy encoding of one byte per character (ISO-8859-x, Windows-125x,
+ * KOI8, DOS and Mac code pages), by its iconv name. */
+static bool single_byte(const char *iconv_name)
+{
+  static const char *const prefixes[] = {
+      "ISO-8859", "ISO8859", "CP125", "CP874",   "CP8",   "WINDOWS-", "KOI8",
+      "IBM8",     "MAC",     "LATIN", "TIS-620", "ASCII", "US-ASCII"};
+  size_t i;
+
+  for (i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+    if (sheaf_starts_with_ci(iconv_name, prefixes[i]))
+      return true;
+  return false;
+}
+
+/* Valid UTF-8 with at least one multi-byte character: legacy single-byte
+ * text almost never is. */
+static bool utf8_multibyte(const char *s, size_t n)
+{
+  size_t i;
+
+  if (sheaf_utf8_check(s, n) != n)
+    return false;
+  for (i = 0; i < n; i++)
+    if ((unsigned char)s[i] >= 0x80)
+      return true;
+  return false;
+}
+
 struct decision {
   char iconv[64];      /* iconv name */
   const char *display; /* as printed; may point into `label` */
@@ -876,6 +982,15 @@ static sheaf_status decide(struct decision *d, const char *path, const char *dat
       sheaf_diag_add(diag, SHEAF_WARNING, "encoding", path, 1, 0,
                      "declares %.*s, but the bytes are not %.*s; reading what they are",
                      (int)(vn < 60 ? vn : 60), val, (int)(vn < 60 ? vn : 60), val);
+    } else if (single_byte(d->iconv) && utf8_multibyte(data, n)) {
+      /* A template's stock declaration over a UTF-8 database: "f\xC3\xBCr"
+       * read as ISO-8859-1 would be "f\xC3\x83\xC2\xBCr". */
+      sheaf_diag_add(diag, SHEAF_WARNING, "encoding", path, 1, 0,
+                     "declares %.*s, but the bytes are UTF-8 (valid, with multi-byte "
+                     "characters); reading UTF-8 (--encoding overrides)",
+                     (int)(vn < 60 ? vn : 60), val);
+      set_enc(d, "UTF-8", "UTF-8");
+      return SHEAF_OK;
     } else {
       return SHEAF_OK;
     }
@@ -931,7 +1046,7 @@ sheaf_status sheaf_import_decode_input(struct sheaf_input *in, const sheaf_optio
                                        sheaf_diag *diag)
 {
   struct decision d;
-  struct conv cv = {NULL, 0, 0, 0, 0};
+  struct conv cv = {NULL, 0, 0, 0, 0, 0, 0};
   sheaf_status ret;
   const char *path = in->name;
   const char *data = in->data;
@@ -984,6 +1099,12 @@ sheaf_status sheaf_import_decode_input(struct sheaf_input *in, const sheaf_optio
                    "line %u",
                    cv.ninvalid, cv.ninvalid == 1 ? "" : "s", d.display,
                    sheaf_input_line(in, cv.first_bad));
+  if (cv.nlatin)
+    sheaf_diag_add(
+        diag, SHEAF_WARNING, "encoding", path, sheaf_input_line(in, cv.first_latin), 0,
+        "%zu line%s of Latin-1 text among UTF-8 ones read as Windows-1252; "
+        "the first at line %u",
+        cv.nlatin, cv.nlatin == 1 ? "" : "s", sheaf_input_line(in, cv.first_latin));
   ret = SHEAF_OK;
 out:
   sheaf_free(cv.out);

@@ -405,6 +405,13 @@ void sheaf_import_add_article(struct sheaf_feedread *fr, struct sheaf_article *a
     sheaf_free(a->body);
     a->body = NULL;
   }
+  if (fr->opt == NULL || !(fr->opt->flags & SHEAF_OPT_NO_MOJIBAKE_REPAIR)) {
+    size_t k = sheaf_import_fix_mojibake(a->title) + sheaf_import_fix_mojibake(a->body) +
+               sheaf_import_fix_mojibake(a->summary);
+    if (k && fr->nmojibake == 0)
+      fr->mojibake_line = a->line;
+    fr->nmojibake += k;
+  }
   a->source = fr->source;
   a->feed = fr->feed_index;
   /* Checked here as well as after the import, so that a feed of millions of
@@ -725,6 +732,12 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, struct sheaf_input 
       ;
   }
   SHEAF_CHECK(fr.status);
+  if (fr.nmojibake)
+    sheaf_diag_add(diag, SHEAF_WARNING, "mojibake", fr.source, fr.mojibake_line, 0,
+                   "%zu double-encoded character%s repaired (UTF-8 read as Windows-1252 "
+                   "and encoded again, e.g. \"\xC3\x83\xC2\xB1\" for \"\xC3\xB1\"); "
+                   "the first in the item at line %u (--no-mojibake-repair keeps them)",
+                   fr.nmojibake, fr.nmojibake == 1 ? "" : "s", fr.mojibake_line);
   if (ew.limit == LIMIT_ENTITY) {
     sheaf_diag_add(
         diag, SHEAF_ERROR, "entity", fr.source,

@@ -268,7 +268,17 @@ struct sheaf_feedread {
   struct sheaf_input *in;     /* the input being read */
   const char *input;          /* the bytes given to libxml2 (within in) */
   unsigned nreads;            /* reads so far, to advise every so often */
+  size_t nmojibake;           /* double-encoded characters repaired */
+  unsigned mojibake_line;     /* line of the first article with one */
 };
+
+/* Repairs double-encoded UTF-8 ("\xC3\x83\xC2\xB1" for "\xC3\xB1") in the
+ * NUL-terminated UTF-8 `text`, in place (it only shrinks); NULL is allowed.
+ * Returns the number of characters repaired (mojibake.c). */
+size_t sheaf_import_fix_mojibake(char *text);
+
+/* Windows-1252's characters for the bytes 0x80-0x9F (0: undefined). */
+extern const unsigned short sheaf_import_cp1252_c1[32];
 
 /* xmlTextReaderRead that also records failure in fr->failed. Returns 1 when
  * a node was read, 0 at the end, -1 on malformed XML. */

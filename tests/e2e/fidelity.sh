@@ -78,5 +78,29 @@ if build shared-link "$F/shared-link.rss"; then
 fi
 pass "items with different guids kept apart; merges counted in the summary"
 
+# ---- 3. charsets: a legacy declaration over UTF-8, mixed lines, mojibake --
+if build declared "$F/declared-latin1.rss"; then
+  has declared "Grüße für Straßenbahnfahrer" "Die Linie 18 fährt über den Rhein, schöner als jede Brücke."
+  lacks declared "Ã"
+  grep -q 'declares ISO-8859-1, but the bytes are UTF-8' "$T/declared.err" ||
+    fail "declared: no warning about the wrong declaration"
+fi
+if build mixed "$F/mixed-latin1.rss"; then
+  has mixed "The UTF-8 line: naïve café crème." "The Latin-1 line: déjà vu au café, très sûr."
+  lacks mixed "$(printf '\357\277\275')"
+  grep -q '1 line of Latin-1 text among UTF-8 ones read as Windows-1252; the first at line 13' \
+    "$T/mixed.err" || fail "mixed: no warning naming the Latin-1 line"
+fi
+if build mojibake "$F/double-encoded.rss"; then
+  has mojibake "El niño y la señora" "Mañana será otro día, dijo la señora — con café."
+  lacks mojibake "Ã"
+  grep -q '8 double-encoded characters repaired' "$T/mojibake.err" ||
+    fail "mojibake: no warning about the repair"
+fi
+if build mojibake-kept --no-mojibake-repair "$F/double-encoded.rss"; then
+  has mojibake-kept "El niÃ±o y la seÃ±ora"
+fi
+pass "charsets: UTF-8 under a Latin-1 declaration, Latin-1 lines, double encoding"
+
 epubcheck_many $books
 finish
