@@ -25,11 +25,25 @@
 
 enum text_type { TEXT_PLAIN, TEXT_HTML, TEXT_XHTML };
 
+/* Atom's namespace, none, or the wrong one the root <feed> was given. */
 static bool atom(struct sheaf_feedread *fr)
 {
   enum sheaf_ns ns = sheaf_import_ns(fr);
+  const char *uri;
 
-  return ns == SHEAF_NS_ATOM || ns == SHEAF_NS_NONE;
+  if (ns == SHEAF_NS_ATOM || ns == SHEAF_NS_NONE)
+    return true;
+  uri = (const char *)xmlTextReaderConstNamespaceUri(R(fr));
+  return fr->atom_ns && uri && strcmp(uri, fr->atom_ns) == 0;
+}
+
+/* An XML media type: application/xml, image/svg+xml, ... */
+static bool xml_type(const char *type)
+{
+  size_t n = strlen(type);
+
+  return (n >= 4 && sheaf_ascii_casecmp(type + n - 4, "+xml") == 0) ||
+         (n >= 4 && sheaf_ascii_casecmp(type + n - 4, "/xml") == 0);
 }
 
 /* The type of a text construct; *base64 is set for Atom 0.3's
@@ -53,6 +67,13 @@ static enum text_type text_type(struct sheaf_feedread *fr, bool *base64)
   else if (mode && sheaf_ascii_casecmp(mode, "xml") == 0 && tt == TEXT_HTML)
     tt = TEXT_XHTML;
   *base64 = mode && sheaf_ascii_casecmp(mode, "base64") == 0;
+  /* Atom 1.0 (RFC 4287 4.1.3.3): any other media type that is neither
+   * text/ nor XML is base64 of that type; its text is read as HTML. */
+  if (mode == NULL && type && strchr(type, '/') && !sheaf_starts_with_ci(type, "text/") &&
+      !xml_type(type)) {
+    *base64 = true;
+    tt = TEXT_HTML;
+  }
   if (*base64 && tt == TEXT_XHTML)
     tt = TEXT_HTML;
   sheaf_free(type);
@@ -282,6 +303,11 @@ static char *xhtml_markup(struct sheaf_feedread *fr)
   return out;
 }
 
+char *sheaf_import_xhtml_inner(struct sheaf_feedread *fr)
+{
+  return xhtml_markup(fr);
+}
+
 /* A summary or content as HTML; NULL for out-of-line content (src=). */
 static char *read_html(struct sheaf_feedread *fr)
 {
@@ -305,6 +331,11 @@ static char *read_html(struct sheaf_feedread *fr)
   if (out == NULL)
     fr->status = SHEAF_ERR_NOMEM;
   return out;
+}
+
+char *sheaf_import_atom_html(struct sheaf_feedread *fr)
+{
+  return read_html(fr);
 }
 
 /* Resolves `href` against xml:base, then against the feed's link. */
@@ -402,6 +433,9 @@ static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
   int64_t created = SHEAF_TIME_UNKNOWN;
   char *other_link = NULL;                      /* an alternate that is not a web page */
   char *media_title = NULL, *media_desc = NULL; /* fallbacks */
+  char *dc_title = NULL, *dc_desc = NULL;       /* Atom 0.3 with Dublin Core */
+  int64_t dc_date = SHEAF_TIME_UNKNOWN;
+  int dc_offset = 0;
   const char *lang;
   bool complete = false;
   char *t;
@@ -427,6 +461,27 @@ static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
       else if (!sheaf_import_is(fr, "group") && !sheaf_import_is(fr, "content"))
         sheaf_import_skip(fr);
       /* else read on into it: its title and description count */
+    } else if (sheaf_import_ns(fr) == SHEAF_NS_DC) {
+      /* Atom 0.3 feeds (Movable Type, Blogger) often say it in Dublin Core. */
+      if (sheaf_import_is(fr, "title"))
+        sheaf_import_set(&dc_title, sheaf_import_text_plain(fr), true);
+      else if (sheaf_import_is(fr, "description"))
+        sheaf_import_set(&dc_desc, sheaf_import_text(fr), true);
+      else if (sheaf_import_is(fr, "date"))
+        read_date(fr, &dc_date, &dc_offset);
+      else if (sheaf_import_is(fr, "creator")) {
+        t = sheaf_import_text_plain(fr);
+        if (t && *t && !sheaf_article_add_author(a, t))
+          fr->status = SHEAF_ERR_NOMEM;
+        sheaf_free(t);
+      } else if (sheaf_import_is(fr, "subject")) {
+        t = sheaf_import_text_plain(fr);
+        if (t && *t && !sheaf_article_add_tag(a, t, NULL, SHEAF_TAG_CATEGORY))
+          fr->status = SHEAF_ERR_NOMEM;
+        sheaf_free(t);
+      } else {
+        sheaf_import_skip(fr);
+      }
     } else if (!atom(fr)) {
       sheaf_import_skip(fr);
     } else if (sheaf_import_is(fr, "title")) {
@@ -478,6 +533,21 @@ static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
     sheaf_import_set(&a->summary, media_desc, false);
     media_desc = NULL;
   }
+  if ((a->title == NULL || *a->title == '\0') && dc_title && *dc_title) {
+    sheaf_import_set(&a->title, dc_title, false);
+    dc_title = NULL;
+  }
+  if ((a->summary == NULL || *a->summary == '\0') && dc_desc && *dc_desc) {
+    sheaf_import_set(&a->summary, dc_desc, false);
+    dc_desc = NULL;
+  }
+  if (a->published == SHEAF_TIME_UNKNOWN && a->updated == SHEAF_TIME_UNKNOWN &&
+      created == SHEAF_TIME_UNKNOWN) {
+    a->published = dc_date;
+    a->pub_offset = dc_offset;
+  }
+  sheaf_free(dc_title);
+  sheaf_free(dc_desc);
   sheaf_free(media_title);
   sheaf_free(media_desc);
   if (a->link == NULL) {
@@ -511,6 +581,23 @@ void sheaf_import_atom(struct sheaf_feedread *fr)
 
   if (lang && *lang)
     sheaf_import_set(&f->language, sheaf_strdup(lang), true);
+  if (sheaf_import_ns(fr) != SHEAF_NS_ATOM) {
+    /* A root <feed> in no namespace or a wrong one (a typo, an old draft's
+     * URI): its elements are Atom's all the same. */
+    const char *uri = (const char *)xmlTextReaderConstNamespaceUri(R(fr));
+    fr->atom_ns = uri;
+    sheaf_diag_add(
+        fr->diag, SHEAF_WARNING, "namespace", fr->source, sheaf_import_line(fr), 0,
+        "the root <%s> is in %s%s%s, not Atom's "
+        "(http://www.w3.org/2005/Atom); read as Atom",
+        (const char *)xmlTextReaderConstLocalName(R(fr)),
+        uri ? "the namespace \"" : "no namespace", uri ? uri : "", uri ? "\"" : "");
+  }
+  if (sheaf_import_is(fr, "entry")) {
+    /* An Atom entry document (RFC 4287 4.1.2): one article. */
+    read_entry(fr, NULL);
+    return;
+  }
   if (xmlTextReaderIsEmptyElement(R(fr)))
     return;
   while (sheaf_import_next_child(fr, depth, NULL)) {

@@ -69,7 +69,8 @@ enum sheaf_ns sheaf_import_ns(struct sheaf_feedread *fr)
     return SHEAF_NS_NONE;
   if (strcmp(ns, "http://purl.org/rss/1.0/") == 0 ||
       strcmp(ns, "http://my.netscape.com/rdf/simple/0.9/") == 0 ||
-      strcmp(ns, "http://backend.userland.com/rss2") == 0)
+      strcmp(ns, "http://backend.userland.com/rss2") == 0 ||
+      strcmp(ns, "http://purl.org/net/rss1.1#") == 0)
     return SHEAF_NS_RSS;
   if (strcmp(ns, "http://www.w3.org/2005/Atom") == 0 ||
       strcmp(ns, "http://purl.org/atom/ns#") == 0)
@@ -715,10 +716,11 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, struct sheaf_input 
   if (rc == 1) {
     if (root != NULL && sheaf_import_is(&fr, "rss")) {
       root(&fr);
-    } else if (sheaf_import_is(&fr, "rss") || sheaf_import_is(&fr, "RDF")) {
-      sheaf_import_rss(&fr);
-    } else if (sheaf_import_is(&fr, "feed")) {
-      sheaf_import_atom(&fr);
+    } else if (sheaf_import_is(&fr, "rss") || sheaf_import_is(&fr, "RDF") ||
+               sheaf_import_is(&fr, "Channel")) {
+      sheaf_import_rss(&fr); /* RSS 0.9x-2.0, 1.0 (RDF), 1.1 (Channel) */
+    } else if (sheaf_import_is(&fr, "feed") || sheaf_import_is(&fr, "entry")) {
+      sheaf_import_atom(&fr); /* a feed, or an Atom entry document */
     } else {
       sheaf_diag_add(diag, SHEAF_ERROR, "format", path, sheaf_import_line(&fr), 0,
                      "the root element is <%s>, not <rss> or <feed>; sheaf reads "

@@ -268,9 +268,26 @@ struct sheaf_feedread {
   struct sheaf_input *in;     /* the input being read */
   const char *input;          /* the bytes given to libxml2 (within in) */
   unsigned nreads;            /* reads so far, to advise every so often */
+  const char *atom_ns;        /* a root <feed>'s namespace that is not Atom's */
   size_t nmojibake;           /* double-encoded characters repaired */
   unsigned mojibake_line;     /* line of the first article with one */
 };
+
+/* An Atom text construct (summary, content) at the reader as HTML: by its
+ * type, base64-decoded when its type says so; NULL for out-of-line content
+ * (atom.c; RSS items that carry atom:content use it too). */
+char *sheaf_import_atom_html(struct sheaf_feedread *fr);
+
+/* The markup inside the element at the reader (an xhtml:body, or an xhtml
+ * construct's one <div>), serialized; NULL when empty (atom.c). */
+char *sheaf_import_xhtml_inner(struct sheaf_feedread *fr);
+
+/* Merges `other`, another HTML text an item gives for its summary, into
+ * *first (textpick.c): kept when *first is empty, dropped when its words are
+ * (nearly) all in *first, in place of *first when it holds (nearly) all of
+ * *first's words, else added after it. Takes ownership of `other`. Returns
+ * false when out of memory. */
+bool sheaf_import_pick_text(char **first, char *other);
 
 /* Repairs double-encoded UTF-8 ("\xC3\x83\xC2\xB1" for "\xC3\xB1") in the
  * NUL-terminated UTF-8 `text`, in place (it only shrinks); NULL is allowed.

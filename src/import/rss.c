@@ -180,7 +180,11 @@ static void read_item(struct sheaf_feedread *fr)
   char *desc = NULL, *content = NULL, *dcdate = NULL, *enclosure = NULL, *t;
   /* Fallbacks, best first: see the comment at the top. */
   char *titles[3] = {NULL, NULL, NULL}; /* dc:title, media:title, itunes:title */
+  /* summary (Atom's or bare), dc:description, itunes:summary, itunes:subtitle */
   char *descs[4] = {NULL, NULL, NULL, NULL};
+  char *media_desc = NULL;
+  /* atom:content, xhtml:body, fullitem: the body when content:encoded is not */
+  char *contents[3] = {NULL, NULL, NULL};
   size_t i;
   bool complete = false;
   unsigned line, date_line = 0;
@@ -215,7 +219,18 @@ static void read_item(struct sheaf_feedread *fr)
         sheaf_import_date(fr, t, line, &a->published, &a->pub_offset);
       sheaf_free(t);
     } else if (core(fr) && sheaf_import_is(fr, "description")) {
-      sheaf_import_set(&desc, sheaf_import_text(fr), true);
+      /* A second description is a second text, not a replacement. */
+      if (!sheaf_import_pick_text(&desc, sheaf_import_text(fr)))
+        fr->status = SHEAF_ERR_NOMEM;
+    } else if (sheaf_import_ns(fr) == SHEAF_NS_ATOM && sheaf_import_is(fr, "content")) {
+      sheaf_import_set(&contents[0], sheaf_import_atom_html(fr), true);
+    } else if (sheaf_import_ns(fr) == SHEAF_NS_XHTML && sheaf_import_is(fr, "body")) {
+      sheaf_import_set(&contents[1], sheaf_import_xhtml_inner(fr), true);
+    } else if (core(fr) && sheaf_import_is(fr, "fullitem")) {
+      sheaf_import_set(&contents[2], sheaf_import_text(fr), true);
+    } else if ((core(fr) || sheaf_import_ns(fr) == SHEAF_NS_ATOM) &&
+               sheaf_import_is(fr, "summary")) {
+      sheaf_import_set(&descs[0], sheaf_import_atom_html(fr), true);
     } else if (core(fr) && sheaf_import_is(fr, "author")) {
       add_author(fr, a);
     } else if (core(fr) && sheaf_import_is(fr, "category")) {
@@ -229,17 +244,17 @@ static void read_item(struct sheaf_feedread *fr)
     } else if (dc(fr) && sheaf_import_is(fr, "title")) {
       sheaf_import_set(&titles[0], title_text(fr), true);
     } else if (dc(fr) && sheaf_import_is(fr, "description")) {
-      sheaf_import_set(&descs[0], sheaf_import_text(fr), true);
+      sheaf_import_set(&descs[1], sheaf_import_text(fr), true);
     } else if (itunes(fr) && sheaf_import_is(fr, "title")) {
       sheaf_import_set(&titles[2], title_text(fr), true);
     } else if (itunes(fr) && sheaf_import_is(fr, "summary")) {
-      sheaf_import_set(&descs[1], html_of_text(fr), true);
+      sheaf_import_set(&descs[2], html_of_text(fr), true);
     } else if (itunes(fr) && sheaf_import_is(fr, "subtitle")) {
       sheaf_import_set(&descs[3], html_of_text(fr), true);
     } else if (sheaf_import_is_media(fr) && sheaf_import_is(fr, "title")) {
       sheaf_import_set(&titles[1], sheaf_import_media_text(fr, false), true);
     } else if (sheaf_import_is_media(fr) && sheaf_import_is(fr, "description")) {
-      sheaf_import_set(&descs[2], sheaf_import_media_text(fr, true), true);
+      sheaf_import_set(&media_desc, sheaf_import_media_text(fr, true), true);
     } else if (sheaf_import_is_media(fr) &&
                (sheaf_import_is(fr, "group") || sheaf_import_is(fr, "content"))) {
       /* Read on into it: its media:title and media:description count. */
@@ -275,12 +290,21 @@ static void read_item(struct sheaf_feedread *fr)
     }
     sheaf_free(titles[i]);
   }
-  for (i = 0; i < sizeof descs / sizeof *descs; i++) {
-    if (blank(desc) && !blank(descs[i])) {
-      sheaf_import_set(&desc, descs[i], false);
-      descs[i] = NULL;
+  /* Each other text joins the description unless it says nothing new. */
+  for (i = 0; i < sizeof descs / sizeof *descs; i++)
+    if (!sheaf_import_pick_text(&desc, descs[i]))
+      fr->status = SHEAF_ERR_NOMEM;
+  if (blank(desc) && !blank(media_desc)) {
+    sheaf_import_set(&desc, media_desc, false);
+    media_desc = NULL;
+  }
+  sheaf_free(media_desc);
+  for (i = 0; i < sizeof contents / sizeof *contents; i++) {
+    if (blank(content) && !blank(contents[i])) {
+      sheaf_import_set(&content, contents[i], false);
+      contents[i] = NULL;
     }
-    sheaf_free(descs[i]);
+    sheaf_free(contents[i]);
   }
   if (enclosure && blank(content) && blank(desc))
     use_enclosure(fr, a, &desc, enclosure);
@@ -318,6 +342,8 @@ static void read_container(struct sheaf_feedread *fr, bool channel)
       sheaf_import_skip(fr);
     else if (sheaf_import_is(fr, "channel"))
       read_container(fr, true);
+    else if (sheaf_import_is(fr, "items"))
+      read_container(fr, false); /* RSS 1.1: <items> in <Channel> */
     else if (sheaf_import_is(fr, "item"))
       read_item(fr);
     else if (channel && sheaf_import_is(fr, "title"))
@@ -337,5 +363,6 @@ static void read_container(struct sheaf_feedread *fr, bool channel)
 
 void sheaf_import_rss(struct sheaf_feedread *fr)
 {
-  read_container(fr, false);
+  /* RSS 1.1's root is the channel itself. */
+  read_container(fr, sheaf_import_is(fr, "Channel"));
 }

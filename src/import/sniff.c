@@ -80,6 +80,14 @@ static enum sheaf_format root_format(const char *p, size_t len, const char **wha
     *what = "an Atom feed";
     return SHEAF_FORMAT_ATOM;
   }
+  if (ln == 7 && memcmp(local, "Channel", 7) == 0) {
+    *what = "an RSS 1.1 feed";
+    return SHEAF_FORMAT_RSS;
+  }
+  if (ln == 5 && memcmp(local, "entry", 5) == 0) {
+    *what = "an Atom entry document";
+    return SHEAF_FORMAT_ATOM;
+  }
   if (ln == 4 && starts_ci(local, 4, "html")) {
     *what = "an HTML page";
     return SHEAF_FORMAT_HTML;

@@ -102,5 +102,38 @@ if build mojibake-kept --no-mojibake-repair "$F/double-encoded.rss"; then
 fi
 pass "charsets: UTF-8 under a Latin-1 declaration, Latin-1 lines, double encoding"
 
+# ---- 4. content in the other places feeds put it -------------------------
+if build places "$F/other-places.rss"; then
+  has places "This paragraph lives in an atom:content element." \
+    "This paragraph lives in an xhtml:body element." \
+    "The first description is short." "The second description tells the rest of the story." \
+    "Guests discuss the life of the last lighthouse keeper on the northern coast."
+  lacks places "the last..."
+fi
+if build base64 "$F/base64.atom"; then
+  has base64 "This text was sent as base64 , as RFC 4287 allows."
+  lacks base64 "PHA+"
+fi
+pass "content in atom:content, xhtml:body, base64, a second description, itunes:summary"
+
+# ---- 6. document kinds that hold articles ---------------------------------
+if build rss11 "$F/rss11.xml"; then
+  has rss11 "The channel is the root" "In RSS 1.1 the items sit in a collection inside the channel."
+fi
+if build entry "$F/entry.atom"; then
+  has entry "A single entry document" "Ines Ortiz" \
+    "An Atom entry document holds one article and no feed around it."
+fi
+if build wrongns "$F/wrong-ns.atom"; then
+  has wrongns "Read despite the namespace" "which makes it another one."
+  grep -q 'not Atom.s (http://www.w3.org/2005/Atom); read as Atom' "$T/wrongns.err" ||
+    fail "wrongns: no warning about the namespace"
+fi
+if build atom03dc "$F/atom03-dc.xml"; then
+  has atom03dc "Only Dublin Core here" "Mara Lindqvist" "1 June 2005" \
+    "An old Atom 0.3 entry that says everything in Dublin Core."
+fi
+pass "RSS 1.1, Atom entry documents, Atom in a wrong namespace, Atom 0.3 with dc:"
+
 epubcheck_many $books
 finish
