@@ -223,6 +223,7 @@ struct sheaf_labels {
   const char *month_names[12];       /* alone: "Janvier", "Styczeń" */
   int plural;                        /* the language's plural rule (labels.c) */
   const char *count[3];              /* "{n} article": singular, few, many */
+  const char *no_text;               /* a chapter whose article has no text */
 };
 
 /* The labels for a BCP 47 tag (its primary subtag; zh also by script or

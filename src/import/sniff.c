@@ -106,6 +106,7 @@ static enum sheaf_format sniff(const char *data, size_t n, const char **what)
   const char *p = data;
   size_t i = 0;
   bool xml = false, html_doctype = false;
+  enum sheaf_format f;
 
   if (what == NULL)
     what = &dummy;
@@ -120,10 +121,8 @@ static enum sheaf_format sniff(const char *data, size_t n, const char **what)
       else
         ascii[o++] = p[k + lo];
     }
-    {
-      enum sheaf_format f = sheaf_import_sniff(ascii, o, what);
-      return f == SHEAF_FORMAT_BINARY ? SHEAF_FORMAT_UNKNOWN : f;
-    }
+    f = sheaf_import_sniff(ascii, o, what);
+    return f == SHEAF_FORMAT_BINARY ? SHEAF_FORMAT_UNKNOWN : f;
   }
   if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
     i = 3;
@@ -170,7 +169,12 @@ static enum sheaf_format sniff(const char *data, size_t n, const char **what)
         k++;
       if (k == i + 1)
         break;
-      return root_format(p + i + 1, k - i - 1, what);
+      f = root_format(p + i + 1, k - i - 1, what);
+      if (html_doctype && f != SHEAF_FORMAT_RSS && f != SHEAF_FORMAT_ATOM) {
+        *what = "an HTML page"; /* <!doctype html><title>... */
+        return SHEAF_FORMAT_HTML;
+      }
+      return f;
     }
     while (i < n && sheaf_is_html_space((unsigned char)p[i]))
       i++;

@@ -113,6 +113,37 @@ const char *sheaf_layout_article_lang(const struct sheaf_layout_ctx *cx,
 }
 
 /* Plain text: paragraphs split on blank lines, lines kept with <br/>. */
+/* Does the XHTML s[0..n) show anything: text, or a picture or medium? */
+static bool has_content(const char *s, size_t n)
+{
+  static const char *const shown[] = {"img", "svg", "video", "audio", "math", "object"};
+  size_t i = 0, k;
+
+  while (i < n) {
+    if (s[i] == '<') {
+      const char *end = memchr(s + i, '>', n - i);
+      for (k = 0; k < sizeof shown / sizeof *shown; k++) {
+        size_t w = strlen(shown[k]);
+        if (i + 1 + w < n && memcmp(s + i + 1, shown[k], w) == 0 &&
+            (s[i + 1 + w] == ' ' || s[i + 1 + w] == '>' || s[i + 1 + w] == '/'))
+          return true;
+      }
+      if (end == NULL)
+        return false;
+      i = (size_t)(end - s) + 1;
+    } else if (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
+      i++;
+    } else if (n - i >= 6 && memcmp(s + i, "&#160;", 6) == 0) {
+      i += 6; /* a no-break space alone is no text either */
+    } else if (n - i >= 2 && memcmp(s + i, "\xC2\xA0", 2) == 0) {
+      i += 2;
+    } else {
+      return true;
+    }
+  }
+  return false;
+}
+
 static void text_body(struct sheaf_buf *out, const char *s)
 {
   while (*s) {
@@ -160,6 +191,7 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
   char day[32], *link = NULL, *md = NULL, *text = NULL;
   bool nomem = false, sep = false;
   sheaf_status ret = SHEAF_OK;
+  size_t body_at;
 
   /* The body, else the summary, from the collection's spool if there. */
   if (a->spooled ? a->has_body : a->body != NULL)
@@ -228,6 +260,7 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
   sheaf_buf_puts(out, "</header>\n<div class=\"sheaf-body\">\n");
 
   memset(&src, 0, sizeof src); /* fields added later stay off */
+  body_at = out->len;
   src.base_url = a->link;
   src.file = a->source;
   src.line = a->line;
@@ -256,6 +289,25 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
       n = strlen(md);
     }
     SHEAF_CHECK(sheaf_layout_sanitize(body, n, &src, out));
+  }
+  if (!has_content(out->ptr + body_at, out->len - body_at)) {
+    /* A title-only item, or a post whose only content was a video: never a
+     * blank page that looks like a lost one. */
+    sheaf_diag_add(cx->diag, SHEAF_WARNING, "no-text", a->source, a->line, 0,
+                   "\"%.60s\" has no text in the archive; its chapter says so%s", title,
+                   link ? " and links the original" : "");
+    sheaf_buf_puts(out, "<p class=\"sheaf-no-text\"");
+    sheaf_layout_lang_attrs(out, l, lang);
+    sheaf_buf_puts(out, ">");
+    sheaf_buf_puts(out, l->no_text);
+    if (link) {
+      sheaf_buf_puts(out, " <a href=\"");
+      sheaf_buf_put_xml(out, link, strlen(link), true);
+      sheaf_buf_puts(out, "\">");
+      sheaf_buf_put_xml(out, a->link, strlen(a->link), false);
+      sheaf_buf_puts(out, "</a>");
+    }
+    sheaf_buf_puts(out, "</p>");
   }
   sheaf_buf_puts(out, "\n</div>\n</section>\n</body>\n</html>\n");
   if (out->failed)

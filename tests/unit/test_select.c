@@ -183,15 +183,22 @@ static void test_duplicates_keep_newest(void **state)
        "t"},
       {"undated", NULL, NULL, SHEAF_TIME_UNKNOWN, SHEAF_TIME_UNKNOWN, "t"},
       {"first", NULL, "https://example.org/z", JAN1 - DAY, SHEAF_TIME_UNKNOWN, "t"},
+      /* Without guids, the same link is the same article. */
+      {"link-old", NULL, "https://example.org/w", JAN1 + 3 * DAY, SHEAF_TIME_UNKNOWN,
+       "t"},
+      {"link-new", NULL, "https://example.org/w", JAN1 + 4 * DAY, SHEAF_TIME_UNKNOWN,
+       "t"},
   };
-  struct sheaf_collection *c = make(dups, 6, "Blog", NULL);
+  struct sheaf_collection *c = make(dups, 8, "Blog", NULL);
   sheaf_diag *d = sheaf_diag_new();
   sheaf_status st;
   sheaf_book *b = sheaf_select(c, NULL, d, &st);
 
   (void)state;
   assert_non_null(b);
-  assert_string_equal(titles(b), "first,new,by-link-2,undated");
+  /* Different guids are different articles, whatever their link. */
+  assert_string_equal(titles(b), "first,new,by-link-1,link-new,by-link-2,undated");
+  assert_int_equal(sheaf_book_merged_count(b), 2);
   assert_string_equal(sheaf_book_get_language(b), "en");
   sheaf_book_free(b);
   sheaf_diag_free(d);
