@@ -46,9 +46,16 @@ static bool xml_type(const char *type)
          (n >= 4 && sheaf_ascii_casecmp(type + n - 4, "/xml") == 0);
 }
 
+/* How a construct's text is encoded. */
+enum encoding {
+  ENC_NONE,
+  ENC_BASE64, /* Atom 0.3's mode="base64": not base64 is dropped */
+  ENC_MEDIA   /* Atom 1.0's other media types: not base64 is kept as text */
+};
+
 /* The type of a text construct; *base64 is set for Atom 0.3's
  * mode="base64", whose decoded bytes are of that type. */
-static enum text_type text_type(struct sheaf_feedread *fr, bool *base64)
+static enum text_type text_type(struct sheaf_feedread *fr, enum encoding *base64)
 {
   char *type = sheaf_import_attr(fr, "type"), *mode = sheaf_import_attr(fr, "mode");
   enum text_type tt = TEXT_PLAIN;
@@ -66,12 +73,12 @@ static enum text_type text_type(struct sheaf_feedread *fr, bool *base64)
     tt = TEXT_HTML;
   else if (mode && sheaf_ascii_casecmp(mode, "xml") == 0 && tt == TEXT_HTML)
     tt = TEXT_XHTML;
-  *base64 = mode && sheaf_ascii_casecmp(mode, "base64") == 0;
+  *base64 = mode && sheaf_ascii_casecmp(mode, "base64") == 0 ? ENC_BASE64 : ENC_NONE;
   /* Atom 1.0 (RFC 4287 4.1.3.3): any other media type that is neither
    * text/ nor XML is base64 of that type; its text is read as HTML. */
   if (mode == NULL && type && strchr(type, '/') && !sheaf_starts_with_ci(type, "text/") &&
       !xml_type(type)) {
-    *base64 = true;
+    *base64 = ENC_MEDIA;
     tt = TEXT_HTML;
   }
   if (*base64 && tt == TEXT_XHTML)
@@ -125,12 +132,24 @@ static bool b64_decode(char *s)
 
 /* The text of a construct, base64-decoded when it says so; a bad base64
  * text is dropped with a warning. */
-static char *construct_text(struct sheaf_feedread *fr, bool base64)
+static char *construct_text(struct sheaf_feedread *fr, enum encoding base64)
 {
   unsigned line = sheaf_import_line(fr);
   char *t = sheaf_import_text(fr);
 
-  if (t && base64 && !b64_decode(t)) {
+  if (t && base64 == ENC_MEDIA) {
+    /* Feeds put media types on plain text too (type="application/x-foo"):
+     * only what decodes is taken for base64. */
+    char *copy = sheaf_strdup(t);
+    if (copy == NULL) {
+      fr->status = SHEAF_ERR_NOMEM;
+    } else if (b64_decode(copy)) {
+      sheaf_free(t);
+      t = copy;
+    } else {
+      sheaf_free(copy);
+    }
+  } else if (t && base64 && !b64_decode(t)) {
     sheaf_diag_add(fr->diag, SHEAF_WARNING, "base64", fr->source, line, 0,
                    "mode=\"base64\" content that is not base64 UTF-8 text; dropped");
     *t = '\0';
@@ -243,7 +262,7 @@ static char *xhtml_plain(struct sheaf_feedread *fr)
 /* A title or subtitle as plain text. */
 static char *read_plain(struct sheaf_feedread *fr)
 {
-  bool base64;
+  enum encoding base64;
   enum text_type tt = text_type(fr, &base64);
   char *t, *out;
 
@@ -311,7 +330,7 @@ char *sheaf_import_xhtml_inner(struct sheaf_feedread *fr)
 /* A summary or content as HTML; NULL for out-of-line content (src=). */
 static char *read_html(struct sheaf_feedread *fr)
 {
-  bool base64;
+  enum encoding base64;
   enum text_type tt = text_type(fr, &base64);
   char *src = sheaf_import_attr(fr, "src"), *t, *out;
 
