@@ -16,6 +16,13 @@ static const char *const month_names[12] = {
 static const char *const day_names[7] = {"monday", "tuesday",  "wednesday", "thursday",
                                          "friday", "saturday", "sunday"};
 
+/* A letter of a word: ASCII, or any byte of a UTF-8 character (month and
+ * day names in other languages: "févr", "März", "янв"). */
+static bool word_letter(int c)
+{
+  return sheaf_is_alpha(c) || c >= 0x80;
+}
+
 /* Howard Hinnant's days_from_civil: days since 1970-01-01. */
 int64_t sheaf_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -191,11 +198,195 @@ bool sheaf_date_parse_iso8601(const char *s, size_t n, int64_t *t, int *offset)
 
 /* ---- RFC 822 / RFC 2822 ----------------------------------------------------- */
 
+/* Month names in the languages sheaf's labels speak (besides English),
+ * lower case, in the forms dates use (Polish and Russian genitives too):
+ * "Seg, 07 Set 2015", "lun., 5 févr. 2024", "Mi, 03 Jan 2024". A word
+ * names a month when it starts one of them and no other month's. */
+static const struct {
+  const char *name;
+  unsigned month;
+} local_months[] = {
+    /* de */
+    {"januar", 1},
+    {"jänner", 1},
+    {"februar", 2},
+    {"märz", 3},
+    {"april", 4},
+    {"mai", 5},
+    {"juni", 6},
+    {"juli", 7},
+    {"august", 8},
+    {"september", 9},
+    {"oktober", 10},
+    {"november", 11},
+    {"dezember", 12},
+    /* es */
+    {"enero", 1},
+    {"febrero", 2},
+    {"marzo", 3},
+    {"abril", 4},
+    {"mayo", 5},
+    {"junio", 6},
+    {"julio", 7},
+    {"agosto", 8},
+    {"septiembre", 9},
+    {"setiembre", 9},
+    {"octubre", 10},
+    {"noviembre", 11},
+    {"diciembre", 12},
+    /* fr */
+    {"janvier", 1},
+    {"février", 2},
+    {"fevrier", 2},
+    {"mars", 3},
+    {"avril", 4},
+    {"juin", 6},
+    {"juillet", 7},
+    {"août", 8},
+    {"aout", 8},
+    {"septembre", 9},
+    {"octobre", 10},
+    {"novembre", 11},
+    {"décembre", 12},
+    {"decembre", 12},
+    /* it */
+    {"gennaio", 1},
+    {"febbraio", 2},
+    {"aprile", 4},
+    {"maggio", 5},
+    {"giugno", 6},
+    {"luglio", 7},
+    {"settembre", 9},
+    {"ottobre", 10},
+    {"dicembre", 12},
+    /* nl */
+    {"januari", 1},
+    {"februari", 2},
+    {"maart", 3},
+    {"mrt", 3},
+    {"mei", 5},
+    {"augustus", 8},
+    /* pl (nominative and genitive) */
+    {"styczeń", 1},
+    {"stycznia", 1},
+    {"luty", 2},
+    {"lutego", 2},
+    {"marzec", 3},
+    {"marca", 3},
+    {"kwiecień", 4},
+    {"kwietnia", 4},
+    {"maj", 5},
+    {"maja", 5},
+    {"czerwiec", 6},
+    {"czerwca", 6},
+    {"lipiec", 7},
+    {"lipca", 7},
+    {"sierpień", 8},
+    {"sierpnia", 8},
+    {"wrzesień", 9},
+    {"września", 9},
+    {"październik", 10},
+    {"października", 10},
+    {"listopad", 11},
+    {"listopada", 11},
+    {"grudzień", 12},
+    {"grudnia", 12},
+    /* pt */
+    {"janeiro", 1},
+    {"fevereiro", 2},
+    {"março", 3},
+    {"marco", 3},
+    {"maio", 5},
+    {"junho", 6},
+    {"julho", 7},
+    {"setembro", 9},
+    {"outubro", 10},
+    {"novembro", 11},
+    {"dezembro", 12},
+    /* ru (nominative and genitive) */
+    {"январь", 1},
+    {"января", 1},
+    {"февраль", 2},
+    {"февраля", 2},
+    {"март", 3},
+    {"марта", 3},
+    {"апрель", 4},
+    {"апреля", 4},
+    {"май", 5},
+    {"мая", 5},
+    {"июнь", 6},
+    {"июня", 6},
+    {"июль", 7},
+    {"июля", 7},
+    {"август", 8},
+    {"августа", 8},
+    {"сентябрь", 9},
+    {"сентября", 9},
+    {"октябрь", 10},
+    {"октября", 10},
+    {"ноябрь", 11},
+    {"ноября", 11},
+    {"декабрь", 12},
+    {"декабря", 12},
+    /* sv */
+    {"januari", 1},
+    {"februari", 2},
+    {"mars", 3},
+    {"maj", 5},
+    {"juni", 6},
+    {"juli", 7},
+    {"augusti", 8},
+    {"oktober", 10},
+};
+
+/* Lower-cases one character of UTF-8 at p[0..n) into out (ASCII, Latin-1
+ * capitals, Cyrillic capitals); returns the bytes read, 0 at a bad byte. */
+static size_t fold(const unsigned char *p, size_t n, unsigned char out[2])
+{
+  if (p[0] < 0x80) {
+    out[0] = (unsigned char)sheaf_to_lower(p[0]);
+    return 1;
+  }
+  if (n < 2 || (p[1] & 0xC0) != 0x80)
+    return 0;
+  out[0] = p[0];
+  out[1] = p[1];
+  if (p[0] == 0xC3 && p[1] >= 0x80 && p[1] <= 0x9E && p[1] != 0x97)
+    out[1] = (unsigned char)(p[1] + 0x20); /* À-Þ */
+  else if (p[0] == 0xD0 && p[1] >= 0x90 && p[1] <= 0x9F)
+    out[1] = (unsigned char)(p[1] + 0x20); /* А-П */
+  else if (p[0] == 0xD0 && p[1] >= 0xA0 && p[1] <= 0xAF) {
+    out[0] = 0xD1; /* Р-Я */
+    out[1] = (unsigned char)(p[1] - 0x20);
+  } else if (p[0] == 0xC5 && (p[1] == 0x81 || p[1] == 0x83 || p[1] == 0x9A ||
+                              p[1] == 0xB9 || p[1] == 0xBB))
+    out[1] = (unsigned char)(p[1] + 1); /* Ł Ń Ś Ź Ż */
+  return 2;
+}
+
+/* Does the word p[0..n) start `name` (case folded)? */
+static bool starts_name(const char *p, size_t n, const char *name)
+{
+  const unsigned char *u = (const unsigned char *)p;
+  size_t i = 0, k = 0, m = strlen(name), len;
+  unsigned char c[2];
+
+  while (i < n) {
+    if ((len = fold(u + i, n - i, c)) == 0 || k + len > m ||
+        memcmp(name + k, c, len) != 0)
+      return false;
+    i += len;
+    k += len;
+  }
+  return true;
+}
+
 /* Returns 1-12 when the word names a month (three letters or more of its
- * English name, "Sept" included), else 0. */
+ * English name, "Sept" included, or of its name in one of the languages
+ * above), else 0. */
 static unsigned month_word(const char *p, size_t n)
 {
-  unsigned m;
+  unsigned m, found = 0;
   size_t k;
 
   if (n < 3)
@@ -209,7 +400,13 @@ static unsigned month_word(const char *p, size_t n)
     if (k == n)
       return m + 1;
   }
-  return 0;
+  for (k = 0; k < sizeof local_months / sizeof *local_months; k++)
+    if (starts_name(p, n, local_months[k].name)) {
+      if (found && found != local_months[k].month)
+        return 0; /* "jui": juin or juillet */
+      found = local_months[k].month;
+    }
+  return found;
 }
 
 static bool day_word(const char *p, size_t n)
@@ -285,10 +482,13 @@ bool sheaf_date_parse_rfc822(const char *s, size_t n, int64_t *t, int *offset)
   skip_sep(p, n, &i);
   /* Optional weekday ("Wed", "Wednesday", "Thurs"). */
   w = i;
-  while (i < n && sheaf_is_alpha((unsigned char)p[i]))
+  while (i < n && word_letter((unsigned char)p[i]))
     i++;
   if (i > w) {
-    if (day_word(p + w, i - w)) {
+    /* A weekday in any language: a word before the day's number followed by
+     * "," or "." ("Seg,", "lun.,", "Mi,"), or an English day's name. */
+    if (day_word(p + w, i - w) || (i - w <= 16 && i < n && (p[i] == ',' || p[i] == '.') &&
+                                   month_word(p + w, i - w) == 0)) {
       if (i < n && p[i] == '.')
         i++;
       skip_sep(p, n, &i);
@@ -303,7 +503,7 @@ bool sheaf_date_parse_rfc822(const char *s, size_t n, int64_t *t, int *offset)
     while (i < n && (sheaf_is_space((unsigned char)p[i]) || p[i] == '-'))
       i++;
     w = i;
-    while (i < n && sheaf_is_alpha((unsigned char)p[i]))
+    while (i < n && word_letter((unsigned char)p[i]))
       i++;
     if ((mo = month_word(p + w, i - w)) == 0)
       return false;
@@ -311,7 +511,7 @@ bool sheaf_date_parse_rfc822(const char *s, size_t n, int64_t *t, int *offset)
       i++;
   } else {
     w = i;
-    while (i < n && sheaf_is_alpha((unsigned char)p[i]))
+    while (i < n && word_letter((unsigned char)p[i]))
       i++;
     if ((mo = month_word(p + w, i - w)) == 0)
       return false;

@@ -82,6 +82,12 @@ static bool feed_name(const char *path)
   return has_ext(path, exts, sizeof exts / sizeof exts[0]);
 }
 
+static bool html_name(const char *path)
+{
+  static const char *const exts[] = {".html", ".htm", ".xhtml"};
+  return has_ext(path, exts, sizeof exts / sizeof exts[0]);
+}
+
 /* Markdown has no signature, and a post about HTML may open with markup;
  * a Markdown file name settles what sniffing cannot. */
 static bool markdown_name(const char *path)
@@ -115,6 +121,10 @@ static sheaf_status import_data(struct sheaf_collection *coll, struct sheaf_inpu
     return ret;
   if ((f == SHEAF_FORMAT_HTML || f == SHEAF_FORMAT_XML) && markdown_name(path))
     f = SHEAF_FORMAT_TEXT;
+  /* A saved fragment ("<div class=post>...", no <html>) is a page all the
+   * same when its name says HTML. */
+  else if ((f == SHEAF_FORMAT_XML || f == SHEAF_FORMAT_TEXT) && html_name(path))
+    f = SHEAF_FORMAT_HTML;
   switch (f) {
   case SHEAF_FORMAT_RSS:
   case SHEAF_FORMAT_ATOM:
@@ -153,6 +163,8 @@ static sheaf_status import_one(struct sheaf_collection *coll, struct sheaf_input
 
   if (ret == SHEAF_OK)
     ret = check_limits(coll, first, opt, diag);
+  if (ret == SHEAF_OK)
+    sheaf_import_check_dates(coll, first, diag);
   /* What the reader did not spool as it went (exports, pages, Markdown). */
   for (; ret == SHEAF_OK && first < coll->narticles; first++)
     if (!sheaf_collection_spool_article(coll, coll->articles[first])) {
