@@ -285,4 +285,8 @@ sheaf_status sheaf_layout_cover_jpeg(const struct sheaf_layout_ctx *cx,
 sheaf_status sheaf_layout_cover_page(const struct sheaf_layout_ctx *cx,
                                      const char *img_href, struct sheaf_buf *out);
 
+/* Is an image a tracking pixel (1x1, or a known beacon's URL)? `width`
+ * and `height` are its attributes, NULL when absent (pixel.c). */
+bool sheaf_layout_is_tracker(const char *url, const char *width, const char *height);
+
 #endif

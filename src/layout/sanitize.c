@@ -446,6 +446,21 @@ static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
 
   if (c->nomem)
     goto out;
+  {
+    /* A tracking pixel is no picture: gone without a word (pixel.c). */
+    xmlChar *w = xmlGetProp(img, BAD_CAST "width"),
+            *h = xmlGetProp(img, BAD_CAST "height");
+    bool tracker = sheaf_layout_is_tracker(cs.n ? cs.c[0].url : NULL, (const char *)w,
+                                           (const char *)h);
+    xmlFree(w);
+    xmlFree(h);
+    if (tracker) {
+      xmlUnlinkNode(img);
+      xmlFreeNode(img);
+      img = NULL;
+      goto out;
+    }
+  }
   if (cs.n && c->src && c->src->on_image) {
     if (c->src->on_image(c->src->on_image_userdata, cs.c, cs.n) != SHEAF_OK) {
       c->nomem = true;
