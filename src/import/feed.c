@@ -61,9 +61,39 @@ int sheaf_import_read(struct sheaf_feedread *fr)
   return rc;
 }
 
-enum sheaf_ns sheaf_import_ns(struct sheaf_feedread *fr)
+/* The usual namespaces of prefixes feeds use without declaring them
+ * ("Namespace prefix content on encoded is not defined"): libxml2 then
+ * keeps "content:encoded" as the element's name, in no namespace. */
+static const struct {
+  const char *prefix, *uri;
+} usual[] = {
+    {"content:", "http://purl.org/rss/1.0/modules/content/"},
+    {"dc:", "http://purl.org/dc/elements/1.1/"},
+    {"atom:", "http://www.w3.org/2005/Atom"},
+    {"itunes:", "http://www.itunes.com/dtds/podcast-1.0.dtd"},
+    {"media:", "http://search.yahoo.com/mrss/"},
+    {"xhtml:", "http://www.w3.org/1999/xhtml"},
+};
+
+const char *sheaf_import_ns_uri(struct sheaf_feedread *fr)
 {
   const char *ns = (const char *)xmlTextReaderConstNamespaceUri(R(fr));
+  const char *name;
+  size_t i;
+
+  if (ns && *ns)
+    return ns;
+  name = (const char *)xmlTextReaderConstLocalName(R(fr));
+  if (name && strchr(name, ':'))
+    for (i = 0; i < sizeof usual / sizeof *usual; i++)
+      if (strncmp(name, usual[i].prefix, strlen(usual[i].prefix)) == 0)
+        return usual[i].uri;
+  return "";
+}
+
+enum sheaf_ns sheaf_import_ns(struct sheaf_feedread *fr)
+{
+  const char *ns = sheaf_import_ns_uri(fr);
 
   if (ns == NULL || *ns == '\0')
     return SHEAF_NS_NONE;
@@ -77,7 +107,9 @@ enum sheaf_ns sheaf_import_ns(struct sheaf_feedread *fr)
     return SHEAF_NS_ATOM;
   if (strcmp(ns, "http://purl.org/rss/1.0/modules/content/") == 0)
     return SHEAF_NS_CONTENT;
-  if (strcmp(ns, "http://purl.org/dc/elements/1.1/") == 0)
+  /* Some sites declare Dublin Core under https; it is the same vocabulary. */
+  if (strcmp(ns, "http://purl.org/dc/elements/1.1/") == 0 ||
+      strcmp(ns, "https://purl.org/dc/elements/1.1/") == 0)
     return SHEAF_NS_DC;
   if (strcmp(ns, "http://www.w3.org/1999/xhtml") == 0)
     return SHEAF_NS_XHTML;
@@ -99,9 +131,15 @@ enum sheaf_ns sheaf_import_ns(struct sheaf_feedread *fr)
 
 bool sheaf_import_is(struct sheaf_feedread *fr, const char *local)
 {
-  const char *name = (const char *)xmlTextReaderConstLocalName(R(fr));
+  const char *name = (const char *)xmlTextReaderConstLocalName(R(fr)), *colon;
 
-  return name != NULL && strcmp(name, local) == 0;
+  if (name == NULL)
+    return false;
+  /* An undeclared prefix stays in the name: "content:encoded". */
+  if ((colon = strchr(name, ':')) != NULL &&
+      xmlTextReaderConstNamespaceUri(R(fr)) == NULL)
+    name = colon + 1;
+  return strcmp(name, local) == 0;
 }
 
 unsigned sheaf_import_line(struct sheaf_feedread *fr)
@@ -247,12 +285,16 @@ static size_t entity(const char *s, struct sheaf_buf *b)
 
 /* Returns true when `s` (at a '<') opens or closes an element HTML knows,
  * or a comment: "Entities & <markup>" keeps its text, "<b>bold</b>" loses
- * its tags. libxml2's table of HTML elements decides. */
-static bool is_tag(const char *s)
+ * its tags. libxml2's table of HTML elements decides. *inline_tag says
+ * whether the element is one of HTML's inline ones (or a comment), whose
+ * edges do not separate words: "The Pitt<i>'s</i>" is "The Pitt's". */
+static bool tag_kind(const char *s, bool *inline_tag)
 {
+  const htmlElemDesc *desc;
   char name[16];
   size_t n = 0;
 
+  *inline_tag = true;
   s++;
   if (*s == '!')
     return true;
@@ -266,7 +308,24 @@ static bool is_tag(const char *s)
   name[n] = '\0';
   if (n == 0 || !(*s == '>' || *s == ' ' || *s == '/' || *s == '\t' || *s == '\n'))
     return false;
-  return htmlTagLookup((const xmlChar *)name) != NULL;
+  desc = htmlTagLookup((const xmlChar *)name);
+  *inline_tag =
+      desc && desc->isinline && strcmp(name, "br") != 0 && strcmp(name, "img") != 0;
+  return desc != NULL;
+}
+
+static bool is_tag(const char *s)
+{
+  bool inline_tag;
+  return tag_kind(s, &inline_tag);
+}
+
+bool sheaf_import_has_markup(const char *s)
+{
+  for (s = strchr(s, '<'); s; s = strchr(s + 1, '<'))
+    if (s[1] != '!' && is_tag(s))
+      return true;
+  return false;
 }
 
 bool sheaf_import_next_child(struct sheaf_feedread *fr, int depth, bool *ended)
@@ -322,12 +381,14 @@ char *sheaf_import_plain(const char *s)
     return sheaf_str_collapse_ws(s, strlen(s));
   sheaf_buf_init(&b, 0);
   while (s[i]) {
-    if (s[i] == '<' && is_tag(s + i)) {
+    bool inline_tag;
+    if (s[i] == '<' && tag_kind(s + i, &inline_tag)) {
       const char *end = strchr(s + i, '>');
       if (end == NULL)
         break; /* an unfinished tag at the end: drop it */
       i = (size_t)(end - s) + 1;
-      sheaf_buf_putc(&b, ' ');
+      if (!inline_tag)
+        sheaf_buf_putc(&b, ' ');
     } else if (s[i] == '&') {
       size_t k = entity(s + i, &b);
       if (k == 0)

@@ -273,6 +273,40 @@ struct sheaf_feedread {
   unsigned mojibake_line;     /* line of the first article with one */
 };
 
+/* Undates the articles from index `first` on whose dates are placeholders
+ * (before 1990, or more than a day in the future), with one warning
+ * (datecheck.c). */
+void sheaf_import_check_dates(struct sheaf_collection *coll, size_t first,
+                              sheaf_diag *diag);
+
+/* An item's audio and video files (enclosure.c). */
+struct sheaf_enclosures {
+  struct {
+    char *url, *type;        /* type may be NULL */
+    unsigned long long size; /* bytes; 0: unknown */
+  } * v;
+  size_t n, cap;
+  char *duration; /* itunes:duration as given, or NULL */
+};
+
+/* Adds an http(s) audio or video file (by type, else by extension; others
+ * are ignored), once per URL. Returns false when out of memory. */
+bool sheaf_import_enclosure_add(struct sheaf_enclosures *e, const char *url,
+                                const char *type, const char *length);
+/* The list as HTML (<ul class="sheaf-media">: name, type, size, duration);
+ * NULL when empty or out of memory. The caller frees it. */
+char *sheaf_import_enclosures_html(const struct sheaf_enclosures *e);
+void sheaf_import_enclosures_fini(struct sheaf_enclosures *e);
+
+/* Does `s` hold an HTML element's tag ("<p>", "</a>"), not just a "<"?
+ * (feed.c) */
+bool sheaf_import_has_markup(const char *s);
+
+/* The namespace URI of the reader's current node; for an undeclared
+ * well-known prefix (content:, dc:, atom:, itunes:, media:, xhtml:), its
+ * usual URI; "" for none. Never NULL (feed.c). */
+const char *sheaf_import_ns_uri(struct sheaf_feedread *fr);
+
 /* An Atom text construct (summary, content) at the reader as HTML: by its
  * type, base64-decoded when its type says so; NULL for out-of-line content
  * (atom.c; RSS items that carry atom:content use it too). */

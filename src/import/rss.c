@@ -33,9 +33,7 @@ static bool core(struct sheaf_feedread *fr)
 
 static const char *ns_uri(struct sheaf_feedread *fr)
 {
-  const char *ns = (const char *)xmlTextReaderConstNamespaceUri(R(fr));
-
-  return ns ? ns : "";
+  return sheaf_import_ns_uri(fr);
 }
 
 /* Dublin Core 1.1, or 1.0 (which some RSS 0.9x and 1.0 feeds declare). */
@@ -93,13 +91,14 @@ static char *title_text(struct sheaf_feedread *fr)
   return out;
 }
 
-/* Plain text escaped into HTML paragraphs (itunes:summary is plain text). */
+/* Plain text escaped into HTML paragraphs (itunes:summary is plain text),
+ * unless it holds HTML elements after all, as many podcast feeds' do. */
 static char *html_of_text(struct sheaf_feedread *fr)
 {
   char *t = sheaf_import_text(fr), *out;
 
-  if (t == NULL)
-    return NULL;
+  if (t == NULL || sheaf_import_has_markup(t))
+    return t;
   out = sheaf_import_text_to_html(t);
   sheaf_free(t);
   if (out == NULL)
@@ -113,7 +112,8 @@ static bool blank(const char *s)
 }
 
 /* An enclosure as the item's only content: "Attachment: URL" as a link, and
- * the file name as the title when there is none. Only http(s) URLs. */
+ * the file name as the title when there is none (only that with a NULL
+ * `desc`). Only http(s) URLs. */
 static void use_enclosure(struct sheaf_feedread *fr, struct sheaf_article *a, char **desc,
                           const char *url)
 {
@@ -132,6 +132,8 @@ static void use_enclosure(struct sheaf_feedread *fr, struct sheaf_article *a, ch
     }
     sheaf_import_set(&a->title, name, false);
   }
+  if (desc == NULL)
+    return;
   sheaf_buf_init(&b, 0);
   sheaf_buf_puts(&b, "<p>Attachment: <a href=\"");
   sheaf_buf_put_xml(&b, url, strlen(url), true);
@@ -143,10 +145,63 @@ static void use_enclosure(struct sheaf_feedread *fr, struct sheaf_article *a, ch
     fr->status = SHEAF_ERR_NOMEM;
 }
 
+/* RSS 2.0 wants an e-mail address in <author>, and feeds write
+ * "jane@example.com (Jane Doe)": the name is what a reader wants. */
+static void name_of_address(char *t)
+{
+  char *open = strchr(t, '('), *at = strchr(t, '@'), *close;
+  size_t n = strlen(t);
+
+  while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+    t[--n] = '\0';
+  if (open == NULL || at == NULL || at > open || n == 0 || t[n - 1] != ')')
+    return;
+  close = t + n - 1;
+  open++;
+  while (open < close && *open == ' ')
+    open++;
+  if (close == open)
+    return;
+  memmove(t, open, (size_t)(close - open));
+  t[close - open] = '\0';
+  n = strlen(t);
+  while (n > 0 && t[n - 1] == ' ')
+    t[--n] = '\0';
+}
+
+/* Puts the item's picture with its caption before its text: the image
+ * when the text does not show it already (the layout embeds it, or keeps
+ * the caption alone when it cannot), and the caption in any case. */
+static void add_figure(struct sheaf_feedread *fr, char **text, const char *url,
+                       const char *caption)
+{
+  struct sheaf_buf b;
+
+  sheaf_buf_init(&b, 0);
+  sheaf_buf_puts(&b, "<figure>");
+  if (url &&
+      (sheaf_starts_with_ci(url, "http://") || sheaf_starts_with_ci(url, "https://")) &&
+      (*text == NULL || strstr(*text, url) == NULL)) {
+    sheaf_buf_puts(&b, "<img src=\"");
+    sheaf_buf_put_xml(&b, url, strlen(url), true);
+    sheaf_buf_puts(&b, "\" alt=\"\"/>");
+  }
+  sheaf_buf_puts(&b, "<figcaption>");
+  sheaf_buf_puts(&b, caption);
+  sheaf_buf_puts(&b, "</figcaption></figure>\n");
+  if (*text)
+    sheaf_buf_puts(&b, *text);
+  sheaf_free(*text);
+  if ((*text = sheaf_buf_detach(&b, NULL)) == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+}
+
 static void add_author(struct sheaf_feedread *fr, struct sheaf_article *a)
 {
   char *t = sheaf_import_text_plain(fr);
 
+  if (t)
+    name_of_address(t);
   if (t && !sheaf_article_add_author(a, t))
     fr->status = SHEAF_ERR_NOMEM;
   sheaf_free(t);
@@ -178,6 +233,11 @@ static void read_item(struct sheaf_feedread *fr)
   struct sheaf_article *a = sheaf_article_new();
   int depth = xmlTextReaderDepth(R(fr));
   char *desc = NULL, *content = NULL, *dcdate = NULL, *enclosure = NULL, *t;
+  struct sheaf_enclosures media = {NULL, 0, 0, NULL};
+  char *itunes_author = NULL; /* the author when no other is named */
+  /* A news item's picture (media:content of an image, else media:thumbnail)
+   * and its caption (media:description inside media:content or group). */
+  char *picture = NULL, *thumb = NULL, *caption = NULL;
   /* Fallbacks, best first: see the comment at the top. */
   char *titles[3] = {NULL, NULL, NULL}; /* dc:title, media:title, itunes:title */
   /* summary (Atom's or bare), dc:description, itunes:summary, itunes:subtitle */
@@ -239,8 +299,18 @@ static void read_item(struct sheaf_feedread *fr)
                sheaf_import_is(fr, "encoded")) {
       sheaf_import_set(&content, sheaf_import_text(fr), true);
     } else if (core(fr) && sheaf_import_is(fr, "enclosure")) {
-      sheaf_import_set(&enclosure, sheaf_import_attr(fr, "url"), true);
+      char *type = sheaf_import_attr(fr, "type"), *len = sheaf_import_attr(fr, "length");
+      t = sheaf_import_attr(fr, "url");
+      if (t && !sheaf_import_enclosure_add(&media, t, type, len))
+        fr->status = SHEAF_ERR_NOMEM;
+      sheaf_import_set(&enclosure, t, true);
+      sheaf_free(type);
+      sheaf_free(len);
       sheaf_import_skip(fr);
+    } else if (itunes(fr) && sheaf_import_is(fr, "author")) {
+      sheaf_import_set(&itunes_author, sheaf_import_text_plain(fr), true);
+    } else if (itunes(fr) && sheaf_import_is(fr, "duration")) {
+      sheaf_import_set(&media.duration, sheaf_import_text_trimmed(fr), true);
     } else if (dc(fr) && sheaf_import_is(fr, "title")) {
       sheaf_import_set(&titles[0], title_text(fr), true);
     } else if (dc(fr) && sheaf_import_is(fr, "description")) {
@@ -253,11 +323,38 @@ static void read_item(struct sheaf_feedread *fr)
       sheaf_import_set(&descs[3], html_of_text(fr), true);
     } else if (sheaf_import_is_media(fr) && sheaf_import_is(fr, "title")) {
       sheaf_import_set(&titles[1], sheaf_import_media_text(fr, false), true);
+    } else if (sheaf_import_is_media(fr) && sheaf_import_is(fr, "description") &&
+               xmlTextReaderDepth(R(fr)) > depth + 1) {
+      /* Inside media:content or media:group: the picture's caption. */
+      sheaf_import_set(&caption, sheaf_import_media_text(fr, true), true);
     } else if (sheaf_import_is_media(fr) && sheaf_import_is(fr, "description")) {
       sheaf_import_set(&media_desc, sheaf_import_media_text(fr, true), true);
+    } else if (sheaf_import_is_media(fr) && sheaf_import_is(fr, "thumbnail")) {
+      sheaf_import_set(&thumb, sheaf_import_attr(fr, "url"), true);
+      if (!xmlTextReaderIsEmptyElement(R(fr))) {
+        /* Read on into it: a caption may be in it. */
+      } else {
+        sheaf_import_skip(fr);
+      }
     } else if (sheaf_import_is_media(fr) &&
                (sheaf_import_is(fr, "group") || sheaf_import_is(fr, "content"))) {
       /* Read on into it: its media:title and media:description count. */
+      if (sheaf_import_is(fr, "content")) {
+        char *url = sheaf_import_attr(fr, "url"), *type = sheaf_import_attr(fr, "type");
+        char *len = sheaf_import_attr(fr, "fileSize"),
+             *medium = sheaf_import_attr(fr, "medium");
+        if (url && !sheaf_import_enclosure_add(&media, url, type, len))
+          fr->status = SHEAF_ERR_NOMEM;
+        if (url && picture == NULL &&
+            ((type && sheaf_starts_with_ci(type, "image/")) ||
+             (medium && sheaf_ascii_casecmp(medium, "image") == 0)) &&
+            (picture = sheaf_strdup(url)) == NULL)
+          fr->status = SHEAF_ERR_NOMEM;
+        sheaf_free(medium);
+        sheaf_free(url);
+        sheaf_free(type);
+        sheaf_free(len);
+      }
     } else if (dc(fr) && sheaf_import_is(fr, "creator")) {
       add_author(fr, a);
     } else if (dc(fr) && sheaf_import_is(fr, "date")) {
@@ -306,13 +403,53 @@ static void read_item(struct sheaf_feedread *fr)
     }
     sheaf_free(contents[i]);
   }
-  if (enclosure && blank(content) && blank(desc))
+  if (media.n) {
+    /* A podcast episode's files, listed after its text. */
+    char *list = sheaf_import_enclosures_html(&media);
+    char **to = !blank(content) ? &content : &desc;
+    if (list == NULL) {
+      fr->status = SHEAF_ERR_NOMEM;
+    } else if (blank(*to)) {
+      sheaf_import_set(to, list, false);
+    } else {
+      struct sheaf_buf b;
+      sheaf_buf_init(&b, 0);
+      sheaf_buf_puts(&b, *to);
+      sheaf_buf_puts(&b, list);
+      sheaf_free(list);
+      sheaf_free(*to);
+      if ((*to = sheaf_buf_detach(&b, NULL)) == NULL)
+        fr->status = SHEAF_ERR_NOMEM;
+    }
+    if (blank(a->title) && enclosure)
+      use_enclosure(fr, a, NULL, enclosure); /* its file name as the title */
+  } else if (enclosure && blank(content) && blank(desc)) {
     use_enclosure(fr, a, &desc, enclosure);
+  }
+  sheaf_import_enclosures_fini(&media);
+  if (!blank(caption))
+    add_figure(fr, !blank(content) ? &content : &desc, picture ? picture : thumb,
+               caption);
+  sheaf_free(picture);
+  sheaf_free(thumb);
+  sheaf_free(caption);
+  if (a->nauthors == 0 && !blank(itunes_author) &&
+      !sheaf_article_add_author(a, itunes_author))
+    fr->status = SHEAF_ERR_NOMEM;
+  sheaf_free(itunes_author);
   sheaf_free(enclosure);
   if (a->published == SHEAF_TIME_UNKNOWN && dcdate)
     sheaf_import_date(fr, dcdate, date_line, &a->published, &a->pub_offset);
   sheaf_free(dcdate);
   if (content && sheaf_str_trim((struct sheaf_str){content, strlen(content)}).n > 0) {
+    /* A summary that says what the body does not (a podcast's
+     * itunes:summary beside its show notes) joins the body; an excerpt
+     * of it does not. */
+    if (!blank(desc)) {
+      char *copy = sheaf_strdup(desc);
+      if (copy == NULL || !sheaf_import_pick_text(&content, copy))
+        fr->status = SHEAF_ERR_NOMEM;
+    }
     a->body = content;
     a->summary = desc;
   } else {

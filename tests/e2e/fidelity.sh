@@ -135,5 +135,42 @@ if build atom03dc "$F/atom03-dc.xml"; then
 fi
 pass "RSS 1.1, Atom entry documents, Atom in a wrong namespace, Atom 0.3 with dc:"
 
+# ---- 5. media captions; metadata; tracking pixels --------------------------
+if build news "$F/news.rss"; then
+  has news "The ferry leaves the dry dock at dawn." "The old ferry is back on the harbour run."
+  # RSS author "email (Name)", dc: under https, itunes:author.
+  has news "Priya Natarajan" "Tomás Ferreira" "Harbour Office"
+  lacks news "newsdesk@gazette.example.com"
+  # Markup out of a title without a space inside the word.
+  has news "The Harbour’s new crane"
+  # A Portuguese date; a zero date undated, never "1 January 1".
+  has news "7 September 2015"
+  lacks news " 1 January 1"
+  grep -q '1 article dated before 1990 or more than a day ahead' "$T/news.err" ||
+    fail "news: no warning about the zero date"
+  unzip -p "$T/news.epub" EPUB/content.opf | grep -q '>0001-' && fail "news: year 1 in the OPF"
+  # Tracking pixels go without a warning; the real picture is reported.
+  grep -Eq 'pixel\.wp\.com|feedburner' "$T/news.err" && fail "news: a tracking pixel was reported"
+  grep -q 'ferry.jpg' "$T/news.err" || fail "news: the missing picture was not reported"
+fi
+pass "captions kept; authors' names; titles, dates and pixels as they should be"
+
+# ---- 7. empty chapters; podcast files ---------------------------------------
+if build podcast "$F/podcast.rss"; then
+  has podcast "We trim wicks and talk about paraffin." \
+    "ep12-wicks.mp3 (audio/mpeg, 38.7 MB, 26:53)" "ep13.mp4 (video/mp4, 1.0 GB, 1:02:05)" \
+    "This archive holds no text of this article. https://lamplight.example.org/schedule"
+  grep -q '"Schedule change" has no text in the archive' "$T/podcast.err" ||
+    fail "podcast: no warning about the empty article"
+  grep -q 'Episode 13' "$T/podcast.err" && fail "podcast: an episode with a video file called empty"
+fi
+pass "a title-only item says so and links the original; audio and video files listed"
+
+# ---- an .html fragment is a page ---------------------------------------------
+if build fragment "$F/fragment.html"; then
+  has fragment "A saved fragment" "Only the article was saved, without the page around it."
+fi
+pass "an HTML fragment without <html> is read as a page"
+
 epubcheck_many $books
 finish
