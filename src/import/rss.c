@@ -284,7 +284,8 @@ static void read_item(struct sheaf_feedread *fr)
         fr->status = SHEAF_ERR_NOMEM;
     } else if (sheaf_import_ns(fr) == SHEAF_NS_ATOM && sheaf_import_is(fr, "content")) {
       sheaf_import_set(&contents[0], sheaf_import_atom_html(fr), true);
-    } else if (sheaf_import_ns(fr) == SHEAF_NS_XHTML && sheaf_import_is(fr, "body")) {
+    } else if ((sheaf_import_ns(fr) == SHEAF_NS_XHTML || core(fr)) &&
+               sheaf_import_is(fr, "body")) {
       sheaf_import_set(&contents[1], sheaf_import_xhtml_inner(fr), true);
     } else if (core(fr) && sheaf_import_is(fr, "fullitem")) {
       sheaf_import_set(&contents[2], sheaf_import_text(fr), true);
