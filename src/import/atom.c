@@ -453,6 +453,7 @@ static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
   char *other_link = NULL;                      /* an alternate that is not a web page */
   char *media_title = NULL, *media_desc = NULL; /* fallbacks */
   char *dc_title = NULL, *dc_desc = NULL;       /* Atom 0.3 with Dublin Core */
+  struct sheaf_enclosures media = {NULL, 0, 0, NULL};
   int64_t dc_date = SHEAF_TIME_UNKNOWN;
   int dc_offset = 0;
   const char *lang;
@@ -507,6 +508,18 @@ static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
       sheaf_import_set(&a->title, read_plain(fr), true);
     } else if (sheaf_import_is(fr, "link")) {
       bool other;
+      char *rel = sheaf_import_attr(fr, "rel");
+      if (rel && sheaf_ascii_casecmp(rel, "enclosure") == 0) {
+        /* A podcast episode's file, listed in its chapter. */
+        char *href = sheaf_import_attr(fr, "href"), *type = sheaf_import_attr(fr, "type");
+        char *len = sheaf_import_attr(fr, "length");
+        if (href && !sheaf_import_enclosure_add(&media, href, type, len))
+          fr->status = SHEAF_ERR_NOMEM;
+        sheaf_free(href);
+        sheaf_free(type);
+        sheaf_free(len);
+      }
+      sheaf_free(rel);
       t = alternate_link(fr, &other);
       sheaf_import_set(other ? &other_link : &a->link, t, true);
     } else if (sheaf_import_is(fr, "id")) {
@@ -565,6 +578,23 @@ static void read_entry(struct sheaf_feedread *fr, const char *feed_author)
     a->published = dc_date;
     a->pub_offset = dc_offset;
   }
+  if (media.n) {
+    char *list = sheaf_import_enclosures_html(&media);
+    char **to = a->body && *a->body ? &a->body : &a->summary;
+    struct sheaf_buf b;
+    sheaf_buf_init(&b, 0);
+    sheaf_buf_puts(&b, *to ? *to : "");
+    sheaf_buf_puts(&b, list ? list : "");
+    if (list == NULL || b.failed) {
+      fr->status = SHEAF_ERR_NOMEM;
+      sheaf_buf_fini(&b);
+    } else {
+      sheaf_free(*to);
+      *to = sheaf_buf_detach(&b, NULL);
+    }
+    sheaf_free(list);
+  }
+  sheaf_import_enclosures_fini(&media);
   sheaf_free(dc_title);
   sheaf_free(dc_desc);
   sheaf_free(media_title);

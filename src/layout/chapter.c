@@ -113,6 +113,28 @@ const char *sheaf_layout_article_lang(const struct sheaf_layout_ctx *cx,
 }
 
 /* Plain text: paragraphs split on blank lines, lines kept with <br/>. */
+/* How many HTML tags the XHTML s[0..n) shows as text ("&lt;p&gt;"): a
+ * chapter must never be escaped markup. */
+static size_t escaped_tags(const char *s, size_t n)
+{
+  static const char *const tags[] = {"p&gt;",  "/p&gt;", "div",  "/div&gt;", "br",
+                                     "a href", "/a&gt;", "img ", "item&gt;", "entry&gt;"};
+  const char *p = s, *end = s + n;
+  size_t count = 0, k;
+
+  while ((p = memchr(p, '&', (size_t)(end - p))) != NULL) {
+    if (end - p > 4 && memcmp(p, "&lt;", 4) == 0)
+      for (k = 0; k < sizeof tags / sizeof *tags; k++)
+        if ((size_t)(end - p - 4) >= strlen(tags[k]) &&
+            memcmp(p + 4, tags[k], strlen(tags[k])) == 0) {
+          count++;
+          break;
+        }
+    p++;
+  }
+  return count;
+}
+
 /* Does the XHTML s[0..n) show anything: text, or a picture or medium? */
 static bool has_content(const char *s, size_t n)
 {
@@ -290,6 +312,11 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
     }
     SHEAF_CHECK(sheaf_layout_sanitize(body, n, &src, out));
   }
+  if (escaped_tags(out->ptr + body_at, out->len - body_at) >= 3)
+    sheaf_diag_add(cx->diag, SHEAF_WARNING, "escaped-markup", a->source, a->line, 0,
+                   "\"%.60s\" shows HTML tags as text (the feed escaped its HTML "
+                   "twice, or it is not the kind of document it seems)",
+                   title);
   if (!has_content(out->ptr + body_at, out->len - body_at)) {
     /* A title-only item, or a post whose only content was a video: never a
      * blank page that looks like a lost one. */

@@ -67,6 +67,11 @@ has doctype-atom "Generators write doctypes everywhere" "The root element decide
   "a feed element at the root makes a feed"
 [ "$(chapters doctype-atom)" = 2 ] || fail "doctype-atom: $(chapters doctype-atom) chapters, want 2"
 has doctype-rss "Our template wrote an HTML doctype above this feed."
+# The general check: a chapter that shows tags as text is reported.
+if build twice "$F/escaped-twice.rss"; then
+  grep -q '"Tags as text" shows HTML tags as text' "$T/twice.err" ||
+    fail "twice: no warning about markup shown as text"
+fi
 pass "an HTML doctype before the feed's root: read as a feed"
 
 # ---- 2. distinct guids that share a link are distinct articles -----------
@@ -163,6 +168,10 @@ if build podcast "$F/podcast.rss"; then
   grep -q '"Schedule change" has no text in the archive' "$T/podcast.err" ||
     fail "podcast: no warning about the empty article"
   grep -q 'Episode 13' "$T/podcast.err" && fail "podcast: an episode with a video file called empty"
+fi
+if build podcast-atom "$F/podcast.atom"; then
+  has podcast-atom "The first episode, about nothing in particular." \
+    "pilot.ogg (audio/ogg, 2.5 MB)"
 fi
 pass "a title-only item says so and links the original; audio and video files listed"
 
