@@ -235,6 +235,7 @@ static void read_item(struct sheaf_feedread *fr)
   char *desc = NULL, *content = NULL, *dcdate = NULL, *enclosure = NULL, *t;
   struct sheaf_enclosures media = {NULL, 0, 0, NULL};
   char *itunes_author = NULL; /* the author when no other is named */
+  size_t ndesc = 0;
   /* A news item's picture (media:content of an image, else media:thumbnail)
    * and its caption (media:description inside media:content or group). */
   char *picture = NULL, *thumb = NULL, *caption = NULL;
@@ -279,9 +280,17 @@ static void read_item(struct sheaf_feedread *fr)
         sheaf_import_date(fr, t, line, &a->published, &a->pub_offset);
       sheaf_free(t);
     } else if (core(fr) && sheaf_import_is(fr, "description")) {
-      /* A second description is a second text, not a replacement. */
-      if (!sheaf_import_pick_text(&desc, sheaf_import_text(fr)))
+      /* A second description is a second text, not a replacement. Past
+       * 16 (no real feed has so many) each would cost the whole again. */
+      if (++ndesc > 16) {
+        if (ndesc == 17)
+          sheaf_diag_add(fr->diag, SHEAF_WARNING, "descriptions", fr->source, line, 0,
+                         "more than 16 <description> elements in one item; the "
+                         "rest are left out");
+        sheaf_import_skip(fr);
+      } else if (!sheaf_import_pick_text(&desc, sheaf_import_text(fr))) {
         fr->status = SHEAF_ERR_NOMEM;
+      }
     } else if (sheaf_import_ns(fr) == SHEAF_NS_ATOM && sheaf_import_is(fr, "content")) {
       sheaf_import_set(&contents[0], sheaf_import_atom_html(fr), true);
     } else if ((sheaf_import_ns(fr) == SHEAF_NS_XHTML || core(fr)) &&
