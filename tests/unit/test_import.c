@@ -154,7 +154,7 @@ static const struct item_case item_cases[] = {
     {"rss description only",
      RSS_HEAD "<item><title>T</title><description>&lt;p&gt;Desc&lt;/p&gt;</description>"
               "<author>bob@ex.org (Bob)</author></item>" RSS_TAIL,
-     1, "T", NULL, "unknown", "bob@ex.org (Bob)", NULL, NULL, NULL, "<p>Desc</p>"},
+     1, "T", NULL, "unknown", "Bob", NULL, NULL, NULL, "<p>Desc</p>"},
     {"rss title with escaped markup",
      RSS_HEAD "<item><title>&lt;b&gt;Bold&lt;/b&gt; &amp;amp; more</title>"
               "<description>x</description></item>" RSS_TAIL,
