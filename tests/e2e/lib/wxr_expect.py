@@ -36,7 +36,12 @@ def wp(el, name):
 
 
 def norm_title(s):
-    s = re.sub(r"<[^>]*>", " ", s or "")
+    # Inline elements' tags join their text ("<b>Mark</b><i>up</i>" is
+    # "Markup", issue 13); other tags separate words.
+    s = re.sub(r"</?(?:a|abbr|b|bdi|bdo|cite|code|dfn|em|i|kbd|mark|q|s|samp|small|"
+               r"span|strong|sub|sup|time|u|var|font|tt|strike|big)\b[^>]*>", "",
+               s or "", flags=re.I)
+    s = re.sub(r"<[^>]*>", " ", s)
     s = html.unescape(s)
     s = re.sub(r"\s+", " ", s.replace("\u00a0", " ")).strip()
     return s or "Untitled"
