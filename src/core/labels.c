@@ -352,12 +352,27 @@ static const struct sheaf_labels tables[] = {
 
 /* American English writes the month first: "May 24, 2019" (en-GB and the
  * rest of the English-speaking world: "24 May 2019"). */
-static const struct sheaf_labels en_us = {
-    "en-US",    "Contents", "Landmarks",    "Title page",
-    "Start",    "Cover",    "Untitled",     "Undated",
-    "Untagged", "Sources:", "original",     "Media",
-    "Video",    "Audio",    "{M} {d}, {y}", "{N} {y}",
-    MONTHS_EN,  MONTHS_EN,  PLURAL_ONE,     {"{n} article", "", "{n} articles"}};
+static const struct sheaf_labels en_us = {"en-US",
+                                          "Contents",
+                                          "Landmarks",
+                                          "Title page",
+                                          "Start",
+                                          "Cover",
+                                          "Untitled",
+                                          "Undated",
+                                          "Untagged",
+                                          "Sources:",
+                                          "original",
+                                          "Media",
+                                          "Video",
+                                          "Audio",
+                                          "{M} {d}, {y}",
+                                          "{N} {y}",
+                                          MONTHS_EN,
+                                          MONTHS_EN,
+                                          PLURAL_ONE,
+                                          {"{n} article", "", "{n} articles"},
+                                          "This archive holds no text of this article."};
 
 /* Whether the BCP 47 tag `lang` has the region subtag `region`. */
 static bool has_region(const char *lang, const char *region)
