@@ -167,12 +167,32 @@ SHEAF_API sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_opt
 /** Frees `ms`; NULL is allowed. */
 SHEAF_API void sheaf_manuscript_free(sheaf_manuscript *ms);
 
-/** Writes `ms` as an EPUB 3 file at `path`. The file is written beside `path`
- *  under a temporary name and renamed into place only when complete, so
- *  `path` holds either its old content or the whole new book. Returns
- *  SHEAF_OK or SHEAF_ERR_WRITE (with an error in `diag`). */
+/** Writes `ms` as an EPUB 3 file at `path`. The book is written into an
+ *  unnamed temporary file in the target's folder (a named one,
+ *  ".sheaf-PID-XXXXXX.tmp", where the file system cannot) and takes its
+ *  name only when complete, so `path` holds either its old content or the
+ *  whole new book, and a killed process leaves nothing behind.
+ *  A symbolic link is followed to the regular file it leads to, which is
+ *  replaced (the link stays); a link to nothing is refused. /dev/stdout,
+ *  /dev/fd/N and the like write to that descriptor, and a character
+ *  device (/dev/null) or FIFO gets the finished book copied into it, as
+ *  with sheaf_package_fd(). Folders, sockets, block devices and
+ *  terminals are refused. No file that the import or layout of this book
+ *  read (inputs, files of input folders, --css, --cover, images) is ever
+ *  replaced, however it is named: checked by device and inode, before
+ *  any work and again just before the book takes its name.
+ *  Returns SHEAF_OK, SHEAF_ERR_WRITE or SHEAF_ERR_NOMEM (with an error in
+ *  `diag`), or SHEAF_ERR_CANCELLED. */
 SHEAF_API sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
                                      const sheaf_options *opt, sheaf_diag *diag);
+
+/** Writes `ms` as an EPUB 3 file to the open descriptor `fd` (standard
+ *  output, a pipe, a socket): the book is built whole in a temporary file
+ *  first, then copied, so a failure before the copy writes nothing. A
+ *  terminal is refused, and so is a regular file this build read (`>>
+ *  feed.rss`). `fd` stays open. Returns as sheaf_package(). */
+SHEAF_API sheaf_status sheaf_package_fd(const sheaf_manuscript *ms, int fd,
+                                        const sheaf_options *opt, sheaf_diag *diag);
 
 #ifdef __cplusplus
 }

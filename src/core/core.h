@@ -184,6 +184,30 @@ int sheaf_temp_open(void);
 bool sheaf_pwrite_all(int fd, const void *p, size_t n, uint64_t off);
 bool sheaf_pread_all(int fd, void *p, size_t n, uint64_t off);
 
+/* ---- fileset.c: the files a build read, by device and inode ------------- */
+
+struct sheaf_fileent {
+  uint64_t dev, ino;
+  char *path; /* as it was read, for messages; NULL: an empty slot */
+};
+/* Zero-initialised (or sheaf_fileset_init) is an empty set. */
+struct sheaf_fileset {
+  struct sheaf_fileent *slots;
+  size_t n, cap; /* entries used; slots (a power of two, or 0) */
+};
+void sheaf_fileset_init(struct sheaf_fileset *s);
+void sheaf_fileset_fini(struct sheaf_fileset *s);
+/* Records the file (st_dev, st_ino) read as `path` (copied); a file already
+ * recorded keeps its first path. Returns false when out of memory. */
+bool sheaf_fileset_add(struct sheaf_fileset *s, uint64_t dev, uint64_t ino,
+                       const char *path);
+/* Returns the path under which the file was read, or NULL when it was not.
+ * `s` may be NULL. Borrowed from `s`. */
+const char *sheaf_fileset_find(const struct sheaf_fileset *s, uint64_t dev, uint64_t ino);
+/* "a FIFO (named pipe)", "a character device", "a folder"...: what a file
+ * of st_mode `mode` is, for messages about files that are not regular. */
+const char *sheaf_file_kind(unsigned mode);
+
 /* ---- dates.c -------------------------------------------------------------- */
 
 /* Parses an RFC 822 / RFC 2822 date as found in RSS ("Wed, 22 Feb 2023
@@ -407,6 +431,7 @@ struct sheaf_collection {
   /* Images and redirects from web archives, by URL (resources.c); NULL
    * until the first is added. */
   struct sheaf_resources *resources;
+  struct sheaf_fileset read; /* every file imported: never the book's target */
 };
 
 struct sheaf_book_tag {
@@ -474,6 +499,7 @@ struct sheaf_manuscript {
   struct sheaf_spool *spool;    /* owned; NULL: documents keep their data */
   size_t images, images_no_alt; /* <img> in the chapters, and those without
                                    alt text (accessibility metadata) */
+  struct sheaf_fileset read;    /* stylesheet, cover, images: never the target */
 };
 
 /* ---- spool.c: documents compressed on worker threads into a temp file --- */

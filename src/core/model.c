@@ -350,6 +350,7 @@ void sheaf_collection_free(sheaf_collection *c)
   sheaf_free(c->articles);
   sheaf_free(c->feeds);
   sheaf_free(c->sources);
+  sheaf_fileset_fini(&c->read);
   if (c->body_fd >= 0)
     close(c->body_fd);
   sheaf_resources_free(c->resources);
@@ -548,5 +549,6 @@ void sheaf_manuscript_free(sheaf_manuscript *m)
     sheaf_doc_fini(&m->docs[i]);
   sheaf_free(m->docs);
   sheaf_spool_free(m->spool);
+  sheaf_fileset_fini(&m->read);
   sheaf_free(m);
 }

@@ -187,6 +187,9 @@ static sheaf_status import_file(struct sheaf_collection *coll, const char *path,
   ret = sheaf_input_read(&in, path,
                          SHEAF_LIMIT(opt, max_input_size, SHEAF_DEFAULT_MAX_INPUT_SIZE),
                          in_folder, diag);
+  /* From now on the book may not replace this file (package.c). */
+  if (ret == SHEAF_OK && !sheaf_fileset_add(&coll->read, in.dev, in.ino, path))
+    ret = SHEAF_ERR_NOMEM;
   if (ret == SHEAF_OK)
     ret = import_one(coll, &in, in_folder, opt, diag);
   sheaf_input_fini(&in);

@@ -60,9 +60,10 @@ struct sheaf_images {
   size_t nuploads;
   struct img *imgs;
   size_t nimgs, imgs_cap;
-  xmlHashTablePtr by_key;   /* key -> index + 1 */
-  size_t embedded, missing; /* occurrences, for the closing count */
-  size_t no_alt;            /* embedded occurrences without alt text */
+  xmlHashTablePtr by_key;     /* key -> index + 1 */
+  size_t embedded, missing;   /* occurrences, for the closing count */
+  size_t no_alt;              /* embedded occurrences without alt text */
+  struct sheaf_fileset *read; /* files read are recorded here; may be NULL */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -587,6 +588,11 @@ static struct img *read_under(struct sheaf_images *im, const char *root, const c
   }
   if (!S_ISREG(st.st_mode)) {
     *why = "not a regular file";
+    goto out;
+  }
+  if (im->read &&
+      !sheaf_fileset_add(im->read, (uint64_t)st.st_dev, (uint64_t)st.st_ino, real)) {
+    *nomem = true;
     goto out;
   }
   if (max && (uint64_t)st.st_size > (uint64_t)max) {
@@ -1176,6 +1182,12 @@ sheaf_status sheaf_images_read_file(struct sheaf_images *im, const char *path,
     return SHEAF_ERR_NOMEM;
   memcpy(*data, g->data, g->len);
   return SHEAF_OK;
+}
+
+void sheaf_images_record_reads(struct sheaf_images *im, struct sheaf_fileset *read)
+{
+  if (im)
+    im->read = read;
 }
 
 /* ---- into the manuscript ------------------------------------------------- */

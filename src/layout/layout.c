@@ -6,8 +6,11 @@
  * and landmarks the package stage relies on.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "layout/layout.h"
 
@@ -48,40 +51,84 @@ static sheaf_status add(struct sheaf_manuscript *ms, const char *href, const cha
                    chapter, NULL);
 }
 
-/* Reads the user's stylesheet (--css) into `b`. */
-static sheaf_status read_css(const char *path, struct sheaf_buf *b, sheaf_diag *diag)
+/* Reads the user's stylesheet (--css) into `b`, recording the file in
+ * `reads`. Like the inputs, only a regular file is read: /dev/zero would
+ * never end and a FIFO without a writer would block forever. */
+static sheaf_status read_css(const char *path, const sheaf_options *opt,
+                             struct sheaf_fileset *reads, struct sheaf_buf *b,
+                             sheaf_diag *diag)
 {
-  FILE *f = fopen(path, "rb");
-  char chunk[4096];
-  size_t n;
-  bool err;
+  size_t max = SHEAF_LIMIT(opt, max_input_size, SHEAF_DEFAULT_MAX_INPUT_SIZE);
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  sheaf_status ret = SHEAF_OK;
+  char chunk[65536], sz[32];
+  struct stat st;
+  ssize_t n;
 
-  if (!f) {
+  if (fd < 0 || fstat(fd, &st) != 0) {
     sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0,
                    "cannot read the stylesheet given with --css: %s", strerror(errno));
-    return SHEAF_ERR_IO;
+    ret = SHEAF_ERR_IO;
+    goto out;
   }
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-    sheaf_buf_put(b, chunk, n);
-  err = ferror(f) != 0;
-  fclose(f);
-  if (err) {
+  if (!S_ISREG(st.st_mode)) {
     sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0,
-                   "cannot read the stylesheet given with --css");
-    return SHEAF_ERR_IO;
+                   "cannot read the stylesheet given with --css: it is %s, not a "
+                   "regular file (save it to a file first)",
+                   sheaf_file_kind((unsigned)st.st_mode));
+    ret = SHEAF_ERR_IO;
+    goto out;
   }
-  if (b->failed)
-    return SHEAF_ERR_NOMEM;
+  if (!sheaf_fileset_add(reads, (uint64_t)st.st_dev, (uint64_t)st.st_ino, path)) {
+    ret = SHEAF_ERR_NOMEM;
+    goto out;
+  }
+  b->max = max;
+  for (;;) {
+    if (opt && opt->cancel && opt->cancel(opt->cancel_userdata)) {
+      ret = SHEAF_ERR_CANCELLED;
+      goto out;
+    }
+    n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    if (b->len + (size_t)n > max) {
+      sheaf_diag_add(diag, SHEAF_ERROR, "limit", path, 0, 0,
+                     "the stylesheet given with --css is larger than %s "
+                     "(--max-input-size)",
+                     sheaf_size_str(max, sz));
+      ret = SHEAF_ERR_LIMIT;
+      goto out;
+    }
+    sheaf_buf_put(b, chunk, (size_t)n);
+  }
+  if (n < 0) {
+    sheaf_diag_add(diag, SHEAF_ERROR, "io", path, 0, 0,
+                   "cannot read the stylesheet given with --css: %s", strerror(errno));
+    ret = SHEAF_ERR_IO;
+    goto out;
+  }
+  if (b->failed) {
+    ret = SHEAF_ERR_NOMEM;
+    goto out;
+  }
   if (!sheaf_utf8_valid(b->ptr, b->len)) {
     sheaf_diag_add(diag, SHEAF_ERROR, "usage", path, 0, 0,
                    "the stylesheet given with --css is not UTF-8 text");
-    return SHEAF_ERR_USAGE;
+    ret = SHEAF_ERR_USAGE;
+    goto out;
   }
   if (strstr(b->ptr, "url(") || strstr(b->ptr, "@import"))
     sheaf_diag_add(diag, SHEAF_WARNING, "css-reference", path, 0, 0,
                    "the stylesheet given with --css refers to other files "
                    "(url() or @import), which are not put in the book");
-  return SHEAF_OK;
+out:
+  b->max = 0;
+  if (fd >= 0)
+    close(fd);
+  return ret;
 }
 
 /* The cover: the user's picture (--cover) or a generated JPEG, and the page
@@ -177,7 +224,7 @@ static sheaf_status stylesheets(struct sheaf_manuscript *ms,
                   false, NULL, 0));
   if (cx->user_css) {
     sheaf_buf_reset(b);
-    SHEAF_CHECK(read_css(cx->opt->css, b, cx->diag));
+    SHEAF_CHECK(read_css(cx->opt->css, cx->opt, &ms->read, b, cx->diag));
     SHEAF_CHECK(add(ms, "styles/user.css", "user-css", "text/css", b, NULL,
                     SHEAF_TIME_UNKNOWN, false, NULL, 0));
   }
@@ -227,6 +274,7 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opti
   images = sheaf_images_new(book, opt, diag, &ret);
   if (!images)
     goto out;
+  sheaf_images_record_reads(images, &ms->read);
   links = sheaf_links_new(book, &ret);
   if (!links)
     goto out;

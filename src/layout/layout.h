@@ -151,6 +151,9 @@ struct sheaf_images *sheaf_images_new(const struct sheaf_book *book,
                                       const sheaf_options *opt, sheaf_diag *diag,
                                       sheaf_status *status);
 void sheaf_images_free(struct sheaf_images *im);
+/* Every image file read from now on (also --cover) is recorded in `read`
+ * (borrowed; it must outlive `im`), so the book never replaces it. */
+void sheaf_images_record_reads(struct sheaf_images *im, struct sheaf_fileset *read);
 
 /* Picks the best local image among `cands` for the article of `src`: the
  * widest up to opt->max_image_width among those found, else the narrowest.

@@ -81,11 +81,15 @@ static struct sheaf_zip_entry packed_entry(const char *name, const struct packed
                                   NULL,    0,    p->mem, p->clen, p->crc};
 }
 
-sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
-                           const sheaf_options *options, sheaf_diag *diag)
+/* Writes the book to `path`, or to the descriptor `fd` when `path` is
+ * NULL. */
+static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int fd,
+                               const sheaf_options *options, sheaf_diag *diag)
 {
   sheaf_options local;
   const sheaf_options *opt = &local;
+  const struct sheaf_fileset *sets[2];
+  struct sheaf_out o;
   struct sheaf_buf text;
   struct packed opf = {NULL, 0, 0, 0}, nav = opf, ncx = opf;
   struct sheaf_zip_entry *e = NULL;
@@ -99,8 +103,13 @@ sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
   }
   if ((ret = sheaf_options_resolve(options, &local, diag)) != SHEAF_OK)
     return ret;
+  /* The files this build read may not become the book. */
+  sets[0] = &ms->read;
+  sets[1] = ms->book->coll ? &ms->book->coll->read : NULL;
+  sheaf_out_init(&o, sets, sets[1] ? 2 : 1);
   /* Cheap checks first, so a bad target fails before any work. */
-  SHEAF_CHECK(sheaf_package_check_target(path, diag));
+  SHEAF_CHECK(path ? sheaf_out_open(&o, path, diag) : sheaf_out_open_fd(&o, fd, diag));
+  path = o.path;
   SHEAF_CHECK(check_manuscript(ms, diag));
   /* Normally done by the layout stage already; cheap when so. */
   SHEAF_CHECK(sheaf_spool_finish(ms->spool, diag));
@@ -149,11 +158,31 @@ sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
         "EPUB/",      d->href, d->data, d->len, false, d->spooled ? ms->spool : NULL,
         d->spool_idx, NULL,    0,       0};
   }
-  ret = sheaf_package_zip(path, e, n, sheaf_package_time(ms, opt), opt, diag);
+  ret = sheaf_package_zip(&o, e, n, sheaf_package_time(ms, opt), opt, diag);
+  if (ret == SHEAF_OK)
+    ret = sheaf_out_commit(&o, opt, diag);
+  if (ret == SHEAF_ERR_CANCELLED && sheaf_diag_count_severity(diag, SHEAF_ERROR) == 0)
+    sheaf_diag_add(diag, SHEAF_ERROR, "cancelled", NULL, 0, 0,
+                   "interrupted; %s was not written", path);
 out:
+  sheaf_out_fini(&o);
   sheaf_free(e);
   sheaf_free(opf.mem);
   sheaf_free(nav.mem);
   sheaf_free(ncx.mem);
   return ret;
+}
+
+sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
+                           const sheaf_options *opt, sheaf_diag *diag)
+{
+  if (path == NULL)
+    path = "";
+  return write_book(ms, path, -1, opt, diag);
+}
+
+sheaf_status sheaf_package_fd(const sheaf_manuscript *ms, int fd,
+                              const sheaf_options *opt, sheaf_diag *diag)
+{
+  return write_book(ms, NULL, fd, opt, diag);
 }

@@ -45,21 +45,53 @@ struct sheaf_zip_entry {
   uint32_t crc;
 };
 
-/* Checks before any heavy work that `path` can become the book: its folder
- * exists and is writable, and `path` is not a directory. Returns SHEAF_OK or
- * SHEAF_ERR_WRITE with an error in `diag` naming the path and the reason. */
-sheaf_status sheaf_package_check_target(const char *path, sheaf_diag *diag);
+struct sheaf_out;
+/* Writes the entries, in order, as a zip file into the output's temporary
+ * file, every entry dated `mtime` (UTC seconds, clamped to the range DOS
+ * time can hold). Returns SHEAF_OK or SHEAF_ERR_WRITE (SHEAF_ERR_NOMEM)
+ * with an error in `diag`; SHEAF_ERR_CANCELLED when opt->cancel asked to
+ * stop. `opt` may be NULL. The caller publishes or drops the file. */
+sheaf_status sheaf_package_zip(const struct sheaf_out *o,
+                               const struct sheaf_zip_entry *entries, size_t nentries,
+                               int64_t mtime, const sheaf_options *opt, sheaf_diag *diag);
 
-/* Writes the entries, in order, as a zip file at `path`, every entry dated
- * `mtime` (UTC seconds, clamped to the range DOS time can hold). libzip
- * writes a temporary file beside `path` and renames it into place at the
- * end; on failure `path` is untouched and the temporary file removed.
- * Returns SHEAF_OK or SHEAF_ERR_WRITE (SHEAF_ERR_NOMEM) with an error in
- * `diag`; SHEAF_ERR_CANCELLED when opt->cancel asked to stop (libzip then
- * removes its temporary file). `opt` may be NULL. */
-sheaf_status sheaf_package_zip(const char *path, const struct sheaf_zip_entry *entries,
-                               size_t nentries, int64_t mtime, const sheaf_options *opt,
-                               sheaf_diag *diag);
+/* ---- output.c: where the book may go ------------------------------------- */
+
+/* The book's destination while it is written: a temporary file that
+ * becomes the target whole, or is copied into a stream (standard output,
+ * /dev/null, a FIFO) once complete. */
+struct sheaf_out {
+  const char *path; /* as the caller named it, for messages (borrowed) */
+  const struct sheaf_fileset *const *sets; /* files read: never the target */
+  size_t nsets;
+  char *target;     /* the file replaced (links followed), or the FIFO */
+  char *dir;        /* target's folder */
+  const char *base; /* target's last component (in `target`) */
+  int dirfd;        /* target's folder; -1 for a stream */
+  int fd;           /* the temporary file the zip goes into */
+  int stream;       /* the descriptor a stream is copied to, or -1 */
+  bool own_stream;  /* opened here: closed by sheaf_out_fini() */
+  bool no_tmpfile;  /* unit tests: use the named temporary route */
+  char tmpname[64]; /* the temporary's name in `dirfd` while it has one */
+};
+
+/* Empties `o`; `sets` (borrowed) are the records of files read. */
+void sheaf_out_init(struct sheaf_out *o, const struct sheaf_fileset *const *sets,
+                    size_t nsets);
+/* Chooses the target for `path` as the top of output.c says and opens the
+ * temporary file. Cheap, so a bad target fails before any work. Returns
+ * SHEAF_OK, SHEAF_ERR_WRITE or SHEAF_ERR_NOMEM with an error in `diag`. */
+sheaf_status sheaf_out_open(struct sheaf_out *o, const char *path, sheaf_diag *diag);
+/* The same for an open descriptor (standard output): a terminal is
+ * refused. */
+sheaf_status sheaf_out_open_fd(struct sheaf_out *o, int fd, sheaf_diag *diag);
+/* Publishes the finished temporary file: checks the target once more,
+ * then links or renames it into place, or copies it into the stream.
+ * Returns SHEAF_OK, SHEAF_ERR_WRITE, SHEAF_ERR_NOMEM or SHEAF_ERR_CANCELLED. */
+sheaf_status sheaf_out_commit(struct sheaf_out *o, const sheaf_options *opt,
+                              sheaf_diag *diag);
+/* Drops whatever was not published and closes everything. */
+void sheaf_out_fini(struct sheaf_out *o);
 
 /* ---- shared by the XML writers (opf.c) ----------------------------------- */
 

@@ -4,10 +4,10 @@
  * date, so the same entries always give the same bytes. libzip's errors are
  * translated into diagnostics here and nowhere else.
  *
- * Atomicity comes from libzip: zip_open(ZIP_CREATE | ZIP_TRUNCATE) writes
- * nothing until zip_close(), which writes a temporary file beside the target
- * (mkstemp) and renames it into place; when anything fails, the temporary
- * file is removed and the target keeps its old content.
+ * libzip writes into a source of our own (`sink` below) over the
+ * temporary file output.c chose; output.c, not libzip, decides when and
+ * where the finished file takes its name, so a failure or a kill leaves
+ * the target as it was.
  */
 #include <errno.h>
 #include <string.h>
@@ -41,44 +41,117 @@ static sheaf_status zip_failed(sheaf_diag *diag, const char *path, zip_error_t *
   return ret;
 }
 
-sheaf_status sheaf_package_check_target(const char *path, sheaf_diag *diag)
-{
-  const char *slash;
-  struct stat st;
-  char *dir;
-  sheaf_status ret = SHEAF_OK;
+/* ---- the archive's own source: the temporary file of output.c ---------- */
 
-  if (path == NULL || *path == '\0') {
-    write_error(diag, "\"\"", "empty file name", 0);
-    return SHEAF_ERR_WRITE;
+/* libzip opens a new archive when its source's stat fails with ENOENT,
+ * then at zip_close() writes the whole archive through the *_WRITE
+ * commands. Commit and rollback do nothing: output.c publishes or drops
+ * the file after zip_close() returns. */
+struct sink {
+  int fd;
+  zip_error_t err;
+};
+
+static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+  struct sink *k = ud;
+  zip_source_args_seek_t *args;
+  off_t pos;
+
+  switch (cmd) {
+  case ZIP_SOURCE_STAT:
+    zip_error_set(&k->err, ZIP_ER_READ, ENOENT);
+    return -1;
+  case ZIP_SOURCE_OPEN:
+  case ZIP_SOURCE_CLOSE:
+  case ZIP_SOURCE_COMMIT_WRITE:
+  case ZIP_SOURCE_ROLLBACK_WRITE:
+  case ZIP_SOURCE_REMOVE:
+    return 0;
+  case ZIP_SOURCE_READ:
+  case ZIP_SOURCE_SEEK:
+  case ZIP_SOURCE_TELL:
+    zip_error_set(&k->err, ZIP_ER_OPNOTSUPP, 0);
+    return -1;
+  case ZIP_SOURCE_BEGIN_WRITE:
+    if (ftruncate(k->fd, 0) != 0 || lseek(k->fd, 0, SEEK_SET) != 0) {
+      zip_error_set(&k->err, ZIP_ER_WRITE, errno);
+      return -1;
+    }
+    return 0;
+  case ZIP_SOURCE_WRITE: {
+    const char *p = data;
+    zip_uint64_t done = 0;
+    while (done < len) {
+      ssize_t w = write(k->fd, p + done, (size_t)(len - done));
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0) {
+        zip_error_set(&k->err, ZIP_ER_WRITE, w < 0 ? errno : ENOSPC);
+        return -1;
+      }
+      done += (zip_uint64_t)w;
+    }
+    return (zip_int64_t)len;
   }
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-    write_error(diag, path, strerror(EISDIR), 0);
-    return SHEAF_ERR_WRITE;
+  case ZIP_SOURCE_SEEK_WRITE:
+    args = ZIP_SOURCE_GET_ARGS(zip_source_args_seek_t, data, len, &k->err);
+    if (args == NULL)
+      return -1;
+    if (lseek(k->fd, (off_t)args->offset, args->whence) < 0) {
+      zip_error_set(&k->err, ZIP_ER_SEEK, errno);
+      return -1;
+    }
+    return 0;
+  case ZIP_SOURCE_TELL_WRITE:
+    pos = lseek(k->fd, 0, SEEK_CUR);
+    if (pos < 0) {
+      zip_error_set(&k->err, ZIP_ER_TELL, errno);
+      return -1;
+    }
+    return (zip_int64_t)pos;
+  case ZIP_SOURCE_ERROR:
+    return zip_error_to_data(&k->err, data, len);
+  case ZIP_SOURCE_FREE:
+    zip_error_fini(&k->err);
+    sheaf_free(k);
+    return 0;
+  case ZIP_SOURCE_SUPPORTS:
+    return zip_source_make_command_bitmap(
+        ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+        ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, ZIP_SOURCE_SEEK, ZIP_SOURCE_TELL,
+        ZIP_SOURCE_BEGIN_WRITE, ZIP_SOURCE_WRITE, ZIP_SOURCE_COMMIT_WRITE,
+        ZIP_SOURCE_ROLLBACK_WRITE, ZIP_SOURCE_SEEK_WRITE, ZIP_SOURCE_TELL_WRITE,
+        ZIP_SOURCE_REMOVE, -1);
+  default:
+    zip_error_set(&k->err, ZIP_ER_OPNOTSUPP, 0);
+    return -1;
   }
-  slash = strrchr(path, '/');
-  if (slash == NULL)
-    dir = sheaf_strdup(".");
-  else
-    dir = sheaf_strndup(path, slash == path ? 1 : (size_t)(slash - path));
-  if (dir == NULL) {
-    write_error(diag, path, strerror(ENOMEM), 0);
-    return SHEAF_ERR_NOMEM;
+}
+
+/* Opens a new, empty archive that writes into `fd`. */
+static zip_t *open_sink(int fd, zip_error_t *ze)
+{
+  struct sink *k = sheaf_calloc(1, sizeof *k);
+  zip_source_t *src;
+  zip_t *za;
+
+  if (k == NULL) {
+    zip_error_set(ze, ZIP_ER_MEMORY, 0);
+    return NULL;
   }
-  if (stat(dir, &st) != 0) {
-    int e = errno;
-    write_error(diag, path, strerror(e), e);
-    ret = SHEAF_ERR_WRITE;
-  } else if (!S_ISDIR(st.st_mode)) {
-    write_error(diag, path, strerror(ENOTDIR), 0);
-    ret = SHEAF_ERR_WRITE;
-  } else if (access(dir, W_OK | X_OK) != 0) {
-    int e = errno;
-    write_error(diag, path, strerror(e), 0);
-    ret = SHEAF_ERR_WRITE;
+  k->fd = fd;
+  zip_error_init(&k->err);
+  src = zip_source_function_create(sink_cb, k, ze);
+  if (src == NULL) {
+    zip_error_fini(&k->err);
+    sheaf_free(k);
+    return NULL;
   }
-  sheaf_free(dir);
-  return ret;
+  za = zip_open_from_source(src, ZIP_CREATE | ZIP_TRUNCATE, ze);
+  if (za == NULL)
+    zip_source_free(src); /* frees k too */
+  return za;
 }
 
 /* libzip turns a time_t into DOS date fields with localtime(), which would
@@ -263,22 +336,22 @@ static int cancelled(zip_t *za, void *ud)
   return opt->cancel(opt->cancel_userdata) != 0;
 }
 
-sheaf_status sheaf_package_zip(const char *path, const struct sheaf_zip_entry *entries,
-                               size_t nentries, int64_t mtime, const sheaf_options *opt,
-                               sheaf_diag *diag)
+sheaf_status sheaf_package_zip(const struct sheaf_out *o,
+                               const struct sheaf_zip_entry *entries, size_t nentries,
+                               int64_t mtime, const sheaf_options *opt, sheaf_diag *diag)
 {
+  const char *path = o->path;
   struct sheaf_buf name;
   zip_error_t ze;
   zip_t *za;
   time_t when = dos_time(mtime);
   sheaf_status ret = SHEAF_OK;
-  int zerr = 0;
   size_t i;
 
   sheaf_buf_init(&name, 0);
-  za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+  zip_error_init(&ze);
+  za = open_sink(o->fd, &ze);
   if (za == NULL) {
-    zip_error_init_with_code(&ze, zerr);
     ret = zip_failed(diag, path, &ze);
     zip_error_fini(&ze);
     goto out;

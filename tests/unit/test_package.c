@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -442,6 +444,85 @@ static void test_failure_keeps_old(void **state)
   free(p);
 }
 
+/* A file the build read is never the target, whatever its name: the
+ * library checks it, not only the command. */
+static void test_read_file_protected(void **state)
+{
+  struct fixture *f = *state;
+  char path[256], other[256], *p;
+  struct stat st;
+  size_t len;
+
+  path_in(f, "input.md", path);
+  spit(path, "an input");
+  assert_int_equal(stat(path, &st), 0);
+  assert_true(sheaf_fileset_add(&f->ms->read, (uint64_t)st.st_dev, (uint64_t)st.st_ino,
+                                "input.md"));
+  assert_int_equal(sheaf_package(f->ms, path, &f->opt, f->diag), SHEAF_ERR_WRITE);
+  assert_true(has_error(f->diag, "this build read (input.md)"));
+  path_in(f, "other-name.epub", other);
+  assert_int_equal(link(path, other), 0);
+  assert_int_equal(sheaf_package(f->ms, other, &f->opt, f->diag), SHEAF_ERR_WRITE);
+  assert_int_equal(count_files(f->dir), 2);
+  p = slurp(path, &len);
+  assert_string_equal(p, "an input");
+  free(p);
+}
+
+/* Where O_TMPFILE is missing: a named temporary, short whatever the
+ * target's name, and the stale ones of dead sheaf processes removed. */
+static void test_named_temporary(void **state)
+{
+  struct fixture *f = *state;
+  char path[256], dead_old[256], dead_young[256], alive[256], *p;
+  struct timespec old[2];
+  struct sheaf_out o;
+  pid_t pid = fork();
+  size_t len;
+
+  if (pid == 0)
+    _exit(0);
+  assert_true(pid > 0);
+  assert_int_equal(waitpid(pid, NULL, 0), pid);
+  /* pid is now a process that is gone. */
+  snprintf(dead_old, sizeof dead_old, "%s/.sheaf-%ld-abcdef.tmp", f->dir, (long)pid);
+  snprintf(dead_young, sizeof dead_young, "%s/.sheaf-%ld-ghijkl.tmp", f->dir, (long)pid);
+  snprintf(alive, sizeof alive, "%s/.sheaf-%ld-mnopqr.tmp", f->dir, (long)getppid());
+  spit(dead_old, "partial");
+  spit(dead_young, "partial");
+  spit(alive, "partial");
+  old[0].tv_sec = old[1].tv_sec = time(NULL) - 7200;
+  old[0].tv_nsec = old[1].tv_nsec = 0;
+  assert_int_equal(utimensat(AT_FDCWD, dead_old, old, 0), 0);
+  assert_int_equal(utimensat(AT_FDCWD, alive, old, 0), 0);
+
+  path_in(f, "book.epub", path);
+  sheaf_out_init(&o, NULL, 0);
+  o.no_tmpfile = true;
+  assert_int_equal(sheaf_out_open(&o, path, f->diag), SHEAF_OK);
+  assert_true(strlen(o.tmpname) > 0 && strlen(o.tmpname) < 40);
+  assert_int_equal(access(dead_old, F_OK), -1);  /* stale: removed */
+  assert_int_equal(access(dead_young, F_OK), 0); /* may be on another host */
+  assert_int_equal(access(alive, F_OK), 0);      /* its process lives */
+  assert_int_equal(count_files(f->dir), 3);      /* the two kept and ours */
+  assert_int_equal(write(o.fd, "the book", 8), 8);
+  assert_int_equal(sheaf_out_commit(&o, NULL, f->diag), SHEAF_OK);
+  sheaf_out_fini(&o);
+  p = slurp(path, &len);
+  assert_string_equal(p, "the book");
+  free(p);
+  assert_int_equal(count_files(f->dir), 3); /* book.epub and the two kept */
+
+  /* A failure before the commit leaves nothing. */
+  sheaf_out_init(&o, NULL, 0);
+  o.no_tmpfile = true;
+  path_in(f, "never.epub", path);
+  assert_int_equal(sheaf_out_open(&o, path, f->diag), SHEAF_OK);
+  assert_int_equal(count_files(f->dir), 4);
+  sheaf_out_fini(&o);
+  assert_int_equal(count_files(f->dir), 3);
+}
+
 static void test_bad_manuscript(void **state)
 {
   struct fixture *f = *state;
@@ -588,6 +669,8 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_replaces_existing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_failure_keeps_old, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_manuscript, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_read_file_protected, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_named_temporary, setup, teardown),
       cmocka_unit_test_setup_teardown(test_epubcheck, setup, teardown),
       cmocka_unit_test_setup_teardown(test_cover_and_rtl, setup, teardown),
   };
