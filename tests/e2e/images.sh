@@ -116,6 +116,7 @@ if [ -n "$STRACE" ]; then
   LIBDIR=$(dirname "$(ldd "$SHEAF" 2>/dev/null | sed -n 's/.*libsheaf[^ ]* => \(.*\) (.*/\1/p')")
   bad=$(grep -v -E '^(/lib|/usr|/etc/ld\.so|/etc/localtime|/etc/ssl|/proc|/sys|/dev)' "$T/opened" |
     grep -v -F "$ROOT/" | grep -v -E "^$B/feed.rss$|^$T/img.epub" |
+    grep -v -x -F -e "$T" -e "." |  # the output's folder, its O_TMPFILE ("." in it)
     grep -v -E "^${TMPDIR:-/tmp}/sheaf-spool-[A-Za-z0-9]{6}$" |  # the spool (created, never read from elsewhere)
     grep -v -E "^$LIBDIR/.*\.so(\.[0-9]+)*$" |  # the loader finding libsheaf.so (RPATH)
     # the cover's fonts, and fontconfig's configuration and caches (pango
