@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,11 +53,17 @@
   } while (0)
 
 static sheaf_status fail(sheaf_diag *diag, const struct sheaf_out *o, sheaf_status ret,
-                         const char *fmt, const char *arg)
+                         const char *fmt, ...) SHEAF_PRINTF(4, 5);
+
+static sheaf_status fail(sheaf_diag *diag, const struct sheaf_out *o, sheaf_status ret,
+                         const char *fmt, ...)
 {
   char reason[512];
+  va_list ap;
 
-  snprintf(reason, sizeof reason, fmt, arg);
+  va_start(ap, fmt);
+  vsnprintf(reason, sizeof reason, fmt, ap);
+  va_end(ap);
   sheaf_diag_add(diag, SHEAF_ERROR, ret == SHEAF_ERR_NOMEM ? "nomem" : "write", NULL, 0,
                  0, "cannot write book: %s: %s", o->path, reason);
   return ret;
