@@ -201,22 +201,6 @@ bool sheaf_input_utf8_valid(struct sheaf_input *in, const char *p, size_t n)
 
 /* ---- reading a file ----------------------------------------------------- */
 
-/* What a file that is not a regular one is, for the refusal. */
-static const char *file_kind(mode_t m)
-{
-  if (S_ISFIFO(m))
-    return "a FIFO (named pipe)";
-  if (S_ISCHR(m))
-    return "a character device";
-  if (S_ISBLK(m))
-    return "a block device";
-  if (S_ISSOCK(m))
-    return "a socket";
-  if (S_ISDIR(m))
-    return "a folder";
-  return "not a regular file";
-}
-
 /* Maps `size` bytes of fd privately, followed by at least one zero byte
  * (an anonymous page when the file ends on a page boundary), so the
  * buffer is NUL-terminated like one read into memory. */
@@ -269,7 +253,7 @@ sheaf_status sheaf_input_read(struct sheaf_input *in, const char *path, size_t m
                    S_ISDIR(st.st_mode) ? "cannot read: %s"
                                        : "cannot read: this is %s; sheaf reads regular "
                                          "files and folders (save it to a file first)",
-                   S_ISDIR(st.st_mode) ? strerror(EISDIR) : file_kind(st.st_mode));
+                   S_ISDIR(st.st_mode) ? strerror(EISDIR) : sheaf_file_kind(st.st_mode));
     close(fd);
     return SHEAF_ERR_IO;
   }
