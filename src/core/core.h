@@ -208,6 +208,31 @@ const char *sheaf_fileset_find(const struct sheaf_fileset *s, uint64_t dev, uint
  * of st_mode `mode` is, for messages about files that are not regular. */
 const char *sheaf_file_kind(unsigned mode);
 
+/* ---- strmap.c: strings to numbers, in constant time ---------------------- */
+
+struct sheaf_strmap_slot {
+  const char *key; /* borrowed; NULL: an empty slot */
+  size_t len;
+  uint64_t hash;
+  size_t val;
+};
+struct sheaf_strmap {
+  struct sheaf_strmap_slot *slots;
+  size_t n, cap;
+  uint64_t seed;
+};
+/* An empty map. Keys are borrowed: each must stay valid and unchanged while
+ * it is in the map. */
+void sheaf_strmap_init(struct sheaf_strmap *m);
+void sheaf_strmap_fini(struct sheaf_strmap *m);
+/* The value stored under key[0..len), or NULL. `m` may be NULL. */
+const size_t *sheaf_strmap_get(const struct sheaf_strmap *m, const char *key, size_t len);
+/* Stores `val` under key[0..len) (replacing a value already there).
+ * Returns false when out of memory; the map is then unchanged. */
+bool sheaf_strmap_put(struct sheaf_strmap *m, const char *key, size_t len, size_t val);
+/* A 64-bit mix (splitmix64's finaliser), for hashes of numbers. */
+uint64_t sheaf_hash_mix(uint64_t x);
+
 /* ---- dates.c -------------------------------------------------------------- */
 
 /* Parses an RFC 822 / RFC 2822 date as found in RSS ("Wed, 22 Feb 2023
@@ -382,14 +407,17 @@ struct sheaf_article {
   char *link;  /* canonical URL or NULL */
   char *guid;  /* as given, or NULL */
   char **authors;
-  size_t nauthors;
+  size_t nauthors, authors_cap;
   int64_t published;  /* UTC seconds or SHEAF_TIME_UNKNOWN */
   int64_t updated;    /* UTC seconds or SHEAF_TIME_UNKNOWN */
   int pub_offset;     /* source's UTC offset of `published`, minutes */
   int64_t order_time; /* orders an undated article (a Markdown file's
                          modification time), never shown; or UNKNOWN */
   struct sheaf_tag *tags;
-  size_t ntags;
+  size_t ntags, tags_cap;
+  /* Slugs -> tags and names -> authors, made once an article has many
+   * (a hostile feed may give one item 100,000 tags); NULL before. */
+  struct sheaf_strmap *tag_index, *author_index;
   char *summary; /* excerpt (HTML) or NULL */
   char *body;    /* full content, or NULL (then summary is the body) */
   enum sheaf_body_format body_format;
@@ -423,6 +451,7 @@ struct sheaf_collection {
   size_t nfeeds, feeds_cap;
   char **sources; /* interned input paths */
   size_t nsources, sources_cap;
+  struct sheaf_strmap *source_index; /* path -> index in sources; NULL before */
   /* Body spool: an unlinked temp file holding article bodies and summaries
    * once imported, so memory is bounded by metadata, not the archive. */
   bool spool_bodies; /* set by sheaf_collection_spool_bodies() */
@@ -573,6 +602,10 @@ void sheaf_article_free(struct sheaf_article *a);
 bool sheaf_article_add_tag(struct sheaf_article *a, const char *name, const char *slug,
                            enum sheaf_tag_kind kind);
 bool sheaf_article_add_author(struct sheaf_article *a, const char *name);
+/* Replaces author k (< a->nauthors) by a copy of `name`, as given (a WXR
+ * login becomes the name the export lists). Returns false when out of
+ * memory; the article is then unchanged. */
+bool sheaf_article_set_author(struct sheaf_article *a, size_t k, const char *name);
 /* Fills a->id from guid, link or a hash; call when the article is complete. */
 bool sheaf_article_finish(struct sheaf_article *a);
 void sheaf_feed_free(struct sheaf_feed *f);

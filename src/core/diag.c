@@ -18,13 +18,18 @@ struct sheaf_diag {
   size_t dropped;   /* entries not stored because of the cap */
   char **files;     /* interned file names */
   size_t nfiles, files_cap;
+  struct sheaf_strmap file_index; /* name -> index in files */
   sheaf_diag_fn fn;
   void *userdata;
 };
 
 sheaf_diag *sheaf_diag_new(void)
 {
-  return sheaf_calloc(1, sizeof(sheaf_diag));
+  sheaf_diag *d = sheaf_calloc(1, sizeof(sheaf_diag));
+
+  if (d)
+    sheaf_strmap_init(&d->file_index);
+  return d;
 }
 
 void sheaf_diag_free(sheaf_diag *d)
@@ -39,6 +44,7 @@ void sheaf_diag_free(sheaf_diag *d)
     sheaf_free(d->files[i]);
   sheaf_free(d->entries);
   sheaf_free(d->files);
+  sheaf_strmap_fini(&d->file_index);
   sheaf_free(d);
 }
 
@@ -78,23 +84,28 @@ const char *sheaf_severity_str(sheaf_severity sev)
   return "unknown";
 }
 
-/* Returns the interned copy of `file` (a few distinct inputs per run, so a
- * linear search is the right size). */
+/* Returns the interned copy of `file`. A folder of 100,000 notes may give
+ * as many names, so they are found through an index, not a scan. */
 static const char *intern(sheaf_diag *d, const char *file)
 {
-  size_t i;
+  const size_t *at;
+  size_t len;
   char *copy;
 
   if (file == NULL)
     return NULL;
-  for (i = 0; i < d->nfiles; i++)
-    if (strcmp(d->files[i], file) == 0)
-      return d->files[i];
+  len = strlen(file);
+  if ((at = sheaf_strmap_get(&d->file_index, file, len)) != NULL)
+    return d->files[*at];
   if (!sheaf_grow((void **)&d->files, &d->files_cap, d->nfiles + 1, sizeof(char *)))
     return NULL;
   copy = sheaf_strdup(file);
   if (copy == NULL)
     return NULL;
+  if (!sheaf_strmap_put(&d->file_index, copy, len, d->nfiles)) {
+    sheaf_free(copy);
+    return NULL;
+  }
   d->files[d->nfiles++] = copy;
   return copy;
 }

@@ -14,18 +14,11 @@
 
 #include "core/core.h"
 
-/* A 64-bit mix (splitmix64's finaliser) of the pair; inode numbers are
- * dense and small, which a plain sum would cluster. */
+/* Inode numbers are dense and small, which a plain sum would cluster:
+ * the pair is mixed. */
 static size_t slot_of(uint64_t dev, uint64_t ino, size_t cap)
 {
-  uint64_t x = ino ^ (dev * UINT64_C(0x9e3779b97f4a7c15));
-
-  x ^= x >> 30;
-  x *= UINT64_C(0xbf58476d1ce4e5b9);
-  x ^= x >> 27;
-  x *= UINT64_C(0x94d049bb133111eb);
-  x ^= x >> 31;
-  return (size_t)x & (cap - 1);
+  return (size_t)sheaf_hash_mix(ino ^ (dev * UINT64_C(0x9e3779b97f4a7c15))) & (cap - 1);
 }
 
 void sheaf_fileset_init(struct sheaf_fileset *s)

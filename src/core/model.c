@@ -25,6 +25,59 @@ struct sheaf_article *sheaf_article_new(void)
   return a;
 }
 
+static void free_index(struct sheaf_strmap *m)
+{
+  if (m)
+    sheaf_strmap_fini(m);
+  sheaf_free(m);
+}
+
+/* Few tags or authors are searched in place; from this many on, through
+ * an index, so adding n of them costs O(n), not O(n^2). */
+#define INDEX_FROM 8
+
+/* Finds `key` among the n strings at strs[i * stride] (each a char *), by
+ * scan or through *index, which is built when n reaches INDEX_FROM.
+ * Returns the position, or n when absent; *nomem on failure. */
+static size_t find_str(struct sheaf_strmap **index, const void *strs, size_t stride,
+                       size_t n, const char *key, bool *nomem)
+{
+  const char *base = strs;
+  size_t i, len = strlen(key);
+  const size_t *v;
+
+  if (n < INDEX_FROM) {
+    for (i = 0; i < n; i++)
+      if (strcmp(*(char *const *)(const void *)(base + i * stride), key) == 0)
+        return i;
+    return n;
+  }
+  if (*index == NULL) {
+    if ((*index = sheaf_malloc(sizeof **index)) == NULL) {
+      *nomem = true;
+      return n;
+    }
+    sheaf_strmap_init(*index);
+    for (i = 0; i < n; i++) {
+      const char *s = *(char *const *)(const void *)(base + i * stride);
+      if (!sheaf_strmap_put(*index, s, strlen(s), i)) {
+        free_index(*index);
+        *index = NULL;
+        *nomem = true;
+        return n;
+      }
+    }
+  }
+  v = sheaf_strmap_get(*index, key, len);
+  return v ? *v : n;
+}
+
+/* Records the string just appended at position n - 1 in the index. */
+static bool index_last(struct sheaf_strmap *index, const char *s, size_t pos)
+{
+  return index == NULL || sheaf_strmap_put(index, s, strlen(s), pos);
+}
+
 void sheaf_article_free(struct sheaf_article *a)
 {
   size_t i;
@@ -43,6 +96,8 @@ void sheaf_article_free(struct sheaf_article *a)
     sheaf_free(a->tags[i].slug);
   }
   sheaf_free(a->tags);
+  free_index(a->tag_index);
+  free_index(a->author_index);
   sheaf_free(a->summary);
   sheaf_free(a->body);
   sheaf_free(a->language);
@@ -54,8 +109,8 @@ bool sheaf_article_add_tag(struct sheaf_article *a, const char *name, const char
 {
   struct sheaf_str nm = sheaf_str_trim((struct sheaf_str){name, strlen(name)});
   struct sheaf_tag t;
+  bool nomem = false;
   size_t i;
-  void *p;
 
   if (nm.n == 0)
     return true;
@@ -70,16 +125,19 @@ bool sheaf_article_add_tag(struct sheaf_article *a, const char *name, const char
       (slug && *slug) ? sheaf_slugify(slug, strlen(slug)) : sheaf_slugify(nm.p, nm.n);
   if (t.name == NULL || t.slug == NULL)
     goto fail;
-  for (i = 0; i < a->ntags; i++)
-    if (strcmp(a->tags[i].slug, t.slug) == 0) {
-      sheaf_free(t.name);
-      sheaf_free(t.slug);
-      return true;
-    }
-  p = sheaf_realloc(a->tags, (a->ntags + 1) * sizeof t);
-  if (p == NULL)
+  i = find_str(&a->tag_index, &a->tags[0].slug, sizeof *a->tags, a->ntags, t.slug,
+               &nomem);
+  if (nomem)
     goto fail;
-  a->tags = p;
+  if (i < a->ntags) {
+    sheaf_free(t.name);
+    sheaf_free(t.slug);
+    return true;
+  }
+  /* Room for twice as many: a realloc per tag would copy n^2 bytes. */
+  if (!sheaf_grow((void **)&a->tags, &a->tags_cap, a->ntags + 1, sizeof t) ||
+      !index_last(a->tag_index, t.slug, a->ntags))
+    goto fail;
   a->tags[a->ntags++] = t;
   return true;
 fail:
@@ -92,7 +150,7 @@ bool sheaf_article_add_author(struct sheaf_article *a, const char *name)
 {
   struct sheaf_str nm = sheaf_str_trim((struct sheaf_str){name, strlen(name)});
   char *copy;
-  void *p;
+  bool nomem = false;
   size_t i;
 
   if (nm.n == 0)
@@ -100,18 +158,33 @@ bool sheaf_article_add_author(struct sheaf_article *a, const char *name)
   copy = sheaf_str_collapse_ws(nm.p, nm.n);
   if (copy == NULL)
     return false;
-  for (i = 0; i < a->nauthors; i++)
-    if (strcmp(a->authors[i], copy) == 0) {
-      sheaf_free(copy);
-      return true;
-    }
-  p = sheaf_realloc(a->authors, (a->nauthors + 1) * sizeof(char *));
-  if (p == NULL) {
+  i = find_str(&a->author_index, a->authors, sizeof *a->authors, a->nauthors, copy,
+               &nomem);
+  if (nomem || i < a->nauthors) {
+    sheaf_free(copy);
+    return !nomem;
+  }
+  if (!sheaf_grow((void **)&a->authors, &a->authors_cap, a->nauthors + 1,
+                  sizeof *a->authors) ||
+      !index_last(a->author_index, copy, a->nauthors)) {
     sheaf_free(copy);
     return false;
   }
-  a->authors = p;
   a->authors[a->nauthors++] = copy;
+  return true;
+}
+
+bool sheaf_article_set_author(struct sheaf_article *a, size_t k, const char *name)
+{
+  char *copy = sheaf_strdup(name);
+
+  if (copy == NULL)
+    return false;
+  sheaf_free(a->authors[k]);
+  a->authors[k] = copy;
+  /* The index borrowed the old name: it is made again when next needed. */
+  free_index(a->author_index);
+  a->author_index = NULL;
   return true;
 }
 
@@ -351,6 +424,7 @@ void sheaf_collection_free(sheaf_collection *c)
   sheaf_free(c->feeds);
   sheaf_free(c->sources);
   sheaf_fileset_fini(&c->read);
+  free_index(c->source_index);
   if (c->body_fd >= 0)
     close(c->body_fd);
   sheaf_resources_free(c->resources);
@@ -380,16 +454,26 @@ bool sheaf_collection_add_feed(struct sheaf_collection *c, struct sheaf_feed *f)
 
 const char *sheaf_collection_intern_source(struct sheaf_collection *c, const char *path)
 {
-  size_t i;
+  size_t len = strlen(path);
+  const size_t *at;
   char *copy;
 
-  for (i = 0; i < c->nsources; i++)
-    if (strcmp(c->sources[i], path) == 0)
-      return c->sources[i];
+  /* A folder of 100,000 files interns 100,000 names: no scan per name. */
+  if (c->source_index == NULL) {
+    if ((c->source_index = sheaf_malloc(sizeof *c->source_index)) == NULL)
+      return NULL;
+    sheaf_strmap_init(c->source_index);
+  }
+  if ((at = sheaf_strmap_get(c->source_index, path, len)) != NULL)
+    return c->sources[*at];
   if (!sheaf_grow((void **)&c->sources, &c->sources_cap, c->nsources + 1, sizeof(char *)))
     return NULL;
   if ((copy = sheaf_strdup(path)) == NULL)
     return NULL;
+  if (!sheaf_strmap_put(c->source_index, copy, len, c->nsources)) {
+    sheaf_free(copy);
+    return NULL;
+  }
   c->sources[c->nsources++] = copy;
   return copy;
 }

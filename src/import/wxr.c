@@ -621,10 +621,8 @@ static sheaf_status finish_posts(struct sheaf_collection *coll, struct wxr *w,
       size_t j;
       for (j = 0; j < w->nauthors; j++)
         if (strcmp(a->authors[k], w->authors[j].login) == 0) {
-          if ((x = sheaf_strdup(w->authors[j].name)) == NULL)
+          if (!sheaf_article_set_author(a, k, w->authors[j].name))
             goto nomem;
-          sheaf_free(a->authors[k]);
-          a->authors[k] = x;
           break;
         }
     }

@@ -243,32 +243,41 @@ static int cmp_tag(const void *pa, const void *pb)
 
 static sheaf_status count_tags(struct sheaf_book *b)
 {
-  size_t i, j, k;
+  struct sheaf_strmap by_slug; /* slug -> index in b->tags */
+  sheaf_status ret = SHEAF_OK;
+  size_t i, j, k, cap = 0;
 
+  sheaf_strmap_init(&by_slug);
   for (i = 0; i < b->nchapters; i++) {
     const struct sheaf_article *a = b->chapters[i];
     for (j = 0; j < a->ntags; j++) {
-      for (k = 0; k < b->ntags; k++)
-        if (strcmp(b->tags[k].slug, a->tags[j].slug) == 0)
-          break;
+      const char *slug = a->tags[j].slug;
+      const size_t *at = sheaf_strmap_get(&by_slug, slug, strlen(slug));
+      k = at ? *at : b->ntags;
       if (k == b->ntags) {
-        void *p = sheaf_realloc(b->tags, (b->ntags + 1) * sizeof *b->tags);
-        if (p == NULL)
-          return SHEAF_ERR_NOMEM;
-        b->tags = p;
+        if (!sheaf_grow((void **)&b->tags, &cap, b->ntags + 1, sizeof *b->tags)) {
+          ret = SHEAF_ERR_NOMEM;
+          goto out;
+        }
         b->tags[k].name = sheaf_strdup(a->tags[j].name);
-        b->tags[k].slug = sheaf_strdup(a->tags[j].slug);
+        b->tags[k].slug = sheaf_strdup(slug);
         b->tags[k].count = 0;
         b->ntags++;
-        if (!b->tags[k].name || !b->tags[k].slug)
-          return SHEAF_ERR_NOMEM;
+        /* The key is the book's own copy, which stays where it is. */
+        if (!b->tags[k].name || !b->tags[k].slug ||
+            !sheaf_strmap_put(&by_slug, b->tags[k].slug, strlen(slug), k)) {
+          ret = SHEAF_ERR_NOMEM;
+          goto out;
+        }
       }
       b->tags[k].count++;
     }
   }
   if (b->ntags)
     qsort(b->tags, b->ntags, sizeof *b->tags, cmp_tag);
-  return SHEAF_OK;
+out:
+  sheaf_strmap_fini(&by_slug);
+  return ret;
 }
 
 /* The identifier names what the book is (its sources and the selection), so

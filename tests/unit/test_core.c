@@ -287,6 +287,61 @@ static void test_article_tags_dedupe(void **state)
   sheaf_article_free(a);
 }
 
+static void test_strmap(void **state)
+{
+  struct sheaf_strmap m;
+  char keys[3000][8];
+  size_t i;
+
+  (void)state;
+  sheaf_strmap_init(&m);
+  assert_null(sheaf_strmap_get(&m, "a", 1));
+  assert_null(sheaf_strmap_get(NULL, "a", 1));
+  for (i = 0; i < 3000; i++) {
+    snprintf(keys[i], sizeof keys[i], "k%zu", i);
+    assert_true(sheaf_strmap_put(&m, keys[i], strlen(keys[i]), i));
+  }
+  for (i = 0; i < 3000; i++) {
+    const size_t *v = sheaf_strmap_get(&m, keys[i], strlen(keys[i]));
+    assert_non_null(v);
+    assert_int_equal(*v, i);
+  }
+  /* Length counts: "k1" is not "k10" nor "k1" with a NUL after it. */
+  assert_int_equal(*sheaf_strmap_get(&m, "k10", 2), 1);
+  assert_null(sheaf_strmap_get(&m, "k1\0", 3));
+  assert_null(sheaf_strmap_get(&m, "k3000", 5));
+  assert_true(sheaf_strmap_put(&m, keys[7], 2, 99));
+  assert_int_equal(*sheaf_strmap_get(&m, "k7", 2), 99);
+  assert_int_equal(m.n, 3000);
+  sheaf_strmap_fini(&m);
+}
+
+/* Past the size where tags and authors are found through an index, the
+ * duplicates are still found, also after an author was renamed. */
+static void test_article_many_tags(void **state)
+{
+  struct sheaf_article *a = sheaf_article_new();
+  char name[32];
+  size_t i;
+
+  (void)state;
+  for (i = 0; i < 2000; i++) {
+    snprintf(name, sizeof name, "Tag %zu", i % 500);
+    assert_true(sheaf_article_add_tag(a, name, NULL, SHEAF_TAG_TAG));
+    snprintf(name, sizeof name, "Writer %zu", i % 20);
+    assert_true(sheaf_article_add_author(a, name));
+  }
+  assert_int_equal(a->ntags, 500);
+  assert_string_equal(a->tags[499].slug, "tag-499");
+  assert_int_equal(a->nauthors, 20);
+  assert_true(sheaf_article_set_author(a, 3, "Renamed"));
+  assert_true(sheaf_article_add_author(a, "Renamed"));
+  assert_true(sheaf_article_add_author(a, "Writer 3"));
+  assert_int_equal(a->nauthors, 21);
+  assert_string_equal(a->authors[20], "Writer 3");
+  sheaf_article_free(a);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -296,6 +351,7 @@ int main(void)
       cmocka_unit_test(test_collapse_ws),  cmocka_unit_test(test_utf8_valid),
       cmocka_unit_test(test_diag_cap),     cmocka_unit_test(test_status_table),
       cmocka_unit_test(test_lang),         cmocka_unit_test(test_article_tags_dedupe),
+      cmocka_unit_test(test_strmap),       cmocka_unit_test(test_article_many_tags),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
