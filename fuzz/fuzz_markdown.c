@@ -18,6 +18,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (size < 1)
     return 0;
   sheaf_fuzz_options(&opt, data[0]);
+  /* The generated cover is fuzzed by fuzz_pipeline; here it would cost
+   * most of each run. */
+  opt.cover = SHEAF_FUZZ_COVER;
   coll = sheaf_collection_new();
   diag = sheaf_diag_new();
   if (sheaf_input_copy(&in, "2020-01-02-fuzz.md", data + 1, size - 1) == SHEAF_OK &&

@@ -12,6 +12,7 @@
  * Only when those fonts lack a glyph (CJK, Arabic, Hebrew...) is the cover
  * drawn again with the system's fonts added, and a note says so.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,6 +214,55 @@ static void title(cairo_t *cr, PangoContext *pc, struct cover *c)
   g_object_unref(l);
 }
 
+/* Waits for the font map's last outside reference to go (see below). The
+ * lock is pthread's, not glib's: ThreadSanitizer sees only the former. */
+struct map_end {
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  bool last;
+};
+
+static void map_toggled(gpointer data, GObject *obj, gboolean is_last)
+{
+  struct map_end *e = data;
+
+  (void)obj;
+  pthread_mutex_lock(&e->lock);
+  e->last = is_last != FALSE;
+  pthread_cond_signal(&e->cond);
+  pthread_mutex_unlock(&e->lock);
+}
+
+/* Frees a font map once pango's own threads are done with it. Pango (1.50)
+ * matches and sorts fonts on short-lived threads that hold a reference to
+ * the map and, as they end, look the pattern up in the map's tables; a
+ * shutdown while one still runs destroys those tables under it (a crash
+ * seen as SIGFPE in g_hash_table_lookup). A toggle reference tells when
+ * ours is the only reference left: then no thread can touch the map, and
+ * shutdown (which breaks the map's cycles with its fonts, so it is freed)
+ * is safe. The threads do a bounded amount of work each, so the wait ends. */
+static void release_font_map(PangoFontMap *fm)
+{
+  struct map_end e;
+
+  pthread_mutex_init(&e.lock, NULL);
+  pthread_cond_init(&e.cond, NULL);
+  e.last = false;
+  g_object_add_toggle_ref(G_OBJECT(fm), map_toggled, &e);
+  g_object_unref(fm); /* no-op wait when no thread holds the map */
+  pthread_mutex_lock(&e.lock);
+  while (!e.last)
+    pthread_cond_wait(&e.cond, &e.lock);
+  pthread_mutex_unlock(&e.lock);
+  pango_fc_font_map_shutdown(PANGO_FC_FONT_MAP(fm));
+  /* Pango 1.50 keeps its reference to the configuration past the map's
+   * end; taking the configuration away releases it on every version. */
+  pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm), NULL);
+  g_object_remove_toggle_ref(G_OBJECT(fm), map_toggled, &e);
+  pthread_cond_destroy(&e.cond);
+  pthread_mutex_destroy(&e.lock);
+}
+
 /* Draws the whole cover on `cr` with the fonts of `cfg`. */
 static void draw(cairo_t *cr, FcConfig *cfg, struct cover *c)
 {
@@ -260,13 +310,7 @@ static void draw(cairo_t *cr, FcConfig *cfg, struct cover *c)
   }
   cairo_font_options_destroy(fo);
   g_object_unref(pc);
-  /* Fonts and the map refer to each other: shutdown breaks the cycle, so the
-   * map (and the configuration it holds) is freed. */
-  pango_fc_font_map_shutdown(PANGO_FC_FONT_MAP(fm));
-  /* Pango 1.50 keeps its reference to the configuration past the map's
-   * end; taking the configuration away releases it on every version. */
-  pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm), NULL);
-  g_object_unref(fm);
+  release_font_map(fm);
 }
 
 /* libjpeg's state, on the heap: it changes between setjmp and longjmp. */
