@@ -59,6 +59,7 @@ bench: all
 	sh bench/run
 bench-smoke: all
 	sh bench/run --smoke
+	bash bench/scale --smoke
 
 # The first pages of the demo book and of books with pictures, a
 # right-to-left script and Chinese, as PNG files in build/preview/ (headless
