@@ -16,6 +16,8 @@ PACKAGES="$PACKAGES libcurl4-openssl-dev libnghttp2-dev librtmp-dev libssh2-1-de
 libpsl-dev libkrb5-dev libldap2-dev libzstd-dev"
 # The generated cover: pango, cairo, libjpeg-turbo (and djpeg for its test).
 PACKAGES="$PACKAGES libcairo2-dev libpango1.0-dev libjpeg62-turbo-dev libjpeg-turbo-progs"
+# libdeflate: the chapters' deflate streams (src/core/spool.c).
+PACKAGES="$PACKAGES libdeflate-dev"
 
 missing=""
 for p in $PACKAGES; do
