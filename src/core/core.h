@@ -320,6 +320,11 @@ void sheaf_diag_vadd(sheaf_diag *d, sheaf_severity sev, const char *code,
                      const char *file, unsigned line, unsigned col, const char *fmt,
                      va_list ap) SHEAF_PRINTF(7, 0);
 
+/* Adds every entry of `src` to `dst` in order, as sheaf_diag_add() would
+ * (callback included), and counts the ones `src` did not store. For
+ * diagnostics collected on another thread (layout/parallel.c). */
+void sheaf_diag_replay(sheaf_diag *dst, const sheaf_diag *src);
+
 /* ---- xmlutil.c: libxml2 glue shared by import and layout ----------------- */
 
 /* Parser options every XML read uses: no network, no external entities, no

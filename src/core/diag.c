@@ -163,3 +163,22 @@ void sheaf_diag_add(sheaf_diag *d, sheaf_severity sev, const char *code, const c
   sheaf_diag_vadd(d, sev, code, file, line, col, fmt, ap);
   va_end(ap);
 }
+
+void sheaf_diag_replay(sheaf_diag *dst, const sheaf_diag *src)
+{
+  size_t i, stored[3] = {0, 0, 0};
+  unsigned sev;
+
+  if (dst == NULL || src == NULL)
+    return;
+  for (i = 0; i < src->n; i++) {
+    const sheaf_diag_entry *e = &src->entries[i];
+    stored[e->severity]++;
+    sheaf_diag_add(dst, e->severity, e->code, e->file, e->line, e->column, "%s",
+                   e->message);
+  }
+  /* Entries past src's cap were counted there, not stored. */
+  for (sev = 0; sev < 3; sev++)
+    dst->counts[sev] += src->counts[sev] - stored[sev];
+  dst->dropped += src->dropped;
+}

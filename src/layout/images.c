@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -64,6 +65,9 @@ struct sheaf_images {
   size_t embedded, missing;   /* occurrences, for the closing count */
   size_t no_alt;              /* embedded occurrences without alt text */
   struct sheaf_fileset *read; /* files read are recorded here; may be NULL */
+  /* Chapters are laid out on several threads (parallel.c): everything
+   * above that resolving changes is changed under this lock. */
+  pthread_mutex_t mu;
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -117,6 +121,7 @@ struct sheaf_images *sheaf_images_new(const struct sheaf_book *book,
     *status = SHEAF_ERR_NOMEM;
     return NULL;
   }
+  pthread_mutex_init(&im->mu, NULL);
   im->book = book;
   im->opt = opt;
   im->diag = diag;
@@ -157,13 +162,17 @@ void sheaf_images_free(struct sheaf_images *im)
   free(im->assets);
   if (im->by_key)
     xmlHashFree(im->by_key, NULL);
+  pthread_mutex_destroy(&im->mu);
   sheaf_free(im);
 }
 
 void sheaf_images_note_no_alt(struct sheaf_images *im)
 {
-  if (im)
-    im->no_alt++;
+  if (!im)
+    return;
+  pthread_mutex_lock(&im->mu);
+  im->no_alt++;
+  pthread_mutex_unlock(&im->mu);
 }
 
 size_t sheaf_images_no_alt(const struct sheaf_images *im)
@@ -1074,10 +1083,10 @@ out:
 
 /* ---- choosing among candidates ------------------------------------------- */
 
-sheaf_status sheaf_images_resolve(struct sheaf_images *im,
-                                  const struct sheaf_layout_src *src,
-                                  const struct sheaf_image_cand *cands, size_t n,
-                                  char **href, const char **why)
+static sheaf_status resolve_locked(struct sheaf_images *im,
+                                   const struct sheaf_layout_src *src,
+                                   const struct sheaf_image_cand *cands, size_t n,
+                                   char **href, const char **why)
 {
   struct img *best = NULL;
   size_t best_i = 0;
@@ -1128,6 +1137,23 @@ sheaf_status sheaf_images_resolve(struct sheaf_images *im,
       return SHEAF_ERR_NOMEM;
   }
   return SHEAF_OK;
+}
+
+sheaf_status sheaf_images_resolve(struct sheaf_images *im,
+                                  const struct sheaf_layout_src *src,
+                                  const struct sheaf_image_cand *cands, size_t n,
+                                  char **href, const char **why)
+{
+  sheaf_status ret;
+
+  /* One chapter's images at a time: files are read and hashed once, and
+   * the registry's tables grow, whichever thread finds them first. What a
+   * chapter gets does not depend on that order (an image's name is its
+   * content's hash). */
+  pthread_mutex_lock(&im->mu);
+  ret = resolve_locked(im, src, cands, n, href, why);
+  pthread_mutex_unlock(&im->mu);
+  return ret;
 }
 
 size_t sheaf_images_pick(const struct sheaf_image_cand *cands, size_t n, size_t max_width)

@@ -232,6 +232,28 @@ out:
   return ret;
 }
 
+struct chapter_commit {
+  struct sheaf_manuscript *ms;
+  const struct sheaf_layout_ctx *cx;
+};
+
+/* Adds chapter i's document to the manuscript (on the caller's thread, in
+ * chapter order: layout/parallel.c). */
+static sheaf_status commit_chapter(void *ud, size_t i, struct sheaf_buf *b)
+{
+  struct chapter_commit *cm = ud;
+  const struct sheaf_article *a = cm->cx->book->chapters[i];
+  char href[48], id[32];
+
+  snprintf(id, sizeof id, "ch%04zu", i + 1);
+  snprintf(href, sizeof href, "text/%s.xhtml", id);
+  return add(cm->ms, href, id, "application/xhtml+xml", b,
+             a->title && *a->title
+                 ? a->title
+                 : sheaf_labels_for(sheaf_layout_article_lang(cm->cx, a))->untitled,
+             a->published, true, i == 0 ? "bodymatter" : NULL, i + 1);
+}
+
 sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *options,
                                sheaf_diag *diag, sheaf_status *status)
 {
@@ -244,8 +266,9 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opti
   struct sheaf_links *links = NULL;
   struct sheaf_selectors *remove = NULL;
   struct sheaf_buf b;
+  struct chapter_commit cm;
   sheaf_status ret = SHEAF_OK;
-  size_t i, embedded, missing;
+  size_t embedded, missing;
 
   sheaf_buf_init(&b, 0);
   memset(&cover_img, 0, sizeof cover_img);
@@ -294,26 +317,11 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opti
   SHEAF_CHECK(add(ms, "text/title.xhtml", "titlepage", "application/xhtml+xml", &b, NULL,
                   SHEAF_TIME_UNKNOWN, true, "titlepage", 0));
 
-  for (i = 0; i < book->nchapters; i++) {
-    const struct sheaf_article *a = book->chapters[i];
-    char href[48], id[32];
-
-    if (opt && opt->cancel && opt->cancel(opt->cancel_userdata)) {
-      ret = SHEAF_ERR_CANCELLED;
-      goto out;
-    }
-    if (opt && opt->progress)
-      opt->progress("layout", i, book->nchapters, opt->progress_userdata);
-    snprintf(id, sizeof id, "ch%04zu", i + 1);
-    snprintf(href, sizeof href, "text/%s.xhtml", id);
-    sheaf_buf_reset(&b);
-    SHEAF_CHECK(sheaf_layout_chapter(&cx, a, i + 1, &b));
-    SHEAF_CHECK(add(ms, href, id, "application/xhtml+xml", &b,
-                    a->title && *a->title
-                        ? a->title
-                        : sheaf_labels_for(sheaf_layout_article_lang(&cx, a))->untitled,
-                    a->published, true, i == 0 ? "bodymatter" : NULL, i + 1));
-  }
+  /* The chapters on every core (one per --threads), committed in order. */
+  cm.ms = ms;
+  cm.cx = &cx;
+  SHEAF_CHECK(sheaf_layout_chapters(&cx, sheaf_spool_threads(opt ? opt->threads : 0),
+                                    commit_chapter, &cm));
 
   if (opt && opt->progress)
     opt->progress("layout", book->nchapters, book->nchapters, opt->progress_userdata);

@@ -269,6 +269,20 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
                                   const struct sheaf_article *a, size_t chapter,
                                   struct sheaf_buf *out);
 
+/* ---- parallel.c: the chapters laid out on several threads ---------------- */
+
+/* Called on the caller's thread for each chapter, in chapter order, with
+ * its document in `b` (which it may detach). A non-OK return stops. */
+typedef sheaf_status (*sheaf_layout_commit_fn)(void *ud, size_t i, struct sheaf_buf *b);
+
+/* Lays out every chapter of cx->book on `threads` threads (1: on the
+ * caller's) and commits each in order, after its diagnostics were added to
+ * cx->diag in the order one thread would add them; polls opt->cancel and
+ * reports opt->progress between commits. Returns SHEAF_OK, the first
+ * failing chapter's or commit's status, or SHEAF_ERR_CANCELLED. */
+sheaf_status sheaf_layout_chapters(const struct sheaf_layout_ctx *cx, unsigned threads,
+                                   sheaf_layout_commit_fn commit, void *ud);
+
 /* Appends the title page document to `out`. */
 sheaf_status sheaf_layout_titlepage(const struct sheaf_layout_ctx *cx,
                                     struct sheaf_buf *out);

@@ -13,6 +13,7 @@
  * <html>, <body> or <article> around it are not part of it, and a selector
  * that matches nothing in the whole book gets a warning saying so.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include <libxml/tree.h>
@@ -46,7 +47,9 @@ struct sheaf_selectors {
   struct complex *sel;
   size_t n, cap;
   const char *const *text; /* the option strings (borrowed), for messages */
-  size_t *hits;            /* elements removed per option string */
+  /* Per option string: has it removed anything yet? Set from the layout's
+   * threads (parallel.c), hence atomic; only ever 0 then 1. */
+  atomic_bool *hits;
   size_t ntext;
 };
 
@@ -409,11 +412,11 @@ static void count_unmatched(struct sheaf_selectors *s, xmlNodePtr n, xmlNodePtr 
   xmlNodePtr d;
 
   for (i = 0; i < s->n; i++) {
-    if (s->hits[s->sel[i].origin])
+    if (atomic_load_explicit(&s->hits[s->sel[i].origin], memory_order_relaxed))
       continue;
     for (d = n; d; d = sheaf_xml_next(d, n, false))
       if (d->type == XML_ELEMENT_NODE && matches(&s->sel[i], d, body)) {
-        s->hits[s->sel[i].origin]++;
+        atomic_store_explicit(&s->hits[s->sel[i].origin], true, memory_order_relaxed);
         break;
       }
   }
@@ -459,7 +462,7 @@ void sheaf_selectors_report(const struct sheaf_selectors *s, sheaf_diag *diag)
   size_t i;
 
   for (i = 0; s && i < s->ntext; i++)
-    if (s->hits[i] == 0)
+    if (!atomic_load_explicit(&s->hits[i], memory_order_relaxed))
       sheaf_diag_add(
           diag, SHEAF_WARNING, "remove", NULL, 0, 0,
           "--remove '%s' matched nothing in any article; selectors see each "

@@ -169,8 +169,12 @@ static void test_deflate_matches_spool(void **state)
 
 static char tmpdir[64];
 
+/* The diagnostics of the last build(), one line each, in order. */
+static char diags[1 << 16];
+
 static void build(const char *input, unsigned threads, const char *out)
 {
+  static const char *const remove[] = {".gone", ".never-there"};
   sheaf_collection *coll = sheaf_collection_new();
   sheaf_diag *diag = sheaf_diag_new();
   sheaf_manuscript *ms;
@@ -183,12 +187,21 @@ static void build(const char *input, unsigned threads, const char *out)
   sheaf_options_init(&opt);
   opt.threads = threads;
   opt.source_date_epoch = 1700000000;
+  opt.remove = remove;
+  opt.nremove = 2;
   assert_int_equal(sheaf_import_path(coll, input, &opt, diag), SHEAF_OK);
   book = sheaf_select(coll, &opt, diag, &st);
   assert_non_null(book);
   ms = sheaf_layout(book, &opt, diag, &st);
   assert_non_null(ms);
   assert_int_equal(sheaf_package(ms, out, &opt, diag), SHEAF_OK);
+  diags[0] = '\0';
+  for (size_t i = 0; i < sheaf_diag_count(diag); i++) {
+    const sheaf_diag_entry *e = sheaf_diag_get(diag, i);
+    size_t k = strlen(diags);
+    snprintf(diags + k, sizeof diags - k, "%s:%u: %d %s: %s\n", e->file ? e->file : "",
+             e->line, (int)e->severity, e->code, e->message);
+  }
   sheaf_manuscript_free(ms);
   sheaf_book_free(book);
   sheaf_collection_free(coll);
@@ -214,11 +227,14 @@ static char *slurp(const char *path, size_t *n)
   return p;
 }
 
-/* Builds `input` with 1, 2 and 4 threads; the three books are identical.
- * Returns nothing; leaves the 2-thread book at dir/name-2.epub. */
+/* Builds `input` with 1, 2 and 4 threads; the three books are identical,
+ * and so are their diagnostics, in the same order (chapters are laid out
+ * on several threads: layout/parallel.c). Leaves the 2-thread book at
+ * dir/name-2.epub and the diagnostics in `diags`. */
 static void same_bytes(const char *input, const char *name)
 {
   static const unsigned threads[] = {1, 2, 4};
+  static char first[sizeof diags];
   char path[3][256];
   char *data[3];
   size_t len[3], i;
@@ -227,6 +243,10 @@ static void same_bytes(const char *input, const char *name)
     snprintf(path[i], sizeof path[i], "%s/%s-%u.epub", tmpdir, name, threads[i]);
     build(input, threads[i], path[i]);
     data[i] = slurp(path[i], &len[i]);
+    if (i == 0)
+      memcpy(first, diags, sizeof first);
+    else
+      assert_string_equal(diags, first);
   }
   for (i = 1; i < 3; i++) {
     assert_int_equal(len[i], len[0]);
@@ -285,11 +305,20 @@ static void test_threads_same_book(void **state)
               "link</a>, <em>emphasis</em> and text that repeats, repeats.</p>"
               "<ul><li>one</li><li>two %zu</li></ul>",
               j, j, i, (i * 31 + j) % 300, i * j);
+    /* A warning per article (a picture that is not there), and an element
+     * that --remove takes out of some. */
+    fprintf(f, "<p><img src=\"missing-%zu.png\" alt=\"gone %zu\"></p>%s", i, i,
+            i % 50 == 49 ? "<div class=\"gone\">out</div>" : "");
     fputs("]]></content:encoded></item>\n", f);
   }
   fputs("</channel></rss>\n", f);
   assert_int_equal(fclose(f), 0);
   same_bytes(feed, "gen");
+  /* Each picture's warning, in chapter order; one --remove never matched. */
+  assert_non_null(strstr(diags, "missing-0.png"));
+  assert_true(strstr(diags, "missing-298.png") < strstr(diags, "missing-299.png"));
+  assert_non_null(strstr(diags, "never-there"));
+  assert_null(strstr(diags, "'.gone'"));
   snprintf(path, sizeof path, "%s/gen-2.epub", tmpdir);
   epubcheck(path);
 }
