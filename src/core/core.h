@@ -278,6 +278,9 @@ struct sheaf_labels {
 /* The labels for a BCP 47 tag (its primary subtag; zh also by script or
  * region). Never NULL: English when the language has none (check ->lang). */
 const struct sheaf_labels *sheaf_labels_for(const char *lang);
+/* Whether the BCP 47 tag `lang` names a language written right to left
+ * (Arabic, Hebrew, Persian, Urdu...). */
+bool sheaf_lang_rtl(const char *lang);
 /* Whether `l` is in the language of `lang` (false: English stood in). */
 bool sheaf_labels_match(const struct sheaf_labels *l, const char *lang);
 /* Appends `t` as a long date ("22 February 2023", "22. Februar 2023",
@@ -292,6 +295,11 @@ void sheaf_labels_month(const struct sheaf_labels *l, int64_t t, struct sheaf_bu
  * SHEAF_TIME_UNKNOWN; nothing when both are. */
 void sheaf_labels_date_range(const struct sheaf_labels *l, int64_t first, int64_t last,
                              struct sheaf_buf *out);
+/* The same, each day on the wall clock of its own place (`first_offset`,
+ * `last_offset`: minutes east of UTC), as the chapters show them. */
+void sheaf_labels_date_range_tz(const struct sheaf_labels *l, int64_t first,
+                                int first_offset, int64_t last, int last_offset,
+                                struct sheaf_buf *out);
 /* Appends "n articles" with the language's plural form. */
 void sheaf_labels_count(const struct sheaf_labels *l, size_t n, struct sheaf_buf *out);
 
@@ -431,6 +439,10 @@ struct sheaf_article {
   unsigned line;      /* line in `source` where the item starts */
   size_t feed;        /* index into the collection's feeds */
   size_t order;       /* position in the collection, for stable sorting */
+  /* The name (last component, never the path) of the folder given as input
+   * that held the file, or NULL; owned by the collection. The book names
+   * the folder once by it instead of listing its files. */
+  const char *folder;
   /* Spooled (sheaf_collection_spool_article): body and summary are NULL
    * here and live at [spool_off, +body_len) and [+body_len, +summary_len)
    * of the collection's body spool; read them with sheaf_article_load(). */
@@ -496,7 +508,7 @@ struct sheaf_book {
                        at most three, else the site's name */
   size_t ncreators;
   bool creators_site; /* creators[0] is the site, not a person */
-  char **sources;     /* feed links or file paths */
+  char **sources;     /* sites, URLs, input names: never paths */
   size_t nsources;
   int64_t modified;            /* dcterms:modified */
   int64_t first, last;         /* date range of the chapters, or SHEAF_TIME_UNKNOWN */
@@ -504,6 +516,9 @@ struct sheaf_book {
   size_t ntags;
   struct sheaf_book_group *groups; /* NULL: a flat table of contents */
   size_t ngroups;
+  /* The UTC offsets (minutes) the first and the last article were written
+   * in: the title page shows their days as the chapters do. */
+  int first_offset, last_offset;
   size_t merged; /* duplicate articles merged into others by sheaf_select() */
 };
 

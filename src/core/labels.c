@@ -431,6 +431,21 @@ const struct sheaf_labels *sheaf_labels_for(const char *lang)
   return &tables[0];
 }
 
+bool sheaf_lang_rtl(const char *lang)
+{
+  static const char *const rtl[] = {"ar", "he", "iw", "fa",  "ur",  "yi", "ps",
+                                    "sd", "ug", "dv", "ckb", "syr", "arc"};
+  size_t k, n;
+
+  if (!lang)
+    return false;
+  n = strcspn(lang, "-_");
+  for (k = 0; k < sizeof rtl / sizeof *rtl; k++)
+    if (strlen(rtl[k]) == n && sheaf_str_ieq((struct sheaf_str){lang, n}, rtl[k]))
+      return true;
+  return false;
+}
+
 bool sheaf_labels_match(const struct sheaf_labels *l, const char *lang)
 {
   return l != &tables[0] || lang == NULL || *lang == '\0' ||
@@ -509,14 +524,21 @@ void sheaf_labels_month(const struct sheaf_labels *l, int64_t t, struct sheaf_bu
 void sheaf_labels_date_range(const struct sheaf_labels *l, int64_t first, int64_t last,
                              struct sheaf_buf *out)
 {
+  sheaf_labels_date_range_tz(l, first, 0, last, 0, out);
+}
+
+void sheaf_labels_date_range_tz(const struct sheaf_labels *l, int64_t first,
+                                int first_offset, int64_t last, int last_offset,
+                                struct sheaf_buf *out)
+{
   struct sheaf_buf a, b;
 
   sheaf_buf_init(&a, 0);
   sheaf_buf_init(&b, 0);
   if (first != SHEAF_TIME_UNKNOWN)
-    sheaf_labels_date(l, first, &a);
+    sheaf_labels_date_tz(l, first, first_offset, &a);
   if (last != SHEAF_TIME_UNKNOWN)
-    sheaf_labels_date(l, last, &b);
+    sheaf_labels_date_tz(l, last, last_offset, &b);
   if (a.failed || b.failed)
     out->failed = true;
   else if (a.len && b.len && strcmp(a.ptr, b.ptr) != 0)

@@ -10,6 +10,10 @@
  * input is and what sheaf reads. A failed import leaves the collection
  * exactly as it was.
  */
+/* realpath() is XSI, beyond the POSIX level the build asks for. */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -373,6 +377,44 @@ static sheaf_status import_dir(struct sheaf_collection *coll, const char *dir,
   return ret;
 }
 
+/* The name a folder input goes by in the book: its last component
+ * ("posts" for "/home/ann/blog/posts/", and for "." run inside it), never
+ * its path, which says where it sat on one machine. Returns a new string
+ * (the caller frees it with sheaf_free()), or NULL when out of memory. */
+static char *folder_name(const char *path)
+{
+  char *real = realpath(path, NULL), *name;
+  const char *p = real ? real : path, *start;
+  size_t n = strlen(p);
+
+  while (n > 1 && p[n - 1] == '/')
+    n--;
+  for (start = p + n; start > p && start[-1] != '/'; start--)
+    ;
+  if (start == p + n) /* "/": the root has no other name */
+    start = p;
+  name = sheaf_strndup(start, (size_t)(p + n - start));
+  free(real); /* from realpath() */
+  return name;
+}
+
+/* Marks the articles an input folder added (from index `first`) with its
+ * name. */
+static sheaf_status name_folder(struct sheaf_collection *coll, size_t first,
+                                const char *path)
+{
+  char *name = folder_name(path);
+  const char *interned = name ? sheaf_collection_intern_source(coll, name) : NULL;
+  size_t i;
+
+  sheaf_free(name);
+  if (interned == NULL)
+    return SHEAF_ERR_NOMEM;
+  for (i = first; i < coll->narticles; i++)
+    coll->articles[i]->folder = interned;
+  return SHEAF_OK;
+}
+
 sheaf_status sheaf_import_path(sheaf_collection *coll, const char *path,
                                const sheaf_options *options, sheaf_diag *diag)
 {
@@ -388,9 +430,11 @@ sheaf_status sheaf_import_path(sheaf_collection *coll, const char *path,
     return ret;
   narticles = coll->narticles;
   nfeeds = coll->nfeeds;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
     ret = import_dir(coll, path, 0, opt, diag);
-  else if (sheaf_import_archive_kind(path) != SHEAF_ARCHIVE_NONE)
+    if (ret == SHEAF_OK)
+      ret = name_folder(coll, narticles, path);
+  } else if (sheaf_import_archive_kind(path) != SHEAF_ARCHIVE_NONE)
     ret = sheaf_import_archives(coll, &path, 1, opt, diag);
   else
     ret = import_file(coll, path, false, opt, diag);

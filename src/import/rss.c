@@ -235,6 +235,7 @@ static void read_item(struct sheaf_feedread *fr)
   char *desc = NULL, *content = NULL, *dcdate = NULL, *enclosure = NULL, *t;
   struct sheaf_enclosures media = {NULL, 0, 0, NULL};
   char *itunes_author = NULL; /* the author when no other is named */
+  char *xml_lang;             /* from libxml2: xmlFree() */
   size_t ndesc = 0;
   /* A news item's picture (media:content of an image, else media:thumbnail)
    * and its caption (media:description inside media:content or group). */
@@ -256,6 +257,10 @@ static void read_item(struct sheaf_feedread *fr)
     return;
   }
   a->line = sheaf_import_line(fr);
+  /* An item in another language than its feed says so with xml:lang (its
+   * own; one it inherits is the feed's); a dc:language inside comes first. */
+  xml_lang =
+      (char *)xmlTextReaderGetAttributeNs(R(fr), BAD_CAST "lang", XML_XML_NAMESPACE);
   if (xmlTextReaderIsEmptyElement(R(fr)))
     complete = true;
   while (!complete && sheaf_import_next_child(fr, depth, &complete)) {
@@ -448,6 +453,13 @@ static void read_item(struct sheaf_feedread *fr)
     fr->status = SHEAF_ERR_NOMEM;
   sheaf_free(itunes_author);
   sheaf_free(enclosure);
+  if (xml_lang && *xml_lang && blank(a->language)) {
+    char *copy = sheaf_strdup(xml_lang);
+    if (copy == NULL)
+      fr->status = SHEAF_ERR_NOMEM;
+    sheaf_import_set(&a->language, copy, false);
+  }
+  xmlFree(xml_lang);
   if (a->published == SHEAF_TIME_UNKNOWN && dcdate)
     sheaf_import_date(fr, dcdate, date_line, &a->published, &a->pub_offset);
   sheaf_free(dcdate);
@@ -479,9 +491,17 @@ static void read_container(struct sheaf_feedread *fr, bool channel)
 {
   struct sheaf_feed *f = fr->feed;
   int depth = xmlTextReaderDepth(R(fr));
+  /* xml:lang on the root or the channel names the feed's language when no
+   * <language> does (read after the children, which may hold one). */
+  const char *xl = (const char *)xmlTextReaderConstXmlLang(R(fr));
+  char *lang = xl && *xl ? sheaf_strdup(xl) : NULL;
 
-  if (xmlTextReaderIsEmptyElement(R(fr)))
+  if (xl && *xl && lang == NULL)
+    fr->status = SHEAF_ERR_NOMEM;
+  if (xmlTextReaderIsEmptyElement(R(fr))) {
+    sheaf_import_set(&f->language, lang, true);
     return;
+  }
   while (sheaf_import_next_child(fr, depth, NULL)) {
     if (channel && sheaf_import_ns(fr) == SHEAF_NS_DC && sheaf_import_is(fr, "language"))
       sheaf_import_set(&f->language, sheaf_import_text_trimmed(fr), true); /* RSS 1.0 */
@@ -506,6 +526,7 @@ static void read_container(struct sheaf_feedread *fr, bool channel)
     else
       sheaf_import_skip(fr);
   }
+  sheaf_import_set(&f->language, lang, true);
 }
 
 void sheaf_import_rss(struct sheaf_feedread *fr)

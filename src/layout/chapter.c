@@ -29,17 +29,7 @@ static const char *lang_ok(const char *lang)
 
 bool sheaf_layout_lang_rtl(const char *lang)
 {
-  static const char *const rtl[] = {"ar", "he", "iw", "fa",  "ur",  "yi", "ps",
-                                    "sd", "ug", "dv", "ckb", "syr", "arc"};
-  size_t k, n;
-
-  if (!lang)
-    return false;
-  n = strcspn(lang, "-_");
-  for (k = 0; k < sizeof rtl / sizeof *rtl; k++)
-    if (strlen(rtl[k]) == n && sheaf_str_ieq((struct sheaf_str){lang, n}, rtl[k]))
-      return true;
-  return false;
+  return sheaf_lang_rtl(lang);
 }
 
 /* Writes the document's opening, up to and including <body>. */

@@ -303,7 +303,8 @@ static void draw(cairo_t *cr, FcConfig *cfg, struct cover *c)
   if (book->first != SHEAF_TIME_UNKNOWN || book->last != SHEAF_TIME_UNKNOWN) {
     struct sheaf_buf range;
     sheaf_buf_init(&range, 0);
-    sheaf_labels_date_range(c->lb, book->first, book->last, &range);
+    sheaf_labels_date_range_tz(c->lb, book->first, book->first_offset, book->last,
+                               book->last_offset, &range);
     if (!range.failed && range.len)
       line(cr, pc, range.ptr, 54, 2180, PANGO_STYLE_ITALIC, 0, c);
     sheaf_buf_fini(&range);

@@ -287,7 +287,12 @@ sheaf_status sheaf_layout_chapters(const struct sheaf_layout_ctx *cx, unsigned t
 sheaf_status sheaf_layout_titlepage(const struct sheaf_layout_ctx *cx,
                                     struct sheaf_buf *out);
 
-/* Appends the colophon ("About this book") document to `out`. */
+/* Appends the list of the book's sources (sites, URLs, input names), each
+ * isolated for right-to-left pages (titlepage.c). */
+void sheaf_layout_sources(struct sheaf_buf *out, const struct sheaf_book *book);
+
+/* Appends the colophon ("About this book") document to `out`, in the
+ * book's language where sheaf speaks it (colophon.c). */
 sheaf_status sheaf_layout_colophon(const struct sheaf_layout_ctx *cx,
                                    struct sheaf_buf *out);
 

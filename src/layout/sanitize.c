@@ -718,6 +718,23 @@ out:
   return ret;
 }
 
+/* Headings sit one level below the chapter's title, which is the page's
+ * <h1>: an article's h1 becomes h2 and so on, h5 becomes h6 and h6 stays,
+ * so the outline a reader or a screen reader shows nests as the book does. */
+static void demote_headings(xmlNodePtr body)
+{
+  xmlNodePtr n;
+
+  for (n = body->children; n; n = sheaf_xml_next(n, body, false)) {
+    const xmlChar *name = n->name;
+    if (n->type == XML_ELEMENT_NODE && name[0] == 'h' && name[1] >= '1' &&
+        name[1] <= '5' && name[2] == '\0') {
+      const char lower[3] = {'h', (char)(name[1] + 1), '\0'};
+      xmlNodeSetName(n, BAD_CAST lower);
+    }
+  }
+}
+
 /* ---- ids ----------------------------------------------------------------- */
 
 /* Makes `s` an XML name without colons, which EPUBCheck requires of ids;
@@ -1031,6 +1048,7 @@ sheaf_status sheaf_layout_sanitize(const char *html, size_t n,
   sheaf_layout_cruft(c.body, src);
   sheaf_layout_collapse_breaks(c.body);
   SHEAF_CHECK(sheaf_layout_repair(c.body));
+  demote_headings(c.body);
   SHEAF_CHECK(fix_ids(&c));
   serialize(c.body, out);
   if (out->failed)

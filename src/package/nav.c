@@ -70,14 +70,20 @@ static const char *landmark_label(const struct sheaf_labels *l, const char *type
 }
 
 /* Marks an element as English when sheaf has no words in the book's
- * language (the document itself is declared in that language). */
-static int english_if_foreign(xmlTextWriterPtr w, const struct sheaf_manuscript *ms)
+ * language (the document itself is declared in that language); inline
+ * runs of it (`inline_run`) in a right-to-left book are also isolated left
+ * to right. */
+static int english_if_foreign(xmlTextWriterPtr w, const struct sheaf_manuscript *ms,
+                              bool inline_run)
 {
   if (sheaf_labels_match(labels(ms), ms->book->language))
     return 0;
-  if (xmlTextWriterWriteAttribute(w, X("xml:lang"), X("en")) < 0)
+  if (xmlTextWriterWriteAttribute(w, X("xml:lang"), X("en")) < 0 ||
+      xmlTextWriterWriteAttribute(w, X("lang"), X("en")) < 0)
     return -1;
-  return xmlTextWriterWriteAttribute(w, X("lang"), X("en"));
+  if (inline_run && sheaf_lang_rtl(ms->book->language))
+    return xmlTextWriterWriteAttribute(w, X("dir"), X("ltr"));
+  return 0;
 }
 
 static int list_link(xmlTextWriterPtr w, const char *type, const char *href,
@@ -120,7 +126,7 @@ static int toc_entry(xmlTextWriterPtr w, const struct sheaf_doc *d,
                xmlTextWriterWriteString(w, X(" ")) < 0 ||
                xmlTextWriterStartElement(w, X("span")) < 0 ||
                xmlTextWriterWriteAttribute(w, X("class"), X("toc-date")) < 0 ||
-               english_if_foreign(w, ms) < 0 ||
+               english_if_foreign(w, ms, true) < 0 ||
                xmlTextWriterWriteFormatString(w, "(%s)", day.ptr) < 0 ||
                xmlTextWriterEndElement(w) < 0 || xmlTextWriterEndElement(w) < 0 ||
                xmlTextWriterWriteRaw(w, X("\n")) < 0 || xmlTextWriterSetIndent(w, 1) < 0
@@ -170,7 +176,13 @@ static sheaf_status toc_entries(xmlTextWriterPtr w, const struct sheaf_manuscrip
       }
       if (g) {
         W(xmlTextWriterStartElement(w, X("li")));
-        W(xmlTextWriterWriteElement(w, X("span"), X(g->title)));
+        W(xmlTextWriterStartElement(w, X("span")));
+        /* A year, a month in sheaf's words or a tag's name: in a
+         * right-to-left book, isolated and set in its own direction. */
+        if (sheaf_lang_rtl(ms->book->language))
+          W(xmlTextWriterWriteAttribute(w, X("dir"), X("auto")));
+        W(xmlTextWriterWriteString(w, X(g->title)));
+        W(xmlTextWriterEndElement(w)); /* span */
         W(xmlTextWriterStartElement(w, X("ol")));
       }
       open = g;
@@ -194,11 +206,13 @@ static sheaf_status nav_body(xmlTextWriterPtr w, const struct sheaf_manuscript *
   size_t i;
 
   W(xmlTextWriterStartElement(w, X("body")));
+  if (sheaf_lang_rtl(ms->book->language)) /* as the chapters' bodies */
+    W(xmlTextWriterWriteAttribute(w, X("dir"), X("rtl")));
   W(xmlTextWriterStartElement(w, X("nav")));
   W(xmlTextWriterWriteAttribute(w, X("epub:type"), X("toc")));
   W(xmlTextWriterWriteAttribute(w, X("id"), X("toc")));
   W(xmlTextWriterStartElement(w, X("h1")));
-  W(english_if_foreign(w, ms));
+  W(english_if_foreign(w, ms, false));
   W(xmlTextWriterWriteString(w, X(l->contents)));
   W(xmlTextWriterEndElement(w)); /* h1 */
   W(xmlTextWriterStartElement(w, X("ol")));
@@ -213,7 +227,7 @@ static sheaf_status nav_body(xmlTextWriterPtr w, const struct sheaf_manuscript *
   W(xmlTextWriterStartElement(w, X("nav")));
   W(xmlTextWriterWriteAttribute(w, X("epub:type"), X("landmarks")));
   W(xmlTextWriterWriteAttribute(w, X("hidden"), X("")));
-  W(english_if_foreign(w, ms));
+  W(english_if_foreign(w, ms, false));
   W(xmlTextWriterWriteElement(w, X("h2"), X(l->landmarks)));
   W(xmlTextWriterStartElement(w, X("ol")));
   for (i = 0; i < ms->ndocs; i++) {
@@ -254,6 +268,8 @@ sheaf_status sheaf_package_nav(const struct sheaf_manuscript *ms, struct sheaf_b
   W(xmlTextWriterWriteAttribute(w, X("xmlns:epub"), X(OPS_NS)));
   W(xmlTextWriterWriteAttribute(w, X("xml:lang"), X(lang)));
   W(xmlTextWriterWriteAttribute(w, X("lang"), X(lang)));
+  if (sheaf_lang_rtl(lang))
+    W(xmlTextWriterWriteAttribute(w, X("dir"), X("rtl")));
   W(xmlTextWriterStartElement(w, X("head")));
   W(xmlTextWriterWriteElement(w, X("title"), X(book_title(ms))));
   for (i = 0; i < ms->ndocs; i++) {

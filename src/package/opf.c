@@ -276,23 +276,6 @@ static int itemref(xmlTextWriterPtr w, const char *idref, bool linear)
   return xmlTextWriterEndElement(w);
 }
 
-/* Right-to-left languages turn the pages the other way. The same list as
- * the layout stage's (which sets dir="rtl" on their documents). */
-static bool rtl(const char *lang)
-{
-  static const char *const langs[] = {"ar", "he", "iw", "fa",  "ur",  "yi", "ps",
-                                      "sd", "ug", "dv", "ckb", "syr", "arc"};
-  size_t k, n;
-
-  if (!lang)
-    return false;
-  n = strcspn(lang, "-_");
-  for (k = 0; k < sizeof langs / sizeof *langs; k++)
-    if (strlen(langs[k]) == n && sheaf_str_ieq((struct sheaf_str){lang, n}, langs[k]))
-      return true;
-  return false;
-}
-
 static sheaf_status manifest_spine(xmlTextWriterPtr w, const struct sheaf_manuscript *ms)
 {
   sheaf_status ret = SHEAF_OK;
@@ -317,7 +300,8 @@ static sheaf_status manifest_spine(xmlTextWriterPtr w, const struct sheaf_manusc
    * chapters. */
   W(xmlTextWriterStartElement(w, X("spine")));
   W(xmlTextWriterWriteAttribute(w, X("toc"), X("ncx")));
-  if (rtl(ms->book->language))
+  /* Right-to-left languages turn the pages the other way. */
+  if (sheaf_lang_rtl(ms->book->language))
     W(xmlTextWriterWriteAttribute(w, X("page-progression-direction"), X("rtl")));
   for (i = 0; i < ms->ndocs; i++) {
     const struct sheaf_doc *d = &ms->docs[i];

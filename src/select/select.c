@@ -421,18 +421,26 @@ static sheaf_status make_metadata(struct sheaf_book *b, const sheaf_options *opt
 
   for (i = 0; i < b->nchapters; i++) {
     const struct sheaf_article *a = b->chapters[i];
-    const struct sheaf_feed *f = a->feed < c->nfeeds ? c->feeds[a->feed] : NULL;
-    const char *src = (f && f->link && *f->link) ? f->link : a->source;
     int64_t t = newest_time(a);
-    if (src && !add_string(&b->sources, &b->nsources, src))
+    char *src;
+    bool ok;
+    if (!sheaf_select_source_name(c, a, &src))
+      return SHEAF_ERR_NOMEM;
+    ok = !src || add_string(&b->sources, &b->nsources, src);
+    sheaf_free(src);
+    if (!ok)
       return SHEAF_ERR_NOMEM;
     if (t != SHEAF_TIME_UNKNOWN && (b->modified == SHEAF_TIME_UNKNOWN || t > b->modified))
       b->modified = t;
     if (a->published != SHEAF_TIME_UNKNOWN) {
-      if (b->first == SHEAF_TIME_UNKNOWN || a->published < b->first)
+      if (b->first == SHEAF_TIME_UNKNOWN || a->published < b->first) {
         b->first = a->published;
-      if (b->last == SHEAF_TIME_UNKNOWN || a->published > b->last)
+        b->first_offset = a->pub_offset;
+      }
+      if (b->last == SHEAF_TIME_UNKNOWN || a->published > b->last) {
         b->last = a->published;
+        b->last_offset = a->pub_offset;
+      }
     }
   }
   if (opt->source_date_epoch >= 0)
@@ -453,7 +461,7 @@ static sheaf_status make_metadata(struct sheaf_book *b, const sheaf_options *opt
     b->title = sheaf_strdup(b->chapters[0]->title);
   } else {
     /* Markdown folders and HTML pages have no feed to name the book. */
-    char *t = feed ? NULL : sheaf_select_title_from_path(b->chapters[0]->source);
+    char *t = feed ? NULL : sheaf_select_title_from_input(b->chapters[0]);
     b->title = t ? title_case(t) : sheaf_strdup("Articles");
     sheaf_free(t);
   }

@@ -28,5 +28,20 @@ sheaf_status sheaf_select_group(struct sheaf_book *b, const sheaf_options *opt);
  * "content") or a language code, dashes as spaces ("hugo-basic-example"
  * gives "hugo basic example"). Returns a new string or NULL. */
 char *sheaf_select_title_from_path(const char *path);
+/* The same for article `a` of a book without a feed: the name of the input
+ * folder that held it when that name is not generic, else the nearest
+ * folder between it and the file (never one above the input). Returns a
+ * new string or NULL. */
+char *sheaf_select_title_from_input(const struct sheaf_article *a);
+
+/* What the title page, the colophon and dc:source name as the source of
+ * `a`: its feed's web address, else the name of the input folder that held
+ * it (one name for the whole folder), else the URL a web archive gave it,
+ * else a saved page's site, else its file's name; never a local path, which
+ * would tell where the input sat on one machine. Sets *name to a new string
+ * (the caller frees it with sheaf_free()), or to NULL when there is no
+ * source to name. Returns false only when out of memory. */
+bool sheaf_select_source_name(const struct sheaf_collection *c,
+                              const struct sheaf_article *a, char **name);
 
 #endif

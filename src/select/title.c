@@ -1,6 +1,9 @@
 /*
- * This file contains the derivation of a book's title and publisher from a
- * feed title. WordPress names its archive feeds "<term> Archives - <site>"
+ * This file contains the names a book gives itself and its sources: the
+ * title and publisher derived from a feed title or an input's folder, and
+ * what the front and back matter name as an article's source (a site, a
+ * URL, a folder's or a file's own name; never a local path). For the
+ * title: WordPress names its archive feeds "<term> Archives - <site>"
  * (older themes: "<site> » <term>"); a book called "digital economy Archives
  * - Focus - China Britain Business Council" is not what a reader expects on
  * a shelf, so the term becomes the title (in title case) and the site the
@@ -67,10 +70,23 @@ static bool generic(const char *name, size_t n)
   return false;
 }
 
-char *sheaf_select_title_from_path(const char *path)
+/* "hugo-basic-example" -> "hugo basic example" (title case follows), in
+ * place. */
+static char *spaced(char *title)
+{
+  size_t i;
+
+  for (i = 0; title && title[i]; i++)
+    if (title[i] == '-' || title[i] == '_')
+      title[i] = ' ';
+  return title;
+}
+
+/* The nearest folder of `path` with a name that is not generic, climbing no
+ * higher than a folder named `stop` (the input's, when not NULL). */
+static char *path_title(const char *path, const char *stop)
 {
   char *dir = sheaf_strdup(path), *end, *slash, *title;
-  size_t i;
 
   if (dir == NULL)
     return NULL;
@@ -89,7 +105,7 @@ char *sheaf_select_title_from_path(const char *path)
     name = slash ? slash + 1 : dir;
     if (*name && !generic(name, strlen(name)))
       break;
-    if (slash == NULL) {
+    if (slash == NULL || (stop && strcmp(name, stop) == 0)) {
       sheaf_free(dir);
       return NULL;
     }
@@ -98,11 +114,63 @@ char *sheaf_select_title_from_path(const char *path)
   slash = strrchr(dir, '/');
   title = sheaf_strdup(slash ? slash + 1 : dir);
   sheaf_free(dir);
-  if (title == NULL)
-    return NULL;
-  /* "hugo-basic-example" -> "hugo basic example"; title case follows. */
-  for (i = 0; title[i]; i++)
-    if (title[i] == '-' || title[i] == '_')
-      title[i] = ' ';
-  return title;
+  return spaced(title);
+}
+
+char *sheaf_select_title_from_path(const char *path)
+{
+  return path_title(path, NULL);
+}
+
+char *sheaf_select_title_from_input(const struct sheaf_article *a)
+{
+  const char *f = a->folder;
+
+  if (f == NULL)
+    return a->source ? path_title(a->source, NULL) : NULL;
+  /* The folder given says what the book is, wherever it lies and however
+   * it was named ("." inside it); the folders above it are the machine's. */
+  if (*f && strcmp(f, "/") != 0 && !generic(f, strlen(f)))
+    return spaced(sheaf_strdup(f));
+  return a->source ? path_title(a->source, f) : NULL;
+}
+
+/* Whether `s` is a web address a reader can follow. */
+static bool web(const char *s)
+{
+  return s && (sheaf_starts_with_ci(s, "https://") || sheaf_starts_with_ci(s, "http://"));
+}
+
+bool sheaf_select_source_name(const struct sheaf_collection *c,
+                              const struct sheaf_article *a, char **name)
+{
+  const struct sheaf_feed *f = a->feed < c->nfeeds ? c->feeds[a->feed] : NULL;
+  const char *s = NULL, *slash;
+  size_t n;
+
+  *name = NULL;
+  if (f && web(f->link))
+    s = f->link;
+  else if (a->folder && *a->folder)
+    s = a->folder;
+  else if (web(a->source)) /* a web archive's record, named by its URL */
+    s = a->source;
+  if (s)
+    return (*name = sheaf_strdup(s)) != NULL;
+  if (web(a->link)) {
+    /* A saved page: its site, "https://host/". */
+    const char *host = strstr(a->link, "://") + 3;
+    n = (size_t)(host - a->link) + strcspn(host, "/?#");
+    if ((*name = sheaf_malloc(n + 2)) == NULL)
+      return false;
+    memcpy(*name, a->link, n);
+    memcpy(*name + n, "/", 2);
+    return true;
+  }
+  if (a->source == NULL || *a->source == '\0')
+    return true;
+  /* A file given by itself: its name, without the folders above it. */
+  slash = strrchr(a->source, '/');
+  s = slash && slash[1] ? slash + 1 : a->source;
+  return (*name = sheaf_strdup(s)) != NULL;
 }

@@ -109,9 +109,11 @@ static const struct tcase cases[] = {
     {"<ul><li>one</li><li>two</li></ul><ol start=3 reversed><li>a</li></ol>",
      {"<ul><li>one</li><li>two</li></ul>", "<ol start=\"3\" reversed=\"reversed\">"},
      {NULL}},
-    {"<h2>Head</h2><h3 id=sub>Sub</h3>",
-     {"<h2>Head</h2>", "<h3 id=\"sub\">Sub</h3>"},
-     {NULL}},
+    /* Headings sit one level below the chapter's own <h1>, h6 stays h6. */
+    {"<h1>Top</h1><h2>Head</h2><h3 id=sub>Sub</h3><h5>5</h5><h6>6</h6>",
+     {"<h2>Top</h2>", "<h3>Head</h3>", "<h4 id=\"sub\">Sub</h4>", "<h6>5</h6>",
+      "<h6>6</h6>"},
+     {"<h1", "<h5"}},
     {"<a href=\"../other/\">rel</a> <a href=\"/root\">root</a> <a href=\"#sec\">f</a>"
      "<a href=\"mailto:a@b.c\">m</a><h2 id=\"sec\">S</h2>",
      {"href=\"https://example.com/blog/other/\"", "href=\"https://example.com/root\"",
@@ -148,7 +150,7 @@ static const struct tcase cases[] = {
     {"<p>a<div>x</div>b</p>", {"x"}, {"<p>a<div>"}},
     {"<span><p>x</p></span>", {"<p>x</p>"}, {"<span>"}},
     {"<p><ul><li>x</li></ul></p>", {"<li>x</li>"}, {"<p><ul>"}},
-    {"<h2><div>hd</div></h2>", {"<h2>hd</h2>"}, {"<div>"}},
+    {"<h2><div>hd</div></h2>", {"<h3>hd</h3>"}, {"<div>"}},
     {"<a href=\"https://a/\">1<a href=\"https://b/\">2</a></a>",
      {"1", "2"},
      {"<a href=\"https://a/\">1<a"}},
@@ -161,7 +163,7 @@ static const struct tcase cases[] = {
      {"<figcaption>c1</figcaption>", "<div>c2</div>"},
      {NULL}},
     {"<p>bad\x01\x02 chars\x0b</p>", {"<p>bad chars</p>"}, {"\x01", "\x0b"}},
-    {"<h1></h1>", {"<h1></h1>"}, {NULL}},
+    {"<h1></h1>", {"<h2></h2>"}, {NULL}},
     /* ids */
     {"<p id=a>1</p><p id=a>2</p><p id=\"sheaf-chapter\">3</p><p id=\"9x\">4</p>"
      "<a name=\"n1\">n</a><p id=\"\">5</p>",
