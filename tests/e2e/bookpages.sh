@@ -177,6 +177,41 @@ grep -q '<span>2019</span>' "$T/years.nav" || fail "no year group in the content
 [ "$(grep -c '<ol>' "$T/years.nav")" -ge 7 ] || fail "year groups are not nested lists"
 books="$books $T/years.epub"
 
+# ---- galleries, aligned pictures, code -------------------------------------------------
+mkdir "$T/gal"
+cp "$FIX/images/pics/pic.jpg" "$T/gal/a.jpg"
+cat >"$T/gal/feed.rss" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Gal</title><link>https://gal.example.org/</link>
+<item><title>Pictures</title><link>https://gal.example.org/1</link><pubDate>Mon, 01 Jan 2024 12:00:00 +0000</pubDate>
+<content:encoded><![CDATA[<figure class="wp-block-gallery columns-3"><ul class="blocks-gallery-grid">
+<li class="blocks-gallery-item"><figure><img src="a.jpg" alt="one"/></figure></li>
+<li class="blocks-gallery-item"><figure><img src="a.jpg" alt="two"/></figure></li></ul></figure>
+<div id="gallery-1" class="gallery gallery-columns-3"><dl class="gallery-item"><dt class="gallery-icon">
+<img width="150" src="a.jpg" alt="x"/></dt><dd class="wp-caption-text gallery-caption">cap</dd></dl></div>
+<p><img class="alignright size-thumbnail" src="a.jpg" alt="r" width="150"/>Text beside.</p>
+<p><img class="aligncenter" src="a.jpg" alt="c"/></p>
+<pre>  indented
+    more   spaces
+ascii  art</pre>]]></content:encoded></item></channel></rss>
+EOF
+expect_rc 0 "$SHEAF" build "$T/gal/feed.rss" -o "$T/gal.epub"
+page "$T/gal.epub" text/ch0001.xhtml >"$T/gal.ch"
+for want in '<figure class="wp-block-gallery columns-3"><ul class="blocks-gallery-grid">' \
+  '<li class="blocks-gallery-item"><figure><img ' '<div id="gallery-1" class="gallery gallery-columns-3">' \
+  'alt="r" class="alignright"/>' 'alt="c" class="aligncenter"/>'; do
+  grep -qF "$want" "$T/gal.ch" || fail "lost: $want"
+done
+printf '<pre>  indented\n    more   spaces\nascii  art</pre>\n' >"$T/pre.want"
+grep -A2 '<pre>' "$T/gal.ch" | cmp -s - "$T/pre.want" || fail "code block lines or indentation changed"
+page "$T/gal.epub" styles/sheaf.css >"$T/gal.css"
+for want in '.gallery-item, .blocks-gallery-item, .gallery .wp-caption {' 'img.alignright, .wp-caption.alignright {' \
+  'img.aligncenter, .wp-caption.aligncenter {' '  white-space: pre;' '  font-family: monospace;'; do
+  grep -qF -- "$want" "$T/gal.css" || fail "style sheet lacks: $want"
+done
+books="$books $T/gal.epub"
+
 # ---- reproducible, valid ---------------------------------------------------------------
 expect_rc 0 "$SHEAF" build "$T/ja.rss" -o "$T/ja2.epub"
 cmp -s "$T/ja.epub" "$T/ja2.epub" || fail "the same feed gives two books"
