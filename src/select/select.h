@@ -36,8 +36,9 @@ char *sheaf_select_title_from_input(const struct sheaf_article *a);
 
 /* What the title page, the colophon and dc:source name as the source of
  * `a`: its feed's web address, else the name of the input folder that held
- * it (one name for the whole folder), else the URL a web archive gave it,
- * else a saved page's site, else its file's name; never a local path, which
+ * it (one name for the whole folder), else the URL a web archive gave its
+ * feed, else a page's site (saved or archived), else its file's name;
+ * never a local path, which
  * would tell where the input sat on one machine. Sets *name to a new string
  * (the caller frees it with sheaf_free()), or to NULL when there is no
  * source to name. Returns false only when out of memory. */

@@ -145,7 +145,7 @@ bool sheaf_select_source_name(const struct sheaf_collection *c,
                               const struct sheaf_article *a, char **name)
 {
   const struct sheaf_feed *f = a->feed < c->nfeeds ? c->feeds[a->feed] : NULL;
-  const char *s = NULL, *slash;
+  const char *s = NULL, *page = NULL, *slash;
   size_t n;
 
   *name = NULL;
@@ -153,17 +153,19 @@ bool sheaf_select_source_name(const struct sheaf_collection *c,
     s = f->link;
   else if (a->folder && *a->folder)
     s = a->folder;
-  else if (web(a->source)) /* a web archive's record, named by its URL */
+  else if (f && web(a->source)) /* a feed in a web archive, named by its URL */
     s = a->source;
   if (s)
     return (*name = sheaf_strdup(s)) != NULL;
-  if (web(a->link)) {
-    /* A saved page: its site, "https://host/". */
-    const char *host = strstr(a->link, "://") + 3;
-    n = (size_t)(host - a->link) + strcspn(host, "/?#");
+  /* A page, saved or in a web archive: its site ("https://host/"), once
+   * for all its pages rather than a list of them. */
+  page = web(a->link) ? a->link : web(a->source) ? a->source : NULL;
+  if (page) {
+    const char *host = strstr(page, "://") + 3;
+    n = (size_t)(host - page) + strcspn(host, "/?#");
     if ((*name = sheaf_malloc(n + 2)) == NULL)
       return false;
-    memcpy(*name, a->link, n);
+    memcpy(*name, page, n);
     memcpy(*name + n, "/", 2);
     return true;
   }

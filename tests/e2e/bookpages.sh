@@ -49,6 +49,24 @@ page "$T/page.epub" content.opf | grep -q '<dc:source>https://hedgerow.example.o
   fail "a saved page is not named by its site"
 unzip -p "$T/page.epub" | grep -q "$SRCDIR" && fail "a page's path is in the book"
 books="$books $T/one.epub $T/page.epub"
+# Pages in a web archive: their site, once, not a list of their URLs.
+for n in 1 2; do
+  cat >"$T/wp$n.html" <<EOF
+<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Page $n - Site</title>
+<meta property="og:title" content="Page $n"><meta property="article:published_time" content="2024-0$n-02T10:00:00+00:00"></head>
+<body><article><h1>Page $n</h1><p>Text of page $n, long enough to be an article for the reader.</p></article></body></html>
+EOF
+done
+if "$WARC_PACK" "$T/pages.warc.gz" "https://pages.example.org/2024/one/=$T/wp1.html" \
+  "https://pages.example.org/2024/two/=$T/wp2.html" >/dev/null 2>&1; then
+  expect_rc 0 "$SHEAF" build "$T/pages.warc.gz" -o "$T/warc.epub"
+  page "$T/warc.epub" content.opf >"$T/warc.opf"
+  grep -q '<dc:source>https://pages.example.org/</dc:source>' "$T/warc.opf" || fail "archived pages: not their site"
+  [ "$(grep -c '<dc:source>' "$T/warc.opf")" = 1 ] || fail "archived pages listed one by one"
+  books="$books $T/warc.epub"
+else
+  fail "warc_pack failed"
+fi
 
 # ---- xml:lang, the colophon's language, dates in their zones ----------------------
 # An RSS feed says its language only by xml:lang; one item is in English.
