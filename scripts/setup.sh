@@ -18,6 +18,8 @@ libpsl-dev libkrb5-dev libldap2-dev libzstd-dev"
 PACKAGES="$PACKAGES libcairo2-dev libpango1.0-dev libjpeg62-turbo-dev libjpeg-turbo-progs"
 # libdeflate: the chapters' deflate streams (src/core/spool.c).
 PACKAGES="$PACKAGES libdeflate-dev"
+# jing validates the --catalog OPDS feed against its RELAX NG schema.
+PACKAGES="$PACKAGES jing"
 
 missing=""
 for p in $PACKAGES; do

@@ -135,6 +135,11 @@ SHEAF_API const char *sheaf_book_get_identifier(const sheaf_book *book);
  *  string; the caller frees it with sheaf_free(). NULL when out of memory. */
 SHEAF_API char *sheaf_book_default_filename(const sheaf_book *book);
 
+/** Returns the title of the series the book is a volume of (--split),
+ *  and stores its 1-based position in `*index` when not NULL; NULL (and
+ *  0) for a book of its own. Borrowed from `book`. */
+SHEAF_API const char *sheaf_book_get_series(const sheaf_book *book, size_t *index);
+
 /** Returns how many selected articles were duplicates (the same guid, or
  *  the same link where neither has a guid) merged into another chapter. */
 SHEAF_API size_t sheaf_book_merged_count(const sheaf_book *book);

@@ -68,6 +68,32 @@ SHEAF_API sheaf_status sheaf_job_add_input(sheaf_job *job, const char *path);
  *  per job; a second call returns SHEAF_ERR_USAGE. */
 SHEAF_API sheaf_status sheaf_job_run(sheaf_job *job, const char *output);
 
+/** With `split` set in the options, sheaf_job_run() writes a series of
+ *  volumes instead of one book, each complete and written as one book is
+ *  (see sheaf_package()), named after `output`: "blog.epub" gives
+ *  "blog-01.epub", "blog-02.epub"... for a split by count or size, and
+ *  "blog-2019.epub" or "blog-2019-02.epub" for a split by year or month
+ *  ("blog-undated.epub" for articles without a date); an `output` that
+ *  holds "{n}" (the volume's number, two digits at least) or "{key}"
+ *  (the year, month or number) is a pattern instead:
+ *  "volumes/{key}.epub". Volumes are written in order; with
+ *  SHEAF_OPT_WERROR the first volume whose layout warned is not written,
+ *  nor any after it. Returns as sheaf_job_run() does; SHEAF_ERR_USAGE
+ *  for a bad split or an output that is not a file name. */
+
+/** Returns the number of books sheaf_job_run() wrote or was writing: the
+ *  volumes laid out so far with a split, else 1 once the book was
+ *  selected, else 0. */
+SHEAF_API size_t sheaf_job_volume_count(const sheaf_job *job);
+
+/** Returns book `i` (0-based) of those sheaf_job_volume_count() counts, or
+ *  NULL when out of range. Borrowed; valid until the job is freed. */
+SHEAF_API const sheaf_book *sheaf_job_get_volume(const sheaf_job *job, size_t i);
+
+/** Returns the path book `i` was (or was to be) written to, or NULL when
+ *  out of range. Borrowed; valid until the job is freed. */
+SHEAF_API const char *sheaf_job_get_volume_output(const sheaf_job *job, size_t i);
+
 /** Returns the number of articles imported so far. */
 SHEAF_API size_t sheaf_job_article_count(const sheaf_job *job);
 

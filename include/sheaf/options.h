@@ -141,6 +141,31 @@ typedef struct sheaf_options {
    * Borrowed for the call. */
   const char *const *authors;
   size_t nauthors;
+
+  /* Volumes (sheaf_job_run(), sheaf_build()): a series of whole books
+   * instead of one, each with its cover, title page, contents and
+   * colophon, shelved in order by readers (belongs-to-collection,
+   * calibre:series). "year" or "month": one volume per year or month;
+   * a count ("500"): that many articles a volume; a size ("45MB", "300M";
+   * KB/MB/GB decimal, K/M/G and KiB/MiB/GiB binary): volumes that stay
+   * under it. Cut from the oldest article forward, so that when the
+   * archive grows by newer articles the earlier volumes come out
+   * byte-identical. The volumes' file names follow the output's: see
+   * sheaf_job_run(). NULL: one book. */
+  const char *split;
+
+  /* Earlier books sheaf wrote (EPUB files): articles that any of them
+   * holds are left out, so the new book has only what is new since
+   * (every sheaf book records the articles it holds). Borrowed for the
+   * call. A book without that record is an error (SHEAF_ERR_IO). */
+  const char *const *after;
+  size_t nafter;
+
+  /* sheaf_job_run(), sheaf_build(): also write an OPDS 1.2 acquisition
+   * feed (Atom) describing the books written, at this path, with each
+   * cover beside its book (BOOK.jpg), for a static web server; NULL:
+   * none. */
+  const char *catalog;
 } sheaf_options;
 
 /** Sets the first `size` bytes of `opt` to the defaults of the fields they

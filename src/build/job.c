@@ -4,20 +4,23 @@
  * what the sheaf command used to do around the stages (the option check
  * before any input is read, bodies spooled to disk, cancellation between
  * steps, warnings as errors) done here once. It sits above the stages and
- * calls them through the public API only.
+ * calls them through the public API, except for the volumes of --split
+ * (volumes.c), which the select stage cuts.
  */
 #include <string.h>
 
-#include "core/core.h"
+#include "build/build.h"
+#include "package/package.h"
+#include "select/select.h"
 
 struct sheaf_job {
   sheaf_options opt; /* the caller's options, resolved (options.c) */
   sheaf_diag *diag;  /* borrowed */
   sheaf_collection *coll;
   sheaf_book *book;
-  sheaf_manuscript *ms;
-  char *output; /* the path written, owned */
-  bool ran;     /* sheaf_job_run() was called */
+  char *output;                      /* the path written, owned */
+  bool ran;                          /* sheaf_job_run() was called */
+  struct sheaf_written_list written; /* the book, or the volumes */
 };
 
 static bool cancelled(const struct sheaf_job *job)
@@ -28,6 +31,7 @@ static bool cancelled(const struct sheaf_job *job)
 sheaf_job *sheaf_job_new(const sheaf_options *opt, sheaf_diag *diag, sheaf_status *status)
 {
   struct sheaf_job *job = sheaf_calloc(1, sizeof *job);
+  struct sheaf_split split;
   sheaf_status ret = SHEAF_OK;
 
   if (job == NULL) {
@@ -38,6 +42,7 @@ sheaf_job *sheaf_job_new(const sheaf_options *opt, sheaf_diag *diag, sheaf_statu
   SHEAF_CHECK(sheaf_options_resolve(opt, &job->opt, diag));
   /* A typo in a --remove selector fails now, not after a long import. */
   SHEAF_CHECK(sheaf_layout_check_options(&job->opt, diag));
+  SHEAF_CHECK(sheaf_select_split_parse(job->opt.split, &split, diag));
   job->coll = sheaf_collection_new();
   if (job->coll == NULL) {
     ret = SHEAF_ERR_NOMEM;
@@ -59,7 +64,7 @@ void sheaf_job_free(sheaf_job *job)
 {
   if (job == NULL)
     return;
-  sheaf_manuscript_free(job->ms);
+  sheaf_written_fini(&job->written);
   sheaf_book_free(job->book);
   sheaf_collection_free(job->coll);
   sheaf_free(job->output);
@@ -90,30 +95,80 @@ const char *sheaf_job_get_output(const sheaf_job *job)
   return job ? job->output : NULL;
 }
 
+size_t sheaf_job_volume_count(const sheaf_job *job)
+{
+  return job ? job->written.n : 0;
+}
+
+const sheaf_book *sheaf_job_get_volume(const sheaf_job *job, size_t i)
+{
+  return job && i < job->written.n ? job->written.v[i].book : NULL;
+}
+
+const char *sheaf_job_get_volume_output(const sheaf_job *job, size_t i)
+{
+  return job && i < job->written.n ? job->written.v[i].path : NULL;
+}
+
+sheaf_status sheaf_build_one(const struct sheaf_book *book, const char *path,
+                             const sheaf_options *opt, sheaf_diag *diag)
+{
+  sheaf_manuscript *ms;
+  sheaf_status ret = SHEAF_OK;
+
+  if (opt->cancel && opt->cancel(opt->cancel_userdata))
+    return SHEAF_ERR_CANCELLED;
+  ms = sheaf_layout(book, opt, diag, &ret);
+  if (ms == NULL)
+    return ret;
+  if (opt->cancel && opt->cancel(opt->cancel_userdata))
+    ret = SHEAF_ERR_CANCELLED;
+  else if ((opt->flags & SHEAF_OPT_WERROR) &&
+           sheaf_diag_count_severity(diag, SHEAF_WARNING) > 0)
+    ret = SHEAF_ERR_WARNINGS;
+  else
+    ret = sheaf_package(ms, path, opt, diag);
+  sheaf_manuscript_free(ms);
+  return ret;
+}
+
 sheaf_status sheaf_job_run(sheaf_job *job, const char *output)
 {
+  struct sheaf_split sp;
+  struct sheaf_idset held = {NULL, 0, 0};
   sheaf_status ret = SHEAF_OK;
+  size_t i;
 
   if (job == NULL || job->ran)
     return SHEAF_ERR_USAGE;
   job->ran = true;
-  job->book = sheaf_select(job->coll, &job->opt, job->diag, &ret);
+  SHEAF_CHECK(sheaf_select_split_parse(job->opt.split, &sp, job->diag));
+  for (i = 0; i < job->opt.nafter; i++)
+    SHEAF_CHECK(
+        sheaf_package_read_record(job->opt.after[i], &held, &job->coll->read, job->diag));
+  sheaf_idset_sort(&held);
+  job->book = sheaf_select_skipping(job->coll, &job->opt, &held, job->diag, &ret);
   if (job->book == NULL)
-    return ret;
+    goto out;
   job->output = output ? sheaf_strdup(output) : sheaf_book_default_filename(job->book);
-  if (job->output == NULL)
-    return SHEAF_ERR_NOMEM;
-  if (cancelled(job))
-    return SHEAF_ERR_CANCELLED;
-  job->ms = sheaf_layout(job->book, &job->opt, job->diag, &ret);
-  if (job->ms == NULL)
-    return ret;
-  if (cancelled(job))
-    return SHEAF_ERR_CANCELLED;
-  if ((job->opt.flags & SHEAF_OPT_WERROR) &&
-      sheaf_diag_count_severity(job->diag, SHEAF_WARNING) > 0)
-    return SHEAF_ERR_WARNINGS;
-  return sheaf_package(job->ms, job->output, &job->opt, job->diag);
+  if (job->output == NULL) {
+    ret = SHEAF_ERR_NOMEM;
+    goto out;
+  }
+  if (sp.kind != SHEAF_SPLIT_NONE) {
+    SHEAF_CHECK(
+        sheaf_build_volumes(job->book, job->output, &job->opt, job->diag, &job->written));
+  } else {
+    SHEAF_CHECK(sheaf_written_add(&job->written, job->book, false, job->output));
+    sheaf_build_size_warning(job->book, NULL, job->diag);
+    SHEAF_CHECK(sheaf_build_one(job->book, job->output, &job->opt, job->diag));
+    sheaf_build_size_warning(job->book, job->output, job->diag);
+  }
+  if (job->opt.catalog && *job->opt.catalog)
+    ret = sheaf_build_catalog(&job->written, job->coll, &job->opt, job->diag);
+out:
+  sheaf_idset_fini(&held);
+  return ret;
 }
 
 sheaf_status sheaf_build(const char *const *inputs, size_t ninputs, const char *output,

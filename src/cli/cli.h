@@ -32,6 +32,8 @@ struct cli {
   size_t nremove;
   const char **authors; /* --author names */
   size_t nauthors;
+  const char **after; /* --after books */
+  size_t nafter;
   const char *output;
   bool list_tags;            /* list --tags */
   int verbosity;             /* -1 quiet, 0 normal, 1 verbose */

@@ -184,11 +184,27 @@ static int run_build(struct cli *cli, sheaf_diag *diag)
   book = sheaf_job_get_book(job);
   if (st == SHEAF_ERR_WARNINGS)
     cli_errorf("warnings were reported and --werror is set; no book written");
+  /* With --split, each volume as it was written (also those before a
+   * failure). */
+  for (i = 0; cli->opt.split && cli->verbosity >= 0 && i < sheaf_job_volume_count(job);
+       i++) {
+    const sheaf_book *v = sheaf_job_get_volume(job, i);
+    if (st != SHEAF_OK && i + 1 == sheaf_job_volume_count(job))
+      break; /* the one that failed */
+    fprintf(stderr, "sheaf: wrote %s: \"%s\", %zu chapter%s\n",
+            sheaf_job_get_volume_output(job, i), sheaf_book_get_title(v),
+            sheaf_book_count(v), sheaf_book_count(v) == 1 ? "" : "s");
+  }
   if (st == SHEAF_OK && cli->verbosity >= 0) {
     size_t warnings = sheaf_diag_count_severity(diag, SHEAF_WARNING);
-    fprintf(stderr, "sheaf: wrote %s: \"%s\", %zu chapter%s", sheaf_job_get_output(job),
-            sheaf_book_get_title(book), sheaf_book_count(book),
-            sheaf_book_count(book) == 1 ? "" : "s");
+    if (cli->opt.split)
+      fprintf(stderr, "sheaf: %zu volume%s, %zu chapter%s in all",
+              sheaf_job_volume_count(job), sheaf_job_volume_count(job) == 1 ? "" : "s",
+              sheaf_book_count(book), sheaf_book_count(book) == 1 ? "" : "s");
+    else
+      fprintf(stderr, "sheaf: wrote %s: \"%s\", %zu chapter%s", sheaf_job_get_output(job),
+              sheaf_book_get_title(book), sheaf_book_count(book),
+              sheaf_book_count(book) == 1 ? "" : "s");
     if (sheaf_book_merged_count(book))
       fprintf(stderr, " (%zu duplicate%s merged)", sheaf_book_merged_count(book),
               sheaf_book_merged_count(book) == 1 ? "" : "s");

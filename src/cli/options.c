@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -91,6 +92,23 @@ static const char usage_build[] =
     "      --werror           treat warnings as errors (exit 2)\n"
     "      --threads N        compress on N threads (default 0: one per core);\n"
     "                         the book is the same whatever N\n"
+    "\n"
+    "Series and catalogs:\n"
+    "      --split HOW        write a series of volumes instead of one book:\n"
+    "                         one per year or month (--split year), N articles\n"
+    "                         each (--split 500) or under a size each (--split\n"
+    "                         45MB); -o blog.epub gives blog-01.epub,\n"
+    "                         blog-02.epub... (blog-2019.epub by year); an -o\n"
+    "                         with {n} or {key} is a pattern: -o 'vol-{n}.epub'.\n"
+    "                         Cut from the oldest article on: when the archive\n"
+    "                         grows, earlier volumes stay byte-identical\n"
+    "      --after BOOK.epub...  leave out every article these earlier books of\n"
+    "                         sheaf hold: only what is new since (repeatable;\n"
+    "                         further .epub arguments count too, so\n"
+    "                         --after blog-*.epub works)\n"
+    "      --catalog FILE     also write an OPDS 1.2 catalog (Atom) of the books\n"
+    "                         written, each cover beside its book (BOOK.jpg),\n"
+    "                         for KOReader, Thorium or calibre-web to browse\n"
     "\n"
     "Pictures and looks:\n"
     "      --assets DIR       a copy of the site made by wget --mirror or HTTrack\n"
@@ -244,7 +262,10 @@ enum {
   OPT_MAX_RETRY_WAIT,
   OPT_MAX_RESPONSE_SIZE,
   OPT_MAX_RUN_SIZE,
-  OPT_CONNECTIONS
+  OPT_CONNECTIONS,
+  OPT_SPLIT,
+  OPT_AFTER,
+  OPT_CATALOG
 };
 
 static const struct option long_options[] = {
@@ -290,7 +311,16 @@ static const struct option long_options[] = {
     {"max-response-size", required_argument, NULL, OPT_MAX_RESPONSE_SIZE},
     {"max-run-size", required_argument, NULL, OPT_MAX_RUN_SIZE},
     {"connections", required_argument, NULL, OPT_CONNECTIONS},
+    {"split", required_argument, NULL, OPT_SPLIT},
+    {"after", required_argument, NULL, OPT_AFTER},
+    {"catalog", required_argument, NULL, OPT_CATALOG},
     {NULL, 0, NULL, 0}};
+
+static bool ends_with_epub(const char *s)
+{
+  size_t n = strlen(s);
+  return n > 5 && strcasecmp(s + n - 5, ".epub") == 0;
+}
 
 static enum cli_command command_named(const char *s)
 {
@@ -573,6 +603,16 @@ static int apply_option(struct cli *cli, int c, const char *arg)
   case OPT_DRY_RUN:
     cli->fopt.flags |= SHEAF_FETCH_DRY_RUN;
     break;
+  case OPT_SPLIT:
+    cli->opt.split = arg;
+    break;
+  case OPT_AFTER:
+    if (!push(&cli->after, &cli->nafter, arg))
+      return usage_error(cli->cmd, "%s", "out of memory");
+    break;
+  case OPT_CATALOG:
+    cli->opt.catalog = arg;
+    break;
   case ':':
     return OPTION_NEEDS_VALUE;
   default:
@@ -638,9 +678,17 @@ int cli_parse(struct cli *cli, int argc, char **argv)
     return usage_error(
         cli->cmd, "%s",
         "no archive folder given; add -o FOLDER, e.g. sheaf fetch URL -o site/");
-  for (; optind < argc; optind++)
-    if (!push(&cli->inputs, &cli->ninputs, argv[optind]))
+  for (; optind < argc; optind++) {
+    /* No input is an EPUB: with --after, a shell glob's further books
+     * (--after blog-*.epub) are earlier books too. */
+    bool book = cli->nafter && ends_with_epub(argv[optind]);
+    if (!push(book ? &cli->after : &cli->inputs, book ? &cli->nafter : &cli->ninputs,
+              argv[optind]))
       return usage_error(cli->cmd, "%s", "out of memory");
+  }
+  if ((cli->nafter || cli->opt.split || cli->opt.catalog) && cli->cmd != CMD_BUILD)
+    return usage_error(cli->cmd, "%s",
+                       "--split, --after and --catalog belong to 'sheaf build'");
   if (cli->ninputs == 0)
     return usage_error(
         cli->cmd, "%s",
@@ -658,6 +706,8 @@ int cli_parse(struct cli *cli, int argc, char **argv)
   cli->opt.nremove = cli->nremove;
   cli->opt.authors = cli->authors;
   cli->opt.nauthors = cli->nauthors;
+  cli->opt.after = cli->after;
+  cli->opt.nafter = cli->nafter;
   {
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (sde && *sde) {
@@ -682,4 +732,5 @@ void cli_fini(struct cli *cli)
   free(cli->post_types);
   free(cli->remove);
   free(cli->authors);
+  free(cli->after);
 }

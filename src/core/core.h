@@ -232,6 +232,17 @@ const size_t *sheaf_strmap_get(const struct sheaf_strmap *m, const char *key, si
 bool sheaf_strmap_put(struct sheaf_strmap *m, const char *key, size_t len, size_t val);
 /* A 64-bit mix (splitmix64's finaliser), for hashes of numbers. */
 uint64_t sheaf_hash_mix(uint64_t x);
+/* ---- idset.c: a sorted set of strings (article ids) --------------------- */
+
+struct sheaf_idset {
+  char **ids; /* owned */
+  size_t n, cap;
+};
+/* Sorts the set; call once after adding, before sheaf_idset_has(). */
+void sheaf_idset_sort(struct sheaf_idset *set);
+/* Is `id` in the sorted set? NULL is the empty set. */
+bool sheaf_idset_has(const struct sheaf_idset *set, const char *id);
+void sheaf_idset_fini(struct sheaf_idset *set);
 
 /* ---- dates.c -------------------------------------------------------------- */
 
@@ -520,6 +531,11 @@ struct sheaf_book {
    * in: the title page shows their days as the chapters do. */
   int first_offset, last_offset;
   size_t merged; /* duplicate articles merged into others by sheaf_select() */
+  /* A volume of a series (--split): the series' title, as readers shelve it
+   * (belongs-to-collection, calibre:series), and the volume's 1-based
+   * position in it; NULL and 0 for a book of its own. */
+  char *series;
+  size_t series_index;
 };
 
 /* A laid-out document of the book, ready to be zipped. */

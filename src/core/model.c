@@ -520,6 +520,7 @@ void sheaf_book_free(sheaf_book *b)
   for (i = 0; i < b->ngroups; i++)
     sheaf_free(b->groups[i].title);
   sheaf_free(b->groups);
+  sheaf_free(b->series);
   sheaf_free(b);
 }
 
@@ -531,6 +532,13 @@ size_t sheaf_book_count(const sheaf_book *b)
 size_t sheaf_book_merged_count(const sheaf_book *b)
 {
   return b ? b->merged : 0;
+}
+
+const char *sheaf_book_get_series(const sheaf_book *b, size_t *index)
+{
+  if (index)
+    *index = b && b->series ? b->series_index : 0;
+  return b ? b->series : NULL;
 }
 
 const sheaf_article *sheaf_book_get(const sheaf_book *b, size_t i)

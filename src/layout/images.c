@@ -64,6 +64,7 @@ struct sheaf_images {
   xmlHashTablePtr by_key;     /* key -> index + 1 */
   size_t embedded, missing;   /* occurrences, for the closing count */
   size_t no_alt;              /* embedded occurrences without alt text */
+  uint64_t bytes;             /* of every embedded occurrence (--split SIZE) */
   struct sheaf_fileset *read; /* files read are recorded here; may be NULL */
   /* Chapters are laid out on several threads (parallel.c): everything
    * above that resolving changes is changed under this lock. */
@@ -1128,6 +1129,7 @@ static sheaf_status resolve_locked(struct sheaf_images *im,
   }
   best->used = true;
   im->embedded++;
+  im->bytes += best->len;
   {
     struct sheaf_buf b;
     sheaf_buf_init(&b, 0);
@@ -1154,6 +1156,11 @@ sheaf_status sheaf_images_resolve(struct sheaf_images *im,
   ret = resolve_locked(im, src, cands, n, href, why);
   pthread_mutex_unlock(&im->mu);
   return ret;
+}
+
+uint64_t sheaf_images_bytes(const struct sheaf_images *im)
+{
+  return im->bytes;
 }
 
 size_t sheaf_images_pick(const struct sheaf_image_cand *cands, size_t n, size_t max_width)

@@ -165,6 +165,21 @@ sheaf_status sheaf_images_resolve(struct sheaf_images *im,
                                   const struct sheaf_image_cand *cands, size_t n,
                                   char **href, const char **why);
 
+/* ---- weigh.c: --split SIZE -------------------------------------------- */
+
+/* Stores in weights[i] what article v[i] of `book`'s collection adds to a
+ * volume, in bytes of the finished EPUB: its chapter laid out alone and
+ * deflated (estimated), its share of the navigation, and every picture it
+ * embeds. Depends on the article alone. Returns SHEAF_OK,
+ * SHEAF_ERR_NOMEM or SHEAF_ERR_CANCELLED. */
+sheaf_status sheaf_layout_weigh(const struct sheaf_book *book,
+                                const struct sheaf_article *const *v, size_t n,
+                                const sheaf_options *opt, uint64_t *weights);
+
+/* The bytes of every image sheaf_images_resolve() embedded so far, each
+ * occurrence counted (--split SIZE weighs articles by it). */
+uint64_t sheaf_images_bytes(const struct sheaf_images *im);
+
 /* Which of `cands` a capture fetches, by the rule sheaf_images_resolve()
  * applies once files are at hand, with the widths the srcset descriptors
  * give (an unknown width counts as 0): the widest up to `max_width` (0:

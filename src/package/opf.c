@@ -124,6 +124,16 @@ static int meta_prop(xmlTextWriterPtr w, const char *property, const char *text)
   return xmlTextWriterEndElement(w);
 }
 
+/* The OPF 2 form of meta, which EPUB 3 keeps for compatibility. */
+static int meta_name(xmlTextWriterPtr w, const char *name, const char *content)
+{
+  if (xmlTextWriterStartElement(w, X("meta")) < 0 ||
+      xmlTextWriterWriteAttribute(w, X("name"), X(name)) < 0 ||
+      xmlTextWriterWriteAttribute(w, X("content"), X(content)) < 0)
+    return -1;
+  return xmlTextWriterEndElement(w);
+}
+
 /* EPUB Accessibility 1.1 metadata (schema.org), claiming only what sheaf
  * makes true: text in reading order, a table of contents, headings; text
  * alternatives only when every picture has one; no flashing hazard only
@@ -231,6 +241,19 @@ static sheaf_status metadata(xmlTextWriterPtr w, const struct sheaf_manuscript *
   W(xmlTextWriterWriteAttribute(w, X("property"), X("dcterms:modified")));
   W(xmlTextWriterWriteString(w, X(when)));
   W(xmlTextWriterEndElement(w));
+  if (b->series && *b->series) {
+    char pos[32];
+    /* EPUB 3's collection, and calibre's own names for the same, which
+     * calibre, KOReader and others read. */
+    snprintf(pos, sizeof pos, "%zu", b->series_index);
+    W(xmlTextWriterStartElement(w, X("meta")));
+    W(xmlTextWriterWriteAttribute(w, X("property"), X("belongs-to-collection")));
+    W(xmlTextWriterWriteAttribute(w, X("id"), X("series")));
+    W(xmlTextWriterWriteString(w, X(b->series)));
+    W(xmlTextWriterEndElement(w));
+    W(meta_refines(w, "#series", "collection-type", "series"));
+    W(meta_refines(w, "#series", "group-position", pos));
+  }
   if ((ret = accessibility(w, ms)) != SHEAF_OK)
     goto out;
   /* The OPF 2 form of meta, which EPUB 3 keeps for compatibility. */
@@ -244,6 +267,12 @@ static sheaf_status metadata(xmlTextWriterPtr w, const struct sheaf_manuscript *
       W(xmlTextWriterEndElement(w));
       break;
     }
+  if (b->series && *b->series) {
+    char pos[32];
+    snprintf(pos, sizeof pos, "%zu", b->series_index);
+    W(meta_name(w, "calibre:series", b->series));
+    W(meta_name(w, "calibre:series_index", pos));
+  }
   W(xmlTextWriterStartElement(w, X("meta")));
   W(xmlTextWriterWriteAttribute(w, X("name"), X("generator")));
   W(xmlTextWriterWriteAttribute(w, X("content"), X("sheaf " SHEAF_VERSION_STRING)));

@@ -90,7 +90,7 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
   const sheaf_options *opt = &local;
   const struct sheaf_fileset *sets[2];
   struct sheaf_out o;
-  struct sheaf_buf text;
+  struct sheaf_buf text, record;
   struct packed opf = {NULL, 0, 0, 0}, nav = opf, ncx = opf;
   struct sheaf_zip_entry *e = NULL;
   sheaf_status ret;
@@ -107,6 +107,7 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
   sets[0] = &ms->read;
   sets[1] = ms->book->coll ? &ms->book->coll->read : NULL;
   sheaf_out_init(&o, sets, sets[1] ? 2 : 1);
+  sheaf_buf_init(&record, 0);
   /* Cheap checks first, so a bad target fails before any work. */
   SHEAF_CHECK(path ? sheaf_out_open(&o, path, diag) : sheaf_out_open_fd(&o, fd, diag));
   path = o.path;
@@ -124,14 +125,16 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
     sheaf_buf_init(&text, 0);
     ret = pack(&text, sheaf_package_ncx(ms, &text), &ncx);
   }
+  if (ret == SHEAF_OK)
+    ret = sheaf_package_record(ms->book, &record);
   if (ret != SHEAF_OK) {
     sheaf_diag_add(diag, SHEAF_ERROR, sheaf_status_name(ret), NULL, 0, 0,
                    "cannot write book: %s: %s", path, sheaf_status_str(ret));
     goto out;
   }
 
-  if (ms->ndocs > SIZE_MAX / sizeof *e - 5 ||
-      (e = sheaf_calloc(ms->ndocs + 5, sizeof *e)) == NULL) {
+  if (ms->ndocs > SIZE_MAX / sizeof *e - 6 ||
+      (e = sheaf_calloc(ms->ndocs + 6, sizeof *e)) == NULL) {
     ret = SHEAF_ERR_NOMEM;
     sheaf_diag_add(diag, SHEAF_ERROR, "nomem", NULL, 0, 0,
                    "cannot write book: %s: out of memory", path);
@@ -149,6 +152,9 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
                                     NULL,
                                     0,
                                     0};
+  /* Which articles the book holds, for a later --after. */
+  e[n++] = (struct sheaf_zip_entry){
+      NULL, SHEAF_RECORD_NAME, record.ptr, record.len, false, NULL, 0, NULL, 0, 0};
   e[n++] = packed_entry("content.opf", &opf);
   e[n++] = packed_entry("nav.xhtml", &nav);
   e[n++] = packed_entry("toc.ncx", &ncx);
@@ -166,6 +172,7 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
                    "interrupted; %s was not written", path);
 out:
   sheaf_out_fini(&o);
+  sheaf_buf_fini(&record);
   sheaf_free(e);
   sheaf_free(opf.mem);
   sheaf_free(nav.mem);

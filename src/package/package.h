@@ -23,6 +23,36 @@ sheaf_status sheaf_package_opf(const struct sheaf_manuscript *ms,
 sheaf_status sheaf_package_nav(const struct sheaf_manuscript *ms, struct sheaf_buf *out);
 sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms, struct sheaf_buf *out);
 
+/* ---- after.c: the record of the articles a book holds ------------------ */
+
+/* The name of the record inside the book. */
+#define SHEAF_RECORD_NAME "META-INF/sheaf-articles.txt"
+/* Appends the record of b's articles. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
+sheaf_status sheaf_package_record(const struct sheaf_book *b, struct sheaf_buf *out);
+/* Adds the ids recorded in the book at `path` to `set` (unsorted), and
+ * the file to `read`. Returns SHEAF_OK, or SHEAF_ERR_IO (not a book, or
+ * one without a record), SHEAF_ERR_LIMIT or SHEAF_ERR_NOMEM, with an
+ * error in `diag`. */
+sheaf_status sheaf_package_read_record(const char *path, struct sheaf_idset *set,
+                                       struct sheaf_fileset *read, sheaf_diag *diag);
+
+/* ---- catalog.c: --catalog ---------------------------------------------- */
+
+struct sheaf_catalog_book {
+  const struct sheaf_book *book;
+  const char *path; /* the book's file, as written */
+  uint64_t size;    /* its size in bytes */
+};
+/* Writes an OPDS 1.2 acquisition feed of the `n` books at `path`, and
+ * each book's cover beside it, through the atomic writer; none may
+ * replace a file of `sets` (the files the build read). Returns SHEAF_OK,
+ * SHEAF_ERR_WRITE, SHEAF_ERR_USAGE or SHEAF_ERR_NOMEM with an error in
+ * `diag`. */
+sheaf_status sheaf_package_catalog(const char *path,
+                                   const struct sheaf_catalog_book *books, size_t n,
+                                   const struct sheaf_fileset *const *sets, size_t nsets,
+                                   const sheaf_options *opt, sheaf_diag *diag);
+
 /* ---- zip.c --------------------------------------------------------------- */
 
 /* One file of the container. The data is borrowed and must stay valid until

@@ -141,7 +141,7 @@ static int64_t order_key(const struct sheaf_article *a)
   return a->published != SHEAF_TIME_UNKNOWN ? a->published : a->order_time;
 }
 
-static int cmp_date(const void *pa, const void *pb)
+int sheaf_select_cmp_date(const void *pa, const void *pb)
 {
   const struct sheaf_article *a = *(const struct sheaf_article *const *)pa;
   const struct sheaf_article *b = *(const struct sheaf_article *const *)pb;
@@ -283,6 +283,26 @@ out:
 /* The identifier names what the book is (its sources and the selection), so
  * rebuilding the same tag of the same site later gives the same identifier,
  * and readers treat the new book as a new edition of the old. */
+void sheaf_select_selection_key(const sheaf_options *opt, struct sheaf_buf *key)
+{
+  size_t i;
+
+  for (i = 0; i < opt->ntags; i++) {
+    char *slug = sheaf_slugify(opt->tags[i], strlen(opt->tags[i]));
+    if (slug)
+      sheaf_buf_printf(key, "tag:%s\n", slug);
+    sheaf_free(slug);
+  }
+  for (i = 0; i < opt->nexclude_tags; i++)
+    sheaf_buf_printf(key, "exclude:%s\n", opt->exclude_tags[i]);
+  if (opt->since)
+    sheaf_buf_printf(key, "since:%s\n", opt->since);
+  if (opt->until)
+    sheaf_buf_printf(key, "until:%s\n", opt->until);
+  if (opt->limit)
+    sheaf_buf_printf(key, "limit:%zu\n", opt->limit);
+}
+
 static sheaf_status make_identifier(struct sheaf_book *b, const sheaf_options *opt)
 {
   struct sheaf_buf key;
@@ -295,20 +315,12 @@ static sheaf_status make_identifier(struct sheaf_book *b, const sheaf_options *o
     sheaf_buf_puts(&key, b->sources[i]);
     sheaf_buf_putc(&key, '\n');
   }
-  for (i = 0; i < opt->ntags; i++) {
-    char *slug = sheaf_slugify(opt->tags[i], strlen(opt->tags[i]));
-    if (slug)
-      sheaf_buf_printf(&key, "tag:%s\n", slug);
-    sheaf_free(slug);
-  }
-  for (i = 0; i < opt->nexclude_tags; i++)
-    sheaf_buf_printf(&key, "exclude:%s\n", opt->exclude_tags[i]);
-  if (opt->since)
-    sheaf_buf_printf(&key, "since:%s\n", opt->since);
-  if (opt->until)
-    sheaf_buf_printf(&key, "until:%s\n", opt->until);
-  if (opt->limit)
-    sheaf_buf_printf(&key, "limit:%zu\n", opt->limit);
+  sheaf_select_selection_key(opt, &key);
+  /* What is new since earlier books (--after) is a book of its own, not a
+   * new edition of the whole archive. */
+  if (opt->nafter && b->nchapters)
+    sheaf_buf_printf(&key, "after:%s\n%s\n", b->chapters[0]->id,
+                     b->chapters[b->nchapters - 1]->id);
   if (key.failed) {
     sheaf_buf_fini(&key);
     return SHEAF_ERR_NOMEM;
@@ -406,8 +418,8 @@ static bool make_creators(struct sheaf_book *b, const sheaf_options *opt,
   return true;
 }
 
-static sheaf_status make_metadata(struct sheaf_book *b, const sheaf_options *opt,
-                                  sheaf_diag *diag)
+sheaf_status sheaf_select_metadata(struct sheaf_book *b, const sheaf_options *opt,
+                                   sheaf_diag *diag)
 {
   const struct sheaf_collection *c = b->coll;
   const struct sheaf_feed *feed = NULL;
@@ -521,12 +533,20 @@ out:
 sheaf_book *sheaf_select(const sheaf_collection *c, const sheaf_options *options,
                          sheaf_diag *d, sheaf_status *status)
 {
+  return sheaf_select_skipping(c, options, NULL, d, status);
+}
+
+struct sheaf_book *sheaf_select_skipping(const struct sheaf_collection *c,
+                                         const sheaf_options *options,
+                                         const struct sheaf_idset *held_ids,
+                                         sheaf_diag *d, sheaf_status *status)
+{
   sheaf_options local;
   const sheaf_options *opt = &local;
   struct sheaf_book *b = NULL;
   const struct sheaf_article **v = NULL;
   int64_t since = 0, until = 0;
-  size_t i, n = 0, merged = 0, undated = 0;
+  size_t i, n = 0, merged = 0, undated = 0, held = 0;
   sheaf_status ret = SHEAF_OK;
 
   SHEAF_CHECK(sheaf_options_resolve(options, &local, d));
@@ -550,6 +570,10 @@ sheaf_book *sheaf_select(const sheaf_collection *c, const sheaf_options *options
       continue;
     if (opt->nexclude_tags && has_any_tag(a, opt->exclude_tags, opt->nexclude_tags))
       continue;
+    if (sheaf_idset_has(held_ids, a->id)) {
+      held++;
+      continue;
+    }
     if (opt->since || opt->until) {
       if (a->published == SHEAF_TIME_UNKNOWN) {
         undated++;
@@ -575,7 +599,7 @@ sheaf_book *sheaf_select(const sheaf_collection *c, const sheaf_options *options
                    "update kept)",
                    merged, merged == 1 ? "" : "s");
 
-  qsort(v, n, sizeof *v, cmp_date);
+  qsort(v, n, sizeof *v, sheaf_select_cmp_date);
   /* --limit keeps the newest N: "the last 20 posts" is what people ask for. */
   if (opt->limit && n > opt->limit) {
     size_t dated = n, skip;
@@ -600,6 +624,11 @@ sheaf_book *sheaf_select(const sheaf_collection *c, const sheaf_options *options
     if (c->narticles == 0)
       sheaf_diag_add(d, SHEAF_ERROR, "nomatch", NULL, 0, 0,
                      "the inputs hold no articles");
+    else if (held)
+      sheaf_diag_add(d, SHEAF_ERROR, "nomatch", NULL, 0, 0,
+                     "nothing new: the %zu selected article%s %s in the books given "
+                     "with --after",
+                     held, held == 1 ? "" : "s", held == 1 ? "is" : "are all");
     else if (opt->ntags)
       sheaf_diag_add(d, SHEAF_ERROR, "nomatch", NULL, 0, 0,
                      "no article has the tag '%s'%s; run 'sheaf list --tags' "
@@ -614,7 +643,7 @@ sheaf_book *sheaf_select(const sheaf_collection *c, const sheaf_options *options
   b->chapters = v;
   b->nchapters = n;
   v = NULL;
-  ret = make_metadata(b, opt, d);
+  ret = sheaf_select_metadata(b, opt, d);
   if (ret == SHEAF_OK)
     ret = sheaf_select_group(b, opt);
 

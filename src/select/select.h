@@ -45,4 +45,77 @@ char *sheaf_select_title_from_input(const struct sheaf_article *a);
 bool sheaf_select_source_name(const struct sheaf_collection *c,
                               const struct sheaf_article *a, char **name);
 
+/* sheaf_select() leaving out the articles whose ids are in `skip` (the
+ * sorted ids the --after books hold; NULL: none). */
+struct sheaf_book *sheaf_select_skipping(const struct sheaf_collection *c,
+                                         const sheaf_options *opt,
+                                         const struct sheaf_idset *skip, sheaf_diag *d,
+                                         sheaf_status *status);
+
+/* ---- select.c, shared with volumes.c ----------------------------------- */
+
+/* qsort comparator of article pointers: oldest first, undated last, then
+ * in the order read. */
+int sheaf_select_cmp_date(const void *pa, const void *pb);
+/* Appends the selection options (tags, dates, limit) that name what a book
+ * is, for its identifier. */
+void sheaf_select_selection_key(const sheaf_options *opt, struct sheaf_buf *key);
+/* Derives b's metadata (title, authors, language, identifier, dates, tags)
+ * from its chapters and `opt`. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
+sheaf_status sheaf_select_metadata(struct sheaf_book *b, const sheaf_options *opt,
+                                   sheaf_diag *diag);
+
+/* ---- volumes.c: --split ------------------------------------------------- */
+
+enum sheaf_split_kind {
+  SHEAF_SPLIT_NONE,
+  SHEAF_SPLIT_YEAR,
+  SHEAF_SPLIT_MONTH,
+  SHEAF_SPLIT_COUNT, /* n articles a volume */
+  SHEAF_SPLIT_SIZE   /* at most n bytes a volume */
+};
+struct sheaf_split {
+  enum sheaf_split_kind kind;
+  uint64_t n;
+};
+/* The smallest --split SIZE: a cover and a few pages. */
+#define SHEAF_SPLIT_MIN_SIZE ((uint64_t)256 << 10)
+
+/* Parses opt->split ("year", "month", "500", "45MB"); NULL or "" is
+ * SHEAF_SPLIT_NONE. Returns SHEAF_OK or SHEAF_ERR_USAGE with an error in
+ * `diag`. */
+sheaf_status sheaf_select_split_parse(const char *spec, struct sheaf_split *sp,
+                                      sheaf_diag *diag);
+
+/* A volume: a run of the date-ordered chapters. */
+struct sheaf_volume_span {
+  size_t start, count;
+  char key[32]; /* "2019", "2019-02", "undated", "03": names its file */
+};
+
+/* Returns a new array (sheaf_free) of whole's chapters, oldest first,
+ * whatever order the book reads in; NULL when out of memory. */
+const struct sheaf_article **sheaf_select_oldest_first(const struct sheaf_book *whole);
+
+/* Cuts the `n` date-ordered articles `v` into volumes, from the oldest
+ * forward, so that adding newer articles never moves an earlier boundary.
+ * For SHEAF_SPLIT_SIZE, `costs[i]` is what article i adds to a volume and
+ * `budget` what a volume may hold. Sets *spans (a new array, sheaf_free)
+ * and *nspans. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
+sheaf_status sheaf_select_plan(const struct sheaf_article *const *v, size_t n,
+                               const struct sheaf_split *sp, const uint64_t *costs,
+                               uint64_t budget, struct sheaf_volume_span **spans,
+                               size_t *nspans);
+
+/* Returns a new book of the span's articles (of `v`, as planned), volume
+ * `index` (1-based) of the series `whole` names: its own metadata, an
+ * identifier and title of its own, `series` set. The caller frees it with
+ * sheaf_book_free(); it borrows whole's collection. NULL with *status set
+ * when out of memory. */
+struct sheaf_book *sheaf_select_volume(const struct sheaf_book *whole,
+                                       const struct sheaf_split *sp,
+                                       const struct sheaf_article *const *v,
+                                       const struct sheaf_volume_span *span, size_t index,
+                                       const sheaf_options *opt, sheaf_status *status);
+
 #endif

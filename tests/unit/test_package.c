@@ -275,14 +275,15 @@ static void test_layout_of_zip(void **state)
 
   za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err);
   assert_non_null(za);
-  assert_int_equal(zip_get_num_entries(za, 0), 9);
+  assert_int_equal(zip_get_num_entries(za, 0), 10);
   assert_string_equal(zip_get_name(za, 0, 0), "mimetype");
   assert_string_equal(zip_get_name(za, 1, 0), "META-INF/container.xml");
-  assert_string_equal(zip_get_name(za, 2, 0), "EPUB/content.opf");
-  assert_string_equal(zip_get_name(za, 8, 0), "EPUB/styles/sheaf.css");
+  assert_string_equal(zip_get_name(za, 2, 0), "META-INF/sheaf-articles.txt");
+  assert_string_equal(zip_get_name(za, 3, 0), "EPUB/content.opf");
+  assert_string_equal(zip_get_name(za, 9, 0), "EPUB/styles/sheaf.css");
   assert_int_equal(zip_stat_index(za, 0, 0, &st), 0);
   assert_int_equal(st.comp_method, ZIP_CM_STORE);
-  assert_int_equal(zip_stat_index(za, 2, 0, &st), 0);
+  assert_int_equal(zip_stat_index(za, 3, 0, &st), 0);
   assert_int_equal(st.comp_method, ZIP_CM_DEFLATE);
   p = read_entry(za, "mimetype");
   assert_string_equal(p, "application/epub+zip");

@@ -1,0 +1,173 @@
+# --split writes a series of whole books, each shelved in order
+# (belongs-to-collection, calibre:series), named after -o. Volumes are
+# stable: build, let the archive grow by newer articles, build again, and
+# every earlier volume is byte-identical; only the last one changed, or a
+# new one started. Proved here for a split by count, size, year and month.
+. "$SRCDIR/tests/e2e/lib/common.sh"
+
+# gen FILE N: a feed of N posts, one every eleven days from November 2022,
+# of growing lengths (so a split by size has something to weigh).
+gen() {
+  python3 - "$1" "$2" <<'PY'
+import sys, datetime
+n = int(sys.argv[2])
+items = []
+for i in range(n):
+    d = datetime.datetime(2022, 11, 1) + datetime.timedelta(days=11 * i)
+    body = " ".join(f"Sentence {j} of post {i:03d} about rivers." for j in range(40 + 97 * (i % 13)))
+    items.append(f"""<item><title>Post {i:03d}</title>
+<link>https://long.example.org/{i}/</link><guid>https://long.example.org/?p={i}</guid>
+<pubDate>{d.strftime('%a, %d %b %Y 12:00:00 +0000')}</pubDate>
+<dc:creator>Author {i % 5}</dc:creator><category>Rivers</category>
+<description>&lt;p&gt;{body}&lt;/p&gt;</description></item>""")
+open(sys.argv[1], "w").write(f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+<title>Long Archive</title><link>https://long.example.org/</link>
+<description>A test archive</description>
+{''.join(items)}</channel></rss>""")
+PY
+}
+
+opf() { unzip -p "$1" EPUB/content.opf; }
+
+gen "$T/a.rss" 40
+gen "$T/b.rss" 52
+mkdir "$T/one" "$T/two"
+
+# ---- by count: names, titles, series metadata --------------------------------
+expect_rc 0 "$SHEAF" build "$T/a.rss" --split 15 -o "$T/one/blog.epub"
+expect_err 'wrote .*blog-01.epub: "Long Archive: Volume 1", 15 chapters'
+expect_err 'wrote .*blog-03.epub: "Long Archive: Volume 3", 10 chapters'
+expect_err '3 volumes, 40 chapters in all'
+[ ! -e "$T/one/blog.epub" ] || fail "the unsplit name was written too"
+opf "$T/one/blog-02.epub" >"$T/opf2"
+grep -q '<dc:title>Long Archive: Volume 2</dc:title>' "$T/opf2" || fail "volume title"
+grep -q '<meta property="belongs-to-collection" id="series">Long Archive</meta>' "$T/opf2" ||
+  fail "belongs-to-collection"
+grep -q '<meta refines="#series" property="collection-type">series</meta>' "$T/opf2" ||
+  fail "collection-type"
+grep -q '<meta refines="#series" property="group-position">2</meta>' "$T/opf2" ||
+  fail "group-position"
+grep -q '<meta name="calibre:series" content="Long Archive"/>' "$T/opf2" || fail "calibre:series"
+grep -q '<meta name="calibre:series_index" content="2"/>' "$T/opf2" || fail "series_index"
+# Volume 2 holds posts 15-29, in order, and dates of its own.
+[ "$($CHECK chapters "$T/one/blog-02.epub" | head -1)" = "Post 015" ] || fail "volume 2 starts at post 15"
+[ "$($CHECK chapters "$T/one/blog-02.epub" | tail -1)" = "Post 029" ] || fail "volume 2 ends at post 29"
+grep -q '<dc:date>2023-04-15</dc:date>' "$T/opf2" || fail "volume 2's own first date"
+# Every volume has its own identifier.
+[ "$(for f in "$T"/one/blog-0*.epub; do opf "$f" | grep 'dc:identifier'; done | sort -u | wc -l)" -eq 3 ] ||
+  fail "identifiers are not distinct"
+# The cover and title page name the volume.
+unzip -p "$T/one/blog-03.epub" EPUB/text/title.xhtml | grep -q 'Volume 3' || fail "title page"
+# Newest first reads backwards inside each volume; volumes still count
+# from the oldest.
+expect_rc 0 "$SHEAF" build "$T/a.rss" --split 15 --newest-first -o "$T/nf.epub"
+[ "$($CHECK chapters "$T/nf-01.epub" | head -1)" = "Post 014" ] || fail "newest first in volume 1"
+
+# ---- stability -----------------------------------------------------------------
+for how in 15 300K year month; do
+  expect_rc 0 "$SHEAF" build "$T/a.rss" --split "$how" -o "$T/one/s$how.epub"
+  expect_rc 0 "$SHEAF" build "$T/b.rss" --split "$how" -o "$T/two/s$how.epub"
+  before=$(ls "$T/one" | grep -c "^s$how-")
+  after=$(ls "$T/two" | grep -c "^s$how-")
+  [ "$after" -gt "$before" ] || [ "$how" = year ] || fail "--split $how: no new volume ($before, $after)"
+  last=$(ls "$T/one" | grep "^s$how-" | sort | tail -1)
+  same=0
+  for f in $(ls "$T/one" | grep "^s$how-"); do
+    if [ "$f" = "$last" ]; then
+      cmp -s "$T/one/$f" "$T/two/$f" && fail "--split $how: the last volume $f did not grow"
+    else
+      cmp -s "$T/one/$f" "$T/two/$f" || fail "--split $how: earlier volume $f changed"
+      same=$((same + 1))
+    fi
+  done
+  [ "$same" -ge 1 ] || fail "--split $how: nothing compared"
+  pass "--split $how: $same earlier volumes byte-identical ($before then $after volumes)"
+done
+ls "$T/two" | grep -q '^syear-2024.epub$' || fail "year names: $(ls "$T/two" | grep syear)"
+ls "$T/two" | grep -q '^smonth-2022-11.epub$' || fail "month names"
+opf "$T/two/smonth-2023-02.epub" | grep -q '<dc:title>Long Archive: February 2023</dc:title>' ||
+  fail "month title"
+# A split by size stays under it.
+for f in "$T"/two/s300K-*.epub; do
+  [ "$(wc -c <"$f")" -le 307200 ] || fail "$f is over 300K: $(wc -c <"$f")"
+done
+
+# ---- a pattern --------------------------------------------------------------------
+mkdir "$T/pat"
+expect_rc 0 "$SHEAF" build "$T/a.rss" --split year -o "$T/pat/archive {key} ({n}).epub"
+[ -f "$T/pat/archive 2023 (02).epub" ] || fail "pattern: $(ls "$T/pat")"
+
+# ---- errors ------------------------------------------------------------------------
+expect_rc 1 "$SHEAF" build "$T/a.rss" --split weekly -o "$T/x.epub" && expect_err "--split 'weekly'"
+expect_rc 1 "$SHEAF" build "$T/a.rss" --split 0 -o "$T/x.epub" && expect_err "--split '0'"
+expect_rc 1 "$SHEAF" build "$T/a.rss" --split 10K -o "$T/x.epub" && expect_err "too small"
+expect_rc 1 "$SHEAF" build "$T/a.rss" --split 10 -o /dev/stdout && expect_err "several books"
+expect_rc 1 "$SHEAF" list "$T/a.rss" --split 10 && expect_err "belong to 'sheaf build'"
+
+# ---- every input kind: WordPress export, Markdown folder, web archive -------
+# kind DIR N: the archive of N posts in that kind under DIR; prints the input.
+kind() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import os, sys, datetime
+kind, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.makedirs(out, exist_ok=True)
+dates = [datetime.datetime(2021, 3, 1) + datetime.timedelta(days=40 * i) for i in range(n)]
+if kind == "wxr":
+    items = "".join(f"""<item><title>Entry {i:02d}</title><link>https://wp.example.org/?p={i}</link>
+<pubDate>{d.strftime('%a, %d %b %Y 12:00:00 +0000')}</pubDate><dc:creator>admin</dc:creator>
+<guid isPermaLink="false">https://wp.example.org/?p={i}</guid>
+<content:encoded><![CDATA[Paragraph of entry {i:02d}.]]></content:encoded>
+<wp:post_id>{i + 1}</wp:post_id><wp:post_date>{d:%Y-%m-%d} 12:00:00</wp:post_date>
+<wp:post_date_gmt>{d:%Y-%m-%d} 12:00:00</wp:post_date_gmt><wp:status>publish</wp:status>
+<wp:post_type>post</wp:post_type></item>""" for i, d in enumerate(dates))
+    open(os.path.join(out, "blog.wordpress.xml"), "w").write(f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>WP Blog</title>
+<link>https://wp.example.org</link><wp:wxr_version>1.2</wp:wxr_version>{items}</channel></rss>""")
+    print(os.path.join(out, "blog.wordpress.xml"))
+elif kind == "md":
+    for i, d in enumerate(dates):
+        open(os.path.join(out, f"{d:%Y-%m-%d}-note-{i:02d}.md"), "w").write(
+            f"---\ntitle: Note {i:02d}\ndate: {d:%Y-%m-%d}\n---\n\nText of note {i:02d}.\n")
+    print(out)
+else:
+    items = "".join(f"""<item><title>Page {i:02d}</title><link>https://warc.example.org/{i}/</link>
+<guid>https://warc.example.org/?p={i}</guid><pubDate>{d.strftime('%a, %d %b %Y 12:00:00 +0000')}</pubDate>
+<description>Text of page {i:02d}.</description></item>""" for i, d in enumerate(dates))
+    open(os.path.join(out, "feed.xml"), "w").write(f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Captured Site</title><link>https://warc.example.org/</link>
+<description>d</description>{items}</channel></rss>""")
+    print(os.path.join(out, "feed.xml"))
+PY
+}
+for k in wxr md warc; do
+  # The same folder grows, as it does between two runs of sheaf fetch.
+  for n in 9 13; do
+    src=$(kind $k "$T/$k" $n)
+    if [ $k = warc ]; then
+      rm -f "$T/$k/site.warc.gz"
+      "$WARC_PACK" "$T/$k/site.warc.gz" "https://warc.example.org/feed/=$src" ||
+        fail "warc_pack"
+      rm "$src"
+      src="$T/$k/site.warc.gz"
+    fi
+    mkdir -p "$T/out-$k$n"
+    expect_rc 0 "$SHEAF" build "$src" --split 4 -o "$T/out-$k$n/v.epub"
+    expect_rc 0 "$SHEAF" build "$src" --split year -o "$T/out-$k$n/y.epub"
+  done
+  for f in v-01 v-02 y-2021; do
+    [ -f "$T/out-${k}9/$f.epub" ] || { fail "$k: no $f.epub"; continue; }
+    cmp -s "$T/out-${k}9/$f.epub" "$T/out-${k}13/$f.epub" || fail "$k: $f changed as the archive grew"
+  done
+  cmp -s "$T/out-${k}9/v-03.epub" "$T/out-${k}13/v-03.epub" && fail "$k: the last volume did not grow"
+  [ -f "$T/out-${k}13/v-04.epub" ] || fail "$k: no new volume"
+  pass "$k: earlier volumes byte-identical"
+done
+$CHECK chapters "$T/out-md13/v-02.epub" | head -1 | grep -qx 'Note 04' || fail "markdown volume 2"
+
+epubcheck_many "$T/out-wxr13/v-04.epub" "$T/out-md13/y-2022.epub" "$T/out-warc13/v-02.epub" \
+  "$T"/one/blog-0*.epub "$T/two/syear-2024.epub" \
+  "$T/two/smonth-2024-05.epub" "$T/two/s300K-01.epub" "$T/nf-01.epub"
+finish
