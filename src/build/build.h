@@ -41,6 +41,11 @@ sheaf_status sheaf_build_volumes(const struct sheaf_book *whole, const char *out
                                  const sheaf_options *opt, sheaf_diag *diag,
                                  struct sheaf_written_list *out);
 
+/* The file of volume `index`: `output` as a pattern when it has "{n}" or
+ * "{key}", else "-KEY" before its extension ("blog.epub": "blog-01.epub",
+ * "blog-2019.epub"). Returns a new string, or NULL when out of memory. */
+char *sheaf_volume_path(const char *output, size_t index, const char *key);
+
 /* Warns, naming --split, when a single book is unwieldy: with `path`
  * NULL (before the layout), when it has more than 5,000 chapters; with
  * the path it was written to, when that file is over 200 MB. */

@@ -72,10 +72,7 @@ static bool expand(struct sheaf_buf *out, const char *s, size_t index, const cha
   return any;
 }
 
-/* The file of volume `index`: `output` as a pattern when it has "{n}" or
- * "{key}", else "-KEY" before its extension ("blog.epub": "blog-01.epub",
- * "blog-2019.epub"). Returns a new string, or NULL when out of memory. */
-SHEAF_STATIC char *sheaf_volume_path(const char *output, size_t index, const char *key)
+char *sheaf_volume_path(const char *output, size_t index, const char *key)
 {
   struct sheaf_buf b;
   const char *base = strrchr(output, '/'), *dot;

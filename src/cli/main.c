@@ -211,6 +211,10 @@ static int run_build(struct cli *cli, sheaf_diag *diag)
     if (warnings)
       fprintf(stderr, ", %zu warning%s", warnings, warnings == 1 ? "" : "s");
     fputc('\n', stderr);
+    if (cli->opt.catalog)
+      fprintf(stderr, "sheaf: wrote %s: an OPDS catalog of %zu book%s\n",
+              cli->opt.catalog, sheaf_job_volume_count(job),
+              sheaf_job_volume_count(job) == 1 ? "" : "s");
   }
   if (st == SHEAF_ERR_NOMEM)
     cli_errorf("out of memory");

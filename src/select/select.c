@@ -589,6 +589,10 @@ struct sheaf_book *sheaf_select_skipping(const struct sheaf_collection *c,
                    "%zu article%s without a date left out by --since/--until", undated,
                    undated == 1 ? "" : "s");
 
+  if (held)
+    sheaf_diag_add(d, SHEAF_NOTE, "after", NULL, 0, 0,
+                   "%zu article%s the books given with --after hold left out", held,
+                   held == 1 ? "" : "s");
   n = dedupe(v, n, cmp_id, false, &merged);
   n = dedupe(v, n, cmp_link, true, &merged);
   b->merged = merged;

@@ -29,6 +29,7 @@ mkdir "$T/books" "$T/cat"
 expect_rc 0 "$SHEAF" build "$T/a.rss" --tag engines --title "Analytical Notes" --split 12 -o "$T/books/notes.epub" \
   --catalog "$T/cat/catalog.xml"
 [ -f "$T/cat/catalog.xml" ] || fail "no catalog written"
+expect_err "wrote .*catalog.xml: an OPDS catalog of 3 books"
 for k in 01 02 03; do
   [ "$(head -c 3 "$T/books/notes-$k.jpg" | od -An -tx1 | tr -d ' ')" = "ffd8ff" ] ||
     fail "cover notes-$k.jpg is not a JPEG"
