@@ -642,6 +642,12 @@ bool sheaf_article_add_author(struct sheaf_article *a, const char *name);
  * login becomes the name the export lists). Returns false when out of
  * memory; the article is then unchanged. */
 bool sheaf_article_set_author(struct sheaf_article *a, size_t k, const char *name);
+/* Puts into `out` (emptied first) the key under which a book's record of
+ * its articles (--after) names `a`: its id, except for a file whose id is
+ * its path, named by its folder's and its own name, date and title
+ * instead, so that no local path goes into a book. False when out of
+ * memory. */
+bool sheaf_article_record_key(const struct sheaf_article *a, struct sheaf_buf *out);
 /* Fills a->id from guid, link or a hash; call when the article is complete. */
 bool sheaf_article_finish(struct sheaf_article *a);
 void sheaf_feed_free(struct sheaf_feed *f);

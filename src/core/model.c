@@ -188,6 +188,40 @@ bool sheaf_article_set_author(struct sheaf_article *a, size_t k, const char *nam
   return true;
 }
 
+bool sheaf_article_record_key(const struct sheaf_article *a, struct sheaf_buf *out)
+{
+  const char *base, *dot;
+  size_t n;
+  struct sheaf_sha1 s;
+  unsigned char h[20];
+  char day[32];
+  size_t i;
+
+  sheaf_buf_reset(out);
+  if (!(a->guid && a->source && strcmp(a->guid, a->source) == 0))
+    return sheaf_buf_puts(out, a->id);
+  /* A file's id is its path, which says where it sat on one machine: the
+   * record names it by its folder's name, its file name, date and title
+   * instead, the same from a copy of the folder anywhere. */
+  base = strrchr(a->source, '/');
+  base = base ? base + 1 : a->source;
+  if (a->published != SHEAF_TIME_UNKNOWN)
+    sheaf_date_format_iso(a->published, day);
+  else
+    day[0] = '\0';
+  sheaf_sha1_init(&s);
+  sheaf_sha1_update(&s, a->title, strlen(a->title));
+  sheaf_sha1_final(&s, h);
+  /* Without its extension: the book names no file. */
+  dot = strrchr(base, '.');
+  n = dot && dot > base ? (size_t)(dot - base) : strlen(base);
+  sheaf_buf_printf(out, "file:%s/%.*s@%s#", a->folder ? a->folder : "", (int)n, base,
+                   day);
+  for (i = 0; i < 8; i++)
+    sheaf_buf_printf(out, "%02x", h[i]);
+  return !out->failed;
+}
+
 bool sheaf_article_finish(struct sheaf_article *a)
 {
   if (a->title == NULL && (a->title = sheaf_strdup("")) == NULL)

@@ -1,9 +1,9 @@
 /*
  * This file contains the weighing of articles for --split SIZE: what each
  * article adds to a volume, measured by laying out its chapter (the same
- * template, cleaning and image resolution as the book) and counting the
- * bytes of the pictures it embeds. Each article is weighed on its own,
- * with no links to the others and every picture counted where it is
+ * template, cleaning and image resolution as the book), deflating it as
+ * the book's zip does, and counting the bytes of the pictures it embeds. Each article is
+ * weighed on its own, with no links to the others and every picture counted where it is
  * shown, so its weight never depends on what else is in the archive and
  * volume boundaries stay put as the archive grows. Nothing is reported:
  * the layout of the volumes reports what is lost.
@@ -12,8 +12,6 @@
 
 #include "layout/layout.h"
 
-/* Deflate takes XHTML to about a third of its size. */
-#define TEXT_RATIO 3
 /* A chapter's share of the package document, nav and NCX. */
 #define PER_CHAPTER 600
 
@@ -25,7 +23,9 @@ sheaf_status sheaf_layout_weigh(const struct sheaf_book *book,
   struct sheaf_images *images;
   struct sheaf_buf b;
   sheaf_status ret = SHEAF_OK;
-  size_t i;
+  unsigned char *z = NULL;
+  size_t i, zlen;
+  uint32_t crc;
 
   images = sheaf_images_new(book, opt, NULL, &ret);
   if (images == NULL)
@@ -44,7 +44,11 @@ sheaf_status sheaf_layout_weigh(const struct sheaf_book *book,
     sheaf_buf_reset(&b);
     if ((ret = sheaf_layout_chapter(&cx, v[i], 1, &b)) != SHEAF_OK)
       break;
-    weights[i] = b.len / TEXT_RATIO + PER_CHAPTER + strlen(v[i]->title) * 3 +
+    if ((ret = sheaf_deflate(b.ptr, b.len, &z, &zlen, &crc)) != SHEAF_OK)
+      break;
+    sheaf_free(z);
+    z = NULL;
+    weights[i] = zlen + PER_CHAPTER + strlen(v[i]->title) * 3 +
                  (sheaf_images_bytes(images) - before);
   }
   sheaf_buf_fini(&b);

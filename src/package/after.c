@@ -2,8 +2,9 @@
  * This file contains the record of the articles a book holds, and its
  * reader for --after ("only what is new since these books"). Every book
  * sheaf writes carries META-INF/sheaf-articles.txt: a comment line, then
- * the id of each chapter's article (its guid, else its link, else a hash
- * of its content), one a line, with '%', CR and LF percent-escaped. A file
+ * the key of each chapter's article (its guid, else its link, else a hash
+ * of its content; for a file, its folder's and own name, date and title:
+ * sheaf_article_record_key()), one a line, with '%', CR and LF percent-escaped. A file
  * in META-INF is no part of the publication (OCF), so reading systems and
  * EPUBCheck leave it alone, and it costs a few bytes an article.
  */
@@ -24,12 +25,16 @@
 
 sheaf_status sheaf_package_record(const struct sheaf_book *b, struct sheaf_buf *out)
 {
+  struct sheaf_buf key;
   size_t i;
   const char *p;
 
+  sheaf_buf_init(&key, 0);
   sheaf_buf_puts(out, RECORD_HEAD);
   for (i = 0; i < b->nchapters; i++) {
-    for (p = b->chapters[i]->id; *p; p++) {
+    if (!sheaf_article_record_key(b->chapters[i], &key))
+      out->failed = true;
+    for (p = key.ptr; *p; p++) {
       if (*p == '%' || *p == '\n' || *p == '\r')
         sheaf_buf_printf(out, "%%%02X", (unsigned char)*p);
       else
@@ -37,6 +42,7 @@ sheaf_status sheaf_package_record(const struct sheaf_book *b, struct sheaf_buf *
     }
     sheaf_buf_putc(out, '\n');
   }
+  sheaf_buf_fini(&key);
   return out->failed ? SHEAF_ERR_NOMEM : SHEAF_OK;
 }
 

@@ -547,8 +547,10 @@ struct sheaf_book *sheaf_select_skipping(const struct sheaf_collection *c,
   const struct sheaf_article **v = NULL;
   int64_t since = 0, until = 0;
   size_t i, n = 0, merged = 0, undated = 0, held = 0;
+  struct sheaf_buf key;
   sheaf_status ret = SHEAF_OK;
 
+  sheaf_buf_init(&key, 0);
   SHEAF_CHECK(sheaf_options_resolve(options, &local, d));
   if (opt->since)
     SHEAF_CHECK(parse_bound(opt->since, false, &since, d, "--since"));
@@ -570,9 +572,15 @@ struct sheaf_book *sheaf_select_skipping(const struct sheaf_collection *c,
       continue;
     if (opt->nexclude_tags && has_any_tag(a, opt->exclude_tags, opt->nexclude_tags))
       continue;
-    if (sheaf_idset_has(held_ids, a->id)) {
-      held++;
-      continue;
+    if (held_ids && held_ids->n) {
+      if (!sheaf_article_record_key(a, &key)) {
+        ret = SHEAF_ERR_NOMEM;
+        goto out;
+      }
+      if (sheaf_idset_has(held_ids, key.ptr)) {
+        held++;
+        continue;
+      }
     }
     if (opt->since || opt->until) {
       if (a->published == SHEAF_TIME_UNKNOWN) {
@@ -652,6 +660,7 @@ struct sheaf_book *sheaf_select_skipping(const struct sheaf_collection *c,
     ret = sheaf_select_group(b, opt);
 
 out:
+  sheaf_buf_fini(&key);
   sheaf_free(v);
   if (ret != SHEAF_OK) {
     sheaf_book_free(b);

@@ -234,14 +234,17 @@ static sheaf_status volume_identifier(struct sheaf_book *vol,
                                       const struct sheaf_article *oldest,
                                       const sheaf_options *opt, const char *key)
 {
-  const struct sheaf_collection *c = vol->coll;
-  const struct sheaf_feed *f = oldest->feed < c->nfeeds ? c->feeds[oldest->feed] : NULL;
-  struct sheaf_buf k;
+  struct sheaf_buf k, first;
   char uuid[37];
 
+  /* The series is anchored by its oldest article, named as the record
+   * names it (no local path). */
+  sheaf_buf_init(&first, 0);
   sheaf_buf_init(&k, 0);
-  sheaf_buf_printf(&k, "sheaf-series:%s\n%s\n",
-                   f && f->link && *f->link ? f->link : oldest->source, oldest->id);
+  if (!sheaf_article_record_key(oldest, &first))
+    k.failed = true;
+  sheaf_buf_printf(&k, "sheaf-series:%s\n", first.ptr);
+  sheaf_buf_fini(&first);
   sheaf_select_selection_key(opt, &k);
   sheaf_buf_printf(&k, "split:%s\nvolume:%s\n", opt->split, key);
   if (k.failed) {

@@ -62,5 +62,22 @@ cp "$T/old.epub" "$T/keep.epub"
 expect_rc 4 "$SHEAF" build "$T/b.rss" --after "$T/old.epub" -o "$T/old.epub" && expect_err 'file this build read'
 cmp -s "$T/old.epub" "$T/keep.epub" || fail "the --after book was changed"
 
-epubcheck_many "$T/old.epub" "$T/new.epub" "$T/since.epub"
+# Markdown files are named in the record by folder, file name, date and
+# title, never by their path: a copy of the folder elsewhere is the same.
+mkdir -p "$T/notes" "$T/elsewhere"
+for i in 1 2 3; do
+  printf -- '---\ntitle: Note %s\ndate: 2024-0%s-01\n---\nText %s.\n' $i $i $i >"$T/notes/n$i.md"
+done
+expect_rc 0 "$SHEAF" build "$T/notes" -o "$T/notes1.epub"
+unzip -p "$T/notes1.epub" META-INF/sheaf-articles.txt | grep -q "$T" && fail "a local path in the record"
+unzip -p "$T/notes1.epub" META-INF/sheaf-articles.txt | grep -q '^file:notes/n2@2024-02-01T00:00:00Z#' ||
+  fail "file key: $(unzip -p "$T/notes1.epub" META-INF/sheaf-articles.txt)"
+printf -- '---\ntitle: Note 4\ndate: 2024-04-01\n---\nText 4.\n' >"$T/notes/n4.md"
+cp -r "$T/notes" "$T/elsewhere/"
+(cd "$T/elsewhere" && "$SHEAF" build notes --after "$T/notes1.epub" -o "$T/notes2.epub") 2>"$T/err" ||
+  fail "markdown --after from a copy: $(cat "$T/err")"
+[ "$($CHECK chapters "$T/notes2.epub" | tr '\n' ' ')" = "Note 4 " ] ||
+  fail "markdown --after: $($CHECK chapters "$T/notes2.epub" | tr '\n' ' ')"
+
+epubcheck_many "$T/old.epub" "$T/new.epub" "$T/since.epub" "$T/notes2.epub"
 finish

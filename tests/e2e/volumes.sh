@@ -9,12 +9,16 @@
 # of growing lengths (so a split by size has something to weigh).
 gen() {
   python3 - "$1" "$2" <<'PY'
-import sys, datetime
+import sys, datetime, random
 n = int(sys.argv[2])
 items = []
 for i in range(n):
     d = datetime.datetime(2022, 11, 1) + datetime.timedelta(days=11 * i)
-    body = " ".join(f"Sentence {j} of post {i:03d} about rivers." for j in range(40 + 97 * (i % 13)))
+    # Letters drawn at random (seeded): text that deflate cannot shrink much,
+    # so a split by size has weight to cut.
+    rnd = random.Random(i)
+    body = " ".join("".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(7))
+                    for j in range(1200 + 250 * (i % 13)))
     items.append(f"""<item><title>Post {i:03d}</title>
 <link>https://long.example.org/{i}/</link><guid>https://long.example.org/?p={i}</guid>
 <pubDate>{d.strftime('%a, %d %b %Y 12:00:00 +0000')}</pubDate>
