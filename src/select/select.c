@@ -508,11 +508,24 @@ sheaf_status sheaf_select_metadata(struct sheaf_book *b, const sheaf_options *op
     if (!add_string(&b->subjects, &b->nsubjects, name ? name : opt->tags[i]))
       goto nomem;
   }
-  if (opt->ntags == 0)
+  if (opt->ntags == 0 && c->nfeeds) {
+    /* A volume (series_index set) names the archive tags of its own
+     * articles' feeds only: a feed added to the archive later must not
+     * change the earlier volumes. */
+    bool *used = sheaf_calloc(c->nfeeds, sizeof *used);
+    if (used == NULL)
+      goto nomem;
+    for (i = 0; i < b->nchapters; i++)
+      if (b->chapters[i]->feed < c->nfeeds)
+        used[b->chapters[i]->feed] = true;
     for (i = 0; i < c->nfeeds; i++)
-      if (c->feeds[i]->archive_tag &&
-          !add_string(&b->subjects, &b->nsubjects, c->feeds[i]->archive_tag->name))
+      if (c->feeds[i]->archive_tag && (used[i] || b->series_index == 0) &&
+          !add_string(&b->subjects, &b->nsubjects, c->feeds[i]->archive_tag->name)) {
+        sheaf_free(used);
         goto nomem;
+      }
+    sheaf_free(used);
+  }
 
   if (!make_creators(b, opt, feed))
     goto nomem;

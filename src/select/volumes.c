@@ -286,6 +286,7 @@ struct sheaf_book *sheaf_select_volume(const struct sheaf_book *whole,
     vol->chapters[i] = (opt->flags & SHEAF_OPT_NEWEST_FIRST)
                            ? v[span->start + span->count - 1 - i]
                            : v[span->start + i];
+  vol->series_index = index;
   /* Warnings about the metadata were given for the whole book already. */
   SHEAF_CHECK(sheaf_select_metadata(vol, opt, NULL));
   SHEAF_CHECK(volume_identifier(vol, v[0], opt, span->key));

@@ -97,6 +97,29 @@ for f in "$T"/two/s300K-*.epub; do
   [ "$(wc -c <"$f")" -le 307200 ] || fail "$f is over 300K: $(wc -c <"$f")"
 done
 
+# A second feed read later (a WordPress tag archive, whose tag is a subject
+# of the books it gives articles to) changes no earlier volume.
+tagfeed() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import sys
+out, tag, year = sys.argv[1], sys.argv[2], int(sys.argv[3])
+items = "".join(f"""<item><title>{tag} {i}</title><link>https://wp.example.net/{tag}/{i}/</link>
+<pubDate>Mon, 0{i + 1} May {year} 10:00:00 +0000</pubDate><description>Text {i}.</description></item>"""
+                for i in range(4))
+open(out, "w").write(f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>
+<title>{tag} Archives - Site</title><link>https://wp.example.net/tag/{tag}/</link>
+<description>d</description>{items}</channel></rss>""")
+PY
+}
+tagfeed "$T/alpha.rss" alpha 2021
+tagfeed "$T/beta.rss" beta 2022
+mkdir "$T/tf1" "$T/tf2"
+expect_rc 0 "$SHEAF" build "$T/alpha.rss" --split year -o "$T/tf1/t.epub"
+expect_rc 0 "$SHEAF" build "$T/alpha.rss" "$T/beta.rss" --split year -o "$T/tf2/t.epub"
+cmp -s "$T/tf1/t-2021.epub" "$T/tf2/t-2021.epub" || fail "a feed read later changed volume 2021"
+opf "$T/tf2/t-2022.epub" | grep -q '<dc:subject>beta</dc:subject>' || fail "volume 2022's subject"
+opf "$T/tf2/t-2021.epub" | grep -q '<dc:subject>beta</dc:subject>' && fail "beta in volume 2021"
+
 # ---- a pattern --------------------------------------------------------------------
 mkdir "$T/pat"
 expect_rc 0 "$SHEAF" build "$T/a.rss" --split year -o "$T/pat/archive {key} ({n}).epub"
