@@ -1,6 +1,6 @@
 # Finds sheaf's dependencies as imported targets: libxml2, libzip, cmark, iconv,
 # zlib, libdeflate, libidn2, libyaml, utf8proc, libcurl, and pango, cairo, fontconfig and
-# libjpeg for the cover.
+# libjpeg for the cover; libpng, giflib, libwebp and lcms2 for images.
 # Debian ships broken CMake configs for libzip and cmark, so both come through
 # pkg-config; libxml2 and iconv through CMake's own modules.
 find_package(LibXml2 REQUIRED)
@@ -39,3 +39,11 @@ find_package(CURL 7.85 REQUIRED) # CURLOPT_PROTOCOLS_STR
 # cairo draws it, fontconfig finds the shipped fonts, libjpeg-turbo encodes.
 pkg_check_modules(COVERLIBS REQUIRED IMPORTED_TARGET pangocairo pangoft2 cairo fontconfig)
 find_package(JPEG REQUIRED)
+
+# Images made for e-readers (src/image): libjpeg-turbo (above) decodes at a
+# reduced scale and encodes, libpng reads and writes PNG, giflib reads GIF,
+# libwebp reads WebP (libwebpdemux: animations, ICC and EXIF chunks), lcms2
+# converts ICC profiles and CMYK to sRGB. Debian ships no giflib .pc file.
+pkg_check_modules(IMAGELIBS REQUIRED IMPORTED_TARGET libpng libwebp libwebpdemux lcms2)
+find_package(GIF REQUIRED)
+set(SHEAF_IMAGE_DEPS PkgConfig::IMAGELIBS GIF::GIF m) # libm: the scaler's weights

@@ -20,6 +20,8 @@ PACKAGES="$PACKAGES libcairo2-dev libpango1.0-dev libjpeg62-turbo-dev libjpeg-tu
 PACKAGES="$PACKAGES libdeflate-dev"
 # jing validates the --catalog OPDS feed against its RELAX NG schema.
 PACKAGES="$PACKAGES jing"
+# Images made for e-readers (src/image): PNG, GIF, WebP and colour profiles.
+PACKAGES="$PACKAGES libpng-dev libgif-dev libwebp-dev liblcms2-dev"
 
 missing=""
 for p in $PACKAGES; do
