@@ -35,6 +35,13 @@ extern "C" {
   (1u << 2) /* embed WebP images (not a core type of EPUB 3.2) */
 /* Leave double-encoded UTF-8 ("Ã±" for "ñ") as it is instead of repairing it. */
 #define SHEAF_OPT_NO_MOJIBAKE_REPAIR (1u << 3)
+/* Images: embed every picture's bytes as they are (no scaling, turning,
+ * colour conversion or re-encoding; WebP is then left out unless
+ * SHEAF_OPT_KEEP_WEBP). */
+#define SHEAF_OPT_ORIGINAL_IMAGES (1u << 8)
+/* Images: convert every picture to grey (e-ink readers), which makes
+ * them smaller; ignored with SHEAF_OPT_ORIGINAL_IMAGES. */
+#define SHEAF_OPT_GRAYSCALE (1u << 9)
 
 /* Values for sheaf_options.group_by: how the table of contents nests. */
 #define SHEAF_GROUP_AUTO                                                                 \
@@ -166,6 +173,17 @@ typedef struct sheaf_options {
    * cover beside its book (BOOK.jpg), for a static web server; NULL:
    * none. */
   const char *catalog;
+
+  /* Images are made for the reader's screen: turned as the camera was
+   * held, converted to sRGB, scaled down to fit image_width x
+   * image_height pixels and re-encoded (JPEG, or PNG for transparency
+   * and few colours; WebP always becomes one of them); a picture already
+   * within the box in a format readers show is embedded as it is. A
+   * picture that cannot be decoded (broken, cut short, over 100
+   * megapixels) becomes a placeholder with a warning. 0: 1600 x 2400.
+   * See SHEAF_OPT_ORIGINAL_IMAGES and SHEAF_OPT_GRAYSCALE. */
+  unsigned image_width;
+  unsigned image_height;
 } sheaf_options;
 
 /** Sets the first `size` bytes of `opt` to the defaults of the fields they

@@ -62,6 +62,37 @@ static const char usage_select[] =
     "                         \"\xC3\xA9\") as the feed has it (default: repaired,\n"
     "                         with a warning)\n";
 
+/* Pictures and looks: a string of its own (C99 promises 4095 bytes a
+ * literal). */
+static const char usage_pictures[] =
+    "Pictures and looks:\n"
+    "      --assets DIR       a copy of the site made by wget --mirror or HTTrack\n"
+    "                         (DIR/host/path); images are also taken from the\n"
+    "                         input's folder, file: and data: URLs, an uploads\n"
+    "                         folder beside a WordPress export and the responses\n"
+    "                         of web archives given as inputs, never elsewhere\n"
+    "      --max-image-width PX  of srcset variants, embed the widest up to PX\n"
+    "                         (default: 1600)\n"
+    "      --max-image-size SIZE  leave out image files over SIZE bytes (K, M, G\n"
+    "                         suffixes; default: 20M)\n"
+    "      --image-size WxH   scale pictures down to fit W x H pixels, turned as\n"
+    "                         the camera was held, in sRGB, re-encoded as JPEG\n"
+    "                         (PNG for transparency or few colours); a picture\n"
+    "                         already within the box stays as it is (default:\n"
+    "                         1600x2400)\n"
+    "      --grayscale        make every picture grey (e-ink readers; smaller)\n"
+    "      --original-images  embed pictures exactly as found: no scaling or\n"
+    "                         conversion (WebP is then left out, see below)\n"
+    "      --keep-webp        embed WebP images as they are instead of converting\n"
+    "                         them (many readers cannot show them; EPUBCheck 4.2\n"
+    "                         then wants a fallback)\n"
+    "      --cover FILE       a JPEG or PNG cover (default: a 1600x2560 JPEG made\n"
+    "                         of the title, tag, site and dates)\n"
+    "      --css FILE         your stylesheet, applied after the default one\n"
+    "      --remove SELECTOR  take the elements a CSS selector matches out of\n"
+    "                         every article (repeatable): '.share-box',\n"
+    "                         'div.related, #comments', 'aside > .ad'\n";
+
 static const char usage_build[] =
     "Usage: sheaf build INPUT... [OPTIONS]\n"
     "\n"
@@ -110,24 +141,7 @@ static const char usage_build[] =
     "                         written, each cover beside its book (BOOK.jpg),\n"
     "                         for KOReader, Thorium or calibre-web to browse\n"
     "\n"
-    "Pictures and looks:\n"
-    "      --assets DIR       a copy of the site made by wget --mirror or HTTrack\n"
-    "                         (DIR/host/path); images are also taken from the\n"
-    "                         input's folder, file: and data: URLs, an uploads\n"
-    "                         folder beside a WordPress export and the responses\n"
-    "                         of web archives given as inputs, never elsewhere\n"
-    "      --max-image-width PX  of srcset variants, embed the widest up to PX\n"
-    "                         (default: 1600)\n"
-    "      --max-image-size SIZE  leave out image files over SIZE bytes (K, M, G\n"
-    "                         suffixes; default: 20M)\n"
-    "      --keep-webp        embed WebP images (many readers cannot show them;\n"
-    "                         EPUBCheck 4.2 then wants a fallback)\n"
-    "      --cover FILE       a JPEG or PNG cover (default: a 1600x2560 JPEG made\n"
-    "                         of the title, tag, site and dates)\n"
-    "      --css FILE         your stylesheet, applied after the default one\n"
-    "      --remove SELECTOR  take the elements a CSS selector matches out of\n"
-    "                         every article (repeatable): '.share-box',\n"
-    "                         'div.related, #comments', 'aside > .ad'\n"
+    "%s"
     "\n"
     "%s"
     "\n"
@@ -217,7 +231,7 @@ void cli_print_help(FILE *f, enum cli_command cmd)
     fputs(usage_fetch, f);
     break;
   case CMD_BUILD:
-    fprintf(f, usage_build, usage_select, usage_limits);
+    fprintf(f, usage_build, usage_pictures, usage_select, usage_limits);
     break;
   case CMD_LIST:
     fprintf(f, usage_list, usage_select, usage_limits);
@@ -245,6 +259,9 @@ enum {
   OPT_MAX_IMAGE_WIDTH,
   OPT_MAX_IMAGE_SIZE,
   OPT_KEEP_WEBP,
+  OPT_IMAGE_SIZE,
+  OPT_GRAYSCALE,
+  OPT_ORIGINAL_IMAGES,
   OPT_NO_MOJIBAKE_REPAIR,
   OPT_COVER,
   OPT_CSS,
@@ -293,6 +310,10 @@ static const struct option long_options[] = {
     {"max-image-width", required_argument, NULL, OPT_MAX_IMAGE_WIDTH},
     {"max-image-size", required_argument, NULL, OPT_MAX_IMAGE_SIZE},
     {"keep-webp", no_argument, NULL, OPT_KEEP_WEBP},
+    {"image-size", required_argument, NULL, OPT_IMAGE_SIZE},
+    {"grayscale", no_argument, NULL, OPT_GRAYSCALE},
+    {"greyscale", no_argument, NULL, OPT_GRAYSCALE},
+    {"original-images", no_argument, NULL, OPT_ORIGINAL_IMAGES},
     {"no-mojibake-repair", no_argument, NULL, OPT_NO_MOJIBAKE_REPAIR},
     {"cover", required_argument, NULL, OPT_COVER},
     {"css", required_argument, NULL, OPT_CSS},
@@ -367,6 +388,25 @@ static bool parse_count(const char *s, bool sizes, size_t *out)
   if (errno || *end || end == s || v == 0 || v > (unsigned long long)(SIZE_MAX / 4) / mul)
     return false;
   *out = (size_t)(v * mul);
+  return true;
+}
+
+/* Parses "WIDTHxHEIGHT" (--image-size), each 16 to 65535 pixels. */
+static bool parse_box(const char *s, unsigned *w, unsigned *h)
+{
+  size_t a, b;
+  const char *x = strpbrk(s, "xX");
+  char num[16];
+
+  if (!x || (size_t)(x - s) >= sizeof num)
+    return false;
+  memcpy(num, s, (size_t)(x - s));
+  num[x - s] = '\0';
+  if (!parse_count(num, false, &a) || !parse_count(x + 1, false, &b) || a < 16 ||
+      b < 16 || a > 65535 || b > 65535)
+    return false;
+  *w = (unsigned)a;
+  *h = (unsigned)b;
   return true;
 }
 
@@ -518,6 +558,19 @@ static int apply_option(struct cli *cli, int c, const char *arg)
     break;
   case OPT_KEEP_WEBP:
     cli->opt.flags |= SHEAF_OPT_KEEP_WEBP;
+    break;
+  case OPT_IMAGE_SIZE:
+    if (!parse_box(arg, &cli->opt.image_width, &cli->opt.image_height))
+      return usage_error(cli->cmd,
+                         "--image-size wants WIDTHxHEIGHT in pixels (16 to 65535), "
+                         "such as 1600x2400, not '%s'",
+                         arg);
+    break;
+  case OPT_GRAYSCALE:
+    cli->opt.flags |= SHEAF_OPT_GRAYSCALE;
+    break;
+  case OPT_ORIGINAL_IMAGES:
+    cli->opt.flags |= SHEAF_OPT_ORIGINAL_IMAGES;
     break;
   case OPT_NO_MOJIBAKE_REPAIR:
     cli->opt.flags |= SHEAF_OPT_NO_MOJIBAKE_REPAIR;

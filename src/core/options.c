@@ -39,6 +39,8 @@ static void defaults(sheaf_options *opt)
   opt->max_article_size = SHEAF_DEFAULT_MAX_ARTICLE_SIZE;
   opt->max_depth = SHEAF_DEFAULT_MAX_DEPTH;
   opt->threads = 0; /* one per core, at most 4 (spool.c) */
+  opt->image_width = 1600;
+  opt->image_height = 2400;
 }
 
 void sheaf_options_init_size(sheaf_options *opt, size_t size)

@@ -4,7 +4,11 @@
  * --assets mirror, in a WordPress uploads folder beside an export, file://
  * and data: URLs), never reading outside those roots, tells the media type
  * from the bytes, sanitizes SVG, and stores each distinct image once, named
- * by the SHA-1 of its bytes, as images/<hash>.<ext>.
+ * by the SHA-1 of its bytes, as images/<hash>.<ext>. A picture an
+ * article shows is first made for the reader's screen (src/image: turned,
+ * sRGB, scaled to fit, re-encoded) unless --original-images; the bytes
+ * then go to the manuscript's spool at once, so memory holds no more than
+ * the picture being converted.
  *
  * Reading is confined in two steps: a path is first normalised on paper
  * (a ".." that climbs above its root is refused before the file system is
@@ -30,6 +34,7 @@
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 
+#include "image/image.h"
 #include "layout/layout.h"
 
 struct img {
@@ -42,6 +47,11 @@ struct img {
   char *data;
   size_t len;
   bool used;
+  bool final;       /* converted (or found fine as it is), hash set */
+  bool converting;  /* a thread is converting it, the registry unlocked */
+  bool spooled;     /* the bytes are in the manuscript's spool: data NULL */
+  size_t spool_idx; /* their entry, when spooled */
+  char *why_buf;    /* why the conversion failed (`why` points here) */
 };
 
 struct root {
@@ -69,6 +79,11 @@ struct sheaf_images {
   /* Chapters are laid out on several threads (parallel.c): everything
    * above that resolving changes is changed under this lock. */
   pthread_mutex_t mu;
+  pthread_cond_t converted;   /* a picture's conversion ended */
+  struct sheaf_spool *spool;  /* where used pictures go; NULL: kept in memory */
+  xmlHashTablePtr by_hash;    /* hash of a spooled picture -> index + 1 */
+  struct sheaf_img_opts conv; /* how pictures are converted */
+  bool original;              /* --original-images: bytes as they are */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -117,15 +132,25 @@ struct sheaf_images *sheaf_images_new(const struct sheaf_book *book,
   struct sheaf_images *im = sheaf_calloc(1, sizeof *im);
 
   *status = SHEAF_OK;
-  if (!im || !(im->by_key = xmlHashCreate(64))) {
+  if (!im || !(im->by_key = xmlHashCreate(64)) || !(im->by_hash = xmlHashCreate(64))) {
+    if (im && im->by_key)
+      xmlHashFree(im->by_key, NULL);
     sheaf_free(im);
     *status = SHEAF_ERR_NOMEM;
     return NULL;
   }
   pthread_mutex_init(&im->mu, NULL);
+  pthread_cond_init(&im->converted, NULL);
   im->book = book;
   im->opt = opt;
   im->diag = diag;
+  if (opt) {
+    im->conv.max_w = opt->image_width;
+    im->conv.max_h = opt->image_height;
+    im->conv.grayscale = (opt->flags & SHEAF_OPT_GRAYSCALE) != 0;
+    im->conv.keep_webp = (opt->flags & SHEAF_OPT_KEEP_WEBP) != 0;
+    im->original = (opt->flags & SHEAF_OPT_ORIGINAL_IMAGES) != 0;
+  }
   if (opt && opt->assets_dir && *opt->assets_dir) {
     struct stat st;
     im->assets = realpath(opt->assets_dir, NULL);
@@ -150,6 +175,7 @@ void sheaf_images_free(struct sheaf_images *im)
   for (i = 0; i < im->nimgs; i++) {
     sheaf_free(im->imgs[i].key);
     sheaf_free(im->imgs[i].data);
+    sheaf_free(im->imgs[i].why_buf);
   }
   sheaf_free(im->imgs);
   for (i = 0; i < im->ndirs; i++) {
@@ -164,6 +190,9 @@ void sheaf_images_free(struct sheaf_images *im)
   if (im->by_key)
     xmlHashFree(im->by_key, NULL);
   pthread_mutex_destroy(&im->mu);
+  pthread_cond_destroy(&im->converted);
+  if (im->by_hash)
+    xmlHashFree(im->by_hash, NULL);
   sheaf_free(im);
 }
 
@@ -459,8 +488,10 @@ static bool sniff(struct sheaf_images *im, struct img *g)
   } else if (n >= 16 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0) {
     g->type = "image/webp";
     g->ext = "webp";
-    if (!(im->opt && (im->opt->flags & SHEAF_OPT_KEEP_WEBP)))
-      g->why = "WebP, which EPUB 3.2 readers need not show; --keep-webp embeds it";
+    /* Converted to JPEG or PNG, unless the bytes must stay as they are. */
+    if (im->original && !im->conv.keep_webp)
+      g->why = "WebP, which EPUB 3.2 readers need not show, and --original-images "
+               "keeps it from being converted; --keep-webp embeds it";
   } else {
     xmlChar *clean;
     int len = 0;
@@ -515,12 +546,108 @@ static struct img *add_img(struct sheaf_images *im, const char *key, char *data,
     sheaf_free(g->data);
     return NULL;
   }
+  /* The hash of the bytes as read, until finish() converts them. */
   sheaf_sha1_init(&s);
   sheaf_sha1_update(&s, g->data, g->len);
   sheaf_sha1_final(&s, d);
   hex20(d, g->hash);
   im->nimgs++;
   return g;
+}
+
+/* What converting one picture gave (conversion.c's result, its hash). */
+struct converted {
+  sheaf_status st;
+  struct sheaf_img_result r;
+  char hash[41];
+};
+
+/* Makes the picture data[0..len) of media type `type` ready to embed:
+ * converted for the reader's screen (src/image) unless --original-images
+ * or SVG, and the hash of the final bytes taken. Touches nothing shared,
+ * so it runs with the registry unlocked, on any layout thread. */
+static void convert(const struct sheaf_images *im, const char *type, const char *data,
+                    size_t len, struct converted *c)
+{
+  struct sheaf_sha1 s;
+  unsigned char d[20];
+
+  memset(c, 0, sizeof *c);
+  if (!im->original && strcmp(type, "image/svg+xml") != 0) {
+    c->st = sheaf_img_convert(data, len, &im->conv, &c->r);
+    if (c->st != SHEAF_OK)
+      return;
+  }
+  sheaf_sha1_init(&s);
+  if (c->r.data)
+    sheaf_sha1_update(&s, c->r.data, c->r.len);
+  else
+    sheaf_sha1_update(&s, data, len);
+  sheaf_sha1_final(&s, d);
+  hex20(d, c->hash);
+}
+
+/* Takes the result `c` of converting `g` over (under the lock). A picture
+ * that cannot be decoded gets its reason in g->why. Returns false when out
+ * of memory. */
+static bool apply(struct img *g, struct converted *c)
+{
+  static const char *const types[] = {NULL, "image/jpeg", "image/png", "image/gif",
+                                      "image/webp"};
+  static const char *const exts[] = {NULL, "jpg", "png", "gif", "webp"};
+
+  if (c->st == SHEAF_ERR_NOMEM)
+    return false;
+  g->final = true;
+  if (c->st != SHEAF_OK) {
+    g->why_buf = sheaf_strdup(c->r.why);
+    g->why = g->why_buf ? g->why_buf : "cannot be decoded";
+    return g->why_buf != NULL;
+  }
+  if (c->r.data) {
+    sheaf_free(g->data);
+    g->data = c->r.data;
+    g->len = c->r.len;
+    g->type = types[c->r.fmt];
+    g->ext = exts[c->r.fmt];
+    g->width = c->r.width;
+    c->r.data = NULL;
+  }
+  memcpy(g->hash, c->hash, sizeof g->hash);
+  return true;
+}
+
+/* Hands the bytes of the used picture `g` to the spool, once per distinct
+ * content. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
+static sheaf_status spool_img(struct sheaf_images *im, struct img *g)
+{
+  uintptr_t k;
+  sheaf_status st;
+
+  if (!im->spool || g->spooled)
+    return SHEAF_OK;
+  k = (uintptr_t)xmlHashLookup(im->by_hash, BAD_CAST g->hash);
+  if (k) { /* the same bytes came from another file */
+    g->spool_idx = im->imgs[k - 1].spool_idx;
+  } else {
+    st = sheaf_spool_add(im->spool, g->data, g->len, &g->spool_idx);
+    g->data = NULL; /* taken over, also on failure */
+    if (st != SHEAF_OK)
+      return st;
+    if (xmlHashAddEntry(im->by_hash, BAD_CAST g->hash,
+                        (void *)(uintptr_t)((size_t)(g - im->imgs) + 1)) != 0)
+      return SHEAF_ERR_NOMEM;
+  }
+  sheaf_free(g->data);
+  g->data = NULL;
+  g->spooled = true;
+  return SHEAF_OK;
+}
+
+void sheaf_images_set_spool(struct sheaf_images *im, struct sheaf_spool *spool)
+{
+  if (im)
+    im->spool = spool;
 }
 
 static struct img *find_img(struct sheaf_images *im, const char *key)
@@ -1084,18 +1211,17 @@ out:
 
 /* ---- choosing among candidates ------------------------------------------- */
 
-static sheaf_status resolve_locked(struct sheaf_images *im,
-                                   const struct sheaf_layout_src *src,
-                                   const struct sheaf_image_cand *cands, size_t n,
-                                   char **href, const char **why)
+/* The best local picture among `cands` (see sheaf_images_resolve()), or
+ * NULL with *why saying why the first candidate could not be used. */
+static struct img *choose(struct sheaf_images *im, const struct sheaf_layout_src *src,
+                          const struct sheaf_image_cand *cands, size_t n,
+                          const char **why, bool *nomem)
 {
   struct img *best = NULL;
-  size_t best_i = 0;
+  size_t best_i = 0, i;
+  size_t max = im->opt && im->opt->max_image_width ? im->opt->max_image_width : 1600;
   unsigned best_w = 0;
-  size_t i, max = im->opt && im->opt->max_image_width ? im->opt->max_image_width : 1600;
-  bool nomem = false;
 
-  *href = NULL;
   *why = NULL;
   for (i = 0; i < n; i++) {
     const char *w = NULL;
@@ -1103,9 +1229,9 @@ static sheaf_status resolve_locked(struct sheaf_images *im,
     unsigned width;
     if (i && cands[i].fallback && best)
       break; /* <noscript> copies count only when nothing else was found */
-    g = locate(im, src, cands[i].url, &w, &nomem);
-    if (nomem)
-      return SHEAF_ERR_NOMEM;
+    g = locate(im, src, cands[i].url, &w, nomem);
+    if (*nomem)
+      return NULL;
     /* locate() may grow im->imgs: hold the best by index, not pointer. */
     best = best ? &im->imgs[best_i] : NULL;
     if (!g) {
@@ -1114,20 +1240,84 @@ static sheaf_status resolve_locked(struct sheaf_images *im,
       continue;
     }
     width = cands[i].width ? cands[i].width : g->width;
-    if (!best || (width <= max ? (best_w > max || width > best_w)
-                               : (best_w > max && width < best_w))) {
+    /* At equal width a WebP gives way: converting it would lose detail a
+     * JPEG or PNG of the same picture keeps. */
+    if (!best ||
+        (width <= max ? (best_w > max || width > best_w)
+                      : (best_w > max && width < best_w)) ||
+        (width == best_w && strcmp(best->ext, "webp") == 0 &&
+         strcmp(g->ext, "webp") != 0)) {
       best = g;
       best_i = (size_t)(g - im->imgs);
       best_w = width;
     }
   }
+  return best;
+}
+
+static sheaf_status resolve_locked(struct sheaf_images *im,
+                                   const struct sheaf_layout_src *src,
+                                   const struct sheaf_image_cand *cands, size_t n,
+                                   char **href, const char **why)
+{
+  struct img *best;
+  const char *failed = NULL; /* why the best candidate could not be converted */
+  bool nomem = false;
+
+  *href = NULL;
+  *why = NULL;
+  /* A candidate that fails to decode is marked (g->why) and the choice
+   * made again without it; each round marks one, so this ends. */
+  for (;;) {
+    struct converted c;
+    size_t idx;
+    bool ok;
+    best = choose(im, src, cands, n, why, &nomem);
+    if (nomem)
+      return SHEAF_ERR_NOMEM;
+    if (!best)
+      break;
+    if (best->final) /* (one that failed is never chosen) */
+      break;
+    if (best->converting) { /* on another thread: wait for it, choose again */
+      pthread_cond_wait(&im->converted, &im->mu);
+      continue;
+    }
+    /* Convert with the registry unlocked, so chapters on other threads
+     * convert theirs meanwhile; nobody else touches best's bytes while
+     * `converting` is set. im->imgs may move: hold the index. */
+    best->converting = true;
+    idx = (size_t)(best - im->imgs);
+    {
+      const char *type = best->type, *data = best->data;
+      size_t len = best->len;
+      pthread_mutex_unlock(&im->mu);
+      convert(im, type, data, len, &c);
+      pthread_mutex_lock(&im->mu);
+    }
+    best = &im->imgs[idx];
+    best->converting = false;
+    pthread_cond_broadcast(&im->converted);
+    ok = apply(best, &c);
+    sheaf_free(c.r.data);
+    if (!ok)
+      return SHEAF_ERR_NOMEM;
+    if (best->why && !failed)
+      failed = best->why;
+  }
   if (!best) {
     im->missing++;
+    if (failed)
+      *why = failed;
     if (!*why)
       *why = "no source given";
     return SHEAF_OK;
   }
-  best->used = true;
+  if (!best->used) {
+    best->used = true;
+    if (spool_img(im, best) != SHEAF_OK)
+      return SHEAF_ERR_NOMEM;
+  }
   im->embedded++;
   im->bytes += best->len;
   {
@@ -1148,10 +1338,10 @@ sheaf_status sheaf_images_resolve(struct sheaf_images *im,
 {
   sheaf_status ret;
 
-  /* One chapter's images at a time: files are read and hashed once, and
-   * the registry's tables grow, whichever thread finds them first. What a
-   * chapter gets does not depend on that order (an image's name is its
-   * content's hash). */
+  /* Files are read and hashed once, and the registry's tables grow,
+   * whichever thread finds them first; only the conversion itself runs
+   * unlocked (resolve_locked()). What a chapter gets does not depend on
+   * that order (an image's name is its content's hash). */
   pthread_mutex_lock(&im->mu);
   ret = resolve_locked(im, src, cands, n, href, why);
   pthread_mutex_unlock(&im->mu);
@@ -1205,7 +1395,7 @@ sheaf_status sheaf_images_read_file(struct sheaf_images *im, const char *path,
   sheaf_free(dir);
   if (nomem)
     return SHEAF_ERR_NOMEM;
-  if (!g || g->why)
+  if (!g || g->why || !g->data) /* (an article's picture, already spooled) */
     return SHEAF_ERR_IO;
   *type = g->type;
   *ext = g->ext;
@@ -1265,10 +1455,12 @@ sheaf_status sheaf_images_add_docs(struct sheaf_images *im, struct sheaf_manuscr
     doc.data = list[i]->data;
     doc.len = list[i]->len;
     doc.date = SHEAF_TIME_UNKNOWN;
+    doc.spooled = list[i]->spooled;
+    doc.spool_idx = list[i]->spool_idx;
     list[i]->data = NULL; /* the manuscript owns it now */
-    if (!doc.data)
+    if (!doc.data && !doc.spooled)
       doc.data = sheaf_strdup("");
-    if (!doc.href || !doc.id || !doc.media_type || !doc.data) {
+    if (!doc.href || !doc.id || !doc.media_type || (!doc.data && !doc.spooled)) {
       sheaf_doc_fini(&doc);
       ret = SHEAF_ERR_NOMEM;
     } else if (!sheaf_manuscript_add(ms, &doc)) {

@@ -298,6 +298,7 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opti
   if (!images)
     goto out;
   sheaf_images_record_reads(images, &ms->read);
+  sheaf_images_set_spool(images, ms->spool);
   links = sheaf_links_new(book, &ret);
   if (!links)
     goto out;

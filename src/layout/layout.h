@@ -151,12 +151,18 @@ struct sheaf_images *sheaf_images_new(const struct sheaf_book *book,
                                       const sheaf_options *opt, sheaf_diag *diag,
                                       sheaf_status *status);
 void sheaf_images_free(struct sheaf_images *im);
+/* Pictures an article uses go to `spool` (borrowed; it must outlive `im`)
+ * as soon as they are converted, and are added to the manuscript as
+ * spooled documents. Without a spool they stay in memory until then. */
+void sheaf_images_set_spool(struct sheaf_images *im, struct sheaf_spool *spool);
 /* Every image file read from now on (also --cover) is recorded in `read`
  * (borrowed; it must outlive `im`), so the book never replaces it. */
 void sheaf_images_record_reads(struct sheaf_images *im, struct sheaf_fileset *read);
 
 /* Picks the best local image among `cands` for the article of `src`: the
- * widest up to opt->max_image_width among those found, else the narrowest.
+ * widest up to opt->max_image_width among those found, else the narrowest;
+ * converts it for the reader's screen (src/image) unless
+ * --original-images, and when it cannot be decoded picks again without it.
  * Sets *href to a new string ("../images/<sha1>.<ext>") or, when none can
  * be embedded, to NULL with *why saying why (static text). Returns SHEAF_OK
  * or SHEAF_ERR_NOMEM. */

@@ -74,11 +74,11 @@ want_img "scheme-relative" "$B/mirror/example.org/img/plain.png"
 [ "$(grep -c '^noscript picture	' "$T/imgs")" = 1 ] || fail "the noscript picture is shown twice"
 $CHECK lacks "$T/img.epub" "noscript picture</p>" || fail "noscript alt text left beside its picture"
 
-# Each distinct picture once: 12 hashes plus the cover.
+# Each distinct picture once: 13 hashes (the WebP converted) plus the cover.
 n=$(unzip -Z1 "$T/img.epub" | grep -c '^EPUB/images/[0-9a-f]\{40\}\.')
-[ "$n" = 12 ] || fail "$n distinct image files stored, want 12"
+[ "$n" = 13 ] || fail "$n distinct image files stored, want 13"
 unzip -Z1 "$T/img.epub" | grep -q '^EPUB/images/cover.jpg$' || fail "no generated cover"
-[ "$(unzip -Z1 "$T/img.epub" | grep -c '^EPUB/images/')" = 13 ] || fail "images/ holds strays"
+[ "$(unzip -Z1 "$T/img.epub" | grep -c '^EPUB/images/')" = 14 ] || fail "images/ holds strays"
 
 # The SVG is stored without its script, handlers and external references.
 svg=$(awk -F'\t' '$1 == "a drawing" { print $2 }' "$T/imgs")
@@ -98,13 +98,18 @@ missing "outside the folders images may come from" "../outside.png" "escape atte
 missing "outside the folders images may come from" "pics/../../outside.png" "second escape attempt"
 missing "outside the folders images may come from (a link points out)" "pics/link.png" "symlink out"
 missing "outside the folders images may come from" "file:///etc/passwd" "password file"
-missing "WebP, which EPUB 3.2 readers need not show; --keep-webp embeds it" "pics/pic.webp" "a WebP"
 missing "not a JPEG, PNG, GIF or SVG image" "pics/fake.png" "not a picture"
 missing "not a regular file" "pics" "a folder"
 missing "no such file beside the input or in the --assets mirror" "pics/gone.png" "missing picture"
 missing "not in the --assets mirror" "https://cdn.example.net/x/remote.png" "remote only"
-[ "$(grep -c '\[missing-image\]' "$T/err")" = 9 ] || fail "not exactly 9 missing-image warnings"
-expect_err 'note: images: 14 embedded, 9 not embedded' || true
+[ "$(grep -c '\[missing-image\]' "$T/err")" = 8 ] || fail "not exactly 8 missing-image warnings"
+expect_err 'note: images: 15 embedded, 8 not embedded' || true
+# The WebP (a lossless 1x1 picture) became a PNG.
+case "$(awk -F'\t' '$1 == "a WebP" { print $2 }' "$T/imgs")" in
+  *.png) pass "WebP converted to PNG" ;;
+  *) fail "the WebP was not converted to PNG" ;;
+esac
+unzip -p "$T/img.epub" EPUB/content.opf | grep -q 'image/webp' && fail "a WebP left in the book"
 unzip -p "$T/img.epub" EPUB/text/ch0004.xhtml | grep -q '<figure><span class="sheaf-missing-image"><span class="sheaf-missing-kind">Image: </span><a href="[^"]*gone.png">missing picture</a></span><figcaption>Caption of the missing one</figcaption></figure>' \
   || fail "missing picture not shown as a placeholder in its figure"
 
@@ -138,6 +143,8 @@ want_img "srcset picture" "$B/pics/photo-small.png"
 expect_rc 0 "$SHEAF" build "$B/feed.rss" --assets "$B/mirror" --max-image-size 100 -o "$T/small.epub" &&
   expect_err 'image not embedded \(larger than --max-image-size\): pics/pic.jpg' &&
   expect_err 'image not embedded \(larger than --max-image-size\): /img/chart.png\?v=2'
+expect_rc 0 "$SHEAF" build "$B/feed.rss" --assets "$B/mirror" --original-images -o "$T/orig.epub" &&
+  expect_err 'image not embedded \(WebP, which EPUB 3.2 readers need not show, and --original-images keeps it from being converted; --keep-webp embeds it\): pics/pic.webp'
 expect_rc 0 "$SHEAF" build "$B/feed.rss" --assets "$B/mirror" --keep-webp -o "$T/webp.epub"
 unzip -p "$T/webp.epub" EPUB/content.opf | grep -q 'media-type="image/webp"' || fail "--keep-webp kept no WebP"
 expect_rc 1 "$SHEAF" build "$B/feed.rss" --max-image-width wide -o "$T/x.epub" && expect_err 'max-image-width'
