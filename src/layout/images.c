@@ -43,7 +43,8 @@ struct img {
   const char *type; /* media type (static) */
   const char *ext;
   const char *why; /* why it cannot be embedded; NULL: it can */
-  unsigned width;  /* intrinsic pixels; 0: unknown (SVG, odd files) */
+  unsigned width;  /* intrinsic pixels as found; 0: unknown (SVG, odd files) */
+  bool webp;       /* found as WebP (converted or not) */
   char *data;
   size_t len;
   bool used;
@@ -488,6 +489,7 @@ static bool sniff(struct sheaf_images *im, struct img *g)
   } else if (n >= 16 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0) {
     g->type = "image/webp";
     g->ext = "webp";
+    g->webp = true;
     /* Converted to JPEG or PNG, unless the bytes must stay as they are. */
     if (im->original && !im->conv.keep_webp)
       g->why = "WebP, which EPUB 3.2 readers need not show, and --original-images "
@@ -610,7 +612,9 @@ static bool apply(struct img *g, struct converted *c)
     g->len = c->r.len;
     g->type = types[c->r.fmt];
     g->ext = exts[c->r.fmt];
-    g->width = c->r.width;
+    /* g->width and g->webp stay those of the file as found: a choice
+     * among candidates must not depend on which were converted already
+     * (by another chapter, on another thread). */
     c->r.data = NULL;
   }
   memcpy(g->hash, c->hash, sizeof g->hash);
@@ -1245,8 +1249,7 @@ static struct img *choose(struct sheaf_images *im, const struct sheaf_layout_src
     if (!best ||
         (width <= max ? (best_w > max || width > best_w)
                       : (best_w > max && width < best_w)) ||
-        (width == best_w && strcmp(best->ext, "webp") == 0 &&
-         strcmp(g->ext, "webp") != 0)) {
+        (width == best_w && best->webp && !g->webp)) {
       best = g;
       best_i = (size_t)(g - im->imgs);
       best_w = width;
