@@ -393,6 +393,81 @@ static void file_name(const char *url, char *out, size_t cap)
   out[n - s] = '\0';
 }
 
+/* Inline elements a placeholder may end or start ("<a><img></a>"). */
+static bool inline_element(const xmlNode *n)
+{
+  static const char *const names[] = {"a",      "span", "b",    "i",    "em",  "strong",
+                                      "small",  "big",  "u",    "s",    "sup", "sub",
+                                      "font",   "cite", "q",    "abbr", "ins", "del",
+                                      "strike", "mark", "code", "tt"};
+  size_t i;
+
+  if (!n || n->type != XML_ELEMENT_NODE)
+    return false;
+  for (i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcmp((const char *)n->name, names[i]) == 0)
+      return true;
+  return false;
+}
+
+/* The node whose sibling on the side `next` follows `n` in the text: `n`,
+ * or the inline element it ends (or starts). */
+static xmlNodePtr edge(xmlNodePtr n, bool next)
+{
+  while (!(next ? n->next : n->prev) && inline_element(n->parent))
+    n = n->parent;
+  return n;
+}
+
+/* A letter or digit of a script that spaces its words (Latin, Greek,
+ * Cyrillic, Hebrew, Arabic...): not punctuation, which stays glued to
+ * what it follows, and not CJK, which sets no spaces. */
+static bool spaced_letter(uint32_t c)
+{
+  if (c < 0x80)
+    return sheaf_is_alnum((int)c);
+  return c >= 0xC0 && c < 0x2000 && c != 0xD7 && c != 0xF7;
+}
+
+/* Does a word go on, without white space, on the side `next` of `n`? */
+static bool needs_space(const xmlNode *n, bool next)
+{
+  const xmlNode *s = next ? n->next : n->prev;
+  const char *t;
+  size_t len, at;
+  uint32_t c;
+
+  if (!s || s->type != XML_TEXT_NODE || !s->content)
+    return false;
+  t = (const char *)s->content;
+  len = strlen(t);
+  if (len == 0)
+    return false;
+  at = 0;
+  if (!next)
+    for (at = len - 1; at > 0 && ((unsigned char)t[at] & 0xC0) == 0x80; at--)
+      ;
+  sheaf_utf8_decode(t + at, len - at, &c);
+  return spaced_letter(c);
+}
+
+/* A placeholder sits where a picture was, often flush against the text
+ * ("<img ...>Ab April", "<a><img></a>Text"). Its box shows the break on
+ * screen; a space on each side keeps the words apart for text extraction,
+ * search and read-aloud, which see "rc.jpgAb" otherwise. */
+static bool separate(xmlNodePtr box)
+{
+  xmlNodePtr sp, before = edge(box, false), after = edge(box, true);
+
+  if (needs_space(before, false) &&
+      (!(sp = xmlNewDocText(box->doc, BAD_CAST " ")) || !xmlAddPrevSibling(before, sp)))
+    return false;
+  if (needs_space(after, true) &&
+      (!(sp = xmlNewDocText(box->doc, BAD_CAST " ")) || !xmlAddNextSibling(after, sp)))
+    return false;
+  return true;
+}
+
 xmlNodePtr sheaf_layout_image_gap(xmlNodePtr img, const char *alt, const char *url,
                                   const struct sheaf_layout_src *src)
 {
@@ -439,7 +514,7 @@ xmlNodePtr sheaf_layout_image_gap(xmlNodePtr img, const char *alt, const char *u
   sheaf_free(link);
   xmlReplaceNode(img, box);
   xmlFreeNode(img);
-  return box;
+  return separate(box) ? box : NULL;
 nomem:
   sheaf_free(link);
   xmlFreeNode(box);

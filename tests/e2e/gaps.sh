@@ -19,6 +19,11 @@ grep -q '<iframe\|<video\|<audio\|Your browser' "$T/ch" && fail "a player or its
 has '<span class="sheaf-missing-image"><span class="sheaf-missing-kind">Image: </span><a href="https://gaps.example.org/2024/holes/img/harbour.jpg">The harbour at night</a></span>'
 has '<a href="https://cdn.example.net/up/2024/01/DSC0042.jpg">DSC0042.jpg</a></span>'
 has '<a href="https://gaps.example.org/full.jpg"><span class="sheaf-missing-image"><span class="sheaf-missing-kind">Image: </span>Thumb</span></a>'
+# A placeholder flush against the text keeps the words apart: a space on
+# each side, outside the link or inline element the picture ends.
+has '<p><span class="sheaf-missing-image"><span class="sheaf-missing-kind">Image: </span><a href="https://cdn.example.net/up/lead.jpg">lead.jpg</a></span> Ab April the ferry runs.</p>'
+has 'cat-thumb.jpg</span></b></a> Twice a day the cat <span class="sheaf-missing-image">'
+has '>sun</a></span> naps.</p>'
 # Line breaks: one left between the lines, none at the paragraph's end, no
 # empty paragraphs.
 has '<p>Line one<br/>line two</p>'

@@ -32,7 +32,11 @@ MIN_RECALL = 0.99
 SKIP_EXT = (".json", ".txt", ".html", ".htm", ".srt", ".md", ".markdown", ".go", ".rs",
             ".py", ".rb", ".php", ".js", ".yml", ".yaml", ".toml", ".css", ".png", ".jpg")
 FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(rss|RDF|feed|Channel)[\s>]")
-WORD = re.compile(r"\w+")
+# Words: runs of word characters; in scripts written without spaces between
+# words (Han, kana, Thai) each character is a word, or one join anywhere
+# (a picture's placeholder before a sentence) would lose a whole sentence.
+UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+WORD = re.compile(r"[%s]|[^\W%s]+" % (UNSPACED, UNSPACED))
 # Markup shown as text: an HTML or feed tag, whole, in a chapter's text.
 MARKUP = re.compile(r"</?(?:p|div|span|br|img|a|em|strong|ul|li|table|item|entry|"
                     r"rss|feed|channel|html|body|head|script)(?:\s[^<>]*)?/?>", re.I)
