@@ -1,5 +1,5 @@
 # Finds sheaf's dependencies as imported targets: libxml2, libzip, cmark, iconv,
-# zlib, libdeflate, libidn2, libyaml, utf8proc, libcurl, and pango, cairo, fontconfig and
+# zlib, libdeflate, libidn2, libyaml, utf8proc, uchardet, libcurl, and pango, cairo, fontconfig and
 # libjpeg for the cover; libpng, giflib, libwebp and lcms2 for images.
 # Debian ships broken CMake configs for libzip and cmark, so both come through
 # pkg-config; libxml2 and iconv through CMake's own modules.
@@ -29,7 +29,9 @@ pkg_check_modules(IDN2 REQUIRED IMPORTED_TARGET libidn2)
 pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)
 # Unicode case folding and NFC of tags and slugs (src/core/slug.c).
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
-set(SHEAF_TEXT_DEPS PkgConfig::IDN2 PkgConfig::YAML PkgConfig::UTF8PROC)
+# Detection of undeclared legacy encodings (src/import/detect.c).
+pkg_check_modules(UCHARDET REQUIRED IMPORTED_TARGET uchardet)
+set(SHEAF_TEXT_DEPS PkgConfig::IDN2 PkgConfig::YAML PkgConfig::UTF8PROC PkgConfig::UCHARDET)
 
 # libcurl: the only network access, `sheaf fetch` (src/fetch); its multi
 # interface runs the capture's transfers. Debian: libcurl4-openssl-dev.

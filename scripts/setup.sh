@@ -22,6 +22,8 @@ PACKAGES="$PACKAGES libdeflate-dev"
 PACKAGES="$PACKAGES jing"
 # Images made for e-readers (src/image): PNG, GIF, WebP and colour profiles.
 PACKAGES="$PACKAGES libpng-dev libgif-dev libwebp-dev liblcms2-dev"
+# Detection of undeclared legacy encodings (src/import/detect.c).
+PACKAGES="$PACKAGES libuchardet-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -4,8 +4,9 @@
  * parser sees it. The order is that of a browser: --encoding, then a
  * byte-order mark (or the NUL pattern of BOM-less UTF-16/32), then what the
  * document declares (XML declaration, <meta charset>, front matter), then
- * UTF-8 when the bytes are valid UTF-8, then a guess that decodes a sample
- * with each legacy candidate and scores the text that comes out. Labels are
+ * UTF-8 when the bytes are valid UTF-8, then detection (detect.c: uchardet),
+ * and last a guess that decodes a sample with each legacy candidate and
+ * scores the text that comes out. Labels are
  * mapped as the WHATWG Encoding Standard does (GB2312 is GB18030, Shift_JIS
  * is Windows-31J, ISO-8859-1 is windows-1252). Invalid sequences become
  * U+FFFD, reported once per file with their count and the first one's line.
@@ -950,6 +951,7 @@ static sheaf_status decide(struct decision *d, const char *path, const char *dat
   const unsigned char *u = (const unsigned char *)data;
   const char *val;
   size_t vn, at, end, i = 0;
+  char name[64], shown[64];
   int g;
 
   memset(d, 0, sizeof *d);
@@ -1004,12 +1006,17 @@ static sheaf_status decide(struct decision *d, const char *path, const char *dat
     set_enc(d, "UTF-8", "UTF-8");
     return SHEAF_OK;
   }
-  if ((g = sheaf_import_guess(data, n, NULL)) < 0)
-    return SHEAF_ERR_NOMEM;
-  set_enc(d, cands[g].iconv, cands[g].display);
+  if (sheaf_import_detect(data, n, name, sizeof name, shown, sizeof shown)) {
+    set_enc(d, name, shown);
+  } else {
+    if ((g = sheaf_import_guess(data, n, NULL)) < 0)
+      return SHEAF_ERR_NOMEM;
+    set_enc(d, cands[g].iconv, cands[g].display);
+  }
   sheaf_diag_add(diag, SHEAF_WARNING, "encoding", path, 0, 0,
-                 "no encoding declared and the bytes are not UTF-8; they look like %s",
-                 cands[g].display);
+                 "no encoding declared and the bytes are not UTF-8; they look like %s "
+                 "(a guess; --encoding overrides)",
+                 d->display);
   return SHEAF_OK;
 }
 

@@ -223,6 +223,14 @@ bool sheaf_import_encoding_lookup(const char *label, size_t n, char *name, size_
  * memory; `scores` (may be NULL) gets every candidate's score. */
 int sheaf_import_guess(const char *data, size_t n, double *scores);
 const char *sheaf_import_guess_name(int i);
+/* Detects the encoding of text that is not UTF-8 and declares none
+ * (detect.c: uchardet, and Windows punctuation alone read as
+ * windows-1252). On success writes the iconv name to iconv_name[cap] and
+ * the name to show to shown[shown_cap], and returns true; false when
+ * nothing is known or iconv cannot decode what was found (then
+ * sheaf_import_guess() guesses). */
+bool sheaf_import_detect(const char *data, size_t n, char *iconv_name, size_t cap,
+                         char *shown, size_t shown_cap);
 
 /* Inflates gzip-compressed input (magic 1f 8b) in place of its bytes
  * (repair.c). More than `max` bytes inflated (opt->max_input_size) is
