@@ -217,7 +217,7 @@ static size_t find(const char *s, size_t n, size_t i, const char *what)
 }
 
 /* Characters XML 1.0 forbids: C0 controls but tab, LF, CR; U+FFFE, U+FFFF.
- * Dropped everywhere, in comments and CDATA too: there they are fatal as
+ * Replaced everywhere, in comments and CDATA too: there they are fatal as
  * well. Returns the bytes to drop at s[i], or 0. */
 static size_t forbidden(const struct rep *r, size_t i)
 {
@@ -231,7 +231,18 @@ static size_t forbidden(const struct rep *r, size_t i)
   return 0;
 }
 
-/* Drops forbidden characters in s[i..end) (a comment, CDATA, PI). */
+/* Replaces the forbidden character of k bytes at s[i]: a control
+ * character by a space, as it most often stands between words (a vertical
+ * tab or form feed for a line break, a backspace in "ab\bcd" that a
+ * reader would not see), so the words around it stay apart; U+FFFE and
+ * U+FFFF (a byte-order mark read the wrong way round) by nothing. */
+static void forbidden_out(struct rep *r, size_t i, size_t k)
+{
+  note(r, FIX_CONTROL, i);
+  replace(r, i, k, " ", k == 1 ? 1 : 0);
+}
+
+/* Replaces forbidden characters in s[i..end) (a comment, CDATA, PI). */
 static void controls(struct rep *r, size_t i, size_t end)
 {
   size_t k;
@@ -239,8 +250,7 @@ static void controls(struct rep *r, size_t i, size_t end)
   for (; i < end; i++) {
     unsigned char c = (unsigned char)r->s[i];
     if ((c < 0x20 || c == 0xEF) && (k = forbidden(r, i)) != 0) {
-      note(r, FIX_CONTROL, i);
-      replace(r, i, k, "", 0);
+      forbidden_out(r, i, k);
       i += k - 1;
     }
   }
@@ -487,8 +497,7 @@ static size_t start_tag(struct rep *r, size_t i)
           note(r, FIX_LT, k);
           replace(r, k, 1, "&lt;", 4);
         } else if ((unsigned char)c < 0x20 && forbidden(r, k)) {
-          note(r, FIX_CONTROL, k);
-          replace(r, k, 1, "", 0);
+          forbidden_out(r, k, 1);
         }
       } else if (c == '"' || c == '\'') {
         q = c;
@@ -634,8 +643,7 @@ static void scan(struct rep *r, struct sheaf_input *in, sheaf_diag *diag)
       i++;
     } else if (c != '<') {
       if ((k = forbidden(r, i)) != 0) {
-        note(r, FIX_CONTROL, i);
-        replace(r, i, k, "", 0);
+        forbidden_out(r, i, k);
         i += k;
       } else {
         i++;
@@ -695,7 +703,7 @@ sheaf_status sheaf_import_repair(struct sheaf_input *in, sheaf_diag *diag)
       "HTML entities that XML does not define replaced by character references",
       "bare '&' escaped as &amp;",
       "bare '<' escaped as &lt;",
-      "characters that XML forbids removed",
+      "characters that XML forbids removed (control characters become spaces)",
       "content after the root element's end removed",
   };
   struct rep *r;

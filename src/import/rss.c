@@ -64,6 +64,10 @@ char *sheaf_import_media_text(struct sheaf_feedread *fr, bool as_html)
   char *type = sheaf_import_attr(fr, "type"), *t = sheaf_import_text(fr), *out;
   bool html = type && sheaf_ascii_casecmp(type, "html") == 0;
 
+  /* Without a type (plain, says Media RSS), text that holds HTML elements
+   * is HTML after all, as itunes:summary's often is. */
+  if (t && !type && sheaf_import_has_markup(t))
+    html = true;
   sheaf_free(type);
   if (t == NULL)
     return NULL;
@@ -318,10 +322,17 @@ static void read_item(struct sheaf_feedread *fr)
       t = sheaf_import_attr(fr, "url");
       if (t && !sheaf_import_enclosure_add(&media, t, type, len))
         fr->status = SHEAF_ERR_NOMEM;
+      /* Read on into one with children (some feeds nest media:title and
+       * media:description there, as in media:content: then a picture's
+       * caption is the enclosure's); else skip it. */
+      if (xmlTextReaderIsEmptyElement(R(fr)))
+        sheaf_import_skip(fr);
+      else if (t && picture == NULL && type && sheaf_starts_with_ci(type, "image/") &&
+               (picture = sheaf_strdup(t)) == NULL)
+        fr->status = SHEAF_ERR_NOMEM;
       sheaf_import_set(&enclosure, t, true);
       sheaf_free(type);
       sheaf_free(len);
-      sheaf_import_skip(fr);
     } else if (itunes(fr) && sheaf_import_is(fr, "author")) {
       sheaf_import_set(&itunes_author, sheaf_import_text_plain(fr), true);
     } else if (itunes(fr) && sheaf_import_is(fr, "duration")) {

@@ -181,5 +181,50 @@ if build fragment "$F/fragment.html"; then
 fi
 pass "an HTML fragment without <html> is read as a page"
 
+# ---- undeclared legacy charsets: detected, with a warning naming the guess --
+# (Each of these was read as KOI8-R, GB18030 or windows-1252 by the
+# frequency scorer alone.)
+guessed() {
+  grep -q "no encoding declared and the bytes are not UTF-8; they look like $2 (a guess" \
+    "$T/$1.err" || fail "$1: no warning naming the guess $2: $(cat "$T/$1.err")"
+}
+if build hebrew "$F/undeclared-hebrew.rss"; then
+  has hebrew "שתילת עגבניות באביב" "השבוע שתלנו עגבניות בערוגה החדשה ליד הגדר." \
+    "כך המים מגיעים לשורשים ואינם מתאדים."
+  guessed hebrew windows-1255
+fi
+if build thai "$F/undeclared-thai.rss"; then
+  has thai "แกงเขียวหวานไก่" "เคล็ดลับคือผัดพริกแกงกับหัวกะทิจนแตกมันก่อนใส่เนื้อไก่" "ข้าวเหนียวมะม่วง"
+  guessed thai windows-874
+fi
+if build hungarian "$F/undeclared-hungarian.rss"; then
+  has hungarian "Őszi munkák a kertben" "Tűzifa és tüzelő" \
+    "így védjük őket a téli fagytól és a kártevőktől."
+  guessed hungarian ISO-8859-2
+fi
+# Windows punctuation alone (too little text for a detector): windows-1252.
+if build quotes "$F/undeclared-quotes.rss"; then
+  has quotes "To be “me”" "Eggs, toast, eggs – served every day."
+  guessed quotes windows-1252
+fi
+pass "undeclared Hebrew, Thai, Hungarian and punctuation-only text detected, with a warning"
+
+# ---- characters XML forbids: the text kept, each one a space, a warning ----
+if build controls "$F/control-chars.rss"; then
+  has controls "Tide tables for May" "High water at six, low water at noon." \
+    "Fog warnings" "Fog banks lift by ten."
+  grep -q 'control-chars.rss:3: warning: characters that XML forbids removed (control characters become spaces) (4 times' \
+    "$T/controls.err" || fail "controls: no warning naming the first forbidden character"
+fi
+pass "control characters XML forbids become spaces, with a warning"
+
+# ---- an enclosure's media:title and caption ---------------------------------
+if build enclosure "$F/enclosure-children.rss"; then
+  has enclosure "The harbour at low tide" "Boats resting on the mud until the water comes back." \
+    "A titled item keeps its title" "The pier at dawn."
+  lacks enclosure "&lt;p&gt;The harbour" "Not the title"
+fi
+pass "media:title and media:description inside an enclosure are read"
+
 epubcheck_many $books
 finish
