@@ -76,20 +76,38 @@ static int64_t newest_time(const struct sheaf_article *a)
 
 /* ---- de-duplication and ordering ------------------------------------------ */
 
-static int cmp_id(const void *pa, const void *pb)
+static bool has_guid(const struct sheaf_article *a)
 {
-  const struct sheaf_article *a = *(const struct sheaf_article *const *)pa;
-  const struct sheaf_article *b = *(const struct sheaf_article *const *)pb;
-  int c = strcmp(a->id, b->id);
-  return c ? c : (a->order < b->order ? -1 : a->order > b->order);
+  return a->guid != NULL && *a->guid != '\0';
 }
 
+/* By link; within one link, articles without a guid first, by title, so
+ * that the copies of one article sit side by side. */
 static int cmp_link(const void *pa, const void *pb)
 {
   const struct sheaf_article *a = *(const struct sheaf_article *const *)pa;
   const struct sheaf_article *b = *(const struct sheaf_article *const *)pb;
   int c = strcmp(a->link ? a->link : "", b->link ? b->link : "");
+  if (c == 0)
+    c = (int)has_guid(a) - (int)has_guid(b);
+  if (c == 0)
+    c = strcmp(a->title, b->title);
   return c ? c : (a->order < b->order ? -1 : a->order > b->order);
+}
+
+/* Two articles without a guid that share a link are one article when they
+ * have the same title (two feeds of one site, an item updated); without
+ * titles, when their texts are as long. Sites that give every item their
+ * home page or a day's archive as its link give different titles or texts:
+ * those stay apart, or whole posts would go. */
+static bool same_by_link(const struct sheaf_article *a, const struct sheaf_article *b)
+{
+  if (!a->link || !b->link || has_guid(a) || has_guid(b) ||
+      strcmp(a->link, b->link) != 0 || strcmp(a->title, b->title) != 0)
+    return false;
+  return *a->title != '\0' ||
+         (sheaf_article_body_len(a) == sheaf_article_body_len(b) &&
+          sheaf_article_summary_len(a) == sheaf_article_summary_len(b));
 }
 
 /* Of two copies of one article, the one updated last wins; on a tie, the one
@@ -102,11 +120,37 @@ static bool better(const struct sheaf_article *a, const struct sheaf_article *b)
   return a->order < b->order;
 }
 
+/* By id (a guid, else the link, else a hash of the text); within one id,
+ * as cmp_link orders one link. */
+static int cmp_id(const void *pa, const void *pb)
+{
+  const struct sheaf_article *a = *(const struct sheaf_article *const *)pa;
+  const struct sheaf_article *b = *(const struct sheaf_article *const *)pb;
+  int c = strcmp(a->id, b->id);
+  if (c == 0)
+    c = (int)has_guid(a) - (int)has_guid(b);
+  if (c == 0)
+    c = strcmp(a->title, b->title);
+  return c ? c : (a->order < b->order ? -1 : a->order > b->order);
+}
+
+/* The same id: the same article, except that the id of an article without
+ * a guid is its link, which same_by_link judges. */
+static bool same_by_id(const struct sheaf_article *a, const struct sheaf_article *b)
+{
+  if (strcmp(a->id, b->id) != 0)
+    return false;
+  if (!has_guid(a) && !has_guid(b) && a->link && b->link)
+    return same_by_link(a, b);
+  return true;
+}
+
 /* Sorts `v` by `cmp`, then keeps one article of each run of equal keys;
  * returns the new count. Articles without the key are kept as they are. By
- * link, only articles without a guid merge: podcast and link-blog feeds give
- * every item the site's home page as its link, and items with different
- * guids are different articles. */
+ * link, only articles without a guid merge, and only with the same title
+ * (same_by_link): podcast and link-blog feeds give every item the site's
+ * home page as its link, and items with different guids are different
+ * articles. */
 static size_t dedupe(const struct sheaf_article **v, size_t n,
                      int (*cmp)(const void *, const void *), bool by_link, size_t *merged)
 {
@@ -119,9 +163,7 @@ static size_t dedupe(const struct sheaf_article **v, size_t n,
                                (a->guid != NULL && *a->guid != '\0'));
     if (o && !keyless) {
       const struct sheaf_article *prev = v[o - 1];
-      bool same = by_link ? (prev->link && (prev->guid == NULL || *prev->guid == '\0') &&
-                             strcmp(prev->link, a->link) == 0)
-                          : strcmp(prev->id, a->id) == 0;
+      bool same = by_link ? same_by_link(prev, a) : same_by_id(prev, a);
       if (same) {
         if (better(a, prev))
           v[o - 1] = a;
@@ -619,9 +661,8 @@ struct sheaf_book *sheaf_select_skipping(const struct sheaf_collection *c,
   b->merged = merged;
   if (merged)
     sheaf_diag_add(d, SHEAF_NOTE, "duplicate", NULL, 0, 0,
-                   "%zu duplicate article%s merged (same guid, or same link without "
-                   "a guid; the latest "
-                   "update kept)",
+                   "%zu duplicate article%s merged (same guid, or same link and "
+                   "title without a guid; the latest update kept)",
                    merged, merged == 1 ? "" : "s");
 
   qsort(v, n, sizeof *v, sheaf_select_cmp_date);

@@ -6,7 +6,8 @@
 #   - word recall: the share of the words of each entry's text (its content,
 #     else its summary) that the book holds, counted with multiplicity;
 #   - chapters vs entries, after the merge rule sheaf documents: entries with
-#     the same guid are one article; entries without a guid merge by link;
+#     the same guid are one article; entries without a guid merge by link
+#     and title;
 #   - no chapter shows markup as escaped text where feedparser read none.
 # Known, intended differences are listed in known.txt, one reason each.
 # Prints the distribution; exits 1 when a feed drops below MIN_RECALL or a
@@ -138,7 +139,7 @@ def within(a, b):
 
 def expected(fp):
     """feedparser's entries, merged as sheaf documents: one per guid; an
-    entry without a guid merges with others of the same link."""
+    entry without a guid merges with others of the same link and title."""
     keys = collections.OrderedDict()
     for i, e in enumerate(fp.entries):
         text = ""
@@ -163,7 +164,11 @@ def expected(fp):
         if not words(title) and not words(text):
             continue  # nothing to make a chapter of
         gid = e.get("id") or ""
-        key = ("id", gid) if gid else ("link", e.get("link")) if e.get("link") else ("n", i)
+        # Without a guid, the same link and title (without a title, the
+        # same text) make one article.
+        key = (("id", gid) if gid else
+               ("link", e.get("link"), tuple(words(title)) or text) if e.get("link") else
+               ("n", i))
         keys.setdefault(key, []).append((title, text))
     return keys
 

@@ -183,13 +183,15 @@ static void test_duplicates_keep_newest(void **state)
        "t"},
       {"undated", NULL, NULL, SHEAF_TIME_UNKNOWN, SHEAF_TIME_UNKNOWN, "t"},
       {"first", NULL, "https://example.org/z", JAN1 - DAY, SHEAF_TIME_UNKNOWN, "t"},
-      /* Without guids, the same link is the same article. */
-      {"link-old", NULL, "https://example.org/w", JAN1 + 3 * DAY, SHEAF_TIME_UNKNOWN,
-       "t"},
-      {"link-new", NULL, "https://example.org/w", JAN1 + 4 * DAY, SHEAF_TIME_UNKNOWN,
-       "t"},
+      /* Without guids, the same link and title are the same article. */
+      {"link", NULL, "https://example.org/w", JAN1 + 3 * DAY, SHEAF_TIME_UNKNOWN, "t"},
+      {"link", NULL, "https://example.org/w", JAN1 + 4 * DAY, SHEAF_TIME_UNKNOWN, "t"},
+      /* A site's home page as every item's link: different titles are
+       * different articles (issue 13: whole posts went). */
+      {"home-a", NULL, "https://example.org/", JAN1 + 6 * DAY, SHEAF_TIME_UNKNOWN, "t"},
+      {"home-b", NULL, "https://example.org/", JAN1 + 7 * DAY, SHEAF_TIME_UNKNOWN, "t"},
   };
-  struct sheaf_collection *c = make(dups, 8, "Blog", NULL);
+  struct sheaf_collection *c = make(dups, 10, "Blog", NULL);
   sheaf_diag *d = sheaf_diag_new();
   sheaf_status st;
   sheaf_book *b = sheaf_select(c, NULL, d, &st);
@@ -197,8 +199,11 @@ static void test_duplicates_keep_newest(void **state)
   (void)state;
   assert_non_null(b);
   /* Different guids are different articles, whatever their link. */
-  assert_string_equal(titles(b), "first,new,by-link-1,link-new,by-link-2,undated");
+  assert_string_equal(titles(b),
+                      "first,new,by-link-1,link,by-link-2,home-a,home-b,undated");
   assert_int_equal(sheaf_book_merged_count(b), 2);
+  /* The latest of the two "link" copies is kept. */
+  assert_true(sheaf_article_get_published(sheaf_book_get(b, 3)) == JAN1 + 4 * DAY);
   assert_string_equal(sheaf_book_get_language(b), "en");
   sheaf_book_free(b);
   sheaf_diag_free(d);
