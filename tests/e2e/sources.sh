@@ -57,6 +57,20 @@ grep -qx 'language=de' "$T/meta" || fail "pages: language of the first page"
 expect_rc 0 "$SHEAF" list "$PAGES/01-hedgerow.html"
 grep -q '2024-02-17	Laying a hedge in February	hedges,winter-work,hedging,billhook,midland-style' \
   "$T/out" || fail "hedgerow: date and tags ($(cat "$T/out"))"
+# Pages in a folder are dated as each says (article:published_time, a
+# date meta, <time datetime>), never by the file's time; without one,
+# undated.
+mkdir -p "$T/dated"
+cp "$PAGES"/*.html "$T/dated/"
+printf '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Pier walk</title></head>\n<body><article><h1>Pier walk</h1><p>Posted <time datetime="2022-11-20">20 November 2022</time>.</p>\n<p>We walked to the end of the pier.</p></article></body></html>\n' \
+  >"$T/dated/04-pier.html"
+touch -d 2001-01-01 "$T/dated"/*.html
+expect_rc 0 "$SHEAF" list "$T/dated"
+for want in '2024-02-17	Laying a hedge in February' '2023-12-03	Bienen im Winter' \
+  '2022-11-20	Pier walk' '----------	Firing the wood kiln'; do
+  grep -qF -- "$want" "$T/out" || fail "folder of pages: no line \"$want\" ($(cat "$T/out"))"
+done
+grep -q '^2001' "$T/out" && fail "folder of pages: a file's time shown as its date"
 expect_rc 0 "$SHEAF" list "$PAGES" --tag hedges
 [ "$(wc -l <"$T/out")" -eq 1 ] || fail "pages: --tag article:tag"
 expect_rc 0 "$SHEAF" list "$PAGES" --tag winter
