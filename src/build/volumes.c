@@ -94,6 +94,18 @@ char *sheaf_volume_path(const char *output, size_t index, const char *key)
  * is about 150K), the title page, the stylesheet, the colophon. */
 #define PER_VOLUME ((uint64_t)256 << 10)
 
+struct weigh_ctx {
+  struct sheaf_weigh_ctx *w;
+  const struct sheaf_article **v;
+};
+
+static sheaf_status weigh(void *userdata, size_t i, bool fresh, uint64_t *w)
+{
+  struct weigh_ctx *wc = userdata;
+
+  return sheaf_layout_weigh(wc->w, wc->v[i], fresh, w);
+}
+
 /* ---- the loop ---------------------------------------------------------------- */
 
 static bool is_stream(const char *output)
@@ -107,7 +119,9 @@ sheaf_status sheaf_build_volumes(const struct sheaf_book *whole, const char *out
 {
   const struct sheaf_article **v = NULL;
   struct sheaf_volume_span *spans = NULL;
-  uint64_t *costs = NULL, budget = 0;
+  struct weigh_ctx wc = {NULL, NULL};
+  struct sheaf_weigher wr = {NULL, NULL};
+  uint64_t budget = 0;
   struct sheaf_split sp;
   struct stat cover;
   uint64_t extra = 0;
@@ -127,18 +141,19 @@ sheaf_status sheaf_build_volumes(const struct sheaf_book *whole, const char *out
     goto out;
   }
   if (sp.kind == SHEAF_SPLIT_SIZE) {
-    if ((costs = sheaf_calloc(whole->nchapters + 1, sizeof *costs)) == NULL) {
-      ret = SHEAF_ERR_NOMEM;
+    if ((wc.w = sheaf_layout_weigh_new(whole, opt, &ret)) == NULL)
       goto out;
-    }
-    SHEAF_CHECK(sheaf_layout_weigh(whole, v, whole->nchapters, opt, costs));
+    wc.v = v;
+    wr.weigh = weigh;
+    wr.userdata = &wc;
     /* A --cover picture is in every volume. */
     if (opt->cover && *opt->cover && stat(opt->cover, &cover) == 0)
       extra = (uint64_t)cover.st_size;
     budget = sp.n > (PER_VOLUME + extra) * 2 ? sp.n - PER_VOLUME - extra : sp.n / 2;
   }
-  SHEAF_CHECK(
-      sheaf_select_plan(v, whole->nchapters, &sp, costs, budget, &spans, &nspans));
+  SHEAF_CHECK(sheaf_select_plan(v, whole->nchapters, &sp, &wr, budget, &spans, &nspans));
+  sheaf_layout_weigh_free(wc.w);
+  wc.w = NULL;
   for (i = 0; i < nspans; i++) {
     struct sheaf_book *vol;
     char *path;
@@ -170,7 +185,7 @@ sheaf_status sheaf_build_volumes(const struct sheaf_book *whole, const char *out
 out:
   sheaf_free(v);
   sheaf_free(spans);
-  sheaf_free(costs);
+  sheaf_layout_weigh_free(wc.w);
   return ret;
 }
 

@@ -75,7 +75,7 @@ struct sheaf_images {
   xmlHashTablePtr by_key;     /* key -> index + 1 */
   size_t embedded, missing;   /* occurrences, for the closing count */
   size_t no_alt;              /* embedded occurrences without alt text */
-  uint64_t bytes;             /* of every embedded occurrence (--split SIZE) */
+  uint64_t bytes;             /* of the distinct images embedded (--split SIZE) */
   struct sheaf_fileset *read; /* files read are recorded here; may be NULL */
   /* Chapters are laid out on several threads (parallel.c): everything
    * above that resolving changes is changed under this lock. */
@@ -1318,11 +1318,11 @@ static sheaf_status resolve_locked(struct sheaf_images *im,
   }
   if (!best->used) {
     best->used = true;
+    im->bytes += best->len;
     if (spool_img(im, best) != SHEAF_OK)
       return SHEAF_ERR_NOMEM;
   }
   im->embedded++;
-  im->bytes += best->len;
   {
     struct sheaf_buf b;
     sheaf_buf_init(&b, 0);

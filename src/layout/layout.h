@@ -173,17 +173,23 @@ sheaf_status sheaf_images_resolve(struct sheaf_images *im,
 
 /* ---- weigh.c: --split SIZE -------------------------------------------- */
 
-/* Stores in weights[i] what article v[i] of `book`'s collection adds to a
- * volume, in bytes of the finished EPUB: its chapter laid out alone and
- * deflated (estimated), its share of the navigation, and every picture it
- * embeds. Depends on the article alone. Returns SHEAF_OK,
+struct sheaf_weigh_ctx;
+/* Returns a new weigher of `book`'s articles (freed with
+ * sheaf_layout_weigh_free()), or NULL with *status set. */
+struct sheaf_weigh_ctx *sheaf_layout_weigh_new(const struct sheaf_book *book,
+                                               const sheaf_options *opt,
+                                               sheaf_status *status);
+void sheaf_layout_weigh_free(struct sheaf_weigh_ctx *w);
+/* Stores in *weight what article `a` adds to a volume, in bytes of the
+ * finished EPUB: its chapter laid out alone and deflated, its share of
+ * the navigation, and the pictures it embeds that the volume does not
+ * hold yet; `fresh` starts a new volume. Returns SHEAF_OK,
  * SHEAF_ERR_NOMEM or SHEAF_ERR_CANCELLED. */
-sheaf_status sheaf_layout_weigh(const struct sheaf_book *book,
-                                const struct sheaf_article *const *v, size_t n,
-                                const sheaf_options *opt, uint64_t *weights);
+sheaf_status sheaf_layout_weigh(struct sheaf_weigh_ctx *w, const struct sheaf_article *a,
+                                bool fresh, uint64_t *weight);
 
-/* The bytes of every image sheaf_images_resolve() embedded so far, each
- * occurrence counted (--split SIZE weighs articles by it). */
+/* The bytes of the distinct images sheaf_images_resolve() embedded so far
+ * (--split SIZE weighs articles by it). */
 uint64_t sheaf_images_bytes(const struct sheaf_images *im);
 
 /* Which of `cands` a capture fetches, by the rule sheaf_images_resolve()

@@ -97,15 +97,23 @@ struct sheaf_volume_span {
  * whatever order the book reads in; NULL when out of memory. */
 const struct sheaf_article **sheaf_select_oldest_first(const struct sheaf_book *whole);
 
+/* What an article adds to a volume (--split SIZE), asked in date order:
+ * `fresh` starts a new volume (pictures met before count again). Stores
+ * the weight in *w; returns SHEAF_OK or the failure that stops the cut. */
+struct sheaf_weigher {
+  sheaf_status (*weigh)(void *userdata, size_t i, bool fresh, uint64_t *w);
+  void *userdata;
+};
+
 /* Cuts the `n` date-ordered articles `v` into volumes, from the oldest
  * forward, so that adding newer articles never moves an earlier boundary.
- * For SHEAF_SPLIT_SIZE, `costs[i]` is what article i adds to a volume and
- * `budget` what a volume may hold. Sets *spans (a new array, sheaf_free)
- * and *nspans. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
+ * For SHEAF_SPLIT_SIZE, `wr` weighs the articles and `budget` is what a
+ * volume may hold. Sets *spans (a new array, sheaf_free) and *nspans.
+ * Returns SHEAF_OK, SHEAF_ERR_NOMEM or the weigher's failure. */
 sheaf_status sheaf_select_plan(const struct sheaf_article *const *v, size_t n,
-                               const struct sheaf_split *sp, const uint64_t *costs,
-                               uint64_t budget, struct sheaf_volume_span **spans,
-                               size_t *nspans);
+                               const struct sheaf_split *sp,
+                               const struct sheaf_weigher *wr, uint64_t budget,
+                               struct sheaf_volume_span **spans, size_t *nspans);
 
 /* Returns a new book of the span's articles (of `v`, as planned), volume
  * `index` (1-based) of the series `whole` names: its own metadata, an

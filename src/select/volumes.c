@@ -142,12 +142,13 @@ static bool add_span(struct sheaf_volume_span **spans, size_t *n, size_t *cap,
 }
 
 sheaf_status sheaf_select_plan(const struct sheaf_article *const *v, size_t n,
-                               const struct sheaf_split *sp, const uint64_t *costs,
-                               uint64_t budget, struct sheaf_volume_span **spans,
-                               size_t *nspans)
+                               const struct sheaf_split *sp,
+                               const struct sheaf_weigher *wr, uint64_t budget,
+                               struct sheaf_volume_span **spans, size_t *nspans)
 {
+  sheaf_status ret = SHEAF_OK;
   size_t i, cap = 0;
-  uint64_t used = 0;
+  uint64_t used = 0, w;
   char key[32];
 
   *spans = NULL;
@@ -163,9 +164,14 @@ sheaf_status sheaf_select_plan(const struct sheaf_article *const *v, size_t n,
     case SHEAF_SPLIT_SIZE:
       /* Greedy from the oldest: an article goes into the current volume
        * while the volume stays within budget; one larger than the budget
-       * alone gets a volume of its own. */
-      start = i == 0 || used + costs[i] > budget;
-      used = start ? costs[i] : used + costs[i];
+       * alone gets a volume of its own. A picture counts once a volume,
+       * so an article that starts a volume is weighed again afresh. */
+      if ((ret = wr->weigh(wr->userdata, i, i == 0, &w)) != SHEAF_OK)
+        goto fail;
+      start = i == 0 || used + w > budget;
+      if (start && i && (ret = wr->weigh(wr->userdata, i, true, &w)) != SHEAF_OK)
+        goto fail;
+      used = start ? w : used + w;
       snprintf(key, sizeof key, "%02zu", *nspans + (start ? 1 : 0));
       break;
     default:
@@ -174,14 +180,17 @@ sheaf_status sheaf_select_plan(const struct sheaf_article *const *v, size_t n,
       break;
     }
     if (start && !add_span(spans, nspans, &cap, i, key)) {
-      sheaf_free(*spans);
-      *spans = NULL;
-      *nspans = 0;
-      return SHEAF_ERR_NOMEM;
+      ret = SHEAF_ERR_NOMEM;
+      goto fail;
     }
     (*spans)[*nspans - 1].count++;
   }
   return SHEAF_OK;
+fail:
+  sheaf_free(*spans);
+  *spans = NULL;
+  *nspans = 0;
+  return ret;
 }
 
 /* ---- a volume's metadata ----------------------------------------------------- */

@@ -82,9 +82,34 @@ static void make_articles(int64_t step)
   }
 }
 
+/* A weigher for the size cut: article i weighs costs[i], plus 300 bytes
+ * for its picture pic[i] (one of 4; -1: none) the first time the volume
+ * shows it. */
+struct fake {
+  uint64_t costs[64];
+  int pic[64];
+  bool seen[4];
+  size_t calls;
+};
+
+static sheaf_status fake_weigh(void *userdata, size_t i, bool fresh, uint64_t *w)
+{
+  struct fake *f = userdata;
+
+  f->calls++;
+  if (fresh)
+    memset(f->seen, 0, sizeof f->seen);
+  *w = f->costs[i];
+  if (f->pic[i] >= 0 && !f->seen[f->pic[i]]) {
+    *w += 300;
+    f->seen[f->pic[i]] = true;
+  }
+  return SHEAF_OK;
+}
+
 /* Cuts the first n articles and the first n + grow, and checks that every
  * volume of the first cut but its last is in the second, unchanged. */
-static void check_stable(const struct sheaf_split *sp, const uint64_t *costs,
+static void check_stable(const struct sheaf_split *sp, const struct sheaf_weigher *costs,
                          uint64_t budget, size_t n, size_t grow)
 {
   struct sheaf_volume_span *a = NULL, *b = NULL;
@@ -112,7 +137,8 @@ static void test_plan_stable(void **state)
 {
   struct sheaf_split sp;
   struct sheaf_volume_span *s = NULL;
-  uint64_t costs[64];
+  struct fake f;
+  struct sheaf_weigher wr = {fake_weigh, &f};
   size_t i, n = 0;
 
   (void)state;
@@ -145,16 +171,30 @@ static void test_plan_stable(void **state)
    * gets a volume of its own. */
   sp.kind = SHEAF_SPLIT_SIZE;
   sp.n = 1000;
-  for (i = 0; i < 64; i++)
-    costs[i] = 100 + (i * 37) % 300;
-  costs[7] = 5000;
-  check_stable(&sp, costs, 1000, 30, 34);
-  assert_int_equal(sheaf_select_plan(ptrs, 64, &sp, costs, 1000, &s, &n), SHEAF_OK);
+  memset(&f, 0, sizeof f);
+  for (i = 0; i < 64; i++) {
+    f.costs[i] = 100 + (i * 37) % 300;
+    f.pic[i] = i % 3 ? (int)(i % 4) : -1;
+  }
+  f.costs[7] = 5000;
+  check_stable(&sp, &wr, 1000, 30, 34);
+  f.calls = 0;
+  assert_int_equal(sheaf_select_plan(ptrs, 64, &sp, &wr, 1000, &s, &n), SHEAF_OK);
+  /* Each article once, and again for each volume it starts. */
+  assert_int_equal(f.calls, 64 + n - 1);
   for (i = 0; i < n; i++) {
     uint64_t sum = 0;
+    bool seen[4] = {false, false, false, false};
     size_t k;
-    for (k = s[i].start; k < s[i].start + s[i].count; k++)
-      sum += costs[k];
+    for (k = s[i].start; k < s[i].start + s[i].count; k++) {
+      sum += f.costs[k];
+      if (f.pic[k] >= 0 && !seen[f.pic[k]]) {
+        sum += 300;
+        seen[f.pic[k]] = true;
+      }
+    }
+    /* Within budget, or one article alone; and full: the next article
+     * would not have fitted. */
     assert_true(sum <= 1000 || s[i].count == 1);
     if (s[i].start == 7)
       assert_int_equal(s[i].count, 1);
