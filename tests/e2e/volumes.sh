@@ -120,6 +120,40 @@ cmp -s "$T/tf1/t-2021.epub" "$T/tf2/t-2021.epub" || fail "a feed read later chan
 opf "$T/tf2/t-2022.epub" | grep -q '<dc:subject>beta</dc:subject>' || fail "volume 2022's subject"
 opf "$T/tf2/t-2021.epub" | grep -q '<dc:subject>beta</dc:subject>' && fail "beta in volume 2021"
 
+# ---- by size, with pictures: a picture counts once a volume ---------------------
+mkdir "$T/pics"
+python3 - "$T/pics" <<'PY'
+import zlib, struct, random, datetime, sys
+out = sys.argv[1]
+def png(path, w, h, seed):
+    r = random.Random(seed)  # noise: deflate cannot shrink it
+    raw = b"".join(b"\x00" + bytes(r.getrandbits(8) for _ in range(w * 3)) for _ in range(h))
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+    open(path, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                           + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+png(out + "/shared.png", 160, 160, 1)
+items = []
+for i in range(20):
+    d = datetime.datetime(2023, 1, 1) + datetime.timedelta(days=i)
+    r = random.Random(i)
+    text = " ".join("".join(r.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(7)) for _ in range(800))
+    items.append(f"""<item><title>Pic {i:02d}</title><link>https://img.example.org/{i}/</link>
+<pubDate>{d.strftime('%a, %d %b %Y 12:00:00 +0000')}</pubDate>
+<description>&lt;p&gt;&lt;img src="shared.png" alt="noise"/&gt;{text}&lt;/p&gt;</description></item>""")
+open(out + "/feed.rss", "w").write(f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>
+<title>Pictures</title><link>https://img.example.org/</link><description>d</description>{''.join(items)}</channel></rss>""")
+PY
+expect_rc 0 "$SHEAF" build "$T/pics/feed.rss" --split 300K -o "$T/pics/v.epub"
+# The 77K picture is in every chapter but weighs on each volume once: a
+# volume holds many chapters, not one.
+[ "$($CHECK chapters "$T/pics/v-01.epub" | wc -l)" -ge 10 ] ||
+  fail "the shared picture was weighed per chapter: $(cat "$T/err")"
+unzip -l "$T/pics/v-01.epub" | grep -q 'images/[0-9a-f]*\.png' || fail "the picture is not embedded"
+for f in "$T"/pics/v-*.epub; do
+  [ "$(wc -c <"$f")" -le 307200 ] || fail "$f is over 300K: $(wc -c <"$f")"
+done
+
 # ---- a pattern --------------------------------------------------------------------
 mkdir "$T/pat"
 expect_rc 0 "$SHEAF" build "$T/a.rss" --split year -o "$T/pat/archive {key} ({n}).epub"
@@ -194,7 +228,7 @@ for k in wxr md warc; do
 done
 $CHECK chapters "$T/out-md13/v-02.epub" | head -1 | grep -qx 'Note 04' || fail "markdown volume 2"
 
-epubcheck_many "$T/out-wxr13/v-04.epub" "$T/out-md13/y-2022.epub" "$T/out-warc13/v-02.epub" \
+epubcheck_many "$T/pics/v-01.epub" "$T/out-wxr13/v-04.epub" "$T/out-md13/y-2022.epub" "$T/out-warc13/v-02.epub" \
   "$T"/one/blog-0*.epub "$T/two/syear-2024.epub" \
   "$T/two/smonth-2024-05.epub" "$T/two/s300K-01.epub" "$T/nf-01.epub"
 finish
