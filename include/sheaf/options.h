@@ -170,8 +170,8 @@ typedef struct sheaf_options {
 
   /* sheaf_job_run(), sheaf_build(): also write an OPDS 1.2 acquisition
    * feed (Atom) describing the books written, at this path, with each
-   * cover beside its book (BOOK.jpg), for a static web server; NULL:
-   * none. */
+   * cover and a thumbnail of it beside its book (BOOK.jpg,
+   * BOOK.thumb.jpg), for a static web server; NULL: none. */
   const char *catalog;
 
   /* Images are made for the reader's screen: turned as the camera was

@@ -3,8 +3,8 @@
  * feed (an Atom feed whose entries are books) describing the books a
  * build wrote, so that a static web server makes a series browsable and
  * downloadable from KOReader, Thorium or calibre-web. Each book's cover
- * is written beside it (BOOK.jpg or BOOK.png) as the entry's image and
- * thumbnail. Links are relative to the catalog's folder, so the folder
+ * is written beside it (BOOK.jpg or BOOK.png) as the entry's image, with
+ * a thumbnail (BOOK.thumb.jpg). Links are relative to the catalog's folder, so the folder
  * can move as a whole. Every file goes through the same atomic,
  * input-protecting writer as the books (output.c).
  */
@@ -22,6 +22,7 @@
 #include <libxml/xmlwriter.h>
 #include <zip.h>
 
+#include "image/image.h"
 #include "package/package.h"
 #include "sheaf/version.h"
 
@@ -88,16 +89,44 @@ static void relative_href(const char *from, const char *file, struct sheaf_buf *
 
 /* ---- covers ------------------------------------------------------------------ */
 
+/* Writes p[0..n) as the file `path` through the atomic writer, never over
+ * a file of like's sets. */
+static sheaf_status put_file(const struct sheaf_out *like, const char *path,
+                             const void *p, size_t n, sheaf_diag *diag)
+{
+  struct sheaf_out o;
+  sheaf_status ret;
+
+  sheaf_out_init(&o, like->sets, like->nsets);
+  ret = sheaf_out_open(&o, path, diag);
+  if (ret == SHEAF_OK && !sheaf_pwrite_all(o.fd, p, n, 0)) {
+    sheaf_diag_add(diag, SHEAF_ERROR, "write", path, 0, 0,
+                   "cannot write the cover for --catalog: %s", strerror(errno));
+    ret = SHEAF_ERR_WRITE;
+  }
+  if (ret == SHEAF_OK)
+    ret = sheaf_out_commit(&o, NULL, diag);
+  sheaf_out_fini(&o);
+  return ret;
+}
+
+/* What the catalog shows of a book: its cover, and a thumbnail of it. */
+struct cover_files {
+  char *cover, *thumb; /* paths written, or NULL */
+  const char *cover_type, *thumb_type;
+};
+
 /* Copies the cover picture out of the book at `book_path` into a file
- * beside it, named as the book with the picture's extension; sets
- * *cover_path (new string) and *type, or leaves them NULL when the book
- * has no cover sheaf wrote. */
+ * beside it, named as the book with the picture's extension, and a
+ * thumbnail of it (BOOK.thumb.jpg, at most 240x384 pixels); leaves `cf`
+ * empty when the book has no cover sheaf wrote. */
 static sheaf_status write_cover(const char *book_path, const struct sheaf_out *like,
-                                char **cover_path, const char **type, sheaf_diag *diag)
+                                struct cover_files *cf, sheaf_diag *diag)
 {
   static const char *const names[] = {"EPUB/images/cover.jpg", "EPUB/images/cover.png"};
   static const char *const types[] = {"image/jpeg", "image/png"};
-  struct sheaf_out o;
+  struct sheaf_img_opts io;
+  struct sheaf_img_result r;
   zip_t *z = NULL;
   zip_file_t *zf = NULL;
   zip_stat_t zs;
@@ -105,12 +134,11 @@ static sheaf_status write_cover(const char *book_path, const struct sheaf_out *l
   struct sheaf_buf name;
   sheaf_status ret = SHEAF_OK;
   const char *dot, *base;
-  size_t k;
+  size_t k, stem;
   int err;
 
-  *cover_path = NULL;
-  *type = NULL;
-  sheaf_out_init(&o, like->sets, like->nsets);
+  memset(cf, 0, sizeof *cf);
+  memset(&r, 0, sizeof r);
   sheaf_buf_init(&name, 0);
   if ((z = zip_open(book_path, ZIP_RDONLY, &err)) == NULL)
     goto out; /* not ours to read: the entry has no picture */
@@ -131,32 +159,52 @@ static sheaf_status write_cover(const char *book_path, const struct sheaf_out *l
   dot = strrchr(base, '.');
   if (dot == NULL || dot == base)
     dot = base + strlen(base);
-  sheaf_buf_put(&name, book_path, (size_t)(dot - book_path));
+  stem = (size_t)(dot - book_path);
+  sheaf_buf_put(&name, book_path, stem);
   sheaf_buf_puts(&name, k == 0 ? ".jpg" : ".png");
   if (name.failed) {
     ret = SHEAF_ERR_NOMEM;
     goto out;
   }
-  SHEAF_CHECK(sheaf_out_open(&o, name.ptr, diag));
-  if (!sheaf_pwrite_all(o.fd, data, (size_t)zs.size, 0)) {
-    sheaf_diag_add(diag, SHEAF_ERROR, "write", name.ptr, 0, 0,
-                   "cannot write the cover for --catalog: %s", strerror(errno));
-    ret = SHEAF_ERR_WRITE;
+  SHEAF_CHECK(put_file(like, name.ptr, data, (size_t)zs.size, diag));
+  if ((cf->cover = sheaf_buf_detach(&name, NULL)) == NULL) {
+    ret = SHEAF_ERR_NOMEM;
     goto out;
   }
-  SHEAF_CHECK(sheaf_out_commit(&o, NULL, diag));
-  *cover_path = sheaf_buf_detach(&name, NULL);
-  *type = types[k];
-  if (*cover_path == NULL)
+  cf->cover_type = types[k];
+  /* The thumbnail: the cover scaled down by the image module; when it
+   * cannot be made, the cover stands in. */
+  memset(&io, 0, sizeof io);
+  io.max_w = 240;
+  io.max_h = 384;
+  io.quality = 80;
+  ret = sheaf_img_convert(data, (size_t)zs.size, &io, &r);
+  if (ret == SHEAF_ERR_NOMEM)
+    goto out;
+  ret = SHEAF_OK;
+  if (r.data == NULL || (r.fmt != SHEAF_IMG_JPEG && r.fmt != SHEAF_IMG_PNG))
+    goto out;
+  sheaf_buf_init(&name, 0);
+  sheaf_buf_put(&name, book_path, stem);
+  sheaf_buf_puts(&name, r.fmt == SHEAF_IMG_JPEG ? ".thumb.jpg" : ".thumb.png");
+  if (name.failed) {
     ret = SHEAF_ERR_NOMEM;
+    goto out;
+  }
+  SHEAF_CHECK(put_file(like, name.ptr, r.data, r.len, diag));
+  if ((cf->thumb = sheaf_buf_detach(&name, NULL)) == NULL) {
+    ret = SHEAF_ERR_NOMEM;
+    goto out;
+  }
+  cf->thumb_type = r.fmt == SHEAF_IMG_JPEG ? "image/jpeg" : "image/png";
 out:
   if (zf)
     zip_fclose(zf);
   if (z)
     zip_discard(z);
   sheaf_free(data);
+  sheaf_free(r.data);
   sheaf_buf_fini(&name);
-  sheaf_out_fini(&o);
   return ret;
 }
 
@@ -190,7 +238,7 @@ static int64_t book_time(const struct sheaf_book *b, const sheaf_options *opt)
 }
 
 static sheaf_status entry(xmlTextWriterPtr w, const struct sheaf_catalog_book *cb,
-                          const char *dir, const char *cover, const char *cover_type,
+                          const char *dir, const struct cover_files *cf,
                           const sheaf_options *opt)
 {
   const struct sheaf_book *b = cb->book;
@@ -245,16 +293,26 @@ static sheaf_status entry(xmlTextWriterPtr w, const struct sheaf_catalog_book *c
   W(xmlTextWriterWriteAttribute(w, X("type"), X("text")));
   W(xmlTextWriterWriteString(w, X(text.ptr)));
   W(xmlTextWriterEndElement(w));
-  if (cover) {
-    if ((abs = realpath(cover, NULL)) == NULL)
+  if (cf->cover) {
+    const char *thumb = cf->thumb ? cf->thumb : cf->cover;
+    if ((abs = realpath(cf->cover, NULL)) == NULL)
       SHEAF_CHECK(SHEAF_ERR_WRITE);
     relative_href(dir, abs, &href);
     free(abs);
     abs = NULL;
     if (href.failed)
       SHEAF_CHECK(SHEAF_ERR_NOMEM);
-    W(atom_link(w, "http://opds-spec.org/image", href.ptr, cover_type, NULL));
-    W(atom_link(w, "http://opds-spec.org/image/thumbnail", href.ptr, cover_type, NULL));
+    W(atom_link(w, "http://opds-spec.org/image", href.ptr, cf->cover_type, NULL));
+    sheaf_buf_reset(&href);
+    if ((abs = realpath(thumb, NULL)) == NULL)
+      SHEAF_CHECK(SHEAF_ERR_WRITE);
+    relative_href(dir, abs, &href);
+    free(abs);
+    abs = NULL;
+    if (href.failed)
+      SHEAF_CHECK(SHEAF_ERR_NOMEM);
+    W(atom_link(w, "http://opds-spec.org/image/thumbnail", href.ptr,
+                cf->thumb ? cf->thumb_type : cf->cover_type, NULL));
     sheaf_buf_reset(&href);
   }
   if ((abs = realpath(cb->path, NULL)) == NULL)
@@ -281,8 +339,7 @@ sheaf_status sheaf_package_catalog(const char *path,
   xmlTextWriterPtr w = NULL;
   struct sheaf_out o;
   struct sheaf_buf xml, self, xml_name;
-  char **covers = NULL;
-  const char **types = NULL;
+  struct cover_files *covers = NULL;
   char *dir = NULL, uuid[37], when[32];
   int64_t newest = SHEAF_PACKAGE_DEFAULT_TIME;
   sheaf_status ret = SHEAF_OK;
@@ -310,13 +367,12 @@ sheaf_status sheaf_package_catalog(const char *path,
     goto out;
   }
   covers = sheaf_calloc(n, sizeof *covers);
-  types = sheaf_calloc(n, sizeof *types);
-  if (covers == NULL || types == NULL) {
+  if (covers == NULL) {
     ret = SHEAF_ERR_NOMEM;
     goto out;
   }
   for (i = 0; i < n; i++) {
-    SHEAF_CHECK(write_cover(books[i].path, &o, &covers[i], &types[i], diag));
+    SHEAF_CHECK(write_cover(books[i].path, &o, &covers[i], diag));
     if (book_time(books[i].book, opt) > newest || i == 0)
       newest = book_time(books[i].book, opt);
   }
@@ -364,7 +420,7 @@ sheaf_status sheaf_package_catalog(const char *path,
   W(atom_link(w, "self", self.ptr, ACQ_TYPE, NULL));
   W(atom_link(w, "start", self.ptr, ACQ_TYPE, NULL));
   for (i = 0; i < n; i++)
-    SHEAF_CHECK(entry(w, &books[i], dir, covers[i], types[i], opt));
+    SHEAF_CHECK(entry(w, &books[i], dir, &covers[i], opt));
   W(xmlTextWriterEndElement(w)); /* feed */
 out:
   if (w) {
@@ -387,10 +443,11 @@ out:
     sheaf_diag_add(diag, SHEAF_ERROR, "write", path, 0, 0, "cannot write the catalog: %s",
                    strerror(errno));
   }
-  for (i = 0; covers && i < n; i++)
-    sheaf_free(covers[i]);
+  for (i = 0; covers && i < n; i++) {
+    sheaf_free(covers[i].cover);
+    sheaf_free(covers[i].thumb);
+  }
   sheaf_free(covers);
-  sheaf_free(types);
   sheaf_free(dir);
   sheaf_buf_fini(&xml);
   sheaf_buf_fini(&self);

@@ -33,7 +33,27 @@ expect_err "wrote .*catalog.xml: an OPDS catalog of 3 books"
 for k in 01 02 03; do
   [ "$(head -c 3 "$T/books/notes-$k.jpg" | od -An -tx1 | tr -d ' ')" = "ffd8ff" ] ||
     fail "cover notes-$k.jpg is not a JPEG"
+  unzip -p "$T/books/notes-$k.epub" EPUB/images/cover.jpg | cmp -s - "$T/books/notes-$k.jpg" ||
+    fail "notes-$k.jpg is not the book's cover"
 done
+# The thumbnail: a JPEG at most 240 pixels wide (the cover is 1600).
+python3 - "$T/books/notes-01.thumb.jpg" <<'PY' || fail "thumbnail"
+import sys, struct
+b = open(sys.argv[1], "rb").read()
+assert b[:3] == b"\xff\xd8\xff", "not a JPEG"
+i = 2
+while i < len(b):
+    assert b[i] == 0xFF
+    m = b[i + 1]
+    n = struct.unpack(">H", b[i + 2:i + 4])[0]
+    if m in (0xC0, 0xC1, 0xC2):
+        h, w = struct.unpack(">HH", b[i + 5:i + 9])
+        assert 0 < w <= 240 and 0 < h <= 384, (w, h)
+        break
+    i += 2 + n
+else:
+    raise SystemExit("no frame header")
+PY
 
 python3 - "$T/cat/catalog.xml" "$T/books" <<'PY' || fail "catalog content"
 import os, sys, xml.etree.ElementTree as ET
@@ -60,7 +80,8 @@ for k, e in enumerate(entries, 1):
     assert acq.get("type") == "application/epub+zip"
     size = os.path.getsize(os.path.join(sys.argv[2], f"notes-{k:02d}.epub"))
     assert acq.get("length") == str(size), (acq.get("length"), size)
-    assert links["http://opds-spec.org/image/thumbnail"].get("href") == f"../books/notes-{k:02d}.jpg"
+    assert links["http://opds-spec.org/image"].get("href") == f"../books/notes-{k:02d}.jpg"
+    assert links["http://opds-spec.org/image/thumbnail"].get("href") == f"../books/notes-{k:02d}.thumb.jpg"
     assert links["http://opds-spec.org/image"].get("type") == "image/jpeg"
     assert "12 articles" in e.findtext(A + "summary") or k == 3, e.findtext(A + "summary")
 assert entries[0].findtext(D + "issued") == "2023-01-01", entries[0].findtext(D + "issued")
