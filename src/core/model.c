@@ -125,8 +125,9 @@ bool sheaf_article_add_tag(struct sheaf_article *a, const char *name, const char
       (slug && *slug) ? sheaf_slugify(slug, strlen(slug)) : sheaf_slugify(nm.p, nm.n);
   if (t.name == NULL || t.slug == NULL)
     goto fail;
-  i = find_str(&a->tag_index, &a->tags[0].slug, sizeof *a->tags, a->ntags, t.slug,
-               &nomem);
+  /* &a->tags[0].slug is undefined while tags is NULL (UBSan says so). */
+  i = find_str(&a->tag_index, a->tags ? (const void *)&a->tags[0].slug : NULL,
+               sizeof *a->tags, a->ntags, t.slug, &nomem);
   if (nomem)
     goto fail;
   if (i < a->ntags) {
