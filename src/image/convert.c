@@ -47,6 +47,7 @@ sheaf_status sheaf_img_convert(const void *p, size_t n, const struct sheaf_img_o
   if (!opts.max_pixels)
     opts.max_pixels = SHEAF_IMG_DEFAULT_MAX_PIXELS;
   memset(&pipe, 0, sizeof pipe);
+  sheaf_buf_init(&pipe.encoded, 0);
   pipe.o = &opts;
   pipe.r = r;
   pipe.len = n;
@@ -76,6 +77,15 @@ sheaf_status sheaf_img_convert(const void *p, size_t n, const struct sheaf_img_o
   if (pipe.keep)
     goto out;
   SHEAF_CHECK(sheaf_img_pipe_finish(&pipe));
+  if (pipe.stream) { /* encoded as the rows came */
+    r->fmt = SHEAF_IMG_JPEG;
+    r->width = pipe.out.w;
+    r->height = pipe.out.h;
+    r->data = sheaf_buf_detach(&pipe.encoded, &r->len);
+    if (!r->data)
+      ret = SHEAF_ERR_NOMEM;
+    goto out;
+  }
   SHEAF_CHECK(sheaf_img_orient(&pipe.out, pipe.info.orientation));
   /* Only a lossless source's colours are counted: a JPEG's are noise. */
   png =

@@ -118,7 +118,13 @@ struct sheaf_img_pipe {
   unsigned char *line; /* one converted row */
   struct sheaf_img_color *color;
   struct sheaf_resizer *rs;
-  struct sheaf_img_pixmap out;
+  struct sheaf_img_pixmap out; /* the picture; one row when streamed */
+  /* Streamed: a lossy source that needs no turning is JPEG whatever its
+   * pixels, so its rows go from the scaler straight to the encoder. */
+  bool stream;
+  struct sheaf_img_jenc *enc;
+  struct sheaf_buf encoded; /* the encoder's output */
+  sheaf_status st;          /* the first failure of a streamed row */
 };
 
 /* Fills p->keep, p->tw and p->th from `info` (copied) and the options.
@@ -149,6 +155,17 @@ sheaf_status sheaf_img_webp_decode(const void *p, size_t n, struct sheaf_img_pip
  * or SHEAF_ERR_INTERNAL (the library failed; r->why says how). */
 sheaf_status sheaf_img_jpeg_encode(const struct sheaf_img_pixmap *pm, unsigned quality,
                                    struct sheaf_buf *out, struct sheaf_img_result *r);
+/* A JPEG encoder fed rows as they come (streaming): new, rows (n rows of
+ * w*ch bytes, packed), finish (appends the file to `out`), free. Each
+ * returns SHEAF_OK, SHEAF_ERR_NOMEM or SHEAF_ERR_INTERNAL with r->why. */
+struct sheaf_img_jenc;
+struct sheaf_img_jenc *sheaf_img_jenc_new(unsigned w, unsigned h, unsigned ch,
+                                          unsigned quality, struct sheaf_img_result *r,
+                                          sheaf_status *st);
+sheaf_status sheaf_img_jenc_rows(struct sheaf_img_jenc *e, const unsigned char *rows,
+                                 unsigned n);
+sheaf_status sheaf_img_jenc_finish(struct sheaf_img_jenc *e, struct sheaf_buf *out);
+void sheaf_img_jenc_free(struct sheaf_img_jenc *e);
 /* Writes a palette PNG when the picture has at most 256 colours. */
 sheaf_status sheaf_img_png_encode(const struct sheaf_img_pixmap *pm,
                                   struct sheaf_buf *out, struct sheaf_img_result *r);
@@ -184,10 +201,14 @@ void sheaf_img_color_free(struct sheaf_img_color *c);
 
 /* A scaler of in_w x in_h pictures of `ch` channels to out_w x out_h, fed
  * one row at a time, written into `dst` (out_w*out_h*ch bytes, owned by
- * the caller). Alpha (ch 2 and 4) must be premultiplied by the caller.
- * Fixed-point weights: the same bytes on every machine. */
+ * the caller); with `emit`, `dst` is one row that each output row is
+ * written to before emit(ud, dst) is called. Alpha (ch 2 and 4) must be
+ * premultiplied by the caller. Fixed-point weights: the same bytes on
+ * every machine. */
 struct sheaf_resizer *sheaf_resizer_new(unsigned in_w, unsigned in_h, unsigned out_w,
-                                        unsigned out_h, unsigned ch, unsigned char *dst);
+                                        unsigned out_h, unsigned ch, unsigned char *dst,
+                                        void (*emit)(void *ud, const unsigned char *row),
+                                        void *ud);
 void sheaf_resizer_row(struct sheaf_resizer *rs, const unsigned char *row);
 void sheaf_resizer_free(struct sheaf_resizer *rs);
 

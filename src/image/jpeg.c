@@ -6,7 +6,9 @@
  * is decoded at half size and never whole; rows stream into the pipe.
  * A progressive file's coefficients are capped by SHEAF_IMG_MAX_BUFFER.
  * Encoding uses fixed settings (baseline, optimized Huffman tables, the
- * integer DCT, 4:2:0), so equal pictures give equal bytes.
+ * integer DCT, 4:2:0), so equal pictures give equal bytes; it takes rows
+ * as the scaler makes them, so a photo is never whole in memory as
+ * pixels (libjpeg keeps its coefficients, for the Huffman tables).
  */
 #include <setjmp.h>
 #include <stdio.h>
@@ -152,49 +154,108 @@ out:
   return ret;
 }
 
+struct sheaf_img_jenc {
+  struct jpeg_compress_struct ci;
+  struct jerr je;
+  unsigned char *mem; /* libjpeg's output buffer (its malloc) */
+  unsigned long size;
+  bool created;
+  struct sheaf_img_result *r;
+};
+
+/* Each step catches libjpeg's errors in its own frame: the encoder lives
+ * across calls (rows arrive from the scaler one at a time). */
+#define JENC_TRY(e)                                                                      \
+  if (setjmp((e)->je.jb))                                                                \
+  return sheaf_img_fail((e)->r, SHEAF_ERR_INTERNAL, "cannot encode a JPEG (%s)",         \
+                        (e)->je.msg)
+
+static sheaf_status jenc_begin(struct sheaf_img_jenc *e, unsigned w, unsigned h,
+                               unsigned ch, unsigned quality)
+{
+  JENC_TRY(e);
+  jpeg_create_compress(&e->ci);
+  e->created = true;
+  jpeg_mem_dest(&e->ci, &e->mem, &e->size);
+  e->ci.image_width = w;
+  e->ci.image_height = h;
+  e->ci.input_components = (int)ch;
+  e->ci.in_color_space = ch == 1 ? JCS_GRAYSCALE : JCS_RGB;
+  jpeg_set_defaults(&e->ci);
+  jpeg_set_quality(&e->ci, (int)quality, TRUE);
+  e->ci.optimize_coding = TRUE;
+  e->ci.dct_method = JDCT_ISLOW;
+  jpeg_start_compress(&e->ci, TRUE);
+  return SHEAF_OK;
+}
+
+struct sheaf_img_jenc *sheaf_img_jenc_new(unsigned w, unsigned h, unsigned ch,
+                                          unsigned quality, struct sheaf_img_result *r,
+                                          sheaf_status *st)
+{
+  struct sheaf_img_jenc *e = sheaf_calloc(1, sizeof *e);
+
+  if (!e) {
+    *st = SHEAF_ERR_NOMEM;
+    return NULL;
+  }
+  e->r = r;
+  e->ci.err = jpeg_std_error(&e->je.pub);
+  e->je.pub.error_exit = on_error;
+  e->je.pub.emit_message = on_message;
+  *st = jenc_begin(e, w, h, ch, quality);
+  if (*st != SHEAF_OK) {
+    sheaf_img_jenc_free(e);
+    return NULL;
+  }
+  return e;
+}
+
+sheaf_status sheaf_img_jenc_rows(struct sheaf_img_jenc *e, const unsigned char *rows,
+                                 unsigned n)
+{
+  size_t stride = (size_t)e->ci.image_width * (size_t)e->ci.input_components;
+  volatile unsigned k = 0;
+
+  JENC_TRY(e);
+  while (k < n && e->ci.next_scanline < e->ci.image_height) {
+    JSAMPROW rp[16];
+    unsigned m;
+    for (m = 0; m < 16 && k + m < n; m++)
+      rp[m] = (JSAMPROW)sheaf_unconst(rows + (size_t)(k + m) * stride);
+    k = k + jpeg_write_scanlines(&e->ci, rp, m);
+  }
+  return SHEAF_OK;
+}
+
+sheaf_status sheaf_img_jenc_finish(struct sheaf_img_jenc *e, struct sheaf_buf *out)
+{
+  JENC_TRY(e);
+  jpeg_finish_compress(&e->ci);
+  return sheaf_buf_put(out, e->mem, e->size) ? SHEAF_OK : SHEAF_ERR_NOMEM;
+}
+
+void sheaf_img_jenc_free(struct sheaf_img_jenc *e)
+{
+  if (!e)
+    return;
+  if (e->created)
+    jpeg_destroy_compress(&e->ci);
+  free(e->mem); /* libjpeg's malloc */
+  sheaf_free(e);
+}
+
 sheaf_status sheaf_img_jpeg_encode(const struct sheaf_img_pixmap *pm, unsigned quality,
                                    struct sheaf_buf *out, struct sheaf_img_result *r)
 {
-  struct jpeg_compress_struct ci;
-  struct jerr je;
-  unsigned char *mem = NULL;
-  unsigned long size = 0;
-  volatile bool created = false;
-  volatile sheaf_status ret = SHEAF_OK;
+  sheaf_status st;
+  struct sheaf_img_jenc *e = sheaf_img_jenc_new(pm->w, pm->h, pm->ch, quality, r, &st);
 
-  memset(&je, 0, sizeof je);
-  ci.err = jpeg_std_error(&je.pub);
-  je.pub.error_exit = on_error;
-  je.pub.emit_message = on_message;
-  if (setjmp(je.jb)) {
-    ret = sheaf_img_fail(r, SHEAF_ERR_INTERNAL, "cannot encode a JPEG (%s)", je.msg);
-    goto out;
-  }
-  jpeg_create_compress(&ci);
-  created = true;
-  jpeg_mem_dest(&ci, &mem, &size);
-  ci.image_width = pm->w;
-  ci.image_height = pm->h;
-  ci.input_components = (int)pm->ch;
-  ci.in_color_space = pm->ch == 1 ? JCS_GRAYSCALE : JCS_RGB;
-  jpeg_set_defaults(&ci);
-  jpeg_set_quality(&ci, (int)quality, TRUE);
-  ci.optimize_coding = TRUE;
-  ci.dct_method = JDCT_ISLOW;
-  jpeg_start_compress(&ci, TRUE);
-  while (ci.next_scanline < ci.image_height) {
-    JSAMPROW rows[16];
-    unsigned k, left = ci.image_height - ci.next_scanline;
-    for (k = 0; k < 16 && k < left; k++)
-      rows[k] = pm->px + (size_t)(ci.next_scanline + k) * pm->w * pm->ch;
-    jpeg_write_scanlines(&ci, rows, k);
-  }
-  jpeg_finish_compress(&ci);
-  if (!sheaf_buf_put(out, mem, size))
-    ret = SHEAF_ERR_NOMEM;
-out:
-  if (created)
-    jpeg_destroy_compress(&ci);
-  free(mem); /* libjpeg's malloc */
-  return ret;
+  if (!e)
+    return st;
+  st = sheaf_img_jenc_rows(e, pm->px, pm->h);
+  if (st == SHEAF_OK)
+    st = sheaf_img_jenc_finish(e, out);
+  sheaf_img_jenc_free(e);
+  return st;
 }

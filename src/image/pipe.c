@@ -71,6 +71,15 @@ sheaf_status sheaf_img_pipe_header(struct sheaf_img_pipe *p,
   return SHEAF_OK;
 }
 
+/* A scaled row, straight to the encoder (streamed pictures). */
+static void emit(void *ud, const unsigned char *row)
+{
+  struct sheaf_img_pipe *p = ud;
+
+  if (p->st == SHEAF_OK)
+    p->st = sheaf_img_jenc_rows(p->enc, row, 1);
+}
+
 sheaf_status sheaf_img_pipe_start(struct sheaf_img_pipe *p, unsigned w, unsigned h,
                                   unsigned ch)
 {
@@ -90,16 +99,24 @@ sheaf_status sheaf_img_pipe_start(struct sheaf_img_pipe *p, unsigned w, unsigned
   if (p->o->grayscale && out_ch >= 3)
     out_ch -= 2;
   p->ch = out_ch;
+  p->stream =
+      !p->info.lossless && p->info.orientation <= 1 && (out_ch == 1 || out_ch == 3);
   p->line = sheaf_malloc((size_t)w * 4 + 4);
-  n = (size_t)p->tw * p->th * out_ch;
+  n = (size_t)p->tw * (p->stream ? 1 : p->th) * out_ch;
   p->out.px = sheaf_malloc(n ? n : 1);
   if (!p->line || !p->out.px)
     return SHEAF_ERR_NOMEM;
   p->out.w = p->tw;
   p->out.h = p->th;
   p->out.ch = out_ch;
+  if (p->stream) {
+    p->enc = sheaf_img_jenc_new(p->tw, p->th, out_ch, p->o->quality, p->r, &st);
+    if (!p->enc)
+      return st;
+  }
   if (w != p->tw || h != p->th) {
-    p->rs = sheaf_resizer_new(w, h, p->tw, p->th, out_ch, p->out.px);
+    p->rs = sheaf_resizer_new(w, h, p->tw, p->th, out_ch, p->out.px,
+                              p->stream ? emit : NULL, p);
     if (!p->rs)
       return SHEAF_ERR_NOMEM;
   }
@@ -174,10 +191,12 @@ sheaf_status sheaf_img_pipe_row(struct sheaf_img_pipe *p, const unsigned char *r
   }
   if (p->rs)
     sheaf_resizer_row(p->rs, s);
+  else if (p->stream)
+    emit(p, s);
   else
     memcpy(p->out.px + (size_t)p->rows * w * p->ch, s, (size_t)w * p->ch);
   p->rows++;
-  return SHEAF_OK;
+  return p->st;
 }
 
 sheaf_status sheaf_img_pipe_finish(struct sheaf_img_pipe *p)
@@ -190,6 +209,8 @@ sheaf_status sheaf_img_pipe_finish(struct sheaf_img_pipe *p)
   if (p->rows < p->in_h)
     return sheaf_img_fail(p->r, SHEAF_ERR_PARSE, "truncated: %u of %u rows", p->rows,
                           p->in_h);
+  if (p->stream)
+    return p->st != SHEAF_OK ? p->st : sheaf_img_jenc_finish(p->enc, &p->encoded);
   if (pm->ch == 2 || pm->ch == 4) {
     unsigned a = pm->ch - 1, c;
     if (!p->alpha_used) { /* all opaque: drop the channel */
@@ -214,6 +235,9 @@ void sheaf_img_pipe_fini(struct sheaf_img_pipe *p)
 {
   sheaf_img_color_free(p->color);
   sheaf_resizer_free(p->rs);
+  sheaf_img_jenc_free(p->enc);
+  sheaf_buf_fini(&p->encoded);
+  p->enc = NULL;
   sheaf_free(p->line);
   sheaf_free(p->out.px);
   p->color = NULL;

@@ -32,6 +32,8 @@ struct sheaf_resizer {
   int32_t *ring; /* `v.taps` rows of out_w*ch horizontally filtered values */
   int32_t *acc;  /* one output row being summed */
   unsigned char *dst;
+  void (*emit)(void *ud, const unsigned char *row); /* NULL: dst is the picture */
+  void *ud;
   unsigned got;  /* input rows received */
   unsigned next; /* next output row to make */
 };
@@ -121,7 +123,9 @@ static bool axis_init(struct axis *a, unsigned in, unsigned out)
 }
 
 struct sheaf_resizer *sheaf_resizer_new(unsigned in_w, unsigned in_h, unsigned out_w,
-                                        unsigned out_h, unsigned ch, unsigned char *dst)
+                                        unsigned out_h, unsigned ch, unsigned char *dst,
+                                        void (*emit)(void *ud, const unsigned char *row),
+                                        void *ud)
 {
   struct sheaf_resizer *rs = sheaf_calloc(1, sizeof *rs);
   size_t row;
@@ -134,6 +138,8 @@ struct sheaf_resizer *sheaf_resizer_new(unsigned in_w, unsigned in_h, unsigned o
   rs->out_h = out_h;
   rs->ch = ch;
   rs->dst = dst;
+  rs->emit = emit;
+  rs->ud = ud;
   row = (size_t)out_w * ch;
   if (!axis_init(&rs->h, in_w, out_w) || !axis_init(&rs->v, in_h, out_h) ||
       !(rs->ring = sheaf_calloc((size_t)rs->v.taps * row, sizeof *rs->ring)) ||
@@ -205,7 +211,7 @@ static void vpass(struct sheaf_resizer *rs)
   size_t row = (size_t)rs->out_w * rs->ch, x;
   unsigned k, y = rs->next, n = a->n[y], start = a->start[y];
   const int16_t *w = a->w + (size_t)y * a->taps;
-  unsigned char *d = rs->dst + (size_t)y * row;
+  unsigned char *d = rs->emit ? rs->dst : rs->dst + (size_t)y * row;
   int32_t *acc = rs->acc;
 
   /* The bias makes every sum non-negative (see HROUND); half of the
@@ -222,6 +228,8 @@ static void vpass(struct sheaf_resizer *rs)
     int32_t v = (acc[x] >> (WBITS + MBITS)) - (1 << (30 - WBITS - MBITS));
     d[x] = (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v);
   }
+  if (rs->emit)
+    rs->emit(rs->ud, d);
   rs->next++;
 }
 

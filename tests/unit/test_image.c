@@ -622,7 +622,7 @@ static void flat_stays_flat(void **state)
   /* Weights sum to one exactly: a flat picture scales to the same flat
    * colour, to the last bit. */
   unsigned char src[64 * 3], dst[20 * 7 * 3];
-  struct sheaf_resizer *rs = sheaf_resizer_new(64, 30, 20, 7, 3, dst);
+  struct sheaf_resizer *rs = sheaf_resizer_new(64, 30, 20, 7, 3, dst, NULL, NULL);
   unsigned y, i;
 
   (void)state;
