@@ -429,26 +429,44 @@ static bool spaced_letter(uint32_t c)
   return c >= 0xC0 && c < 0x2000 && c != 0xD7 && c != 0xF7;
 }
 
-/* Does a word go on, without white space, on the side `next` of `n`? */
-static bool needs_space(const xmlNode *n, bool next)
+/* A letter or digit of any script (CJK too), not punctuation. */
+static bool word_char(uint32_t c)
 {
-  const xmlNode *s = next ? n->next : n->prev;
-  const char *t;
-  size_t len, at;
+  if (spaced_letter(c))
+    return true;
+  return c >= 0x2E80 && !(c >= 0x3000 && c <= 0x303F) && !(c >= 0xFE30 && c <= 0xFE4F) &&
+         !(c >= 0xFF00 && c <= 0xFF0F) && !(c >= 0xFF1A && c <= 0xFF20) &&
+         !(c >= 0xFF3B && c <= 0xFF40) && !(c >= 0xFF5B && c <= 0xFF65) && c != 0xFFFD;
+}
+
+/* The first (or last) character of t, 0 when t is empty. */
+static uint32_t end_char(const char *t, bool last)
+{
+  size_t len = t ? strlen(t) : 0, at = 0;
   uint32_t c;
 
-  if (!s || s->type != XML_TEXT_NODE || !s->content)
-    return false;
-  t = (const char *)s->content;
-  len = strlen(t);
   if (len == 0)
-    return false;
-  at = 0;
-  if (!next)
+    return 0;
+  if (last)
     for (at = len - 1; at > 0 && ((unsigned char)t[at] & 0xC0) == 0x80; at--)
       ;
   sheaf_utf8_decode(t + at, len - at, &c);
-  return spaced_letter(c);
+  return c == SHEAF_UTF8_INVALID ? 0 : c;
+}
+
+/* Does a word go on, without white space, on the side `next` of `n`? It
+ * does when the text there starts (or ends) with a letter of a spaced
+ * script; after the placeholder also when its own text ends with one
+ * (`tail`, "photo.jpg") and a CJK word follows ("photo.jpg\u5e74"). */
+static bool needs_space(const xmlNode *n, bool next, uint32_t tail)
+{
+  const xmlNode *s = next ? n->next : n->prev;
+  uint32_t c;
+
+  if (!s || s->type != XML_TEXT_NODE)
+    return false;
+  c = end_char((const char *)s->content, !next);
+  return spaced_letter(c) || (tail && spaced_letter(tail) && word_char(c));
 }
 
 /* A placeholder sits where a picture was, often flush against the text
@@ -458,11 +476,15 @@ static bool needs_space(const xmlNode *n, bool next)
 static bool separate(xmlNodePtr box)
 {
   xmlNodePtr sp, before = edge(box, false), after = edge(box, true);
+  xmlChar *text = xmlNodeGetContent(box);
+  uint32_t tail = end_char((const char *)text, true);
 
-  if (needs_space(before, false) &&
+  if (text)
+    xmlFree(text);
+  if (needs_space(before, false, 0) &&
       (!(sp = xmlNewDocText(box->doc, BAD_CAST " ")) || !xmlAddPrevSibling(before, sp)))
     return false;
-  if (needs_space(after, true) &&
+  if (needs_space(after, true, tail) &&
       (!(sp = xmlNewDocText(box->doc, BAD_CAST " ")) || !xmlAddNextSibling(after, sp)))
     return false;
   return true;

@@ -333,6 +333,11 @@ static void test_images(void **state)
   assert_non_null(strstr(out, ">\xE7\x8C\xAB</a></span>\xE3\x80\x82word<br/><span"));
   assert_non_null(strstr(out, ">X3</a></span>,</p>"));
   sheaf_free(out);
+  /* A file name (Latin) before CJK text: apart, or "p.jpg\u5e74" is one
+   * word to a search. */
+  out = run("<p><img src=\"https://cdn/p.jpg\">\xE5\xB9\xB4\xE5\x89\x8D</p>", diag);
+  assert_non_null(strstr(out, ">p.jpg</a></span> \xE5\xB9\xB4"));
+  sheaf_free(out);
   sheaf_diag_free(diag);
 
   diag = sheaf_diag_new();
