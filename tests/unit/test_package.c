@@ -445,6 +445,65 @@ static void test_failure_keeps_old(void **state)
   free(p);
 }
 
+/* Past 65,535 entries the archive needs Zip64's end records (a book of
+ * 100,000 chapters has more): libzip reads it back whole and consistent,
+ * each entry where the directory says. */
+static void test_zip64_many_entries(void **state)
+{
+  enum { N = 70000 };
+  struct fixture *f = *state;
+  struct sheaf_zip_entry *e = calloc(N, sizeof *e);
+  char(*names)[16] = calloc(N, sizeof *names);
+  char path[256], *p;
+  struct sheaf_out o;
+  zip_stat_t st;
+  zip_t *za;
+  int err = 0;
+  size_t i;
+
+  assert_non_null(e);
+  assert_non_null(names);
+  for (i = 0; i < N; i++) {
+    snprintf(names[i], sizeof names[i], "f%05zu.txt", i);
+    e[i].name = names[i];
+    e[i].data = names[i];
+    e[i].len = strlen(names[i]);
+    e[i].store = i % 2 == 0; /* and the others deflated here */
+  }
+  path_in(f, "many.epub", path);
+  sheaf_out_init(&o, NULL, 0);
+  assert_int_equal(sheaf_out_open(&o, path, f->diag), SHEAF_OK);
+  assert_int_equal(sheaf_package_zip(&o, e, N, 1700000000, NULL, f->diag), SHEAF_OK);
+  assert_int_equal(sheaf_out_commit(&o, NULL, f->diag), SHEAF_OK);
+  sheaf_out_fini(&o);
+
+  za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+  assert_non_null(za);
+  assert_int_equal(zip_get_num_entries(za, 0), N);
+  assert_string_equal(zip_get_name(za, N - 1, 0), "f69999.txt");
+  assert_int_equal(zip_stat_index(za, N - 1, 0, &st), 0);
+  assert_int_equal(st.comp_method, ZIP_CM_DEFLATE);
+  p = read_entry(za, "f65536.txt");
+  assert_string_equal(p, "f65536.txt");
+  free(p);
+  p = read_entry(za, "f00000.txt");
+  assert_string_equal(p, "f00000.txt");
+  free(p);
+  zip_close(za);
+
+  /* Two entries of one name are refused before anything is written. */
+  e[N - 1].name = names[3];
+  path_in(f, "dup.epub", path);
+  sheaf_out_init(&o, NULL, 0);
+  assert_int_equal(sheaf_out_open(&o, path, f->diag), SHEAF_OK);
+  assert_int_equal(sheaf_package_zip(&o, e, N, 1700000000, NULL, f->diag),
+                   SHEAF_ERR_WRITE);
+  sheaf_out_fini(&o);
+  assert_true(has_error(f->diag, "f00003.txt"));
+  free(e);
+  free(names);
+}
+
 /* A file the build read is never the target, whatever its name: the
  * library checks it, not only the command. */
 static void test_read_file_protected(void **state)
@@ -669,6 +728,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_target_is_directory, setup, teardown),
       cmocka_unit_test_setup_teardown(test_replaces_existing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_failure_keeps_old, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_zip64_many_entries, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_manuscript, setup, teardown),
       cmocka_unit_test_setup_teardown(test_read_file_protected, setup, teardown),
       cmocka_unit_test_setup_teardown(test_named_temporary, setup, teardown),
