@@ -338,7 +338,8 @@ sheaf_status sheaf_package_catalog(const char *path,
 {
   xmlTextWriterPtr w = NULL;
   struct sheaf_out o;
-  struct sheaf_buf xml, self, xml_name;
+  struct sheaf_buf self, xml_name;
+  struct sheaf_pkg_out xml;
   struct cover_files *covers = NULL;
   char *dir = NULL, uuid[37], when[32];
   int64_t newest = SHEAF_PACKAGE_DEFAULT_TIME;
@@ -346,7 +347,7 @@ sheaf_status sheaf_package_catalog(const char *path,
   size_t i;
 
   sheaf_out_init(&o, sets, nsets);
-  sheaf_buf_init(&xml, 0);
+  sheaf_pkg_out_init(&xml, false);
   sheaf_buf_init(&self, 0);
   sheaf_buf_init(&xml_name, 0);
   if (n == 0)
@@ -428,7 +429,7 @@ out:
     w = NULL;
   }
   if (ret == SHEAF_OK && n) {
-    if (!sheaf_pwrite_all(o.fd, xml.ptr, xml.len, 0)) {
+    if (!sheaf_pwrite_all(o.fd, xml.text.ptr, xml.text.len, 0)) {
       sheaf_diag_add(diag, SHEAF_ERROR, "write", path, 0, 0,
                      "cannot write the catalog: %s", strerror(errno));
       ret = SHEAF_ERR_WRITE;
@@ -449,7 +450,7 @@ out:
   }
   sheaf_free(covers);
   sheaf_free(dir);
-  sheaf_buf_fini(&xml);
+  sheaf_pkg_out_fini(&xml);
   sheaf_buf_fini(&self);
   sheaf_buf_fini(&xml_name);
   sheaf_out_fini(&o);

@@ -250,7 +250,8 @@ out:
   return ret;
 }
 
-sheaf_status sheaf_package_nav(const struct sheaf_manuscript *ms, struct sheaf_buf *out)
+sheaf_status sheaf_package_nav(const struct sheaf_manuscript *ms,
+                               struct sheaf_pkg_out *out)
 {
   const char *lang =
       ms->book->language && *ms->book->language ? ms->book->language : "und";
@@ -324,7 +325,8 @@ static int nav_point(xmlTextWriterPtr w, unsigned id, unsigned n, const char *te
   return xmlTextWriterEndElement(w);
 }
 
-sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms, struct sheaf_buf *out)
+sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms,
+                               struct sheaf_pkg_out *out)
 {
   const struct sheaf_book *b = ms->book;
   const struct sheaf_doc *fb = fallback(ms);

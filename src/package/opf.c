@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <libxml/xmlwriter.h>
+#include <zlib.h>
 
 #include "package/package.h"
 #include "sheaf/version.h"
@@ -47,15 +48,75 @@ bool sheaf_package_format_time(int64_t t, bool with_time, char out[32])
   return true;
 }
 
-/* libxml2 writes the document straight into the caller's sheaf_buf: a
- * memory writer's own xmlBuffer would be a second copy of a big book's
- * nav and package document. */
-static int buf_write(void *ctx, const char *p, int n)
+/* Compressed in steps of this much text. */
+#define PKG_CHUNK ((size_t)1 << 16)
+
+void sheaf_pkg_out_init(struct sheaf_pkg_out *o, bool deflate)
 {
-  return n >= 0 && sheaf_buf_put(ctx, p, (size_t)n) ? n : -1;
+  memset(o, 0, sizeof *o);
+  sheaf_buf_init(&o->text, 0);
+  sheaf_buf_init(&o->comp, 0);
+  o->deflate = deflate;
 }
 
-sheaf_status sheaf_package_xml_begin(xmlTextWriterPtr *w, struct sheaf_buf *out)
+void sheaf_pkg_out_fini(struct sheaf_pkg_out *o)
+{
+  if (o->zready)
+    deflateEnd(o->z);
+  sheaf_free(o->z);
+  sheaf_buf_fini(&o->text);
+  sheaf_buf_fini(&o->comp);
+  memset(o, 0, sizeof *o);
+}
+
+/* Deflates o->text into o->comp and empties it; `finish` ends the stream.
+ * zlib's streaming deflate, not libdeflate (which wants the whole input);
+ * level 6 as the chapters; the stream's bytes depend only on the text and
+ * the fixed chunking here, so the book stays reproducible. */
+static bool pkg_flush(struct sheaf_pkg_out *o, bool finish)
+{
+  z_stream *z = o->z;
+  unsigned char tmp[16384];
+  int zr;
+
+  if (!o->zready) {
+    if (!z && (z = o->z = sheaf_calloc(1, sizeof *z)) == NULL)
+      return false;
+    if (deflateInit2(z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+      return false;
+    o->zready = true;
+  }
+  o->crc = (uint32_t)crc32_z(o->crc, (const Bytef *)o->text.ptr, o->text.len);
+  o->len += o->text.len;
+  z->next_in = (Bytef *)o->text.ptr;
+  z->avail_in = (uInt)o->text.len;
+  do {
+    z->next_out = tmp;
+    z->avail_out = sizeof tmp;
+    zr = deflate(z, finish ? Z_FINISH : Z_NO_FLUSH);
+    if (zr == Z_STREAM_ERROR)
+      return false;
+    sheaf_buf_put(&o->comp, tmp, sizeof tmp - z->avail_out);
+  } while (z->avail_out == 0 || (finish && zr != Z_STREAM_END));
+  sheaf_buf_reset(&o->text);
+  return !o->comp.failed;
+}
+
+/* libxml2 writes the document straight into the caller's buffer (a memory
+ * writer's own xmlBuffer would be a second copy of a big book's nav and
+ * package document), compressed every PKG_CHUNK bytes when asked. */
+static int buf_write(void *ctx, const char *p, int n)
+{
+  struct sheaf_pkg_out *o = ctx;
+
+  if (n < 0 || !sheaf_buf_put(&o->text, p, (size_t)n))
+    return -1;
+  if (o->deflate && o->text.len >= PKG_CHUNK && !pkg_flush(o, false))
+    return -1;
+  return n;
+}
+
+sheaf_status sheaf_package_xml_begin(xmlTextWriterPtr *w, struct sheaf_pkg_out *out)
 {
   xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(buf_write, NULL, out, NULL);
 
@@ -74,14 +135,16 @@ sheaf_status sheaf_package_xml_begin(xmlTextWriterPtr *w, struct sheaf_buf *out)
 }
 
 sheaf_status sheaf_package_xml_end(xmlTextWriterPtr w, sheaf_status ret,
-                                   struct sheaf_buf *out)
+                                   struct sheaf_pkg_out *out)
 {
   if (w) {
     if (ret == SHEAF_OK && xmlTextWriterEndDocument(w) < 0)
       ret = SHEAF_ERR_NOMEM;
     xmlFreeTextWriter(w); /* flushes into out */
   }
-  if (ret == SHEAF_OK && out->failed)
+  if (ret == SHEAF_OK && out->text.failed)
+    ret = SHEAF_ERR_NOMEM;
+  if (ret == SHEAF_OK && out->deflate && !pkg_flush(out, true))
     ret = SHEAF_ERR_NOMEM;
   return ret;
 }
@@ -352,7 +415,7 @@ out:
 }
 
 sheaf_status sheaf_package_opf(const struct sheaf_manuscript *ms,
-                               const sheaf_options *opt, struct sheaf_buf *out)
+                               const sheaf_options *opt, struct sheaf_pkg_out *out)
 {
   xmlTextWriterPtr w;
   sheaf_status ret;

@@ -58,20 +58,24 @@ static sheaf_status check_manuscript(const struct sheaf_manuscript *ms, sheaf_di
   return SHEAF_OK;
 }
 
-/* A package document, deflated as soon as it is written: the text of a
- * big book's nav, NCX and package document need not wait for the zip. */
+/* A package document, deflated as it is written (opf.c): the text of a
+ * big book's nav, NCX and package document is never held whole. */
 struct packed {
   unsigned char *mem;
   size_t clen, len;
   uint32_t crc;
 };
 
-static sheaf_status pack(struct sheaf_buf *text, sheaf_status ret, struct packed *p)
+static sheaf_status pack(struct sheaf_pkg_out *o, sheaf_status ret, struct packed *p)
 {
-  if (ret == SHEAF_OK)
-    ret = sheaf_deflate(text->ptr, text->len, &p->mem, &p->clen, &p->crc);
-  p->len = text->len;
-  sheaf_buf_fini(text);
+  if (ret == SHEAF_OK) {
+    p->crc = o->crc;
+    p->len = o->len;
+    p->mem = (unsigned char *)sheaf_buf_detach(&o->comp, &p->clen);
+    if (!p->mem)
+      ret = SHEAF_ERR_NOMEM;
+  }
+  sheaf_pkg_out_fini(o);
   return ret;
 }
 
@@ -90,7 +94,8 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
   const sheaf_options *opt = &local;
   const struct sheaf_fileset *sets[2];
   struct sheaf_out o;
-  struct sheaf_buf text, record;
+  struct sheaf_pkg_out text;
+  struct sheaf_buf record;
   struct packed opf = {NULL, 0, 0, 0}, nav = opf, ncx = opf;
   struct sheaf_zip_entry *e = NULL;
   sheaf_status ret;
@@ -115,14 +120,14 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
   /* Normally done by the layout stage already; cheap when so. */
   SHEAF_CHECK(sheaf_spool_finish(ms->spool, diag));
 
-  sheaf_buf_init(&text, 0);
+  sheaf_pkg_out_init(&text, true);
   ret = pack(&text, sheaf_package_opf(ms, opt, &text), &opf);
   if (ret == SHEAF_OK) {
-    sheaf_buf_init(&text, 0);
+    sheaf_pkg_out_init(&text, true);
     ret = pack(&text, sheaf_package_nav(ms, &text), &nav);
   }
   if (ret == SHEAF_OK) {
-    sheaf_buf_init(&text, 0);
+    sheaf_pkg_out_init(&text, true);
     ret = pack(&text, sheaf_package_ncx(ms, &text), &ncx);
   }
   if (ret == SHEAF_OK)

@@ -16,12 +16,32 @@
  * when >= 0, else book->modified when known, else the default above. */
 int64_t sheaf_package_time(const struct sheaf_manuscript *ms, const sheaf_options *opt);
 
-/* Each writer appends a complete document to `out` (UTF-8 XML). They return
- * SHEAF_OK, SHEAF_ERR_NOMEM, or SHEAF_ERR_INTERNAL when libxml2 fails. */
+/* Where a package document goes as it is written: into `text` whole, or
+ * (`deflate`) raw-deflated as it comes, so that a big book's nav, NCX and
+ * package document (tens of MB of text at 100,000 chapters) are never held
+ * whole: `text` then keeps only the tail not compressed yet. */
+struct sheaf_pkg_out {
+  struct sheaf_buf text;
+  bool deflate;
+  bool zready;           /* `z` is initialised */
+  void *z;               /* zlib's z_stream, owned */
+  struct sheaf_buf comp; /* the raw deflate stream so far */
+  uint32_t crc;          /* of the text compressed so far */
+  size_t len;            /* bytes of text compressed so far */
+};
+/* Empties `o`; `deflate` as above. */
+void sheaf_pkg_out_init(struct sheaf_pkg_out *o, bool deflate);
+void sheaf_pkg_out_fini(struct sheaf_pkg_out *o);
+
+/* Each writer writes a complete document to `out` (UTF-8 XML). They return
+ * SHEAF_OK, SHEAF_ERR_NOMEM, or SHEAF_ERR_INTERNAL when libxml2 or zlib
+ * fails. With out->deflate, out->comp holds the whole stream afterwards. */
 sheaf_status sheaf_package_opf(const struct sheaf_manuscript *ms,
-                               const sheaf_options *opt, struct sheaf_buf *out);
-sheaf_status sheaf_package_nav(const struct sheaf_manuscript *ms, struct sheaf_buf *out);
-sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms, struct sheaf_buf *out);
+                               const sheaf_options *opt, struct sheaf_pkg_out *out);
+sheaf_status sheaf_package_nav(const struct sheaf_manuscript *ms,
+                               struct sheaf_pkg_out *out);
+sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms,
+                               struct sheaf_pkg_out *out);
 
 /* ---- after.c: the record of the articles a book holds ------------------ */
 
@@ -128,11 +148,12 @@ void sheaf_out_fini(struct sheaf_out *o);
 struct _xmlTextWriter;
 /* Opens a text writer that appends to `out`, indented by two spaces, with
  * the XML declaration written. Returns SHEAF_OK, SHEAF_ERR_NOMEM. */
-sheaf_status sheaf_package_xml_begin(struct _xmlTextWriter **w, struct sheaf_buf *out);
+sheaf_status sheaf_package_xml_begin(struct _xmlTextWriter **w,
+                                     struct sheaf_pkg_out *out);
 /* Ends the document (flushing it into `out`) and frees the writer, also
  * when `ret` is already a failure, which is then returned. */
 sheaf_status sheaf_package_xml_end(struct _xmlTextWriter *w, sheaf_status ret,
-                                   struct sheaf_buf *out);
+                                   struct sheaf_pkg_out *out);
 /* Formats `t` (UTC seconds) as "2023-02-22T07:30:53Z" (with_time) or
  * "2023-02-22". Returns false when the year is outside 0000-9999. */
 bool sheaf_package_format_time(int64_t t, bool with_time, char out[32]);

@@ -677,7 +677,7 @@ static void test_cover_and_rtl(void **state)
 {
   struct fixture *f = *state;
   struct sheaf_manuscript *ms = f->ms;
-  struct sheaf_buf opf;
+  struct sheaf_pkg_out opf;
   struct sheaf_doc tmp;
   char *cov, *title, *nav;
   size_t i;
@@ -694,26 +694,26 @@ static void test_cover_and_rtl(void **state)
           NULL);
   ms->docs[ms->ndocs - 1].properties = "cover-image";
 
-  sheaf_buf_init(&opf, 0);
+  sheaf_pkg_out_init(&opf, false);
   assert_int_equal(sheaf_package_opf(ms, &f->opt, &opf), SHEAF_OK);
-  assert_non_null(strstr(opf.ptr, "<meta name=\"cover\" content=\"cover-image\"/>"));
-  assert_non_null(strstr(opf.ptr, "properties=\"cover-image\""));
-  assert_null(strstr(opf.ptr, "page-progression-direction"));
-  cov = strstr(opf.ptr, "<itemref idref=\"cover\"/>");
-  title = strstr(opf.ptr, "<itemref idref=\"titlepage\"/>");
-  nav = strstr(opf.ptr, "<itemref idref=\"nav\"/>");
+  assert_non_null(strstr(opf.text.ptr, "<meta name=\"cover\" content=\"cover-image\"/>"));
+  assert_non_null(strstr(opf.text.ptr, "properties=\"cover-image\""));
+  assert_null(strstr(opf.text.ptr, "page-progression-direction"));
+  cov = strstr(opf.text.ptr, "<itemref idref=\"cover\"/>");
+  title = strstr(opf.text.ptr, "<itemref idref=\"titlepage\"/>");
+  nav = strstr(opf.text.ptr, "<itemref idref=\"nav\"/>");
   assert_non_null(cov);
   assert_non_null(title);
   assert_non_null(nav);
   assert_true(cov < title && title < nav);
 
   f->book.language = "ar-EG";
-  sheaf_buf_reset(&opf);
+  sheaf_buf_reset(&opf.text);
   assert_int_equal(sheaf_package_opf(ms, &f->opt, &opf), SHEAF_OK);
   assert_non_null(
-      strstr(opf.ptr, "<spine toc=\"ncx\" page-progression-direction=\"rtl\">"));
+      strstr(opf.text.ptr, "<spine toc=\"ncx\" page-progression-direction=\"rtl\">"));
   f->book.language = "en";
-  sheaf_buf_fini(&opf);
+  sheaf_pkg_out_fini(&opf);
 }
 
 int main(void)
