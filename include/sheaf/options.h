@@ -125,7 +125,7 @@ typedef struct sheaf_options {
    * above 10 MiB or `max_depth` above 256 lifts libxml2's own safety
    * limits for feeds too (entities are still never expanded). */
   size_t max_input_size;   /* bytes of one input file, also after gzip
-                              inflation; default 512 MiB */
+                              inflation; default 2 GiB - 1 (was 512 MiB) */
   size_t max_articles;     /* articles in one build, over all inputs;
                               default 100000 */
   size_t max_article_size; /* bytes of one article's body (or summary);

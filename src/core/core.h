@@ -7,6 +7,7 @@
 #ifndef SHEAF_CORE_H
 #define SHEAF_CORE_H
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -57,7 +58,12 @@ void sheaf_init_once(void);
 
 /* ---- limits: defaults of the sheaf_options limits (options.c) ----------- */
 
-#define SHEAF_DEFAULT_MAX_INPUT_SIZE ((size_t)512 << 20)
+/* 2 GiB less one byte: the most libxml2's reader takes in one piece (an
+ * int). A large file is read through mapped pages released behind the
+ * parser (input.c), so its size is not what memory holds; WordPress
+ * exports of large sites pass 1 GB. What is held whole (a gzip input
+ * inflated, a WARC response) is held to the same limit. */
+#define SHEAF_DEFAULT_MAX_INPUT_SIZE ((size_t)INT_MAX)
 #define SHEAF_DEFAULT_MAX_ARTICLES ((size_t)100000)
 #define SHEAF_DEFAULT_MAX_ARTICLE_SIZE ((size_t)10 << 20)
 #define SHEAF_DEFAULT_MAX_DEPTH ((size_t)256)

@@ -730,7 +730,9 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, struct sheaf_input 
   fr.user = user;
   if (n > 0x7FFFFFFF) {
     sheaf_diag_add(diag, SHEAF_ERROR, "limit", path, 0, 0,
-                   "feed is too large to parse (%zu bytes)", n);
+                   "the feed is %zu bytes, more than the 2 GiB the XML reader takes "
+                   "in one piece; split it (a WordPress export: export by date range)",
+                   n);
     return SHEAF_ERR_LIMIT;
   }
   fr.coll = coll;
