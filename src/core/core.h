@@ -664,6 +664,11 @@ bool sheaf_collection_add_article(struct sheaf_collection *c, struct sheaf_artic
  * no-op when the collection does not spool or a is spooled. False with
  * errno set when the file cannot be written. */
 bool sheaf_collection_spool_article(struct sheaf_collection *c, struct sheaf_article *a);
+/* Replaces a's body and summary by `body` and `summary` (taken over, freed
+ * on failure too; NULL for none), spooled again when the collection
+ * spools. False with errno set when the spool cannot be written. */
+bool sheaf_collection_replace_text(struct sheaf_collection *c, struct sheaf_article *a,
+                                   char *body, char *summary);
 /* New copies of a's body and summary (NULL when it has none), spooled or
  * not; either out pointer may be NULL. Free with sheaf_free(). Returns
  * SHEAF_OK, SHEAF_ERR_NOMEM, or SHEAF_ERR_IO with errno set. */

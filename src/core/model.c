@@ -364,6 +364,26 @@ static bool open_body_spool(struct sheaf_collection *c)
   return true;
 }
 
+/* Gives back the unused room of a read article's tag and author arrays
+ * (sheaf_grow starts them at 8): most articles have one to three tags and
+ * one author, and an archive of a million articles keeps every article's
+ * metadata until the book is written. A later addition grows them again. */
+static void compact(struct sheaf_article *a)
+{
+  void *p;
+
+  if (a->tags_cap > a->ntags && a->ntags &&
+      (p = sheaf_realloc(a->tags, a->ntags * sizeof *a->tags)) != NULL) {
+    a->tags = p;
+    a->tags_cap = a->ntags;
+  }
+  if (a->authors_cap > a->nauthors && a->nauthors &&
+      (p = sheaf_realloc(a->authors, a->nauthors * sizeof *a->authors)) != NULL) {
+    a->authors = p;
+    a->authors_cap = a->nauthors;
+  }
+}
+
 bool sheaf_collection_spool_article(struct sheaf_collection *c, struct sheaf_article *a)
 {
   size_t nb, ns;
@@ -387,7 +407,22 @@ bool sheaf_collection_spool_article(struct sheaf_collection *c, struct sheaf_art
   sheaf_free(a->body);
   sheaf_free(a->summary);
   a->body = a->summary = NULL;
+  compact(a);
   return true;
+}
+
+bool sheaf_collection_replace_text(struct sheaf_collection *c, struct sheaf_article *a,
+                                   char *body, char *summary)
+{
+  /* The old bytes stay in the spool, unread: it is append-only. */
+  sheaf_free(a->body);
+  sheaf_free(a->summary);
+  a->body = body;
+  a->summary = summary;
+  a->spooled = a->has_body = a->has_summary = false;
+  a->spool_off = 0;
+  a->body_len = a->summary_len = 0;
+  return sheaf_collection_spool_article(c, a);
 }
 
 static sheaf_status load_one(const struct sheaf_collection *c, const char *inline_s,

@@ -499,9 +499,9 @@ void sheaf_import_add_article(struct sheaf_feedread *fr, struct sheaf_article *a
     fr->status = SHEAF_ERR_NOMEM;
     return;
   }
-  /* Feeds spool each body as it is read; a WordPress export rewrites its
-   * bodies once the whole export is read, so it spools after that. */
-  if (fr->user == NULL && !sheaf_collection_spool_article(fr->coll, a)) {
+  /* Every body is spooled as it is read (a WordPress export reads its
+   * bodies back once the whole export is read, to rewrite them: wxr.c). */
+  if (!sheaf_collection_spool_article(fr->coll, a)) {
     sheaf_diag_add(fr->diag, SHEAF_ERROR, "write", NULL, 0, 0,
                    "cannot write book: cannot write its temporary file of article "
                    "bodies (in $TMPDIR, else /tmp): %s",

@@ -16,6 +16,7 @@
  * then classic-editor content gets WordPress's paragraphs (autop.c). Block
  * editor content (<!-- wp: comments) is already HTML and is kept as it is.
  */
+#include <errno.h>
 #include <string.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -544,7 +545,10 @@ static sheaf_status map_uploads(struct sheaf_collection *coll, struct sheaf_feed
   /* URLs in the bodies: from the scheme or '/' after a quote, '=', '(' or
    * space, to the next quote, space, ')' or '<'. */
   for (i = 0; i < w->nposts; i++) {
-    const char *body = coll->articles[w->posts[i].index]->body, *p;
+    char *body = NULL;
+    const char *p;
+    /* Bodies wait in the collection's spool (feed.c): one at a time. */
+    SHEAF_CHECK(sheaf_article_load(coll, coll->articles[w->posts[i].index], &body, NULL));
     if (body == NULL)
       continue;
     for (p = strstr(body, "/uploads/"); p; p = strstr(p + 1, "/uploads/")) {
@@ -555,9 +559,12 @@ static sheaf_status map_uploads(struct sheaf_collection *coll, struct sheaf_feed
         e++;
       if (!add_asset(f, dir.ptr, s, (size_t)(e - s), &cap)) {
         ret = SHEAF_ERR_NOMEM;
-        goto out;
+        break;
       }
     }
+    sheaf_free(body);
+    if (ret != SHEAF_OK)
+      goto out;
   }
 out:
   sheaf_buf_fini(&dir);
@@ -601,20 +608,38 @@ static sheaf_status finish_posts(struct sheaf_collection *coll, struct wxr *w,
   ctx.labels = sheaf_labels_for(feed->language);
   for (i = 0; i < w->nposts; i++) {
     struct sheaf_article *a = coll->articles[w->posts[i].index];
-    char *x;
+    char *body = NULL, *summary = NULL, *x = NULL, *y = NULL;
+    bool ok;
     ctx.post_id = w->posts[i].id;
     ctx.line = a->line;
-    if (a->body) {
-      if ((x = finish_html(&ctx, a->body)) == NULL)
-        goto nomem;
-      sheaf_free(a->body);
-      a->body = x;
+    /* Read back from the spool, rewritten, spooled again: an export of
+     * 100,000 posts never holds its bodies in memory. */
+    if ((ret = sheaf_article_load(coll, a, &body, &summary)) != SHEAF_OK) {
+      if (ret == SHEAF_ERR_IO)
+        sheaf_diag_add(diag, SHEAF_ERROR, "io", a->source, a->line, 0,
+                       "cannot read the temporary file of article bodies: %s",
+                       strerror(errno));
+      goto out;
     }
-    if (a->summary) {
-      if ((x = finish_html(&ctx, a->summary)) == NULL)
-        goto nomem;
-      sheaf_free(a->summary);
-      a->summary = x;
+    if (body && (x = finish_html(&ctx, body)) == NULL)
+      ok = false;
+    else if (summary && (y = finish_html(&ctx, summary)) == NULL)
+      ok = false;
+    else
+      ok = true;
+    sheaf_free(body);
+    sheaf_free(summary);
+    if (!ok) {
+      sheaf_free(x);
+      goto nomem;
+    }
+    if (!sheaf_collection_replace_text(coll, a, x, y)) {
+      sheaf_diag_add(diag, SHEAF_ERROR, "write", NULL, 0, 0,
+                     "cannot write book: cannot write its temporary file of article "
+                     "bodies (in $TMPDIR, else /tmp): %s",
+                     strerror(errno));
+      ret = SHEAF_ERR_WRITE;
+      goto out;
     }
     /* dc:creator holds a login; the export's authors give its name. */
     for (k = 0; k < a->nauthors; k++) {
