@@ -7,8 +7,9 @@
  * different texts. The first is kept; another replaces it when it holds
  * (nearly) all its words and more, and is added after it when it holds
  * words the first lacks; one whose words are (nearly) all in the first is
- * dropped. Words are compared as sorted lists, so the cost stays
- * O(n log n) in the size of the texts.
+ * dropped. Words are looked up in a hash index of the other text's words,
+ * so the cost stays linear in the size of the texts (an archive's every
+ * item carries an excerpt and the full post: this runs once per article).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@
 struct words {
   struct sheaf_str *v;
   size_t n;
+  size_t *slot; /* open addressing: index + 1 of a word, 0 empty */
+  size_t mask;  /* slots - 1 (a power of two past 2n) */
 };
 
 static bool word_byte(unsigned char c)
@@ -26,22 +29,38 @@ static bool word_byte(unsigned char c)
          (c >= 'A' && c <= 'Z');
 }
 
-static int cmp_word(const void *pa, const void *pb)
+static size_t hash_word(struct sheaf_str w)
 {
-  const struct sheaf_str *a = pa, *b = pb;
-  size_t n = a->n < b->n ? a->n : b->n;
-  int c = memcmp(a->p, b->p, n);
+  uint64_t h = UINT64_C(0xcbf29ce484222325);
+  size_t i;
 
-  return c ? c : (a->n > b->n) - (a->n < b->n);
+  for (i = 0; i < w.n; i++)
+    h = (h ^ (unsigned char)w.p[i]) * UINT64_C(0x100000001b3);
+  return (size_t)(h ^ h >> 29);
 }
 
-/* The words of plain text `s`, sorted; false when out of memory. */
+static bool same_word(struct sheaf_str a, struct sheaf_str b)
+{
+  return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
+}
+
+/* The slot of word `w` in `x`: where it is, or the empty one it would
+ * take. */
+static size_t find_slot(const struct words *x, struct sheaf_str w)
+{
+  size_t k = hash_word(w) & x->mask;
+
+  while (x->slot[k] && !same_word(x->v[x->slot[k] - 1], w))
+    k = (k + 1) & x->mask;
+  return k;
+}
+
+/* The words of plain text `s`, indexed; false when out of memory. */
 static bool split(const char *s, struct words *w)
 {
-  size_t i = 0, cap = 0;
+  size_t i = 0, cap = 0, slots = 16;
 
-  w->v = NULL;
-  w->n = 0;
+  memset(w, 0, sizeof *w);
   while (s[i]) {
     size_t start;
     while (s[i] && !word_byte((unsigned char)s[i]))
@@ -55,8 +74,16 @@ static bool split(const char *s, struct words *w)
       w->v[w->n++] = (struct sheaf_str){s + start, i - start};
     }
   }
-  if (w->n)
-    qsort(w->v, w->n, sizeof *w->v, cmp_word);
+  while (slots < 2 * w->n)
+    slots *= 2;
+  if ((w->slot = sheaf_calloc(slots, sizeof *w->slot)) == NULL)
+    return false;
+  w->mask = slots - 1;
+  for (i = 0; i < w->n; i++) {
+    size_t k = find_slot(w, w->v[i]);
+    if (!w->slot[k])
+      w->slot[k] = i + 1;
+  }
   return true;
 }
 
@@ -66,7 +93,7 @@ static size_t common(const struct words *a, const struct words *b)
   size_t i, k = 0;
 
   for (i = 0; i < a->n; i++)
-    if (b->n && bsearch(&a->v[i], b->v, b->n, sizeof *b->v, cmp_word))
+    if (b->n && b->slot[find_slot(b, a->v[i])])
       k++;
   return k;
 }
@@ -86,7 +113,7 @@ static bool nearly_all(size_t part, size_t whole)
 bool sheaf_import_pick_text(char **first, char *other)
 {
   char *pa = NULL, *pb = NULL;
-  struct words a = {NULL, 0}, b = {NULL, 0};
+  struct words a = {NULL, 0, NULL, 0}, b = a;
   bool ok = false;
 
   if (other == NULL || sheaf_str_trim((struct sheaf_str){other, strlen(other)}).n == 0) {
@@ -132,6 +159,8 @@ out:
 out_freed:
   sheaf_free(a.v);
   sheaf_free(b.v);
+  sheaf_free(a.slot);
+  sheaf_free(b.slot);
   sheaf_free(pa);
   sheaf_free(pb);
   return ok;
