@@ -283,13 +283,22 @@ static sheaf_status entry(xmlTextWriterPtr w, const struct sheaf_catalog_book *c
     sheaf_labels_date_range(l, b->first, b->last, &text);
   }
   sheaf_buf_puts(&text, ".");
+  if (text.failed)
+    SHEAF_CHECK(SHEAF_ERR_NOMEM);
+  W(xmlTextWriterStartElement(w, X("summary")));
+  W(xmlTextWriterWriteAttribute(w, X("type"), X("text")));
+  W(xmlTextWriterWriteString(w, X(text.ptr)));
+  W(xmlTextWriterEndElement(w));
+  /* RFC 4287 4.1.2: an entry without atom:content MUST have an
+   * alternate link; the content is the summary and the site's
+   * description, which readers show as the book's blurb. */
   if (b->description && *b->description) {
     sheaf_buf_putc(&text, ' ');
     sheaf_buf_puts(&text, b->description);
   }
   if (text.failed)
     SHEAF_CHECK(SHEAF_ERR_NOMEM);
-  W(xmlTextWriterStartElement(w, X("summary")));
+  W(xmlTextWriterStartElement(w, X("content")));
   W(xmlTextWriterWriteAttribute(w, X("type"), X("text")));
   W(xmlTextWriterWriteString(w, X(text.ptr)));
   W(xmlTextWriterEndElement(w));
