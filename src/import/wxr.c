@@ -465,9 +465,11 @@ static struct sheaf_str upload_rel(const char *url, size_t n)
   return r;
 }
 
-/* Capacities of feed->asset_urls and feed->asset_files. */
+/* Capacities of feed->asset_urls and feed->asset_files, and the URLs
+ * recorded so far (each once, found in constant time). */
 struct caps {
   size_t urls, files;
+  struct sheaf_strmap seen;
 };
 
 static bool add_asset(struct sheaf_feed *f, const char *updir, const char *url, size_t n,
@@ -476,14 +478,10 @@ static bool add_asset(struct sheaf_feed *f, const char *updir, const char *url, 
   struct sheaf_str rel = upload_rel(url, n);
   struct sheaf_buf file;
   struct stat st;
-  size_t i;
   bool ok = true;
 
-  if (rel.n == 0)
+  if (rel.n == 0 || sheaf_strmap_get(&cap->seen, url, n))
     return true;
-  for (i = 0; i < f->nassets; i++)
-    if (strlen(f->asset_urls[i]) == n && memcmp(f->asset_urls[i], url, n) == 0)
-      return true;
   sheaf_buf_init(&file, 0);
   sheaf_buf_printf(&file, "%s/%.*s", updir, (int)rel.n, rel.p);
   if (file.failed) {
@@ -495,6 +493,10 @@ static bool add_asset(struct sheaf_feed *f, const char *updir, const char *url, 
                     sizeof *f->asset_urls) ||
         !sheaf_grow((void **)&f->asset_files, &cap->files, f->nassets + 1,
                     sizeof *f->asset_files)) {
+      sheaf_free(u);
+      sheaf_free(p);
+      ok = false;
+    } else if (!sheaf_strmap_put(&cap->seen, u, n, f->nassets)) {
       sheaf_free(u);
       sheaf_free(p);
       ok = false;
@@ -518,9 +520,11 @@ static sheaf_status map_uploads(struct sheaf_collection *coll, struct sheaf_feed
   struct sheaf_buf dir;
   struct stat st;
   size_t k, i;
-  struct caps cap = {0, 0};
+  struct caps cap;
   sheaf_status ret = SHEAF_OK;
 
+  cap.urls = cap.files = 0;
+  sheaf_strmap_init(&cap.seen);
   sheaf_buf_init(&dir, 0);
   for (k = 0; k < sizeof dirs / sizeof *dirs; k++) {
     sheaf_buf_reset(&dir);
@@ -543,17 +547,19 @@ static sheaf_status map_uploads(struct sheaf_collection *coll, struct sheaf_feed
       goto out;
     }
   /* URLs in the bodies: from the scheme or '/' after a quote, '=', '(' or
-   * space, to the next quote, space, ')' or '<'. */
+   * space, to the next quote, space, ')' or '<'. Each URL is looked at
+   * once, and the search goes on after it: a body of "/uploads/" repeated
+   * is one URL, not a rescan of the body per occurrence. */
   for (i = 0; i < w->nposts; i++) {
     char *body = NULL;
-    const char *p;
+    const char *p, *floor;
     /* Bodies wait in the collection's spool (feed.c): one at a time. */
     SHEAF_CHECK(sheaf_article_load(coll, coll->articles[w->posts[i].index], &body, NULL));
     if (body == NULL)
       continue;
-    for (p = strstr(body, "/uploads/"); p; p = strstr(p + 1, "/uploads/")) {
-      const char *s = p, *e = p;
-      while (s > body && !strchr("\"'=( \t\n,>", s[-1]))
+    for (floor = body, p = strstr(body, "/uploads/"); p; p = strstr(floor, "/uploads/")) {
+      const char *s = p, *e = p + 9;
+      while (s > floor && !strchr("\"'=( \t\n,>", s[-1]))
         s--;
       while (*e && !strchr("\"' \t\n)<,", *e))
         e++;
@@ -561,12 +567,14 @@ static sheaf_status map_uploads(struct sheaf_collection *coll, struct sheaf_feed
         ret = SHEAF_ERR_NOMEM;
         break;
       }
+      floor = e;
     }
     sheaf_free(body);
     if (ret != SHEAF_OK)
       goto out;
   }
 out:
+  sheaf_strmap_fini(&cap.seen);
   sheaf_buf_fini(&dir);
   return ret;
 }
