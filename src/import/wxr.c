@@ -604,9 +604,18 @@ static sheaf_status finish_posts(struct sheaf_collection *coll, struct wxr *w,
 {
   const char *source = feed->source;
   struct sheaf_shortcode_ctx ctx;
+  struct sheaf_strmap logins; /* login -> index in w->authors */
   sheaf_status ret = SHEAF_OK;
   size_t i, k;
 
+  /* Logins to authors, found in constant time: an export may list as
+   * many authors as posts. The first of a login wins, as a scan did. */
+  sheaf_strmap_init(&logins);
+  for (i = w->nauthors; i-- > 0;)
+    if (!sheaf_strmap_put(&logins, w->authors[i].login, strlen(w->authors[i].login), i)) {
+      sheaf_strmap_fini(&logins);
+      return SHEAF_ERR_NOMEM;
+    }
   memset(&ctx, 0, sizeof ctx);
   ctx.att = w->att;
   ctx.natt = w->natt;
@@ -651,19 +660,16 @@ static sheaf_status finish_posts(struct sheaf_collection *coll, struct wxr *w,
     }
     /* dc:creator holds a login; the export's authors give its name. */
     for (k = 0; k < a->nauthors; k++) {
-      size_t j;
-      for (j = 0; j < w->nauthors; j++)
-        if (strcmp(a->authors[k], w->authors[j].login) == 0) {
-          if (!sheaf_article_set_author(a, k, w->authors[j].name))
-            goto nomem;
-          break;
-        }
+      const size_t *j = sheaf_strmap_get(&logins, a->authors[k], strlen(a->authors[k]));
+      if (j && !sheaf_article_set_author(a, k, w->authors[*j].name))
+        goto nomem;
     }
   }
   goto out;
 nomem:
   ret = SHEAF_ERR_NOMEM;
 out:
+  sheaf_strmap_fini(&logins);
   sheaf_shortcode_ctx_fini(&ctx);
   return ret;
 }
