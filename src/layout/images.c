@@ -89,16 +89,22 @@ struct sheaf_images {
 
 /* ---- small helpers ------------------------------------------------------- */
 
-/* Percent-decodes p[0..n) into a new string; NULL when out of memory or when
- * it would hold a NUL. */
-static char *pct_decode(const char *p, size_t n)
+/* Percent-decodes p[0..n) into a new string. Returns NULL when it would
+ * hold a NUL (a malformed URL, for the caller to warn about) or, with
+ * *nomem set, when out of memory. */
+static char *pct_decode(const char *p, size_t n, bool *nomem)
 {
   struct sheaf_buf b;
+  char *out;
 
   sheaf_buf_init(&b, 0);
-  if (sheaf_url_decode(&b, p, n) && memchr(b.ptr, '\0', b.len) != NULL)
-    b.failed = true;
-  return sheaf_buf_detach(&b, NULL);
+  if (sheaf_url_decode(&b, p, n) && memchr(b.ptr, '\0', b.len) != NULL) {
+    sheaf_buf_fini(&b);
+    return NULL;
+  }
+  if ((out = sheaf_buf_detach(&b, NULL)) == NULL)
+    *nomem = true;
+  return out;
 }
 
 static char *dirname_of(const char *path)
@@ -815,7 +821,7 @@ static struct img *read_data_url(struct sheaf_images *im, const char *url,
       }
     }
   } else {
-    char *d = pct_decode(comma + 1, strlen(comma + 1));
+    char *d = pct_decode(comma + 1, strlen(comma + 1), nomem);
     if (!d) {
       *why = "a malformed data: URL";
       sheaf_buf_fini(&b);
@@ -936,9 +942,11 @@ static struct img *from_uploads(struct sheaf_images *im, size_t feed, const char
     rel = sheaf_wp_upload_rel(u, strlen(u));
     if (rel.n == 0)
       continue;
-    path = pct_decode(rel.p, rel.n);
+    path = pct_decode(rel.p, rel.n, nomem);
     if (!path) {
-      *nomem = true;
+      /* %00: no file has that name; a warning, not a failure. */
+      if (!*nomem)
+        *why = "a malformed URL (it holds %00)";
       break;
     }
     if (*prefix) {
@@ -1112,7 +1120,7 @@ static struct img *locate(struct sheaf_images *im, const struct sheaf_layout_src
         goto out;
       }
     }
-    path = pct_decode(p, strcspn(p, "?#"));
+    path = pct_decode(p, strcspn(p, "?#"), nomem);
     if (!path) {
       *why = "a malformed file: URL";
       goto out;
@@ -1146,7 +1154,7 @@ static struct img *locate(struct sheaf_images *im, const struct sheaf_layout_src
     /* A relative path: beside the input file first. */
     const char *dir = input_dir(im, src->file, nomem);
     if (dir) {
-      char *path = pct_decode(url, strcspn(url, "?#"));
+      char *path = pct_decode(url, strcspn(url, "?#"), nomem);
       if (!path) {
         *why = "a malformed URL";
         goto out;
@@ -1183,7 +1191,7 @@ static struct img *locate(struct sheaf_images *im, const struct sheaf_layout_src
       g = from_archive(im, abs, &w3, nomem);
     if (!g && !*nomem && rel && feed_item) {
       const char *dir = input_dir(im, src->file, nomem);
-      char *path = dir ? pct_decode(url, strcspn(url, "?#")) : NULL;
+      char *path = dir ? pct_decode(url, strcspn(url, "?#"), nomem) : NULL;
       if (path) {
         g = read_under(im, dir, path, &local_why, nomem);
         sheaf_free(path);
