@@ -15,6 +15,9 @@
 
 /* Text longer than this is article text, not a footer or a link block. */
 #define CRUFT_MAX_TEXT 2048
+/* Nor is an element of more nodes than this (a label and some links): the
+ * bound keeps the look at each element short whatever the nesting. */
+#define CRUFT_MAX_NODES 256
 
 enum kind { K_FOOTER, K_READ_ALSO, K_SHARE, K_COUNT };
 
@@ -43,21 +46,25 @@ static bool class_has(xmlNodePtr node, const char *const *words)
 }
 
 /* Gathers the text of `el` (up to CRUFT_MAX_TEXT bytes) into `all`, and the
- * text outside <a> elements into `outside`; counts links and tells whether
- * any descendant is not phrasing content. Returns false when too long. */
+ * text outside <a> elements into `outside`, and counts links. Returns false
+ * when `el` cannot be cruft: too long, or holding a descendant that is not
+ * phrasing content. It stops there, so a nest of 100,000 <div>s costs one
+ * step per <div>, not a walk of each one's subtree. */
 static bool gather(xmlNodePtr el, struct sheaf_buf *all, struct sheaf_buf *outside,
-                   size_t *nlinks, bool *block)
+                   size_t *nlinks)
 {
   xmlNodePtr n;
+  size_t seen = 0;
 
   *nlinks = 0;
-  *block = false;
   for (n = el->children; n; n = sheaf_xml_next(n, el, false)) {
+    if (++seen > CRUFT_MAX_NODES)
+      return false;
     if (n->type == XML_ELEMENT_NODE) {
       if (is(n->name, "a"))
         (*nlinks)++;
       if (!(sheaf_layout_el_flags((const char *)n->name) & SHEAF_EL_PHRASING))
-        *block = true;
+        return false;
     } else if (n->type == XML_TEXT_NODE && n->content) {
       xmlNodePtr up;
       bool in_a = false;
@@ -119,7 +126,6 @@ static enum kind classify(xmlNodePtr el)
   struct sheaf_buf all, outside;
   enum kind k = K_COUNT;
   size_t nlinks;
-  bool block;
 
   if (class_has(el, share))
     return K_SHARE;
@@ -129,7 +135,7 @@ static enum kind classify(xmlNodePtr el)
     return K_COUNT;
   sheaf_buf_init(&all, 0);
   sheaf_buf_init(&outside, 0);
-  if (gather(el, &all, &outside, &nlinks, &block) && !block && nlinks > 0) {
+  if (gather(el, &all, &outside, &nlinks) && nlinks > 0) {
     const char *t = skip_ws(all.ptr);
     if (strncmp(t, "The post ", 9) == 0 && strstr(t, " appeared first on "))
       k = K_FOOTER;

@@ -265,10 +265,22 @@ static bool ruby_ok(xmlNodePtr ruby)
   return ok && end_rt;
 }
 
+/* Unwraps `e` and returns where the walk goes on: its first child, else
+ * the node after it. That node is looked up only for an empty element: a
+ * lookup for every element on the way down (a walk up to the first
+ * ancestor with a next sibling) made a nest of 100,000 <div>s quadratic. */
+static xmlNodePtr unwrap_next(xmlNodePtr e, xmlNodePtr body)
+{
+  xmlNodePtr after = e->children ? NULL : sheaf_xml_next(e, body, true);
+  xmlNodePtr n = sheaf_layout_unwrap(e);
+
+  return n ? n : after;
+}
+
 /* Applies the rules to element `e`; sets *next to where the walk goes on. */
 static sheaf_status fix(xmlNodePtr e, xmlNodePtr body, xmlNodePtr *next)
 {
-  xmlNodePtr p = e->parent, after = sheaf_xml_next(e, body, true), n;
+  xmlNodePtr p = e->parent, n;
   unsigned f = flags(e);
   bool pctx = phrasing_ctx(p, body);
   sheaf_status ret = SHEAF_OK;
@@ -284,9 +296,9 @@ static sheaf_status fix(xmlNodePtr e, xmlNodePtr body, xmlNodePtr *next)
        !is(p, "table")))
     goto unwrap;
   if (is(e, "col") && !is(p, "colgroup")) {
+    *next = sheaf_xml_next(e, body, true);
     xmlUnlinkNode(e);
     xmlFreeNode(e);
-    *next = after;
     return SHEAF_OK;
   }
   /* Flow content in phrasing context is unwrapped, with a line break
@@ -336,8 +348,8 @@ static sheaf_status fix(xmlNodePtr e, xmlNodePtr body, xmlNodePtr *next)
     xmlNodePtr moved;
     SHEAF_CHECK(fix_table(e, &moved));
     if (!has_row(e)) {
-      n = sheaf_layout_unwrap(e);
-      *next = moved ? moved : n ? n : after;
+      n = unwrap_next(e, body);
+      *next = moved ? moved : n;
       return SHEAF_OK;
     }
     if (moved)
@@ -348,8 +360,7 @@ static sheaf_status fix(xmlNodePtr e, xmlNodePtr body, xmlNodePtr *next)
 out:
   return ret;
 unwrap:
-  n = sheaf_layout_unwrap(e);
-  *next = n ? n : after;
+  *next = unwrap_next(e, body);
   return SHEAF_OK;
 }
 

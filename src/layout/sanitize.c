@@ -666,8 +666,11 @@ static sheaf_status clean_elements(struct ctx *c)
       node = sheaf_xml_next(node, c->body, true);
       continue;
     }
-    next = sheaf_xml_next(node, c->body, true);
+    /* The node after this one's subtree is looked up only where the walk
+     * needs it: looked up for every element on the way down, it made deep
+     * nests quadratic. */
     if (node->type != XML_ELEMENT_NODE) { /* comments, PIs, CDATA... */
+      next = sheaf_xml_next(node, c->body, true);
       xmlUnlinkNode(node);
       xmlFreeNode(node);
       node = next;
@@ -680,13 +683,16 @@ static sheaf_status clean_elements(struct ctx *c)
       if (node->ns != NULL)
         act = SHEAF_EL_UNWRAP;
       if (act == SHEAF_EL_DROP) {
+        next = sheaf_xml_next(node, c->body, true);
         xmlUnlinkNode(node);
         xmlFreeNode(node);
         node = next;
         continue;
       }
       if (act == SHEAF_EL_UNWRAP) {
-        xmlNodePtr first = sheaf_layout_unwrap(node);
+        xmlNodePtr first;
+        next = node->children ? NULL : sheaf_xml_next(node, c->body, true);
+        first = sheaf_layout_unwrap(node);
         node = first ? first : next;
         continue;
       }
@@ -697,7 +703,7 @@ static sheaf_status clean_elements(struct ctx *c)
         e = sheaf_layout_el(e->to);
       }
       if (is(node->name, "img")) {
-        node = image(c, node, next);
+        node = image(c, node, sheaf_xml_next(node, c->body, true));
         if (c->nomem)
           return SHEAF_ERR_NOMEM;
         continue;
@@ -708,7 +714,7 @@ static sheaf_status clean_elements(struct ctx *c)
         xmlNodeSetName(node, BAD_CAST "span");
       if (e->flags & SHEAF_EL_VOID) {
         free_children(node);
-        node = next;
+        node = sheaf_xml_next(node, c->body, true);
         continue;
       }
       node = sheaf_xml_next(node, c->body, false);
