@@ -186,8 +186,10 @@ SHEAF_API void sheaf_manuscript_free(sheaf_manuscript *ms);
  *  read (inputs, files of input folders, --css, --cover, images) is ever
  *  replaced, however it is named: checked by device and inode, before
  *  any work and again just before the book takes its name.
- *  Returns SHEAF_OK, SHEAF_ERR_WRITE or SHEAF_ERR_NOMEM (with an error in
- *  `diag`), or SHEAF_ERR_CANCELLED. */
+ *  Returns SHEAF_OK; SHEAF_ERR_WRITE with an error in `diag` (also when
+ *  memory ran out while writing: the book was not written);
+ *  SHEAF_ERR_USAGE for a modification time past the year 9999 (an EPUB
+ *  date has four digits); or SHEAF_ERR_CANCELLED. */
 SHEAF_API sheaf_status sheaf_package(const sheaf_manuscript *ms, const char *path,
                                      const sheaf_options *opt, sheaf_diag *diag);
 

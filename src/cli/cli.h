@@ -53,6 +53,10 @@ int cli_run_fetch(struct cli *cli, sheaf_diag *diag);
 
 /* Printing: diagnostics as file:line:col: severity: message [code]. */
 void cli_diag_print(const sheaf_diag_entry *e, void *userdata);
+/* Writes `s` with control characters (C0, DEL, C1) and bytes that are not
+ * UTF-8 shown as \xHH: file names and titles come from the input, and an
+ * escape sequence in them must not reach the user's terminal. */
+void cli_put_escaped(FILE *f, const char *s);
 void cli_errorf(const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))

@@ -142,10 +142,24 @@ static sheaf_status import_one(const struct cli *cli, size_t i, sheaf_job *job,
   importing = NULL;
   if (st == SHEAF_OK && cli->verbosity > 0) {
     n = (job ? sheaf_job_article_count(job) : sheaf_collection_count(coll)) - before;
-    fprintf(stderr, "sheaf: read %zu article%s from %s\n", n, n == 1 ? "" : "s",
-            cli->inputs[i]);
+    fprintf(stderr, "sheaf: read %zu article%s from ", n, n == 1 ? "" : "s");
+    cli_put_escaped(stderr, cli->inputs[i]);
+    fputc('\n', stderr);
   }
   return st;
+}
+
+/* "sheaf: wrote NAME: "TITLE", N chapters", without a line end. The name
+ * and the title come from the input: escaped like every message, so no
+ * terminal escape in them reaches the terminal. */
+static void print_wrote(const char *name, const sheaf_book *book)
+{
+  fputs("sheaf: wrote ", stderr);
+  cli_put_escaped(stderr, name);
+  fputs(": \"", stderr);
+  cli_put_escaped(stderr, sheaf_book_get_title(book));
+  fprintf(stderr, "\", %zu chapter%s", sheaf_book_count(book),
+          sheaf_book_count(book) == 1 ? "" : "s");
 }
 
 static int run_build(struct cli *cli, sheaf_diag *diag)
@@ -191,9 +205,8 @@ static int run_build(struct cli *cli, sheaf_diag *diag)
     const sheaf_book *v = sheaf_job_get_volume(job, i);
     if (st != SHEAF_OK && i + 1 == sheaf_job_volume_count(job))
       break; /* the one that failed */
-    fprintf(stderr, "sheaf: wrote %s: \"%s\", %zu chapter%s\n",
-            sheaf_job_get_volume_output(job, i), sheaf_book_get_title(v),
-            sheaf_book_count(v), sheaf_book_count(v) == 1 ? "" : "s");
+    print_wrote(sheaf_job_get_volume_output(job, i), v);
+    fputc('\n', stderr);
   }
   if (st == SHEAF_OK && cli->verbosity >= 0) {
     size_t warnings = sheaf_diag_count_severity(diag, SHEAF_WARNING);
@@ -202,9 +215,7 @@ static int run_build(struct cli *cli, sheaf_diag *diag)
               sheaf_job_volume_count(job), sheaf_job_volume_count(job) == 1 ? "" : "s",
               sheaf_book_count(book), sheaf_book_count(book) == 1 ? "" : "s");
     else
-      fprintf(stderr, "sheaf: wrote %s: \"%s\", %zu chapter%s", sheaf_job_get_output(job),
-              sheaf_book_get_title(book), sheaf_book_count(book),
-              sheaf_book_count(book) == 1 ? "" : "s");
+      print_wrote(sheaf_job_get_output(job), book);
     if (sheaf_book_merged_count(book))
       fprintf(stderr, " (%zu duplicate%s merged)", sheaf_book_merged_count(book),
               sheaf_book_merged_count(book) == 1 ? "" : "s");

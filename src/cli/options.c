@@ -436,11 +436,14 @@ static int
 usage_error(enum cli_command cmd, const char *fmt, ...)
 {
   va_list ap;
+  char msg[4096];
 
   fputs("sheaf: error: ", stderr);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  /* The message quotes the command line, which may hold any byte. */
+  cli_put_escaped(stderr, msg);
   fprintf(stderr, "\nTry 'sheaf %s--help' for more information.\n",
           cmd == CMD_BUILD   ? "build "
           : cmd == CMD_LIST  ? "list "
@@ -774,6 +777,12 @@ int cli_parse(struct cli *cli, int argc, char **argv)
       if (errno || *end || v < 0)
         return usage_error(
             cli->cmd, "SOURCE_DATE_EPOCH must be a number of seconds, not '%s'", sde);
+      /* 253402300800 is 10000-01-01: EPUB dates have four-digit years. */
+      if (v >= 253402300800LL)
+        return usage_error(cli->cmd,
+                           "SOURCE_DATE_EPOCH %s is past the year 9999, which an EPUB "
+                           "date cannot hold",
+                           sde);
       cli->opt.source_date_epoch = v;
     }
   }

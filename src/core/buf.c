@@ -126,7 +126,11 @@ bool sheaf_buf_printf(struct sheaf_buf *b, const char *fmt, ...)
   return true;
 }
 
-bool sheaf_buf_put_xml(struct sheaf_buf *b, const char *s, size_t n, bool attr)
+/* The one filter of everything sheaf writes into XML: with `escape`, the
+ * markup characters become references (and, with `attr`, quotes and line
+ * breaks too); always, what XML 1.0 forbids is dropped and invalid UTF-8
+ * becomes U+FFFD, so no input byte can make a document ill-formed. */
+static bool put_xml(struct sheaf_buf *b, const char *s, size_t n, bool escape, bool attr)
 {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0, run = 0, len;
@@ -136,14 +140,16 @@ bool sheaf_buf_put_xml(struct sheaf_buf *b, const char *s, size_t n, bool attr)
     const char *rep = NULL;
     unsigned char c = p[i];
     /* Plain ASCII, the bulk of most text, joins the run undecoded. */
-    if (c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' &&
-        (c != '"' || !attr)) {
+    if (c >= 0x20 && c < 0x80 &&
+        (!escape || (c != '&' && c != '<' && c != '>' && (c != '"' || !attr)))) {
       run++;
       i++;
       continue;
     }
     len = sheaf_utf8_decode(s + i, n - i, &cp);
-    if (cp == '&')
+    if (!escape && (cp == '\n' || cp == '\t' || cp == '\r'))
+      rep = NULL;
+    else if (cp == '&')
       rep = "&amp;";
     else if (cp == '<')
       rep = "&lt;";
@@ -169,4 +175,14 @@ bool sheaf_buf_put_xml(struct sheaf_buf *b, const char *s, size_t n, bool attr)
   }
   sheaf_buf_put(b, s + i - run, run);
   return !b->failed;
+}
+
+bool sheaf_buf_put_xml(struct sheaf_buf *b, const char *s, size_t n, bool attr)
+{
+  return put_xml(b, s, n, true, attr);
+}
+
+bool sheaf_buf_put_xml_chars(struct sheaf_buf *b, const char *s, size_t n)
+{
+  return put_xml(b, s, n, false, false);
 }

@@ -130,6 +130,10 @@ bool sheaf_buf_printf(struct sheaf_buf *b, const char *fmt, ...) SHEAF_PRINTF(2,
 /* Appends text escaped for XML content (&, <, >) or, with `attr`, for a
  * double-quoted attribute (also "). Drops characters XML 1.0 forbids. */
 bool sheaf_buf_put_xml(struct sheaf_buf *b, const char *p, size_t n, bool attr);
+/* Appends text that is already XML (escaped) with the same filter of
+ * characters: what XML 1.0 forbids dropped, invalid UTF-8 as U+FFFD. For
+ * documents libxml2's writer made, which passes such bytes through. */
+bool sheaf_buf_put_xml_chars(struct sheaf_buf *b, const char *p, size_t n);
 
 /* ---- str.c: views and small string helpers ------------------------------- */
 
@@ -368,6 +372,7 @@ struct sheaf_xml_errctx {
   unsigned nerrors;       /* errors seen */
   unsigned first_line;    /* line of the first error */
   char first_msg[256];    /* message of the first error */
+  bool nomem;             /* libxml2 reported XML_ERR_NO_MEMORY */
 };
 void sheaf_xml_error_handler(void *errctx, struct _xmlError *err);
 void sheaf_xml_errctx_init(struct sheaf_xml_errctx *ec, sheaf_diag *d, const char *file,

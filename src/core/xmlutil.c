@@ -40,6 +40,8 @@ void sheaf_xml_error_handler(void *ctx, struct _xmlError *err)
 
   if (ec == NULL || err == NULL)
     return;
+  if (err->code == XML_ERR_NO_MEMORY)
+    ec->nomem = true; /* the caller reports it as SHEAF_ERR_NOMEM */
   sev = err->level >= XML_ERR_ERROR ? SHEAF_ERROR : SHEAF_WARNING;
   if (sev > ec->max_sev)
     sev = ec->max_sev;

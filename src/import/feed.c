@@ -31,11 +31,18 @@ int sheaf_import_read(struct sheaf_feedread *fr)
   /* After a failure (a limit, no memory) every reader loop ends here. */
   if (fr->status != SHEAF_OK)
     return 0;
+  /* A signal is honoured within a few hundred nodes, not after the whole
+   * archive of a million items. */
+  if ((++fr->nreads & 255) == 0 && fr->opt && fr->opt->cancel &&
+      fr->opt->cancel(fr->opt->cancel_userdata)) {
+    fr->status = SHEAF_ERR_CANCELLED;
+    return 0;
+  }
   rc = xmlTextReaderRead(R(fr));
   if (rc < 0)
     fr->failed = true;
   /* A mapped input's pages well behind the parser go back to the kernel. */
-  if (fr->input && (++fr->nreads & 255) == 0) {
+  if (fr->input && (fr->nreads & 255) == 0) {
     long done = xmlTextReaderByteConsumed(R(fr));
     if (done > 0)
       sheaf_input_advise(fr->in, fr->input + done);
@@ -638,6 +645,7 @@ struct errwrap {
   char msg[256];
   int limit; /* one of libxml2's safety limits was hit: LIMIT_* */
   unsigned limit_line;
+  bool nomem; /* libxml2 ran out of memory: not a malformed feed */
 };
 
 enum { LIMIT_NONE, LIMIT_TEXT, LIMIT_DEPTH, LIMIT_ENTITY };
@@ -688,6 +696,12 @@ static void on_xml_error(void *ctx, xmlErrorPtr err)
     w->limit_line = err->line > 0 ? (unsigned)err->line : 0;
     if (w->limit == LIMIT_ENTITY) /* reported inside the entity, not the file */
       w->limit_line = 0;
+    return;
+  }
+  /* After the limits: libxml2 reports its text-size limit ("huge text
+   * node") as XML_ERR_NO_MEMORY too. */
+  if (err->code == XML_ERR_NO_MEMORY && w->limit == LIMIT_NONE) {
+    w->nomem = true;
     return;
   }
   if (err->level != XML_ERR_FATAL) {
@@ -803,7 +817,13 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, struct sheaf_input 
                    "and encoded again, e.g. \"\xC3\x83\xC2\xB1\" for \"\xC3\xB1\"); "
                    "the first in the item at line %u (--no-mojibake-repair keeps them)",
                    fr.nmojibake, fr.nmojibake == 1 ? "" : "s", fr.mojibake_line);
-  if (ew.limit == LIMIT_ENTITY) {
+  if (ew.nomem) {
+    /* libxml2 stops with what reads as a truncated document; say what it
+     * really was. */
+    sheaf_diag_add(diag, SHEAF_ERROR, "nomem", fr.source, 0, 0,
+                   "out of memory while parsing the feed");
+    ret = SHEAF_ERR_NOMEM;
+  } else if (ew.limit == LIMIT_ENTITY) {
     sheaf_diag_add(
         diag, SHEAF_ERROR, "entity", fr.source,
         (unsigned)xmlTextReaderGetParserLineNumber(reader), 0,

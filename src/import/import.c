@@ -147,8 +147,15 @@ static sheaf_status import_data(struct sheaf_collection *coll, struct sheaf_inpu
     break;
   }
   if (in_folder) {
-    sheaf_diag_add(diag, SHEAF_NOTE, "skipped", path, 0, 0,
-                   "skipped: this is %s, not an article", what);
+    /* A sitemap or an SVG beside the notes is no loss; a .md file that
+     * looks binary (a NUL byte near its start) is text the user expected
+     * in the book, so it gets a warning, not a note only -v shows. */
+    bool lost = markdown_name(path) || strcmp(what, "a binary file") == 0;
+    sheaf_diag_add(diag, lost ? SHEAF_WARNING : SHEAF_NOTE, "skipped", path, 0, 0,
+                   lost ? "not in the book: this is %s (a NUL byte or control "
+                          "characters near its start), not an article"
+                        : "skipped: this is %s, not an article",
+                   what);
     return SHEAF_OK;
   }
   sheaf_diag_add(diag, SHEAF_ERROR, "format", path, 0, 0,
@@ -335,6 +342,11 @@ static sheaf_status import_dir(struct sheaf_collection *coll, const char *dir,
   sheaf_buf_init(&path, 0);
   for (i = 0; i < n && ret == SHEAF_OK; i++) {
     struct stat st;
+    /* A folder of 100,000 notes is one input: look for a signal per file. */
+    if (opt && opt->cancel && opt->cancel(opt->cancel_userdata)) {
+      ret = SHEAF_ERR_CANCELLED;
+      break;
+    }
     sheaf_buf_reset(&path);
     sheaf_buf_puts(&path, dir);
     if (path.len && path.ptr[path.len - 1] != '/')
@@ -344,8 +356,17 @@ static sheaf_status import_dir(struct sheaf_collection *coll, const char *dir,
       ret = SHEAF_ERR_NOMEM;
       break;
     }
-    if (lstat(path.ptr, &st) != 0)
+    if (lstat(path.ptr, &st) != 0) {
+      /* Never a silent gap: a path beyond PATH_MAX, a file removed while
+       * the folder was read, a folder without search permission. */
+      int err = errno;
+      sheaf_diag_add(diag, SHEAF_WARNING, "skipped", path.ptr, 0, 0, "not read: %s",
+                     err == ENAMETOOLONG ? "its path is longer than the system allows "
+                                           "(PATH_MAX); move the folder up or shorten "
+                                           "its names"
+                                         : strerror(err));
       continue;
+    }
     if (S_ISLNK(st.st_mode)) {
       sheaf_diag_add(diag, SHEAF_NOTE, "symlink", path.ptr, 0, 0,
                      "skipped: symbolic links are not followed in folders");

@@ -378,9 +378,12 @@ static void svg_clean(xmlDocPtr doc, xmlNodePtr root)
   xmlNodePtr node = root, next;
 
   if (doc->intSubset) {
-    xmlNodePtr dtd = (xmlNodePtr)doc->intSubset;
-    xmlUnlinkNode(dtd);
-    xmlFreeDtd(doc->intSubset);
+    /* xmlUnlinkNode() clears doc->intSubset itself, so free through the
+     * pointer kept here (freeing doc->intSubset afterwards freed NULL and
+     * leaked the DTD). */
+    xmlDtdPtr dtd = doc->intSubset;
+    xmlUnlinkNode((xmlNodePtr)dtd);
+    xmlFreeDtd(dtd);
     doc->intSubset = NULL;
   }
   for (next = doc->children; next;) { /* PIs and comments outside the root */

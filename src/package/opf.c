@@ -54,6 +54,7 @@ bool sheaf_package_format_time(int64_t t, bool with_time, char out[32])
 void sheaf_pkg_out_init(struct sheaf_pkg_out *o, bool deflate)
 {
   memset(o, 0, sizeof *o);
+  sheaf_buf_init(&o->raw, 0);
   sheaf_buf_init(&o->text, 0);
   sheaf_buf_init(&o->comp, 0);
   o->deflate = deflate;
@@ -64,6 +65,7 @@ void sheaf_pkg_out_fini(struct sheaf_pkg_out *o)
   if (o->zready)
     deflateEnd(o->z);
   sheaf_free(o->z);
+  sheaf_buf_fini(&o->raw);
   sheaf_buf_fini(&o->text);
   sheaf_buf_fini(&o->comp);
   memset(o, 0, sizeof *o);
@@ -102,14 +104,52 @@ static bool pkg_flush(struct sheaf_pkg_out *o, bool finish)
   return !o->comp.failed;
 }
 
+/* How many bytes at the end of s[0..n) (0-3) start a UTF-8 sequence that
+ * the next chunk may complete. */
+static size_t cut_tail(const char *s, size_t n)
+{
+  size_t k, want;
+
+  for (k = 1; k <= 3 && k <= n; k++) {
+    unsigned char c = (unsigned char)s[n - k];
+    if ((c & 0xC0) != 0x80) { /* the sequence's first byte */
+      want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      return want > k ? k : 0;
+    }
+  }
+  return 0;
+}
+
+/* Moves o->raw, but for a sequence cut at its end (unless `all`), through
+ * the XML filter into o->text. */
+static bool filter_raw(struct sheaf_pkg_out *o, bool all)
+{
+  size_t done = o->raw.len - (all ? 0 : cut_tail(o->raw.ptr, o->raw.len));
+
+  if (!sheaf_buf_put_xml_chars(&o->text, o->raw.ptr, done))
+    return false;
+  if (done == o->raw.len) {
+    sheaf_buf_reset(&o->raw);
+  } else if (done) {
+    memmove(o->raw.ptr, o->raw.ptr + done, o->raw.len - done);
+    o->raw.len -= done;
+    o->raw.ptr[o->raw.len] = '\0';
+  }
+  return true;
+}
+
 /* libxml2 writes the document straight into the caller's buffer (a memory
  * writer's own xmlBuffer would be a second copy of a big book's nav and
- * package document), compressed every PKG_CHUNK bytes when asked. */
+ * package document), compressed every PKG_CHUNK bytes when asked. On the
+ * way it passes the filter every chapter's text passes: libxml2's writer
+ * escapes markup but lets control characters and invalid UTF-8 (a file
+ * name, a --title) through, and no input may make the document
+ * ill-formed. */
 static int buf_write(void *ctx, const char *p, int n)
 {
   struct sheaf_pkg_out *o = ctx;
 
-  if (n < 0 || !sheaf_buf_put(&o->text, p, (size_t)n))
+  if (n < 0 || !sheaf_buf_put(&o->raw, p, (size_t)n) || !filter_raw(o, false))
     return -1;
   if (o->deflate && o->text.len >= PKG_CHUNK && !pkg_flush(o, false))
     return -1;
@@ -142,6 +182,9 @@ sheaf_status sheaf_package_xml_end(xmlTextWriterPtr w, sheaf_status ret,
       ret = SHEAF_ERR_NOMEM;
     xmlFreeTextWriter(w); /* flushes into out */
   }
+  /* A sequence still cut short at the end is invalid: U+FFFD. */
+  if (ret == SHEAF_OK && !filter_raw(out, true))
+    ret = SHEAF_ERR_NOMEM;
   if (ret == SHEAF_OK && out->text.failed)
     ret = SHEAF_ERR_NOMEM;
   if (ret == SHEAF_OK && out->deflate && !pkg_flush(out, true))

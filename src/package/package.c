@@ -99,7 +99,7 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
   struct packed opf = {NULL, 0, 0, 0}, nav = opf, ncx = opf;
   struct sheaf_zip_entry *e = NULL;
   sheaf_status ret;
-  size_t i, n = 0;
+  size_t i, n = 0, errors = sheaf_diag_count_severity(diag, SHEAF_ERROR);
 
   if (ms == NULL || ms->book == NULL || (ms->ndocs && ms->docs == NULL)) {
     sheaf_diag_add(diag, SHEAF_ERROR, "usage", NULL, 0, 0,
@@ -108,6 +108,15 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
   }
   if ((ret = sheaf_options_resolve(options, &local, diag)) != SHEAF_OK)
     return ret;
+  /* A modification time past 9999-12-31T23:59:59Z cannot be written as an
+   * EPUB date; it would silently become 2000-01-01. */
+  if (opt->source_date_epoch > SHEAF_PACKAGE_MAX_TIME) {
+    sheaf_diag_add(diag, SHEAF_ERROR, "usage", NULL, 0, 0,
+                   "cannot write book: the modification time %lld (SOURCE_DATE_EPOCH) is "
+                   "past the year 9999, which an EPUB date cannot hold",
+                   opt->source_date_epoch);
+    return SHEAF_ERR_USAGE;
+  }
   /* The files this build read may not become the book. */
   sets[0] = &ms->read;
   sets[1] = ms->book->coll ? &ms->book->coll->read : NULL;
@@ -176,6 +185,14 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
     sheaf_diag_add(diag, SHEAF_ERROR, "cancelled", NULL, 0, 0,
                    "interrupted; %s was not written", path);
 out:
+  /* Memory that ran out while writing is a book not written, like a full
+   * disk (exit 4), not an input that could not be read. */
+  if (ret == SHEAF_ERR_NOMEM) {
+    if (sheaf_diag_count_severity(diag, SHEAF_ERROR) == errors)
+      sheaf_diag_add(diag, SHEAF_ERROR, "nomem", NULL, 0, 0,
+                     "cannot write book: %s: out of memory", path ? path : "the book");
+    ret = SHEAF_ERR_WRITE;
+  }
   sheaf_out_fini(&o);
   sheaf_buf_fini(&record);
   sheaf_free(e);

@@ -11,6 +11,8 @@
 /* Used when neither the book nor the options know a modification time:
  * 2000-01-01T00:00:00Z. */
 #define SHEAF_PACKAGE_DEFAULT_TIME INT64_C(946684800)
+/* The latest time an EPUB date can hold: 9999-12-31T23:59:59Z. */
+#define SHEAF_PACKAGE_MAX_TIME INT64_C(253402300799)
 
 /* Returns the book's modification time in UTC seconds: opt->source_date_epoch
  * when >= 0, else book->modified when known, else the default above. */
@@ -21,6 +23,7 @@ int64_t sheaf_package_time(const struct sheaf_manuscript *ms, const sheaf_option
  * package document (tens of MB of text at 100,000 chapters) are never held
  * whole: `text` then keeps only the tail not compressed yet. */
 struct sheaf_pkg_out {
+  struct sheaf_buf raw; /* libxml2's bytes not yet filtered (a cut sequence) */
   struct sheaf_buf text;
   bool deflate;
   bool zready;           /* `z` is initialised */

@@ -237,6 +237,24 @@ static char *title_case(const char *s)
   return out;
 }
 
+/* Replaces *s by its text as XML may hold it (sheaf_buf_put_xml_chars).
+ * Returns false when out of memory (*s is then unchanged). */
+static bool clean_text(char **s)
+{
+  struct sheaf_buf b;
+  char *t;
+
+  sheaf_buf_init(&b, 0);
+  if (!sheaf_buf_put_xml_chars(&b, *s, strlen(*s)) ||
+      (t = sheaf_buf_detach(&b, NULL)) == NULL) {
+    sheaf_buf_fini(&b);
+    return false;
+  }
+  sheaf_free(*s);
+  *s = t;
+  return true;
+}
+
 /* Appends a copy of `s` unless already there: found through `seen` when
  * given (the sources of a book of 100,000 files), else by a scan (a few
  * subjects). */
@@ -537,7 +555,10 @@ sheaf_status sheaf_select_metadata(struct sheaf_book *b, const sheaf_options *op
     b->title = t ? title_case(t) : sheaf_strdup("Articles");
     sheaf_free(t);
   }
-  if (b->title == NULL)
+  /* A --title or a file name may hold control characters or bytes that are
+   * not UTF-8; the cover, the package and the messages get the title as
+   * XML may hold it (controls dropped, bad bytes as U+FFFD). */
+  if (b->title == NULL || !clean_text(&b->title))
     goto nomem;
 
   if (fpub)
