@@ -94,6 +94,16 @@ SHEAF_API const sheaf_book *sheaf_job_get_volume(const sheaf_job *job, size_t i)
  *  out of range. Borrowed; valid until the job is freed. */
 SHEAF_API const char *sheaf_job_get_volume_output(const sheaf_job *job, size_t i);
 
+/** As sheaf_job_run(), but writes the book to the open descriptor `fd`
+ *  (standard output, a pipe, a socket), as sheaf_package_fd() does: built
+ *  whole in a temporary file first, then copied, so a failure before the
+ *  copy writes nothing; a terminal, and a regular file this build read,
+ *  are refused with SHEAF_ERR_WRITE. `fd` stays open; a negative `fd` is
+ *  SHEAF_ERR_USAGE, and so are volumes (`split`) and a `catalog`, which
+ *  need file names. sheaf_job_get_output() then returns NULL and
+ *  sheaf_job_get_volume_output() "-". */
+SHEAF_API sheaf_status sheaf_job_run_fd(sheaf_job *job, int fd);
+
 /** Returns the number of articles imported so far. */
 SHEAF_API size_t sheaf_job_article_count(const sheaf_job *job);
 
@@ -103,8 +113,8 @@ SHEAF_API size_t sheaf_job_article_count(const sheaf_job *job);
 SHEAF_API const sheaf_book *sheaf_job_get_book(const sheaf_job *job);
 
 /** Returns the path the book was (or was to be) written to once
- *  sheaf_job_run() has chosen it, else NULL. Borrowed; valid until the
- *  job is freed. */
+ *  sheaf_job_run() has chosen it, else NULL (also after
+ *  sheaf_job_run_fd()). Borrowed; valid until the job is freed. */
 SHEAF_API const char *sheaf_job_get_output(const sheaf_job *job);
 
 /** The whole pipeline in one call: a job with `opt` and `diag`, every one
@@ -115,6 +125,10 @@ SHEAF_API const char *sheaf_job_get_output(const sheaf_job *job);
 SHEAF_API sheaf_status sheaf_build(const char *const *inputs, size_t ninputs,
                                    const char *output, const sheaf_options *opt,
                                    sheaf_diag *diag);
+
+/** sheaf_build() into the open descriptor `fd`, as sheaf_job_run_fd(). */
+SHEAF_API sheaf_status sheaf_build_fd(const char *const *inputs, size_t ninputs, int fd,
+                                      const sheaf_options *opt, sheaf_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -26,10 +26,11 @@ void sheaf_written_fini(struct sheaf_written_list *w);
 sheaf_status sheaf_written_add(struct sheaf_written_list *w,
                                const struct sheaf_book *book, bool own, const char *path);
 
-/* Lays out `book` and writes it to `path`, with cancellation and
- * --werror, for the single book and each volume alike (job.c). Returns
- * SHEAF_OK or the status of the step that failed. */
-sheaf_status sheaf_build_one(const struct sheaf_book *book, const char *path,
+/* Lays out `book` and writes it to `path` (or, when `fd` >= 0, into that
+ * descriptor), with cancellation and --werror, for the single book and
+ * each volume alike (job.c). Returns SHEAF_OK or the status of the step
+ * that failed. */
+sheaf_status sheaf_build_one(const struct sheaf_book *book, const char *path, int fd,
                              const sheaf_options *opt, sheaf_diag *diag);
 
 /* ---- volumes.c ------------------------------------------------------------ */

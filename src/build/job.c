@@ -110,7 +110,7 @@ const char *sheaf_job_get_volume_output(const sheaf_job *job, size_t i)
   return job && i < job->written.n ? job->written.v[i].path : NULL;
 }
 
-sheaf_status sheaf_build_one(const struct sheaf_book *book, const char *path,
+sheaf_status sheaf_build_one(const struct sheaf_book *book, const char *path, int fd,
                              const sheaf_options *opt, sheaf_diag *diag)
 {
   sheaf_manuscript *ms;
@@ -126,13 +126,17 @@ sheaf_status sheaf_build_one(const struct sheaf_book *book, const char *path,
   else if ((opt->flags & SHEAF_OPT_WERROR) &&
            sheaf_diag_count_severity(diag, SHEAF_WARNING) > 0)
     ret = SHEAF_ERR_WARNINGS;
+  else if (fd >= 0)
+    ret = sheaf_package_fd(ms, fd, opt, diag);
   else
     ret = sheaf_package(ms, path, opt, diag);
   sheaf_manuscript_free(ms);
   return ret;
 }
 
-sheaf_status sheaf_job_run(sheaf_job *job, const char *output)
+/* Runs the job into the file `output` or, when `fd` >= 0, into that
+ * descriptor. */
+static sheaf_status run(sheaf_job *job, const char *output, int fd)
 {
   struct sheaf_split sp;
   struct sheaf_idset held = {NULL, 0, 0};
@@ -143,6 +147,14 @@ sheaf_status sheaf_job_run(sheaf_job *job, const char *output)
     return SHEAF_ERR_USAGE;
   job->ran = true;
   SHEAF_CHECK(sheaf_select_split_parse(job->opt.split, &sp, job->diag));
+  if (fd >= 0 &&
+      (sp.kind != SHEAF_SPLIT_NONE || (job->opt.catalog && *job->opt.catalog))) {
+    sheaf_diag_add(job->diag, SHEAF_ERROR, "usage", NULL, 0, 0,
+                   "volumes (--split) and a catalog (--catalog) need file names; "
+                   "standard output takes one book");
+    ret = SHEAF_ERR_USAGE;
+    goto out;
+  }
   for (i = 0; i < job->opt.nafter; i++)
     SHEAF_CHECK(
         sheaf_package_read_record(job->opt.after[i], &held, &job->coll->read, job->diag));
@@ -150,8 +162,11 @@ sheaf_status sheaf_job_run(sheaf_job *job, const char *output)
   job->book = sheaf_select_skipping(job->coll, &job->opt, &held, job->diag, &ret);
   if (job->book == NULL)
     goto out;
-  job->output = output ? sheaf_strdup(output) : sheaf_book_default_filename(job->book);
-  if (job->output == NULL) {
+  /* Standard output has no name: the book is listed as "-". */
+  job->output = fd >= 0  ? NULL
+                : output ? sheaf_strdup(output)
+                         : sheaf_book_default_filename(job->book);
+  if (job->output == NULL && fd < 0) {
     ret = SHEAF_ERR_NOMEM;
     goto out;
   }
@@ -159,10 +174,12 @@ sheaf_status sheaf_job_run(sheaf_job *job, const char *output)
     SHEAF_CHECK(
         sheaf_build_volumes(job->book, job->output, &job->opt, job->diag, &job->written));
   } else {
-    SHEAF_CHECK(sheaf_written_add(&job->written, job->book, false, job->output));
+    SHEAF_CHECK(
+        sheaf_written_add(&job->written, job->book, false, fd >= 0 ? "-" : job->output));
     sheaf_build_size_warning(job->book, NULL, job->diag);
-    SHEAF_CHECK(sheaf_build_one(job->book, job->output, &job->opt, job->diag));
-    sheaf_build_size_warning(job->book, job->output, job->diag);
+    SHEAF_CHECK(sheaf_build_one(job->book, job->output, fd, &job->opt, job->diag));
+    if (fd < 0)
+      sheaf_build_size_warning(job->book, job->output, job->diag);
   }
   if (job->opt.catalog && *job->opt.catalog)
     ret = sheaf_build_catalog(&job->written, job->coll, &job->opt, job->diag);
@@ -171,14 +188,27 @@ out:
   return ret;
 }
 
-sheaf_status sheaf_build(const char *const *inputs, size_t ninputs, const char *output,
-                         const sheaf_options *opt, sheaf_diag *diag)
+sheaf_status sheaf_job_run(sheaf_job *job, const char *output)
+{
+  return run(job, output, -1);
+}
+
+sheaf_status sheaf_job_run_fd(sheaf_job *job, int fd)
+{
+  if (fd < 0)
+    return SHEAF_ERR_USAGE;
+  return run(job, NULL, fd);
+}
+
+/* sheaf_build() and sheaf_build_fd(): into `output`, or `fd` when >= 0. */
+static sheaf_status build(const char *const *inputs, size_t ninputs, const char *output,
+                          int fd, const sheaf_options *opt, sheaf_diag *diag)
 {
   sheaf_job *job;
   sheaf_status ret;
   size_t i;
 
-  if (inputs == NULL && ninputs)
+  if ((inputs == NULL && ninputs) || fd < -1)
     return SHEAF_ERR_USAGE;
   job = sheaf_job_new(opt, diag, &ret);
   if (job == NULL)
@@ -190,8 +220,22 @@ sheaf_status sheaf_build(const char *const *inputs, size_t ninputs, const char *
   }
   if (job->opt.progress)
     job->opt.progress("import", ninputs, ninputs, job->opt.progress_userdata);
-  ret = sheaf_job_run(job, output);
+  ret = run(job, output, fd);
 out:
   sheaf_job_free(job);
   return ret;
+}
+
+sheaf_status sheaf_build(const char *const *inputs, size_t ninputs, const char *output,
+                         const sheaf_options *opt, sheaf_diag *diag)
+{
+  return build(inputs, ninputs, output, -1, opt, diag);
+}
+
+sheaf_status sheaf_build_fd(const char *const *inputs, size_t ninputs, int fd,
+                            const sheaf_options *opt, sheaf_diag *diag)
+{
+  if (fd < 0)
+    return SHEAF_ERR_USAGE;
+  return build(inputs, ninputs, NULL, fd, opt, diag);
 }

@@ -170,7 +170,7 @@ sheaf_status sheaf_build_volumes(const struct sheaf_book *whole, const char *out
     ret = sheaf_written_add(out, vol, true, path);
     sheaf_free(path);
     SHEAF_CHECK(ret);
-    SHEAF_CHECK(sheaf_build_one(vol, out->v[out->n - 1].path, opt, diag));
+    SHEAF_CHECK(sheaf_build_one(vol, out->v[out->n - 1].path, -1, opt, diag));
     if (sp.kind == SHEAF_SPLIT_SIZE) {
       struct stat st;
       char a[32], b[32];

@@ -170,10 +170,23 @@ static int run_build(struct cli *cli, sheaf_diag *diag)
   const sheaf_book *book;
   size_t i;
   struct stat sb;
+  /* `-o -`: the book goes to standard output, for pipelines; never to a
+   * terminal, which it would only garble (checked before any work). */
+  bool to_stdout = output && strcmp(output, "-") == 0;
 
+  if (to_stdout &&
+      ((cli->opt.split && *cli->opt.split) || (cli->opt.catalog && *cli->opt.catalog))) {
+    cli_errorf("-o - writes one book; --split and --catalog need a file name (-o FILE)");
+    return EXIT_USAGE;
+  }
+  if (to_stdout && isatty(STDOUT_FILENO)) {
+    cli_errorf("standard output is a terminal; -o - writes the book into a pipe or "
+               "a file (sheaf build ... -o - > book.epub)");
+    return EXIT_OUTPUT;
+  }
   /* Refuse to overwrite an input with the book: a typo that would destroy
    * the archive the user is trying to keep. */
-  if (output && stat(output, &sb) == 0) {
+  if (output && !to_stdout && stat(output, &sb) == 0) {
     struct stat ib;
     for (i = 0; i < cli->ninputs; i++)
       if (stat(cli->inputs[i], &ib) == 0 && ib.st_dev == sb.st_dev &&
@@ -194,7 +207,7 @@ static int run_build(struct cli *cli, sheaf_diag *diag)
   for (i = 0; i < cli->ninputs; i++)
     if ((st = import_one(cli, i, job, NULL, diag)) != SHEAF_OK)
       goto done; /* the import said why, out of memory too */
-  st = sheaf_job_run(job, output);
+  st = to_stdout ? sheaf_job_run_fd(job, STDOUT_FILENO) : sheaf_job_run(job, output);
   book = sheaf_job_get_book(job);
   if (st == SHEAF_ERR_WARNINGS)
     cli_errorf("warnings were reported and --werror is set; no book written");
@@ -215,7 +228,7 @@ static int run_build(struct cli *cli, sheaf_diag *diag)
               sheaf_job_volume_count(job), sheaf_job_volume_count(job) == 1 ? "" : "s",
               sheaf_book_count(book), sheaf_book_count(book) == 1 ? "" : "s");
     else
-      print_wrote(sheaf_job_get_output(job), book);
+      print_wrote(to_stdout ? "standard output" : sheaf_job_get_output(job), book);
     if (sheaf_book_merged_count(book))
       fprintf(stderr, " (%zu duplicate%s merged)", sheaf_book_merged_count(book),
               sheaf_book_merged_count(book) == 1 ? "" : "s");
