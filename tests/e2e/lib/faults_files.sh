@@ -116,6 +116,33 @@ cmp -s fromfifo.epub target.epub && pass "$WHO: -o FIFO" || fail "$WHO: the book
 mkdir adir
 expect_rc 4 "$SHEAF" build -q feed.rss -o adir && expect_err "adir: Is a directory"
 
+# `-o -`: the book on standard output, the same bytes as a file; into a
+# pipe; never onto a terminal; never appended to a file the build read.
+expect_rc 0 "$SHEAF" build feed.rss -o - && expect_err "wrote standard output"
+cmp -s "$T/out" target.epub && pass "$WHO: -o - > file: the same book as -o FILE" ||
+  fail "$WHO: -o - wrote other bytes"
+"$SHEAF" build -q feed.rss -o - 2>err | cat >piped.epub
+cmp -s piped.epub target.epub && pass "$WHO: -o - into a pipe" || fail "$WHO: -o - | cat: $(cat err)"
+if command -v script >/dev/null 2>&1; then
+  # script(1) gives the command a terminal as its standard output.
+  script -qec "$SHEAF build -q $W/feed.rss -o -; echo rc=\$?" /dev/null >tty.log 2>&1
+  grep -q "rc=4" tty.log && grep -q "standard output is a terminal" tty.log &&
+    pass "$WHO: -o - onto a terminal refused" || fail "$WHO: -o - on a terminal: $(head -c 300 tty.log)"
+fi
+cp feed.orig app.rss
+"$SHEAF" build -q app.rss -o - >>app.rss 2>err
+rc=$?
+[ $rc -eq 4 ] && grep -q "this build read" err && pass "$WHO: -o - >> input refused" ||
+  fail "$WHO: -o - >> input: exit $rc, $(cat err)"
+intact app.rss feed.orig "-o - appended to the input"
+expect_rc 3 "$SHEAF" build -q feed.rss --tag no-such-tag -o - && [ ! -s "$T/out" ] &&
+  pass "$WHO: -o - writes nothing when the build fails"
+expect_rc 1 "$SHEAF" build -q feed.rss --split year -o - && [ ! -s "$T/out" ] &&
+  expect_err "one book; --split and --catalog need a file name" &&
+  pass "$WHO: -o - with --split refused"
+"$SHEAF" build --help | grep -q -- "-o - writes the book to standard output" &&
+  pass "$WHO: --help tells of -o -" || fail "$WHO: --help lacks -o -"
+
 # 15. Names of 249-255 bytes work (the temporary name does not grow with
 #     the target's); 256 is refused with the system's reason.
 for n in 249 255; do
