@@ -448,6 +448,10 @@ struct sheaf_shortcode_ctx {
   bool over;        /* the limit was reached (warned once) */
   char **warned;    /* shortcode names warned about (owned) */
   size_t nwarned, warned_cap;
+  /* The attachments sorted by id, and by (parent, menu_order, id), made
+   * on the first [gallery] (owned; NULL until then): a scan per gallery
+   * made an export of many galleries and attachments quadratic. */
+  const struct sheaf_wp_attachment **by_id, **by_parent;
 };
 
 /* Expands WordPress shortcodes in `text`: [caption] becomes a figure,

@@ -280,15 +280,87 @@ static bool is_image_url(const char *url)
   return false;
 }
 
+/* Orders of the two indexes; equal keys keep the export's order (the
+ * address), so the first of a repeated id wins, as in the export. */
+static int cmp_addr(const struct sheaf_wp_attachment *a,
+                    const struct sheaf_wp_attachment *b)
+{
+  return (a > b) - (a < b);
+}
+
+static int cmp_id(const void *x, const void *y)
+{
+  const struct sheaf_wp_attachment *a = *(const struct sheaf_wp_attachment *const *)x;
+  const struct sheaf_wp_attachment *b = *(const struct sheaf_wp_attachment *const *)y;
+
+  if (a->id != b->id)
+    return a->id < b->id ? -1 : 1;
+  return cmp_addr(a, b);
+}
+
+static int cmp_parent(const void *x, const void *y)
+{
+  const struct sheaf_wp_attachment *a = *(const struct sheaf_wp_attachment *const *)x;
+  const struct sheaf_wp_attachment *b = *(const struct sheaf_wp_attachment *const *)y;
+
+  if (a->parent != b->parent)
+    return a->parent < b->parent ? -1 : 1;
+  if (a->menu_order != b->menu_order)
+    return a->menu_order < b->menu_order ? -1 : 1;
+  return cmp_id(x, y);
+}
+
+/* Builds ctx's two indexes once. False when out of memory. */
+static bool index_atts(struct sheaf_shortcode_ctx *ctx)
+{
+  size_t i, n = ctx->natt;
+
+  if (ctx->by_id || n == 0)
+    return true;
+  ctx->by_id = sheaf_malloc(n * sizeof *ctx->by_id);
+  ctx->by_parent = sheaf_malloc(n * sizeof *ctx->by_parent);
+  if (ctx->by_id == NULL || ctx->by_parent == NULL) {
+    sheaf_free(ctx->by_id);
+    sheaf_free(ctx->by_parent);
+    ctx->by_id = ctx->by_parent = NULL;
+    return false;
+  }
+  for (i = 0; i < n; i++)
+    ctx->by_id[i] = ctx->by_parent[i] = &ctx->att[i];
+  qsort(ctx->by_id, n, sizeof *ctx->by_id, cmp_id);
+  qsort(ctx->by_parent, n, sizeof *ctx->by_parent, cmp_parent);
+  return true;
+}
+
+/* The first attachment with `id` (by_id is built), or NULL. */
 static const struct sheaf_wp_attachment *find_att(const struct sheaf_shortcode_ctx *ctx,
                                                   unsigned long id)
 {
-  size_t i;
+  size_t lo = 0, hi = ctx->natt;
 
-  for (i = 0; i < ctx->natt; i++)
-    if (ctx->att[i].id == id)
-      return &ctx->att[i];
-  return NULL;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ctx->by_id[mid]->id < id)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < ctx->natt && ctx->by_id[lo]->id == id ? ctx->by_id[lo] : NULL;
+}
+
+/* Where the attachments of `parent` start in by_parent (built). */
+static size_t first_child(const struct sheaf_shortcode_ctx *ctx, unsigned long parent)
+{
+  size_t lo = 0, hi = ctx->natt;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ctx->by_parent[mid]->parent < parent)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
 }
 
 static bool listed(const char *list, unsigned long id)
@@ -360,7 +432,9 @@ static void gallery(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b,
   if (ids == NULL)
     ids = attr(c, "include", 0);
   sheaf_buf_init(&inner, 0);
-  if (ids && *ids) {
+  if (!index_atts(ctx)) {
+    inner.failed = true;
+  } else if (ids && *ids) {
     /* Each image once, and at most GALLERY_MAX: a shortcode repeating one
      * id would otherwise copy its caption without bound. */
     unsigned long seen[GALLERY_MAX];
@@ -388,35 +462,28 @@ static void gallery(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b,
       }
     }
   } else if (ctx->post_id) {
-    /* Attachments of the post, sorted by (menu_order, id): a selection
-     * sort over the few there are. */
+    /* Attachments of the post in (menu_order, id) order, each (menu_order,
+     * id) once. */
     const struct sheaf_wp_attachment *prev = NULL;
-    while (count < GALLERY_MAX && room(ctx, b, &inner)) {
-      const struct sheaf_wp_attachment *best = NULL;
-      for (i = 0; i < ctx->natt; i++) {
-        const struct sheaf_wp_attachment *a = &ctx->att[i];
-        if (a->parent != ctx->post_id || !a->url || !is_image_url(a->url) ||
-            listed(excl, a->id))
-          continue;
-        if (prev && (a->menu_order < prev->menu_order ||
-                     (a->menu_order == prev->menu_order && a->id <= prev->id)))
-          continue;
-        if (best == NULL || a->menu_order < best->menu_order ||
-            (a->menu_order == best->menu_order && a->id < best->id))
-          best = a;
-      }
-      if (best == NULL)
-        break;
-      gallery_img(&inner, best);
+    for (i = first_child(ctx, ctx->post_id);
+         i < ctx->natt && ctx->by_parent[i]->parent == ctx->post_id &&
+         count < GALLERY_MAX && room(ctx, b, &inner);
+         i++) {
+      const struct sheaf_wp_attachment *a = ctx->by_parent[i];
+      if (!a->url || !is_image_url(a->url) || listed(excl, a->id))
+        continue;
+      if (prev && a->menu_order == prev->menu_order && a->id == prev->id)
+        continue;
+      gallery_img(&inner, a);
       count++;
-      prev = best;
+      prev = a;
     }
   }
   if (count) {
     sheaf_buf_puts(b, "<figure class=\"gallery\">");
     sheaf_buf_put(b, inner.ptr, inner.len);
     sheaf_buf_puts(b, "</figure>");
-  } else {
+  } else if (!inner.failed) {
     sheaf_diag_add(ctx->diag, SHEAF_NOTE, "shortcode", ctx->file, ctx->line, 0,
                    "[gallery] has no images in the export; removed");
   }
@@ -619,4 +686,7 @@ void sheaf_shortcode_ctx_fini(struct sheaf_shortcode_ctx *ctx)
   sheaf_free(ctx->warned);
   ctx->warned = NULL;
   ctx->nwarned = ctx->warned_cap = 0;
+  sheaf_free(ctx->by_id);
+  sheaf_free(ctx->by_parent);
+  ctx->by_id = ctx->by_parent = NULL;
 }

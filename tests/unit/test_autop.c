@@ -93,6 +93,9 @@ static const struct sheaf_wp_attachment atts[] = {
     {13, 6, 0, "http://ex.com/c.gif", NULL, NULL},
     {14, 7, 0, "http://ex.com/d.jpg", "A <em>red</em> door", "A door \"painted\" red"},
     {15, 7, 1, "http://ex.com/e.jpg", NULL, "Steps & rail"},
+    /* An id the export lists twice: the first is the one shown. */
+    {16, 8, 0, "http://ex.com/first.jpg", NULL, NULL},
+    {16, 8, 0, "http://ex.com/second.jpg", NULL, NULL},
 };
 
 static const struct {
@@ -122,6 +125,8 @@ static const struct {
      "src=\"http://ex.com/wp-content/uploads/2020/01/b.jpg\" "
      "alt=\"\"/></figure>"},
     {"[gallery ids=\"99\"]", ""},
+    {"[gallery ids=\"16\"]", "<figure class=\"gallery\"><img "
+                             "src=\"http://ex.com/first.jpg\" alt=\"\"/></figure>"},
     {"[gallery ids=\"13,13,13\"]",
      "<figure class=\"gallery\"><img src=\"http://ex.com/c.gif\" alt=\"\"/></figure>"},
     /* Captions (the attachment's excerpt) and alt texts (its postmeta). */
@@ -197,6 +202,7 @@ static void test_shortcode_table(void **state)
     c2.natt = 1;
     c2.warned = NULL;
     c2.nwarned = c2.warned_cap = 0;
+    c2.by_id = c2.by_parent = NULL; /* ctx's indexes are of other attachments */
     sheaf_buf_init(&in, 0);
     for (k = 0; k < 100; k++)
       sheaf_buf_puts(&in, "[gallery ids=\"20\"]");
