@@ -332,35 +332,30 @@ static bool index_atts(struct sheaf_shortcode_ctx *ctx)
   return true;
 }
 
-/* The first attachment with `id` (by_id is built), or NULL. */
-static const struct sheaf_wp_attachment *find_att(const struct sheaf_shortcode_ctx *ctx,
-                                                  unsigned long id)
+/* The first position in `v` (sorted by the field) whose id, or parent when
+ * `parent`, is at least `key`. */
+static size_t lower_bound(const struct sheaf_wp_attachment *const *v, size_t n,
+                          unsigned long key, bool parent)
 {
-  size_t lo = 0, hi = ctx->natt;
+  size_t lo = 0, hi = n;
 
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (ctx->by_id[mid]->id < id)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < ctx->natt && ctx->by_id[lo]->id == id ? ctx->by_id[lo] : NULL;
-}
-
-/* Where the attachments of `parent` start in by_parent (built). */
-static size_t first_child(const struct sheaf_shortcode_ctx *ctx, unsigned long parent)
-{
-  size_t lo = 0, hi = ctx->natt;
-
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (ctx->by_parent[mid]->parent < parent)
+    if ((parent ? v[mid]->parent : v[mid]->id) < key)
       lo = mid + 1;
     else
       hi = mid;
   }
   return lo;
+}
+
+/* The first attachment with `id` (by_id is built), or NULL. */
+static const struct sheaf_wp_attachment *find_att(const struct sheaf_shortcode_ctx *ctx,
+                                                  unsigned long id)
+{
+  size_t i = lower_bound(ctx->by_id, ctx->natt, id, false);
+
+  return i < ctx->natt && ctx->by_id[i]->id == id ? ctx->by_id[i] : NULL;
 }
 
 static bool listed(const char *list, unsigned long id)
@@ -465,7 +460,7 @@ static void gallery(struct sheaf_shortcode_ctx *ctx, struct sheaf_buf *b,
     /* Attachments of the post in (menu_order, id) order, each (menu_order,
      * id) once. */
     const struct sheaf_wp_attachment *prev = NULL;
-    for (i = first_child(ctx, ctx->post_id);
+    for (i = lower_bound(ctx->by_parent, ctx->natt, ctx->post_id, true);
          i < ctx->natt && ctx->by_parent[i]->parent == ctx->post_id &&
          count < GALLERY_MAX && room(ctx, b, &inner);
          i++) {
