@@ -242,6 +242,8 @@ const size_t *sheaf_strmap_get(const struct sheaf_strmap *m, const char *key, si
 bool sheaf_strmap_put(struct sheaf_strmap *m, const char *key, size_t len, size_t val);
 /* A 64-bit mix (splitmix64's finaliser), for hashes of numbers. */
 uint64_t sheaf_hash_mix(uint64_t x);
+/* The maps' hash of p[0..n) (FNV-1a, then mixed), under a per-map `seed`. */
+uint64_t sheaf_hash_bytes(uint64_t seed, const char *p, size_t n);
 /* ---- idset.c: a sorted set of strings (article ids) --------------------- */
 
 struct sheaf_idset {

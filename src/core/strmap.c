@@ -26,7 +26,7 @@ uint64_t sheaf_hash_mix(uint64_t x)
   return x;
 }
 
-static uint64_t hash(uint64_t seed, const char *p, size_t n)
+uint64_t sheaf_hash_bytes(uint64_t seed, const char *p, size_t n)
 {
   uint64_t h = UINT64_C(0xcbf29ce484222325) ^ seed;
   size_t i;
@@ -75,7 +75,7 @@ const size_t *sheaf_strmap_get(const struct sheaf_strmap *m, const char *key, si
 
   if (m == NULL || m->n == 0)
     return NULL;
-  s = probe(m, key, len, hash(m->seed, key, len));
+  s = probe(m, key, len, sheaf_hash_bytes(m->seed, key, len));
   return s->key ? &s->val : NULL;
 }
 
@@ -99,7 +99,7 @@ bool sheaf_strmap_put(struct sheaf_strmap *m, const char *key, size_t len, size_
     sheaf_free(m->slots);
     *m = bigger;
   }
-  h = hash(m->seed, key, len);
+  h = sheaf_hash_bytes(m->seed, key, len);
   s = probe(m, key, len, h);
   if (s->key == NULL) {
     s->key = key;

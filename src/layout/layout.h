@@ -222,10 +222,15 @@ void sheaf_images_count(const struct sheaf_images *im, size_t *embedded, size_t 
 
 /* ---- links.c: article URLs -> chapters ------------------------------------ */
 
+/* A map of every chapter's link, guid and id; `book` is borrowed and must
+ * outlive the map (and its chapters stay unchanged). Thread-safe to read. */
 struct sheaf_links *sheaf_links_new(const struct sheaf_book *book, sheaf_status *status);
 void sheaf_links_free(struct sheaf_links *l);
 /* Returns the chapter (1-based) of the article `url` names, or 0. */
 size_t sheaf_links_find(const struct sheaf_links *l, const char *url, bool *nomem);
+/* How many slots a lookup of `url` looks at (0: no lookup), so a test can
+ * see that lookups stay short as books grow. */
+size_t sheaf_links_probes(const struct sheaf_links *l, const char *url);
 /* Returns the normal form links are matched in (new string), or NULL for a
  * URL that is not http(s) (or out of memory: *nomem). */
 char *sheaf_links_key(const char *url, bool *nomem);

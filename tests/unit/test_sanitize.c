@@ -387,6 +387,82 @@ static void test_link_keys(void **state)
   }
 }
 
+/* The map from article URLs to chapters at 100,000 articles whose URLs
+ * share a long prefix and differ in a few digits (the WordPress pattern
+ * that made libxml2's hash table chain): every URL finds its chapter, the
+ * first article wins a shared URL, an id equal to the guid counts once,
+ * misses stay misses, and lookups look at few slots on average and never
+ * many. This guards the cost per lookup, which must not grow with the
+ * book; it counts slots, not time. */
+static void test_links_map(void **state)
+{
+  enum { N = 100000 };
+  struct sheaf_article *arts = calloc(N, sizeof *arts);
+  const struct sheaf_article **chapters = calloc(N, sizeof *chapters);
+  struct sheaf_book book;
+  struct sheaf_links *l;
+  sheaf_status st;
+  size_t i, probes = 0, most = 0;
+  char url[128];
+  bool nomem = false;
+
+  (void)state;
+  assert_non_null(arts);
+  assert_non_null(chapters);
+  for (i = 0; i < N; i++) {
+    snprintf(url, sizeof url, "https://blog.example.org/2024/12/a-post-%zu/", i);
+    arts[i].link = strdup(url);
+    snprintf(url, sizeof url, "https://blog.example.org/?p=%zu", i);
+    arts[i].guid = strdup(url);
+    arts[i].id = arts[i].guid;
+    chapters[i] = &arts[i];
+  }
+  /* Chapter 7 shares chapter 3's link (http, www., no slash): 3 wins. */
+  free(arts[6].link);
+  arts[6].link = strdup("http://www.blog.example.org/2024/12/a-post-2");
+  memset(&book, 0, sizeof book);
+  book.chapters = chapters;
+  book.nchapters = N;
+  l = sheaf_links_new(&book, &st);
+  assert_non_null(l);
+  assert_int_equal(st, SHEAF_OK);
+  for (i = 0; i < N; i++) {
+    size_t k;
+    snprintf(url, sizeof url, "http://blog.example.org/2024/12/a-post-%zu#c", i);
+    assert_int_equal(sheaf_links_find(l, url, &nomem), i == 6 ? 0 : i + 1);
+    snprintf(url, sizeof url, "https://blog.example.org/index.php?p=%zu&x=1", i);
+    assert_int_equal(sheaf_links_find(l, url, &nomem), i + 1);
+    k = sheaf_links_probes(l, url);
+    assert_true(k >= 1);
+    probes += k;
+    if (k > most)
+      most = k;
+    snprintf(url, sizeof url, "https://blog.example.org/?p=%zu", i + N);
+    assert_int_equal(sheaf_links_find(l, url, &nomem), 0);
+    k = sheaf_links_probes(l, url);
+    probes += k;
+    if (k > most)
+      most = k;
+  }
+  assert_false(nomem);
+  /* At most 2/3 full with linear probing: ~2 slots a hit, ~5 a miss on
+   * average; a table that stopped growing or a hash that clustered these
+   * keys would pass both bounds by far. */
+  if (probes > (size_t)N * 2 * 4 || most > 200)
+    fail_msg("links map: %zu slots for %d lookups, %zu at most", probes, 2 * N, most);
+  assert_int_equal(
+      sheaf_links_find(l, "https://blog.example.org/2024/12/a-post-2/", &nomem), 3);
+  assert_int_equal(sheaf_links_find(l, "mailto:a@blog.example.org", &nomem), 0);
+  assert_int_equal(sheaf_links_probes(l, "mailto:a@blog.example.org"), 0);
+  sheaf_links_free(l);
+  for (i = 0; i < N; i++) {
+    free(arts[i].link);
+    free(arts[i].guid);
+  }
+  free(arts);
+  free(chapters);
+}
+
 static void write_file(const char *path, const void *p, size_t n)
 {
   FILE *f = fopen(path, "wb");
@@ -542,10 +618,11 @@ static void test_empty(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_table),       cmocka_unit_test(test_images),
-      cmocka_unit_test(test_link_keys),   cmocka_unit_test(test_image_registry),
-      cmocka_unit_test(test_cruft_notes), cmocka_unit_test(test_bad_host),
-      cmocka_unit_test(test_deep),        cmocka_unit_test(test_empty),
+      cmocka_unit_test(test_table),          cmocka_unit_test(test_images),
+      cmocka_unit_test(test_link_keys),      cmocka_unit_test(test_links_map),
+      cmocka_unit_test(test_image_registry), cmocka_unit_test(test_cruft_notes),
+      cmocka_unit_test(test_bad_host),       cmocka_unit_test(test_deep),
+      cmocka_unit_test(test_empty),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
