@@ -286,7 +286,8 @@ struct sheaf_labels {
   const char *lang; /* what the strings are in: "en", "de", "zh-Hant" */
   const char *contents, *landmarks, *title_page, *start, *cover;
   const char *untitled, *undated, *untagged;
-  const char *sources;               /* a heading over a list: "Sources:" */
+  const char *sources[2];            /* a heading over a list of one, of more:
+                                        "Source:", "Sources:" */
   const char *original;              /* the link to an article's web page */
   const char *media, *video, *audio; /* "Video: <link>" for an embed */
   const char *date;                  /* a long date: "{d} {M} {y}" */
@@ -658,8 +659,12 @@ bool sheaf_article_set_author(struct sheaf_article *a, size_t k, const char *nam
 /* Puts into `out` (emptied first) the key under which a book's record of
  * its articles (--after) names `a`: its id, except for a file whose id is
  * its path, named by its folder's and its own name, date and title
- * instead, so that no local path goes into a book. False when out of
- * memory. */
+ * instead, so that no local path goes into a book, and for an item
+ * without a guid, whose id is its link, named by the link and a hash of
+ * its title ("LINK title:HEX"; without a title, the lengths of its texts:
+ * "LINK length:BODY.SUMMARY"), so that items sharing one link are told
+ * apart as the selection's merging of duplicates tells them. False when
+ * out of memory. */
 bool sheaf_article_record_key(const struct sheaf_article *a, struct sheaf_buf *out);
 /* Fills a->id from guid, link or a hash; call when the article is complete. */
 bool sheaf_article_finish(struct sheaf_article *a);

@@ -199,6 +199,28 @@ bool sheaf_article_record_key(const struct sheaf_article *a, struct sheaf_buf *o
   size_t i;
 
   sheaf_buf_reset(out);
+  if ((a->guid == NULL || *a->guid == '\0') && a->link && *a->link &&
+      strcmp(a->id, a->link) == 0) {
+    /* Sites that give every item their home page or a day's archive as
+     * its link: the link alone would name several articles, and --after
+     * would hold back a new one for an old one. The title (else the
+     * length of the texts) is what tells such items apart when
+     * duplicates are merged (select.c), and does not change as the
+     * archive grows. */
+    sheaf_buf_puts(out, a->link);
+    if (*a->title) {
+      sheaf_sha1_init(&s);
+      sheaf_sha1_update(&s, a->title, strlen(a->title));
+      sheaf_sha1_final(&s, h);
+      sheaf_buf_puts(out, " title:");
+      for (i = 0; i < 8; i++)
+        sheaf_buf_printf(out, "%02x", h[i]);
+    } else {
+      sheaf_buf_printf(out, " length:%zu.%zu", sheaf_article_body_len(a),
+                       sheaf_article_summary_len(a));
+    }
+    return !out->failed;
+  }
   if (!(a->guid && a->source && strcmp(a->guid, a->source) == 0))
     return sheaf_buf_puts(out, a->id);
   /* A file's id is its path, which says where it sat on one machine: the

@@ -88,7 +88,7 @@ sheaf_status sheaf_layout_titlepage(const struct sheaf_layout_ctx *cx,
   if (book->nsources) {
     sheaf_buf_puts(out, "<div class=\"sheaf-sources\">\n<p");
     sheaf_layout_lang_attrs(out, l, lang);
-    sheaf_buf_printf(out, ">%s</p>\n", l->sources);
+    sheaf_buf_printf(out, ">%s</p>\n", l->sources[book->nsources == 1 ? 0 : 1]);
     sheaf_layout_sources(out, book);
     sheaf_buf_puts(out, "</div>\n");
   }

@@ -239,6 +239,54 @@ static char *title_case(const char *s)
 
 /* Replaces *s by its text as XML may hold it (sheaf_buf_put_xml_chars).
  * Returns false when out of memory (*s is then unchanged). */
+/* The language of a book that declares none, when the script of its
+ * titles leaves no doubt: kana is written only in Japanese and hangul only
+ * in Korean (Han characters alone could be Chinese or Japanese, Cyrillic
+ * several languages: those stay undecided). More than half of the titles
+ * must show the script and none the other, so one quoted name in an
+ * English blog changes nothing. Returns "ja", "ko" or NULL (static). */
+static bool is_kana(uint32_t cp)
+{
+  /* Hiragana and katakana, less the middle dot and the length mark, which
+   * Chinese text borrows; katakana extensions; half-width katakana. */
+  return (cp >= 0x3041 && cp <= 0x30ff && cp != 0x30fb && cp != 0x30fc) ||
+         (cp >= 0x31f0 && cp <= 0x31ff) || (cp >= 0xff66 && cp <= 0xff9d);
+}
+
+static bool is_hangul(uint32_t cp)
+{
+  return (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0x1100 && cp <= 0x11ff) ||
+         (cp >= 0x3131 && cp <= 0x318e);
+}
+
+static const char *script_language(const struct sheaf_book *b)
+{
+  size_t i, kana = 0, hangul = 0;
+
+  for (i = 0; i < b->nchapters; i++) {
+    const char *t = b->chapters[i]->title;
+    size_t n = strlen(t), k = 0;
+    bool has_kana = false, has_hangul = false;
+    uint32_t cp;
+    while (k < n) {
+      if (!(t[k] & 0x80)) {
+        k++;
+        continue;
+      }
+      k += sheaf_utf8_decode(t + k, n - k, &cp);
+      has_kana = has_kana || is_kana(cp);
+      has_hangul = has_hangul || is_hangul(cp);
+    }
+    kana += has_kana;
+    hangul += has_hangul;
+  }
+  if (kana && !hangul && kana * 2 > b->nchapters)
+    return "ja";
+  if (hangul && !kana && hangul * 2 > b->nchapters)
+    return "ko";
+  return NULL;
+}
+
 static bool clean_text(char **s)
 {
   struct sheaf_buf b;
@@ -389,9 +437,18 @@ static sheaf_status make_identifier(struct sheaf_book *b, const sheaf_options *o
   sheaf_select_selection_key(opt, &key);
   /* What is new since earlier books (--after) is a book of its own, not a
    * new edition of the whole archive. */
-  if (opt->nafter && b->nchapters)
-    sheaf_buf_printf(&key, "after:%s\n%s\n", b->chapters[0]->id,
-                     b->chapters[b->nchapters - 1]->id);
+  if (opt->nafter && b->nchapters) {
+    struct sheaf_buf first, last;
+    sheaf_buf_init(&first, 0);
+    sheaf_buf_init(&last, 0);
+    if (!sheaf_article_record_key(b->chapters[0], &first) ||
+        !sheaf_article_record_key(b->chapters[b->nchapters - 1], &last))
+      key.failed = true;
+    else
+      sheaf_buf_printf(&key, "after:%s\n%s\n", first.ptr, last.ptr);
+    sheaf_buf_fini(&first);
+    sheaf_buf_fini(&last);
+  }
   if (key.failed) {
     sheaf_buf_fini(&key);
     return SHEAF_ERR_NOMEM;
@@ -579,6 +636,8 @@ sheaf_status sheaf_select_metadata(struct sheaf_book *b, const sheaf_options *op
     b->language = sheaf_strdup(b->chapters[0]->language);
   if (b->language == NULL && opt->language && *opt->language)
     b->language = sheaf_lang_normalize(opt->language);
+  if (b->language == NULL && script_language(b))
+    b->language = sheaf_strdup(script_language(b));
   if (b->language == NULL)
     b->language = sheaf_strdup("en");
   if (b->language == NULL)

@@ -113,5 +113,50 @@ SOURCE_DATE_EPOCH=1700000000 "$SHEAF" build "$T/two.rss" -o "$T/sde.epub" 2>/dev
 unzip -p "$T/sde.epub" EPUB/text/colophon.xhtml | grep -q 'made on 14 November 2023 by sheaf [^ ]* (the date the build was given as SOURCE_DATE_EPOCH)' ||
   fail "colophon does not say its date is SOURCE_DATE_EPOCH"
 
-epubcheck_many "$T/two.epub" "$T/four.epub" "$T/given.epub" "$T/pics.epub" "$T/us.epub" "$T/md.epub"
+# The title page's heading over the sources agrees with their number.
+expect_rc 0 "$SHEAF" build "$T/two.rss" -o "$T/one-source.epub"
+unzip -p "$T/one-source.epub" EPUB/text/title.xhtml | grep -q '<p>Source:</p>' ||
+  fail "one source: $(unzip -p "$T/one-source.epub" EPUB/text/title.xhtml | grep -A1 sheaf-sources)"
+sed "s/harbour.example.org/quay.example.net/g" "$T/two.rss" >"$T/again.rss"
+expect_rc 0 "$SHEAF" build "$T/two.rss" "$T/again.rss" -o "$T/two-sources.epub"
+unzip -p "$T/two-sources.epub" EPUB/text/title.xhtml | grep -q '<p>Sources:</p>' || fail "two sources"
+
+# A feed that declares no language: kana in most titles is Japanese,
+# hangul Korean; Han characters alone, or one Japanese title among English
+# ones, decide nothing.
+nolang() {
+  out=$1
+  shift
+  {
+    printf '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>\n'
+    printf '<title>Script</title><link>https://script.example.org/</link>\n'
+    i=1
+    for t in "$@"; do
+      printf '<item><title>%s</title><link>https://script.example.org/%s/</link>\n' "$t" $i
+      printf '<pubDate>Wed, %02d May 2019 10:00:00 +0000</pubDate><description>x %s</description></item>\n' $i $i
+      i=$((i + 1))
+    done
+    printf '</channel></rss>\n'
+  } >"$out"
+}
+lang_of() { unzip -p "$1" EPUB/content.opf | sed -n 's|.*<dc:language>\(.*\)</dc:language>.*|\1|p'; }
+nolang "$T/ja.rss" "東京の雨について" "新しい本を読みました" "港の朝"
+expect_rc 0 "$SHEAF" build "$T/ja.rss" -o "$T/ja.epub"
+[ "$(lang_of "$T/ja.epub")" = ja ] || fail "kana titles: language $(lang_of "$T/ja.epub")"
+unzip -p "$T/ja.epub" EPUB/text/title.xhtml | grep -q '出典：' || fail "Japanese labels"
+unzip -p "$T/ja.epub" EPUB/text/title.xhtml | grep -q 'Source' && fail "English label in a Japanese book"
+nolang "$T/ko.rss" "서울의 아침" "새 책" "Notes"
+expect_rc 0 "$SHEAF" build "$T/ko.rss" -o "$T/ko.epub"
+[ "$(lang_of "$T/ko.epub")" = ko ] || fail "hangul titles: language $(lang_of "$T/ko.epub")"
+nolang "$T/han.rss" "北京的雨" "新书" "港口"
+expect_rc 0 "$SHEAF" build "$T/han.rss" -o "$T/han.epub"
+[ "$(lang_of "$T/han.epub")" = en ] || fail "Han alone decided: $(lang_of "$T/han.epub")"
+nolang "$T/mixed.rss" "Rain in Tokyo" "A new book" "東京の雨"
+expect_rc 0 "$SHEAF" build "$T/mixed.rss" -o "$T/mixed.epub"
+[ "$(lang_of "$T/mixed.epub")" = en ] || fail "one kana title decided: $(lang_of "$T/mixed.epub")"
+expect_rc 0 "$SHEAF" build "$T/ja.rss" --language fr -o "$T/ja-fr.epub"
+[ "$(lang_of "$T/ja-fr.epub")" = fr ] || fail "--language lost to the script"
+
+epubcheck_many "$T/two.epub" "$T/four.epub" "$T/given.epub" "$T/pics.epub" "$T/us.epub" "$T/md.epub" \
+  "$T/one-source.epub" "$T/ja.epub" "$T/ko.epub"
 finish

@@ -162,10 +162,10 @@ static void test_tables_complete(void **state)
   (void)state;
   for (i = 0; i < sizeof tags / sizeof *tags; i++) {
     const struct sheaf_labels *l = sheaf_labels_for(tags[i]);
-    const char *s[] = {l->contents, l->landmarks, l->title_page, l->start,
-                       l->cover,    l->untitled,  l->undated,    l->untagged,
-                       l->sources,  l->original,  l->media,      l->video,
-                       l->audio,    l->date,      l->month,      l->count[0]};
+    const char *s[] = {
+        l->contents, l->landmarks, l->title_page, l->start,      l->cover,    l->untitled,
+        l->undated,  l->untagged,  l->sources[0], l->sources[1], l->original, l->media,
+        l->video,    l->audio,     l->date,       l->month,      l->count[0]};
     size_t k;
     assert_string_equal(l->lang, tags[i]);
     for (k = 0; k < sizeof s / sizeof *s; k++)
