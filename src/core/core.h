@@ -196,6 +196,7 @@ bool sheaf_pread_all(int fd, void *p, size_t n, uint64_t off);
 
 /* ---- fileset.c: the files a build read, by device and inode ------------- */
 
+struct sheaf_pool; /* pool.c, below */
 struct sheaf_fileent {
   uint64_t dev, ino;
   char *path; /* as it was read, for messages; NULL: an empty slot */
@@ -204,6 +205,9 @@ struct sheaf_fileent {
 struct sheaf_fileset {
   struct sheaf_fileent *slots;
   size_t n, cap; /* entries used; slots (a power of two, or 0) */
+  /* Set before the first add: paths are copied into this pool (a
+   * collection's, whose sources share the copy: sheaf_pool_strdup_recent). */
+  struct sheaf_pool *pool;
 };
 void sheaf_fileset_init(struct sheaf_fileset *s);
 void sheaf_fileset_fini(struct sheaf_fileset *s);
@@ -244,6 +248,39 @@ bool sheaf_strmap_put(struct sheaf_strmap *m, const char *key, size_t len, size_
 uint64_t sheaf_hash_mix(uint64_t x);
 /* The maps' hash of p[0..n) (FNV-1a, then mixed), under a per-map `seed`. */
 uint64_t sheaf_hash_bytes(uint64_t seed, const char *p, size_t n);
+
+/* ---- pool.c: immutable strings and arrays, freed all at once ------------- */
+
+struct sheaf_pool_block;
+/* Zero-initialised is not enough: sheaf_pool_init() seeds the maps. */
+struct sheaf_pool {
+  struct sheaf_pool_block *blocks; /* owned, newest first */
+  char *cur;                       /* where the next bytes go */
+  size_t left;                     /* bytes free at cur */
+  size_t bytes;                    /* allocated in all (blocks and headers) */
+  struct sheaf_strmap strings;     /* interned strings, by their bytes */
+  struct sheaf_strmap arrays;      /* interned arrays, by their bytes */
+  char *recent;                    /* sheaf_pool_strdup_recent()'s last */
+};
+void sheaf_pool_init(struct sheaf_pool *p);
+void sheaf_pool_fini(struct sheaf_pool *p);
+/* `n` bytes aligned to `align` (a power of two, at most max_align_t's),
+ * valid until sheaf_pool_fini(); NULL when out of memory. */
+void *sheaf_pool_alloc(struct sheaf_pool *p, size_t n, size_t align);
+/* A copy of s[0..n), NUL-terminated, in the pool; NULL when out of memory. */
+char *sheaf_pool_strdup(struct sheaf_pool *p, const char *s, size_t n);
+/* sheaf_pool_strdup(), or the copy this function returned last when that
+ * is s[0..n) again: a file's path, recorded as read and then as its
+ * articles' source, is held once, without a map of every path. */
+char *sheaf_pool_strdup_recent(struct sheaf_pool *p, const char *s, size_t n);
+/* The pool's one copy of s[0..n) (NUL-terminated): equal strings give the
+ * same pointer, so an interned string is never to be changed. NULL when
+ * out of memory. */
+char *sheaf_pool_intern(struct sheaf_pool *p, const char *s, size_t n);
+/* The same for n > 0 bytes of any kind (an array of pointers to interned
+ * strings), aligned like max_align_t; padding bytes must be zero. */
+void *sheaf_pool_intern_bytes(struct sheaf_pool *p, const void *data, size_t n);
+
 /* ---- idset.c: a sorted set of strings (article ids) --------------------- */
 
 struct sheaf_idset {
@@ -439,42 +476,59 @@ struct sheaf_tag {
 
 enum sheaf_body_format { SHEAF_BODY_HTML, SHEAF_BODY_TEXT, SHEAF_BODY_MARKDOWN };
 
+/* Held for every article of the archive until the book is written: the
+ * fields are ordered so that none needs padding (a million articles). */
 struct sheaf_article {
   char *id;    /* guid, else link, else sha1 of title+body; never NULL */
   char *title; /* plain text; never NULL */
   char *link;  /* canonical URL or NULL */
   char *guid;  /* as given, or NULL */
   char **authors;
-  size_t nauthors, authors_cap;
-  int64_t published;  /* UTC seconds or SHEAF_TIME_UNKNOWN */
-  int64_t updated;    /* UTC seconds or SHEAF_TIME_UNKNOWN */
-  int pub_offset;     /* source's UTC offset of `published`, minutes */
-  int64_t order_time; /* orders an undated article (a Markdown file's
-                         modification time), never shown; or UNKNOWN */
   struct sheaf_tag *tags;
-  size_t ntags, tags_cap;
   /* Slugs -> tags and names -> authors, made once an article has many
-   * (a hostile feed may give one item 100,000 tags); NULL before. */
+   * (a hostile feed may give one item 100,000 tags); NULL before, and
+   * again once the article is packed. */
   struct sheaf_strmap *tag_index, *author_index;
-  char *summary; /* excerpt (HTML) or NULL */
-  char *body;    /* full content, or NULL (then summary is the body) */
-  enum sheaf_body_format body_format;
+  char *summary;      /* excerpt (HTML) or NULL */
+  char *body;         /* full content, or NULL (then summary is the body) */
   char *language;     /* BCP 47 or NULL (then the feed's) */
   const char *source; /* input path, owned by the collection */
-  unsigned line;      /* line in `source` where the item starts */
-  size_t feed;        /* index into the collection's feeds */
-  size_t order;       /* position in the collection, for stable sorting */
   /* The name (last component, never the path) of the folder given as input
    * that held the file, or NULL; owned by the collection. The book names
    * the folder once by it instead of listing its files. */
   const char *folder;
+  int64_t published;  /* UTC seconds or SHEAF_TIME_UNKNOWN */
+  int64_t updated;    /* UTC seconds or SHEAF_TIME_UNKNOWN */
+  int64_t order_time; /* orders an undated article (a Markdown file's
+                         modification time), never shown; or UNKNOWN */
   /* Spooled (sheaf_collection_spool_article): body and summary are NULL
    * here and live at [spool_off, +body_len) and [+body_len, +summary_len)
    * of the collection's body spool; read them with sheaf_article_load(). */
-  bool spooled, has_body, has_summary;
   uint64_t spool_off;
   size_t body_len, summary_len;
+  size_t feed;  /* index into the collection's feeds */
+  size_t order; /* position in the collection, for stable sorting */
+  /* 32 bits: an input is at most 2 GB, and a tag takes more than 2 bytes
+   * of it (sheaf_article_add_tag refuses more all the same). */
+  uint32_t nauthors, authors_cap;
+  uint32_t ntags, tags_cap;
+  int pub_offset; /* source's UTC offset of `published`, minutes */
+  unsigned line;  /* line in `source` where the item starts */
+  enum sheaf_body_format body_format;
+  bool spooled, has_body, has_summary;
+  /* SHEAF_PACK_* bits: what of the article lives in its collection's pool
+   * (packed when spooled) rather than in its own allocations. Pooled
+   * strings are borrowed: never free or change them. Call
+   * sheaf_article_unpack() before writing to id, title, link, guid or
+   * language; the sheaf_article_ functions do it for tags and authors. */
+  unsigned char packed;
 };
+
+/* The parts of an article that packing moves into the collection's pool:
+ * id, title, link, guid and language (id shares guid's or link's copy when
+ * it is equal); the tags (array, names and slugs interned); the authors
+ * (array and names interned). */
+enum { SHEAF_PACK_TEXT = 1, SHEAF_PACK_TAGS = 2, SHEAF_PACK_AUTHORS = 4 };
 
 struct sheaf_feed {
   char *title, *link, *description, *language, *generator;
@@ -491,9 +545,6 @@ struct sheaf_collection {
   size_t narticles, cap;
   struct sheaf_feed **feeds;
   size_t nfeeds, feeds_cap;
-  char **sources; /* interned input paths */
-  size_t nsources, sources_cap;
-  struct sheaf_strmap *source_index; /* path -> index in sources; NULL before */
   /* Body spool: an unlinked temp file holding article bodies and summaries
    * once imported, so memory is bounded by metadata, not the archive. */
   bool spool_bodies; /* set by sheaf_collection_spool_bodies() */
@@ -502,7 +553,11 @@ struct sheaf_collection {
   /* Images and redirects from web archives, by URL (resources.c); NULL
    * until the first is added. */
   struct sheaf_resources *resources;
-  struct sheaf_fileset read; /* every file imported: never the book's target */
+  struct sheaf_fileset read; /* every file imported: never the book's target;
+                                its paths are in `pool` */
+  /* Articles' metadata once packed (SHEAF_PACK_*): a million articles'
+   * titles, links and ids without a malloc each, tags and authors once. */
+  struct sheaf_pool pool;
 };
 
 struct sheaf_book_tag {
@@ -666,6 +721,10 @@ bool sheaf_article_set_author(struct sheaf_article *a, size_t k, const char *nam
  * apart as the selection's merging of duplicates tells them. False when
  * out of memory. */
 bool sheaf_article_record_key(const struct sheaf_article *a, struct sheaf_buf *out);
+/* Gives `a` its own copies of everything packed (SHEAF_PACK_*), so that
+ * its fields may be replaced and freed. False when out of memory; the
+ * article is then unchanged. */
+bool sheaf_article_unpack(struct sheaf_article *a);
 /* Fills a->id from guid, link or a hash; call when the article is complete. */
 bool sheaf_article_finish(struct sheaf_article *a);
 void sheaf_feed_free(struct sheaf_feed *f);
@@ -673,9 +732,15 @@ void sheaf_feed_free(struct sheaf_feed *f);
 bool sheaf_collection_add_article(struct sheaf_collection *c, struct sheaf_article *a);
 /* sheaf_collection_spool_bodies() is public (book.h). */
 /* Moves a's body and summary to the collection's spool and frees them; a
- * no-op when the collection does not spool or a is spooled. False with
- * errno set when the file cannot be written. */
+ * no-op when the collection does not spool or a is spooled. Packs a's
+ * metadata into the collection's pool in any case (a is complete; when
+ * the pool cannot grow, a keeps its own copies). False with errno set
+ * when the file cannot be written. */
 bool sheaf_collection_spool_article(struct sheaf_collection *c, struct sheaf_article *a);
+/* Moves a's metadata into the collection's pool (SHEAF_PACK_*), where a
+ * complete article's title, link, ids, tags and authors take least room.
+ * Only saves memory: when the pool cannot grow, a part stays a's own. */
+void sheaf_collection_pack_article(struct sheaf_collection *c, struct sheaf_article *a);
 /* Replaces a's body and summary by `body` and `summary` (taken over, freed
  * on failure too; NULL for none), spooled again when the collection
  * spools. False with errno set when the spool cannot be written. */
@@ -691,7 +756,8 @@ sheaf_status sheaf_article_load(const struct sheaf_collection *c,
 size_t sheaf_article_body_len(const struct sheaf_article *a);
 size_t sheaf_article_summary_len(const struct sheaf_article *a);
 bool sheaf_collection_add_feed(struct sheaf_collection *c, struct sheaf_feed *f);
-/* Returns the interned copy of `path`, owned by the collection, or NULL. */
+/* Returns a copy of `path` owned by the collection (in its pool), or NULL
+ * when out of memory. */
 const char *sheaf_collection_intern_source(struct sheaf_collection *c, const char *path);
 /* Appends a document; takes ownership of its strings (frees them on failure).
  * When the manuscript has a spool, the data goes to it (doc->spooled). */

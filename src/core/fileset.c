@@ -30,7 +30,7 @@ void sheaf_fileset_fini(struct sheaf_fileset *s)
 {
   size_t i;
 
-  for (i = 0; i < s->cap; i++)
+  for (i = 0; i < s->cap && s->pool == NULL; i++)
     sheaf_free(s->slots[i].path);
   sheaf_free(s->slots);
   memset(s, 0, sizeof *s);
@@ -58,6 +58,7 @@ static bool grow(struct sheaf_fileset *s)
     return false;
   bigger.cap = cap;
   bigger.n = s->n;
+  bigger.pool = s->pool;
   for (i = 0; i < s->cap; i++)
     if (s->slots[i].path)
       *probe(&bigger, s->slots[i].dev, s->slots[i].ino) = s->slots[i];
@@ -77,7 +78,9 @@ bool sheaf_fileset_add(struct sheaf_fileset *s, uint64_t dev, uint64_t ino,
   e = probe(s, dev, ino);
   if (e->path)
     return true;
-  if ((e->path = sheaf_strdup(path && *path ? path : "?")) == NULL)
+  path = path && *path ? path : "?";
+  if ((e->path = s->pool ? sheaf_pool_strdup_recent(s->pool, path, strlen(path))
+                         : sheaf_strdup(path)) == NULL)
     return false;
   e->dev = dev;
   e->ino = ino;

@@ -78,30 +78,261 @@ static bool index_last(struct sheaf_strmap *index, const char *s, size_t pos)
   return index == NULL || sheaf_strmap_put(index, s, strlen(s), pos);
 }
 
+/* sheaf_grow() for an article's 32-bit counts: room for n + 1. */
+static bool grow_one(void **arr, uint32_t *cap, uint32_t n, size_t size)
+{
+  size_t c = *cap;
+
+  if (n == UINT32_MAX || !sheaf_grow(arr, &c, (size_t)n + 1, size))
+    return false;
+  *cap = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+  return true;
+}
+
 void sheaf_article_free(struct sheaf_article *a)
 {
   size_t i;
 
   if (a == NULL)
     return;
+  if (!(a->packed & SHEAF_PACK_TEXT)) {
+    sheaf_free(a->id);
+    sheaf_free(a->title);
+    sheaf_free(a->link);
+    sheaf_free(a->guid);
+    sheaf_free(a->language);
+  }
+  if (!(a->packed & SHEAF_PACK_AUTHORS)) {
+    for (i = 0; i < a->nauthors; i++)
+      sheaf_free(a->authors[i]);
+    sheaf_free(a->authors);
+  }
+  if (!(a->packed & SHEAF_PACK_TAGS)) {
+    for (i = 0; i < a->ntags; i++) {
+      sheaf_free(a->tags[i].name);
+      sheaf_free(a->tags[i].slug);
+    }
+    sheaf_free(a->tags);
+  }
+  free_index(a->tag_index);
+  free_index(a->author_index);
+  sheaf_free(a->summary);
+  sheaf_free(a->body);
+  sheaf_free(a);
+}
+
+/* ---- packing: an article's metadata into its collection's pool ----------- */
+
+/* Own copies of the pooled tags; false (nothing changed) when out of
+ * memory. */
+static bool unpack_tags(struct sheaf_article *a)
+{
+  struct sheaf_tag *t = NULL;
+  size_t i;
+
+  if (!(a->packed & SHEAF_PACK_TAGS))
+    return true;
+  if (a->ntags && (t = sheaf_calloc(a->ntags, sizeof *t)) == NULL)
+    return false;
+  for (i = 0; i < a->ntags; i++) {
+    t[i].kind = a->tags[i].kind;
+    if ((t[i].name = sheaf_strdup(a->tags[i].name)) == NULL ||
+        (t[i].slug = sheaf_strdup(a->tags[i].slug)) == NULL) {
+      for (size_t k = 0; k <= i; k++) {
+        sheaf_free(t[k].name);
+        sheaf_free(t[k].slug);
+      }
+      sheaf_free(t);
+      return false;
+    }
+  }
+  a->tags = t;
+  a->tags_cap = a->ntags;
+  a->packed &= (unsigned char)~SHEAF_PACK_TAGS;
+  return true;
+}
+
+static bool unpack_authors(struct sheaf_article *a)
+{
+  char **v = NULL;
+  size_t i;
+
+  if (!(a->packed & SHEAF_PACK_AUTHORS))
+    return true;
+  if (a->nauthors && (v = sheaf_calloc(a->nauthors, sizeof *v)) == NULL)
+    return false;
+  for (i = 0; i < a->nauthors; i++)
+    if ((v[i] = sheaf_strdup(a->authors[i])) == NULL) {
+      while (i-- > 0)
+        sheaf_free(v[i]);
+      sheaf_free(v);
+      return false;
+    }
+  a->authors = v;
+  a->authors_cap = a->nauthors;
+  a->packed &= (unsigned char)~SHEAF_PACK_AUTHORS;
+  return true;
+}
+
+/* A copy of `s` that the caller owns, for unpacking; *ok goes false when
+ * out of memory. NULL stays NULL. */
+static char *own(const char *s, bool *ok)
+{
+  char *r = s ? sheaf_strdup(s) : NULL;
+
+  if (s && r == NULL)
+    *ok = false;
+  return r;
+}
+
+bool sheaf_article_unpack(struct sheaf_article *a)
+{
+  if (a->packed & SHEAF_PACK_TEXT) {
+    bool ok = true;
+    char *id = own(a->id, &ok), *title = own(a->title, &ok), *link = own(a->link, &ok),
+         *guid = own(a->guid, &ok), *lang = own(a->language, &ok);
+    if (!ok) {
+      sheaf_free(id);
+      sheaf_free(title);
+      sheaf_free(link);
+      sheaf_free(guid);
+      sheaf_free(lang);
+      return false;
+    }
+    a->id = id;
+    a->title = title;
+    a->link = link;
+    a->guid = guid;
+    a->language = lang;
+    a->packed &= (unsigned char)~SHEAF_PACK_TEXT;
+  }
+  return unpack_tags(a) && unpack_authors(a);
+}
+
+/* A pooled copy of `s` (NULL stays NULL); *ok goes false when out of
+ * memory. */
+static char *pooled(struct sheaf_pool *p, const char *s, bool intern, bool *ok)
+{
+  char *r;
+
+  if (s == NULL)
+    return NULL;
+  r = intern ? sheaf_pool_intern(p, s, strlen(s)) : sheaf_pool_strdup(p, s, strlen(s));
+  if (r == NULL)
+    *ok = false;
+  return r;
+}
+
+static void pack_text(struct sheaf_pool *p, struct sheaf_article *a)
+{
+  bool ok = true;
+  char *title = pooled(p, a->title, false, &ok), *link = pooled(p, a->link, false, &ok),
+       *lang = pooled(p, a->language, true, &ok), *guid, *id;
+
+  /* A file's guid is its path, which the collection holds already. */
+  if (a->guid && a->source && strcmp(a->guid, a->source) == 0)
+    guid = sheaf_unconst(a->source);
+  else
+    guid = pooled(p, a->guid, false, &ok);
+
+  /* The id is the guid or the link unless neither was given: one copy. */
+  if (a->id == NULL)
+    id = NULL;
+  else if (guid && strcmp(a->id, guid) == 0)
+    id = guid;
+  else if (link && strcmp(a->id, link) == 0)
+    id = link;
+  else
+    id = pooled(p, a->id, false, &ok);
+  if (!ok)
+    return; /* what was copied stays in the pool, unused */
   sheaf_free(a->id);
   sheaf_free(a->title);
   sheaf_free(a->link);
   sheaf_free(a->guid);
-  for (i = 0; i < a->nauthors; i++)
-    sheaf_free(a->authors[i]);
-  sheaf_free(a->authors);
+  sheaf_free(a->language);
+  a->id = id;
+  a->title = title;
+  a->link = link;
+  a->guid = guid;
+  a->language = lang;
+  a->packed |= SHEAF_PACK_TEXT;
+}
+
+/* Few articles' tag lists are unlike all others' (a blog has a few dozen
+ * tags and uses them in a few hundred combinations): the whole list is
+ * interned, so most articles hold only a pointer to a shared one. */
+static void pack_tags(struct sheaf_pool *p, struct sheaf_article *a)
+{
+  struct sheaf_tag small[8], *t = small, *shared = NULL;
+  size_t i;
+  bool ok = true;
+
+  if (a->ntags > sizeof small / sizeof *small &&
+      (t = sheaf_malloc(a->ntags * sizeof *t)) == NULL)
+    return;
+  /* Zeroed, padding included: the list is interned by its bytes. */
+  memset(t, 0, (a->ntags ? a->ntags : 1) * sizeof *t);
+  for (i = 0; ok && i < a->ntags; i++) {
+    t[i].name = pooled(p, a->tags[i].name, true, &ok);
+    t[i].slug = pooled(p, a->tags[i].slug, true, &ok);
+    t[i].kind = a->tags[i].kind;
+  }
+  if (ok && a->ntags &&
+      (shared = sheaf_pool_intern_bytes(p, t, a->ntags * sizeof *t)) == NULL)
+    ok = false;
+  if (t != small)
+    sheaf_free(t);
+  if (!ok)
+    return;
   for (i = 0; i < a->ntags; i++) {
     sheaf_free(a->tags[i].name);
     sheaf_free(a->tags[i].slug);
   }
   sheaf_free(a->tags);
   free_index(a->tag_index);
+  a->tag_index = NULL;
+  a->tags = shared;
+  a->tags_cap = a->ntags;
+  a->packed |= SHEAF_PACK_TAGS;
+}
+
+static void pack_authors(struct sheaf_pool *p, struct sheaf_article *a)
+{
+  char *small[4], **v = small, **shared = NULL;
+  size_t i;
+  bool ok = true;
+
+  if (a->nauthors > sizeof small / sizeof *small &&
+      (v = sheaf_malloc(a->nauthors * sizeof *v)) == NULL)
+    return;
+  for (i = 0; ok && i < a->nauthors; i++)
+    v[i] = pooled(p, a->authors[i], true, &ok);
+  if (ok && a->nauthors &&
+      (shared = sheaf_pool_intern_bytes(p, v, a->nauthors * sizeof *v)) == NULL)
+    ok = false;
+  if (v != small)
+    sheaf_free(v);
+  if (!ok)
+    return;
+  for (i = 0; i < a->nauthors; i++)
+    sheaf_free(a->authors[i]);
+  sheaf_free(a->authors);
   free_index(a->author_index);
-  sheaf_free(a->summary);
-  sheaf_free(a->body);
-  sheaf_free(a->language);
-  sheaf_free(a);
+  a->author_index = NULL;
+  a->authors = shared;
+  a->authors_cap = a->nauthors;
+  a->packed |= SHEAF_PACK_AUTHORS;
+}
+
+void sheaf_collection_pack_article(struct sheaf_collection *c, struct sheaf_article *a)
+{
+  if (!(a->packed & SHEAF_PACK_TEXT))
+    pack_text(&c->pool, a);
+  if (!(a->packed & SHEAF_PACK_TAGS))
+    pack_tags(&c->pool, a);
+  if (!(a->packed & SHEAF_PACK_AUTHORS))
+    pack_authors(&c->pool, a);
 }
 
 bool sheaf_article_add_tag(struct sheaf_article *a, const char *name, const char *slug,
@@ -114,6 +345,8 @@ bool sheaf_article_add_tag(struct sheaf_article *a, const char *name, const char
 
   if (nm.n == 0)
     return true;
+  if (!unpack_tags(a))
+    return false;
   t.kind = kind;
   t.name = sheaf_str_collapse_ws(nm.p, nm.n);
   if (t.name) { /* one spelling of "é", however it was typed */
@@ -136,7 +369,7 @@ bool sheaf_article_add_tag(struct sheaf_article *a, const char *name, const char
     return true;
   }
   /* Room for twice as many: a realloc per tag would copy n^2 bytes. */
-  if (!sheaf_grow((void **)&a->tags, &a->tags_cap, a->ntags + 1, sizeof t) ||
+  if (!grow_one((void **)&a->tags, &a->tags_cap, a->ntags, sizeof t) ||
       !index_last(a->tag_index, t.slug, a->ntags))
     goto fail;
   a->tags[a->ntags++] = t;
@@ -156,6 +389,8 @@ bool sheaf_article_add_author(struct sheaf_article *a, const char *name)
 
   if (nm.n == 0)
     return true;
+  if (!unpack_authors(a))
+    return false;
   copy = sheaf_str_collapse_ws(nm.p, nm.n);
   if (copy == NULL)
     return false;
@@ -165,8 +400,7 @@ bool sheaf_article_add_author(struct sheaf_article *a, const char *name)
     sheaf_free(copy);
     return !nomem;
   }
-  if (!sheaf_grow((void **)&a->authors, &a->authors_cap, a->nauthors + 1,
-                  sizeof *a->authors) ||
+  if (!grow_one((void **)&a->authors, &a->authors_cap, a->nauthors, sizeof *a->authors) ||
       !index_last(a->author_index, copy, a->nauthors)) {
     sheaf_free(copy);
     return false;
@@ -177,9 +411,9 @@ bool sheaf_article_add_author(struct sheaf_article *a, const char *name)
 
 bool sheaf_article_set_author(struct sheaf_article *a, size_t k, const char *name)
 {
-  char *copy = sheaf_strdup(name);
+  char *copy;
 
-  if (copy == NULL)
+  if (!unpack_authors(a) || (copy = sheaf_strdup(name)) == NULL)
     return false;
   sheaf_free(a->authors[k]);
   a->authors[k] = copy;
@@ -365,8 +599,11 @@ sheaf_collection *sheaf_collection_new(void)
 {
   struct sheaf_collection *c = sheaf_calloc(1, sizeof(struct sheaf_collection));
 
-  if (c)
+  if (c) {
     c->body_fd = -1;
+    sheaf_pool_init(&c->pool);
+    c->read.pool = &c->pool;
+  }
   return c;
 }
 
@@ -386,30 +623,11 @@ static bool open_body_spool(struct sheaf_collection *c)
   return true;
 }
 
-/* Gives back the unused room of a read article's tag and author arrays
- * (sheaf_grow starts them at 8): most articles have one to three tags and
- * one author, and an archive of a million articles keeps every article's
- * metadata until the book is written. A later addition grows them again. */
-static void compact(struct sheaf_article *a)
-{
-  void *p;
-
-  if (a->tags_cap > a->ntags && a->ntags &&
-      (p = sheaf_realloc(a->tags, a->ntags * sizeof *a->tags)) != NULL) {
-    a->tags = p;
-    a->tags_cap = a->ntags;
-  }
-  if (a->authors_cap > a->nauthors && a->nauthors &&
-      (p = sheaf_realloc(a->authors, a->nauthors * sizeof *a->authors)) != NULL) {
-    a->authors = p;
-    a->authors_cap = a->nauthors;
-  }
-}
-
 bool sheaf_collection_spool_article(struct sheaf_collection *c, struct sheaf_article *a)
 {
   size_t nb, ns;
 
+  sheaf_collection_pack_article(c, a);
   if (!c->spool_bodies || a->spooled)
     return true;
   if (c->body_fd < 0 && !open_body_spool(c))
@@ -429,7 +647,6 @@ bool sheaf_collection_spool_article(struct sheaf_collection *c, struct sheaf_art
   sheaf_free(a->body);
   sheaf_free(a->summary);
   a->body = a->summary = NULL;
-  compact(a);
   return true;
 }
 
@@ -510,16 +727,14 @@ void sheaf_collection_free(sheaf_collection *c)
     sheaf_article_free(c->articles[i]);
   for (i = 0; i < c->nfeeds; i++)
     sheaf_feed_free(c->feeds[i]);
-  for (i = 0; i < c->nsources; i++)
-    sheaf_free(c->sources[i]);
   sheaf_free(c->articles);
   sheaf_free(c->feeds);
-  sheaf_free(c->sources);
   sheaf_fileset_fini(&c->read);
-  free_index(c->source_index);
   if (c->body_fd >= 0)
     close(c->body_fd);
   sheaf_resources_free(c->resources);
+  /* After the articles: they borrow from it. */
+  sheaf_pool_fini(&c->pool);
   sheaf_free(c);
 }
 
@@ -546,28 +761,11 @@ bool sheaf_collection_add_feed(struct sheaf_collection *c, struct sheaf_feed *f)
 
 const char *sheaf_collection_intern_source(struct sheaf_collection *c, const char *path)
 {
-  size_t len = strlen(path);
-  const size_t *at;
-  char *copy;
-
-  /* A folder of 100,000 files interns 100,000 names: no scan per name. */
-  if (c->source_index == NULL) {
-    if ((c->source_index = sheaf_malloc(sizeof *c->source_index)) == NULL)
-      return NULL;
-    sheaf_strmap_init(c->source_index);
-  }
-  if ((at = sheaf_strmap_get(c->source_index, path, len)) != NULL)
-    return c->sources[*at];
-  if (!sheaf_grow((void **)&c->sources, &c->sources_cap, c->nsources + 1, sizeof(char *)))
-    return NULL;
-  if ((copy = sheaf_strdup(path)) == NULL)
-    return NULL;
-  if (!sheaf_strmap_put(c->source_index, copy, len, c->nsources)) {
-    sheaf_free(copy);
-    return NULL;
-  }
-  c->sources[c->nsources++] = copy;
-  return copy;
+  /* A folder of a million files has a million paths: each is copied into
+   * the pool once, shared with the record of files read (import.c adds it
+   * there just before), without a map of every path. Nothing compares
+   * sources by address, so a path met again later may be copied again. */
+  return sheaf_pool_strdup_recent(&c->pool, path, strlen(path));
 }
 
 size_t sheaf_collection_count(const sheaf_collection *c)

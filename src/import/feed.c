@@ -859,12 +859,14 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, struct sheaf_input 
   /* A tag or category archive's tag goes to every article of the feed; done
    * at the end because the feed's link may follow its first items. */
   if ((feed->archive_tag = sheaf_import_archive_tag(feed->link, feed->title)) != NULL) {
-    for (i = first; i < coll->narticles; i++)
+    for (i = first; i < coll->narticles; i++) {
       if (!sheaf_article_add_tag(coll->articles[i], feed->archive_tag->name,
                                  feed->archive_tag->slug, feed->archive_tag->kind)) {
         ret = SHEAF_ERR_NOMEM;
         goto out;
       }
+      sheaf_collection_pack_article(coll, coll->articles[i]);
+    }
   }
 out:
   sheaf_free(fr.self_link);

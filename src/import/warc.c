@@ -694,6 +694,9 @@ static sheaf_status stand_in(struct arc *a, size_t pi, size_t ii)
   struct sheaf_article *p = c->articles[pi], *item = c->articles[ii];
   size_t i;
 
+  /* Its fields are replaced below: they must be its own. */
+  if (!sheaf_article_unpack(p))
+    return SHEAF_ERR_NOMEM;
   for (i = 0; i < item->ntags; i++)
     if (!sheaf_article_add_tag(p, item->tags[i].name, item->tags[i].slug,
                                item->tags[i].kind))
@@ -807,7 +810,8 @@ static sheaf_status pass_two(struct arc *a, size_t si, size_t *pi, xmlHashTableP
         /* A page is known by the URL it was fetched from. */
         for (k = before; k < a->coll->narticles; k++)
           if (a->coll->articles[k]->link == NULL &&
-              (a->coll->articles[k]->link = sheaf_strdup(h.target_uri)) == NULL)
+              (!sheaf_article_unpack(a->coll->articles[k]) ||
+               (a->coll->articles[k]->link = sheaf_strdup(h.target_uri)) == NULL))
             ret = SHEAF_ERR_NOMEM;
         if (ret != SHEAF_OK)
           break;

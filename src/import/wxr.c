@@ -650,6 +650,16 @@ static sheaf_status finish_posts(struct sheaf_collection *coll, struct wxr *w,
       sheaf_free(x);
       goto nomem;
     }
+    /* dc:creator holds a login; the export's authors give its name.
+     * Before the text is spooled again, which packs the new names. */
+    for (k = 0; k < a->nauthors; k++) {
+      const size_t *j = sheaf_strmap_get(&logins, a->authors[k], strlen(a->authors[k]));
+      if (j && !sheaf_article_set_author(a, k, w->authors[*j].name)) {
+        sheaf_free(x);
+        sheaf_free(y);
+        goto nomem;
+      }
+    }
     if (!sheaf_collection_replace_text(coll, a, x, y)) {
       sheaf_diag_add(diag, SHEAF_ERROR, "write", NULL, 0, 0,
                      "cannot write book: cannot write its temporary file of article "
@@ -657,12 +667,6 @@ static sheaf_status finish_posts(struct sheaf_collection *coll, struct wxr *w,
                      strerror(errno));
       ret = SHEAF_ERR_WRITE;
       goto out;
-    }
-    /* dc:creator holds a login; the export's authors give its name. */
-    for (k = 0; k < a->nauthors; k++) {
-      const size_t *j = sheaf_strmap_get(&logins, a->authors[k], strlen(a->authors[k]));
-      if (j && !sheaf_article_set_author(a, k, w->authors[*j].name))
-        goto nomem;
     }
   }
   goto out;

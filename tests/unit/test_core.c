@@ -342,6 +342,116 @@ static void test_article_many_tags(void **state)
   sheaf_article_free(a);
 }
 
+/* The pool: aligned pieces, big ones in blocks of their own, one copy of
+ * each interned string or array. */
+static void test_pool(void **state)
+{
+  struct sheaf_pool p;
+  char big[70000];
+  char *s, *t, *u;
+  void *x;
+  const char *arr1[2], *arr2[2];
+  size_t i;
+
+  (void)state;
+  sheaf_pool_init(&p);
+  for (i = 0; i < 5000; i++) {
+    assert_non_null(s = sheaf_pool_alloc(&p, 1 + i % 13, 1));
+    assert_non_null(x = sheaf_pool_alloc(&p, 24, 8));
+    assert_int_equal((uintptr_t)x % 8, 0);
+  }
+  memset(big, 'b', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  assert_non_null(s = sheaf_pool_strdup(&p, big, strlen(big)));
+  assert_string_equal(s, big);
+  assert_non_null(t = sheaf_pool_strdup(&p, "after", 5));
+  assert_string_equal(t, "after");
+  assert_string_equal(s, big); /* not overwritten by what followed */
+  t = sheaf_pool_intern(&p, "Economics", 9);
+  u = sheaf_pool_intern(&p, "Economics and more", 9);
+  assert_ptr_equal(t, u);
+  assert_string_equal(u, "Economics");
+  assert_ptr_not_equal(t, sheaf_pool_intern(&p, "Economic", 8));
+  assert_ptr_equal(sheaf_pool_intern(&p, "", 0), sheaf_pool_intern(&p, "", 0));
+  arr1[0] = arr2[0] = t;
+  arr1[1] = arr2[1] = s;
+  x = sheaf_pool_intern_bytes(&p, arr1, sizeof arr1);
+  assert_ptr_equal(x, sheaf_pool_intern_bytes(&p, arr2, sizeof arr2));
+  assert_memory_equal(x, arr1, sizeof arr1);
+  arr2[1] = t;
+  assert_ptr_not_equal(x, sheaf_pool_intern_bytes(&p, arr2, sizeof arr2));
+  assert_true(p.bytes >= sizeof big);
+  sheaf_pool_fini(&p);
+}
+
+/* Packed articles share their collection's copies of tags, authors and
+ * ids; they read as before, take new tags and authors, and free cleanly
+ * (the sanitizer and valgrind runs see any leak or double free). */
+static void test_article_pack(void **state)
+{
+  sheaf_collection *c = sheaf_collection_new();
+  struct sheaf_article *a[3];
+  size_t i;
+
+  (void)state;
+  for (i = 0; i < 3; i++) {
+    char guid[32];
+    a[i] = sheaf_article_new();
+    snprintf(guid, sizeof guid, "urn:post:%zu", i);
+    a[i]->guid = sheaf_strdup(guid);
+    a[i]->link = sheaf_strdup("https://example.org/a/");
+    a[i]->title = sheaf_strdup("A title");
+    a[i]->language = sheaf_strdup("en");
+    assert_true(sheaf_article_add_tag(a[i], "Digital Economy", NULL, SHEAF_TAG_TAG));
+    assert_true(sheaf_article_add_tag(a[i], "China", "china-2", SHEAF_TAG_CATEGORY));
+    assert_true(sheaf_article_add_author(a[i], i == 2 ? "Someone else" : "Ann Author"));
+    assert_true(sheaf_article_finish(a[i]));
+    assert_true(sheaf_collection_add_article(c, a[i]));
+    sheaf_collection_pack_article(c, a[i]);
+    assert_int_equal(a[i]->packed,
+                     SHEAF_PACK_TEXT | SHEAF_PACK_TAGS | SHEAF_PACK_AUTHORS);
+  }
+  assert_string_equal(a[1]->id, "urn:post:1");
+  assert_ptr_equal(a[1]->id, a[1]->guid); /* the id is not held twice */
+  assert_string_equal(a[1]->link, "https://example.org/a/");
+  assert_string_equal(a[1]->title, "A title");
+  assert_ptr_equal(a[0]->language, a[1]->language);
+  assert_ptr_equal(a[0]->tags, a[1]->tags); /* one list for both */
+  assert_int_equal(a[1]->ntags, 2);
+  assert_string_equal(a[1]->tags[0].name, "Digital Economy");
+  assert_string_equal(a[1]->tags[0].slug, "digital-economy");
+  assert_string_equal(a[1]->tags[1].slug, "china-2");
+  assert_int_equal(a[1]->tags[1].kind, SHEAF_TAG_CATEGORY);
+  assert_ptr_equal(a[0]->authors, a[1]->authors);
+  assert_ptr_not_equal(a[1]->authors, a[2]->authors);
+  assert_ptr_equal(a[1]->authors[0], sheaf_pool_intern(&c->pool, "Ann Author", 10));
+  /* A packed article takes a new tag and a new author name: a[0]'s lists
+   * become its own, a[1]'s stay as they were. */
+  assert_true(sheaf_article_add_tag(a[0], "china", "china-2", SHEAF_TAG_TAG));
+  assert_true(sheaf_article_add_tag(a[0], "Later", NULL, SHEAF_TAG_TAG));
+  assert_true(sheaf_article_set_author(a[0], 0, "Ann B. Author"));
+  assert_int_equal(a[0]->ntags, 3);
+  assert_int_equal(a[1]->ntags, 2);
+  assert_string_equal(a[0]->tags[2].slug, "later");
+  assert_string_equal(a[0]->authors[0], "Ann B. Author");
+  assert_string_equal(a[1]->authors[0], "Ann Author");
+  assert_int_equal(a[0]->packed, SHEAF_PACK_TEXT);
+  /* Text made its own, to be replaced. */
+  assert_true(sheaf_article_unpack(a[2]));
+  assert_int_equal(a[2]->packed, 0);
+  assert_ptr_not_equal(a[2]->id, a[2]->guid);
+  sheaf_free(a[2]->title);
+  a[2]->title = sheaf_strdup("Another title");
+  /* Packed again: the same shared lists as the others'. */
+  sheaf_collection_pack_article(c, a[0]);
+  sheaf_collection_pack_article(c, a[2]);
+  assert_string_equal(a[2]->title, "Another title");
+  assert_ptr_equal(a[2]->tags, a[1]->tags);
+  assert_int_equal(a[0]->packed, SHEAF_PACK_TEXT | SHEAF_PACK_TAGS | SHEAF_PACK_AUTHORS);
+  assert_string_equal(a[0]->tags[2].name, "Later");
+  sheaf_collection_free(c);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -352,6 +462,7 @@ int main(void)
       cmocka_unit_test(test_diag_cap),     cmocka_unit_test(test_status_table),
       cmocka_unit_test(test_lang),         cmocka_unit_test(test_article_tags_dedupe),
       cmocka_unit_test(test_strmap),       cmocka_unit_test(test_article_many_tags),
+      cmocka_unit_test(test_pool),         cmocka_unit_test(test_article_pack),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
