@@ -258,9 +258,10 @@ void sheaf_import_date(struct sheaf_feedread *fr, const char *s, unsigned line,
 /* ---- text conversions ---------------------------------------------------- */
 
 /* Decodes the character reference at s (which starts with '&'), HTML's
- * names as libxml2 knows them (all of HTML 4's); returns its length, or 0
- * when it is none (the '&' is then literal). */
-static size_t entity(const char *s, struct sheaf_buf *b)
+ * names as libxml2 knows them (all of HTML 4's), into `u` (*n bytes of
+ * UTF-8); returns its length, or 0 when it is none (the '&' is then
+ * literal). */
+static size_t entity(const char *s, char u[4], size_t *n)
 {
   const htmlEntityDesc *e;
   char name[33];
@@ -278,7 +279,7 @@ static size_t entity(const char *s, struct sheaf_buf *b)
     }
     if (k == i || s[k] != ';')
       return 0;
-    sheaf_buf_put_utf8(b, cp);
+    *n = sheaf_utf8_encode(cp, u);
     return k + 1;
   }
   for (k = 0; k < sizeof name - 1 && sheaf_is_alnum((unsigned char)s[1 + k]); k++)
@@ -286,7 +287,7 @@ static size_t entity(const char *s, struct sheaf_buf *b)
   name[k] = '\0';
   if (k == 0 || s[1 + k] != ';' || (e = htmlEntityLookup((const xmlChar *)name)) == NULL)
     return 0;
-  sheaf_buf_put_utf8(b, e->value);
+  *n = sheaf_utf8_encode(e->value, u);
   return k + 2;
 }
 
@@ -378,33 +379,54 @@ char *sheaf_import_text_plain(struct sheaf_feedread *fr)
   return out;
 }
 
+bool sheaf_import_plain_each(const char *s, sheaf_import_put put, void *ctx)
+{
+  size_t i = 0, run = 0;
+
+  /* Runs of the text's own bytes go out whole, between the tags and
+   * references that interrupt them (strcspn finds those fast). */
+  for (;;) {
+    bool inline_tag;
+    char u[4];
+    size_t k, n;
+
+    i += strcspn(s + i, "<&");
+    if (s[i] == '\0')
+      break;
+    if (s[i] == '<' && tag_kind(s + i, &inline_tag)) {
+      const char *end = strchr(s + i, '>');
+      if (i > run && !put(ctx, s + run, i - run))
+        return false;
+      if (end == NULL)
+        return true; /* an unfinished tag at the end: drop it */
+      i = run = (size_t)(end - s) + 1;
+      if (!inline_tag && !put(ctx, " ", 1))
+        return false;
+    } else if (s[i] == '&' && (k = entity(s + i, u, &n)) > 0) {
+      if ((i > run && !put(ctx, s + run, i - run)) || !put(ctx, u, n))
+        return false;
+      i = run = i + k;
+    } else {
+      i++; /* text such as "a < b" or "R&D" */
+    }
+  }
+  return i == run || put(ctx, s + run, i - run);
+}
+
+static bool put_buf(void *ctx, const char *p, size_t n)
+{
+  return sheaf_buf_put(ctx, p, n);
+}
+
 char *sheaf_import_plain(const char *s)
 {
   struct sheaf_buf b;
   char *out;
-  size_t i = 0;
 
-  if (strchr(s, '<') == NULL && strchr(s, '&') == NULL)
+  if (strpbrk(s, "<&") == NULL)
     return sheaf_str_collapse_ws(s, strlen(s));
   sheaf_buf_init(&b, 0);
-  while (s[i]) {
-    bool inline_tag;
-    if (s[i] == '<' && tag_kind(s + i, &inline_tag)) {
-      const char *end = strchr(s + i, '>');
-      if (end == NULL)
-        break; /* an unfinished tag at the end: drop it */
-      i = (size_t)(end - s) + 1;
-      if (!inline_tag)
-        sheaf_buf_putc(&b, ' ');
-    } else if (s[i] == '&') {
-      size_t k = entity(s + i, &b);
-      if (k == 0)
-        sheaf_buf_putc(&b, '&');
-      i += k ? k : 1;
-    } else {
-      sheaf_buf_putc(&b, s[i++]);
-    }
-  }
+  sheaf_import_plain_each(s, put_buf, &b);
   if (b.failed) {
     sheaf_buf_fini(&b);
     return NULL;

@@ -383,6 +383,13 @@ char *sheaf_import_attr(struct sheaf_feedread *fr, const char *name);
  * character references decoded (every name libxml2's HTML table knows),
  * whitespace collapsed. Returns a new string. */
 char *sheaf_import_plain(const char *s);
+/* The same plain text before its whitespace is collapsed, handed to `put`
+ * piece by piece, so that a caller that needs only its start (textpick.c)
+ * neither converts nor holds the rest: runs of `s`'s own bytes, decoded
+ * references, a space for each block element's edge. `put` returns false
+ * to stop; then so does this, which otherwise returns true. */
+typedef bool (*sheaf_import_put)(void *ctx, const char *p, size_t n);
+bool sheaf_import_plain_each(const char *s, sheaf_import_put put, void *ctx);
 /* Plain text escaped into <p>-wrapped HTML (blank lines split paragraphs). */
 char *sheaf_import_text_to_html(const char *s);
 /* Sets *t from a date string, warning when it is not understood. */
