@@ -45,6 +45,48 @@ static bool class_has(xmlNodePtr node, const char *const *words)
   return hit;
 }
 
+static const char *skip_ws(const char *s)
+{
+  while (*s && (isspace((unsigned char)*s) || (unsigned char)s[0] == 0xc2)) {
+    if ((unsigned char)s[0] == 0xc2) { /* U+00A0, from &nbsp; */
+      if ((unsigned char)s[1] != 0xa0)
+        break;
+      s++;
+    }
+    s++;
+  }
+  return s;
+}
+
+static const char *const footer[] = {"The post ", NULL};
+static const char *const labels[] = {"read also",
+                                     "related:", "related posts:", "see also:", NULL};
+
+/* Can text that starts with `s` (so far) still start, past white space,
+ * with one of `starts` (compared without case when `ci`)? */
+static bool may_start(const char *s, const char *const *starts, bool ci)
+{
+  const char *t = skip_ws(s);
+  size_t n, i, k;
+
+  for (n = 0; n < 16 && t[n]; n++) /* the longest start is 14 bytes */
+    ;
+  /* Until two bytes follow the white space, more text may still be
+   * white space (a U+00A0 cut in two). */
+  if (n < 2)
+    return true;
+  for (i = 0; starts[i]; i++) {
+    for (k = 0; k < n && starts[i][k]; k++)
+      if (ci ? sheaf_to_lower((unsigned char)t[k]) !=
+                   sheaf_to_lower((unsigned char)starts[i][k])
+             : t[k] != starts[i][k])
+        break;
+    if (k == n || starts[i][k] == '\0')
+      return true;
+  }
+  return false;
+}
+
 /* Gathers the text of `el` (up to CRUFT_MAX_TEXT bytes) into `all`, and the
  * text outside <a> elements into `outside`, and counts links. Returns false
  * when `el` cannot be cruft: too long, or holding a descendant that is not
@@ -76,29 +118,19 @@ static bool gather(xmlNodePtr el, struct sheaf_buf *all, struct sheaf_buf *outsi
         sheaf_buf_puts(outside, (const char *)n->content);
       if (all->len > CRUFT_MAX_TEXT)
         return false;
+      /* Text only grows at the end: once both starts are settled and
+       * neither is a footer's or a label's, the rest cannot matter (most
+       * paragraphs stop at their first words). */
+      if (!may_start(all->ptr, footer, false) && !may_start(outside->ptr, labels, true))
+        return false;
     }
   }
   return !all->failed && !outside->failed;
 }
 
-static const char *skip_ws(const char *s)
-{
-  while (*s && (isspace((unsigned char)*s) || (unsigned char)s[0] == 0xc2)) {
-    if ((unsigned char)s[0] == 0xc2) { /* U+00A0, from &nbsp; */
-      if ((unsigned char)s[1] != 0xa0)
-        break;
-      s++;
-    }
-    s++;
-  }
-  return s;
-}
-
 /* Does `outside` hold only `label` and separators? */
 static bool only_label(const char *outside)
 {
-  static const char *const labels[] = {"read also",
-                                       "related:", "related posts:", "see also:", NULL};
   const char *s = skip_ws(outside);
   size_t i;
 
@@ -118,12 +150,13 @@ static bool only_label(const char *outside)
   return true;
 }
 
-static enum kind classify(xmlNodePtr el)
+/* `all` and `outside` are the caller's, emptied here: one pair serves
+ * every element of a body. */
+static enum kind classify(xmlNodePtr el, struct sheaf_buf *all, struct sheaf_buf *outside)
 {
   static const char *const share[] = {"sharedaddy",    "jp-relatedposts", "addtoany",
                                       "share-buttons", "sd-sharing",      NULL};
   static const char *const read_also[] = {"read-also", NULL};
-  struct sheaf_buf all, outside;
   enum kind k = K_COUNT;
   size_t nlinks;
 
@@ -133,17 +166,15 @@ static enum kind classify(xmlNodePtr el)
     return K_READ_ALSO;
   if (!is(el->name, "p") && !is(el->name, "div") && !is(el->name, "aside"))
     return K_COUNT;
-  sheaf_buf_init(&all, 0);
-  sheaf_buf_init(&outside, 0);
-  if (gather(el, &all, &outside, &nlinks) && nlinks > 0) {
-    const char *t = skip_ws(all.ptr);
-    if (strncmp(t, "The post ", 9) == 0 && strstr(t, " appeared first on "))
+  sheaf_buf_reset(all);
+  sheaf_buf_reset(outside);
+  if (gather(el, all, outside, &nlinks) && nlinks > 0) {
+    const char *t = skip_ws(all->ptr);
+    if (strncmp(t, footer[0], 9) == 0 && strstr(t, " appeared first on "))
       k = K_FOOTER;
-    else if (only_label(outside.ptr))
+    else if (only_label(outside->ptr))
       k = K_READ_ALSO;
   }
-  sheaf_buf_fini(&all);
-  sheaf_buf_fini(&outside);
   return k;
 }
 
@@ -151,15 +182,18 @@ void sheaf_layout_cruft(xmlNodePtr body, const struct sheaf_layout_src *src)
 {
   xmlNodePtr node = body->children, next;
   bool seen[K_COUNT] = {false, false, false};
+  struct sheaf_buf all, outside;
   int k;
 
+  sheaf_buf_init(&all, 0);
+  sheaf_buf_init(&outside, 0);
   while (node) {
     enum kind kind;
     if (node->type != XML_ELEMENT_NODE) {
       node = sheaf_xml_next(node, body, false);
       continue;
     }
-    kind = classify(node);
+    kind = classify(node, &all, &outside);
     if (kind == K_COUNT) {
       node = sheaf_xml_next(node, body, false);
       continue;
@@ -170,6 +204,8 @@ void sheaf_layout_cruft(xmlNodePtr body, const struct sheaf_layout_src *src)
     seen[kind] = true;
     node = next;
   }
+  sheaf_buf_fini(&all);
+  sheaf_buf_fini(&outside);
   for (k = 0; k < K_COUNT; k++)
     if (seen[k] && src && src->diag)
       sheaf_diag_add(src->diag, SHEAF_NOTE, "cruft", src->file, src->line, 0, "%s",

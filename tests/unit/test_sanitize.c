@@ -190,6 +190,22 @@ static const struct tcase cases[] = {
     {"<p>Related: this matters, see <a href=\"https://s/x\">here</a></p>",
      {"Related: this matters"},
      {NULL}},
+    /* The starts are told in pieces: a footer and a label split over
+     * elements, white space (U+00A0 too) before them, a label after a link;
+     * and text that is neither as soon as its first words are read. */
+    {"<p>Body.</p><p>\xC2\xA0 T<b>he</b> <em>po</em>st <a href=\"https://s/p\">P</a> "
+     "appeared first on <a href=\"https://s\">Site</a>.</p>",
+     {"<p>Body.</p>"},
+     {"appeared first"}},
+    {"<p>Body.</p><p><a href=\"https://s/x\">One</a> &nbsp;<b>Re</b>LATED<i> posts</i>: "
+     "<a href=\"https://s/y\">Two</a></p>",
+     {"<p>Body.</p>"},
+     {"One", "Two"}},
+    {"<p>The post office <a href=\"https://s/p\">P</a> is closed.</p><p>Related posts "
+     "<a href=\"https://s/y\">Two</a></p><p>See also: <a href=\"https://s/z\">Z</a>, "
+     "Zed</p>",
+     {"The post office", "Related posts ", "See also: "},
+     {NULL}},
     {"<p>t</p><div class=\"sharedaddy sd-sharing-enabled\"><a href=\"https://f\">"
      "Share</a></div>",
      {"<p>t</p>"},
