@@ -65,7 +65,19 @@ size_t sheaf_import_fix_mojibake(char *text)
   while (*s) {
     size_t len, k, need, at = 0, l2;
     unsigned char bytes[4];
-    int b = *s >= 0xC3 ? byte_of(next_cp(s, &len)) : -1;
+    int b;
+
+    /* Until something is repaired the text stays where it is, and only a
+     * byte from 0xC3 up can start a run (the bytes stepped over below are
+     * continuation bytes): skip to the next one without copying. */
+    if (o == s) {
+      while (*s && *s < 0xC3)
+        s++;
+      o = s;
+      if (*s == '\0')
+        break;
+    }
+    b = *s >= 0xC3 ? byte_of(next_cp(s, &len)) : -1;
 
     if (b < 0xC2 || b > 0xF4) {
       if (*s < 0x80) {

@@ -546,6 +546,48 @@ static void test_not_a_feed_root(void **state)
   sheaf_diag_free(d);
 }
 
+/* Double-encoded UTF-8 is repaired wherever it starts: at the start, after
+ * plain text, after other non-ASCII characters (which the repair steps
+ * over whole), and not at all in text that only looks close. */
+static void test_mojibake(void **state)
+{
+  static const struct {
+    const char *in, *out;
+    size_t fixed;
+  } cases[] = {
+      {"plain ASCII text", "plain ASCII text", 0},
+      {"\xC3\x83\xC2\xB1"
+       "-and-\xC3\x83\xC2\xA9",
+       "\xC3\xB1"
+       "-and-\xC3\xA9",
+       2},
+      {"Espa\xC3\x83\xC2\xB1"
+       "o",
+       "Espa\xC3\xB1"
+       "o",
+       1},
+      /* (c), an en dash, an emoji and a real n-tilde stay; then a repair. */
+      {"\xC2\xA9 \xE2\x80\x93 \xF0\x9F\x98\x80 \xC3\xB1 caf\xC3\x83\xC2\xA9!",
+       "\xC2\xA9 \xE2\x80\x93 \xF0\x9F\x98\x80 \xC3\xB1 caf\xC3\xA9!", 1},
+      /* Windows-1252's row: a right quote read as a-circumflex, euro, TM. */
+      {"it\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2s", "it\xE2\x80\x99s", 1},
+      /* A lead without its continuation, at the end and before text. */
+      {"\xC3\x83", "\xC3\x83", 0},
+      {"\xC3\x83x \xC3\x83\xC2\xB1", "\xC3\x83x \xC3\xB1", 1},
+  };
+  size_t i;
+
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *t = sheaf_strdup(cases[i].in);
+    size_t k = sheaf_import_fix_mojibake(t);
+    if (strcmp(t, cases[i].out) != 0 || k != cases[i].fixed)
+      fail_msg("mojibake case %zu: \"%s\", %zu repaired", i, t, k);
+    sheaf_free(t);
+  }
+  assert_int_equal(sheaf_import_fix_mojibake(NULL), 0);
+}
+
 static void test_latin1(void **state)
 {
   static const char feed[] = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
@@ -751,6 +793,7 @@ int main(void)
       cmocka_unit_test(test_malformed),
       cmocka_unit_test(test_blank_lines_before_declaration),
       cmocka_unit_test(test_not_a_feed_root),
+      cmocka_unit_test(test_mojibake),
       cmocka_unit_test(test_latin1),
       cmocka_unit_test(test_path_errors),
       cmocka_unit_test(test_folder),
