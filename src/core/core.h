@@ -626,10 +626,23 @@ struct sheaf_doc {
   size_t spool_idx;       /* the spool's entry, when spooled */
 };
 
+/* A chapter's document, kept small because a book may have a million: its
+ * href (text/chNNNN.xhtml), id (chNNNN), media type, place in the spine and
+ * date follow from its number and its article, so only these are held. */
+struct sheaf_chapter_doc {
+  const char *title; /* borrowed from the book: the article's title or a label */
+  size_t spool_idx;  /* its bytes, in the manuscript's spool */
+};
+
 struct sheaf_manuscript {
   const struct sheaf_book *book; /* borrowed */
-  struct sheaf_doc *docs;        /* in spine order; non-spine docs last */
+  /* The documents other than the chapters, in spine order, non-spine docs
+   * last; the chapters (if any) go between docs[chapters_at - 1] and
+   * docs[chapters_at]. Read them all with sheaf_manuscript_doc(). */
+  struct sheaf_doc *docs;
   size_t ndocs, cap;
+  struct sheaf_chapter_doc *chapters; /* chapter k is book->chapters[k] */
+  size_t nchapters, chapters_cap, chapters_at;
   struct sheaf_spool *spool;    /* owned; NULL: documents keep their data */
   size_t images, images_no_alt; /* <img> in the chapters, and those without
                                    alt text (accessibility metadata) */
@@ -762,6 +775,24 @@ const char *sheaf_collection_intern_source(struct sheaf_collection *c, const cha
 /* Appends a document; takes ownership of its strings (frees them on failure).
  * When the manuscript has a spool, the data goes to it (doc->spooled). */
 bool sheaf_manuscript_add(struct sheaf_manuscript *m, struct sheaf_doc *doc);
+/* Appends the document of the book's next chapter (book->chapters[
+ * m->nchapters]): `data` (sheaf_malloc'd, taken over also on failure) goes
+ * to the spool, `title` is borrowed from the book. The chapters are added
+ * one after another, with no other document between them. False when out
+ * of memory or when the manuscript has no spool. */
+bool sheaf_manuscript_add_chapter(struct sheaf_manuscript *m, const char *title,
+                                  char *data, size_t len);
+/* The number of documents, chapters included. */
+size_t sheaf_manuscript_count(const struct sheaf_manuscript *m);
+/* Document `i` (< sheaf_manuscript_count()) in spine order. A chapter's is
+ * made in `view`, so the pointer is valid until `view` is reused; the
+ * strings of the others are the manuscript's. */
+struct sheaf_doc_view {
+  struct sheaf_doc doc;
+  char href[48], id[32];
+};
+const struct sheaf_doc *sheaf_manuscript_doc(const struct sheaf_manuscript *m, size_t i,
+                                             struct sheaf_doc_view *view);
 void sheaf_doc_fini(struct sheaf_doc *doc);
 
 #endif

@@ -4,6 +4,7 @@
  * this file creates, frees and reads them, so ownership lives in one place.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -921,6 +922,63 @@ bool sheaf_manuscript_add(struct sheaf_manuscript *m, struct sheaf_doc *doc)
   return true;
 }
 
+bool sheaf_manuscript_add_chapter(struct sheaf_manuscript *m, const char *title,
+                                  char *data, size_t len)
+{
+  size_t idx;
+
+  /* Chapters are one run of the spine: nothing may come between them. */
+  if (!m->spool || !m->book || m->nchapters >= m->book->nchapters ||
+      (m->nchapters && m->chapters_at != m->ndocs) ||
+      !sheaf_grow((void **)&m->chapters, &m->chapters_cap, m->nchapters + 1,
+                  sizeof *m->chapters)) {
+    sheaf_free(data);
+    return false;
+  }
+  if (sheaf_spool_add(m->spool, data, len, &idx) != SHEAF_OK)
+    return false;
+  if (m->nchapters == 0)
+    m->chapters_at = m->ndocs;
+  m->chapters[m->nchapters].title = title;
+  m->chapters[m->nchapters].spool_idx = idx;
+  m->nchapters++;
+  return true;
+}
+
+size_t sheaf_manuscript_count(const struct sheaf_manuscript *m)
+{
+  return m->ndocs + m->nchapters;
+}
+
+const struct sheaf_doc *sheaf_manuscript_doc(const struct sheaf_manuscript *m, size_t i,
+                                             struct sheaf_doc_view *view)
+{
+  struct sheaf_doc *d = &view->doc;
+  size_t k;
+
+  if (i < m->chapters_at || m->nchapters == 0)
+    return &m->docs[i];
+  if (i >= m->chapters_at + m->nchapters)
+    return &m->docs[i - m->nchapters];
+  k = i - m->chapters_at;
+  memset(view, 0, sizeof *view);
+  snprintf(view->id, sizeof view->id, "ch%04zu", k + 1);
+  snprintf(view->href, sizeof view->href, "text/%s.xhtml", view->id);
+  d->href = view->href;
+  d->id = view->id;
+  /* The view is read only, through a const pointer: the casts lend the
+   * book's strings and a literal to fields that owned documents free. */
+  d->media_type = (char *)(uintptr_t) "application/xhtml+xml";
+  d->title = (char *)(uintptr_t)m->chapters[k].title;
+  d->date = m->book->chapters[k]->published;
+  d->chapter = k + 1;
+  d->in_spine = d->linear = true;
+  d->landmark = k == 0 ? "bodymatter" : NULL;
+  d->spooled = true;
+  d->spool_idx = m->chapters[k].spool_idx;
+  return d;
+}
+
 void sheaf_manuscript_free(sheaf_manuscript *m)
 {
   size_t i;
@@ -930,6 +988,7 @@ void sheaf_manuscript_free(sheaf_manuscript *m)
   for (i = 0; i < m->ndocs; i++)
     sheaf_doc_fini(&m->docs[i]);
   sheaf_free(m->docs);
+  sheaf_free(m->chapters);
   sheaf_spool_free(m->spool);
   sheaf_fileset_fini(&m->read);
   sheaf_free(m);

@@ -243,15 +243,21 @@ static sheaf_status commit_chapter(void *ud, size_t i, struct sheaf_buf *b)
 {
   struct chapter_commit *cm = ud;
   const struct sheaf_article *a = cm->cx->book->chapters[i];
-  char href[48], id[32];
+  const char *title =
+      a->title && *a->title
+          ? a->title
+          : sheaf_labels_for(sheaf_layout_article_lang(cm->cx, a))->untitled;
+  size_t len;
+  char *data;
 
-  snprintf(id, sizeof id, "ch%04zu", i + 1);
-  snprintf(href, sizeof href, "text/%s.xhtml", id);
-  return add(cm->ms, href, id, "application/xhtml+xml", b,
-             a->title && *a->title
-                 ? a->title
-                 : sheaf_labels_for(sheaf_layout_article_lang(cm->cx, a))->untitled,
-             a->published, true, i == 0 ? "bodymatter" : NULL, i + 1);
+  /* Committed in order: chapter i is the manuscript's next one. */
+  if (i != cm->ms->nchapters)
+    return SHEAF_ERR_INTERNAL;
+  data = sheaf_buf_detach(b, &len);
+  if (!data)
+    return SHEAF_ERR_NOMEM;
+  return sheaf_manuscript_add_chapter(cm->ms, title, data, len) ? SHEAF_OK
+                                                                : SHEAF_ERR_NOMEM;
 }
 
 sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *options,

@@ -27,6 +27,8 @@ static const struct sheaf_doc *fallback(const struct sheaf_manuscript *ms)
 {
   size_t i;
 
+  if (ms->nchapters)
+    return NULL; /* chapters are listed */
   for (i = 0; i < ms->ndocs; i++)
     if (listed(&ms->docs[i]))
       return NULL;
@@ -163,8 +165,9 @@ static sheaf_status toc_entries(xmlTextWriterPtr w, const struct sheaf_manuscrip
   sheaf_status ret = SHEAF_OK;
   size_t i;
 
-  for (i = 0; i < ms->ndocs; i++) {
-    const struct sheaf_doc *d = &ms->docs[i];
+  for (i = 0; i < sheaf_manuscript_count(ms); i++) {
+    struct sheaf_doc_view v;
+    const struct sheaf_doc *d = sheaf_manuscript_doc(ms, i, &v);
     const struct sheaf_book_group *g;
     if (!listed(d))
       continue;
@@ -230,8 +233,9 @@ static sheaf_status nav_body(xmlTextWriterPtr w, const struct sheaf_manuscript *
   W(english_if_foreign(w, ms, false));
   W(xmlTextWriterWriteElement(w, X("h2"), X(l->landmarks)));
   W(xmlTextWriterStartElement(w, X("ol")));
-  for (i = 0; i < ms->ndocs; i++) {
-    const struct sheaf_doc *d = &ms->docs[i];
+  for (i = 0; i < sheaf_manuscript_count(ms); i++) {
+    struct sheaf_doc_view v;
+    const struct sheaf_doc *d = sheaf_manuscript_doc(ms, i, &v);
     if (!d->landmark || !*d->landmark)
       continue;
     if (!toc_done && strcmp(d->landmark, "titlepage") != 0 &&
@@ -273,8 +277,9 @@ sheaf_status sheaf_package_nav(const struct sheaf_manuscript *ms,
     W(xmlTextWriterWriteAttribute(w, X("dir"), X("rtl")));
   W(xmlTextWriterStartElement(w, X("head")));
   W(xmlTextWriterWriteElement(w, X("title"), X(book_title(ms))));
-  for (i = 0; i < ms->ndocs; i++) {
-    const struct sheaf_doc *d = &ms->docs[i];
+  for (i = 0; i < sheaf_manuscript_count(ms); i++) {
+    struct sheaf_doc_view v;
+    const struct sheaf_doc *d = sheaf_manuscript_doc(ms, i, &v);
     if (d->media_type && strcmp(d->media_type, "text/css") == 0) {
       W(xmlTextWriterStartElement(w, X("link")));
       W(xmlTextWriterWriteAttribute(w, X("rel"), X("stylesheet")));
@@ -359,8 +364,9 @@ sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms,
     W(nav_point(w, ++id, ++n, book_title(ms), fb->href));
   {
     const struct sheaf_book_group *open = NULL;
-    for (i = 0; i < ms->ndocs; i++) {
-      const struct sheaf_doc *d = &ms->docs[i];
+    for (i = 0; i < sheaf_manuscript_count(ms); i++) {
+      struct sheaf_doc_view v;
+      const struct sheaf_doc *d = sheaf_manuscript_doc(ms, i, &v);
       const struct sheaf_book_group *g;
       if (!listed(d))
         continue;

@@ -251,6 +251,7 @@ static sheaf_status accessibility(xmlTextWriterPtr w, const struct sheaf_manuscr
   char summary[512];
   size_t i;
 
+  /* Chapters are XHTML: only the other documents can be pictures. */
   for (i = 0; i < ms->ndocs; i++)
     if (ms->docs[i].media_type && strcmp(ms->docs[i].media_type, "image/gif") == 0)
       gif = true;
@@ -365,7 +366,7 @@ static sheaf_status metadata(xmlTextWriterPtr w, const struct sheaf_manuscript *
   /* The OPF 2 form of meta, which EPUB 3 keeps for compatibility. */
   /* EPUB 2 readers find the cover picture by this meta, EPUB 3 ones by the
    * manifest's cover-image property. */
-  for (i = 0; i < ms->ndocs; i++)
+  for (i = 0; i < ms->ndocs; i++) /* never a chapter */
     if (ms->docs[i].properties && strcmp(ms->docs[i].properties, "cover-image") == 0) {
       W(xmlTextWriterStartElement(w, X("meta")));
       W(xmlTextWriterWriteAttribute(w, X("name"), X("cover")));
@@ -420,14 +421,16 @@ static sheaf_status manifest_spine(xmlTextWriterPtr w, const struct sheaf_manusc
   W(xmlTextWriterStartElement(w, X("manifest")));
   W(item(w, "nav", "nav.xhtml", "application/xhtml+xml", "nav"));
   W(item(w, "ncx", "toc.ncx", "application/x-dtbncx+xml", NULL));
-  for (i = 0; i < ms->ndocs; i++) {
-    const struct sheaf_doc *d = &ms->docs[i];
+  for (i = 0; i < sheaf_manuscript_count(ms); i++) {
+    struct sheaf_doc_view v;
+    const struct sheaf_doc *d = sheaf_manuscript_doc(ms, i, &v);
     W(item(w, d->id, d->href, d->media_type, d->properties));
   }
   W(xmlTextWriterEndElement(w));
 
   /* A layout that never sets `linear` means every document is linear;
    * otherwise the flag is honoured. */
+  any_linear = ms->nchapters > 0; /* chapters are linear */
   for (i = 0; i < ms->ndocs; i++)
     any_linear |= ms->docs[i].in_spine && ms->docs[i].linear;
 
@@ -438,8 +441,9 @@ static sheaf_status manifest_spine(xmlTextWriterPtr w, const struct sheaf_manusc
   /* Right-to-left languages turn the pages the other way. */
   if (sheaf_lang_rtl(ms->book->language))
     W(xmlTextWriterWriteAttribute(w, X("page-progression-direction"), X("rtl")));
-  for (i = 0; i < ms->ndocs; i++) {
-    const struct sheaf_doc *d = &ms->docs[i];
+  for (i = 0; i < sheaf_manuscript_count(ms); i++) {
+    struct sheaf_doc_view v;
+    const struct sheaf_doc *d = sheaf_manuscript_doc(ms, i, &v);
     bool is_title = d->landmark && (strcmp(d->landmark, "titlepage") == 0 ||
                                     strcmp(d->landmark, "cover") == 0);
     if (!d->in_spine)

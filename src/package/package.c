@@ -31,8 +31,9 @@ static sheaf_status check_manuscript(const struct sheaf_manuscript *ms, sheaf_di
   bool spine = false;
   size_t i, j;
 
-  for (i = 0; i < ms->ndocs; i++) {
-    const struct sheaf_doc *d = &ms->docs[i];
+  for (i = 0; i < sheaf_manuscript_count(ms); i++) {
+    struct sheaf_doc_view v;
+    const struct sheaf_doc *d = sheaf_manuscript_doc(ms, i, &v);
     if (!d->href || !*d->href || !d->id || !*d->id || !d->media_type ||
         (d->len && !d->data && !d->spooled) || (d->spooled && !ms->spool)) {
       sheaf_diag_add(diag, SHEAF_ERROR, "internal", NULL, 0, 0,
@@ -85,6 +86,30 @@ static struct sheaf_zip_entry packed_entry(const char *name, const struct packed
                                   NULL,    0,    p->mem, p->clen, p->crc};
 }
 
+/* The container's entries: six of its own, then the manuscript's
+ * documents, made one at a time (package.h's sheaf_zip_entry_fn) so that a
+ * book of a million chapters needs no array of them. */
+struct entries {
+  const struct sheaf_manuscript *ms;
+  struct sheaf_zip_entry head[6];
+  struct sheaf_doc_view view;
+};
+
+static void entry(void *ud, size_t i, struct sheaf_zip_entry *e)
+{
+  struct entries *en = ud;
+  const struct sheaf_doc *d;
+
+  if (i < 6) {
+    *e = en->head[i];
+    return;
+  }
+  d = sheaf_manuscript_doc(en->ms, i - 6, &en->view);
+  *e = (struct sheaf_zip_entry){
+      "EPUB/",      d->href, d->data, d->len, false, d->spooled ? en->ms->spool : NULL,
+      d->spool_idx, NULL,    0,       0};
+}
+
 /* Writes the book to `path`, or to the descriptor `fd` when `path` is
  * NULL. */
 static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int fd,
@@ -97,9 +122,10 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
   struct sheaf_pkg_out text;
   struct sheaf_buf record;
   struct packed opf = {NULL, 0, 0, 0}, nav = opf, ncx = opf;
-  struct sheaf_zip_entry *e = NULL;
+  struct entries en;
+  struct sheaf_zip_entry *e = en.head;
   sheaf_status ret;
-  size_t i, n = 0, errors = sheaf_diag_count_severity(diag, SHEAF_ERROR);
+  size_t n = 0, errors = sheaf_diag_count_severity(diag, SHEAF_ERROR);
 
   if (ms == NULL || ms->book == NULL || (ms->ndocs && ms->docs == NULL)) {
     sheaf_diag_add(diag, SHEAF_ERROR, "usage", NULL, 0, 0,
@@ -147,13 +173,7 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
     goto out;
   }
 
-  if (ms->ndocs > SIZE_MAX / sizeof *e - 6 ||
-      (e = sheaf_calloc(ms->ndocs + 6, sizeof *e)) == NULL) {
-    ret = SHEAF_ERR_NOMEM;
-    sheaf_diag_add(diag, SHEAF_ERROR, "nomem", NULL, 0, 0,
-                   "cannot write book: %s: out of memory", path);
-    goto out;
-  }
+  en.ms = ms;
   e[n++] = (struct sheaf_zip_entry){
       NULL, "mimetype", mimetype, sizeof mimetype - 1, true, NULL, 0, NULL, 0, 0};
   e[n++] = (struct sheaf_zip_entry){NULL,
@@ -172,13 +192,8 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
   e[n++] = packed_entry("content.opf", &opf);
   e[n++] = packed_entry("nav.xhtml", &nav);
   e[n++] = packed_entry("toc.ncx", &ncx);
-  for (i = 0; i < ms->ndocs; i++) {
-    const struct sheaf_doc *d = &ms->docs[i];
-    e[n++] = (struct sheaf_zip_entry){
-        "EPUB/",      d->href, d->data, d->len, false, d->spooled ? ms->spool : NULL,
-        d->spool_idx, NULL,    0,       0};
-  }
-  ret = sheaf_package_zip(&o, e, n, sheaf_package_time(ms, opt), opt, diag);
+  ret = sheaf_package_zip_each(&o, entry, &en, n + sheaf_manuscript_count(ms),
+                               sheaf_package_time(ms, opt), opt, diag);
   if (ret == SHEAF_OK)
     ret = sheaf_out_commit(&o, opt, diag);
   if (ret == SHEAF_ERR_CANCELLED && sheaf_diag_count_severity(diag, SHEAF_ERROR) == 0)
@@ -195,7 +210,6 @@ out:
   }
   sheaf_out_fini(&o);
   sheaf_buf_fini(&record);
-  sheaf_free(e);
   sheaf_free(opf.mem);
   sheaf_free(nav.mem);
   sheaf_free(ncx.mem);

@@ -107,6 +107,14 @@ struct sheaf_out;
 sheaf_status sheaf_package_zip(const struct sheaf_out *o,
                                const struct sheaf_zip_entry *entries, size_t nentries,
                                int64_t mtime, const sheaf_options *opt, sheaf_diag *diag);
+/* Fills *e with entry `i`; its strings and data may be made for the call
+ * and need stay valid only until the next call. */
+typedef void (*sheaf_zip_entry_fn)(void *ud, size_t i, struct sheaf_zip_entry *e);
+/* The same with the entries asked for one at a time, so a book of a
+ * million chapters needs no array of them. */
+sheaf_status sheaf_package_zip_each(const struct sheaf_out *o, sheaf_zip_entry_fn get,
+                                    void *ud, size_t nentries, int64_t mtime,
+                                    const sheaf_options *opt, sheaf_diag *diag);
 
 /* ---- output.c: where the book may go ------------------------------------- */
 

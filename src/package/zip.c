@@ -259,13 +259,6 @@ static bool copy_file(struct wr *w, int fd, uint64_t n, unsigned char *tmp)
   return !w->failed;
 }
 
-/* A name's 64-bit FNV-1a hash, with the entry's index: for finding two
- * entries of one name without a table of every name. */
-struct name_key {
-  uint64_t h;
-  size_t i;
-};
-
 static uint64_t fnv(uint64_t h, const char *s)
 {
   for (; s && *s; s++)
@@ -273,39 +266,63 @@ static uint64_t fnv(uint64_t h, const char *s)
   return h;
 }
 
-static int key_cmp(const void *a, const void *b)
+static uint64_t name_hash(const struct sheaf_zip_entry *e)
 {
-  const struct name_key *x = a, *y = b;
-
-  if (x->h != y->h)
-    return x->h < y->h ? -1 : 1;
-  return x->i < y->i ? -1 : x->i > y->i;
+  return fnv(fnv(UINT64_C(0xcbf29ce484222325), e->prefix), e->name);
 }
 
-static bool same_name(const struct sheaf_zip_entry *a, const struct sheaf_zip_entry *b)
+static int hash_cmp(const void *a, const void *b)
 {
-  struct sheaf_buf x, y;
-  bool same;
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
-  sheaf_buf_init(&x, 0);
-  sheaf_buf_init(&y, 0);
-  sheaf_buf_puts(&x, a->prefix ? a->prefix : "");
-  sheaf_buf_puts(&x, a->name);
-  sheaf_buf_puts(&y, b->prefix ? b->prefix : "");
-  sheaf_buf_puts(&y, b->name);
-  same = !x.failed && !y.failed && strcmp(x.ptr, y.ptr) == 0;
-  sheaf_buf_fini(&x);
-  sheaf_buf_fini(&y);
-  return same;
+  return x < y ? -1 : x > y;
+}
+
+/* The entry's full name into `b`. */
+static void full_name(const struct sheaf_zip_entry *e, struct sheaf_buf *b)
+{
+  sheaf_buf_reset(b);
+  sheaf_buf_puts(b, e->prefix ? e->prefix : "");
+  sheaf_buf_puts(b, e->name);
+}
+
+/* Of the entries whose name hashes to `h`, the first that repeats an
+ * earlier one's name, or `n`. A hash shared by different names is rare,
+ * so they are found by a pass over the entries, not kept. */
+static size_t same_hash_duplicate(sheaf_zip_entry_fn get, void *ud, size_t n, uint64_t h,
+                                  bool *nomem)
+{
+  struct sheaf_buf names, one;
+  size_t i, dup = n;
+
+  sheaf_buf_init(&names, 0);
+  sheaf_buf_init(&one, 0);
+  for (i = 0; i < n && dup == n; i++) {
+    struct sheaf_zip_entry e;
+    const char *p;
+    get(ud, i, &e);
+    if (name_hash(&e) != h)
+      continue;
+    full_name(&e, &one);
+    /* `names` holds the earlier names of this hash, NUL-separated. */
+    for (p = names.ptr; p < names.ptr + names.len; p += strlen(p) + 1)
+      if (strcmp(p, one.ptr) == 0)
+        dup = i;
+    sheaf_buf_put(&names, one.ptr, one.len + 1);
+  }
+  *nomem = names.failed || one.failed;
+  sheaf_buf_fini(&names);
+  sheaf_buf_fini(&one);
+  return *nomem ? n : dup;
 }
 
 /* Two entries of one name make an archive readers disagree about: a
  * layout bug, caught before anything is written. Returns the index of the
  * second of such a pair, or `n` when names are unique (or when out of
- * memory, *nomem set). */
-static size_t find_duplicate(const struct sheaf_zip_entry *e, size_t n, bool *nomem)
+ * memory, *nomem set). Holds 8 bytes an entry: their names' hashes. */
+static size_t find_duplicate(sheaf_zip_entry_fn get, void *ud, size_t n, bool *nomem)
 {
-  struct name_key *k;
+  uint64_t *k;
   size_t i, dup = n;
 
   *nomem = false;
@@ -316,20 +333,42 @@ static size_t find_duplicate(const struct sheaf_zip_entry *e, size_t n, bool *no
     return n;
   }
   for (i = 0; i < n; i++) {
-    k[i].h = fnv(fnv(UINT64_C(0xcbf29ce484222325), e[i].prefix), e[i].name);
-    k[i].i = i;
+    struct sheaf_zip_entry e;
+    get(ud, i, &e);
+    k[i] = name_hash(&e);
   }
-  qsort(k, n, sizeof *k, key_cmp);
-  for (i = 1; i < n && dup == n; i++)
-    if (k[i].h == k[i - 1].h && same_name(&e[k[i].i], &e[k[i - 1].i]))
-      dup = k[i].i;
+  qsort(k, n, sizeof *k, hash_cmp);
+  for (i = 1; i < n && !*nomem; i++)
+    if (k[i] == k[i - 1] && (i < 2 || k[i - 2] != k[i])) {
+      size_t d = same_hash_duplicate(get, ud, n, k[i], nomem);
+      if (d < dup)
+        dup = d;
+    }
   sheaf_free(k);
-  return dup;
+  return *nomem ? n : dup;
+}
+
+struct entry_array {
+  const struct sheaf_zip_entry *v;
+};
+
+static void array_entry(void *ud, size_t i, struct sheaf_zip_entry *e)
+{
+  *e = ((const struct entry_array *)ud)->v[i];
 }
 
 sheaf_status sheaf_package_zip(const struct sheaf_out *o,
                                const struct sheaf_zip_entry *entries, size_t nentries,
                                int64_t mtime, const sheaf_options *opt, sheaf_diag *diag)
+{
+  struct entry_array a = {entries};
+
+  return sheaf_package_zip_each(o, array_entry, &a, nentries, mtime, opt, diag);
+}
+
+sheaf_status sheaf_package_zip_each(const struct sheaf_out *o, sheaf_zip_entry_fn get,
+                                    void *ud, size_t nentries, int64_t mtime,
+                                    const sheaf_options *opt, sheaf_diag *diag)
 {
   const char *path = o->path;
   struct wr out = {-1, NULL, 0, 0, false, 0}, cd = out;
@@ -342,14 +381,17 @@ sheaf_status sheaf_package_zip(const struct sheaf_out *o,
 
   sheaf_buf_init(&name, 0);
   dos_time(mtime, &date, &time);
-  i = find_duplicate(entries, nentries, &nomem);
+  i = find_duplicate(get, ud, nentries, &nomem);
   if (nomem || i < nentries) {
-    if (nomem)
+    if (nomem) {
       write_error(diag, path, strerror(ENOMEM), 0);
-    else
+    } else {
+      struct sheaf_zip_entry e;
+      get(ud, i, &e);
       sheaf_diag_add(diag, SHEAF_ERROR, "write", NULL, 0, 0,
                      "cannot write book: %s: two files in it are named %s%s", path,
-                     entries[i].prefix ? entries[i].prefix : "", entries[i].name);
+                     e.prefix ? e.prefix : "", e.name);
+    }
     return nomem ? SHEAF_ERR_NOMEM : SHEAF_ERR_WRITE;
   }
   out.fd = o->fd;
@@ -368,7 +410,8 @@ sheaf_status sheaf_package_zip(const struct sheaf_out *o,
     goto out;
   }
   for (i = 0; i < nentries; i++) {
-    const struct sheaf_zip_entry *e = &entries[i];
+    struct sheaf_zip_entry ent;
+    const struct sheaf_zip_entry *e = &ent;
     struct sheaf_spool_entry se = {0, 0, 0, 0};
     struct written wn;
     const unsigned char *bytes = NULL;
@@ -380,10 +423,8 @@ sheaf_status sheaf_package_zip(const struct sheaf_out *o,
       ret = SHEAF_ERR_CANCELLED;
       goto out;
     }
-    sheaf_buf_reset(&name);
-    if (e->prefix)
-      sheaf_buf_puts(&name, e->prefix);
-    sheaf_buf_puts(&name, e->name);
+    get(ud, i, &ent);
+    full_name(e, &name);
     if (name.failed || name.len > U16_MAX) {
       write_error(diag, path, name.failed ? strerror(ENOMEM) : "a file name is too long",
                   0);

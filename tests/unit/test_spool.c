@@ -172,6 +172,48 @@ static char tmpdir[64];
 /* The diagnostics of the last build(), one line each, in order. */
 static char diags[1 << 16];
 
+/* The chapters' documents, which the manuscript keeps as a title and a
+ * spool entry each, read back whole: the spine's run of chapters between
+ * the title page and the colophon, named by number, dated by their
+ * articles; and no chapter may be added once other documents follow. */
+static void check_chapter_docs(sheaf_manuscript *ms, const sheaf_book *book)
+{
+  size_t i, k = 0, n = sheaf_manuscript_count(ms);
+
+  assert_int_equal(ms->nchapters, book->nchapters);
+  assert_int_equal(n, ms->ndocs + book->nchapters);
+  for (i = 0; i < n; i++) {
+    struct sheaf_doc_view v;
+    const struct sheaf_doc *d = sheaf_manuscript_doc(ms, i, &v);
+    char href[48], id[32];
+    if (d->chapter == 0)
+      continue;
+    k++;
+    assert_int_equal(d->chapter, k);
+    snprintf(id, sizeof id, "ch%04zu", k);
+    snprintf(href, sizeof href, "text/%s.xhtml", id);
+    assert_string_equal(d->href, href);
+    assert_string_equal(d->id, id);
+    assert_string_equal(d->media_type, "application/xhtml+xml");
+    assert_true(d->in_spine && d->linear && d->spooled);
+    assert_true(d->date == book->chapters[k - 1]->published);
+    assert_non_null(d->title);
+    if (book->chapters[k - 1]->title && *book->chapters[k - 1]->title)
+      assert_string_equal(d->title, book->chapters[k - 1]->title);
+    if (k == 1) {
+      assert_string_equal(d->landmark, "bodymatter");
+      assert_string_equal(sheaf_manuscript_doc(ms, i - 1, &v)->id, "titlepage");
+    } else {
+      assert_null(d->landmark);
+    }
+    if (k == book->nchapters)
+      assert_string_equal(sheaf_manuscript_doc(ms, i + 1, &v)->id, "colophon");
+  }
+  assert_int_equal(k, book->nchapters);
+  assert_false(sheaf_manuscript_add_chapter(ms, "late", sheaf_strdup("<p/>"), 4));
+  assert_int_equal(sheaf_manuscript_count(ms), n);
+}
+
 static void build(const char *input, unsigned threads, const char *out)
 {
   static const char *const remove[] = {".gone", ".never-there"};
@@ -194,6 +236,7 @@ static void build(const char *input, unsigned threads, const char *out)
   assert_non_null(book);
   ms = sheaf_layout(book, &opt, diag, &st);
   assert_non_null(ms);
+  check_chapter_docs(ms, book);
   assert_int_equal(sheaf_package(ms, out, &opt, diag), SHEAF_OK);
   diags[0] = '\0';
   for (size_t i = 0; i < sheaf_diag_count(diag); i++) {
