@@ -48,6 +48,17 @@ struct rgb {
   double r, g, b;
 };
 
+/* A line or block of text, shaped once, and where its top left goes. */
+struct piece {
+  PangoLayout *l;
+  double x, y;
+};
+
+/* The tag, the title, the site and the dates; the rule under the title is
+ * drawn between the second and the third. */
+#define PIECES 4
+#define RULE_AFTER 2
+
 /* What one drawing of the cover needs. */
 struct cover {
   const struct sheaf_book *book;
@@ -55,8 +66,10 @@ struct cover {
   const struct sheaf_labels *lb;
   const char *title;
   struct rgb bg, fg;
-  int unknown; /* glyphs no font had, over all the text drawn */
+  int unknown; /* glyphs no font had, over all the text shaped */
   bool hyphenated, cut;
+  PangoFontMap *fm;          /* the fonts the pieces are shaped with, or NULL */
+  struct piece text[PIECES]; /* in drawing order; l NULL: none */
 };
 
 static struct rgb hex_rgb(unsigned v)
@@ -125,20 +138,21 @@ static PangoLayout *text_layout(PangoContext *pc, const char *s, size_t n, doubl
   return l;
 }
 
-/* Draws `l` with its top at `y` (or its first baseline at `y` when
- * `baseline`), centred in the frame. */
-static void show(cairo_t *cr, PangoLayout *l, double y, bool baseline, struct cover *c)
+/* Places `l` (taken over) as piece `k`, with its top at `y` (or its first
+ * baseline at `y` when `baseline`), centred in the frame. */
+static void place(struct cover *c, int k, PangoLayout *l, double y, bool baseline)
 {
   if (baseline)
     y -= (double)pango_layout_get_baseline(l) / PANGO_SCALE;
-  cairo_move_to(cr, (COVER_W - TEXT_W) / 2.0, y);
-  pango_cairo_show_layout(cr, l);
+  c->text[k].l = l;
+  c->text[k].x = (COVER_W - TEXT_W) / 2.0;
+  c->text[k].y = y;
   c->unknown += pango_layout_get_unknown_glyphs_count(l);
 }
 
-/* One line of text, cut with an ellipsis when too long. */
-static void line(cairo_t *cr, PangoContext *pc, const char *s, double px, double y,
-                 PangoStyle style, int spacing, struct cover *c)
+/* One line of text as piece `k`, cut with an ellipsis when too long. */
+static void line(struct cover *c, int k, PangoContext *pc, const char *s, double px,
+                 double y, PangoStyle style, int spacing)
 {
   size_t n = strlen(s);
   PangoLayout *l;
@@ -155,8 +169,7 @@ static void line(cairo_t *cr, PangoContext *pc, const char *s, double px, double
     pango_layout_set_attributes(l, al);
     pango_attr_list_unref(al);
   }
-  show(cr, l, y, true, c);
-  g_object_unref(l);
+  place(c, k, l, y, true);
 }
 
 /* Whether every line of `l` is within the text width and the whole within
@@ -175,10 +188,10 @@ static bool fits(PangoLayout *l)
   return r.height <= TITLE_H;
 }
 
-/* The title at the largest size where it wraps on words; at the smallest,
- * broken inside words (with a hyphen), and cut with an ellipsis if it still
- * does not fit. */
-static void title(cairo_t *cr, PangoContext *pc, struct cover *c)
+/* The title, as piece `k`, at the largest size where it wraps on words; at
+ * the smallest, broken inside words (with a hyphen), and cut with an
+ * ellipsis if it still does not fit. */
+static void title(struct cover *c, int k, PangoContext *pc)
 {
   size_t n = strlen(c->title);
   PangoLayout *l = NULL;
@@ -210,8 +223,7 @@ static void title(cairo_t *cr, PangoContext *pc, struct cover *c)
     }
   }
   pango_layout_get_pixel_extents(l, NULL, &r);
-  show(cr, l, TITLE_TOP + (TITLE_H - r.height) / 2.0 - r.y, false, c);
-  g_object_unref(l);
+  place(c, k, l, TITLE_TOP + (TITLE_H - r.height) / 2.0 - r.y, false);
 }
 
 /* Waits for the font map's last outside reference to go (see below). The
@@ -263,8 +275,9 @@ static void release_font_map(PangoFontMap *fm)
   pthread_mutex_destroy(&e.lock);
 }
 
-/* Draws the whole cover on `cr` with the fonts of `cfg`. */
-static void draw(cairo_t *cr, FcConfig *cfg, struct cover *c)
+/* Shapes the cover's text with the fonts of `cfg` into c->text (the
+ * caller frees it with unshape()). */
+static void shape(FcConfig *cfg, struct cover *c)
 {
   const struct sheaf_book *book = c->book;
   PangoFontMap *fm = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
@@ -283,35 +296,71 @@ static void draw(cairo_t *cr, FcConfig *cfg, struct cover *c)
   pango_cairo_context_set_font_options(pc, fo);
   pango_cairo_context_set_resolution(pc, 72.0); /* sizes in pixels */
   pango_context_set_language(pc, pango_language_from_string(c->lang));
+  c->fm = fm;
   c->unknown = 0;
   c->hyphenated = c->cut = false;
 
-  cairo_set_source_rgb(cr, c->bg.r, c->bg.g, c->bg.b);
-  cairo_paint(cr);
-  cairo_set_source_rgb(cr, c->fg.r, c->fg.g, c->fg.b);
-  cairo_set_line_width(cr, 5.0);
-  cairo_rectangle(cr, FRAME, FRAME, COVER_W - 2 * FRAME, COVER_H - 2 * FRAME);
-  cairo_stroke(cr);
-
   if (book->nsubjects && book->subjects[0] && *book->subjects[0])
-    line(cr, pc, book->subjects[0], 60, 450, PANGO_STYLE_NORMAL, 8, c);
-  title(cr, pc, c);
-  cairo_rectangle(cr, (COVER_W - 260) / 2.0, 1860, 260, 5);
-  cairo_fill(cr);
+    line(c, 0, pc, book->subjects[0], 60, 450, PANGO_STYLE_NORMAL, 8);
+  title(c, 1, pc);
   if (site)
-    line(cr, pc, site, 64, 2040, PANGO_STYLE_NORMAL, 0, c);
+    line(c, 2, pc, site, 64, 2040, PANGO_STYLE_NORMAL, 0);
   if (book->first != SHEAF_TIME_UNKNOWN || book->last != SHEAF_TIME_UNKNOWN) {
     struct sheaf_buf range;
     sheaf_buf_init(&range, 0);
     sheaf_labels_date_range_tz(c->lb, book->first, book->first_offset, book->last,
                                book->last_offset, &range);
     if (!range.failed && range.len)
-      line(cr, pc, range.ptr, 54, 2180, PANGO_STYLE_ITALIC, 0, c);
+      line(c, 3, pc, range.ptr, 54, 2180, PANGO_STYLE_ITALIC, 0);
     sheaf_buf_fini(&range);
   }
   cairo_font_options_destroy(fo);
   g_object_unref(pc);
-  release_font_map(fm);
+}
+
+/* Frees what shape() made, its fonts included: a long build holds no font
+ * state after its cover. */
+static void unshape(struct cover *c)
+{
+  int k;
+
+  for (k = 0; k < PIECES; k++) {
+    if (c->text[k].l)
+      g_object_unref(c->text[k].l);
+    c->text[k].l = NULL;
+  }
+  if (c->fm)
+    release_font_map(c->fm);
+  c->fm = NULL;
+}
+
+/* Draws the rows [y0, y0 + the surface's height) of the cover on `cr`,
+ * whose surface is a band of that many rows. Everything is drawn on every
+ * band, moved up by a whole number of rows, so each pixel comes out as it
+ * would on a surface of the whole cover. */
+static void draw_band(cairo_t *cr, const struct cover *c, int y0)
+{
+  int k;
+
+  cairo_save(cr);
+  cairo_translate(cr, 0, -(double)y0);
+  cairo_set_source_rgb(cr, c->bg.r, c->bg.g, c->bg.b);
+  cairo_paint(cr);
+  cairo_set_source_rgb(cr, c->fg.r, c->fg.g, c->fg.b);
+  cairo_set_line_width(cr, 5.0);
+  cairo_rectangle(cr, FRAME, FRAME, COVER_W - 2 * FRAME, COVER_H - 2 * FRAME);
+  cairo_stroke(cr);
+  for (k = 0; k < PIECES; k++) {
+    if (k == RULE_AFTER) {
+      cairo_rectangle(cr, (COVER_W - 260) / 2.0, 1860, 260, 5);
+      cairo_fill(cr);
+    }
+    if (c->text[k].l) {
+      cairo_move_to(cr, c->text[k].x, c->text[k].y);
+      pango_cairo_show_layout(cr, c->text[k].l);
+    }
+  }
+  cairo_restore(cr);
 }
 
 /* libjpeg's state, on the heap: it changes between setjmp and longjmp. */
@@ -334,19 +383,23 @@ static void jerr_quiet(j_common_ptr ci)
   (void)ci; /* the library never prints */
 }
 
-/* Encodes the RGB24 surface `s` as a baseline JPEG into `out`. */
-static sheaf_status jpeg(cairo_surface_t *s, struct sheaf_buf *out)
+/* Rows drawn at a time: the cover is drawn band by band straight into the
+ * encoder, so no surface of the whole cover (16 MB) is ever held. */
+#define BAND 64
+
+/* Draws the shaped cover `c`, `band` rows at a time, and encodes it as a
+ * baseline JPEG into `out`. */
+static sheaf_status encode(const struct cover *c, int band, struct sheaf_buf *out)
 {
   struct jstate *js = calloc(1, sizeof *js);
-  const unsigned char *px;
-  int stride, y, x;
+  cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, COVER_W, band);
+  cairo_t *cr = cairo_create(s);
+  sheaf_status ret = SHEAF_OK;
+  int y0, y, x;
 
-  cairo_surface_flush(s);
-  px = cairo_image_surface_get_data(s);
-  stride = cairo_image_surface_get_stride(s);
-  if (!px || !js) {
-    free(js);
-    return SHEAF_ERR_NOMEM;
+  if (!js || cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+    ret = SHEAF_ERR_NOMEM;
+    goto out;
   }
   js->ci.err = jpeg_std_error(&js->mgr);
   js->mgr.error_exit = jerr_exit;
@@ -355,8 +408,8 @@ static sheaf_status jpeg(cairo_surface_t *s, struct sheaf_buf *out)
   if (setjmp(js->jb)) {
     jpeg_destroy_compress(&js->ci);
     free(js->mem);
-    free(js);
-    return SHEAF_ERR_NOMEM; /* to memory, libjpeg fails only for memory */
+    ret = SHEAF_ERR_NOMEM; /* to memory, libjpeg fails only for memory */
+    goto out;
   }
   jpeg_create_compress(&js->ci);
   js->ci.client_data = js; /* jpeg_create_compress clears the struct */
@@ -369,27 +422,51 @@ static sheaf_status jpeg(cairo_surface_t *s, struct sheaf_buf *out)
   jpeg_set_quality(&js->ci, 88, TRUE);
   js->ci.optimize_coding = TRUE;
   jpeg_start_compress(&js->ci, TRUE);
-  for (y = 0; y < COVER_H; y++) {
-    const uint32_t *in =
-        (const uint32_t *)(const void *)(px + (size_t)y * (size_t)stride);
-    JSAMPROW rp = js->row;
-    for (x = 0; x < COVER_W; x++) {
-      js->row[3 * x] = (unsigned char)(in[x] >> 16);
-      js->row[3 * x + 1] = (unsigned char)(in[x] >> 8);
-      js->row[3 * x + 2] = (unsigned char)in[x];
+  for (y0 = 0; y0 < COVER_H; y0 += band) {
+    const unsigned char *px;
+    int stride;
+    draw_band(cr, c, y0);
+    cairo_surface_flush(s);
+    px = cairo_image_surface_get_data(s);
+    stride = cairo_image_surface_get_stride(s);
+    for (y = 0; y < band && y0 + y < COVER_H; y++) {
+      const uint32_t *in =
+          (const uint32_t *)(const void *)(px + (size_t)y * (size_t)stride);
+      JSAMPROW rp = js->row;
+      for (x = 0; x < COVER_W; x++) {
+        js->row[3 * x] = (unsigned char)(in[x] >> 16);
+        js->row[3 * x + 1] = (unsigned char)(in[x] >> 8);
+        js->row[3 * x + 2] = (unsigned char)in[x];
+      }
+      jpeg_write_scanlines(&js->ci, &rp, 1);
     }
-    jpeg_write_scanlines(&js->ci, &rp, 1);
+  }
+  if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+    jpeg_destroy_compress(&js->ci);
+    free(js->mem);
+    ret = SHEAF_ERR_NOMEM;
+    goto out;
   }
   jpeg_finish_compress(&js->ci);
   sheaf_buf_put(out, (const char *)js->mem, js->memlen);
   jpeg_destroy_compress(&js->ci);
   free(js->mem);
+  ret = out->failed ? SHEAF_ERR_NOMEM : SHEAF_OK;
+out:
   free(js);
-  return out->failed ? SHEAF_ERR_NOMEM : SHEAF_OK;
+  cairo_destroy(cr);
+  cairo_surface_destroy(s);
+  return ret;
 }
 
 sheaf_status sheaf_layout_cover_jpeg(const struct sheaf_layout_ctx *cx,
                                      struct sheaf_buf *out)
+{
+  return sheaf_layout_cover_jpeg_bands(cx, BAND, out);
+}
+
+sheaf_status sheaf_layout_cover_jpeg_bands(const struct sheaf_layout_ctx *cx, int band,
+                                           struct sheaf_buf *out)
 {
   static const unsigned palette[][2] = {
       {0x1f3a5f, 0xf2efe6}, {0x5b2333, 0xf7f4ef}, {0x2f4f3a, 0xf1efe4},
@@ -401,8 +478,6 @@ sheaf_status sheaf_layout_cover_jpeg(const struct sheaf_layout_ctx *cx,
   struct sheaf_sha1 sh;
   const char *dir = font_dir();
   FcConfig *cfg = NULL;
-  cairo_surface_t *s = NULL;
-  cairo_t *cr = NULL;
   sheaf_status ret = SHEAF_OK;
   size_t k;
 
@@ -418,23 +493,18 @@ sheaf_status sheaf_layout_cover_jpeg(const struct sheaf_layout_ctx *cx,
   c.bg = hex_rgb(palette[k][0]);
   c.fg = hex_rgb(palette[k][1]);
 
-  s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, COVER_W, COVER_H);
-  cr = cairo_create(s);
-  if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-    ret = SHEAF_ERR_NOMEM;
-    goto out;
-  }
   if (dir)
     cfg = fonts(dir, false);
   if (cfg) {
-    draw(cr, cfg, &c);
-    FcConfigDestroy(cfg);
-    cfg = NULL;
+    shape(cfg, &c);
     if (c.unknown) {
       /* The shipped fonts lack some glyphs: add the machine's fonts. */
-      cfg = fonts(dir, true);
-      if (cfg) {
-        draw(cr, cfg, &c);
+      FcConfig *more = fonts(dir, true);
+      if (more) {
+        unshape(&c);
+        FcConfigDestroy(cfg);
+        cfg = more;
+        shape(cfg, &c);
         sheaf_diag_add(cx->diag, SHEAF_NOTE, "cover-fonts", NULL, 0, 0,
                        "the cover's text needs glyphs beyond the shipped DejaVu Serif; "
                        "it is set with the system's fonts, so its bytes depend on "
@@ -447,7 +517,7 @@ sheaf_status sheaf_layout_cover_jpeg(const struct sheaf_layout_ctx *cx,
       ret = SHEAF_ERR_NOMEM;
       goto out;
     }
-    draw(cr, cfg, &c);
+    shape(cfg, &c);
     sheaf_diag_add(cx->diag, SHEAF_WARNING, "cover-fonts", NULL, 0, 0,
                    "the cover's fonts are not installed (looked in %s and %s); the "
                    "cover is set with the system's fonts and is not reproducible "
@@ -464,16 +534,13 @@ sheaf_status sheaf_layout_cover_jpeg(const struct sheaf_layout_ctx *cx,
     sheaf_diag_add(cx->diag, SHEAF_NOTE, "cover-title", NULL, 0, 0,
                    "the title is too long for the cover and is cut there with an "
                    "ellipsis; the title page has it whole");
-  if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-    ret = SHEAF_ERR_NOMEM;
-    goto out;
-  }
-  ret = jpeg(s, out);
+  if (band < 1 || band > COVER_H)
+    band = COVER_H;
+  ret = encode(&c, band, out);
 out:
+  unshape(&c);
   if (cfg)
     FcConfigDestroy(cfg);
-  cairo_destroy(cr);
-  cairo_surface_destroy(s);
   return ret;
 }
 

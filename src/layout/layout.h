@@ -333,6 +333,11 @@ sheaf_status sheaf_layout_colophon(const struct sheaf_layout_ctx *cx,
  * Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
 sheaf_status sheaf_layout_cover_jpeg(const struct sheaf_layout_ctx *cx,
                                      struct sheaf_buf *out);
+/* The same, drawn `band` rows at a time (1-2560; sheaf_layout_cover_jpeg()
+ * takes 64): the bytes do not depend on it when the shipped fonts set the
+ * text, which a unit test checks. */
+sheaf_status sheaf_layout_cover_jpeg_bands(const struct sheaf_layout_ctx *cx, int band,
+                                           struct sheaf_buf *out);
 
 /* Appends the cover page, showing the image at `img_href` (relative to
  * text/), to `out`. */
