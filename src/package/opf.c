@@ -7,6 +7,7 @@
  * Everything here is a pure function of the manuscript and the options; no
  * clock, no randomness, so the same input gives the same bytes.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,6 +59,14 @@ void sheaf_pkg_out_init(struct sheaf_pkg_out *o, bool deflate)
   sheaf_buf_init(&o->text, 0);
   sheaf_buf_init(&o->comp, 0);
   o->deflate = deflate;
+  o->fd = -1;
+}
+
+void sheaf_pkg_out_init_file(struct sheaf_pkg_out *o, int fd, uint64_t off)
+{
+  sheaf_pkg_out_init(o, true);
+  o->fd = fd;
+  o->off = off;
 }
 
 void sheaf_pkg_out_fini(struct sheaf_pkg_out *o)
@@ -98,7 +107,15 @@ static bool pkg_flush(struct sheaf_pkg_out *o, bool finish)
     zr = deflate(z, finish ? Z_FINISH : Z_NO_FLUSH);
     if (zr == Z_STREAM_ERROR)
       return false;
-    sheaf_buf_put(&o->comp, tmp, sizeof tmp - z->avail_out);
+    if (o->fd < 0) {
+      sheaf_buf_put(&o->comp, tmp, sizeof tmp - z->avail_out);
+    } else if (sizeof tmp - z->avail_out) {
+      if (!sheaf_pwrite_all(o->fd, tmp, sizeof tmp - z->avail_out, o->off + o->clen)) {
+        o->err = errno ? errno : EIO;
+        return false;
+      }
+      o->clen += sizeof tmp - z->avail_out;
+    }
   } while (z->avail_out == 0 || (finish && zr != Z_STREAM_END));
   sheaf_buf_reset(&o->text);
   return !o->comp.failed;

@@ -31,9 +31,16 @@ struct sheaf_pkg_out {
   struct sheaf_buf comp; /* the raw deflate stream so far */
   uint32_t crc;          /* of the text compressed so far */
   size_t len;            /* bytes of text compressed so far */
+  /* >= 0: the stream goes to this file (borrowed) at `off` instead of
+   * `comp`, so a big book's nav is never held; `clen` counts its bytes. */
+  int fd;
+  uint64_t off, clen;
+  int err; /* errno of a failed write into fd, else 0 */
 };
 /* Empties `o`; `deflate` as above. */
 void sheaf_pkg_out_init(struct sheaf_pkg_out *o, bool deflate);
+/* The same, the stream written into `fd` from `off` on (deflate only). */
+void sheaf_pkg_out_init_file(struct sheaf_pkg_out *o, int fd, uint64_t off);
 void sheaf_pkg_out_fini(struct sheaf_pkg_out *o);
 
 /* Each writer writes a complete document to `out` (UTF-8 XML). They return
@@ -96,6 +103,11 @@ struct sheaf_zip_entry {
   const unsigned char *deflated;
   size_t clen;
   uint32_t crc;
+  /* Or, when `in_file`, already deflated in the file `fd` at `off` (clen,
+   * len and crc as above). */
+  bool in_file;
+  int fd;
+  uint64_t off;
 };
 
 struct sheaf_out;

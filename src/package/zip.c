@@ -241,14 +241,15 @@ static bool copy_spooled(struct wr *w, const struct sheaf_spool *sp, uint64_t of
   return !w->failed;
 }
 
-/* Copies the whole of `fd` (the directory's temporary file) into `w`. */
-static bool copy_file(struct wr *w, int fd, uint64_t n, unsigned char *tmp)
+/* Copies `n` bytes at `at` of the file `fd` (the directory's temporary
+ * file, or the package documents') into `w`. */
+static bool copy_file(struct wr *w, int fd, uint64_t at, uint64_t n, unsigned char *tmp)
 {
   uint64_t off = 0;
 
   while (off < n && !w->failed) {
     size_t take = n - off < IO_BUF ? (size_t)(n - off) : IO_BUF;
-    if (!sheaf_pread_all(fd, tmp, take, off)) {
+    if (!sheaf_pread_all(fd, tmp, take, at + off)) {
       w->failed = true;
       w->err = errno;
       return false;
@@ -452,6 +453,10 @@ sheaf_status sheaf_package_zip_each(const struct sheaf_out *o, sheaf_zip_entry_f
       wn.len = se.len;
       wn.clen = se.clen;
       wn.crc = se.crc;
+    } else if (e->in_file) {
+      wn.len = e->len;
+      wn.clen = e->clen;
+      wn.crc = e->crc;
     } else if (e->deflated) {
       bytes = e->deflated;
       wn.len = e->len;
@@ -478,6 +483,8 @@ sheaf_status sheaf_package_zip_each(const struct sheaf_out *o, sheaf_zip_entry_f
     local_header(&out, &wn, date, time);
     if (bytes)
       wr_put(&out, bytes, (size_t)wn.clen);
+    else if (e->in_file)
+      copy_file(&out, e->fd, e->off, wn.clen, tmp);
     else if (wn.clen)
       copy_spooled(&out, e->spool, se.off, wn.clen, tmp);
     central_record(&cd, &wn, date, time);
@@ -487,7 +494,7 @@ sheaf_status sheaf_package_zip_each(const struct sheaf_out *o, sheaf_zip_entry_f
   wr_flush(&cd);
   if (!out.failed && !cd.failed) {
     uint64_t cd_off = out.pos, cd_len = cd.pos;
-    copy_file(&out, cd.fd, cd_len, tmp);
+    copy_file(&out, cd.fd, 0, cd_len, tmp);
     end_records(&out, nentries, cd_off, cd_len);
     wr_flush(&out);
   }
