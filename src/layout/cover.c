@@ -387,9 +387,23 @@ static void jerr_quiet(j_common_ptr ci)
  * encoder, so no surface of the whole cover (16 MB) is ever held. */
 #define BAND 64
 
+/* Installs table `i` of `t` as libjpeg's table `*slot`. */
+static void install(j_compress_ptr ci, JHUFF_TBL **slot, const unsigned char bits[17],
+                    const unsigned char val[256])
+{
+  if (!*slot)
+    *slot = jpeg_alloc_huff_table((j_common_ptr)ci);
+  memcpy((*slot)->bits, bits, 17);
+  memcpy((*slot)->huffval, val, 256);
+  (*slot)->sent_table = FALSE;
+}
+
 /* Draws the shaped cover `c`, `band` rows at a time, and encodes it as a
- * baseline JPEG into `out`. */
-static sheaf_status encode(const struct cover *c, int band, struct sheaf_buf *out)
+ * baseline JPEG into `out`: with the Huffman tables `t`, with libjpeg's
+ * optimal ones (`optimize`: it then holds every coefficient of the
+ * picture), or else with the standard ones. */
+static sheaf_status encode(const struct cover *c, int band, bool optimize,
+                           const struct sheaf_jpeg_tables *t, struct sheaf_buf *out)
 {
   struct jstate *js = calloc(1, sizeof *js);
   cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, COVER_W, band);
@@ -420,7 +434,12 @@ static sheaf_status encode(const struct cover *c, int band, struct sheaf_buf *ou
   js->ci.in_color_space = JCS_RGB;
   jpeg_set_defaults(&js->ci);
   jpeg_set_quality(&js->ci, 88, TRUE);
-  js->ci.optimize_coding = TRUE;
+  js->ci.optimize_coding = optimize ? TRUE : FALSE;
+  for (y = 0; t && y < 2; y++)
+    if (t->used[y]) {
+      install(&js->ci, &js->ci.dc_huff_tbl_ptrs[y], t->dc_bits[y], t->dc_val[y]);
+      install(&js->ci, &js->ci.ac_huff_tbl_ptrs[y], t->ac_bits[y], t->ac_val[y]);
+    }
   jpeg_start_compress(&js->ci, TRUE);
   for (y0 = 0; y0 < COVER_H; y0 += band) {
     const unsigned char *px;
@@ -534,9 +553,26 @@ sheaf_status sheaf_layout_cover_jpeg_bands(const struct sheaf_layout_ctx *cx, in
     sheaf_diag_add(cx->diag, SHEAF_NOTE, "cover-title", NULL, 0, 0,
                    "the title is too long for the cover and is cut there with an "
                    "ellipsis; the title page has it whole");
-  if (band < 1 || band > COVER_H)
-    band = COVER_H;
-  ret = encode(&c, band, out);
+  if (band < 1 || band >= COVER_H) {
+    /* Whole, as sheaf drew it before: the reference the test compares. */
+    ret = encode(&c, COVER_H, true, NULL, out);
+  } else {
+    /* In bands, twice: with the standard tables to count the symbols,
+     * then with the optimal tables (huffman.c). The same bytes as above,
+     * for a few rows of memory instead of the whole picture's. */
+    struct sheaf_buf first;
+    struct sheaf_jpeg_tables *t = sheaf_malloc(sizeof *t);
+    sheaf_buf_init(&first, 0);
+    ret = t ? encode(&c, band, false, NULL, &first) : SHEAF_ERR_NOMEM;
+    if (ret == SHEAF_OK) {
+      if (sheaf_jpeg_optimal_tables((const unsigned char *)first.ptr, first.len, t))
+        ret = encode(&c, band, false, t, out);
+      else /* not expected; libjpeg's way, in bands still */
+        ret = encode(&c, band, true, NULL, out);
+    }
+    sheaf_buf_fini(&first);
+    sheaf_free(t);
+  }
 out:
   unshape(&c);
   if (cfg)

@@ -339,6 +339,23 @@ sheaf_status sheaf_layout_cover_jpeg(const struct sheaf_layout_ctx *cx,
 sheaf_status sheaf_layout_cover_jpeg_bands(const struct sheaf_layout_ctx *cx, int band,
                                            struct sheaf_buf *out);
 
+/* ---- huffman.c: a JPEG's optimal Huffman tables, without libjpeg's
+ * picture-sized buffer ---------------------------------------------------- */
+
+/* Tables number 0 (luma) and 1 (chroma), DHT style: bits[k] codes of k
+ * bits (bits[0] unused), then the symbols in code order. */
+struct sheaf_jpeg_tables {
+  unsigned char dc_bits[2][17], dc_val[2][256];
+  unsigned char ac_bits[2][17], ac_val[2][256];
+  bool used[2];
+};
+/* From a baseline JPEG of one interleaved scan without restarts (as
+ * libjpeg writes it with the standard tables), the tables libjpeg's
+ * optimize_coding would have chosen for the same picture. False when the
+ * stream is not of that kind. */
+bool sheaf_jpeg_optimal_tables(const unsigned char *jpg, size_t n,
+                               struct sheaf_jpeg_tables *out);
+
 /* Appends the cover page, showing the image at `img_href` (relative to
  * text/), to `out`. */
 sheaf_status sheaf_layout_cover_page(const struct sheaf_layout_ctx *cx,
