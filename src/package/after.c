@@ -23,27 +23,33 @@
  * ids up to 60 bytes. */
 #define RECORD_MAX ((zip_uint64_t)64 << 20)
 
-sheaf_status sheaf_package_record(const struct sheaf_book *b, struct sheaf_buf *out)
+sheaf_status sheaf_package_record(const struct sheaf_book *b, struct sheaf_pkg_out *out)
 {
-  struct sheaf_buf key;
+  struct sheaf_buf key, line;
+  bool ok = sheaf_pkg_out_put(out, RECORD_HEAD, sizeof RECORD_HEAD - 1);
   size_t i;
   const char *p;
 
   sheaf_buf_init(&key, 0);
-  sheaf_buf_puts(out, RECORD_HEAD);
-  for (i = 0; i < b->nchapters; i++) {
+  sheaf_buf_init(&line, 0);
+  for (i = 0; ok && i < b->nchapters; i++) {
+    sheaf_buf_reset(&line);
     if (!sheaf_article_record_key(b->chapters[i], &key))
-      out->failed = true;
+      line.failed = true;
     for (p = key.ptr; *p; p++) {
       if (*p == '%' || *p == '\n' || *p == '\r')
-        sheaf_buf_printf(out, "%%%02X", (unsigned char)*p);
+        sheaf_buf_printf(&line, "%%%02X", (unsigned char)*p);
       else
-        sheaf_buf_putc(out, *p);
+        sheaf_buf_putc(&line, *p);
     }
-    sheaf_buf_putc(out, '\n');
+    sheaf_buf_putc(&line, '\n');
+    ok = !line.failed && sheaf_pkg_out_put(out, line.ptr, line.len);
   }
   sheaf_buf_fini(&key);
-  return out->failed ? SHEAF_ERR_NOMEM : SHEAF_OK;
+  sheaf_buf_fini(&line);
+  if (!ok)
+    return out->err ? SHEAF_ERR_WRITE : SHEAF_ERR_NOMEM;
+  return sheaf_pkg_out_finish(out);
 }
 
 /* ---- reading ---------------------------------------------------------------- */

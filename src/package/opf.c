@@ -121,6 +121,20 @@ static bool pkg_flush(struct sheaf_pkg_out *o, bool finish)
   return !o->comp.failed;
 }
 
+bool sheaf_pkg_out_put(struct sheaf_pkg_out *o, const char *p, size_t n)
+{
+  if (!sheaf_buf_put(&o->text, p, n))
+    return false;
+  return !o->deflate || o->text.len < PKG_CHUNK || pkg_flush(o, false);
+}
+
+sheaf_status sheaf_pkg_out_finish(struct sheaf_pkg_out *o)
+{
+  if (o->text.failed || (o->deflate && !pkg_flush(o, true)))
+    return o->err ? SHEAF_ERR_WRITE : SHEAF_ERR_NOMEM;
+  return SHEAF_OK;
+}
+
 /* How many bytes at the end of s[0..n) (0-3) start a UTF-8 sequence that
  * the next chunk may complete. */
 static size_t cut_tail(const char *s, size_t n)

@@ -85,9 +85,10 @@ static sheaf_status pack(struct sheaf_pkg_out *o, sheaf_status ret, struct packe
   return ret;
 }
 
-static struct sheaf_zip_entry packed_entry(const char *name, const struct packed *p)
+static struct sheaf_zip_entry packed_entry(const char *prefix, const char *name,
+                                           const struct packed *p)
 {
-  return (struct sheaf_zip_entry){.prefix = "EPUB/",
+  return (struct sheaf_zip_entry){.prefix = prefix,
                                   .name = name,
                                   .len = p->len,
                                   .clen = (size_t)p->clen,
@@ -134,8 +135,7 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
   const struct sheaf_fileset *sets[2];
   struct sheaf_out o;
   struct sheaf_pkg_out text;
-  struct sheaf_buf record;
-  struct packed opf = {-1, 0, 0, 0, 0}, nav = opf, ncx = opf;
+  struct packed opf = {-1, 0, 0, 0, 0}, nav = opf, ncx = opf, record = opf;
   int pfd = -1; /* the package documents' temporary file */
   struct entries en;
   struct sheaf_zip_entry *e = en.head;
@@ -162,7 +162,6 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
   sets[0] = &ms->read;
   sets[1] = ms->book->coll ? &ms->book->coll->read : NULL;
   sheaf_out_init(&o, sets, sets[1] ? 2 : 1);
-  sheaf_buf_init(&record, 0);
   /* Cheap checks first, so a bad target fails before any work. */
   SHEAF_CHECK(path ? sheaf_out_open(&o, path, diag) : sheaf_out_open_fd(&o, fd, diag));
   path = o.path;
@@ -184,8 +183,10 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
     sheaf_pkg_out_init_file(&text, pfd, nav.off + nav.clen);
     ret = pack(&text, sheaf_package_ncx(ms, &text), &ncx);
   }
-  if (ret == SHEAF_OK)
-    ret = sheaf_package_record(ms->book, &record);
+  if (ret == SHEAF_OK) {
+    sheaf_pkg_out_init_file(&text, pfd, ncx.off + ncx.clen);
+    ret = pack(&text, sheaf_package_record(ms->book, &text), &record);
+  }
   if (ret != SHEAF_OK) {
     sheaf_diag_add(diag, SHEAF_ERROR, sheaf_status_name(ret), NULL, 0, 0,
                    "cannot write book: %s: %s", path, sheaf_status_str(ret));
@@ -199,11 +200,10 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
                                     .data = container_xml,
                                     .len = sizeof container_xml - 1};
   /* Which articles the book holds, for a later --after. */
-  e[n++] = (struct sheaf_zip_entry){
-      .name = SHEAF_RECORD_NAME, .data = record.ptr, .len = record.len};
-  e[n++] = packed_entry("content.opf", &opf);
-  e[n++] = packed_entry("nav.xhtml", &nav);
-  e[n++] = packed_entry("toc.ncx", &ncx);
+  e[n++] = packed_entry(NULL, SHEAF_RECORD_NAME, &record);
+  e[n++] = packed_entry("EPUB/", "content.opf", &opf);
+  e[n++] = packed_entry("EPUB/", "nav.xhtml", &nav);
+  e[n++] = packed_entry("EPUB/", "toc.ncx", &ncx);
   ret = sheaf_package_zip_each(&o, entry, &en, n + sheaf_manuscript_count(ms),
                                sheaf_package_time(ms, opt), opt, diag);
   if (ret == SHEAF_OK)
@@ -221,7 +221,6 @@ out:
     ret = SHEAF_ERR_WRITE;
   }
   sheaf_out_fini(&o);
-  sheaf_buf_fini(&record);
   if (pfd >= 0)
     close(pfd);
   return ret;

@@ -41,6 +41,12 @@ struct sheaf_pkg_out {
 void sheaf_pkg_out_init(struct sheaf_pkg_out *o, bool deflate);
 /* The same, the stream written into `fd` from `off` on (deflate only). */
 void sheaf_pkg_out_init_file(struct sheaf_pkg_out *o, int fd, uint64_t off);
+/* Appends p[0..n) as it is (no XML filter), compressing every so often.
+ * False when out of memory or when writing the file failed (o->err). */
+bool sheaf_pkg_out_put(struct sheaf_pkg_out *o, const char *p, size_t n);
+/* Ends a document written with sheaf_pkg_out_put(). Returns SHEAF_OK or
+ * SHEAF_ERR_NOMEM (SHEAF_ERR_WRITE with o->err). */
+sheaf_status sheaf_pkg_out_finish(struct sheaf_pkg_out *o);
 void sheaf_pkg_out_fini(struct sheaf_pkg_out *o);
 
 /* Each writer writes a complete document to `out` (UTF-8 XML). They return
@@ -57,8 +63,10 @@ sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms,
 
 /* The name of the record inside the book. */
 #define SHEAF_RECORD_NAME "META-INF/sheaf-articles.txt"
-/* Appends the record of b's articles. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
-sheaf_status sheaf_package_record(const struct sheaf_book *b, struct sheaf_buf *out);
+/* Writes the record of b's articles into `out` (sheaf_pkg_out_put, then
+ * sheaf_pkg_out_finish): a million articles' ids are compressed as they
+ * come, never held. Returns SHEAF_OK, SHEAF_ERR_NOMEM or SHEAF_ERR_WRITE. */
+sheaf_status sheaf_package_record(const struct sheaf_book *b, struct sheaf_pkg_out *out);
 /* Adds the ids recorded in the book at `path` to `set` (unsorted), and
  * the file to `read`. Returns SHEAF_OK, or SHEAF_ERR_IO (not a book, or
  * one without a record), SHEAF_ERR_LIMIT or SHEAF_ERR_NOMEM, with an
