@@ -1,10 +1,13 @@
 /*
  * Unit tests for src/layout/cover.c's generated picture: it is drawn a
- * band of rows at a time straight into the JPEG encoder (so a big build
- * never holds the 16 MB surface of the whole cover), and the bytes must be
- * those of the cover drawn whole, for titles that fit on one line, wrap,
- * or break inside words, with a tag, a site and dates, and for bands that
- * do not divide the height.
+ * band of rows at a time straight into the JPEG encoder, twice, to count
+ * the symbols and then with the optimal Huffman tables (huffman.c), so a
+ * big build holds neither the 16 MB surface of the whole cover nor
+ * libjpeg's 12 MB of coefficients. The bytes must be those of the cover
+ * drawn whole and encoded by libjpeg's own optimize_coding, as sheaf did
+ * before, for titles that fit on one line, wrap, or break inside words,
+ * with a tag, a site and dates, and for bands that do not divide the
+ * height.
  */
 #include <setjmp.h>
 #include <stdarg.h>
