@@ -28,10 +28,13 @@ sheaf_status sheaf_written_add(struct sheaf_written_list *w,
 
 /* Lays out `book` and writes it to `path` (or, when `fd` >= 0, into that
  * descriptor), with cancellation and --werror, for the single book and
- * each volume alike (job.c). Returns SHEAF_OK or the status of the step
- * that failed. */
+ * each volume alike (job.c); a volume of --split SIZE whose chapters were
+ * laid out while weighing gives them in `prep` (else NULL). Returns
+ * SHEAF_OK or the status of the step that failed. */
+struct sheaf_layout_prep;
 sheaf_status sheaf_build_one(const struct sheaf_book *book, const char *path, int fd,
-                             const sheaf_options *opt, sheaf_diag *diag);
+                             const sheaf_options *opt, sheaf_diag *diag,
+                             struct sheaf_layout_prep *prep);
 
 /* ---- volumes.c ------------------------------------------------------------ */
 

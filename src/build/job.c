@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "build/build.h"
+#include "layout/layout.h"
 #include "package/package.h"
 #include "select/select.h"
 
@@ -111,14 +112,16 @@ const char *sheaf_job_get_volume_output(const sheaf_job *job, size_t i)
 }
 
 sheaf_status sheaf_build_one(const struct sheaf_book *book, const char *path, int fd,
-                             const sheaf_options *opt, sheaf_diag *diag)
+                             const sheaf_options *opt, sheaf_diag *diag,
+                             struct sheaf_layout_prep *prep)
 {
   sheaf_manuscript *ms;
   sheaf_status ret = SHEAF_OK;
 
   if (opt->cancel && opt->cancel(opt->cancel_userdata))
     return SHEAF_ERR_CANCELLED;
-  ms = sheaf_layout(book, opt, diag, &ret);
+  ms = prep ? sheaf_layout_prepared(book, opt, diag, prep, &ret)
+            : sheaf_layout(book, opt, diag, &ret);
   if (ms == NULL)
     return ret;
   if (opt->cancel && opt->cancel(opt->cancel_userdata))
@@ -177,7 +180,7 @@ static sheaf_status run(sheaf_job *job, const char *output, int fd)
     SHEAF_CHECK(
         sheaf_written_add(&job->written, job->book, false, fd >= 0 ? "-" : job->output));
     sheaf_build_size_warning(job->book, NULL, job->diag);
-    SHEAF_CHECK(sheaf_build_one(job->book, job->output, fd, &job->opt, job->diag));
+    SHEAF_CHECK(sheaf_build_one(job->book, job->output, fd, &job->opt, job->diag, NULL));
     if (fd < 0)
       sheaf_build_size_warning(job->book, job->output, job->diag);
   }

@@ -94,16 +94,92 @@ char *sheaf_volume_path(const char *output, size_t index, const char *key)
  * is about 150K), the title page, the stylesheet, the colophon. */
 #define PER_VOLUME ((uint64_t)256 << 10)
 
-struct weigh_ctx {
+/* The loop of the volumes: what each one needs to be written. */
+struct series {
+  const struct sheaf_book *whole;
+  const struct sheaf_split *sp;
+  const struct sheaf_article **v; /* oldest first */
+  const char *output;
+  const sheaf_options *opt;
+  sheaf_diag *diag;
+  struct sheaf_written_list *out;
+  /* --split SIZE */
   struct sheaf_weigh_ctx *w;
-  const struct sheaf_article **v;
+  bool keep;     /* the weigher lays each volume out for good */
+  size_t vstart; /* the current volume's first article */
+  size_t nvols;  /* volumes started */
 };
+
+/* Selects, lays out (from `prep` when the weigher kept its chapters) and
+ * writes volume `index` of `span`, and lists it in s->out. */
+static sheaf_status write_volume(struct series *s, const struct sheaf_volume_span *span,
+                                 size_t index, struct sheaf_layout_prep *prep)
+{
+  struct sheaf_book *vol;
+  sheaf_status ret;
+  char *path;
+
+  vol = sheaf_select_volume(s->whole, s->sp, s->v, span, index, s->opt, &ret);
+  if (vol == NULL)
+    return ret;
+  path = sheaf_volume_path(s->output, index, span->key);
+  if (path == NULL) {
+    sheaf_book_free(vol);
+    return SHEAF_ERR_NOMEM;
+  }
+  ret = sheaf_written_add(s->out, vol, true, path);
+  sheaf_free(path);
+  SHEAF_CHECK(ret);
+  path = s->out->v[s->out->n - 1].path;
+  SHEAF_CHECK(sheaf_build_one(vol, path, -1, s->opt, s->diag, prep));
+  if (s->sp->kind == SHEAF_SPLIT_SIZE) {
+    struct stat st;
+    char a[32], b[32];
+    if (stat(path, &st) == 0 && (uint64_t)st.st_size > s->sp->n)
+      sheaf_diag_add(s->diag, SHEAF_WARNING, "split-size", path, 0, 0,
+                     "this volume is %s, over --split %s%s",
+                     sheaf_size_str((size_t)st.st_size, a),
+                     sheaf_size_str((size_t)s->sp->n, b),
+                     span->count == 1 ? " (its one article is larger)" : "");
+  }
+out:
+  return ret;
+}
+
+/* Writes the volume that ends before article `end`, from what the keeping
+ * weigher holds of it. */
+static sheaf_status write_kept(struct series *s, size_t end)
+{
+  struct sheaf_layout_prep *prep = sheaf_layout_weigh_take(s->w);
+  struct sheaf_volume_span span;
+  sheaf_status ret;
+
+  span.start = s->vstart;
+  span.count = end - s->vstart;
+  /* The key the plan gives a volume of a split by size. */
+  snprintf(span.key, sizeof span.key, "%02zu", s->nvols);
+  ret = write_volume(s, &span, s->nvols, prep);
+  sheaf_layout_prep_free(prep);
+  return ret;
+}
 
 static sheaf_status weigh(void *userdata, size_t i, bool fresh, uint64_t *w)
 {
-  struct weigh_ctx *wc = userdata;
+  struct series *s = userdata;
 
-  return sheaf_layout_weigh(wc->w, wc->v[i], fresh, w);
+  /* The plan weighs an article in the current volume, and when it does
+   * not fit, again as the first of a new one: the current volume is then
+   * complete, and is written before the next one is laid out. */
+  if (s->keep && fresh && i > 0) {
+    sheaf_status ret;
+    sheaf_layout_weigh_drop_last(s->w);
+    if ((ret = write_kept(s, i)) != SHEAF_OK)
+      return ret;
+    s->vstart = i;
+  }
+  if (fresh)
+    s->nvols++;
+  return sheaf_layout_weigh(s->w, s->v[i], fresh, w);
 }
 
 /* ---- the loop ---------------------------------------------------------------- */
@@ -117,10 +193,9 @@ sheaf_status sheaf_build_volumes(const struct sheaf_book *whole, const char *out
                                  const sheaf_options *opt, sheaf_diag *diag,
                                  struct sheaf_written_list *out)
 {
-  const struct sheaf_article **v = NULL;
   struct sheaf_volume_span *spans = NULL;
-  struct weigh_ctx wc = {NULL, NULL};
   struct sheaf_weigher wr = {NULL, NULL};
+  struct series s;
   uint64_t budget = 0;
   struct sheaf_split sp;
   struct stat cover;
@@ -128,6 +203,7 @@ sheaf_status sheaf_build_volumes(const struct sheaf_book *whole, const char *out
   size_t i, nspans = 0;
   sheaf_status ret;
 
+  memset(&s, 0, sizeof s);
   SHEAF_CHECK(sheaf_select_split_parse(opt->split, &sp, diag));
   if (is_stream(output)) {
     sheaf_diag_add(diag, SHEAF_ERROR, "usage", NULL, 0, 0,
@@ -136,56 +212,46 @@ sheaf_status sheaf_build_volumes(const struct sheaf_book *whole, const char *out
     ret = SHEAF_ERR_USAGE;
     goto out;
   }
-  if ((v = sheaf_select_oldest_first(whole)) == NULL) {
+  if ((s.v = sheaf_select_oldest_first(whole)) == NULL) {
     ret = SHEAF_ERR_NOMEM;
     goto out;
   }
+  s.whole = whole;
+  s.sp = &sp;
+  s.output = output;
+  s.opt = opt;
+  s.diag = diag;
+  s.out = out;
   if (sp.kind == SHEAF_SPLIT_SIZE) {
-    if ((wc.w = sheaf_layout_weigh_new(whole, opt, &ret)) == NULL)
+    /* Weighing lays out every chapter and converts every picture; the
+     * volumes keep that work unless the book's layout differs from the
+     * weighing's in every chapter: a --css link, --remove. */
+    s.keep = !(opt->css && *opt->css) && opt->nremove == 0;
+    if ((s.w = sheaf_layout_weigh_new(whole, opt, s.keep, &ret)) == NULL)
       goto out;
-    wc.v = v;
     wr.weigh = weigh;
-    wr.userdata = &wc;
+    wr.userdata = &s;
     /* A --cover picture is in every volume. */
     if (opt->cover && *opt->cover && stat(opt->cover, &cover) == 0)
       extra = (uint64_t)cover.st_size;
     budget = sp.n > (PER_VOLUME + extra) * 2 ? sp.n - PER_VOLUME - extra : sp.n / 2;
   }
-  SHEAF_CHECK(sheaf_select_plan(v, whole->nchapters, &sp, &wr, budget, &spans, &nspans));
-  sheaf_layout_weigh_free(wc.w);
-  wc.w = NULL;
-  for (i = 0; i < nspans; i++) {
-    struct sheaf_book *vol;
-    char *path;
-
-    vol = sheaf_select_volume(whole, &sp, v, &spans[i], i + 1, opt, &ret);
-    if (vol == NULL)
-      goto out;
-    path = sheaf_volume_path(output, i + 1, spans[i].key);
-    if (path == NULL) {
-      sheaf_book_free(vol);
-      ret = SHEAF_ERR_NOMEM;
-      goto out;
-    }
-    ret = sheaf_written_add(out, vol, true, path);
-    sheaf_free(path);
-    SHEAF_CHECK(ret);
-    SHEAF_CHECK(sheaf_build_one(vol, out->v[out->n - 1].path, -1, opt, diag));
-    if (sp.kind == SHEAF_SPLIT_SIZE) {
-      struct stat st;
-      char a[32], b[32];
-      if (stat(out->v[out->n - 1].path, &st) == 0 && (uint64_t)st.st_size > sp.n)
-        sheaf_diag_add(diag, SHEAF_WARNING, "split-size", out->v[out->n - 1].path, 0, 0,
-                       "this volume is %s, over --split %s%s",
-                       sheaf_size_str((size_t)st.st_size, a),
-                       sheaf_size_str((size_t)sp.n, b),
-                       spans[i].count == 1 ? " (its one article is larger)" : "");
-    }
+  SHEAF_CHECK(
+      sheaf_select_plan(s.v, whole->nchapters, &sp, &wr, budget, &spans, &nspans));
+  if (s.keep) {
+    /* Every volume but the last was written as the next one started. */
+    if (nspans)
+      ret = write_kept(&s, whole->nchapters);
+    goto out;
   }
+  sheaf_layout_weigh_free(s.w);
+  s.w = NULL;
+  for (i = 0; i < nspans; i++)
+    SHEAF_CHECK(write_volume(&s, &spans[i], i + 1, NULL));
 out:
-  sheaf_free(v);
+  sheaf_free(s.v);
   sheaf_free(spans);
-  sheaf_layout_weigh_free(wc.w);
+  sheaf_layout_weigh_free(s.w);
   return ret;
 }
 

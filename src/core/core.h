@@ -670,6 +670,13 @@ struct sheaf_spool *sheaf_spool_new(unsigned threads);
  * other failures (a full disk: SHEAF_ERR_WRITE) are kept for
  * sheaf_spool_finish(). */
 sheaf_status sheaf_spool_add(struct sheaf_spool *sp, char *data, size_t len, size_t *idx);
+/* Stores z[0..clen), a raw deflate stream that sheaf_deflate() made of
+ * `len` bytes with CRC-32 `crc`, as a new entry (its number in *idx):
+ * for what was compressed already (--split SIZE weighs chapters deflated).
+ * Returns SHEAF_OK or SHEAF_ERR_NOMEM; a write failure is kept for
+ * sheaf_spool_finish(). */
+sheaf_status sheaf_spool_add_deflated(struct sheaf_spool *sp, const void *z, size_t clen,
+                                      size_t len, uint32_t crc, size_t *idx);
 /* Waits until every added document is in the file. Returns SHEAF_OK, or
  * the first failure with an error in `diag` (not for SHEAF_ERR_NOMEM,
  * which the caller reports). NULL `sp` is fine. */

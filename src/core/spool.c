@@ -353,6 +353,45 @@ sheaf_status sheaf_spool_add(struct sheaf_spool *sp, char *data, size_t len, siz
   return SHEAF_OK;
 }
 
+sheaf_status sheaf_spool_add_deflated(struct sheaf_spool *sp, const void *z, size_t clen,
+                                      size_t len, uint32_t crc, size_t *idx)
+{
+  struct sheaf_spool_entry e;
+  int fd = -1;
+
+  pthread_mutex_lock(&sp->mu);
+  if (!sheaf_grow((void **)&sp->ents, &sp->cap, sp->nents + 1, sizeof *sp->ents)) {
+    pthread_mutex_unlock(&sp->mu);
+    return SHEAF_ERR_NOMEM;
+  }
+  memset(&sp->ents[sp->nents], 0, sizeof *sp->ents);
+  *idx = sp->nents++;
+  /* The stream's place is handed out under the lock, as process() does,
+   * so workers compressing other documents write beside it. */
+  if (sp->err == SHEAF_OK && open_file_locked(sp)) {
+    fd = sp->fd;
+    e.off = sp->end;
+    sp->end += clen;
+  }
+  pthread_mutex_unlock(&sp->mu);
+  if (fd < 0)
+    return SHEAF_OK; /* reported by sheaf_spool_finish() */
+  e.clen = clen;
+  e.len = len;
+  e.crc = crc;
+  if (!sheaf_pwrite_all(fd, z, clen, e.off)) {
+    int err = errno;
+    pthread_mutex_lock(&sp->mu);
+    fail_locked(sp, SHEAF_ERR_WRITE, err);
+    pthread_mutex_unlock(&sp->mu);
+    return SHEAF_OK;
+  }
+  pthread_mutex_lock(&sp->mu);
+  sp->ents[*idx] = e;
+  pthread_mutex_unlock(&sp->mu);
+  return SHEAF_OK;
+}
+
 sheaf_status sheaf_spool_finish(struct sheaf_spool *sp, sheaf_diag *diag)
 {
   sheaf_status ret;

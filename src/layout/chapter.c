@@ -284,6 +284,7 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
   src.max_depth = cx->opt ? cx->opt->max_depth : 0;
   src.remove = cx->remove;
   src.lang = lang;
+  src.hrefs = cx->hrefs;
   if (body && a->body_format == SHEAF_BODY_TEXT) {
     text_body(out, body);
   } else if (body) {
@@ -301,6 +302,10 @@ sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
       n = strlen(md);
     }
     SHEAF_CHECK(sheaf_layout_sanitize(body, n, &src, out));
+  }
+  if (cx->body_span) {
+    cx->body_span[0] = body_at;
+    cx->body_span[1] = out->len;
   }
   if (escaped_tags(out->ptr + body_at, out->len - body_at) >= 3)
     sheaf_diag_add(cx->diag, SHEAF_WARNING, "escaped-markup", a->source, a->line, 0,

@@ -48,6 +48,7 @@ struct img {
   char *data;
   size_t len;
   bool used;
+  size_t used_seq;  /* when it became used (sheaf_images_mark) */
   bool final;       /* converted (or found fine as it is), hash set */
   bool converting;  /* a thread is converting it, the registry unlocked */
   bool spooled;     /* the bytes are in the manuscript's spool: data NULL */
@@ -76,6 +77,7 @@ struct sheaf_images {
   size_t embedded, missing;   /* occurrences, for the closing count */
   size_t no_alt;              /* embedded occurrences without alt text */
   uint64_t bytes;             /* of the distinct images embedded (--split SIZE) */
+  size_t used_seq;            /* images that became used so far */
   struct sheaf_fileset *read; /* files read are recorded here; may be NULL */
   /* Chapters are laid out on several threads (parallel.c): everything
    * above that resolving changes is changed under this lock. */
@@ -1329,6 +1331,7 @@ static sheaf_status resolve_locked(struct sheaf_images *im,
   }
   if (!best->used) {
     best->used = true;
+    best->used_seq = ++im->used_seq;
     im->bytes += best->len;
     if (spool_img(im, best) != SHEAF_OK)
       return SHEAF_ERR_NOMEM;
@@ -1365,6 +1368,45 @@ sheaf_status sheaf_images_resolve(struct sheaf_images *im,
 uint64_t sheaf_images_bytes(const struct sheaf_images *im)
 {
   return im->bytes;
+}
+
+void sheaf_images_mark(struct sheaf_images *im, struct sheaf_images_mark *m)
+{
+  pthread_mutex_lock(&im->mu);
+  m->embedded = im->embedded;
+  m->missing = im->missing;
+  m->no_alt = im->no_alt;
+  m->bytes = im->bytes;
+  m->used_seq = im->used_seq;
+  pthread_mutex_unlock(&im->mu);
+}
+
+void sheaf_images_rollback(struct sheaf_images *im, const struct sheaf_images_mark *m)
+{
+  size_t i;
+
+  pthread_mutex_lock(&im->mu);
+  /* Converted and spooled, they stay known; only a later use adds them to
+   * the book again. */
+  for (i = 0; i < im->nimgs; i++)
+    if (im->imgs[i].used && im->imgs[i].used_seq > m->used_seq)
+      im->imgs[i].used = false;
+  im->embedded = m->embedded;
+  im->missing = m->missing;
+  im->no_alt = m->no_alt;
+  im->bytes = m->bytes;
+  im->used_seq = m->used_seq;
+  pthread_mutex_unlock(&im->mu);
+}
+
+void sheaf_images_uncount(struct sheaf_images *im, const struct sheaf_images_mark *before,
+                          const struct sheaf_images_mark *after)
+{
+  pthread_mutex_lock(&im->mu);
+  im->embedded -= after->embedded - before->embedded;
+  im->missing -= after->missing - before->missing;
+  im->no_alt -= after->no_alt - before->no_alt;
+  pthread_mutex_unlock(&im->mu);
 }
 
 size_t sheaf_images_pick(const struct sheaf_image_cand *cands, size_t n, size_t max_width)

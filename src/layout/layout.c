@@ -260,15 +260,83 @@ static sheaf_status commit_chapter(void *ud, size_t i, struct sheaf_buf *b)
                                                                 : SHEAF_ERR_NOMEM;
 }
 
-sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *options,
-                               sheaf_diag *diag, sheaf_status *status)
+/* The chapters a keeping weigher prepared (weigh.c), in order: each kept
+ * one as it was spooled, the others laid out again here. Serial: the work
+ * was done while weighing. */
+static sheaf_status prepared_chapters(struct chapter_commit *cm,
+                                      struct sheaf_layout_prep *prep)
+{
+  const struct sheaf_layout_ctx *cx = cm->cx;
+  const struct sheaf_book *book = cx->book;
+  struct sheaf_buf b;
+  sheaf_status ret = SHEAF_OK;
+  size_t i;
+
+  sheaf_buf_init(&b, 0);
+  for (i = 0; i < book->nchapters; i++) {
+    const struct sheaf_article *a = book->chapters[i];
+    size_t idx = 0, len = 0;
+    enum sheaf_prep_use use;
+    if (cx->opt && cx->opt->cancel && cx->opt->cancel(cx->opt->cancel_userdata)) {
+      ret = SHEAF_ERR_CANCELLED;
+      goto out;
+    }
+    if (cx->opt && cx->opt->progress)
+      cx->opt->progress("layout", i, book->nchapters, cx->opt->progress_userdata);
+    use = sheaf_layout_prep_chapter(prep, cx, cm->ms->spool, a, i + 1, &idx, &len, &b,
+                                    &ret);
+    SHEAF_CHECK(ret);
+    if (use == SHEAF_PREP_RELINKED) {
+      SHEAF_CHECK(commit_chapter(cm, i, &b));
+      continue;
+    }
+    if (use == SHEAF_PREP_KEPT) {
+      struct sheaf_doc doc;
+      char href[48], id[32];
+      snprintf(id, sizeof id, "ch%04zu", i + 1);
+      snprintf(href, sizeof href, "text/%s.xhtml", id);
+      memset(&doc, 0, sizeof doc);
+      doc.href = sheaf_strdup(href);
+      doc.id = sheaf_strdup(id);
+      doc.media_type = sheaf_strdup("application/xhtml+xml");
+      doc.title = sheaf_strdup(
+          a->title && *a->title
+              ? a->title
+              : sheaf_labels_for(sheaf_layout_article_lang(cx, a))->untitled);
+      doc.len = len;
+      doc.spooled = true;
+      doc.spool_idx = idx;
+      doc.date = a->published;
+      doc.in_spine = doc.linear = true;
+      doc.landmark = i == 0 ? "bodymatter" : NULL;
+      doc.chapter = i + 1;
+      if (!doc.href || !doc.id || !doc.media_type || !doc.title) {
+        sheaf_doc_fini(&doc);
+        SHEAF_CHECK(SHEAF_ERR_NOMEM);
+      }
+      if (!sheaf_manuscript_add(cm->ms, &doc))
+        SHEAF_CHECK(SHEAF_ERR_NOMEM);
+      continue;
+    }
+    sheaf_buf_reset(&b);
+    SHEAF_CHECK(sheaf_layout_chapter(cx, a, i + 1, &b));
+    SHEAF_CHECK(commit_chapter(cm, i, &b));
+  }
+out:
+  sheaf_buf_fini(&b);
+  return ret;
+}
+
+static sheaf_manuscript *lay_out(const sheaf_book *book, const sheaf_options *options,
+                                 sheaf_diag *diag, struct sheaf_layout_prep *prep,
+                                 sheaf_status *status)
 {
   sheaf_options local;
   const sheaf_options *opt = &local;
   struct sheaf_manuscript *ms = NULL;
   struct sheaf_layout_ctx cx;
   struct sheaf_doc cover_img;
-  struct sheaf_images *images = NULL;
+  struct sheaf_images *images = NULL, *cover_images = NULL;
   struct sheaf_links *links = NULL;
   struct sheaf_selectors *remove = NULL;
   struct sheaf_buf b;
@@ -295,14 +363,34 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opti
   ms->book = book;
   /* Documents are deflated on worker threads as they are laid out, and
    * kept compressed in a temporary file until the package stage. */
-  ms->spool = sheaf_spool_new(opt ? opt->threads : 0);
-  if (!ms->spool) {
+  if (!prep && !(ms->spool = sheaf_spool_new(opt ? opt->threads : 0))) {
     ret = SHEAF_ERR_NOMEM;
     goto out;
   }
-  images = sheaf_images_new(book, opt, diag, &ret);
-  if (!images)
-    goto out;
+  if (prep) {
+    /* The weigher converted the pictures and spooled the chapters: its
+     * spool is the book's, and so are the files it read. */
+    images = sheaf_layout_prep_images(prep, &ms->spool, &ms->read);
+    if (!images || !ms->spool) {
+      sheaf_images_free(images);
+      images = NULL;
+      ret = SHEAF_ERR_USAGE;
+      goto out;
+    }
+    /* The --cover file is read as a book reads it, apart from the pictures
+     * the chapters already took (a spooled picture's bytes are not at
+     * hand). */
+    if (opt && opt->cover && *opt->cover) {
+      cover_images = sheaf_images_new(book, opt, diag, &ret);
+      if (!cover_images)
+        goto out;
+      sheaf_images_record_reads(cover_images, &ms->read);
+    }
+  } else {
+    images = sheaf_images_new(book, opt, diag, &ret);
+    if (!images)
+      goto out;
+  }
   sheaf_images_record_reads(images, &ms->read);
   sheaf_images_set_spool(images, ms->spool);
   links = sheaf_links_new(book, &ret);
@@ -318,7 +406,13 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opti
   cx.user_css = opt && opt->css && *opt->css;
   cx.built = built_time(book, opt, &cx);
 
-  SHEAF_CHECK(cover(ms, &cx, &b, &cover_img));
+  if (cover_images) {
+    struct sheaf_layout_ctx ccx = cx;
+    ccx.images = cover_images;
+    SHEAF_CHECK(cover(ms, &ccx, &b, &cover_img));
+  } else {
+    SHEAF_CHECK(cover(ms, &cx, &b, &cover_img));
+  }
   sheaf_buf_reset(&b);
   SHEAF_CHECK(sheaf_layout_titlepage(&cx, &b));
   SHEAF_CHECK(add(ms, "text/title.xhtml", "titlepage", "application/xhtml+xml", &b, NULL,
@@ -327,8 +421,11 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opti
   /* The chapters on every core (one per --threads), committed in order. */
   cm.ms = ms;
   cm.cx = &cx;
-  SHEAF_CHECK(sheaf_layout_chapters(&cx, sheaf_spool_threads(opt ? opt->threads : 0),
-                                    commit_chapter, &cm));
+  if (prep)
+    SHEAF_CHECK(prepared_chapters(&cm, prep));
+  else
+    SHEAF_CHECK(sheaf_layout_chapters(&cx, sheaf_spool_threads(opt ? opt->threads : 0),
+                                      commit_chapter, &cm));
 
   if (opt && opt->progress)
     opt->progress("layout", book->nchapters, book->nchapters, opt->progress_userdata);
@@ -358,6 +455,7 @@ sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *opti
 out:
   sheaf_doc_fini(&cover_img);
   sheaf_images_free(images);
+  sheaf_images_free(cover_images);
   sheaf_links_free(links);
   sheaf_selectors_free(remove);
   sheaf_buf_fini(&b);
@@ -371,4 +469,18 @@ out:
   if (status)
     *status = ret;
   return ms;
+}
+
+sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *options,
+                               sheaf_diag *diag, sheaf_status *status)
+{
+  return lay_out(book, options, diag, NULL, status);
+}
+
+struct sheaf_manuscript *sheaf_layout_prepared(const struct sheaf_book *book,
+                                               const sheaf_options *opt, sheaf_diag *diag,
+                                               struct sheaf_layout_prep *prep,
+                                               sheaf_status *status)
+{
+  return lay_out(book, opt, diag, prep, status);
 }

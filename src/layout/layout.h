@@ -12,6 +12,7 @@
 struct sheaf_images;
 struct sheaf_links;
 struct sheaf_image_cand;
+struct sheaf_layout_ctx;
 
 /* Where a body came from, for resolving links and for messages. Fields
  * after `diag` may be left zero: then images are not looked for (each
@@ -36,6 +37,11 @@ struct sheaf_layout_src {
   sheaf_status (*on_image)(void *userdata, const struct sheaf_image_cand *c, size_t n);
   void *on_image_userdata;
   const char *lang; /* the chapter's language (labels); may be NULL */
+  /* Without `links`, the hrefs that would have been looked up in them, each
+   * followed by a NUL, are appended here (--split SIZE decides with them
+   * whether a chapter weighed alone is the one its volume would lay out).
+   * May be NULL. */
+  struct sheaf_buf *hrefs;
 };
 
 /* ---- gaps.c: what shows where content cannot come along --------------------- */
@@ -174,10 +180,13 @@ sheaf_status sheaf_images_resolve(struct sheaf_images *im,
 /* ---- weigh.c: --split SIZE -------------------------------------------- */
 
 struct sheaf_weigh_ctx;
+struct sheaf_layout_prep;
 /* Returns a new weigher of `book`'s articles (freed with
- * sheaf_layout_weigh_free()), or NULL with *status set. */
+ * sheaf_layout_weigh_free()), or NULL with *status set. One that keeps
+ * lays out each volume's chapters and pictures for good as it weighs them
+ * (see weigh.c and sheaf_layout_weigh_take()). */
 struct sheaf_weigh_ctx *sheaf_layout_weigh_new(const struct sheaf_book *book,
-                                               const sheaf_options *opt,
+                                               const sheaf_options *opt, bool keep,
                                                sheaf_status *status);
 void sheaf_layout_weigh_free(struct sheaf_weigh_ctx *w);
 /* Stores in *weight what article `a` adds to a volume, in bytes of the
@@ -187,10 +196,65 @@ void sheaf_layout_weigh_free(struct sheaf_weigh_ctx *w);
  * SHEAF_ERR_NOMEM or SHEAF_ERR_CANCELLED. */
 sheaf_status sheaf_layout_weigh(struct sheaf_weigh_ctx *w, const struct sheaf_article *a,
                                 bool fresh, uint64_t *weight);
+/* Takes the article weighed last back out of its volume (it did not fit:
+ * it starts the next one). Only for a weigher that keeps. */
+void sheaf_layout_weigh_drop_last(struct sheaf_weigh_ctx *w);
+/* Hands over what a keeping weigher holds of the current volume (NULL when
+ * nothing); the next sheaf_layout_weigh() must start a fresh volume. */
+struct sheaf_layout_prep *sheaf_layout_weigh_take(struct sheaf_weigh_ctx *w);
+void sheaf_layout_prep_free(struct sheaf_layout_prep *p);
+/* For sheaf_layout_prepared(): takes the volume's image registry, its spool
+ * (*spool) and the files read (*read, moved) out of `p`. */
+struct sheaf_images *sheaf_layout_prep_images(struct sheaf_layout_prep *p,
+                                              struct sheaf_spool **spool,
+                                              struct sheaf_fileset *read);
+/* What sheaf_layout_prep_chapter() found for a chapter. */
+enum sheaf_prep_use {
+  SHEAF_PREP_NONE,     /* not kept: lay it out */
+  SHEAF_PREP_KEPT,     /* use the spool's entry *idx (*len bytes) */
+  SHEAF_PREP_RELINKED, /* use `out`: the kept one, its links now to chapters */
+  SHEAF_PREP_AGAIN     /* kept, but not as the volume has it: lay it out */
+};
+/* Whether `p` kept article `a`'s chapter, number `chapter` of the volume
+ * that `cx` lays out (with its links, its images the ones `p` had), as
+ * that layout would make it. For KEPT and RELINKED, replays the chapter's
+ * warnings into cx->diag; for AGAIN, takes its pictures' occurrences back
+ * out of the counts. `spool` is the volume's (from
+ * sheaf_layout_prep_images()). On failure, sets *status (else SHEAF_OK). */
+enum sheaf_prep_use
+sheaf_layout_prep_chapter(struct sheaf_layout_prep *p, const struct sheaf_layout_ctx *cx,
+                          const struct sheaf_spool *spool, const struct sheaf_article *a,
+                          size_t chapter, size_t *idx, size_t *len, struct sheaf_buf *out,
+                          sheaf_status *status);
+
+/* layout.c: sheaf_layout() of a volume whose chapters and pictures a
+ * keeping weigher prepared (`prep`, borrowed; its registry, spool and
+ * reads are taken over). The manuscript is the one sheaf_layout() gives. */
+struct sheaf_manuscript *sheaf_layout_prepared(const struct sheaf_book *book,
+                                               const sheaf_options *opt, sheaf_diag *diag,
+                                               struct sheaf_layout_prep *prep,
+                                               sheaf_status *status);
 
 /* The bytes of the distinct images sheaf_images_resolve() embedded so far
  * (--split SIZE weighs articles by it). */
 uint64_t sheaf_images_bytes(const struct sheaf_images *im);
+
+/* What a registry has counted at one moment: the weighing of --split SIZE
+ * lays out an article in its volume's registry before it knows whether
+ * the article fits, and takes it back out when it does not. */
+struct sheaf_images_mark {
+  size_t embedded, missing, no_alt, used_seq;
+  uint64_t bytes;
+};
+void sheaf_images_mark(struct sheaf_images *im, struct sheaf_images_mark *m);
+/* Undoes what resolving did since `m`: images first used since then are
+ * unused again (no longer added to the book), and the counts are as then. */
+void sheaf_images_rollback(struct sheaf_images *im, const struct sheaf_images_mark *m);
+/* Takes back the occurrences counted between `before` and `after` (marks
+ * around one chapter's layout), which is laid out again; the images stay
+ * used. */
+void sheaf_images_uncount(struct sheaf_images *im, const struct sheaf_images_mark *before,
+                          const struct sheaf_images_mark *after);
 
 /* Which of `cands` a capture fetches, by the rule sheaf_images_resolve()
  * applies once files are at hand, with the widths the srcset descriptors
@@ -246,6 +310,9 @@ struct sheaf_layout_ctx {
   const struct sheaf_links *links;
   struct sheaf_selectors *remove; /* --remove, or NULL */
   bool user_css;                  /* link styles/user.css after the default stylesheet */
+  struct sheaf_buf *hrefs;        /* see sheaf_layout_src.hrefs; may be NULL */
+  size_t *body_span;              /* when set: where the cleaned body begins and
+                                     ends in the chapter, [0] and [1] */
   int64_t built;                  /* the build time shown in the colophon */
   enum { SHEAF_BUILT_SDE, SHEAF_BUILT_NEWEST, SHEAF_BUILT_FIXED } built_from;
 };

@@ -180,6 +180,8 @@ static char *attr_keep(struct ctx *c, xmlNodePtr node, const xmlChar *an,
     }
     if (s && is(an, "href") && c->src && c->src->links)
       s = chapter_link(c, s);
+    else if (s && is(an, "href") && c->src && c->src->hrefs)
+      sheaf_buf_put(c->src->hrefs, s, strlen(s) + 1);
     return s;
   }
   if ((is(el, "td") || is(el, "th")) && (is(an, "colspan") || is(an, "rowspan"))) {
