@@ -485,10 +485,10 @@ struct sheaf_article {
   char *guid;  /* as given, or NULL */
   char **authors;
   struct sheaf_tag *tags;
-  /* Slugs -> tags and names -> authors, made once an article has many
-   * (a hostile feed may give one item 100,000 tags); NULL before, and
-   * again once the article is packed. */
-  struct sheaf_strmap *tag_index, *author_index;
+  /* Two maps, slugs -> tags and names -> authors, made once an article
+   * has many (a hostile feed may give one item 100,000 tags); NULL
+   * before, and again once the article is packed (model.c). */
+  struct sheaf_strmap *maps;
   char *summary;      /* excerpt (HTML) or NULL */
   char *body;         /* full content, or NULL (then summary is the body) */
   char *language;     /* BCP 47 or NULL (then the feed's) */
@@ -509,9 +509,9 @@ struct sheaf_article {
   size_t feed;  /* index into the collection's feeds */
   size_t order; /* position in the collection, for stable sorting */
   /* 32 bits: an input is at most 2 GB, and a tag takes more than 2 bytes
-   * of it (sheaf_article_add_tag refuses more all the same). */
-  uint32_t nauthors, authors_cap;
-  uint32_t ntags, tags_cap;
+   * of it (sheaf_article_add_tag refuses more all the same). The lists'
+   * room follows from the counts (model.c), so it is not stored. */
+  uint32_t nauthors, ntags;
   int pub_offset; /* source's UTC offset of `published`, minutes */
   unsigned line;  /* line in `source` where the item starts */
   enum sheaf_body_format body_format;

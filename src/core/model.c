@@ -26,25 +26,41 @@ struct sheaf_article *sheaf_article_new(void)
   return a;
 }
 
-static void free_index(struct sheaf_strmap *m)
+/* a->maps[TAG_MAP] finds tags by slug, a->maps[AUTHOR_MAP] authors by
+ * name. A map with no entries is one not made yet. */
+#define TAG_MAP 0
+#define AUTHOR_MAP 1
+
+static void free_maps(struct sheaf_article *a)
 {
-  if (m)
-    sheaf_strmap_fini(m);
-  sheaf_free(m);
+  if (a->maps) {
+    sheaf_strmap_fini(&a->maps[TAG_MAP]);
+    sheaf_strmap_fini(&a->maps[AUTHOR_MAP]);
+  }
+  sheaf_free(a->maps);
+  a->maps = NULL;
+}
+
+/* Forgets one of a's maps (it borrowed strings about to go). */
+static void drop_map(struct sheaf_article *a, int which)
+{
+  if (a->maps)
+    sheaf_strmap_fini(&a->maps[which]);
 }
 
 /* Few tags or authors are searched in place; from this many on, through
- * an index, so adding n of them costs O(n), not O(n^2). */
+ * a map, so adding n of them costs O(n), not O(n^2). */
 #define INDEX_FROM 8
 
 /* Finds `key` among the n strings at strs[i * stride] (each a char *), by
- * scan or through *index, which is built when n reaches INDEX_FROM.
- * Returns the position, or n when absent; *nomem on failure. */
-static size_t find_str(struct sheaf_strmap **index, const void *strs, size_t stride,
-                       size_t n, const char *key, bool *nomem)
+ * scan or through a->maps[which], which is made when n reaches
+ * INDEX_FROM. Returns the position, or n when absent; *nomem on failure. */
+static size_t find_str(struct sheaf_article *a, int which, const void *strs,
+                       size_t stride, size_t n, const char *key, bool *nomem)
 {
   const char *base = strs;
   size_t i, len = strlen(key);
+  struct sheaf_strmap *m;
   const size_t *v;
 
   if (n < INDEX_FROM) {
@@ -53,41 +69,56 @@ static size_t find_str(struct sheaf_strmap **index, const void *strs, size_t str
         return i;
     return n;
   }
-  if (*index == NULL) {
-    if ((*index = sheaf_malloc(sizeof **index)) == NULL) {
+  if (a->maps == NULL) {
+    if ((a->maps = sheaf_malloc(2 * sizeof *a->maps)) == NULL) {
       *nomem = true;
       return n;
     }
-    sheaf_strmap_init(*index);
+    sheaf_strmap_init(&a->maps[TAG_MAP]);
+    sheaf_strmap_init(&a->maps[AUTHOR_MAP]);
+  }
+  m = &a->maps[which];
+  if (m->n == 0)
     for (i = 0; i < n; i++) {
       const char *s = *(char *const *)(const void *)(base + i * stride);
-      if (!sheaf_strmap_put(*index, s, strlen(s), i)) {
-        free_index(*index);
-        *index = NULL;
+      if (!sheaf_strmap_put(m, s, strlen(s), i)) {
+        sheaf_strmap_fini(m);
         *nomem = true;
         return n;
       }
     }
-  }
-  v = sheaf_strmap_get(*index, key, len);
+  v = sheaf_strmap_get(m, key, len);
   return v ? *v : n;
 }
 
-/* Records the string just appended at position n - 1 in the index. */
-static bool index_last(struct sheaf_strmap *index, const char *s, size_t pos)
+/* Records the string just appended at position `pos` in its map, when
+ * that is made. */
+static bool index_last(struct sheaf_article *a, int which, const char *s, size_t pos)
 {
-  return index == NULL || sheaf_strmap_put(index, s, strlen(s), pos);
+  return a->maps == NULL || a->maps[which].n == 0 ||
+         sheaf_strmap_put(&a->maps[which], s, strlen(s), pos);
 }
 
-/* sheaf_grow() for an article's 32-bit counts: room for n + 1. */
-static bool grow_one(void **arr, uint32_t *cap, uint32_t n, size_t size)
+/* The room a tag or author list of n entries has while it is the
+ * article's own: sheaf_grow()'s steps from 8 (unpacking allocates the
+ * same), so the struct needs no capacity fields. */
+static size_t room(size_t n)
 {
-  size_t c = *cap;
+  size_t c = 8;
 
-  if (n == UINT32_MAX || !sheaf_grow(arr, &c, (size_t)n + 1, size))
-    return false;
-  *cap = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
-  return true;
+  if (n == 0)
+    return 0;
+  while (c < n)
+    c *= 2;
+  return c;
+}
+
+/* Room for n + 1 entries in a list of n. */
+static bool grow_one(void **arr, uint32_t n, size_t size)
+{
+  size_t cap = room(n);
+
+  return n < UINT32_MAX && sheaf_grow(arr, &cap, (size_t)n + 1, size);
 }
 
 void sheaf_article_free(struct sheaf_article *a)
@@ -115,8 +146,7 @@ void sheaf_article_free(struct sheaf_article *a)
     }
     sheaf_free(a->tags);
   }
-  free_index(a->tag_index);
-  free_index(a->author_index);
+  free_maps(a);
   sheaf_free(a->summary);
   sheaf_free(a->body);
   sheaf_free(a);
@@ -133,7 +163,7 @@ static bool unpack_tags(struct sheaf_article *a)
 
   if (!(a->packed & SHEAF_PACK_TAGS))
     return true;
-  if (a->ntags && (t = sheaf_calloc(a->ntags, sizeof *t)) == NULL)
+  if (a->ntags && (t = sheaf_calloc(room(a->ntags), sizeof *t)) == NULL)
     return false;
   for (i = 0; i < a->ntags; i++) {
     t[i].kind = a->tags[i].kind;
@@ -148,7 +178,6 @@ static bool unpack_tags(struct sheaf_article *a)
     }
   }
   a->tags = t;
-  a->tags_cap = a->ntags;
   a->packed &= (unsigned char)~SHEAF_PACK_TAGS;
   return true;
 }
@@ -160,7 +189,7 @@ static bool unpack_authors(struct sheaf_article *a)
 
   if (!(a->packed & SHEAF_PACK_AUTHORS))
     return true;
-  if (a->nauthors && (v = sheaf_calloc(a->nauthors, sizeof *v)) == NULL)
+  if (a->nauthors && (v = sheaf_calloc(room(a->nauthors), sizeof *v)) == NULL)
     return false;
   for (i = 0; i < a->nauthors; i++)
     if ((v[i] = sheaf_strdup(a->authors[i])) == NULL) {
@@ -170,7 +199,6 @@ static bool unpack_authors(struct sheaf_article *a)
       return false;
     }
   a->authors = v;
-  a->authors_cap = a->nauthors;
   a->packed &= (unsigned char)~SHEAF_PACK_AUTHORS;
   return true;
 }
@@ -291,10 +319,8 @@ static void pack_tags(struct sheaf_pool *p, struct sheaf_article *a)
     sheaf_free(a->tags[i].slug);
   }
   sheaf_free(a->tags);
-  free_index(a->tag_index);
-  a->tag_index = NULL;
+  drop_map(a, TAG_MAP);
   a->tags = shared;
-  a->tags_cap = a->ntags;
   a->packed |= SHEAF_PACK_TAGS;
 }
 
@@ -319,10 +345,8 @@ static void pack_authors(struct sheaf_pool *p, struct sheaf_article *a)
   for (i = 0; i < a->nauthors; i++)
     sheaf_free(a->authors[i]);
   sheaf_free(a->authors);
-  free_index(a->author_index);
-  a->author_index = NULL;
+  drop_map(a, AUTHOR_MAP);
   a->authors = shared;
-  a->authors_cap = a->nauthors;
   a->packed |= SHEAF_PACK_AUTHORS;
 }
 
@@ -334,6 +358,8 @@ void sheaf_collection_pack_article(struct sheaf_collection *c, struct sheaf_arti
     pack_tags(&c->pool, a);
   if (!(a->packed & SHEAF_PACK_AUTHORS))
     pack_authors(&c->pool, a);
+  if ((a->packed & SHEAF_PACK_TAGS) && (a->packed & SHEAF_PACK_AUTHORS))
+    free_maps(a);
 }
 
 bool sheaf_article_add_tag(struct sheaf_article *a, const char *name, const char *slug,
@@ -360,7 +386,7 @@ bool sheaf_article_add_tag(struct sheaf_article *a, const char *name, const char
   if (t.name == NULL || t.slug == NULL)
     goto fail;
   /* &a->tags[0].slug is undefined while tags is NULL (UBSan says so). */
-  i = find_str(&a->tag_index, a->tags ? (const void *)&a->tags[0].slug : NULL,
+  i = find_str(a, TAG_MAP, a->tags ? (const void *)&a->tags[0].slug : NULL,
                sizeof *a->tags, a->ntags, t.slug, &nomem);
   if (nomem)
     goto fail;
@@ -370,8 +396,8 @@ bool sheaf_article_add_tag(struct sheaf_article *a, const char *name, const char
     return true;
   }
   /* Room for twice as many: a realloc per tag would copy n^2 bytes. */
-  if (!grow_one((void **)&a->tags, &a->tags_cap, a->ntags, sizeof t) ||
-      !index_last(a->tag_index, t.slug, a->ntags))
+  if (!grow_one((void **)&a->tags, a->ntags, sizeof t) ||
+      !index_last(a, TAG_MAP, t.slug, a->ntags))
     goto fail;
   a->tags[a->ntags++] = t;
   return true;
@@ -395,14 +421,13 @@ bool sheaf_article_add_author(struct sheaf_article *a, const char *name)
   copy = sheaf_str_collapse_ws(nm.p, nm.n);
   if (copy == NULL)
     return false;
-  i = find_str(&a->author_index, a->authors, sizeof *a->authors, a->nauthors, copy,
-               &nomem);
+  i = find_str(a, AUTHOR_MAP, a->authors, sizeof *a->authors, a->nauthors, copy, &nomem);
   if (nomem || i < a->nauthors) {
     sheaf_free(copy);
     return !nomem;
   }
-  if (!grow_one((void **)&a->authors, &a->authors_cap, a->nauthors, sizeof *a->authors) ||
-      !index_last(a->author_index, copy, a->nauthors)) {
+  if (!grow_one((void **)&a->authors, a->nauthors, sizeof *a->authors) ||
+      !index_last(a, AUTHOR_MAP, copy, a->nauthors)) {
     sheaf_free(copy);
     return false;
   }
@@ -419,8 +444,7 @@ bool sheaf_article_set_author(struct sheaf_article *a, size_t k, const char *nam
   sheaf_free(a->authors[k]);
   a->authors[k] = copy;
   /* The index borrowed the old name: it is made again when next needed. */
-  free_index(a->author_index);
-  a->author_index = NULL;
+  drop_map(a, AUTHOR_MAP);
   return true;
 }
 

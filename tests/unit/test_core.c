@@ -449,6 +449,19 @@ static void test_article_pack(void **state)
   assert_ptr_equal(a[2]->tags, a[1]->tags);
   assert_int_equal(a[0]->packed, SHEAF_PACK_TEXT | SHEAF_PACK_TAGS | SHEAF_PACK_AUTHORS);
   assert_string_equal(a[0]->tags[2].name, "Later");
+  /* Many more after packing: the list grows from its unpacked room, and
+   * duplicates are still found through the map made on the way. */
+  for (i = 0; i < 60; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "Topic %zu", i % 40);
+    assert_true(sheaf_article_add_tag(a[0], name, NULL, SHEAF_TAG_TAG));
+  }
+  assert_int_equal(a[0]->ntags, 43);
+  assert_string_equal(a[0]->tags[42].slug, "topic-39");
+  assert_non_null(a[0]->maps);
+  sheaf_collection_pack_article(c, a[0]);
+  assert_null(a[0]->maps);
+  assert_string_equal(a[0]->tags[42].name, "Topic 39");
   sheaf_collection_free(c);
 }
 
