@@ -681,7 +681,8 @@ sheaf_status sheaf_spool_add_deflated(struct sheaf_spool *sp, const void *z, siz
  * the first failure with an error in `diag` (not for SHEAF_ERR_NOMEM,
  * which the caller reports). NULL `sp` is fine. */
 sheaf_status sheaf_spool_finish(struct sheaf_spool *sp, sheaf_diag *diag);
-/* After sheaf_spool_finish(): entry `idx`. False when there is none. */
+/* Entry `idx`: complete after sheaf_spool_finish(), and at once for one
+ * that sheaf_spool_add_deflated() stored. False when there is none. */
 bool sheaf_spool_entry(const struct sheaf_spool *sp, size_t idx,
                        struct sheaf_spool_entry *e);
 /* Reads n bytes at `off` of the spool's file; false with errno on failure. */

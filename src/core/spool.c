@@ -419,10 +419,19 @@ sheaf_status sheaf_spool_finish(struct sheaf_spool *sp, sheaf_diag *diag)
 bool sheaf_spool_entry(const struct sheaf_spool *sp, size_t idx,
                        struct sheaf_spool_entry *e)
 {
-  if (!sp || idx >= sp->nents)
+  struct sheaf_spool *m = sheaf_unconst(sp);
+  bool ok;
+
+  if (!sp)
     return false;
-  *e = sp->ents[idx];
-  return true;
+  /* Workers may be storing other entries meanwhile (--split SIZE reads a
+   * kept chapter back while the volume's pictures are compressed). */
+  pthread_mutex_lock(&m->mu);
+  ok = idx < sp->nents;
+  if (ok)
+    *e = sp->ents[idx];
+  pthread_mutex_unlock(&m->mu);
+  return ok;
 }
 
 bool sheaf_spool_read(const struct sheaf_spool *sp, uint64_t off, void *buf, size_t n)
