@@ -133,9 +133,11 @@ typedef struct sheaf_options {
   size_t max_depth;        /* element nesting in article HTML; default
                               256 */
 
-  unsigned threads; /* threads that compress the book while it is laid
-                       out, counting the caller's; the book is the same
-                       whatever the number; 0: one per core, at most 4 */
+  unsigned threads; /* threads that finish a feed's articles while it is
+                       read, lay the book out and compress it, counting
+                       the caller's; the book and the diagnostics are the
+                       same whatever the number; 0: one per core, at
+                       most 4 */
 
   /* Called as long work advances: `stage` is "layout" (one call per
    * chapter) or "import" (one call per input file read); `done` of

@@ -123,7 +123,7 @@ static const char usage_build[] =
     "                         and has more than 30 chapters, else flat)\n"
     "      --language TAG     language when the feed names none (default: en)\n"
     "      --werror           treat warnings as errors (exit 2)\n"
-    "      --threads N        compress on N threads (default 0: one per core);\n"
+    "      --threads N        work on N threads (default 0: one per core);\n"
     "                         the book is the same whatever N\n"
     "\n"
     "Series and catalogs:\n"

@@ -38,6 +38,12 @@ int sheaf_import_read(struct sheaf_feedread *fr)
     fr->status = SHEAF_ERR_CANCELLED;
     return 0;
   }
+  /* Finished articles are committed, and the reader's diagnostics kept
+   * short, every few nodes (pipe.c). */
+  if (fr->pipe && (fr->nreads & 15) == 0)
+    sheaf_import_pipe_poll(fr->pipe);
+  if (fr->status != SHEAF_OK)
+    return 0;
   rc = xmlTextReaderRead(R(fr));
   if (rc < 0)
     fr->failed = true;
@@ -475,13 +481,28 @@ char *sheaf_import_text_to_html(const char *s)
 
 void sheaf_import_add_article(struct sheaf_feedread *fr, struct sheaf_article *a)
 {
-  bool has_content = (a->body && *a->body) || (a->summary && *a->summary);
+  sheaf_import_add_article_with(fr, a, NULL);
+}
+
+static bool blank(const char *s)
+{
+  return s == NULL || sheaf_str_trim((struct sheaf_str){s, strlen(s)}).n == 0;
+}
+
+void sheaf_import_add_article_with(struct sheaf_feedread *fr, struct sheaf_article *a,
+                                   char *extra)
+{
+  bool has_content =
+      (a->body && *a->body) || (a->summary && *a->summary) || !blank(extra);
+  size_t max = SHEAF_LIMIT(fr->opt, max_articles, SHEAF_DEFAULT_MAX_ARTICLES);
+  struct sheaf_import_done done;
 
   /* In recovery, libxml2 runs ahead of the reader: an item is complete
    * only if it ended before the first fatal error's line. */
   if (fr->status != SHEAF_OK || fr->failed ||
       (fr->nfatal && *fr->nfatal &&
        (*fr->fatal_line == 0 || fr->last_line >= *fr->fatal_line))) {
+    sheaf_free(extra);
     sheaf_article_free(a);
     return;
   }
@@ -489,44 +510,69 @@ void sheaf_import_add_article(struct sheaf_feedread *fr, struct sheaf_article *a
     sheaf_diag_add(fr->diag, SHEAF_WARNING, "empty-item", fr->source, a->line, 0,
                    "item has no title and no content; skipped");
     fr->nskipped++;
+    sheaf_free(extra);
     sheaf_article_free(a);
     return;
-  }
-  if (a->body && *a->body == '\0') {
-    sheaf_free(a->body);
-    a->body = NULL;
-  }
-  if (fr->opt == NULL || !(fr->opt->flags & SHEAF_OPT_NO_MOJIBAKE_REPAIR)) {
-    size_t k = sheaf_import_fix_mojibake(a->title) + sheaf_import_fix_mojibake(a->body) +
-               sheaf_import_fix_mojibake(a->summary);
-    if (k && fr->nmojibake == 0)
-      fr->mojibake_line = a->line;
-    fr->nmojibake += k;
   }
   a->source = fr->source;
   a->feed = fr->feed_index;
   /* Checked here as well as after the import, so that a feed of millions of
-   * items stops at the limit instead of filling memory first. */
-  {
-    size_t max = SHEAF_LIMIT(fr->opt, max_articles, SHEAF_DEFAULT_MAX_ARTICLES);
-    if (fr->coll->narticles >= max) {
-      sheaf_diag_add(fr->diag, SHEAF_ERROR, "limit", fr->source, a->line, 0,
-                     "more than %zu articles (--max-articles); raise the limit, e.g. "
-                     "--max-articles %zu, or select fewer inputs",
-                     max, max < SIZE_MAX / 10 ? max * 10 : max);
-      sheaf_article_free(a);
-      fr->status = SHEAF_ERR_LIMIT;
-      return;
-    }
+   * items stops at the limit instead of filling memory first. Articles
+   * still being finished (pipe.c) count: all of them will be added. */
+  if (fr->coll->narticles + sheaf_import_pipe_pending(fr->pipe) >= max) {
+    sheaf_diag_add(fr->diag, SHEAF_ERROR, "limit", fr->source, a->line, 0,
+                   "more than %zu articles (--max-articles); raise the limit, e.g. "
+                   "--max-articles %zu, or select fewer inputs",
+                   max, max < SIZE_MAX / 10 ? max * 10 : max);
+    sheaf_free(extra);
+    sheaf_article_free(a);
+    fr->status = SHEAF_ERR_LIMIT;
+    return;
   }
-  if (!sheaf_article_finish(a)) {
+  /* Past a few items, the rest of the work is done beside the reader. */
+  if (fr->pipe == NULL && !fr->serial && ++fr->nitems == SHEAF_IMPORT_PIPE_AFTER)
+    fr->pipe = sheaf_import_pipe_new(fr);
+  if (fr->pipe) {
+    sheaf_import_pipe_push(fr->pipe, a, extra);
+    return;
+  }
+  sheaf_import_finish_article(a, extra, fr->opt, &done);
+  sheaf_import_commit_article(fr, a, &done);
+}
+
+void sheaf_import_finish_article(struct sheaf_article *a, char *extra,
+                                 const sheaf_options *opt, struct sheaf_import_done *done)
+{
+  done->ok = true;
+  done->nmojibake = 0;
+  if (extra && !sheaf_import_pick_text(&a->body, extra))
+    done->ok = false;
+  if (a->body && *a->body == '\0') {
+    sheaf_free(a->body);
+    a->body = NULL;
+  }
+  if (opt == NULL || !(opt->flags & SHEAF_OPT_NO_MOJIBAKE_REPAIR))
+    done->nmojibake = sheaf_import_fix_mojibake(a->title) +
+                      sheaf_import_fix_mojibake(a->body) +
+                      sheaf_import_fix_mojibake(a->summary);
+  if (!sheaf_article_finish(a))
+    done->ok = false;
+}
+
+bool sheaf_import_commit_article(struct sheaf_feedread *fr, struct sheaf_article *a,
+                                 const struct sheaf_import_done *done)
+{
+  if (!done->ok) {
     sheaf_article_free(a);
     fr->status = SHEAF_ERR_NOMEM;
-    return;
+    return false;
   }
+  if (done->nmojibake && fr->nmojibake == 0)
+    fr->mojibake_line = a->line;
+  fr->nmojibake += done->nmojibake;
   if (!sheaf_collection_add_article(fr->coll, a)) {
     fr->status = SHEAF_ERR_NOMEM;
-    return;
+    return false;
   }
   /* Every body is spooled as it is read (a WordPress export reads its
    * bodies back once the whole export is read, to rewrite them: wxr.c). */
@@ -536,7 +582,9 @@ void sheaf_import_add_article(struct sheaf_feedread *fr, struct sheaf_article *a
                    "bodies (in $TMPDIR, else /tmp): %s",
                    strerror(errno));
     fr->status = SHEAF_ERR_WRITE;
+    return false;
   }
+  return true;
 }
 
 /* ---- WordPress tag and category archives --------------------------------- */
@@ -808,6 +856,8 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, struct sheaf_input 
   fr.input = data;
   fr.nfatal = &ew.fatal;
   fr.fatal_line = &ew.line;
+  fr.ec = &ew.ec;
+  fr.serial = root != NULL;
 
   while ((rc = sheaf_import_read(&fr)) == 1)
     if (xmlTextReaderNodeType(reader) == XML_READER_TYPE_ELEMENT)
@@ -832,6 +882,8 @@ sheaf_status sheaf_import_xml(struct sheaf_collection *coll, struct sheaf_input 
     while (fr.status == SHEAF_OK && sheaf_import_read(&fr) == 1)
       ;
   }
+  /* Every article handed over is in the collection from here on. */
+  sheaf_import_pipe_finish(&fr);
   SHEAF_CHECK(fr.status);
   if (fr.nmojibake)
     sheaf_diag_add(diag, SHEAF_WARNING, "mojibake", fr.source, fr.mojibake_line, 0,

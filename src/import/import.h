@@ -279,6 +279,12 @@ struct sheaf_feedread {
   const char *atom_ns;        /* a root <feed>'s namespace that is not Atom's */
   size_t nmojibake;           /* double-encoded characters repaired */
   unsigned mojibake_line;     /* line of the first article with one */
+
+  /* The import pipe (pipe.c). */
+  struct sheaf_xml_errctx *ec;    /* libxml2's warnings go to ec->diag */
+  struct sheaf_import_pipe *pipe; /* articles finished beside the reader */
+  size_t nitems;                  /* articles added before the pipe */
+  bool serial;                    /* no pipe: wxr.c reads the collection */
 };
 
 /* Undates the articles from index `first` on whose dates are placeholders
@@ -400,6 +406,50 @@ unsigned sheaf_import_line(struct sheaf_feedread *fr);
 /* Finishes an article and hands it to the collection (or skips it with a
  * warning when it has no title and no content). Takes ownership of `a`. */
 void sheaf_import_add_article(struct sheaf_feedread *fr, struct sheaf_article *a);
+/* The same, with `extra` (owned; may be NULL) to join a->body through
+ * sheaf_import_pick_text() first. Past SHEAF_IMPORT_PIPE_AFTER articles of
+ * a feed and with more than one thread, the finishing (the text choice,
+ * mojibake repair, ids) runs on worker threads (pipe.c); the article
+ * reaches the collection later, in order. */
+void sheaf_import_add_article_with(struct sheaf_feedread *fr, struct sheaf_article *a,
+                                   char *extra);
+
+/* What finishing an article found, for its commit. */
+struct sheaf_import_done {
+  bool ok;          /* false: out of memory */
+  size_t nmojibake; /* double-encoded characters repaired */
+};
+/* The part of adding an article that depends on nothing but the article:
+ * safe on any thread. */
+void sheaf_import_finish_article(struct sheaf_article *a, char *extra,
+                                 const sheaf_options *opt,
+                                 struct sheaf_import_done *done);
+/* The part that must run in order on the reader's thread: counts, the
+ * collection, the body spool. Takes ownership of `a`; false on failure
+ * (fr->status says which). */
+bool sheaf_import_commit_article(struct sheaf_feedread *fr, struct sheaf_article *a,
+                                 const struct sheaf_import_done *done);
+
+/* ---- the import pipe (pipe.c) ----
+ * The reader hands each article over as soon as it has read it and reads
+ * on; workers finish articles in parallel; the reader commits them in
+ * order as they come back. Diagnostics keep the order of a serial import:
+ * while articles are in flight, the reader's go to a private collector
+ * replayed after the commit of the article read before them. */
+#define SHEAF_IMPORT_PIPE_AFTER 16
+/* A pipe for `fr` with workers for the options' threads, or NULL (one
+ * thread; or no memory or threads: the import then stays serial). */
+struct sheaf_import_pipe *sheaf_import_pipe_new(struct sheaf_feedread *fr);
+void sheaf_import_pipe_push(struct sheaf_import_pipe *p, struct sheaf_article *a,
+                            char *extra);
+/* Articles handed over and not yet committed (0 for NULL). */
+size_t sheaf_import_pipe_pending(const struct sheaf_import_pipe *p);
+/* Called by the reader between nodes: commits what is finished, and
+ * everything when its private diagnostics grow long. */
+void sheaf_import_pipe_poll(struct sheaf_import_pipe *p);
+/* Commits every article handed over, restores fr->diag, stops the
+ * workers and frees the pipe; fr->pipe is NULL after. */
+void sheaf_import_pipe_finish(struct sheaf_feedread *fr);
 /* Replaces *field with `v` (taking ownership) unless *field is already set
  * and `keep` is true. */
 void sheaf_import_set(char **field, char *v, bool keep);

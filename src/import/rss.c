@@ -237,6 +237,7 @@ static void read_item(struct sheaf_feedread *fr)
   struct sheaf_article *a = sheaf_article_new();
   int depth = xmlTextReaderDepth(R(fr));
   char *desc = NULL, *content = NULL, *dcdate = NULL, *enclosure = NULL, *t;
+  char *extra = NULL; /* a text that joins the body unless it says nothing new */
   struct sheaf_enclosures media = {NULL, 0, 0, NULL};
   char *itunes_author = NULL; /* the author when no other is named */
   char *xml_lang;             /* from libxml2: xmlFree() */
@@ -478,11 +479,8 @@ static void read_item(struct sheaf_feedread *fr)
     /* A summary that says what the body does not (a podcast's
      * itunes:summary beside its show notes) joins the body; an excerpt
      * of it does not. */
-    if (!blank(desc)) {
-      char *copy = sheaf_strdup(desc);
-      if (copy == NULL || !sheaf_import_pick_text(&content, copy))
-        fr->status = SHEAF_ERR_NOMEM;
-    }
+    if (!blank(desc) && (extra = sheaf_strdup(desc)) == NULL)
+      fr->status = SHEAF_ERR_NOMEM;
     a->body = content;
     a->summary = desc;
   } else {
@@ -490,10 +488,13 @@ static void read_item(struct sheaf_feedread *fr)
     a->summary = desc;
   }
   if (!complete) {
+    sheaf_free(extra);
     sheaf_article_free(a);
     return;
   }
-  sheaf_import_add_article(fr, a);
+  /* The copy of the summary is weighed against the body (textpick.c) when
+   * the article is finished, maybe on another thread (pipe.c). */
+  sheaf_import_add_article_with(fr, a, extra);
 }
 
 /* Reads the children of the current element: <rss> or <rdf:RDF> (which

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -336,12 +338,29 @@ static void test_threads_same_book(void **state)
         "<description>x</description><language>en</language>\n",
         f);
   for (i = 0; i < 300; i++) {
+    /* Import diagnostics while articles are finished on other threads
+     * (import/pipe.c): a date warning every 10 items, a run of 70 in item
+     * 150 (past the pipe's private collector's flush point), an empty item
+     * every 37, and mojibake every 45 (one warning at the end). */
+    if (i % 37 == 36)
+      fputs("<item><link>https://threads.example.org/empty/</link></item>\n", f);
+    if (i % 10 == 5)
+      fprintf(f, "<item><pubDate>bad date %zu</pubDate>", i);
+    else
+      fputs("<item>", f);
+    for (j = 0; i == 150 && j < 70; j++)
+      fprintf(f, "<pubDate>run %zu</pubDate>", j);
     fprintf(f,
-            "<item><title>Article %zu – ünïcode 文章</title>"
+            "<title>Article %zu – ünïcode 文章%s</title>"
             "<link>https://threads.example.org/%zu/</link>"
             "<pubDate>Mon, %02zu Jan 2024 10:%02zu:00 +0000</pubDate>"
+            "<description>%s</description>"
             "<category>tag%zu</category><content:encoded><![CDATA[",
-            i, i, 1 + i % 28, i % 60, i % 7);
+            i, i % 45 == 44 ? " cafÃ©" : "", i, 1 + i % 28, i % 60,
+            i % 3 == 0   ? "Paragraph 0 of this with a link"
+            : i % 3 == 1 ? "A summary that the body does not have at all, not a word"
+                         : "",
+            i % 7);
     for (j = 0; j < 3 + i % 40; j++)
       fprintf(f,
               "<h2>Part %zu</h2><p>Paragraph %zu of %zu with <a href=\"/%zu/\">a "
@@ -362,8 +381,102 @@ static void test_threads_same_book(void **state)
   assert_true(strstr(diags, "missing-298.png") < strstr(diags, "missing-299.png"));
   assert_non_null(strstr(diags, "never-there"));
   assert_null(strstr(diags, "'.gone'"));
+  /* The import's warnings in the feed's order, before the layout's. */
+  assert_non_null(strstr(diags, "bad date 5\""));
+  assert_true(strstr(diags, "bad date 5\"") < strstr(diags, "bad date 15\""));
+  assert_true(strstr(diags, "bad date 145\"") < strstr(diags, "run 0\""));
+  assert_true(strstr(diags, "run 69\"") < strstr(diags, "bad date 155\""));
+  assert_true(strstr(diags, "bad date 295\"") < strstr(diags, "double-encoded"));
+  assert_true(strstr(diags, "double-encoded") < strstr(diags, "missing-0.png"));
+  assert_non_null(strstr(diags, "no title and no content"));
   snprintf(path, sizeof path, "%s/gen-2.epub", tmpdir);
   epubcheck(path);
+}
+
+static int cancel_after(void *ud)
+{
+  int *left = ud;
+  return --*left < 0;
+}
+
+/* A build cancelled while articles are in flight between the reader and
+ * the workers (import/pipe.c) stops, keeps what was read before the
+ * cancel, and neither hangs nor leaks; test_threads_same_book wrote the
+ * feed. */
+static void test_cancel_import(void **state)
+{
+  static const int when[] = {2, 5, 9};
+  char feed[128];
+  size_t i;
+
+  (void)state;
+  snprintf(feed, sizeof feed, "%s/feed.rss", tmpdir);
+  for (i = 0; i < sizeof when / sizeof *when; i++) {
+    sheaf_collection *coll = sheaf_collection_new();
+    sheaf_diag *diag = sheaf_diag_new();
+    sheaf_options opt;
+    int left = when[i];
+
+    sheaf_options_init(&opt);
+    opt.threads = 2;
+    opt.cancel = cancel_after;
+    opt.cancel_userdata = &left;
+    assert_int_equal(sheaf_import_path(coll, feed, &opt, diag), SHEAF_ERR_CANCELLED);
+    sheaf_collection_free(coll);
+    sheaf_diag_free(diag);
+  }
+}
+
+/* The diagnostics of importing `feed` with `threads`, into `out`. */
+static sheaf_status import_diags(const char *feed, unsigned threads, char *out, size_t n)
+{
+  sheaf_collection *coll = sheaf_collection_new();
+  sheaf_diag *diag = sheaf_diag_new();
+  sheaf_options opt;
+  sheaf_status st;
+  size_t i, k = 0;
+
+  sheaf_options_init(&opt);
+  opt.threads = threads;
+  sheaf_collection_spool_bodies(coll); /* as a build does (build/job.c) */
+  st = sheaf_import_path(coll, feed, &opt, diag);
+  out[0] = '\0';
+  for (i = 0; i < sheaf_diag_count(diag) && k < n; i++) {
+    const sheaf_diag_entry *e = sheaf_diag_get(diag, i);
+    k += (size_t)snprintf(out + k, n - k, "%u: %s: %s\n", e->line, e->code, e->message);
+  }
+  sheaf_collection_free(coll);
+  sheaf_diag_free(diag);
+  return st;
+}
+
+/* When the body spool cannot be written (here: a file size limit) in the
+ * middle of the feed, the import stops there with the same diagnostics
+ * whatever the number of threads: none of the warnings of the items the
+ * reader had read ahead (import/pipe.c) is kept. */
+static void test_write_error_same_diags(void **state)
+{
+  static char one[1 << 15], two[1 << 15];
+  struct rlimit old, lim;
+  char feed[128];
+
+  (void)state;
+  snprintf(feed, sizeof feed, "%s/feed.rss", tmpdir);
+  signal(SIGXFSZ, SIG_IGN);
+  assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+  lim = old;
+  lim.rlim_cur = 200000;
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+  assert_int_equal(import_diags(feed, 1, one, sizeof one), SHEAF_ERR_WRITE);
+  assert_int_equal(import_diags(feed, 2, two, sizeof two), SHEAF_ERR_WRITE);
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+  assert_string_equal(two, one);
+  /* It failed well inside the feed, after some warnings, and the
+   * error is the last word. */
+  assert_non_null(strstr(one, "bad date 5\""));
+  assert_null(strstr(one, "bad date 295\""));
+  assert_non_null(strstr(one, "write: cannot write book"));
+  assert_null(strchr(strstr(one, "write: cannot write book"), '\n')[1]);
 }
 
 /* Pictures are documents too (spooled when the layout adds them). */
@@ -397,6 +510,8 @@ int main(void)
       cmocka_unit_test(test_deflate_matches_spool),
       cmocka_unit_test(test_threads_same_book),
       cmocka_unit_test(test_threads_same_book_images),
+      cmocka_unit_test(test_cancel_import),
+      cmocka_unit_test(test_write_error_same_diags),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
