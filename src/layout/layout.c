@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -131,10 +132,85 @@ out:
   return ret;
 }
 
+/* The generated cover, drawn on a thread of its own while the chapters are
+ * laid out: it depends only on the book's metadata, and pango, cairo and
+ * libjpeg take as long as a few hundred chapters. Its diagnostics wait in
+ * a private collector and are replayed before any later one, so they come
+ * out where a serial build puts them. */
+struct cover_job {
+  struct sheaf_layout_ctx cx; /* diag: the private collector */
+  sheaf_diag *main;           /* the book's collector */
+  struct sheaf_buf out;       /* the JPEG */
+  sheaf_status st;
+  pthread_t tid;
+  bool running; /* started, not joined */
+  bool done;    /* joined (or drawn inline) and its diagnostics replayed */
+};
+
+static void *cover_thread(void *arg)
+{
+  struct cover_job *job = arg;
+
+  job->st = sheaf_layout_cover_jpeg(&job->cx, &job->out);
+  return NULL;
+}
+
+/* Waits for the cover and replays its diagnostics (once). Returns its
+ * status. */
+static sheaf_status cover_join(void *ud)
+{
+  struct cover_job *job = ud;
+
+  if (job->running) {
+    pthread_join(job->tid, NULL);
+    job->running = false;
+  }
+  if (!job->done) {
+    sheaf_diag_replay(job->main, job->cx.diag);
+    job->done = true;
+  }
+  return job->st;
+}
+
+/* Starts drawing the cover: on a thread when the build has more than one
+ * (and one can be had), else right here. */
+static sheaf_status cover_start(struct cover_job *job, const struct sheaf_layout_ctx *cx)
+{
+  job->cx = *cx;
+  job->main = cx->diag;
+  sheaf_buf_init(&job->out, 0);
+  if (sheaf_spool_threads(cx->opt ? cx->opt->threads : 0) > 1 &&
+      (job->cx.diag = sheaf_diag_new()) != NULL) {
+    job->done = false;
+    if (pthread_create(&job->tid, NULL, cover_thread, job) == 0) {
+      job->running = true;
+      return SHEAF_OK;
+    }
+    sheaf_diag_free(job->cx.diag);
+  }
+  job->cx.diag = cx->diag;
+  job->done = true;
+  job->st = sheaf_layout_cover_jpeg(&job->cx, &job->out);
+  return job->st;
+}
+
+/* Joins the cover (replaying its diagnostics if nothing did yet) and frees
+ * what the job holds. */
+static void cover_fini(struct cover_job *job)
+{
+  cover_join(job);
+  if (job->cx.diag != job->main)
+    sheaf_diag_free(job->cx.diag);
+  job->cx.diag = NULL;
+  sheaf_buf_fini(&job->out);
+}
+
 /* The cover: the user's picture (--cover) or a generated JPEG, and the page
- * that shows it, first in the spine. */
+ * that shows it, first in the spine. A generated picture is left to `job`:
+ * img->data is filled in by cover_picture(). */
 static sheaf_status cover(struct sheaf_manuscript *ms, const struct sheaf_layout_ctx *cx,
-                          struct sheaf_buf *b, struct sheaf_doc *img)
+                          struct sheaf_buf *b, struct sheaf_doc *img,
+                          struct cover_job *job)
 {
   const char *path = cx->opt ? cx->opt->cover : NULL;
   char href[32], page_href[40];
@@ -161,16 +237,14 @@ static sheaf_status cover(struct sheaf_manuscript *ms, const struct sheaf_layout
     snprintf(href, sizeof href, "images/cover.%s", ext);
     doc.media_type = sheaf_strdup(type);
   } else {
-    sheaf_buf_reset(b);
-    SHEAF_CHECK(sheaf_layout_cover_jpeg(cx, b));
-    doc.data = sheaf_buf_detach(b, &doc.len);
+    SHEAF_CHECK(cover_start(job, cx));
     snprintf(href, sizeof href, "images/cover.jpg");
     doc.media_type = sheaf_strdup("image/jpeg");
   }
   doc.href = sheaf_strdup(href);
   doc.id = sheaf_strdup("cover-image");
   doc.properties = "cover-image";
-  if (!doc.href || !doc.id || !doc.media_type || !doc.data) {
+  if (!doc.href || !doc.id || !doc.media_type || (path && *path && !doc.data)) {
     ret = SHEAF_ERR_NOMEM;
     goto out;
   }
@@ -185,6 +259,18 @@ static sheaf_status cover(struct sheaf_manuscript *ms, const struct sheaf_layout
 out:
   sheaf_doc_fini(&doc);
   return ret;
+}
+
+/* Gives the generated picture (if any) to `img`, once drawn. */
+static sheaf_status cover_picture(struct cover_job *job, struct sheaf_doc *img)
+{
+  sheaf_status ret = cover_join(job);
+
+  if (ret != SHEAF_OK || img->href == NULL || img->data != NULL)
+    return ret;
+  if ((img->data = sheaf_buf_detach(&job->out, &img->len)) == NULL)
+    return SHEAF_ERR_NOMEM;
+  return SHEAF_OK;
 }
 
 /* The time shown in the colophon: the same as the package's modification
@@ -341,11 +427,16 @@ static sheaf_manuscript *lay_out(const sheaf_book *book, const sheaf_options *op
   struct sheaf_selectors *remove = NULL;
   struct sheaf_buf b;
   struct chapter_commit cm;
+  struct cover_job job;
   sheaf_status ret = SHEAF_OK;
   size_t embedded, missing;
 
   sheaf_buf_init(&b, 0);
   memset(&cover_img, 0, sizeof cover_img);
+  /* Done: nothing to wait for until cover() starts it. */
+  memset(&job, 0, sizeof job);
+  job.done = true;
+  job.main = diag;
   if (book == NULL) {
     ret = SHEAF_ERR_USAGE;
     goto out;
@@ -409,9 +500,9 @@ static sheaf_manuscript *lay_out(const sheaf_book *book, const sheaf_options *op
   if (cover_images) {
     struct sheaf_layout_ctx ccx = cx;
     ccx.images = cover_images;
-    SHEAF_CHECK(cover(ms, &ccx, &b, &cover_img));
+    SHEAF_CHECK(cover(ms, &ccx, &b, &cover_img, &job));
   } else {
-    SHEAF_CHECK(cover(ms, &cx, &b, &cover_img));
+    SHEAF_CHECK(cover(ms, &cx, &b, &cover_img, &job));
   }
   sheaf_buf_reset(&b);
   SHEAF_CHECK(sheaf_layout_titlepage(&cx, &b));
@@ -421,11 +512,20 @@ static sheaf_manuscript *lay_out(const sheaf_book *book, const sheaf_options *op
   /* The chapters on every core (one per --threads), committed in order. */
   cm.ms = ms;
   cm.cx = &cx;
-  if (prep)
+  if (prep) {
+    /* The prepared chapters' diagnostics come after the cover's. */
+    SHEAF_CHECK(cover_join(&job));
     SHEAF_CHECK(prepared_chapters(&cm, prep));
-  else
+  } else {
+    if (!job.done) {
+      cx.before_diag = cover_join;
+      cx.before_diag_ud = &job;
+    }
     SHEAF_CHECK(sheaf_layout_chapters(&cx, sheaf_spool_threads(opt ? opt->threads : 0),
                                       commit_chapter, &cm));
+    cx.before_diag = NULL;
+  }
+  SHEAF_CHECK(cover_picture(&job, &cover_img));
 
   if (opt && opt->progress)
     opt->progress("layout", book->nchapters, book->nchapters, opt->progress_userdata);
@@ -453,6 +553,8 @@ static sheaf_manuscript *lay_out(const sheaf_book *book, const sheaf_options *op
                    "images: %zu embedded, %zu not embedded (see the warnings)", embedded,
                    missing);
 out:
+  /* Never left running; its diagnostics before the failure's note. */
+  cover_fini(&job);
   sheaf_doc_fini(&cover_img);
   sheaf_images_free(images);
   sheaf_images_free(cover_images);

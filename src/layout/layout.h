@@ -315,6 +315,11 @@ struct sheaf_layout_ctx {
                                      ends in the chapter, [0] and [1] */
   int64_t built;                  /* the build time shown in the colophon */
   enum { SHEAF_BUILT_SDE, SHEAF_BUILT_NEWEST, SHEAF_BUILT_FIXED } built_from;
+  /* Called on the caller's thread before the chapters' first diagnostic
+   * reaches `diag`, or NULL: the cover, drawn meanwhile on a thread of
+   * its own, says its part first (layout.c). A non-OK return stops. */
+  sheaf_status (*before_diag)(void *ud);
+  void *before_diag_ud;
 };
 
 /* Returns true when the BCP 47 tag `lang` names a right-to-left script

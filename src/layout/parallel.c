@@ -87,6 +87,9 @@ static sheaf_status serial(const struct sheaf_layout_ctx *cx,
   size_t i;
 
   sheaf_buf_init(&b, 0);
+  /* Chapters write to cx->diag as they go: the cover speaks first. */
+  if (cx->before_diag)
+    SHEAF_CHECK(cx->before_diag(cx->before_diag_ud));
   for (i = 0; i < book->nchapters; i++) {
     if (cancelled(cx->opt)) {
       ret = SHEAF_ERR_CANCELLED;
@@ -161,6 +164,12 @@ sheaf_status sheaf_layout_chapters(const struct sheaf_layout_ctx *cx, unsigned t
     pthread_mutex_unlock(&p.mu);
     /* The slot is the caller's now: no worker takes chapter i + nslots
      * before next_commit moves past i. */
+    ret = SHEAF_OK;
+    if (cx->before_diag && (sheaf_diag_count(s->diag) || s->st != SHEAF_OK)) {
+      ret = cx->before_diag(cx->before_diag_ud);
+      if (ret != SHEAF_OK)
+        goto out;
+    }
     sheaf_diag_replay(cx->diag, s->diag);
     fresh = sheaf_diag_new();
     sheaf_diag_free(s->diag);

@@ -393,6 +393,43 @@ static void test_threads_same_book(void **state)
   epubcheck(path);
 }
 
+/* The generated cover is drawn on a thread of its own while chapters are
+ * laid out (layout.c); its note (a title too long for it) still comes
+ * before the chapters' warnings, whether the first chapter warns or not. */
+static void test_threads_cover_note(void **state)
+{
+  static const char *const first[] = {"<p>quiet</p>",
+                                      "<p><img src=\"missing-0.png\"/></p>"};
+  char feed[128];
+  FILE *f;
+  size_t i, k;
+
+  (void)state;
+  snprintf(feed, sizeof feed, "%s/cover.rss", tmpdir);
+  for (k = 0; k < 2; k++) {
+    f = fopen(feed, "w");
+    assert_non_null(f);
+    fputs("<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>", f);
+    for (i = 0; i < 40; i++)
+      fputs("A title far too long for any cover ", f);
+    fputs("</title><link>https://cover.example.org/</link><description>x</description>\n",
+          f);
+    for (i = 0; i < 30; i++)
+      fprintf(f,
+              "<item><title>C%zu</title><link>https://cover.example.org/%zu</link>"
+              "<pubDate>Mon, %02zu Jan 2024 10:00:00 +0000</pubDate><description>"
+              "<![CDATA[%s<p>text %zu</p><img src=\"missing-%zu.png\"/>]]></description>"
+              "</item>\n",
+              i, i, 1 + i, i == 0 ? first[k] : "", i, 100 + i);
+    fputs("</channel></rss>\n", f);
+    assert_int_equal(fclose(f), 0);
+    same_bytes(feed, k ? "cover-warn" : "cover-quiet");
+    assert_non_null(strstr(diags, "too long for the cover"));
+    assert_true(strstr(diags, "too long for the cover") <
+                strstr(diags, "missing-101.png"));
+  }
+}
+
 static int cancel_after(void *ud)
 {
   int *left = ud;
@@ -510,6 +547,7 @@ int main(void)
       cmocka_unit_test(test_deflate_matches_spool),
       cmocka_unit_test(test_threads_same_book),
       cmocka_unit_test(test_threads_same_book_images),
+      cmocka_unit_test(test_threads_cover_note),
       cmocka_unit_test(test_cancel_import),
       cmocka_unit_test(test_write_error_same_diags),
   };
