@@ -462,6 +462,43 @@ static void test_repairs(void **state)
   }
 }
 
+/* Forbidden characters in CDATA are found wherever they fall in the
+ * 8-byte words the scan skips by (repair.c's controls()), and only they. */
+static void test_repair_controls_every_offset(void **state)
+{
+  static const struct {
+    const char *seq, *out; /* NULL out: left alone */
+  } seqs[] = {
+      {"\x01", " "},        {"\x1f", " "},          {"\x08", " "},
+      {"\xEF\xBF\xBE", ""}, {"\xEF\xBF\xBF", ""},   {"\t", NULL},
+      {"\n", NULL},         {"\xEF\xBB\xBF", NULL}, {"\xC3\xA9\x20", NULL},
+  };
+  size_t k, j;
+
+  (void)state;
+  for (j = 0; j < sizeof seqs / sizeof *seqs; j++)
+    for (k = 0; k < 20; k++) {
+      char doc[128], want[128], pad[24];
+      struct sheaf_input in;
+      sheaf_diag *d = sheaf_diag_new();
+
+      memset(pad, 'x', k);
+      pad[k] = '\0';
+      snprintf(doc, sizeof doc, "<rss><d><![CDATA[%s%syyyyyyyyy]]></d></rss>", pad,
+               seqs[j].seq);
+      snprintf(want, sizeof want, "<![CDATA[%s%syyyyyyyyy]]>", pad,
+               seqs[j].out ? seqs[j].out : seqs[j].seq);
+      sheaf_input_borrow(&in, "t.xml", doc, strlen(doc));
+      assert_int_equal(sheaf_import_repair(&in, d), SHEAF_OK);
+      if (strstr(in.data, want) == NULL)
+        fail_msg("sequence %zu at offset %zu: \"%s\"", j, k, in.data);
+      if (seqs[j].out == NULL)
+        assert_ptr_equal(in.data, doc); /* nothing to repair */
+      sheaf_input_fini(&in);
+      sheaf_diag_free(d);
+    }
+}
+
 static void test_repair_nothing(void **state)
 {
   static const char good[] =
@@ -519,11 +556,17 @@ static void test_gunzip(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_boms),      cmocka_unit_test(test_declared),
-      cmocka_unit_test(test_labels),    cmocka_unit_test(test_unknown_and_wide_labels),
-      cmocka_unit_test(test_invalid),   cmocka_unit_test(test_override),
-      cmocka_unit_test(test_fast_path), cmocka_unit_test(test_guess),
-      cmocka_unit_test(test_repairs),   cmocka_unit_test(test_repair_nothing),
+      cmocka_unit_test(test_boms),
+      cmocka_unit_test(test_declared),
+      cmocka_unit_test(test_labels),
+      cmocka_unit_test(test_unknown_and_wide_labels),
+      cmocka_unit_test(test_invalid),
+      cmocka_unit_test(test_override),
+      cmocka_unit_test(test_fast_path),
+      cmocka_unit_test(test_guess),
+      cmocka_unit_test(test_repairs),
+      cmocka_unit_test(test_repair_nothing),
+      cmocka_unit_test(test_repair_controls_every_offset),
       cmocka_unit_test(test_gunzip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
