@@ -25,6 +25,9 @@
 #include "import/import.h"
 
 #define SLOTS_PER_WORKER 32
+/* Workers are woken for this many articles at once, not each: finishing
+ * one is quick, and a wake-up per article cost the reader as much. */
+#define BATCH 8
 /* A private collector this long is flushed (everything in flight
  * committed), so no collector ever reaches the diagnostics cap. */
 #define FLUSH_AT 64
@@ -51,6 +54,7 @@ struct sheaf_import_pipe {
   size_t taken;     /* articles a worker took (under mu) */
   size_t committed; /* the reader's own */
   bool stop;        /* under mu */
+  bool urgent;      /* under mu: the reader waits; take even one article */
   bool failed;      /* a commit failed: the reader's own */
   pthread_t *tids;
   unsigned nworkers;
@@ -63,8 +67,11 @@ static void *worker(void *arg)
 
   pthread_mutex_lock(&p->mu);
   for (;;) {
-    while (!p->stop && p->taken == p->pushed)
-      pthread_cond_wait(&p->work, &p->mu);
+    /* Out of work: asleep until a batch is waiting, or the reader is. */
+    if (p->taken == p->pushed)
+      while (!p->stop && !(p->urgent && p->taken < p->pushed) &&
+             p->pushed - p->taken < BATCH)
+        pthread_cond_wait(&p->work, &p->mu);
     if (p->taken == p->pushed)
       break; /* stopped, and nothing left */
     it = &p->ring[p->taken++ % p->nslots];
@@ -128,8 +135,14 @@ static bool head_finished(struct sheaf_import_pipe *p, bool wait)
   bool done;
 
   pthread_mutex_lock(&p->mu);
-  while (wait && !it->finished)
-    pthread_cond_wait(&p->finished, &p->mu);
+  if (wait && !it->finished) {
+    /* What waits for a batch to fill is wanted now. */
+    p->urgent = true;
+    pthread_cond_broadcast(&p->work);
+    while (!it->finished)
+      pthread_cond_wait(&p->finished, &p->mu);
+    p->urgent = false;
+  }
   done = it->finished;
   pthread_mutex_unlock(&p->mu);
   return done;
@@ -222,8 +235,8 @@ void sheaf_import_pipe_push(struct sheaf_import_pipe *p, struct sheaf_article *a
   it->extra = extra;
   it->after = after;
   pthread_mutex_lock(&p->mu);
-  p->pushed++;
-  pthread_cond_signal(&p->work);
+  if (++p->pushed - p->taken == BATCH)
+    pthread_cond_signal(&p->work);
   pthread_mutex_unlock(&p->mu);
   route(p);
   commit_ready(p, false);
