@@ -27,9 +27,10 @@ static const char *const kind_msg[K_COUNT] = {
     "removed share buttons",
 };
 
+/* The first bytes tell most names apart without a call. */
 static bool is(const xmlChar *a, const char *b)
 {
-  return strcmp((const char *)a, b) == 0;
+  return a[0] == (xmlChar)b[0] && strcmp((const char *)a, b) == 0;
 }
 
 static bool class_has(xmlNodePtr node, const char *const *words)

@@ -39,9 +39,11 @@ static bool all_digits(const char *s, bool sign)
   return true;
 }
 
+/* The first bytes tell most names apart without a call (names are tested
+ * against dozens of constants per element). */
 static bool is(const xmlChar *a, const char *b)
 {
-  return strcmp((const char *)a, b) == 0;
+  return a[0] == (xmlChar)b[0] && strcmp((const char *)a, b) == 0;
 }
 
 /* Accepts the datetime forms readers and the schema agree on:
