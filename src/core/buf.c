@@ -96,17 +96,6 @@ bool sheaf_buf_puts(struct sheaf_buf *b, const char *s)
   return sheaf_buf_put(b, s, strlen(s));
 }
 
-bool sheaf_buf_putc(struct sheaf_buf *b, char c)
-{
-  /* The common case without a call: room, no failure, no limit hit. */
-  if (b->len + 2 <= b->cap && !b->failed && (!b->max || b->len + 1 <= b->max)) {
-    b->ptr[b->len++] = c;
-    b->ptr[b->len] = '\0';
-    return true;
-  }
-  return sheaf_buf_put(b, &c, 1);
-}
-
 bool sheaf_buf_printf(struct sheaf_buf *b, const char *fmt, ...)
 {
   va_list ap;

@@ -125,7 +125,17 @@ void sheaf_buf_reset(struct sheaf_buf *b); /* empty, keep capacity */
 char *sheaf_buf_detach(struct sheaf_buf *b, size_t *len);
 bool sheaf_buf_put(struct sheaf_buf *b, const void *p, size_t n);
 bool sheaf_buf_puts(struct sheaf_buf *b, const char *s);
-bool sheaf_buf_putc(struct sheaf_buf *b, char c);
+/* One byte. Inline: tokenizers and escapers call it per byte, and the
+ * common case (room, no failure, under the limit) is a store. */
+static inline bool sheaf_buf_putc(struct sheaf_buf *b, char c)
+{
+  if (b->len + 2 <= b->cap && !b->failed && (!b->max || b->len + 1 <= b->max)) {
+    b->ptr[b->len++] = c;
+    b->ptr[b->len] = '\0';
+    return true;
+  }
+  return sheaf_buf_put(b, &c, 1);
+}
 bool sheaf_buf_printf(struct sheaf_buf *b, const char *fmt, ...) SHEAF_PRINTF(2, 3);
 /* Appends text escaped for XML content (&, <, >) or, with `attr`, for a
  * double-quoted attribute (also "). Drops characters XML 1.0 forbids. */
