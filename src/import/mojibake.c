@@ -57,11 +57,12 @@ static int byte_of(unsigned long cp)
 
 size_t sheaf_import_fix_mojibake(char *text)
 {
-  unsigned char *s = (unsigned char *)text, *o = s;
+  unsigned char *s = (unsigned char *)text, *o = s, *end;
   size_t fixed = 0;
 
   if (text == NULL)
     return 0;
+  end = s + strlen(text); /* the source's end: bytes move only behind s */
   while (*s) {
     size_t len, k, need, at = 0, l2;
     unsigned char bytes[4];
@@ -71,6 +72,13 @@ size_t sheaf_import_fix_mojibake(char *text)
      * byte from 0xC3 up can start a run (the bytes stepped over below are
      * continuation bytes): skip to the next one without copying. */
     if (o == s) {
+      uint64_t w;
+      while (s + 8 <= end) { /* eight ASCII bytes at a time */
+        memcpy(&w, s, 8);
+        if (w & 0x8080808080808080u)
+          break;
+        s += 8;
+      }
       while (*s && *s < 0xC3)
         s++;
       o = s;
