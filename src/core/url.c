@@ -102,29 +102,52 @@ static bool scheme_ok(const char *s, size_t n)
   return false;
 }
 
+/* Bytes a URL may not hold as they are: controls, space, non-ASCII and
+ * the characters RFC 3986 leaves out. */
+static bool url_unsafe(unsigned char c)
+{
+  switch (c) {
+  case '"':
+  case '<':
+  case '>':
+  case '\\':
+  case '^':
+  case '`':
+  case '{':
+  case '|':
+  case '}':
+    return true;
+  default:
+    return c <= 0x20 || c >= 0x7f;
+  }
+}
+
 /* Percent-encodes what may not stand in a URI. */
 static bool url_encode(struct sheaf_buf *b, const char *s)
 {
   static const char hex[] = "0123456789ABCDEF";
-  const unsigned char *p = (const unsigned char *)s;
+  const unsigned char *p = (const unsigned char *)s, *run = p;
   bool hash = false;
 
+  /* Runs of bytes that stay go out whole. */
   for (; *p; p++) {
-    bool esc = *p >= 0x7f || *p <= 0x20 || strchr("\"<>\\^`{|}", *p);
-    if (*p == '%' && !(isxdigit(p[1]) && isxdigit(p[2])))
-      esc = true;
-    if (*p == '#') {
-      esc = hash;
+    bool esc;
+    if (*p == '%') {
+      esc = !(isxdigit(p[1]) && isxdigit(p[2]));
+    } else if (*p == '#') {
+      esc = hash; /* a second '#' is no fragment's start */
       hash = true;
+    } else {
+      esc = url_unsafe(*p);
     }
     if (esc) {
-      sheaf_buf_putc(b, '%');
-      sheaf_buf_putc(b, hex[*p >> 4]);
-      sheaf_buf_putc(b, hex[*p & 15]);
-    } else {
-      sheaf_buf_putc(b, (char)*p);
+      const char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+      sheaf_buf_put(b, run, (size_t)(p - run));
+      sheaf_buf_put(b, e, 3);
+      run = p + 1;
     }
   }
+  sheaf_buf_put(b, run, (size_t)(p - run));
   return !b->failed;
 }
 

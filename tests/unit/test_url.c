@@ -143,6 +143,14 @@ static void test_clean(void **state)
       {"http://[::1]:8080/x", NULL, "http://[::1]:8080/x"},
       {"https://EXAMPLE.com/", NULL, "https://EXAMPLE.com/"}, /* ASCII stays */
       {"https://b%C3%BCcher.example/", NULL, "https://xn--bcher-kva.example/"},
+      /* Percent-encoding: each unsafe byte, a lone '%', a '#' after the
+       * fragment's, non-ASCII bytes; escapes already there stay. */
+      {"https://e.org/\"<>\\^`{|}~!$&'()*+,;=:@/?x", NULL,
+       "https://e.org/%22%3C%3E%5C%5E%60%7B%7C%7D~!$&'()*+,;=:@/?x"},
+      {"https://e.org/100%/%zz/%4/%41%e9?q=%#a#b%", NULL,
+       "https://e.org/100%25/%25zz/%254/%41%e9?q=%25#a%23b%25"},
+      {"https://e.org/caf\xC3\xA9\x7F", NULL, "https://e.org/caf%C3%A9"},
+      {"a b\x7F c#f#g", "https://e.org/d/", "https://e.org/d/a%20b%20c#f%23g"},
   };
   size_t i;
 
