@@ -47,6 +47,13 @@ struct job {
   size_t idx;
 };
 
+/* An entry as held: 20 bytes, not sheaf_spool_entry's 32, because a book
+ * of a million chapters holds a million of them. A document of 4 GB or
+ * more fails the spool (the zip writer refuses one anyway). */
+struct ent {
+  uint32_t off_lo, off_hi, clen, len, crc;
+};
+
 struct sheaf_spool {
   pthread_mutex_t mu;
   pthread_cond_t work; /* a job was queued, or stop */
@@ -56,7 +63,7 @@ struct sheaf_spool {
   size_t qhead, qlen, qcap;
   unsigned busy; /* jobs being compressed */
   bool stop;
-  struct sheaf_spool_entry *ents;
+  struct ent *ents;
   size_t nents, cap;
   int fd;           /* the unlinked temporary file, -1 until needed */
   uint64_t end;     /* bytes of the file handed out */
@@ -202,6 +209,23 @@ static void fail_locked(struct sheaf_spool *sp, sheaf_status st, int e)
   }
 }
 
+/* Keeps entry `idx` (with sp->mu held). */
+static void store_locked(struct sheaf_spool *sp, size_t idx,
+                         const struct sheaf_spool_entry *e)
+{
+  struct ent *k = &sp->ents[idx];
+
+  if (e->clen > UINT32_MAX || e->len > UINT32_MAX) {
+    fail_locked(sp, SHEAF_ERR_WRITE, EFBIG);
+    return;
+  }
+  k->off_lo = (uint32_t)e->off;
+  k->off_hi = (uint32_t)(e->off >> 32);
+  k->clen = (uint32_t)e->clen;
+  k->len = (uint32_t)e->len;
+  k->crc = e->crc;
+}
+
 /* With sp->mu held: opens the temporary file in $TMPDIR (else /tmp) and
  * unlinks it at once, so nothing is left behind whatever happens. */
 static bool open_file_locked(struct sheaf_spool *sp)
@@ -253,7 +277,7 @@ static void process(struct sheaf_spool *sp, struct deflater *d, struct job *j)
     return;
   }
   pthread_mutex_lock(&sp->mu);
-  sp->ents[j->idx] = e;
+  store_locked(sp, j->idx, &e);
   pthread_mutex_unlock(&sp->mu);
 }
 
@@ -387,7 +411,7 @@ sheaf_status sheaf_spool_add_deflated(struct sheaf_spool *sp, const void *z, siz
     return SHEAF_OK;
   }
   pthread_mutex_lock(&sp->mu);
-  sp->ents[*idx] = e;
+  store_locked(sp, *idx, &e);
   pthread_mutex_unlock(&sp->mu);
   return SHEAF_OK;
 }
@@ -428,8 +452,13 @@ bool sheaf_spool_entry(const struct sheaf_spool *sp, size_t idx,
    * kept chapter back while the volume's pictures are compressed). */
   pthread_mutex_lock(&m->mu);
   ok = idx < sp->nents;
-  if (ok)
-    *e = sp->ents[idx];
+  if (ok) {
+    const struct ent *k = &sp->ents[idx];
+    e->off = (uint64_t)k->off_hi << 32 | k->off_lo;
+    e->clen = k->clen;
+    e->len = k->len;
+    e->crc = k->crc;
+  }
   pthread_mutex_unlock(&m->mu);
   return ok;
 }
