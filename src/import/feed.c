@@ -577,10 +577,7 @@ bool sheaf_import_commit_article(struct sheaf_feedread *fr, struct sheaf_article
   /* Every body is spooled as it is read (a WordPress export reads its
    * bodies back once the whole export is read, to rewrite them: wxr.c). */
   if (!sheaf_collection_spool_article(fr->coll, a)) {
-    sheaf_diag_add(fr->diag, SHEAF_ERROR, "write", NULL, 0, 0,
-                   "cannot write book: cannot write its temporary file of article "
-                   "bodies (in $TMPDIR, else /tmp): %s",
-                   strerror(errno));
+    sheaf_import_spool_failed(fr->diag);
     fr->status = SHEAF_ERR_WRITE;
     return false;
   }

@@ -24,6 +24,14 @@
 
 #include "import/import.h"
 
+void sheaf_import_spool_failed(sheaf_diag *diag)
+{
+  sheaf_diag_add(diag, SHEAF_ERROR, "write", NULL, 0, 0,
+                 "cannot write book: cannot write its temporary file of article "
+                 "bodies (in $TMPDIR, else /tmp): %s",
+                 strerror(errno));
+}
+
 /* Checks the articles an input added (from index `first`) against the
  * article limits: a build of more than opt->max_articles, or an article
  * whose body or summary is larger than opt->max_article_size, is refused
@@ -179,10 +187,7 @@ static sheaf_status import_one(struct sheaf_collection *coll, struct sheaf_input
   /* What the reader did not spool as it went (exports, pages, Markdown). */
   for (; ret == SHEAF_OK && first < coll->narticles; first++)
     if (!sheaf_collection_spool_article(coll, coll->articles[first])) {
-      sheaf_diag_add(diag, SHEAF_ERROR, "write", NULL, 0, 0,
-                     "cannot write book: cannot write its temporary file of article "
-                     "bodies (in $TMPDIR, else /tmp): %s",
-                     strerror(errno));
+      sheaf_import_spool_failed(diag);
       ret = SHEAF_ERR_WRITE;
     }
   return ret;

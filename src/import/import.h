@@ -453,6 +453,9 @@ void sheaf_import_pipe_finish(struct sheaf_feedread *fr);
 /* Replaces *field with `v` (taking ownership) unless *field is already set
  * and `keep` is true. */
 void sheaf_import_set(char **field, char *v, bool keep);
+/* Reports that the body spool could not be written (errno says why): the
+ * one message every reader gives for it (import.c). */
+void sheaf_import_spool_failed(sheaf_diag *diag);
 
 /* Media RSS (http://search.yahoo.com/mrss/) on the current element (rss.c). */
 bool sheaf_import_is_media(struct sheaf_feedread *fr);

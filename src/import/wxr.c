@@ -661,10 +661,7 @@ static sheaf_status finish_posts(struct sheaf_collection *coll, struct wxr *w,
       }
     }
     if (!sheaf_collection_replace_text(coll, a, x, y)) {
-      sheaf_diag_add(diag, SHEAF_ERROR, "write", NULL, 0, 0,
-                     "cannot write book: cannot write its temporary file of article "
-                     "bodies (in $TMPDIR, else /tmp): %s",
-                     strerror(errno));
+      sheaf_import_spool_failed(diag);
       ret = SHEAF_ERR_WRITE;
       goto out;
     }
