@@ -136,11 +136,11 @@ struct written {
   uint64_t clen, len, off;
 };
 
-static void local_header(struct wr *w, const struct written *e, unsigned date,
+/* The fields a local header and its central record share, from the flags
+ * to the name's length (APPNOTE 4.3.7 and 4.3.12). */
+static void entry_fields(struct wr *w, const struct written *e, unsigned date,
                          unsigned time)
 {
-  wr_u32(w, ZIP_LOCAL_SIG);
-  wr_u16(w, e->deflated ? 20 : 10);
   wr_u16(w, e->utf8 ? 0x0800 : 0);
   wr_u16(w, e->deflated ? 8 : 0);
   wr_u16(w, time);
@@ -149,6 +149,14 @@ static void local_header(struct wr *w, const struct written *e, unsigned date,
   wr_u32(w, (uint32_t)e->clen);
   wr_u32(w, (uint32_t)e->len);
   wr_u16(w, (unsigned)e->nlen);
+}
+
+static void local_header(struct wr *w, const struct written *e, unsigned date,
+                         unsigned time)
+{
+  wr_u32(w, ZIP_LOCAL_SIG);
+  wr_u16(w, e->deflated ? 20 : 10);
+  entry_fields(w, e, date, time);
   wr_u16(w, 0);
   wr_put(w, e->name, e->nlen);
 }
@@ -161,14 +169,7 @@ static void central_record(struct wr *w, const struct written *e, unsigned date,
   wr_u32(w, ZIP_CENTRAL_SIG);
   wr_u16(w, MADE_BY);
   wr_u16(w, far ? 45 : e->deflated ? 20 : 10);
-  wr_u16(w, e->utf8 ? 0x0800 : 0);
-  wr_u16(w, e->deflated ? 8 : 0);
-  wr_u16(w, time);
-  wr_u16(w, date);
-  wr_u32(w, e->crc);
-  wr_u32(w, (uint32_t)e->clen);
-  wr_u32(w, (uint32_t)e->len);
-  wr_u16(w, (unsigned)e->nlen);
+  entry_fields(w, e, date, time);
   wr_u16(w, far ? 12 : 0); /* extra field */
   wr_u16(w, 0);            /* comment */
   wr_u16(w, 0);            /* disk */
