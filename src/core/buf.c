@@ -119,50 +119,64 @@ bool sheaf_buf_printf(struct sheaf_buf *b, const char *fmt, ...)
  * markup characters become references (and, with `attr`, quotes and line
  * breaks too); always, what XML 1.0 forbids is dropped and invalid UTF-8
  * becomes U+FFFD, so no input byte can make a document ill-formed. */
+/* Which ASCII bytes end a run of bytes copied as they are, per mode (bit 0:
+ * text, bit 1: attribute value, bit 2: characters left unescaped): the
+ * controls in every mode, the markup characters where they are escaped.
+ * Every byte from 0x80 up ends a run too, to be checked as UTF-8. */
+#define STOP4 7, 7, 7, 7
+static const unsigned char xml_stop[128] = {
+    STOP4, STOP4, STOP4,     STOP4,     STOP4,     STOP4,
+    STOP4, STOP4, ['"'] = 2, ['&'] = 3, ['<'] = 3, ['>'] = 3};
+#undef STOP4
+
 static bool put_xml(struct sheaf_buf *b, const char *s, size_t n, bool escape, bool attr)
 {
   const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0, run = 0, len;
-  uint32_t cp;
+  const unsigned char mode = !escape ? 4 : attr ? 2 : 1;
+  size_t i = 0, from = 0, len;
 
+  /* A table test per byte, and valid UTF-8 checked in place: this filter
+   * sees every byte of every chapter. */
   while (i < n) {
-    const char *rep = NULL;
+    const char *rep;
     unsigned char c = p[i];
-    /* Plain ASCII, the bulk of most text, joins the run undecoded. */
-    if (c >= 0x20 && c < 0x80 &&
-        (!escape || (c != '&' && c != '<' && c != '>' && (c != '"' || !attr)))) {
-      run++;
-      i++;
-      continue;
-    }
-    len = sheaf_utf8_decode(s + i, n - i, &cp);
-    if (!escape && (cp == '\n' || cp == '\t' || cp == '\r'))
-      rep = NULL;
-    else if (cp == '&')
-      rep = "&amp;";
-    else if (cp == '<')
-      rep = "&lt;";
-    else if (cp == '>')
-      rep = "&gt;";
-    else if (attr && cp == '"')
-      rep = "&quot;";
-    else if (attr && (cp == '\n' || cp == '\t' || cp == '\r'))
-      rep = " ";
-    else if (cp == SHEAF_UTF8_INVALID)
-      rep = "\xEF\xBF\xBD"; /* U+FFFD: keep a mark where bytes were bad */
-    else if ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || cp == 0xFFFE ||
-             cp == 0xFFFF)
-      rep = "";
-    if (rep) {
-      sheaf_buf_put(b, s + i - run, run);
-      sheaf_buf_puts(b, rep);
-      run = 0;
+    if (c < 0x80) {
+      if (!(xml_stop[c] & mode)) {
+        i++;
+        continue;
+      }
+      len = 1;
+      if (c == '&')
+        rep = "&amp;";
+      else if (c == '<')
+        rep = "&lt;";
+      else if (c == '>')
+        rep = "&gt;";
+      else if (c == '"')
+        rep = "&quot;";
+      else if (c == '\n' || c == '\t' || c == '\r')
+        rep = attr && escape ? " " : NULL;
+      else
+        rep = ""; /* a control XML 1.0 forbids */
     } else {
-      run += len;
+      len = sheaf_utf8_len(s + i, n - i);
+      if (len == 0) {
+        len = 1;
+        rep = "\xEF\xBF\xBD"; /* U+FFFD: keep a mark where bytes were bad */
+      } else if (len == 3 && c == 0xEF && p[i + 1] == 0xBF && p[i + 2] >= 0xBE) {
+        rep = ""; /* U+FFFE and U+FFFF are no characters */
+      } else {
+        rep = NULL;
+      }
+    }
+    if (rep) {
+      sheaf_buf_put(b, s + from, i - from);
+      sheaf_buf_puts(b, rep);
+      from = i + len;
     }
     i += len;
   }
-  sheaf_buf_put(b, s + i - run, run);
+  sheaf_buf_put(b, s + from, n - from);
   return !b->failed;
 }
 

@@ -62,6 +62,11 @@ static const struct {
     {"bad \xff byte", false, "bad \xEF\xBF\xBD byte"},
     {"caf\xC3\xA9 \xE4\xB8\xAD", false, "caf\xC3\xA9 \xE4\xB8\xAD"},
     {"line\nbreak", true, "line break"},
+    {"no\xEF\xBF\xBEn\xEF\xBF\xBFon\xEF\xBF\xBD", false, "nonon\xEF\xBF\xBD"},
+    {"sur\xED\xA0\x80", false, "sur\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},
+    {"cut \xE4\xB8", true, "cut \xEF\xBF\xBD\xEF\xBF\xBD"},
+    {"\xF0\x9F\x93\x9A<\x7f", true, "\xF0\x9F\x93\x9A&lt;\x7f"},
+    {"cr\r&\"", true, "cr &amp;&quot;"},
 };
 
 static void test_buf_put_xml(void **state)
@@ -75,6 +80,15 @@ static void test_buf_put_xml(void **state)
     assert_true(sheaf_buf_put_xml(&b, xml_cases[i].in, strlen(xml_cases[i].in),
                                   xml_cases[i].attr));
     assert_string_equal(b.ptr, xml_cases[i].out);
+    sheaf_buf_fini(&b);
+  }
+  {
+    /* Characters left unescaped: markup stays, what XML forbids goes. */
+    static const char in[] = "<a href=\"x\">&amp;\x01\t\xEF\xBF\xBF\xff</a>";
+    struct sheaf_buf b;
+    sheaf_buf_init(&b, 0);
+    assert_true(sheaf_buf_put_xml_chars(&b, in, sizeof in - 1));
+    assert_string_equal(b.ptr, "<a href=\"x\">&amp;\t\xEF\xBF\xBD</a>");
     sheaf_buf_fini(&b);
   }
 }
