@@ -269,7 +269,7 @@ char *sheaf_url_clean(const char *raw, const char *base, bool *nomem, const char
   char *res = NULL;
   size_t i, n = strlen(raw), s, t;
   char *built = NULL;
-  const char *ignored;
+  const char *ignored, *key;
 
   *nomem = false;
   if (why == NULL)
@@ -284,22 +284,32 @@ char *sheaf_url_clean(const char *raw, const char *base, bool *nomem, const char
     ;
   for (t = n; t > s && (unsigned char)raw[t - 1] <= 0x20; t--)
     ;
-  for (i = s; i < t; i++) {
-    unsigned char c = (unsigned char)raw[i];
-    if ((c < 0x20 && c != ' ') || c == 0x7f)
-      continue;
-    sheaf_buf_putc(&v, (char)c);
-    if (c != ' ')
-      sheaf_buf_putc(&k, (char)c);
+  for (i = s; i < t && (unsigned char)raw[i] > 0x20 && raw[i] != 0x7f; i++)
+    ;
+  if (i == t) {
+    /* Nothing inside to drop (most URLs): one copy serves as both. */
+    sheaf_buf_put(&v, raw + s, t - s);
+    key = v.ptr;
+  } else {
+    for (i = s; i < t; i++) {
+      unsigned char c = (unsigned char)raw[i];
+      if ((c < 0x20 && c != ' ') || c == 0x7f)
+        continue;
+      sheaf_buf_putc(&v, (char)c);
+      if (c != ' ')
+        sheaf_buf_putc(&k, (char)c);
+    }
+    key = k.ptr;
   }
   if (v.failed || k.failed)
     goto nomem;
   if (v.len == 0)
     goto out;
-  /* The scheme, if any, ends at the first ':' before any '/', '?', '#'. */
-  i = strcspn(k.ptr, ":/?#");
-  if (k.ptr[i] == ':') {
-    if (sheaf_url_scheme(k.ptr) != i || !scheme_ok(k.ptr, i))
+  /* The scheme, if any, ends at the first ':' before any '/', '?', '#';
+   * `key` is the URL without its spaces. */
+  i = strcspn(key, ":/?#");
+  if (key[i] == ':') {
+    if (sheaf_url_scheme(key) != i || !scheme_ok(key, i))
       goto out;
     if (!url_encode(&e, v.ptr))
       goto nomem;

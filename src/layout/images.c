@@ -60,7 +60,19 @@ struct root {
   char *key;  /* the input path it was derived from (input folders) */
   char *real; /* realpath of the folder, or NULL when there is none */
   bool done;  /* looked for (uploads folders) */
+  int sub;    /* input folders: which uploads folder it holds (1: uploads,
+                 2: wp-content/uploads, -1: neither, 0: not looked yet) */
 };
+
+/* What read_under() found at one path (see `looked`). */
+struct look {
+  size_t img;      /* index + 1 into imgs; 0: none */
+  const char *why; /* why not (a static string), when img is 0 */
+};
+
+/* How many paths read_under() remembers: a book that names more distinct
+ * pictures looks the rest up each time, rather than hold them all. */
+#define LOOKS_MAX 16384
 
 struct sheaf_images {
   const struct sheaf_book *book;
@@ -73,7 +85,14 @@ struct sheaf_images {
   size_t nuploads;
   struct img *imgs;
   size_t nimgs, imgs_cap;
-  xmlHashTablePtr by_key;     /* key -> index + 1 */
+  xmlHashTablePtr by_key; /* key -> index + 1 */
+  /* read_under()'s answers by path and root: a book names the same few
+   * pictures thousands of times, and each look cost realpath() a system
+   * call per folder, under the lock. The folders are taken as they were at
+   * the first look, as the pictures' bytes are. */
+  xmlHashTablePtr looked; /* (path, root) -> index + 1 into looks; may be NULL */
+  struct look *looks;
+  size_t nlooks, looks_cap;
   size_t embedded, missing;   /* occurrences, for the closing count */
   size_t no_alt;              /* embedded occurrences without alt text */
   uint64_t bytes;             /* of the distinct images embedded (--split SIZE) */
@@ -198,6 +217,9 @@ void sheaf_images_free(struct sheaf_images *im)
   free(im->assets);
   if (im->by_key)
     xmlHashFree(im->by_key, NULL);
+  if (im->looked)
+    xmlHashFree(im->looked, NULL);
+  sheaf_free(im->looks);
   pthread_mutex_destroy(&im->mu);
   pthread_cond_destroy(&im->converted);
   if (im->by_hash)
@@ -225,8 +247,9 @@ void sheaf_images_count(const struct sheaf_images *im, size_t *embedded, size_t 
   *missing = im ? im->missing : 0;
 }
 
-/* The realpath of the folder of input `file`, cached; NULL when unknown. */
-static const char *input_dir(struct sheaf_images *im, const char *file, bool *nomem)
+/* The folder of input `file` (its realpath cached), or NULL when out of
+ * memory or without a file. Valid until the next call. */
+static struct root *input_root(struct sheaf_images *im, const char *file, bool *nomem)
 {
   char *dir;
   size_t i;
@@ -235,12 +258,13 @@ static const char *input_dir(struct sheaf_images *im, const char *file, bool *no
     return NULL;
   for (i = 0; i < im->ndirs; i++)
     if (strcmp(im->dirs[i].key, file) == 0)
-      return im->dirs[i].real;
+      return &im->dirs[i];
   if (!sheaf_grow((void **)&im->dirs, &im->dirs_cap, im->ndirs + 1, sizeof *im->dirs)) {
     *nomem = true;
     return NULL;
   }
   dir = dirname_of(file);
+  memset(&im->dirs[im->ndirs], 0, sizeof im->dirs[im->ndirs]);
   im->dirs[im->ndirs].key = sheaf_strdup(file);
   if (!dir || !im->dirs[im->ndirs].key) {
     sheaf_free(dir);
@@ -250,7 +274,15 @@ static const char *input_dir(struct sheaf_images *im, const char *file, bool *no
   }
   im->dirs[im->ndirs].real = realpath(dir, NULL);
   sheaf_free(dir);
-  return im->dirs[im->ndirs++].real;
+  return &im->dirs[im->ndirs++];
+}
+
+/* The realpath of the folder of input `file`, cached; NULL when unknown. */
+static const char *input_dir(struct sheaf_images *im, const char *file, bool *nomem)
+{
+  const struct root *r = input_root(im, file, nomem);
+
+  return r ? r->real : NULL;
 }
 
 /* The uploads folder beside the export feed `f` came from: derived from the
@@ -674,6 +706,21 @@ static struct img *find_img(struct sheaf_images *im, const char *key)
 
 /* ---- reading, confined to a root ----------------------------------------- */
 
+/* Remembers what read_under() found at `path` under `root`: the image `g`,
+ * else `why`. Out of memory, it just does not remember. */
+static void remember(struct sheaf_images *im, const char *path, const char *root,
+                     const struct img *g, const char *why)
+{
+  if (im->nlooks >= LOOKS_MAX || (!im->looked && !(im->looked = xmlHashCreate(64))) ||
+      !sheaf_grow((void **)&im->looks, &im->looks_cap, im->nlooks + 1, sizeof *im->looks))
+    return;
+  im->looks[im->nlooks].img = g ? (size_t)(g - im->imgs) + 1 : 0;
+  im->looks[im->nlooks].why = g ? NULL : why;
+  if (xmlHashAddEntry2(im->looked, BAD_CAST path, BAD_CAST root,
+                       (void *)(uintptr_t)(im->nlooks + 1)) == 0)
+    im->nlooks++;
+}
+
 /* Reads `rel` (a decoded path, relative to the folder `root`, a realpath).
  * Returns the image, or NULL with *why set (or *nomem). */
 static struct img *read_under(struct sheaf_images *im, const char *root, const char *rel,
@@ -686,6 +733,8 @@ static struct img *read_under(struct sheaf_images *im, const char *root, const c
   const char *s = rel;
   struct stat st;
   int fd = -1;
+  bool looked = false; /* the answer below is the file system's */
+  uintptr_t k;
 
   sheaf_buf_init(&path, 0);
   sheaf_buf_puts(&path, root);
@@ -721,6 +770,16 @@ static struct img *read_under(struct sheaf_images *im, const char *root, const c
     *why = "not a file";
     goto out;
   }
+  k = im->looked ? (uintptr_t)xmlHashLookup2(im->looked, BAD_CAST path.ptr, BAD_CAST root)
+                 : 0;
+  if (k) {
+    if (im->looks[k - 1].img)
+      g = &im->imgs[im->looks[k - 1].img - 1];
+    else
+      *why = im->looks[k - 1].why;
+    goto out;
+  }
+  looked = true;
   real = realpath(path.ptr, NULL);
   if (!real) {
     *why = errno == ENOENT || errno == ENOTDIR ? "no such file" : "cannot be read";
@@ -776,6 +835,8 @@ static struct img *read_under(struct sheaf_images *im, const char *root, const c
       *nomem = true;
   }
 out:
+  if (looked && !*nomem && (g || *why))
+    remember(im, path.ptr, root, g, *why);
   if (fd >= 0)
     close(fd);
   sheaf_free(data);
@@ -922,20 +983,29 @@ static struct img *from_uploads(struct sheaf_images *im, size_t feed, const char
     /* No map from the import: an uploads folder beside the input, which
      * lies inside the input's folder (a root) anyway. */
     static const char *const subs[] = {"uploads", "wp-content/uploads"};
-    const char *in = input_dir(im, file, nomem);
-    struct sheaf_buf b;
-    struct stat st;
-    size_t k;
-    sheaf_buf_init(&b, 0);
-    for (k = 0; in && k < 2 && !dir; k++) {
-      sheaf_buf_reset(&b);
-      sheaf_buf_printf(&b, "%s/%s", in, subs[k]);
-      if (!b.failed && stat(b.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
-        dir = in;
-        prefix = k ? "wp-content/uploads/" : "uploads/";
+    struct root *in = input_root(im, file, nomem);
+    if (in && in->real && in->sub == 0) { /* looked for once per input */
+      struct sheaf_buf b;
+      struct stat st;
+      size_t k;
+      sheaf_buf_init(&b, 0);
+      in->sub = -1;
+      for (k = 0; k < 2 && in->sub < 0; k++) {
+        sheaf_buf_reset(&b);
+        sheaf_buf_printf(&b, "%s/%s", in->real, subs[k]);
+        if (!b.failed && stat(b.ptr, &st) == 0 && S_ISDIR(st.st_mode))
+          in->sub = (int)k + 1;
       }
+      if (b.failed) {
+        in->sub = 0;
+        *nomem = true;
+      }
+      sheaf_buf_fini(&b);
     }
-    sheaf_buf_fini(&b);
+    if (in && in->real && in->sub > 0) {
+      dir = in->real;
+      prefix = in->sub == 2 ? "wp-content/uploads/" : "uploads/";
+    }
   }
   if (!dir)
     return NULL;

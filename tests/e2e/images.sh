@@ -155,6 +155,30 @@ expect_rc 1 "$SHEAF" build "$B/feed.rss" --assets "$T/no-such-dir" -o "$T/x.epub
 expect_rc 0 "$SHEAF" build "$B/feed.rss" --assets "$B/mirror" -o "$T/img2.epub"
 cmp -s "$T/img.epub" "$T/img2.epub" || fail "two builds of the picture book differ"
 
+# ---- the same paths named again, in later chapters -----------------------------
+# What a path leads to is looked up once and then remembered (images.c):
+# each later naming must come out as the first did, picture or warning.
+{
+  echo '<?xml version="1.0"?><rss version="2.0"><channel><title>Again</title>'
+  for k in 1 2 3; do
+    echo "<item><title>Again $k</title><description>&lt;p&gt;&lt;img src=\"pics/photo.png\" alt=\"photo $k\"&gt;"
+    echo "&lt;img src=\"pics/gone.png\" alt=\"gone $k\"&gt; &lt;img src=\"pics/link.png\" alt=\"link $k\"&gt;"
+    echo "&lt;img src=\"./pics/../pics/dup.png\" alt=\"dup $k\"&gt;&lt;/p&gt;</description></item>"
+  done
+  echo '</channel></rss>'
+} >"$B/again.rss"
+if expect_rc 0 "$SHEAF" build "$B/again.rss" -o "$T/again.epub"; then
+  imgs "$T/again.epub" >"$T/imgs"
+  for k in 1 2 3; do
+    want_img "photo $k" "$B/pics/photo.png"
+    want_img "dup $k" "$B/pics/dup.png"
+  done
+  [ "$(grep -c 'image not embedded (no such file): pics/gone.png;' "$T/err")" = 3 ] ||
+    fail "not one 'no such file' warning per chapter"
+  [ "$(grep -c 'image not embedded (outside the folders images may come from (a link points out)): pics/link.png;' "$T/err")" = 3 ] ||
+    fail "not one 'a link points out' warning per chapter"
+fi
+
 # ---- a WordPress export with its uploads folder beside it ---------------------
 if expect_rc 0 "$SHEAF" build "$B/wxr/export.xml" -o "$T/wxr.epub"; then
   imgs "$T/wxr.epub" >"$T/imgs"
@@ -163,5 +187,6 @@ if expect_rc 0 "$SHEAF" build "$B/wxr/export.xml" -o "$T/wxr.epub"; then
   expect_err 'image not embedded \(not in the uploads folder\): https://blog.example.com/wp-content/uploads/2023/02/missing.png'
 fi
 
-epubcheck_many "$T/img.epub" "$T/nomirror.epub" "$T/narrow.epub" "$T/small.epub" "$T/wxr.epub"
+epubcheck_many "$T/img.epub" "$T/nomirror.epub" "$T/narrow.epub" "$T/small.epub" "$T/wxr.epub" \
+  "$T/again.epub"
 finish
