@@ -49,3 +49,18 @@ find_package(JPEG REQUIRED)
 pkg_check_modules(IMAGELIBS REQUIRED IMPORTED_TARGET libpng libwebp libwebpdemux lcms2)
 find_package(GIF REQUIRED)
 set(SHEAF_IMAGE_DEPS PkgConfig::IMAGELIBS GIF::GIF m) # libm: the scaler's weights
+
+# mimalloc, linked into the command only (SHEAF_MIMALLOC; Debian:
+# libmimalloc-dev). Without it the command uses the C library's malloc.
+set(SHEAF_CLI_MALLOC "")
+if(SHEAF_MIMALLOC AND SHEAF_SANITIZE)
+  message(STATUS "mimalloc: off under SHEAF_SANITIZE (the sanitizers' allocator)")
+elseif(SHEAF_MIMALLOC)
+  find_library(SHEAF_MIMALLOC_LIBRARY NAMES mimalloc)
+  if(SHEAF_MIMALLOC_LIBRARY)
+    set(SHEAF_CLI_MALLOC ${SHEAF_MIMALLOC_LIBRARY})
+    message(STATUS "mimalloc: ${SHEAF_MIMALLOC_LIBRARY} (the sheaf command)")
+  else()
+    message(STATUS "mimalloc: not found; the sheaf command uses the C library's malloc")
+  endif()
+endif()

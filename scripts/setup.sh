@@ -24,6 +24,8 @@ PACKAGES="$PACKAGES jing"
 PACKAGES="$PACKAGES libpng-dev libgif-dev libwebp-dev liblcms2-dev"
 # Detection of undeclared legacy encodings (src/import/detect.c).
 PACKAGES="$PACKAGES libuchardet-dev"
+# mimalloc, the sheaf command's allocator (CMake option SHEAF_MIMALLOC).
+PACKAGES="$PACKAGES libmimalloc-dev"
 
 missing=""
 for p in $PACKAGES; do
