@@ -461,9 +461,10 @@ static void test_links_map(void **state)
       most = k;
   }
   assert_false(nomem);
-  /* At most 2/3 full with linear probing: ~2 slots a hit, ~5 a miss on
-   * average; a table that stopped growing or a hash that clustered these
-   * keys would pass both bounds by far. */
+  /* Runs of at most four entries on average under a directory slot: ~2
+   * entries a hit or a miss; a directory that stopped growing with the
+   * map, a binary search, or a hash that clustered these keys would pass
+   * both bounds by far. */
   if (probes > (size_t)N * 2 * 4 || most > 200)
     fail_msg("links map: %zu slots for %d lookups, %zu at most", probes, 2 * N, most);
   assert_int_equal(
