@@ -208,13 +208,25 @@ bool sheaf_pread_all(int fd, void *p, size_t n, uint64_t off);
 
 struct sheaf_pool; /* pool.c, below */
 struct sheaf_fileent {
-  uint64_t dev, ino;
-  char *path; /* as it was read, for messages; NULL: an empty slot */
+  uint64_t ino;
+  uint32_t dev;  /* index into the set's devices */
+  uint32_t name; /* index into the set's names; SHEAF_FILESET_IN: a folder's */
 };
-/* Zero-initialised (or sheaf_fileset_init) is an empty set. */
+#define SHEAF_FILESET_IN UINT32_C(0x80000000)
+/* Zero-initialised (or sheaf_fileset_init) is an empty set. A file costs
+ * 16 bytes and a slot or two of the index; a file of an input folder
+ * holds no path (the folder's is held once, and the file's name is looked
+ * up again when a message needs it). */
 struct sheaf_fileset {
-  struct sheaf_fileent *slots;
-  size_t n, cap; /* entries used; slots (a power of two, or 0) */
+  struct sheaf_fileent *ents;
+  size_t n, cap;
+  uint32_t *index; /* entry number + 1 by (dev, ino); 0: empty */
+  size_t nindex;   /* slots: a power of two, at least twice n; or 0 */
+  uint64_t *devs;  /* the few devices seen */
+  size_t ndevs, devs_cap;
+  char **names; /* paths of files and of folders, in the order added */
+  size_t nnames, names_cap;
+  size_t last_folder; /* nnames when the last name is a folder's, else 0 */
   /* Set before the first add: paths are copied into this pool (a
    * collection's, whose sources share the copy: sheaf_pool_strdup_recent). */
   struct sheaf_pool *pool;
@@ -225,9 +237,15 @@ void sheaf_fileset_fini(struct sheaf_fileset *s);
  * recorded keeps its first path. Returns false when out of memory. */
 bool sheaf_fileset_add(struct sheaf_fileset *s, uint64_t dev, uint64_t ino,
                        const char *path);
-/* Returns the path under which the file was read, or NULL when it was not.
- * `s` may be NULL. Borrowed from `s`. */
-const char *sheaf_fileset_find(const struct sheaf_fileset *s, uint64_t dev, uint64_t ino);
+/* The same for a file read from the folder `dir` (a folder walk): only the
+ * folder's path is held, once for its run of files. */
+bool sheaf_fileset_add_in(struct sheaf_fileset *s, uint64_t dev, uint64_t ino,
+                          const char *dir);
+/* Whether the file was read. When it was and `path` is not NULL, *path is
+ * the path under which it was read (a new string, sheaf_free; NULL when out
+ * of memory). `s` may be NULL. */
+bool sheaf_fileset_find(const struct sheaf_fileset *s, uint64_t dev, uint64_t ino,
+                        char **path);
 /* "a FIFO (named pipe)", "a character device", "a folder"...: what a file
  * of st_mode `mode` is, for messages about files that are not regular. */
 const char *sheaf_file_kind(unsigned mode);

@@ -84,13 +84,13 @@ static sheaf_status check_read(const struct sheaf_out *o, const struct stat *st,
   size_t i;
 
   for (i = 0; i < o->nsets; i++) {
-    const char *in =
-        sheaf_fileset_find(o->sets[i], (uint64_t)st->st_dev, (uint64_t)st->st_ino);
-    if (in) {
+    char *in;
+    if (sheaf_fileset_find(o->sets[i], (uint64_t)st->st_dev, (uint64_t)st->st_ino, &in)) {
       sheaf_diag_add(diag, SHEAF_ERROR, "write", NULL, 0, 0,
                      "cannot write book: %s: it is a file this build read (%s); the "
                      "book would replace it. Choose another output name (-o)",
-                     o->path, in);
+                     o->path, in ? in : "?");
+      sheaf_free(in);
       return SHEAF_ERR_WRITE;
     }
   }

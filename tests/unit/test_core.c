@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -479,6 +482,63 @@ static void test_article_pack(void **state)
   sheaf_collection_free(c);
 }
 
+/* The set of files read: a file keeps its first path, a file of a folder
+ * is found under its own name by reading the folder again (the set holds
+ * only the folder's path), devices and inodes both count, and 200,000
+ * files (the index grown many times) are all found. */
+static void test_fileset(void **state)
+{
+  struct sheaf_fileset s;
+  char dir[] = "/tmp/sheaf-fileset-XXXXXX", file[64], *path;
+  struct stat st;
+  FILE *f;
+  size_t i;
+
+  (void)state;
+  assert_non_null(mkdtemp(dir));
+  snprintf(file, sizeof file, "%s/two.md", dir);
+  f = fopen(file, "w");
+  assert_non_null(f);
+  fclose(f);
+  assert_int_equal(stat(file, &st), 0);
+  sheaf_fileset_init(&s);
+  assert_false(sheaf_fileset_find(&s, 1, 1, &path));
+  assert_false(sheaf_fileset_find(NULL, 1, 1, &path));
+  assert_null(path);
+  assert_true(sheaf_fileset_add(&s, 7, 1, "first"));
+  assert_true(sheaf_fileset_add(&s, 7, 1, "second"));
+  assert_true(sheaf_fileset_add(&s, 8, 1, "other device"));
+  assert_true(sheaf_fileset_add_in(&s, (uint64_t)st.st_dev, (uint64_t)st.st_ino, dir));
+  /* A file of the same folder no longer there: the folder is named. */
+  assert_true(sheaf_fileset_add_in(&s, (uint64_t)st.st_dev, UINT64_C(1) << 60, dir));
+  for (i = 0; i < 200000; i++)
+    assert_true(sheaf_fileset_add(&s, 9, i, i % 2 ? "odd" : "even"));
+  assert_true(sheaf_fileset_find(&s, 7, 1, &path));
+  assert_string_equal(path, "first");
+  sheaf_free(path);
+  assert_true(sheaf_fileset_find(&s, 8, 1, &path));
+  assert_string_equal(path, "other device");
+  sheaf_free(path);
+  assert_false(sheaf_fileset_find(&s, 7, 2, NULL));
+  assert_true(sheaf_fileset_find(&s, (uint64_t)st.st_dev, (uint64_t)st.st_ino, &path));
+  assert_string_equal(path, file);
+  sheaf_free(path);
+  assert_true(sheaf_fileset_find(&s, (uint64_t)st.st_dev, UINT64_C(1) << 60, &path));
+  assert_string_equal(path, dir);
+  sheaf_free(path);
+  for (i = 0; i < 200000; i++) {
+    assert_true(sheaf_fileset_find(&s, 9, i, &path));
+    assert_string_equal(path, i % 2 ? "odd" : "even");
+    sheaf_free(path);
+  }
+  assert_false(sheaf_fileset_find(&s, 9, 200000, NULL));
+  /* The folder's path is held once for its run of files. */
+  assert_int_equal(s.nnames, 3 + 200000);
+  sheaf_fileset_fini(&s);
+  assert_int_equal(unlink(file), 0);
+  assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -490,6 +550,7 @@ int main(void)
       cmocka_unit_test(test_lang),         cmocka_unit_test(test_article_tags_dedupe),
       cmocka_unit_test(test_strmap),       cmocka_unit_test(test_article_many_tags),
       cmocka_unit_test(test_pool),         cmocka_unit_test(test_article_pack),
+      cmocka_unit_test(test_fileset),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
