@@ -301,11 +301,6 @@ static bool wanted(const char *name)
   return false;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Reads every wanted file under `dir`, in name order so the same folder
  * gives the same book. Hidden entries are skipped; symbolic links are not
  * followed, so a walk never leaves the folder it was given or loops. */
@@ -313,13 +308,11 @@ static sheaf_status import_dir(struct sheaf_collection *coll, const char *dir,
                                unsigned depth, const sheaf_options *opt, sheaf_diag *diag)
 {
   DIR *d;
-  struct dirent *e;
-  struct sheaf_buf all; /* the names, each ending in a NUL */
-  char **names = NULL;
-  size_t n = 0, i;
+  struct sheaf_names names;
+  const char *name;
   struct sheaf_buf path;
   char **arcs = NULL;
-  size_t narcs = 0, narcs_cap = 0;
+  size_t narcs = 0, narcs_cap = 0, i;
   sheaf_status ret = SHEAF_OK;
 
   if (depth > MAX_DEPTH) {
@@ -332,29 +325,15 @@ static sheaf_status import_dir(struct sheaf_collection *coll, const char *dir,
                    strerror(errno));
     return SHEAF_ERR_IO;
   }
-  /* The names in one buffer, not a string each: at a million files that
-   * is 8-16 bytes less a name, and the buffer goes back to the system in
-   * one piece when the walk ends, where a million small strings stayed in
-   * the heap for the rest of the build. */
-  sheaf_buf_init(&all, 0);
-  while ((e = readdir(d)) != NULL) {
-    if (e->d_name[0] == '.')
-      continue;
-    sheaf_buf_put(&all, e->d_name, strlen(e->d_name) + 1);
-    n++;
-  }
+  /* The names are sorted in bounded memory (names.c): a folder of a
+   * million files held them all while the collection grew. */
+  ret = sheaf_names_read(&names, d, 0);
   closedir(d);
-  if (all.failed || (n && (names = sheaf_malloc(n * sizeof *names)) == NULL)) {
-    sheaf_buf_fini(&all);
-    return SHEAF_ERR_NOMEM;
-  }
-  for (i = 0; i < n; i++)
-    names[i] = i ? names[i - 1] + strlen(names[i - 1]) + 1 : all.ptr;
-  if (n)
-    qsort(names, n, sizeof *names, cmp_names);
-
+  if (ret == SHEAF_ERR_IO)
+    sheaf_diag_add(diag, SHEAF_ERROR, "io", dir, 0, 0, "cannot read folder: %s",
+                   strerror(names.err_errno));
   sheaf_buf_init(&path, 0);
-  for (i = 0; i < n && ret == SHEAF_OK; i++) {
+  while (ret == SHEAF_OK && (name = sheaf_names_next(&names)) != NULL) {
     struct stat st;
     /* A folder of 100,000 notes is one input: look for a signal per file. */
     if (opt && opt->cancel && opt->cancel(opt->cancel_userdata)) {
@@ -365,7 +344,7 @@ static sheaf_status import_dir(struct sheaf_collection *coll, const char *dir,
     sheaf_buf_puts(&path, dir);
     if (path.len && path.ptr[path.len - 1] != '/')
       sheaf_buf_putc(&path, '/');
-    sheaf_buf_puts(&path, names[i]);
+    sheaf_buf_puts(&path, name);
     if (path.failed) {
       ret = SHEAF_ERR_NOMEM;
       break;
@@ -386,7 +365,7 @@ static sheaf_status import_dir(struct sheaf_collection *coll, const char *dir,
                      "skipped: symbolic links are not followed in folders");
     } else if (S_ISDIR(st.st_mode)) {
       ret = import_dir(coll, path.ptr, depth + 1, opt, diag);
-    } else if (S_ISREG(st.st_mode) && sheaf_import_archive_name(names[i])) {
+    } else if (S_ISREG(st.st_mode) && sheaf_import_archive_name(name)) {
       /* The folder's web archives are one archive (a revisit in a later
        * run's file points into an earlier one): read after the walk. */
       char *copy = sheaf_strdup(path.ptr);
@@ -396,7 +375,7 @@ static sheaf_status import_dir(struct sheaf_collection *coll, const char *dir,
         break;
       }
       arcs[narcs++] = copy;
-    } else if (S_ISREG(st.st_mode) && wanted(names[i])) {
+    } else if (S_ISREG(st.st_mode) && wanted(name)) {
       ret = import_file(coll, path.ptr, dir, opt, diag);
     }
   }
@@ -405,9 +384,15 @@ static sheaf_status import_dir(struct sheaf_collection *coll, const char *dir,
   for (i = 0; i < narcs; i++)
     sheaf_free(arcs[i]);
   sheaf_free(arcs);
+  /* The runs of names could not be read back: no silent gap either. */
+  if (ret == SHEAF_OK && names.err != SHEAF_OK) {
+    ret = names.err;
+    if (ret == SHEAF_ERR_IO)
+      sheaf_diag_add(diag, SHEAF_ERROR, "io", dir, 0, 0, "cannot read folder: %s",
+                     strerror(names.err_errno));
+  }
   sheaf_buf_fini(&path);
-  sheaf_free(names);
-  sheaf_buf_fini(&all);
+  sheaf_names_fini(&names);
   return ret;
 }
 

@@ -524,4 +524,32 @@ char *sheaf_import_shortcodes(struct sheaf_shortcode_ctx *ctx, const char *text,
 /* Frees what the ctx owns (the warned names). */
 void sheaf_shortcode_ctx_fini(struct sheaf_shortcode_ctx *ctx);
 
+/* ---- names.c: a folder's names in name order, in bounded memory ---------- */
+
+#include <dirent.h>
+
+struct sheaf_names_run; /* names.c */
+struct sheaf_names {
+  struct sheaf_buf mem; /* names not yet in a run, each ending in a NUL */
+  char **v;             /* sorted, into mem (when no run was written) */
+  size_t n, i;
+  int fd; /* runs of sorted names, -1 until the first is written */
+  uint64_t fend;
+  struct sheaf_names_run *runs;
+  size_t nruns, runs_cap;
+  size_t taken; /* the run whose name was handed out last, or SIZE_MAX */
+  bool nospill; /* no temporary file: every name stays in memory */
+  sheaf_status err;
+  int err_errno;
+};
+/* Reads the names in folder `d` but the hidden ones (a leading dot),
+ * holding at most about `run` bytes of them in memory (0: 4 MB): more go
+ * to a temporary file in sorted runs. Returns SHEAF_OK, SHEAF_ERR_NOMEM or
+ * SHEAF_ERR_IO (nm->err_errno says why); sheaf_names_fini() in any case. */
+sheaf_status sheaf_names_read(struct sheaf_names *nm, DIR *d, size_t run);
+/* The next name in strcmp order, or NULL at the end or when the runs
+ * cannot be read (nm->err). Valid until the next call. */
+const char *sheaf_names_next(struct sheaf_names *nm);
+void sheaf_names_fini(struct sheaf_names *nm);
+
 #endif

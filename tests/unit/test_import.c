@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
@@ -780,10 +781,73 @@ static void test_corpus_spot_check(void **state)
     skip();
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A folder's names come in strcmp order, hidden ones left out, whether
+ * they fit in memory or were sorted in runs through a temporary file (a
+ * run of 300 bytes: many runs of a few names; 80,000: two, the first
+ * longer than one read, so names cross the reads' edges; 0: the default,
+ * all in memory here). */
+static void test_folder_names(void **state)
+{
+  enum { N = 4000 };
+  char dir[] = "/tmp/sheaf-names-XXXXXX", path[128], *want[N];
+  size_t runs[] = {300, 80000, 0}, r, i;
+
+  (void)state;
+  assert_non_null(mkdtemp(dir));
+  srand(7);
+  for (i = 0; i < N; i++) {
+    char name[80];
+    size_t k, len = 1 + (size_t)rand() % 60;
+    for (k = 0; k < len; k++)
+      name[k] = "abcXYZ019-_ \xc3\xa9"[rand() % 14];
+    /* Distinct, and none hidden: a number ends each name. */
+    snprintf(name + len, sizeof name - len, "%zu", i);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    want[i] = strdup(name);
+  }
+  snprintf(path, sizeof path, "%s/.hidden", dir);
+  fclose(fopen(path, "w"));
+  qsort(want, N, sizeof *want, cmp_str);
+  for (r = 0; r < sizeof runs / sizeof *runs; r++) {
+    struct sheaf_names nm;
+    const char *name;
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    assert_int_equal(sheaf_names_read(&nm, d, runs[r]), SHEAF_OK);
+    closedir(d);
+    assert_true(runs[r] == 0 ? nm.nruns == 0 : nm.nruns > 1);
+    for (i = 0; (name = sheaf_names_next(&nm)) != NULL; i++) {
+      assert_true(i < N);
+      assert_string_equal(name, want[i]);
+    }
+    assert_int_equal(i, N);
+    assert_int_equal(nm.err, SHEAF_OK);
+    assert_null(sheaf_names_next(&nm));
+    sheaf_names_fini(&nm);
+  }
+  for (i = 0; i < N; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, want[i]);
+    assert_int_equal(unlink(path), 0);
+    free(want[i]);
+  }
+  snprintf(path, sizeof path, "%s/.hidden", dir);
+  unlink(path);
+  assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sniff),
+      cmocka_unit_test(test_folder_names),
       cmocka_unit_test(test_items),
       cmocka_unit_test(test_feed_fields),
       cmocka_unit_test(test_empty_item_warns),
