@@ -84,6 +84,19 @@ SHEAF_API const sheaf_article *sheaf_collection_get(const sheaf_collection *coll
 
 /* ---- articles (all results borrowed from the article) ------------------ */
 
+/* Once a collection spools bodies (sheaf_collection_spool_bodies()), an
+ * imported article's title, link and id wait in its temporary file too:
+ * the three getters below then return "", NULL and "". Read them with
+ * sheaf_article_copy_text(), which works for every collection. */
+
+/** Which string sheaf_article_copy_text() copies. */
+typedef enum { SHEAF_TEXT_TITLE, SHEAF_TEXT_URL, SHEAF_TEXT_ID } sheaf_text_field;
+/** Returns a new copy (free it with sheaf_free()) of a's title (never NULL
+ *  but may be empty), link (NULL when there is none) or id; NULL also when
+ *  out of memory or when the temporary file cannot be read. */
+SHEAF_API char *sheaf_article_copy_text(const sheaf_collection *coll,
+                                        const sheaf_article *a, sheaf_text_field f);
+
 /** Returns the title (never NULL; may be empty). */
 SHEAF_API const char *sheaf_article_get_title(const sheaf_article *a);
 /** Returns the canonical link, or NULL. */

@@ -288,10 +288,19 @@ static int run_list(struct cli *cli, sheaf_diag *diag)
       const sheaf_article *a = sheaf_book_get(book, i);
       long long t = sheaf_article_get_published(a);
       char day[32] = "----------";
+      /* The collection spools: the title waits in its file. */
+      char *title = sheaf_article_copy_text(coll, a, SHEAF_TEXT_TITLE);
+      if (title == NULL) {
+        sheaf_book_free(book);
+        sheaf_collection_free(coll);
+        cli_errorf("out of memory, or cannot read the temporary file of articles");
+        return EXIT_INPUT;
+      }
       if (t != SHEAF_TIME_UNKNOWN)
         sheaf_time_format_day(t, day);
       printf("%s\t", day);
-      print_field(sheaf_article_get_title(a));
+      print_field(title);
+      sheaf_free(title);
       putchar('\t');
       for (j = 0; j < sheaf_article_tag_count(a); j++) {
         if (j)

@@ -507,6 +507,9 @@ enum sheaf_body_format { SHEAF_BODY_HTML, SHEAF_BODY_TEXT, SHEAF_BODY_MARKDOWN }
 /* Held for every article of the archive until the book is written: the
  * fields are ordered so that none needs padding (a million articles). */
 struct sheaf_article {
+  /* Once spooled (a->spilled), these four are NULL: they wait in the
+   * collection's body spool beside the body, and sheaf_article_view()
+   * reads them back. */
   char *id;    /* guid, else link, else sha1 of title+body; never NULL */
   char *title; /* plain text; never NULL */
   char *link;  /* canonical URL or NULL */
@@ -533,9 +536,14 @@ struct sheaf_article {
    * here and live at [spool_off, +body_len) and [+body_len, +summary_len)
    * of the collection's body spool; read them with sheaf_article_load(). */
   uint64_t spool_off;
-  size_t body_len, summary_len;
-  size_t feed;  /* index into the collection's feeds */
-  size_t order; /* position in the collection, for stable sorting */
+  /* Spilled: hashes (the collection's seed) of the id and of the link
+   * ("" for none), which the selection's merging of duplicates compares
+   * before it reads the strings; the text record's length, after the
+   * summary in the spool; SHEAF_REC_* bits of what the record holds. */
+  uint64_t id_hash, link_hash;
+  uint32_t body_len, summary_len, text_len;
+  size_t feed;    /* index into the collection's feeds */
+  uint32_t order; /* position in the collection, for stable sorting */
   /* 32 bits: an input is at most 2 GB, and a tag takes more than 2 bytes
    * of it (sheaf_article_add_tag refuses more all the same). The lists'
    * room follows from the counts (model.c), so it is not stored. */
@@ -543,7 +551,8 @@ struct sheaf_article {
   int pub_offset; /* source's UTC offset of `published`, minutes */
   unsigned line;  /* line in `source` where the item starts */
   enum sheaf_body_format body_format;
-  bool spooled, has_body, has_summary;
+  bool spooled, has_body, has_summary, spilled;
+  unsigned char text; /* SHEAF_REC_* */
   /* SHEAF_PACK_* bits: what of the article lives in its collection's pool
    * (packed when spooled) rather than in its own allocations. Pooled
    * strings are borrowed: never free or change them. Call
@@ -557,6 +566,22 @@ struct sheaf_article {
  * it is equal); the tags (array, names and slugs interned); the authors
  * (array and names interned). */
 enum { SHEAF_PACK_TEXT = 1, SHEAF_PACK_TAGS = 2, SHEAF_PACK_AUTHORS = 4 };
+
+/* What a spilled article's text record holds, and what the selection
+ * needs to know of its strings without reading them: a link (non-NULL),
+ * a non-empty link, a guid (non-NULL), a non-empty guid, a non-empty
+ * title. The others say which copy the record leaves out: the guid is the
+ * article's source (a file's path), the id is its guid or its link. */
+enum {
+  SHEAF_REC_LINK = 1,
+  SHEAF_REC_LINK_SET = 2,
+  SHEAF_REC_GUID = 4,
+  SHEAF_REC_GUID_SET = 8,
+  SHEAF_REC_TITLE_SET = 16,
+  SHEAF_REC_GUID_IS_SOURCE = 32,
+  SHEAF_REC_ID_IS_GUID = 64,
+  SHEAF_REC_ID_IS_LINK = 128
+};
 
 struct sheaf_feed {
   char *title, *link, *description, *language, *generator;
@@ -586,6 +611,7 @@ struct sheaf_collection {
   /* Articles' metadata once packed (SHEAF_PACK_*): a million articles'
    * titles, links and ids without a malloc each, tags and authors once. */
   struct sheaf_pool pool;
+  uint64_t text_seed; /* of the spilled articles' id_hash and link_hash */
 };
 
 struct sheaf_book_tag {
@@ -658,8 +684,11 @@ struct sheaf_doc {
  * href (text/chNNNN.xhtml), id (chNNNN), media type, place in the spine and
  * date follow from its number and its article, so only these are held. */
 struct sheaf_chapter_doc {
-  const char *title; /* borrowed from the book: the article's title or a label */
-  size_t spool_idx;  /* its bytes, in the manuscript's spool */
+  /* Borrowed from the book: the article's title or a label; NULL for the
+   * title of a spilled article, read back when the contents are written
+   * (sheaf_manuscript_doc_titled()). */
+  const char *title;
+  size_t spool_idx; /* its bytes, in the manuscript's spool */
 };
 
 struct sheaf_manuscript {
@@ -768,8 +797,9 @@ bool sheaf_article_set_author(struct sheaf_article *a, size_t k, const char *nam
  * its title ("LINK title:HEX"; without a title, the lengths of its texts:
  * "LINK length:BODY.SUMMARY"), so that items sharing one link are told
  * apart as the selection's merging of duplicates tells them. False when
- * out of memory. */
-bool sheaf_article_record_key(const struct sheaf_article *a, struct sheaf_buf *out);
+ * out of memory, or when a spilled article's strings cannot be read. */
+bool sheaf_article_record_key(const struct sheaf_collection *c,
+                              const struct sheaf_article *a, struct sheaf_buf *out);
 /* Gives `a` its own copies of everything packed (SHEAF_PACK_*), so that
  * its fields may be replaced and freed. False when out of memory; the
  * article is then unchanged. */
@@ -801,6 +831,29 @@ bool sheaf_collection_replace_text(struct sheaf_collection *c, struct sheaf_arti
 sheaf_status sheaf_article_load(const struct sheaf_collection *c,
                                 const struct sheaf_article *a, char **body,
                                 char **summary);
+/* An article with its strings at hand: a copy of `a` whose id, title,
+ * link and guid point into `mem` when `a` is spilled (else `a`'s own).
+ * The copy is for reading only; compare articles by their addresses in
+ * the collection, never by a view's. One view may be filled again and
+ * again; sheaf_article_view_fini() frees its buffer. */
+struct sheaf_article_view {
+  struct sheaf_article a;
+  char *mem;
+  size_t cap;
+};
+void sheaf_article_view_init(struct sheaf_article_view *v);
+void sheaf_article_view_fini(struct sheaf_article_view *v);
+/* Fills `v` with `a` and its strings. Returns SHEAF_OK, SHEAF_ERR_NOMEM,
+ * or SHEAF_ERR_IO with errno set (the spool could not be read). Safe from
+ * several threads, each with its own view. */
+sheaf_status sheaf_article_view(const struct sheaf_collection *c,
+                                const struct sheaf_article *a,
+                                struct sheaf_article_view *v);
+/* Whether a's title is not empty, spilled or not. */
+bool sheaf_article_titled(const struct sheaf_article *a);
+/* The hash of `s` ("" for NULL) that a spilled article's id_hash and
+ * link_hash hold. */
+uint64_t sheaf_article_text_hash(const struct sheaf_collection *c, const char *s);
 /* Length of a's body / summary, spooled or not (0 when none). */
 size_t sheaf_article_body_len(const struct sheaf_article *a);
 size_t sheaf_article_summary_len(const struct sheaf_article *a);
@@ -813,7 +866,8 @@ const char *sheaf_collection_intern_source(struct sheaf_collection *c, const cha
 bool sheaf_manuscript_add(struct sheaf_manuscript *m, struct sheaf_doc *doc);
 /* Appends the document of the book's next chapter (book->chapters[
  * m->nchapters]): `data` (sheaf_malloc'd, taken over also on failure) goes
- * to the spool, `title` is borrowed from the book. The chapters are added
+ * to the spool, `title` is borrowed from the book (NULL: a spilled
+ * article's own, see struct sheaf_chapter_doc). The chapters are added
  * one after another, with no other document between them. False when out
  * of memory or when the manuscript has no spool. */
 bool sheaf_manuscript_add_chapter(struct sheaf_manuscript *m, const char *title,
@@ -826,9 +880,19 @@ size_t sheaf_manuscript_count(const struct sheaf_manuscript *m);
 struct sheaf_doc_view {
   struct sheaf_doc doc;
   char href[48], id[32];
+  /* sheaf_manuscript_doc_titled()'s: init before, fini after. */
+  struct sheaf_article_view art;
 };
 const struct sheaf_doc *sheaf_manuscript_doc(const struct sheaf_manuscript *m, size_t i,
                                              struct sheaf_doc_view *view);
+/* The same with a chapter's title always set, read back from the
+ * collection's spool when its article is spilled (the view keeps it). NULL
+ * with *status set (SHEAF_ERR_NOMEM, SHEAF_ERR_IO) when that fails. */
+const struct sheaf_doc *sheaf_manuscript_doc_titled(const struct sheaf_manuscript *m,
+                                                    size_t i, struct sheaf_doc_view *view,
+                                                    sheaf_status *status);
+void sheaf_doc_view_init(struct sheaf_doc_view *view);
+void sheaf_doc_view_fini(struct sheaf_doc_view *view);
 void sheaf_doc_fini(struct sheaf_doc *doc);
 
 #endif

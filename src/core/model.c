@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/core.h"
@@ -448,7 +449,8 @@ bool sheaf_article_set_author(struct sheaf_article *a, size_t k, const char *nam
   return true;
 }
 
-bool sheaf_article_record_key(const struct sheaf_article *a, struct sheaf_buf *out)
+bool sheaf_article_record_key(const struct sheaf_collection *c,
+                              const struct sheaf_article *a, struct sheaf_buf *out)
 {
   const char *base, *dot;
   size_t n;
@@ -458,6 +460,15 @@ bool sheaf_article_record_key(const struct sheaf_article *a, struct sheaf_buf *o
   size_t i;
 
   sheaf_buf_reset(out);
+  if (a->spilled) {
+    struct sheaf_article_view v;
+    bool ok;
+    sheaf_article_view_init(&v);
+    ok = sheaf_article_view(c, a, &v) == SHEAF_OK &&
+         sheaf_article_record_key(c, &v.a, out);
+    sheaf_article_view_fini(&v);
+    return ok;
+  }
   if ((a->guid == NULL || *a->guid == '\0') && a->link && *a->link &&
       strcmp(a->id, a->link) == 0) {
     /* Sites that give every item their home page or a day's archive as
@@ -545,6 +556,24 @@ bool sheaf_article_finish(struct sheaf_article *a)
   return a->id != NULL;
 }
 
+char *sheaf_article_copy_text(const sheaf_collection *coll, const sheaf_article *a,
+                              sheaf_text_field f)
+{
+  struct sheaf_article_view v;
+  const char *s;
+  char *r = NULL;
+
+  sheaf_article_view_init(&v);
+  if (sheaf_article_view(coll, a, &v) == SHEAF_OK) {
+    s = f == SHEAF_TEXT_TITLE ? (v.a.title ? v.a.title : "")
+        : f == SHEAF_TEXT_URL ? v.a.link
+                              : (v.a.id ? v.a.id : "");
+    r = s ? sheaf_strdup(s) : NULL;
+  }
+  sheaf_article_view_fini(&v);
+  return r;
+}
+
 const char *sheaf_article_get_title(const sheaf_article *a)
 {
   return a->title ? a->title : "";
@@ -625,9 +654,16 @@ sheaf_collection *sheaf_collection_new(void)
   struct sheaf_collection *c = sheaf_calloc(1, sizeof(struct sheaf_collection));
 
   if (c) {
+    struct timespec ts;
     c->body_fd = -1;
     sheaf_pool_init(&c->pool);
     c->read.pool = &c->pool;
+    /* A seed per collection, so that no input can be written to make its
+     * ids collide: colliding hashes cost the selection reads, never a
+     * wrong merge (select.c compares the strings), and change no output. */
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    c->text_seed = sheaf_hash_mix((uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^
+                                  (uint64_t)(uintptr_t)c);
   }
   return c;
 }
@@ -648,37 +684,240 @@ static bool open_body_spool(struct sheaf_collection *c)
   return true;
 }
 
+uint64_t sheaf_article_text_hash(const struct sheaf_collection *c, const char *s)
+{
+  return s ? sheaf_hash_bytes(c->text_seed, s, strlen(s))
+           : sheaf_hash_bytes(c->text_seed, "", 0);
+}
+
+/* Puts a's text record into `rec`: the title, then the link, guid and id
+ * that a->text says are there (the bits a copy held elsewhere leaves out),
+ * each NUL-terminated. Sets a->text. */
+static bool text_record(struct sheaf_article *a, struct sheaf_buf *rec)
+{
+  const char *title = a->title ? a->title : "", *id = a->id ? a->id : "";
+  unsigned t = 0;
+
+  if (a->link)
+    t |= SHEAF_REC_LINK | (*a->link ? SHEAF_REC_LINK_SET : 0);
+  if (a->guid)
+    t |= SHEAF_REC_GUID | (*a->guid ? SHEAF_REC_GUID_SET : 0);
+  if (*title)
+    t |= SHEAF_REC_TITLE_SET;
+  /* A file's guid is its path, which the collection holds already. */
+  if (a->guid && a->source && strcmp(a->guid, a->source) == 0)
+    t |= SHEAF_REC_GUID_IS_SOURCE;
+  /* The id is the guid or the link unless neither was given: one copy. */
+  if (a->guid && strcmp(id, a->guid) == 0)
+    t |= SHEAF_REC_ID_IS_GUID;
+  else if (a->link && strcmp(id, a->link) == 0)
+    t |= SHEAF_REC_ID_IS_LINK;
+  sheaf_buf_reset(rec);
+  sheaf_buf_put(rec, title, strlen(title) + 1);
+  if (a->link)
+    sheaf_buf_put(rec, a->link, strlen(a->link) + 1);
+  if (a->guid && !(t & SHEAF_REC_GUID_IS_SOURCE))
+    sheaf_buf_put(rec, a->guid, strlen(a->guid) + 1);
+  if (!(t & (SHEAF_REC_ID_IS_GUID | SHEAF_REC_ID_IS_LINK)))
+    sheaf_buf_put(rec, id, strlen(id) + 1);
+  a->text = (unsigned char)t;
+  return !rec->failed;
+}
+
+/* Frees a's id, title, link and guid (unless pooled) once they are in
+ * the spool, keeping what the selection compares. */
+static void spill(const struct sheaf_collection *c, struct sheaf_article *a)
+{
+  a->id_hash = sheaf_article_text_hash(c, a->id);
+  a->link_hash = sheaf_article_text_hash(c, a->link);
+  if (!(a->packed & SHEAF_PACK_TEXT)) {
+    sheaf_free(a->id);
+    sheaf_free(a->title);
+    sheaf_free(a->link);
+    sheaf_free(a->guid);
+  }
+  a->id = a->title = a->link = a->guid = NULL;
+  a->spilled = true;
+}
+
+/* Makes a spilled article's strings its own again, for an article that is
+ * spooled anew. False with errno set when out of memory or unreadable. */
+static bool unspill(const struct sheaf_collection *c, struct sheaf_article *a)
+{
+  struct sheaf_article_view v;
+  bool ok = true;
+  char *id, *title, *link, *guid;
+
+  if (!a->spilled)
+    return true;
+  sheaf_article_view_init(&v);
+  if (sheaf_article_view(c, a, &v) != SHEAF_OK) {
+    sheaf_article_view_fini(&v);
+    return false;
+  }
+  /* The language may be pooled (SHEAF_PACK_TEXT): its own copy first, so
+   * that the strings below are freed with the article. */
+  if (!sheaf_article_unpack(a)) {
+    sheaf_article_view_fini(&v);
+    errno = ENOMEM;
+    return false;
+  }
+  id = own(v.a.id, &ok);
+  title = own(v.a.title, &ok);
+  link = own(v.a.link, &ok);
+  guid = own(v.a.guid, &ok);
+  sheaf_article_view_fini(&v);
+  if (!ok) {
+    sheaf_free(id);
+    sheaf_free(title);
+    sheaf_free(link);
+    sheaf_free(guid);
+    errno = ENOMEM;
+    return false;
+  }
+  a->id = id;
+  a->title = title;
+  a->link = link;
+  a->guid = guid;
+  a->spilled = false;
+  a->text = 0;
+  a->text_len = 0;
+  return true;
+}
+
 bool sheaf_collection_spool_article(struct sheaf_collection *c, struct sheaf_article *a)
 {
+  struct sheaf_buf rec;
   size_t nb, ns;
 
-  sheaf_collection_pack_article(c, a);
-  if (!c->spool_bodies || a->spooled)
+  if (!c->spool_bodies || a->spooled) {
+    sheaf_collection_pack_article(c, a);
     return true;
+  }
   if (c->body_fd < 0 && !open_body_spool(c))
     return false;
   nb = a->body ? strlen(a->body) : 0;
   ns = a->summary ? strlen(a->summary) : 0;
-  if ((nb && !sheaf_pwrite_all(c->body_fd, a->body, nb, c->body_end)) ||
-      (ns && !sheaf_pwrite_all(c->body_fd, a->summary, ns, c->body_end + nb)))
+  sheaf_buf_init(&rec, 0);
+  if (!text_record(a, &rec)) {
+    sheaf_buf_fini(&rec);
+    errno = ENOMEM;
     return false;
+  }
+  /* Lengths are held in 32 bits: an input is at most 2 GB. */
+  if (nb > UINT32_MAX || ns > UINT32_MAX || rec.len > UINT32_MAX) {
+    sheaf_buf_fini(&rec);
+    errno = EFBIG;
+    return false;
+  }
+  if ((nb && !sheaf_pwrite_all(c->body_fd, a->body, nb, c->body_end)) ||
+      (ns && !sheaf_pwrite_all(c->body_fd, a->summary, ns, c->body_end + nb)) ||
+      !sheaf_pwrite_all(c->body_fd, rec.ptr, rec.len, c->body_end + nb + ns)) {
+    sheaf_buf_fini(&rec);
+    return false;
+  }
   a->spool_off = c->body_end;
-  a->body_len = nb;
-  a->summary_len = ns;
+  a->body_len = (uint32_t)nb;
+  a->summary_len = (uint32_t)ns;
+  a->text_len = (uint32_t)rec.len;
   a->has_body = a->body != NULL;
   a->has_summary = a->summary != NULL;
   a->spooled = true;
-  c->body_end += nb + ns;
+  c->body_end += nb + ns + rec.len;
+  sheaf_buf_fini(&rec);
   sheaf_free(a->body);
   sheaf_free(a->summary);
   a->body = a->summary = NULL;
+  spill(c, a);
+  sheaf_collection_pack_article(c, a);
   return true;
+}
+
+bool sheaf_article_titled(const struct sheaf_article *a)
+{
+  return a->spilled ? (a->text & SHEAF_REC_TITLE_SET) != 0 : a->title && *a->title;
+}
+
+void sheaf_article_view_init(struct sheaf_article_view *v)
+{
+  memset(v, 0, sizeof *v);
+}
+
+void sheaf_article_view_fini(struct sheaf_article_view *v)
+{
+  sheaf_free(v->mem);
+  v->mem = NULL;
+  v->cap = 0;
+}
+
+/* The next string of a record at *p, past its end; NULL when the record
+ * holds no more (a damaged spool, never a valid one). */
+static const char *next_str(const char **p, const char *end)
+{
+  const char *s = *p, *z = s < end ? memchr(s, '\0', (size_t)(end - s)) : NULL;
+
+  if (z == NULL)
+    return NULL;
+  *p = z + 1;
+  return s;
+}
+
+sheaf_status sheaf_article_view(const struct sheaf_collection *c,
+                                const struct sheaf_article *a,
+                                struct sheaf_article_view *v)
+{
+  const char *p, *end, *title, *link = NULL, *guid = NULL, *id;
+  unsigned t = a->text;
+
+  v->a = *a;
+  if (!a->spilled)
+    return SHEAF_OK;
+  if (v->cap < (size_t)a->text_len + 1) {
+    char *m = sheaf_malloc((size_t)a->text_len + 1);
+    if (m == NULL)
+      return SHEAF_ERR_NOMEM;
+    sheaf_free(v->mem);
+    v->mem = m;
+    v->cap = (size_t)a->text_len + 1;
+  }
+  if (!sheaf_pread_all(c->body_fd, v->mem, a->text_len,
+                       a->spool_off + a->body_len + a->summary_len))
+    return SHEAF_ERR_IO;
+  v->mem[a->text_len] = '\0';
+  p = v->mem;
+  end = v->mem + a->text_len;
+  title = next_str(&p, end);
+  if (title && (t & SHEAF_REC_LINK))
+    link = next_str(&p, end);
+  if (title && (t & SHEAF_REC_GUID))
+    guid = (t & SHEAF_REC_GUID_IS_SOURCE) ? a->source : next_str(&p, end);
+  id = (t & SHEAF_REC_ID_IS_GUID)   ? guid
+       : (t & SHEAF_REC_ID_IS_LINK) ? link
+                                    : next_str(&p, end);
+  if (title == NULL || id == NULL || (link == NULL && (t & SHEAF_REC_LINK)) ||
+      (guid == NULL && (t & SHEAF_REC_GUID))) {
+    errno = EIO;
+    return SHEAF_ERR_IO;
+  }
+  v->a.title = sheaf_unconst(title);
+  v->a.link = sheaf_unconst(link);
+  v->a.guid = sheaf_unconst(guid);
+  v->a.id = sheaf_unconst(id);
+  /* Its strings are at hand: a view of the view reads nothing. */
+  v->a.spilled = false;
+  return SHEAF_OK;
 }
 
 bool sheaf_collection_replace_text(struct sheaf_collection *c, struct sheaf_article *a,
                                    char *body, char *summary)
 {
-  /* The old bytes stay in the spool, unread: it is append-only. */
+  /* The old bytes stay in the spool, unread: it is append-only. The text
+   * record is written again after the new body. */
+  if (!unspill(c, a)) {
+    sheaf_free(body);
+    sheaf_free(summary);
+    return false;
+  }
   sheaf_free(a->body);
   sheaf_free(a->summary);
   a->body = body;
@@ -765,11 +1004,13 @@ void sheaf_collection_free(sheaf_collection *c)
 
 bool sheaf_collection_add_article(struct sheaf_collection *c, struct sheaf_article *a)
 {
-  if (!sheaf_grow((void **)&c->articles, &c->cap, c->narticles + 1, sizeof a)) {
+  /* a->order is 32 bits. */
+  if (c->narticles >= UINT32_MAX ||
+      !sheaf_grow((void **)&c->articles, &c->cap, c->narticles + 1, sizeof a)) {
     sheaf_article_free(a);
     return false;
   }
-  a->order = c->narticles;
+  a->order = (uint32_t)c->narticles;
   c->articles[c->narticles++] = a;
   return true;
 }
@@ -985,7 +1226,8 @@ const struct sheaf_doc *sheaf_manuscript_doc(const struct sheaf_manuscript *m, s
   if (i >= m->chapters_at + m->nchapters)
     return &m->docs[i - m->nchapters];
   k = i - m->chapters_at;
-  memset(view, 0, sizeof *view);
+  /* Not the article view: its buffer is reused from call to call. */
+  memset(&view->doc, 0, sizeof view->doc);
   snprintf(view->id, sizeof view->id, "ch%04zu", k + 1);
   snprintf(view->href, sizeof view->href, "text/%s.xhtml", view->id);
   d->href = view->href;
@@ -1001,6 +1243,34 @@ const struct sheaf_doc *sheaf_manuscript_doc(const struct sheaf_manuscript *m, s
   d->spooled = true;
   d->spool_idx = m->chapters[k].spool_idx;
   return d;
+}
+
+const struct sheaf_doc *sheaf_manuscript_doc_titled(const struct sheaf_manuscript *m,
+                                                    size_t i, struct sheaf_doc_view *view,
+                                                    sheaf_status *status)
+{
+  const struct sheaf_doc *d = sheaf_manuscript_doc(m, i, view);
+
+  *status = SHEAF_OK;
+  if (d == &view->doc && d->title == NULL) {
+    *status =
+        sheaf_article_view(m->book->coll, m->book->chapters[d->chapter - 1], &view->art);
+    if (*status != SHEAF_OK)
+      return NULL;
+    view->doc.title = view->art.a.title;
+  }
+  return d;
+}
+
+void sheaf_doc_view_init(struct sheaf_doc_view *view)
+{
+  memset(view, 0, sizeof *view);
+  sheaf_article_view_init(&view->art);
+}
+
+void sheaf_doc_view_fini(struct sheaf_doc_view *view)
+{
+  sheaf_article_view_fini(&view->art);
 }
 
 void sheaf_manuscript_free(sheaf_manuscript *m)

@@ -37,9 +37,16 @@ void sheaf_import_check_dates(struct sheaf_collection *coll, size_t first,
     a->published = SHEAF_TIME_UNKNOWN;
     a->pub_offset = 0;
   }
-  if (n)
+  if (n) {
+    /* A spilled title is read back; one that cannot be is left out. */
+    struct sheaf_article_view v;
+    sheaf_article_view_init(&v);
+    if (sheaf_article_view(coll, example, &v) != SHEAF_OK)
+      v.a.title = NULL;
     sheaf_diag_add(diag, SHEAF_WARNING, "date", example->source, example->line, 0,
                    "%zu article%s dated before 1990 or more than a day ahead (the "
                    "first, \"%.60s\", on %s): a placeholder, not a date; undated",
-                   n, n == 1 ? "" : "s", example->title ? example->title : "", when);
+                   n, n == 1 ? "" : "s", v.a.title ? v.a.title : "", when);
+    sheaf_article_view_fini(&v);
+  }
 }

@@ -56,10 +56,17 @@ static sheaf_status check_limits(struct sheaf_collection *coll, size_t first,
     const struct sheaf_article *a = coll->articles[i];
     size_t nb = sheaf_article_body_len(a), ns = sheaf_article_summary_len(a);
     if (nb > max_sz || ns > max_sz) {
+      /* A spilled title is read back; one that cannot be is left out. */
+      struct sheaf_article_view v;
+      sheaf_article_view_init(&v);
+      if (sheaf_article_view(coll, a, &v) != SHEAF_OK)
+        v.a.title = NULL;
       sheaf_diag_add(diag, SHEAF_ERROR, "limit", a->source, a->line, 0,
                      "the article \"%.60s\" is larger than %s (--max-article-size: "
                      "%zu bytes); raise the limit, e.g. --max-article-size 64M",
-                     a->title, sheaf_size_str(max_sz, sz), nb > ns ? nb : ns);
+                     v.a.title ? v.a.title : "", sheaf_size_str(max_sz, sz),
+                     nb > ns ? nb : ns);
+      sheaf_article_view_fini(&v);
       return SHEAF_ERR_LIMIT;
     }
   }

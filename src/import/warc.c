@@ -871,7 +871,12 @@ sheaf_status sheaf_import_archives(struct sheaf_collection *coll,
   xmlHashTablePtr links = NULL;
   sheaf_status ret = SHEAF_OK;
   size_t i, pi = 0;
+  /* The passes below read and rewrite the feed items' links, guids and
+   * titles, which spooling would move to disk (spilled): the articles are
+   * spooled once the archive is read. */
+  bool spool = coll->spool_bodies;
 
+  coll->spool_bodies = false;
   memset(&a, 0, sizeof a);
   a.coll = coll;
   a.opt = opt;
@@ -882,6 +887,7 @@ sheaf_status sheaf_import_archives(struct sheaf_collection *coll,
   a.drop = xmlHashCreate(16);
   if (a.ids == NULL || a.by_id == NULL || a.drop == NULL) {
     free_arc(&a);
+    coll->spool_bodies = spool;
     return SHEAF_ERR_NOMEM;
   }
   for (i = 0; i < npaths && ret == SHEAF_OK; i++)
@@ -920,6 +926,12 @@ sheaf_status sheaf_import_archives(struct sheaf_collection *coll,
                    a.nimages, a.nimages == 1 ? "" : "s");
   if (links)
     xmlHashFree(links, NULL);
+  coll->spool_bodies = spool;
+  for (i = a.first_article; ret == SHEAF_OK && i < coll->narticles; i++)
+    if (!sheaf_collection_spool_article(coll, coll->articles[i])) {
+      sheaf_import_spool_failed(diag);
+      ret = SHEAF_ERR_WRITE;
+    }
   free_arc(&a);
   return ret;
 }

@@ -190,9 +190,9 @@ static bool http_url(const char *s)
   return s && (sheaf_starts_with_ci(s, "http://") || sheaf_starts_with_ci(s, "https://"));
 }
 
-sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
-                                  const struct sheaf_article *a, size_t chapter,
-                                  struct sheaf_buf *out)
+static sheaf_status layout_chapter(const struct sheaf_layout_ctx *cx,
+                                   const struct sheaf_article *a, size_t chapter,
+                                   struct sheaf_buf *out)
 {
   const char *lang = sheaf_layout_article_lang(cx, a);
   const struct sheaf_labels *l = sheaf_labels_for(lang);
@@ -341,5 +341,25 @@ out:
   free(md);
   sheaf_free(text);
   sheaf_free(link);
+  return ret;
+}
+
+sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
+                                  const struct sheaf_article *a, size_t chapter,
+                                  struct sheaf_buf *out)
+{
+  struct sheaf_article_view v;
+  sheaf_status ret;
+
+  /* A spilled article's title and links come back from the spool with
+   * its body. */
+  sheaf_article_view_init(&v);
+  ret = sheaf_article_view(cx->book->coll, a, &v);
+  if (ret == SHEAF_OK)
+    ret = layout_chapter(cx, &v.a, chapter, out);
+  else if (ret == SHEAF_ERR_IO)
+    sheaf_diag_add(cx->diag, SHEAF_ERROR, "io", a->source, a->line, 0,
+                   "cannot read the temporary file of articles: %s", strerror(errno));
+  sheaf_article_view_fini(&v);
   return ret;
 }

@@ -329,10 +329,13 @@ static sheaf_status commit_chapter(void *ud, size_t i, struct sheaf_buf *b)
 {
   struct chapter_commit *cm = ud;
   const struct sheaf_article *a = cm->cx->book->chapters[i];
+  /* A spilled article's title stays in the spool (NULL) until the
+   * contents are written. */
   const char *title =
-      a->title && *a->title
-          ? a->title
-          : sheaf_labels_for(sheaf_layout_article_lang(cm->cx, a))->untitled;
+      !sheaf_article_titled(a)
+          ? sheaf_labels_for(sheaf_layout_article_lang(cm->cx, a))->untitled
+      : a->spilled ? NULL
+                   : a->title;
   size_t len;
   char *data;
 
@@ -355,10 +358,12 @@ static sheaf_status prepared_chapters(struct chapter_commit *cm,
   const struct sheaf_layout_ctx *cx = cm->cx;
   const struct sheaf_book *book = cx->book;
   struct sheaf_buf b;
+  struct sheaf_article_view view;
   sheaf_status ret = SHEAF_OK;
   size_t i;
 
   sheaf_buf_init(&b, 0);
+  sheaf_article_view_init(&view);
   for (i = 0; i < book->nchapters; i++) {
     const struct sheaf_article *a = book->chapters[i];
     size_t idx = 0, len = 0;
@@ -385,10 +390,14 @@ static sheaf_status prepared_chapters(struct chapter_commit *cm,
       doc.href = sheaf_strdup(href);
       doc.id = sheaf_strdup(id);
       doc.media_type = sheaf_strdup("application/xhtml+xml");
-      doc.title = sheaf_strdup(
-          a->title && *a->title
-              ? a->title
-              : sheaf_labels_for(sheaf_layout_article_lang(cx, a))->untitled);
+      if (!sheaf_article_titled(a))
+        doc.title =
+            sheaf_strdup(sheaf_labels_for(sheaf_layout_article_lang(cx, a))->untitled);
+      else if ((ret = sheaf_article_view(book->coll, a, &view)) != SHEAF_OK) {
+        sheaf_doc_fini(&doc);
+        goto out;
+      } else
+        doc.title = sheaf_strdup(view.a.title);
       doc.len = len;
       doc.spooled = true;
       doc.spool_idx = idx;
@@ -409,6 +418,7 @@ static sheaf_status prepared_chapters(struct chapter_commit *cm,
     SHEAF_CHECK(commit_chapter(cm, i, &b));
   }
 out:
+  sheaf_article_view_fini(&view);
   sheaf_buf_fini(&b);
   return ret;
 }

@@ -124,11 +124,23 @@ static uint32_t hash_of(const struct sheaf_links *l, const char *key)
  * (the map holds nothing else). */
 static bool same(const struct sheaf_links *l, entry e, const char *key, bool *nomem)
 {
-  const char *url = field(l->book->chapters[ENTRY_CHAPTER(e) - 1], ENTRY_FIELD(e));
-  char *k = url ? sheaf_links_key(url, nomem) : NULL;
-  bool eq = k && strcmp(k, key) == 0;
+  struct sheaf_article_view v;
+  const char *url = NULL;
+  char *k = NULL;
+  bool eq;
 
+  /* A spilled article's URLs are read back; a failure to read counts as
+   * out of memory, as a failure to normalise does. */
+  sheaf_article_view_init(&v);
+  if (sheaf_article_view(l->book->coll, l->book->chapters[ENTRY_CHAPTER(e) - 1], &v) !=
+      SHEAF_OK)
+    *nomem = true;
+  else
+    url = field(&v.a, ENTRY_FIELD(e));
+  k = url ? sheaf_links_key(url, nomem) : NULL;
+  eq = k && strcmp(k, key) == 0;
   sheaf_free(k);
+  sheaf_article_view_fini(&v);
   return eq;
 }
 
@@ -214,6 +226,7 @@ static void sort_entries(entry *e, size_t n)
 struct sheaf_links *sheaf_links_new(const struct sheaf_book *book, sheaf_status *status)
 {
   struct sheaf_links *l = sheaf_calloc(1, sizeof *l);
+  struct sheaf_article_view v;
   struct timespec ts;
   entry *grown;
   size_t i, k, top;
@@ -238,11 +251,24 @@ struct sheaf_links *sheaf_links_new(const struct sheaf_book *book, sheaf_status 
   clock_gettime(CLOCK_MONOTONIC, &ts);
   l->seed = sheaf_hash_mix((uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^
                            (uint64_t)(uintptr_t)l);
+  sheaf_article_view_init(&v);
   for (i = 1; i <= book->nchapters; i++) {
-    const struct sheaf_article *a = book->chapters[i - 1];
-    if (!add(l, a, i, FIELD_LINK) || !add(l, a, i, FIELD_GUID) || !add(l, a, i, FIELD_ID))
+    /* With its strings, read back when it is spilled. */
+    sheaf_status st = sheaf_article_view(book->coll, book->chapters[i - 1], &v);
+    const struct sheaf_article *a = &v.a;
+    if (st != SHEAF_OK) {
+      sheaf_article_view_fini(&v);
+      sheaf_links_free(l);
+      *status = st;
+      return NULL;
+    }
+    if (!add(l, a, i, FIELD_LINK) || !add(l, a, i, FIELD_GUID) ||
+        !add(l, a, i, FIELD_ID)) {
+      sheaf_article_view_fini(&v);
       goto nomem;
+    }
   }
+  sheaf_article_view_fini(&v);
   /* Entries are indexed in 32 bits; past that, links stay web links. */
   if (l->n == 0 || l->n > UINT32_MAX) {
     l->n = 0;

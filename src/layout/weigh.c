@@ -192,11 +192,21 @@ sheaf_status sheaf_layout_weigh(struct sheaf_weigh_ctx *w, const struct sheaf_ar
   sheaf_diag *diag = NULL;
   unsigned char *z = NULL;
   uint64_t bytes;
-  size_t zlen;
+  size_t zlen, title_len = 0;
   uint32_t crc;
 
   if (w->opt->cancel && w->opt->cancel(w->opt->cancel_userdata))
     return SHEAF_ERR_CANCELLED;
+  if (sheaf_article_titled(a)) {
+    /* The title counts in the contents; a spilled one is read back. */
+    struct sheaf_article_view v;
+    sheaf_article_view_init(&v);
+    ret = sheaf_article_view(w->book->coll, a, &v);
+    if (ret == SHEAF_OK)
+      title_len = strlen(v.a.title);
+    sheaf_article_view_fini(&v);
+    SHEAF_CHECK(ret);
+  }
   /* A new volume embeds its pictures anew: a registry of its own. */
   if (fresh || w->images == NULL)
     SHEAF_CHECK(start_volume(w));
@@ -220,8 +230,7 @@ sheaf_status sheaf_layout_weigh(struct sheaf_weigh_ctx *w, const struct sheaf_ar
   if (w->hrefs.failed)
     SHEAF_CHECK(SHEAF_ERR_NOMEM);
   SHEAF_CHECK(sheaf_deflate(w->b.ptr, w->b.len, &z, &zlen, &crc));
-  *weight =
-      zlen + PER_CHAPTER + strlen(a->title) + (sheaf_images_bytes(w->images) - bytes);
+  *weight = zlen + PER_CHAPTER + title_len + (sheaf_images_bytes(w->images) - bytes);
   if (w->keep) {
     if (sheaf_diag_count(diag) == 0) {
       sheaf_diag_free(diag);

@@ -34,7 +34,7 @@ sheaf_status sheaf_package_record(const struct sheaf_book *b, struct sheaf_pkg_o
   sheaf_buf_init(&line, 0);
   for (i = 0; ok && i < b->nchapters; i++) {
     sheaf_buf_reset(&line);
-    if (!sheaf_article_record_key(b->chapters[i], &key))
+    if (!sheaf_article_record_key(b->coll, b->chapters[i], &key))
       line.failed = true;
     for (p = key.ptr; *p; p++) {
       if (*p == '%' || *p == '\n' || *p == '\r')

@@ -163,12 +163,15 @@ static sheaf_status toc_entries(xmlTextWriterPtr w, const struct sheaf_manuscrip
 {
   const struct sheaf_book_group *open = NULL;
   sheaf_status ret = SHEAF_OK;
+  struct sheaf_doc_view v;
   size_t i;
 
+  sheaf_doc_view_init(&v);
   for (i = 0; i < sheaf_manuscript_count(ms); i++) {
-    struct sheaf_doc_view v;
-    const struct sheaf_doc *d = sheaf_manuscript_doc(ms, i, &v);
+    const struct sheaf_doc *d = sheaf_manuscript_doc_titled(ms, i, &v, &ret);
     const struct sheaf_book_group *g;
+    if (d == NULL)
+      goto out;
     if (!listed(d))
       continue;
     g = group_of(ms, d);
@@ -197,6 +200,7 @@ static sheaf_status toc_entries(xmlTextWriterPtr w, const struct sheaf_manuscrip
     W(xmlTextWriterEndElement(w)); /* li */
   }
 out:
+  sheaf_doc_view_fini(&v);
   return ret;
 }
 
@@ -338,11 +342,13 @@ sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms,
   xmlTextWriterPtr w;
   sheaf_status ret;
   unsigned n = 0, id = 0; /* playOrder, and the navPoints' own numbers */
+  struct sheaf_doc_view v;
   size_t i;
 
   ret = sheaf_package_xml_begin(&w, out);
   if (ret)
     return ret;
+  sheaf_doc_view_init(&v);
   W(xmlTextWriterStartElement(w, X("ncx")));
   W(xmlTextWriterWriteAttribute(w, X("xmlns"), X(NCX_NS)));
   W(xmlTextWriterWriteAttribute(w, X("version"), X("2005-1")));
@@ -365,9 +371,10 @@ sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms,
   {
     const struct sheaf_book_group *open = NULL;
     for (i = 0; i < sheaf_manuscript_count(ms); i++) {
-      struct sheaf_doc_view v;
-      const struct sheaf_doc *d = sheaf_manuscript_doc(ms, i, &v);
+      const struct sheaf_doc *d = sheaf_manuscript_doc_titled(ms, i, &v, &ret);
       const struct sheaf_book_group *g;
+      if (d == NULL)
+        goto out;
       if (!listed(d))
         continue;
       g = group_of(ms, d);
@@ -391,5 +398,6 @@ sheaf_status sheaf_package_ncx(const struct sheaf_manuscript *ms,
   W(xmlTextWriterEndElement(w)); /* navMap */
   W(xmlTextWriterEndElement(w)); /* ncx */
 out:
+  sheaf_doc_view_fini(&v);
   return sheaf_package_xml_end(w, ret, out);
 }

@@ -4,6 +4,7 @@
  * twice from one), orders them the way a book reads, and derives the book's
  * metadata: title, publisher, language, identifier and date range.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,9 +151,10 @@ static bool same_by_id(const struct sheaf_article *a, const struct sheaf_article
  * link, only articles without a guid merge, and only with the same title
  * (same_by_link): podcast and link-blog feeds give every item the site's
  * home page as its link, and items with different guids are different
- * articles. */
-static size_t dedupe(const struct sheaf_article **v, size_t n,
-                     int (*cmp)(const void *, const void *), bool by_link, size_t *merged)
+ * articles. `v` holds articles with their strings (views). */
+static size_t dedupe_exact(const struct sheaf_article **v, size_t n,
+                           int (*cmp)(const void *, const void *), bool by_link,
+                           size_t *merged)
 {
   size_t i, o = 0;
 
@@ -174,6 +176,139 @@ static size_t dedupe(const struct sheaf_article **v, size_t n,
     v[o++] = a;
   }
   return o;
+}
+
+/* Whether an article has no key to merge by link: no link, or a guid. */
+static bool keyless_by_link(const struct sheaf_article *a)
+{
+  if (a->spilled)
+    return !(a->text & SHEAF_REC_LINK_SET) || (a->text & SHEAF_REC_GUID_SET);
+  return a->link == NULL || *a->link == '\0' || (a->guid != NULL && *a->guid != '\0');
+}
+
+struct hashed {
+  uint64_t h;
+  uint32_t order;
+  const struct sheaf_article *a;
+};
+
+static int cmp_hashed(const void *pa, const void *pb)
+{
+  const struct hashed *a = pa, *b = pb;
+
+  if (a->h != b->h)
+    return a->h < b->h ? -1 : 1;
+  return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* dedupe_exact() of the n articles at r, which share a key's hash: their
+ * strings are read back (they may be spilled), copied beside the articles
+ * so that the comparators apply as they stand. Stores the articles kept
+ * (the collection's, not copies) at out[0..*kept). */
+static sheaf_status dedupe_run(const struct sheaf_collection *c, const struct hashed *r,
+                               size_t n, int (*cmp)(const void *, const void *),
+                               bool by_link, size_t *merged,
+                               const struct sheaf_article **out, size_t *kept)
+{
+  struct sheaf_article *copy = sheaf_calloc(n, sizeof *copy);
+  const struct sheaf_article **p = sheaf_calloc(n, sizeof *p);
+  size_t *offs = sheaf_calloc(4 * n, sizeof *offs);
+  struct sheaf_article_view view;
+  struct sheaf_buf arena;
+  sheaf_status ret = SHEAF_OK;
+  size_t i, k;
+
+  sheaf_article_view_init(&view);
+  sheaf_buf_init(&arena, 0);
+  if (copy == NULL || p == NULL || offs == NULL)
+    ret = SHEAF_ERR_NOMEM;
+  for (i = 0; ret == SHEAF_OK && i < n; i++) {
+    const char *str[4];
+    if ((ret = sheaf_article_view(c, r[i].a, &view)) != SHEAF_OK)
+      break;
+    copy[i] = view.a;
+    str[0] = view.a.id;
+    str[1] = view.a.title;
+    str[2] = view.a.link;
+    str[3] = view.a.guid;
+    for (k = 0; k < 4; k++) {
+      offs[4 * i + k] = str[k] ? arena.len : SIZE_MAX;
+      if (str[k])
+        sheaf_buf_put(&arena, str[k], strlen(str[k]) + 1);
+    }
+    if (arena.failed)
+      ret = SHEAF_ERR_NOMEM;
+  }
+  if (ret == SHEAF_OK) {
+    /* The arena has stopped moving: the copies' strings point into it. */
+    for (i = 0; i < n; i++) {
+      char *str[4];
+      for (k = 0; k < 4; k++)
+        str[k] = offs[4 * i + k] == SIZE_MAX ? NULL : arena.ptr + offs[4 * i + k];
+      copy[i].id = str[0];
+      copy[i].title = str[1];
+      copy[i].link = str[2];
+      copy[i].guid = str[3];
+      p[i] = &copy[i];
+    }
+    *kept = dedupe_exact(p, n, cmp, by_link, merged);
+    for (i = 0; i < *kept; i++)
+      out[i] = r[p[i] - copy].a;
+  }
+  sheaf_article_view_fini(&view);
+  sheaf_buf_fini(&arena);
+  sheaf_free(offs);
+  sheaf_free(p);
+  sheaf_free(copy);
+  return ret;
+}
+
+/* dedupe_exact() of the whole selection without its strings at hand: the
+ * articles are sorted by a hash of the key (the id, or the link), and only
+ * runs of equal hashes, the duplicates and the rare collisions, are read
+ * back and merged exactly. The articles kept are those dedupe_exact()
+ * would keep (merges happen only within one key), in another order, which
+ * the sort by date makes up for. Sets *n to the new count. */
+static sheaf_status dedupe(const struct sheaf_collection *c,
+                           const struct sheaf_article **v, size_t *n,
+                           int (*cmp)(const void *, const void *), bool by_link,
+                           size_t *merged)
+{
+  struct hashed *h = sheaf_calloc(*n ? *n : 1, sizeof *h);
+  sheaf_status ret = SHEAF_OK;
+  size_t i, j, m = 0, o = 0;
+
+  if (h == NULL)
+    return SHEAF_ERR_NOMEM;
+  for (i = 0; i < *n; i++) {
+    const struct sheaf_article *a = v[i];
+    if (by_link && keyless_by_link(a)) {
+      v[o++] = a; /* kept as it is */
+      continue;
+    }
+    h[m].a = a;
+    h[m].order = a->order;
+    if (by_link)
+      h[m].h = a->spilled ? a->link_hash : sheaf_article_text_hash(c, a->link);
+    else
+      h[m].h = a->spilled ? a->id_hash : sheaf_article_text_hash(c, a->id);
+    m++;
+  }
+  qsort(h, m, sizeof *h, cmp_hashed);
+  for (i = 0; ret == SHEAF_OK && i < m; i = j) {
+    size_t kept = 0;
+    for (j = i + 1; j < m && h[j].h == h[i].h; j++)
+      ;
+    if (j - i == 1) {
+      v[o++] = h[i].a;
+      continue;
+    }
+    ret = dedupe_run(c, h + i, j - i, cmp, by_link, merged, v + o, &kept);
+    o += kept;
+  }
+  sheaf_free(h);
+  *n = o;
+  return ret;
 }
 
 /* The time an article is ordered by: its date, else the time that orders
@@ -259,15 +394,31 @@ static bool is_hangul(uint32_t cp)
          (cp >= 0x3131 && cp <= 0x318e);
 }
 
+/* Whether a has an empty title, spilled or not. */
+static bool untitled(const struct sheaf_article *a)
+{
+  return a->spilled ? !(a->text & SHEAF_REC_TITLE_SET) : *a->title == '\0';
+}
+
 static const char *script_language(const struct sheaf_book *b)
 {
+  struct sheaf_article_view v;
   size_t i, kana = 0, hangul = 0;
 
+  sheaf_article_view_init(&v);
   for (i = 0; i < b->nchapters; i++) {
-    const char *t = b->chapters[i]->title;
-    size_t n = strlen(t), k = 0;
+    const char *t;
+    size_t n, k = 0;
     bool has_kana = false, has_hangul = false;
     uint32_t cp;
+    /* A title that cannot be read back leaves the language undecided; the
+     * chapter's body, read from the same file, fails the book later. */
+    if (sheaf_article_view(b->coll, b->chapters[i], &v) != SHEAF_OK) {
+      sheaf_article_view_fini(&v);
+      return NULL;
+    }
+    t = v.a.title;
+    n = strlen(t);
     while (k < n) {
       if (!(t[k] & 0x80)) {
         k++;
@@ -280,6 +431,7 @@ static const char *script_language(const struct sheaf_book *b)
     kana += has_kana;
     hangul += has_hangul;
   }
+  sheaf_article_view_fini(&v);
   if (kana && !hangul && kana * 2 > b->nchapters)
     return "ja";
   if (hangul && !kana && hangul * 2 > b->nchapters)
@@ -441,8 +593,8 @@ static sheaf_status make_identifier(struct sheaf_book *b, const sheaf_options *o
     struct sheaf_buf first, last;
     sheaf_buf_init(&first, 0);
     sheaf_buf_init(&last, 0);
-    if (!sheaf_article_record_key(b->chapters[0], &first) ||
-        !sheaf_article_record_key(b->chapters[b->nchapters - 1], &last))
+    if (!sheaf_article_record_key(b->coll, b->chapters[0], &first) ||
+        !sheaf_article_record_key(b->coll, b->chapters[b->nchapters - 1], &last))
       key.failed = true;
     else
       sheaf_buf_printf(&key, "after:%s\n%s\n", first.ptr, last.ptr);
@@ -531,8 +683,19 @@ static bool make_creators(struct sheaf_book *b, const sheaf_options *opt,
          : feed && feed->title && *feed->title ? feed->title
                                                : NULL;
   if (!site) {
-    for (i = 0; i < b->nchapters && !host; i++)
-      host = url_host(b->chapters[i]->link);
+    struct sheaf_article_view v;
+    sheaf_article_view_init(&v);
+    for (i = 0; i < b->nchapters && !host; i++) {
+      const struct sheaf_article *a = b->chapters[i];
+      if (a->spilled && !(a->text & SHEAF_REC_LINK_SET))
+        continue; /* no link: nothing to read back */
+      if (sheaf_article_view(b->coll, a, &v) != SHEAF_OK) {
+        sheaf_article_view_fini(&v);
+        return false;
+      }
+      host = url_host(v.a.link);
+    }
+    sheaf_article_view_fini(&v);
     if (!host && feed)
       host = url_host(feed->link);
     site = host;
@@ -551,6 +714,7 @@ sheaf_status sheaf_select_metadata(struct sheaf_book *b, const sheaf_options *op
 {
   const struct sheaf_collection *c = b->coll;
   const struct sheaf_feed *feed = NULL;
+  const char *script;
   char *ftitle = NULL, *fpub = NULL;
   struct sheaf_strmap seen; /* sources already in b->sources */
   sheaf_status ret = SHEAF_OK;
@@ -604,8 +768,12 @@ sheaf_status sheaf_select_metadata(struct sheaf_book *b, const sheaf_options *op
     b->title = title_case(ftitle);
   } else if (feed && feed->title && *feed->title) {
     b->title = sheaf_strdup(feed->title);
-  } else if (feed == NULL && b->nchapters == 1 && *b->chapters[0]->title) {
-    b->title = sheaf_strdup(b->chapters[0]->title);
+  } else if (feed == NULL && b->nchapters == 1 && !untitled(b->chapters[0])) {
+    struct sheaf_article_view v;
+    sheaf_article_view_init(&v);
+    if (sheaf_article_view(c, b->chapters[0], &v) == SHEAF_OK)
+      b->title = sheaf_strdup(v.a.title);
+    sheaf_article_view_fini(&v);
   } else {
     /* Markdown folders and HTML pages have no feed to name the book. */
     char *t = feed ? NULL : sheaf_select_title_from_input(b->chapters[0]);
@@ -636,8 +804,8 @@ sheaf_status sheaf_select_metadata(struct sheaf_book *b, const sheaf_options *op
     b->language = sheaf_strdup(b->chapters[0]->language);
   if (b->language == NULL && opt->language && *opt->language)
     b->language = sheaf_lang_normalize(opt->language);
-  if (b->language == NULL && script_language(b))
-    b->language = sheaf_strdup(script_language(b));
+  if (b->language == NULL && (script = script_language(b)) != NULL)
+    b->language = sheaf_strdup(script);
   if (b->language == NULL)
     b->language = sheaf_strdup("en");
   if (b->language == NULL)
@@ -727,7 +895,7 @@ struct sheaf_book *sheaf_select_skipping(const struct sheaf_collection *c,
     if (opt->nexclude_tags && has_any_tag(a, opt->exclude_tags, opt->nexclude_tags))
       continue;
     if (held_ids && held_ids->n) {
-      if (!sheaf_article_record_key(a, &key)) {
+      if (!sheaf_article_record_key(c, a, &key)) {
         ret = SHEAF_ERR_NOMEM;
         goto out;
       }
@@ -755,8 +923,13 @@ struct sheaf_book *sheaf_select_skipping(const struct sheaf_collection *c,
     sheaf_diag_add(d, SHEAF_NOTE, "after", NULL, 0, 0,
                    "%zu article%s the books given with --after hold left out", held,
                    held == 1 ? "" : "s");
-  n = dedupe(v, n, cmp_id, false, &merged);
-  n = dedupe(v, n, cmp_link, true, &merged);
+  if ((ret = dedupe(c, v, &n, cmp_id, false, &merged)) != SHEAF_OK ||
+      (ret = dedupe(c, v, &n, cmp_link, true, &merged)) != SHEAF_OK) {
+    if (ret == SHEAF_ERR_IO)
+      sheaf_diag_add(d, SHEAF_ERROR, "io", NULL, 0, 0,
+                     "cannot read the temporary file of articles: %s", strerror(errno));
+    goto out;
+  }
   b->merged = merged;
   if (merged)
     sheaf_diag_add(d, SHEAF_NOTE, "duplicate", NULL, 0, 0,

@@ -159,6 +159,16 @@ bool sheaf_select_source_name(const struct sheaf_collection *c,
     return (*name = sheaf_strdup(s)) != NULL;
   /* A page, saved or in a web archive: its site ("https://host/"), once
    * for all its pages rather than a list of them. */
+  if (a->spilled) {
+    /* The link waits in the spool. */
+    struct sheaf_article_view v;
+    bool ok;
+    sheaf_article_view_init(&v);
+    ok = sheaf_article_view(c, a, &v) == SHEAF_OK &&
+         sheaf_select_source_name(c, &v.a, name);
+    sheaf_article_view_fini(&v);
+    return ok;
+  }
   page = web(a->link) ? a->link : web(a->source) ? a->source : NULL;
   if (page) {
     const char *host = strstr(page, "://") + 3;

@@ -250,7 +250,7 @@ static sheaf_status volume_identifier(struct sheaf_book *vol,
    * names it (no local path). */
   sheaf_buf_init(&first, 0);
   sheaf_buf_init(&k, 0);
-  if (!sheaf_article_record_key(oldest, &first))
+  if (!sheaf_article_record_key(vol->coll, oldest, &first))
     k.failed = true;
   sheaf_buf_printf(&k, "sheaf-series:%s\n", first.ptr);
   sheaf_buf_fini(&first);
