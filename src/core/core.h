@@ -506,22 +506,16 @@ enum sheaf_body_format { SHEAF_BODY_HTML, SHEAF_BODY_TEXT, SHEAF_BODY_MARKDOWN }
 
 /* Held for every article of the archive until the book is written: the
  * fields are ordered so that none needs padding (a million articles). */
+/* No feed: a page or a file read by itself (sheaf_article.feed). */
+#define SHEAF_NO_FEED UINT32_MAX
+
 struct sheaf_article {
-  /* Once spooled (a->spilled), these four are NULL: they wait in the
-   * collection's body spool beside the body, and sheaf_article_view()
-   * reads them back. */
-  char *id;    /* guid, else link, else sha1 of title+body; never NULL */
-  char *title; /* plain text; never NULL */
-  char *link;  /* canonical URL or NULL */
-  char *guid;  /* as given, or NULL */
   char **authors;
   struct sheaf_tag *tags;
   /* Two maps, slugs -> tags and names -> authors, made once an article
    * has many (a hostile feed may give one item 100,000 tags); NULL
    * before, and again once the article is packed (model.c). */
   struct sheaf_strmap *maps;
-  char *summary;      /* excerpt (HTML) or NULL */
-  char *body;         /* full content, or NULL (then summary is the body) */
   char *language;     /* BCP 47 or NULL (then the feed's) */
   const char *source; /* input path, owned by the collection */
   /* The name (last component, never the path) of the folder given as input
@@ -542,7 +536,7 @@ struct sheaf_article {
    * summary in the spool; SHEAF_REC_* bits of what the record holds. */
   uint64_t id_hash, link_hash;
   uint32_t body_len, summary_len, text_len;
-  size_t feed;    /* index into the collection's feeds */
+  uint32_t feed;  /* index into the collection's feeds, or SHEAF_NO_FEED */
   uint32_t order; /* position in the collection, for stable sorting */
   /* 32 bits: an input is at most 2 GB, and a tag takes more than 2 bytes
    * of it (sheaf_article_add_tag refuses more all the same). The lists'
@@ -559,7 +553,21 @@ struct sheaf_article {
    * sheaf_article_unpack() before writing to id, title, link, guid or
    * language; the sheaf_article_ functions do it for tags and authors. */
   unsigned char packed;
+  /* Everything above is the head, which a spilled article keeps: it moves
+   * into the collection's array of heads (SHEAF_ARTICLE_HEAD bytes each),
+   * and has none of the fields below, which are those of an article being
+   * read. Never read them on a spilled article (a->spilled): its strings
+   * wait in the collection's body spool, and sheaf_article_view() gives
+   * a whole struct with them. */
+  char *id;      /* guid, else link, else sha1 of title+body; never NULL */
+  char *title;   /* plain text; never NULL */
+  char *link;    /* canonical URL or NULL */
+  char *guid;    /* as given, or NULL */
+  char *summary; /* excerpt (HTML) or NULL */
+  char *body;    /* full content, or NULL (then summary is the body) */
 };
+/* The bytes of a spilled article (struct sheaf_article). */
+#define SHEAF_ARTICLE_HEAD offsetof(struct sheaf_article, id)
 
 /* The parts of an article that packing moves into the collection's pool:
  * id, title, link, guid and language (id shares guid's or link's copy when
@@ -612,6 +620,10 @@ struct sheaf_collection {
    * titles, links and ids without a malloc each, tags and authors once. */
   struct sheaf_pool pool;
   uint64_t text_seed; /* of the spilled articles' id_hash and link_hash */
+  /* Spilled articles' heads (SHEAF_ARTICLE_HEAD bytes each), in blocks
+   * that never move: no malloc per article. */
+  unsigned char **heads;
+  size_t nheads, heads_cap;
 };
 
 struct sheaf_book_tag {

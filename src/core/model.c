@@ -129,10 +129,12 @@ void sheaf_article_free(struct sheaf_article *a)
   if (a == NULL)
     return;
   if (!(a->packed & SHEAF_PACK_TEXT)) {
-    sheaf_free(a->id);
-    sheaf_free(a->title);
-    sheaf_free(a->link);
-    sheaf_free(a->guid);
+    if (!a->spilled) {
+      sheaf_free(a->id);
+      sheaf_free(a->title);
+      sheaf_free(a->link);
+      sheaf_free(a->guid);
+    }
     sheaf_free(a->language);
   }
   if (!(a->packed & SHEAF_PACK_AUTHORS)) {
@@ -148,6 +150,10 @@ void sheaf_article_free(struct sheaf_article *a)
     sheaf_free(a->tags);
   }
   free_maps(a);
+  /* A spilled article is a head in the collection's blocks, freed with
+   * them. */
+  if (a->spilled)
+    return;
   sheaf_free(a->summary);
   sheaf_free(a->body);
   sheaf_free(a);
@@ -217,6 +223,15 @@ static char *own(const char *s, bool *ok)
 
 bool sheaf_article_unpack(struct sheaf_article *a)
 {
+  if ((a->packed & SHEAF_PACK_TEXT) && a->spilled) {
+    /* Only the language is held: the rest is in the spool. */
+    bool ok = true;
+    char *lang = own(a->language, &ok);
+    if (!ok)
+      return false;
+    a->language = lang;
+    a->packed &= (unsigned char)~SHEAF_PACK_TEXT;
+  }
   if (a->packed & SHEAF_PACK_TEXT) {
     bool ok = true;
     char *id = own(a->id, &ok), *title = own(a->title, &ok), *link = own(a->link, &ok),
@@ -256,8 +271,21 @@ static char *pooled(struct sheaf_pool *p, const char *s, bool intern, bool *ok)
 static void pack_text(struct sheaf_pool *p, struct sheaf_article *a)
 {
   bool ok = true;
-  char *title = pooled(p, a->title, false, &ok), *link = pooled(p, a->link, false, &ok),
-       *lang = pooled(p, a->language, true, &ok), *guid, *id;
+  char *title, *link, *lang, *guid, *id;
+
+  if (a->spilled) {
+    /* The strings are in the spool: only the language is left. */
+    lang = pooled(p, a->language, true, &ok);
+    if (!ok)
+      return;
+    sheaf_free(a->language);
+    a->language = lang;
+    a->packed |= SHEAF_PACK_TEXT;
+    return;
+  }
+  title = pooled(p, a->title, false, &ok);
+  link = pooled(p, a->link, false, &ok);
+  lang = pooled(p, a->language, true, &ok);
 
   /* A file's guid is its path, which the collection holds already. */
   if (a->guid && a->source && strcmp(a->guid, a->source) == 0)
@@ -576,17 +604,17 @@ char *sheaf_article_copy_text(const sheaf_collection *coll, const sheaf_article 
 
 const char *sheaf_article_get_title(const sheaf_article *a)
 {
-  return a->title ? a->title : "";
+  return !a->spilled && a->title ? a->title : "";
 }
 
 const char *sheaf_article_get_link(const sheaf_article *a)
 {
-  return a->link;
+  return a->spilled ? NULL : a->link;
 }
 
 const char *sheaf_article_get_id(const sheaf_article *a)
 {
-  return a->id ? a->id : "";
+  return !a->spilled && a->id ? a->id : "";
 }
 
 const char *sheaf_article_get_author(const sheaf_article *a)
@@ -724,10 +752,45 @@ static bool text_record(struct sheaf_article *a, struct sheaf_buf *rec)
   return !rec->failed;
 }
 
-/* Frees a's id, title, link and guid (unless pooled) once they are in
- * the spool, keeping what the selection compares. */
-static void spill(const struct sheaf_collection *c, struct sheaf_article *a)
+/* Heads per block of the collection's array (about 600 KB a block). A
+ * sanitizer build may set 1, so that reading past a head is caught. */
+#ifndef HEADS_PER_BLOCK
+#define HEADS_PER_BLOCK 4096
+#endif
+
+/* Room for one more head in c's blocks; NULL when out of memory. */
+static struct sheaf_article *new_head(struct sheaf_collection *c)
 {
+  size_t k = c->nheads / HEADS_PER_BLOCK, at = c->nheads % HEADS_PER_BLOCK;
+
+  if (at == 0) {
+    size_t nblocks = k;
+    if (!sheaf_grow((void **)&c->heads, &c->heads_cap, nblocks + 1, sizeof *c->heads))
+      return NULL;
+    if ((c->heads[k] = sheaf_malloc(HEADS_PER_BLOCK * SHEAF_ARTICLE_HEAD)) == NULL)
+      return NULL;
+  }
+  c->nheads++;
+  return (struct sheaf_article *)(void *)(c->heads[k] + at * SHEAF_ARTICLE_HEAD);
+}
+
+/* Frees a's id, title, link and guid (unless pooled) once they are in
+ * the spool, keeping what the selection compares, and moves a's head into
+ * the collection's blocks in its place in c->articles. Returns the head,
+ * or `a` itself, not spilled, when there is no room for one (spilling
+ * only saves memory). */
+static struct sheaf_article *spill(struct sheaf_collection *c, struct sheaf_article *a)
+{
+  struct sheaf_article *h;
+  size_t i;
+
+  /* Its place: a->order, unless a web archive moved articles up. */
+  i = a->order;
+  if (i >= c->narticles || c->articles[i] != a)
+    for (i = 0; i < c->narticles && c->articles[i] != a; i++)
+      ;
+  if (i == c->narticles || (h = new_head(c)) == NULL)
+    return a;
   a->id_hash = sheaf_article_text_hash(c, a->id);
   a->link_hash = sheaf_article_text_hash(c, a->link);
   if (!(a->packed & SHEAF_PACK_TEXT)) {
@@ -738,51 +801,10 @@ static void spill(const struct sheaf_collection *c, struct sheaf_article *a)
   }
   a->id = a->title = a->link = a->guid = NULL;
   a->spilled = true;
-}
-
-/* Makes a spilled article's strings its own again, for an article that is
- * spooled anew. False with errno set when out of memory or unreadable. */
-static bool unspill(const struct sheaf_collection *c, struct sheaf_article *a)
-{
-  struct sheaf_article_view v;
-  bool ok = true;
-  char *id, *title, *link, *guid;
-
-  if (!a->spilled)
-    return true;
-  sheaf_article_view_init(&v);
-  if (sheaf_article_view(c, a, &v) != SHEAF_OK) {
-    sheaf_article_view_fini(&v);
-    return false;
-  }
-  /* The language may be pooled (SHEAF_PACK_TEXT): its own copy first, so
-   * that the strings below are freed with the article. */
-  if (!sheaf_article_unpack(a)) {
-    sheaf_article_view_fini(&v);
-    errno = ENOMEM;
-    return false;
-  }
-  id = own(v.a.id, &ok);
-  title = own(v.a.title, &ok);
-  link = own(v.a.link, &ok);
-  guid = own(v.a.guid, &ok);
-  sheaf_article_view_fini(&v);
-  if (!ok) {
-    sheaf_free(id);
-    sheaf_free(title);
-    sheaf_free(link);
-    sheaf_free(guid);
-    errno = ENOMEM;
-    return false;
-  }
-  a->id = id;
-  a->title = title;
-  a->link = link;
-  a->guid = guid;
-  a->spilled = false;
-  a->text = 0;
-  a->text_len = 0;
-  return true;
+  memcpy(h, a, SHEAF_ARTICLE_HEAD);
+  c->articles[i] = h;
+  sheaf_free(a);
+  return h;
 }
 
 bool sheaf_collection_spool_article(struct sheaf_collection *c, struct sheaf_article *a)
@@ -828,8 +850,8 @@ bool sheaf_collection_spool_article(struct sheaf_collection *c, struct sheaf_art
   sheaf_free(a->body);
   sheaf_free(a->summary);
   a->body = a->summary = NULL;
-  spill(c, a);
-  sheaf_collection_pack_article(c, a);
+  /* `a` moves: the caller finds it in c->articles again. */
+  sheaf_collection_pack_article(c, spill(c, a));
   return true;
 }
 
@@ -869,9 +891,13 @@ sheaf_status sheaf_article_view(const struct sheaf_collection *c,
   const char *p, *end, *title, *link = NULL, *guid = NULL, *id;
   unsigned t = a->text;
 
-  v->a = *a;
-  if (!a->spilled)
+  if (!a->spilled) {
+    v->a = *a;
     return SHEAF_OK;
+  }
+  /* A head only: the rest is set below. */
+  memset(&v->a, 0, sizeof v->a);
+  memcpy(&v->a, a, SHEAF_ARTICLE_HEAD);
   if (v->cap < (size_t)a->text_len + 1) {
     char *m = sheaf_malloc((size_t)a->text_len + 1);
     if (m == NULL)
@@ -908,16 +934,46 @@ sheaf_status sheaf_article_view(const struct sheaf_collection *c,
   return SHEAF_OK;
 }
 
+/* replace_text() of a spilled article: the new texts, then its text
+ * record again, at the spool's end. */
+static bool respool(struct sheaf_collection *c, struct sheaf_article *a, char *body,
+                    char *summary)
+{
+  size_t nb = body ? strlen(body) : 0, ns = summary ? strlen(summary) : 0;
+  char *rec = sheaf_malloc(a->text_len ? a->text_len : 1);
+  bool ok = false;
+
+  if (rec == NULL)
+    errno = ENOMEM;
+  else if (nb > UINT32_MAX || ns > UINT32_MAX)
+    errno = EFBIG;
+  else if (sheaf_pread_all(c->body_fd, rec, a->text_len,
+                           a->spool_off + a->body_len + a->summary_len) &&
+           (!nb || sheaf_pwrite_all(c->body_fd, body, nb, c->body_end)) &&
+           (!ns || sheaf_pwrite_all(c->body_fd, summary, ns, c->body_end + nb)) &&
+           sheaf_pwrite_all(c->body_fd, rec, a->text_len, c->body_end + nb + ns)) {
+    a->spool_off = c->body_end;
+    a->body_len = (uint32_t)nb;
+    a->summary_len = (uint32_t)ns;
+    a->has_body = body != NULL;
+    a->has_summary = summary != NULL;
+    c->body_end += nb + ns + a->text_len;
+    ok = true;
+  }
+  sheaf_free(rec);
+  sheaf_free(body);
+  sheaf_free(summary);
+  if (ok) /* new authors' names (wxr.c) */
+    sheaf_collection_pack_article(c, a);
+  return ok;
+}
+
 bool sheaf_collection_replace_text(struct sheaf_collection *c, struct sheaf_article *a,
                                    char *body, char *summary)
 {
-  /* The old bytes stay in the spool, unread: it is append-only. The text
-   * record is written again after the new body. */
-  if (!unspill(c, a)) {
-    sheaf_free(body);
-    sheaf_free(summary);
-    return false;
-  }
+  /* The old bytes stay in the spool, unread: it is append-only. */
+  if (a->spilled)
+    return respool(c, a, body, summary);
   sheaf_free(a->body);
   sheaf_free(a->summary);
   a->body = body;
@@ -958,11 +1014,13 @@ sheaf_status sheaf_article_load(const struct sheaf_collection *c,
 {
   sheaf_status st = SHEAF_OK;
 
+  /* A spilled article has no body field at all. */
   if (body)
-    st = load_one(c, a->body, a->spooled, a->has_body, a->spool_off, a->body_len, body);
+    st = load_one(c, a->spooled ? NULL : a->body, a->spooled, a->has_body, a->spool_off,
+                  a->body_len, body);
   if (st == SHEAF_OK && summary) {
-    st = load_one(c, a->summary, a->spooled, a->has_summary, a->spool_off + a->body_len,
-                  a->summary_len, summary);
+    st = load_one(c, a->spooled ? NULL : a->summary, a->spooled, a->has_summary,
+                  a->spool_off + a->body_len, a->summary_len, summary);
     if (st != SHEAF_OK && body) {
       sheaf_free(*body);
       *body = NULL;
@@ -997,6 +1055,9 @@ void sheaf_collection_free(sheaf_collection *c)
   if (c->body_fd >= 0)
     close(c->body_fd);
   sheaf_resources_free(c->resources);
+  for (i = 0; i * HEADS_PER_BLOCK < c->nheads; i++)
+    sheaf_free(c->heads[i]);
+  sheaf_free(c->heads);
   /* After the articles: they borrow from it. */
   sheaf_pool_fini(&c->pool);
   sheaf_free(c);

@@ -10,7 +10,7 @@
  * The body is stored as the raw HTML of that element's children, scripts
  * and all: the layout stage's sanitizer cleans it like any feed's HTML.
  * Pages are not feeds: the article belongs to no sheaf_feed (feed is
- * SIZE_MAX), which the select stage allows for.
+ * SHEAF_NO_FEED), which the select stage allows for.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -679,7 +679,7 @@ sheaf_status sheaf_import_html(struct sheaf_collection *coll,
   }
   a->line = line_of(root) ? line_of(root) : 1;
   a->source = p.source;
-  a->feed = SIZE_MAX;
+  a->feed = SHEAF_NO_FEED;
   a->body_format = SHEAF_BODY_HTML;
   find_dates(&p, root, a);
   find_authors(&p, a);

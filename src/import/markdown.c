@@ -715,7 +715,7 @@ sheaf_status sheaf_import_markdown(struct sheaf_collection *coll,
     SHEAF_CHECK(SHEAF_ERR_NOMEM);
   a->source = sheaf_collection_intern_source(coll, path);
   a->line = 1;
-  a->feed = SIZE_MAX;
+  a->feed = SHEAF_NO_FEED;
   if (a->source == NULL || !sheaf_article_finish(a))
     SHEAF_CHECK(SHEAF_ERR_NOMEM);
   if (!sheaf_collection_add_article(coll, a)) {

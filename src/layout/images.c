@@ -1224,7 +1224,7 @@ static struct img *locate(struct sheaf_images *im, const struct sheaf_layout_src
   /* A feed item's relative path is the site's, resolved against the item's
    * link (as its links are): the uploads folder and the mirror come first,
    * the feed file's folder only after them. */
-  feed_item = a && a->feed != SIZE_MAX && src->base_url && *src->base_url;
+  feed_item = a && a->feed != SHEAF_NO_FEED && src->base_url && *src->base_url;
   if (rel && !feed_item) {
     /* A relative path: beside the input file first. */
     const char *dir = input_dir(im, src->file, nomem);

@@ -83,7 +83,9 @@ static size_t tag_rank(const struct sheaf_book *b, const struct sheaf_article *a
 
   for (i = 0; i < opt->ntags; i++)
     for (j = 0; j < a->ntags; j++) {
-      struct sheaf_article one = *a;
+      /* Only its tags: a spilled article is a head, not a whole struct. */
+      struct sheaf_article one;
+      memset(&one, 0, sizeof one);
       one.tags = &a->tags[j];
       one.ntags = 1;
       if (sheaf_select_has_tag(&one, opt->tags[i])) {

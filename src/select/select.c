@@ -494,7 +494,9 @@ static const char *tag_display_name(const struct sheaf_book *b, const char *want
   for (i = 0; i < b->nchapters; i++) {
     const struct sheaf_article *a = b->chapters[i];
     for (j = 0; j < a->ntags; j++) {
-      struct sheaf_article one = *a;
+      /* Only its tags: a spilled article is a head, not a whole struct. */
+      struct sheaf_article one;
+      memset(&one, 0, sizeof one);
       one.tags = &a->tags[j];
       one.ntags = 1;
       if (sheaf_select_has_tag(&one, want))

@@ -537,131 +537,133 @@ static void test_fileset(void **state)
   sheaf_fileset_fini(&s);
   assert_int_equal(unlink(file), 0);
   assert_int_equal(rmdir(dir), 0);
-  /* One article for test_article_spill: NULL fields are left out. */
-  static struct sheaf_article *spill_one(
-      sheaf_collection * c, const char *title, const char *link, const char *guid,
-      const char *id, const char *source, const char *body)
-  {
-    struct sheaf_article *a = sheaf_article_new();
+}
 
-    assert_non_null(a);
-    a->title = title ? sheaf_strdup(title) : NULL;
-    a->link = link ? sheaf_strdup(link) : NULL;
-    a->guid = guid ? sheaf_strdup(guid) : NULL;
-    a->id = id ? sheaf_strdup(id) : NULL;
-    a->source = source;
-    a->body = body ? sheaf_strdup(body) : NULL;
-    a->language = sheaf_strdup("fr");
-    assert_true(sheaf_article_finish(a));
-    assert_true(sheaf_collection_add_article(c, a));
-    return a;
-  }
+/* One article for test_article_spill: NULL fields are left out. */
+static struct sheaf_article *spill_one(sheaf_collection *c, const char *title,
+                                       const char *link, const char *guid, const char *id,
+                                       const char *source, const char *body)
+{
+  struct sheaf_article *a = sheaf_article_new();
 
-  /* Spooled articles keep their title, link, guid and id in the spool: the
-   * views and the record keys read back what was given, whichever copies
-   * the record shares (id = guid, id = link, guid = the file's path). */
-  static void test_article_spill(void **state)
-  {
-    sheaf_collection *c = sheaf_collection_new();
-    struct sheaf_article_view v;
-    struct sheaf_buf before, after;
-    struct sheaf_article *a[5];
-    const char *src = sheaf_collection_intern_source(c, "/in/posts/2024-01-02-hello.md");
-    char *s;
-    size_t i;
+  assert_non_null(a);
+  a->title = title ? sheaf_strdup(title) : NULL;
+  a->link = link ? sheaf_strdup(link) : NULL;
+  a->guid = guid ? sheaf_strdup(guid) : NULL;
+  a->id = id ? sheaf_strdup(id) : NULL;
+  a->source = source;
+  a->body = body ? sheaf_strdup(body) : NULL;
+  a->language = sheaf_strdup("fr");
+  assert_true(sheaf_article_finish(a));
+  assert_true(sheaf_collection_add_article(c, a));
+  return a;
+}
 
-    (void)state;
-    sheaf_collection_spool_bodies(c);
-    a[0] =
-        spill_one(c, "Première", "https://ex.org/1", "urn:1", NULL, NULL, "<p>one</p>");
-    a[1] = spill_one(c, "Two", "https://ex.org/2", NULL, NULL, NULL, "<p>two</p>");
-    a[2] = spill_one(c, "", NULL, NULL, NULL, NULL, "<p>three</p>"); /* sha1 id */
-    a[3] = spill_one(c, "Hello", NULL, src, NULL, src, "<p>file</p>");
-    a[4] = spill_one(c, "Five", "", "", "own-id", NULL, NULL);
-    sheaf_buf_init(&before, 0);
-    sheaf_buf_init(&after, 0);
-    sheaf_article_view_init(&v);
-    for (i = 0; i < 5; i++) {
-      char *body = NULL;
-      char *t = sheaf_strdup(a[i]->title),
-           *l = a[i]->link ? sheaf_strdup(a[i]->link) : NULL,
-           *g = a[i]->guid ? sheaf_strdup(a[i]->guid) : NULL,
-           *id = sheaf_strdup(a[i]->id);
-      assert_true(sheaf_article_record_key(c, a[i], &before));
-      assert_true(sheaf_collection_spool_article(c, a[i]));
-      assert_true(a[i]->spilled);
-      assert_null(a[i]->title);
-      assert_null(a[i]->id);
-      assert_int_equal(sheaf_article_titled(a[i]), *t != '\0');
-      assert_int_equal(sheaf_article_view(c, a[i], &v), SHEAF_OK);
-      assert_string_equal(v.a.title, t);
-      assert_string_equal(v.a.id, id);
-      if (l)
-        assert_string_equal(v.a.link, l);
-      else
-        assert_null(v.a.link);
-      if (g)
-        assert_string_equal(v.a.guid, g);
-      else
-        assert_null(v.a.guid);
-      assert_int_equal(a[i]->id_hash, sheaf_article_text_hash(c, id));
-      assert_int_equal(a[i]->link_hash, sheaf_article_text_hash(c, l));
-      /* The same key for --after as before the strings went. */
-      assert_true(sheaf_article_record_key(c, a[i], &after));
-      assert_string_equal(before.ptr, after.ptr);
-      /* The body is where it was, beside the record. */
-      assert_int_equal(sheaf_article_load(c, a[i], &body, NULL), SHEAF_OK);
-      if (i < 4)
-        assert_non_null(strstr(body, "</p>"));
-      else
-        assert_null(body);
-      sheaf_free(body);
-      s = sheaf_article_copy_text(c, a[i], SHEAF_TEXT_TITLE);
-      assert_string_equal(s, t);
-      sheaf_free(s);
-      s = sheaf_article_copy_text(c, a[i], SHEAF_TEXT_URL);
-      if (l)
-        assert_string_equal(s, l);
-      else
-        assert_null(s);
-      sheaf_free(s);
-      sheaf_free(t);
-      sheaf_free(l);
-      sheaf_free(g);
-      sheaf_free(id);
-    }
-    /* The file's guid is its path, which the collection holds. */
-    assert_int_equal(sheaf_article_view(c, a[3], &v), SHEAF_OK);
-    assert_ptr_equal(v.a.guid, src);
-    assert_ptr_equal(v.a.id, src);
-    /* New text for a spilled article: its strings are spooled again. */
-    assert_true(sheaf_collection_replace_text(c, a[0], sheaf_strdup("<p>new</p>"), NULL));
-    assert_true(a[0]->spilled);
-    assert_int_equal(sheaf_article_view(c, a[0], &v), SHEAF_OK);
-    assert_string_equal(v.a.title, "Première");
-    assert_string_equal(v.a.guid, "urn:1");
-    assert_string_equal(v.a.language, "fr");
-    s = sheaf_article_copy_text(c, a[0], SHEAF_TEXT_ID);
-    assert_string_equal(s, "urn:1");
+/* Spooled articles keep their title, link, guid and id in the spool: the
+ * views and the record keys read back what was given, whichever copies
+ * the record shares (id = guid, id = link, guid = the file's path). */
+static void test_article_spill(void **state)
+{
+  sheaf_collection *c = sheaf_collection_new();
+  struct sheaf_article_view v;
+  struct sheaf_buf before, after;
+  struct sheaf_article *a[5];
+  const char *src = sheaf_collection_intern_source(c, "/in/posts/2024-01-02-hello.md");
+  char *s;
+  size_t i;
+
+  (void)state;
+  sheaf_collection_spool_bodies(c);
+  a[0] = spill_one(c, "Première", "https://ex.org/1", "urn:1", NULL, NULL, "<p>one</p>");
+  a[1] = spill_one(c, "Two", "https://ex.org/2", NULL, NULL, NULL, "<p>two</p>");
+  a[2] = spill_one(c, "", NULL, NULL, NULL, NULL, "<p>three</p>"); /* sha1 id */
+  a[3] = spill_one(c, "Hello", NULL, src, NULL, src, "<p>file</p>");
+  a[4] = spill_one(c, "Five", "", "", "own-id", NULL, NULL);
+  sheaf_buf_init(&before, 0);
+  sheaf_buf_init(&after, 0);
+  sheaf_article_view_init(&v);
+  for (i = 0; i < 5; i++) {
+    char *body = NULL;
+    char *t = sheaf_strdup(a[i]->title),
+         *l = a[i]->link ? sheaf_strdup(a[i]->link) : NULL,
+         *g = a[i]->guid ? sheaf_strdup(a[i]->guid) : NULL, *id = sheaf_strdup(a[i]->id);
+    assert_true(sheaf_article_record_key(c, a[i], &before));
+    assert_true(sheaf_collection_spool_article(c, a[i]));
+    /* It moved into the collection's array of heads. */
+    a[i] = c->articles[i];
+    assert_true(a[i]->spilled);
+    assert_string_equal(sheaf_article_get_title(a[i]), "");
+    assert_null(sheaf_article_get_link(a[i]));
+    assert_int_equal(sheaf_article_titled(a[i]), *t != '\0');
+    assert_int_equal(sheaf_article_view(c, a[i], &v), SHEAF_OK);
+    assert_string_equal(v.a.title, t);
+    assert_string_equal(v.a.id, id);
+    if (l)
+      assert_string_equal(v.a.link, l);
+    else
+      assert_null(v.a.link);
+    if (g)
+      assert_string_equal(v.a.guid, g);
+    else
+      assert_null(v.a.guid);
+    assert_int_equal(a[i]->id_hash, sheaf_article_text_hash(c, id));
+    assert_int_equal(a[i]->link_hash, sheaf_article_text_hash(c, l));
+    /* The same key for --after as before the strings went. */
+    assert_true(sheaf_article_record_key(c, a[i], &after));
+    assert_string_equal(before.ptr, after.ptr);
+    /* The body is where it was, beside the record. */
+    assert_int_equal(sheaf_article_load(c, a[i], &body, NULL), SHEAF_OK);
+    if (i < 4)
+      assert_non_null(strstr(body, "</p>"));
+    else
+      assert_null(body);
+    sheaf_free(body);
+    s = sheaf_article_copy_text(c, a[i], SHEAF_TEXT_TITLE);
+    assert_string_equal(s, t);
     sheaf_free(s);
-    sheaf_article_view_fini(&v);
-    sheaf_buf_fini(&before);
-    sheaf_buf_fini(&after);
-    sheaf_collection_free(c);
+    s = sheaf_article_copy_text(c, a[i], SHEAF_TEXT_URL);
+    if (l)
+      assert_string_equal(s, l);
+    else
+      assert_null(s);
+    sheaf_free(s);
+    sheaf_free(t);
+    sheaf_free(l);
+    sheaf_free(g);
+    sheaf_free(id);
   }
+  /* The file's guid is its path, which the collection holds. */
+  assert_int_equal(sheaf_article_view(c, a[3], &v), SHEAF_OK);
+  assert_ptr_equal(v.a.guid, src);
+  assert_ptr_equal(v.a.id, src);
+  /* New text for a spilled article: its strings are spooled again. */
+  assert_true(sheaf_collection_replace_text(c, a[0], sheaf_strdup("<p>new</p>"), NULL));
+  assert_true(a[0]->spilled);
+  assert_int_equal(sheaf_article_view(c, a[0], &v), SHEAF_OK);
+  assert_string_equal(v.a.title, "Première");
+  assert_string_equal(v.a.guid, "urn:1");
+  assert_string_equal(v.a.language, "fr");
+  s = sheaf_article_copy_text(c, a[0], SHEAF_TEXT_ID);
+  assert_string_equal(s, "urn:1");
+  sheaf_free(s);
+  sheaf_article_view_fini(&v);
+  sheaf_buf_fini(&before);
+  sheaf_buf_fini(&after);
+  sheaf_collection_free(c);
+}
 
-  int main(void)
-  {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_buf_appends),  cmocka_unit_test(test_buf_max_is_sticky),
-        cmocka_unit_test(test_buf_put_xml),  cmocka_unit_test(test_slugify),
-        cmocka_unit_test(test_sha1_vectors), cmocka_unit_test(test_uuid5),
-        cmocka_unit_test(test_collapse_ws),  cmocka_unit_test(test_utf8_valid),
-        cmocka_unit_test(test_diag_cap),     cmocka_unit_test(test_status_table),
-        cmocka_unit_test(test_lang),         cmocka_unit_test(test_article_tags_dedupe),
-        cmocka_unit_test(test_strmap),       cmocka_unit_test(test_article_many_tags),
-        cmocka_unit_test(test_pool),         cmocka_unit_test(test_article_pack),
-        cmocka_unit_test(test_fileset),      cmocka_unit_test(test_article_spill),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-  }
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_buf_appends),  cmocka_unit_test(test_buf_max_is_sticky),
+      cmocka_unit_test(test_buf_put_xml),  cmocka_unit_test(test_slugify),
+      cmocka_unit_test(test_sha1_vectors), cmocka_unit_test(test_uuid5),
+      cmocka_unit_test(test_collapse_ws),  cmocka_unit_test(test_utf8_valid),
+      cmocka_unit_test(test_diag_cap),     cmocka_unit_test(test_status_table),
+      cmocka_unit_test(test_lang),         cmocka_unit_test(test_article_tags_dedupe),
+      cmocka_unit_test(test_strmap),       cmocka_unit_test(test_article_many_tags),
+      cmocka_unit_test(test_pool),         cmocka_unit_test(test_article_pack),
+      cmocka_unit_test(test_fileset),      cmocka_unit_test(test_article_spill),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

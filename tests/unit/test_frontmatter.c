@@ -384,7 +384,7 @@ static void test_md_table(void **state)
         sheaf_date_format_day(a->published, day);
       if (strcmp(a->title, c->title) != 0 || strcmp(day, c->day) != 0 ||
           strncmp(a->body, c->body, strlen(c->body)) != 0 || !warned ||
-          a->body_format != SHEAF_BODY_MARKDOWN || a->feed != SIZE_MAX) {
+          a->body_format != SHEAF_BODY_MARKDOWN || a->feed != SHEAF_NO_FEED) {
         print_error("case %zu (%s): title \"%s\" day %s body \"%s\" warned %d\n", i,
                     c->path, a->title, day, a->body, warned);
         fail();

@@ -131,7 +131,7 @@ static void check(const struct expect *x, bool html)
   assert_true(a->line > 0);
   if (html) {
     assert_string_equal(a->source, "page.html");
-    assert_true(a->feed == SIZE_MAX);
+    assert_true(a->feed == SHEAF_NO_FEED);
     assert_int_equal(a->body_format, SHEAF_BODY_HTML);
   }
 out:

@@ -181,13 +181,18 @@ static char diags[1 << 16];
 static void check_chapter_docs(sheaf_manuscript *ms, const sheaf_book *book)
 {
   size_t i, k = 0, n = sheaf_manuscript_count(ms);
+  struct sheaf_article_view art;
+  struct sheaf_doc_view v;
+  sheaf_status st;
 
+  sheaf_doc_view_init(&v);
+  sheaf_article_view_init(&art);
   assert_int_equal(ms->nchapters, book->nchapters);
   assert_int_equal(n, ms->ndocs + book->nchapters);
   for (i = 0; i < n; i++) {
-    struct sheaf_doc_view v;
-    const struct sheaf_doc *d = sheaf_manuscript_doc(ms, i, &v);
+    const struct sheaf_doc *d = sheaf_manuscript_doc_titled(ms, i, &v, &st);
     char href[48], id[32];
+    assert_non_null(d);
     if (d->chapter == 0)
       continue;
     k++;
@@ -200,8 +205,11 @@ static void check_chapter_docs(sheaf_manuscript *ms, const sheaf_book *book)
     assert_true(d->in_spine && d->linear && d->spooled);
     assert_true(d->date == book->chapters[k - 1]->published);
     assert_non_null(d->title);
-    if (book->chapters[k - 1]->title && *book->chapters[k - 1]->title)
-      assert_string_equal(d->title, book->chapters[k - 1]->title);
+    /* The article's title, read back when it is spilled. */
+    assert_int_equal(sheaf_article_view(book->coll, book->chapters[k - 1], &art),
+                     SHEAF_OK);
+    if (*art.a.title)
+      assert_string_equal(d->title, art.a.title);
     if (k == 1) {
       assert_string_equal(d->landmark, "bodymatter");
       assert_string_equal(sheaf_manuscript_doc(ms, i - 1, &v)->id, "titlepage");
@@ -211,6 +219,8 @@ static void check_chapter_docs(sheaf_manuscript *ms, const sheaf_book *book)
     if (k == book->nchapters)
       assert_string_equal(sheaf_manuscript_doc(ms, i + 1, &v)->id, "colophon");
   }
+  sheaf_doc_view_fini(&v);
+  sheaf_article_view_fini(&art);
   assert_int_equal(k, book->nchapters);
   assert_false(sheaf_manuscript_add_chapter(ms, "late", sheaf_strdup("<p/>"), 4));
   assert_int_equal(sheaf_manuscript_count(ms), n);
