@@ -20,6 +20,12 @@
 #include "layout/layout.h"
 
 #define QUEUE_PER_WORKER 4
+/* The caller's thread, asleep, is woken when this many chapters in a row
+ * are ready to commit (or the book's last ones), not for each: committing
+ * one is quick, and on a busy machine a wake-up costs more kernel time
+ * than that. At most QUEUE_PER_WORKER * threads. */
+#define COMMIT_BATCH 4
+#define NOBODY ((size_t)-1)
 
 struct slot {
   bool done;       /* laid out, waiting for the commit */
@@ -38,8 +44,25 @@ struct pool {
   size_t next_take;   /* next chapter a worker lays out */
   size_t next_commit; /* next chapter the caller commits */
   size_t n;           /* chapters in the book */
+  size_t waiting;     /* the chapter the caller sleeps for, or NOBODY */
+  unsigned idle;      /* workers waiting for room */
   bool stop;
 };
+
+/* With p->mu held: whether the caller, asleep for chapter p->waiting,
+ * should wake: that chapter and the next ones up to a batch are laid out. */
+static bool ready(const struct pool *p)
+{
+  size_t i, end;
+
+  if (p->waiting == NOBODY)
+    return false;
+  end = p->n - p->waiting < COMMIT_BATCH ? p->n : p->waiting + COMMIT_BATCH;
+  for (i = p->waiting; i < end; i++)
+    if (!p->slots[i % p->nslots].done)
+      return false;
+  return true;
+}
 
 static void *worker(void *arg)
 {
@@ -50,8 +73,12 @@ static void *worker(void *arg)
 
   pthread_mutex_lock(&p->mu);
   for (;;) {
-    while (!p->stop && p->next_take < p->n && p->next_take >= p->next_commit + p->nslots)
+    while (!p->stop && p->next_take < p->n &&
+           p->next_take >= p->next_commit + p->nslots) {
+      p->idle++;
       pthread_cond_wait(&p->room, &p->mu);
+      p->idle--;
+    }
     if (p->stop || p->next_take >= p->n)
       break;
     i = p->next_take++;
@@ -66,7 +93,10 @@ static void *worker(void *arg)
       s->st = SHEAF_ERR_NOMEM;
     pthread_mutex_lock(&p->mu);
     s->done = true;
-    pthread_cond_broadcast(&p->done);
+    if (ready(p)) {
+      p->waiting = NOBODY; /* one wake-up is enough */
+      pthread_cond_signal(&p->done);
+    }
   }
   pthread_mutex_unlock(&p->mu);
   return NULL;
@@ -124,6 +154,7 @@ sheaf_status sheaf_layout_chapters(const struct sheaf_layout_ctx *cx, unsigned t
   memset(&p, 0, sizeof p);
   p.cx = cx;
   p.n = book->nchapters;
+  p.waiting = NOBODY;
   p.nslots = (size_t)threads * QUEUE_PER_WORKER;
   p.slots = sheaf_calloc(p.nslots, sizeof *p.slots);
   tids = sheaf_calloc(threads, sizeof *tids);
@@ -159,8 +190,17 @@ sheaf_status sheaf_layout_chapters(const struct sheaf_layout_ctx *cx, unsigned t
     if (cx->opt && cx->opt->progress)
       cx->opt->progress("layout", i, p.n, cx->opt->progress_userdata);
     pthread_mutex_lock(&p.mu);
-    while (!s->done)
-      pthread_cond_wait(&p.done, &p.mu);
+    if (!s->done) {
+      /* Workers waiting for room get it before the caller sleeps. */
+      if (p.idle)
+        pthread_cond_broadcast(&p.room);
+      while (!s->done) {
+        p.waiting = i;
+        if (!ready(&p))
+          pthread_cond_wait(&p.done, &p.mu);
+      }
+      p.waiting = NOBODY;
+    }
     pthread_mutex_unlock(&p.mu);
     /* The slot is the caller's now: no worker takes chapter i + nslots
      * before next_commit moves past i. */
@@ -181,7 +221,9 @@ sheaf_status sheaf_layout_chapters(const struct sheaf_layout_ctx *cx, unsigned t
     pthread_mutex_lock(&p.mu);
     s->done = false;
     p.next_commit++;
-    pthread_cond_broadcast(&p.room);
+    /* Room for a batch: wake the waiting workers (and before sleeping). */
+    if (p.idle && p.next_commit % COMMIT_BATCH == 0)
+      pthread_cond_broadcast(&p.room);
     pthread_mutex_unlock(&p.mu);
     if (ret != SHEAF_OK)
       goto out;
