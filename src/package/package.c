@@ -3,7 +3,14 @@
  * writes the package document, the navigation documents and the container
  * file, then zips them with every laid-out document into the EPUB, in a
  * fixed order (mimetype first and stored, as OCF requires).
+ *
+ * Nothing runs beside this stage, so with more than one thread the nav and
+ * the NCX are made on threads of their own while the caller's thread makes
+ * the package document and the record: each is a pure function of the
+ * manuscript, written to a temporary file of its own, so the bytes do not
+ * depend on the threads.
  */
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -85,6 +92,85 @@ static sheaf_status pack(struct sheaf_pkg_out *o, sheaf_status ret, struct packe
   return ret;
 }
 
+enum doc_kind { DOC_OPF, DOC_NAV, DOC_NCX, DOC_RECORD, NDOCS };
+
+/* One package document to make, into its own temporary file (-1: none
+ * could be opened). */
+struct doc_job {
+  enum doc_kind kind;
+  const struct sheaf_manuscript *ms;
+  const sheaf_options *opt;
+  int fd;
+  struct packed out;
+  sheaf_status ret;
+  pthread_t tid;
+  bool threaded; /* made on `tid` */
+};
+
+static void make_doc(struct doc_job *j)
+{
+  struct sheaf_pkg_out text;
+  sheaf_status ret = SHEAF_ERR_WRITE;
+
+  if (j->fd >= 0) {
+    sheaf_pkg_out_init_file(&text, j->fd, 0);
+    switch (j->kind) {
+    case DOC_OPF:
+      ret = sheaf_package_opf(j->ms, j->opt, &text);
+      break;
+    case DOC_NAV:
+      ret = sheaf_package_nav(j->ms, &text);
+      break;
+    case DOC_NCX:
+      ret = sheaf_package_ncx(j->ms, &text);
+      break;
+    default:
+      ret = sheaf_package_record(j->ms->book, &text);
+      break;
+    }
+    ret = pack(&text, ret, &j->out);
+  }
+  j->ret = ret;
+}
+
+static void *doc_thread(void *arg)
+{
+  make_doc(arg);
+  return NULL;
+}
+
+/* Makes the four package documents: the nav and the NCX (the two largest
+ * after the package document) on threads of their own when `threads` > 1.
+ * Returns the first failure, in the documents' order. */
+static sheaf_status make_docs(struct doc_job *jobs, const struct sheaf_manuscript *ms,
+                              const sheaf_options *opt, unsigned threads)
+{
+  sheaf_status ret = SHEAF_OK;
+  int k;
+
+  for (k = 0; k < NDOCS; k++) {
+    struct doc_job *j = &jobs[k];
+    memset(j, 0, sizeof *j);
+    j->kind = (enum doc_kind)k;
+    j->ms = ms;
+    j->opt = opt;
+    j->out.fd = -1;
+    j->fd = sheaf_temp_open();
+    if (threads > 1 && (k == DOC_NAV || k == DOC_NCX))
+      j->threaded = pthread_create(&j->tid, NULL, doc_thread, j) == 0;
+  }
+  for (k = 0; k < NDOCS; k++)
+    if (!jobs[k].threaded)
+      make_doc(&jobs[k]);
+  for (k = 0; k < NDOCS; k++) {
+    if (jobs[k].threaded)
+      pthread_join(jobs[k].tid, NULL);
+    if (ret == SHEAF_OK)
+      ret = jobs[k].ret;
+  }
+  return ret;
+}
+
 static struct sheaf_zip_entry packed_entry(const char *prefix, const char *name,
                                            const struct packed *p)
 {
@@ -134,13 +220,15 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
   const sheaf_options *opt = &local;
   const struct sheaf_fileset *sets[2];
   struct sheaf_out o;
-  struct sheaf_pkg_out text;
-  struct packed opf = {-1, 0, 0, 0, 0}, nav = opf, ncx = opf, record = opf;
-  int pfd = -1; /* the package documents' temporary file */
+  struct doc_job docs[NDOCS];
   struct entries en;
   struct sheaf_zip_entry *e = en.head;
   sheaf_status ret;
   size_t n = 0, errors = sheaf_diag_count_severity(diag, SHEAF_ERROR);
+  int k;
+
+  for (k = 0; k < NDOCS; k++)
+    docs[k].fd = -1;
 
   if (ms == NULL || ms->book == NULL || (ms->ndocs && ms->docs == NULL)) {
     sheaf_diag_add(diag, SHEAF_ERROR, "usage", NULL, 0, 0,
@@ -169,24 +257,7 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
   /* Normally done by the layout stage already; cheap when so. */
   SHEAF_CHECK(sheaf_spool_finish(ms->spool, diag));
 
-  pfd = sheaf_temp_open();
-  ret = pfd < 0 ? SHEAF_ERR_WRITE : SHEAF_OK;
-  if (ret == SHEAF_OK) {
-    sheaf_pkg_out_init_file(&text, pfd, 0);
-    ret = pack(&text, sheaf_package_opf(ms, opt, &text), &opf);
-  }
-  if (ret == SHEAF_OK) {
-    sheaf_pkg_out_init_file(&text, pfd, opf.off + opf.clen);
-    ret = pack(&text, sheaf_package_nav(ms, &text), &nav);
-  }
-  if (ret == SHEAF_OK) {
-    sheaf_pkg_out_init_file(&text, pfd, nav.off + nav.clen);
-    ret = pack(&text, sheaf_package_ncx(ms, &text), &ncx);
-  }
-  if (ret == SHEAF_OK) {
-    sheaf_pkg_out_init_file(&text, pfd, ncx.off + ncx.clen);
-    ret = pack(&text, sheaf_package_record(ms->book, &text), &record);
-  }
+  ret = make_docs(docs, ms, opt, sheaf_spool_threads(opt->threads));
   if (ret != SHEAF_OK) {
     sheaf_diag_add(diag, SHEAF_ERROR, sheaf_status_name(ret), NULL, 0, 0,
                    "cannot write book: %s: %s", path, sheaf_status_str(ret));
@@ -200,10 +271,10 @@ static sheaf_status write_book(const sheaf_manuscript *ms, const char *path, int
                                     .data = container_xml,
                                     .len = sizeof container_xml - 1};
   /* Which articles the book holds, for a later --after. */
-  e[n++] = packed_entry(NULL, SHEAF_RECORD_NAME, &record);
-  e[n++] = packed_entry("EPUB/", "content.opf", &opf);
-  e[n++] = packed_entry("EPUB/", "nav.xhtml", &nav);
-  e[n++] = packed_entry("EPUB/", "toc.ncx", &ncx);
+  e[n++] = packed_entry(NULL, SHEAF_RECORD_NAME, &docs[DOC_RECORD].out);
+  e[n++] = packed_entry("EPUB/", "content.opf", &docs[DOC_OPF].out);
+  e[n++] = packed_entry("EPUB/", "nav.xhtml", &docs[DOC_NAV].out);
+  e[n++] = packed_entry("EPUB/", "toc.ncx", &docs[DOC_NCX].out);
   ret = sheaf_package_zip_each(&o, entry, &en, n + sheaf_manuscript_count(ms),
                                sheaf_package_time(ms, opt), opt, diag);
   if (ret == SHEAF_OK)
@@ -221,8 +292,9 @@ out:
     ret = SHEAF_ERR_WRITE;
   }
   sheaf_out_fini(&o);
-  if (pfd >= 0)
-    close(pfd);
+  for (k = 0; k < NDOCS; k++)
+    if (docs[k].fd >= 0)
+      close(docs[k].fd);
   return ret;
 }
 
