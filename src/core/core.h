@@ -756,6 +756,8 @@ bool sheaf_spool_entry(const struct sheaf_spool *sp, size_t idx,
                        struct sheaf_spool_entry *e);
 /* Reads n bytes at `off` of the spool's file; false with errno on failure. */
 bool sheaf_spool_read(const struct sheaf_spool *sp, uint64_t off, void *buf, size_t n);
+/* The bytes of the spool's file: the end of the last stream stored. */
+uint64_t sheaf_spool_size(const struct sheaf_spool *sp);
 void sheaf_spool_free(struct sheaf_spool *sp);
 /* Raw-deflates p[0..n) with the spool's parameters into a new buffer
  * (*out, freed with sheaf_free). Returns SHEAF_OK or SHEAF_ERR_NOMEM. */

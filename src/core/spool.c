@@ -577,6 +577,17 @@ bool sheaf_spool_read(const struct sheaf_spool *sp, uint64_t off, void *buf, siz
   return sheaf_pread_all(sp->fd, buf, n, off);
 }
 
+uint64_t sheaf_spool_size(const struct sheaf_spool *sp)
+{
+  struct sheaf_spool *m = sheaf_unconst(sp);
+  uint64_t n;
+
+  pthread_mutex_lock(&m->mu);
+  n = m->end;
+  pthread_mutex_unlock(&m->mu);
+  return n;
+}
+
 void sheaf_spool_free(struct sheaf_spool *sp)
 {
   unsigned i;
