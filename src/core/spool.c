@@ -577,6 +577,131 @@ bool sheaf_spool_read(const struct sheaf_spool *sp, uint64_t off, void *buf, siz
   return sheaf_pread_all(sp->fd, buf, n, off);
 }
 
+/* ---- an append-only temporary file, written through a buffer --------- */
+
+struct sheaf_appendfile {
+  pthread_mutex_t mu;
+  int fd; /* -1 until the first write */
+  unsigned char *buf;
+  size_t len;     /* bytes waiting in buf */
+  uint64_t start; /* the file offset of buf[0]: bytes before it are written */
+  int err;        /* the first failure's errno (sticky) */
+};
+
+struct sheaf_appendfile *sheaf_appendfile_new(void)
+{
+  struct sheaf_appendfile *f = sheaf_calloc(1, sizeof *f);
+
+  if (!f)
+    return NULL;
+  if (pthread_mutex_init(&f->mu, NULL) != 0) {
+    sheaf_free(f);
+    return NULL;
+  }
+  f->fd = -1;
+  return f;
+}
+
+/* With f->mu held: writes the buffer out (opening the file first). */
+static bool appendfile_flush_locked(struct sheaf_appendfile *f)
+{
+  if (f->err)
+    return false;
+  if (f->fd < 0 && (f->fd = sheaf_temp_open()) < 0) {
+    f->err = errno ? errno : EIO;
+    return false;
+  }
+  if (f->len && !sheaf_pwrite_all(f->fd, f->buf, f->len, f->start)) {
+    f->err = errno ? errno : EIO;
+    return false;
+  }
+  f->start += f->len;
+  f->len = 0;
+  return true;
+}
+
+bool sheaf_appendfile_put(struct sheaf_appendfile *f, const void *p, size_t n,
+                          uint64_t *off)
+{
+  bool ok = true;
+
+  pthread_mutex_lock(&f->mu);
+  *off = f->start + f->len;
+  if (f->err) {
+    ok = false;
+  } else if (f->len + n > SPOOL_WBUF) {
+    /* Written out with what waits, or directly when larger than the buffer. */
+    ok = appendfile_flush_locked(f);
+    if (ok && n > SPOOL_WBUF) {
+      ok = sheaf_pwrite_all(f->fd, p, n, f->start);
+      if (ok)
+        f->start += n;
+      else
+        f->err = errno ? errno : EIO;
+    }
+  }
+  if (ok && n && n <= SPOOL_WBUF) {
+    if (!f->buf && (f->buf = sheaf_malloc(SPOOL_WBUF)) == NULL) {
+      ok = false;
+      errno = ENOMEM; /* not sticky: nothing was lost */
+    } else {
+      memcpy(f->buf + f->len, p, n);
+      f->len += n;
+    }
+  }
+  if (!ok && f->err)
+    errno = f->err;
+  pthread_mutex_unlock(&f->mu);
+  return ok;
+}
+
+bool sheaf_appendfile_read(const struct sheaf_appendfile *f, uint64_t off, void *p,
+                           size_t n)
+{
+  struct sheaf_appendfile *m = sheaf_unconst(f);
+  size_t infile = n;
+  int fd;
+
+  pthread_mutex_lock(&m->mu);
+  if (off + n > m->start + m->len) {
+    pthread_mutex_unlock(&m->mu);
+    errno = EIO; /* past the end */
+    return false;
+  }
+  /* The part still in the buffer is copied under the lock; the part in
+   * the file stays there whatever is appended meanwhile. */
+  if (off + n > m->start) {
+    uint64_t from = off > m->start ? off : m->start;
+    infile = (size_t)(from - off);
+    memcpy((unsigned char *)p + infile, m->buf + (from - m->start), n - infile);
+  }
+  fd = m->fd;
+  pthread_mutex_unlock(&m->mu);
+  return infile == 0 || sheaf_pread_all(fd, p, infile, off);
+}
+
+uint64_t sheaf_appendfile_size(const struct sheaf_appendfile *f)
+{
+  struct sheaf_appendfile *m = sheaf_unconst(f);
+  uint64_t n;
+
+  pthread_mutex_lock(&m->mu);
+  n = m->start + m->len;
+  pthread_mutex_unlock(&m->mu);
+  return n;
+}
+
+void sheaf_appendfile_free(struct sheaf_appendfile *f)
+{
+  if (!f)
+    return;
+  if (f->fd >= 0)
+    close(f->fd);
+  sheaf_free(f->buf);
+  pthread_mutex_destroy(&f->mu);
+  sheaf_free(f);
+}
+
 uint64_t sheaf_spool_size(const struct sheaf_spool *sp)
 {
   struct sheaf_spool *m = sheaf_unconst(sp);

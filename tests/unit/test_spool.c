@@ -6,6 +6,7 @@
  * and on the images fixture; the threaded book must pass EPUBCheck when
  * java and EPUBCheck are installed.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,7 +77,8 @@ static void check_inflate(const unsigned char *in, size_t n, const char *want, s
 static void test_roundtrip(void **state)
 {
   static const unsigned threads[] = {1, 2, 3};
-  enum { NDOCS = 40 };
+  /* Not a multiple of the workers' batch (8): the last ones are fewer. */
+  enum { NDOCS = 43 };
   unsigned char *first[NDOCS];
   size_t first_len[NDOCS];
   size_t t, k;
@@ -165,6 +167,165 @@ static void test_deflate_matches_spool(void **state)
   free(c);
   sheaf_free(out);
   sheaf_spool_free(sp);
+}
+
+/* A stream stored by sheaf_spool_add_deflated() reads back at once, before
+ * sheaf_spool_finish(), while it may still wait in the write buffer and
+ * workers compress other documents (--split SIZE reads a kept chapter back
+ * mid-volume); every entry reads back after. */
+static void test_deflated_reads_at_once(void **state)
+{
+  static const unsigned threads[] = {1, 2, 3};
+  size_t t, k;
+
+  (void)state;
+  for (t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+    struct sheaf_spool *sp = sheaf_spool_new(threads[t]);
+    size_t idx[12], len[12];
+    unsigned char *z[12];
+
+    assert_non_null(sp);
+    for (k = 0; k < 12; k++) {
+      struct sheaf_spool_entry e;
+      unsigned char *back;
+      size_t clen;
+      uint32_t crc;
+      char *doc;
+      len[k] = doc_len(k + 20);
+      doc = make_doc(k + 20, len[k]);
+      if (k % 3) { /* a few compressed by workers, in flight */
+        assert_int_equal(sheaf_spool_add(sp, doc, len[k], &idx[k]), SHEAF_OK);
+        z[k] = NULL;
+        continue;
+      }
+      assert_int_equal(sheaf_deflate(doc, len[k], &z[k], &clen, &crc), SHEAF_OK);
+      sheaf_free(doc);
+      assert_int_equal(sheaf_spool_add_deflated(sp, z[k], clen, len[k], crc, &idx[k]),
+                       SHEAF_OK);
+      assert_true(sheaf_spool_entry(sp, idx[k], &e));
+      assert_int_equal(e.clen, clen);
+      back = malloc(clen);
+      assert_non_null(back);
+      assert_true(sheaf_spool_read(sp, e.off, back, clen));
+      assert_memory_equal(back, z[k], clen);
+      free(back);
+    }
+    assert_int_equal(sheaf_spool_finish(sp, NULL), SHEAF_OK);
+    for (k = 0; k < 12; k++) {
+      struct sheaf_spool_entry e;
+      char *want = make_doc(k + 20, len[k]);
+      unsigned char *c;
+      assert_true(sheaf_spool_entry(sp, idx[k], &e));
+      assert_true(e.off + e.clen <= sheaf_spool_size(sp));
+      c = malloc((size_t)e.clen + 1);
+      assert_non_null(c);
+      assert_true(sheaf_spool_read(sp, e.off, c, (size_t)e.clen));
+      check_inflate(c, (size_t)e.clen, want, len[k]);
+      free(c);
+      sheaf_free(want);
+      sheaf_free(z[k]);
+    }
+    sheaf_spool_free(sp);
+  }
+}
+
+/* ---- the buffered append-only file --------------------------------------- */
+
+/* Record k of the appendfile tests: its size crosses the 256 KB buffer
+ * now and then, and once is larger than it. */
+static size_t rec_len(size_t k)
+{
+  if (k == 5)
+    return (size_t)600 << 10;
+  if (k == 9)
+    return 0;
+  return 1 + (k * 7919) % 30000;
+}
+
+static void rec_fill(unsigned char *p, size_t k, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    p[i] = (unsigned char)(k * 31 + i * 7 + (i >> 9));
+}
+
+struct reader {
+  struct sheaf_appendfile *f;
+  const uint64_t *off; /* offsets of records published so far */
+  size_t *published;   /* atomically read count */
+  size_t total;
+  bool ok;
+};
+
+/* Reads records back while the main thread goes on appending. */
+static void *read_along(void *arg)
+{
+  struct reader *r = arg;
+  unsigned char *got = malloc((size_t)600 << 10), *want = malloc((size_t)600 << 10);
+  size_t seen = 0;
+
+  r->ok = got && want;
+  while (r->ok && seen < r->total) {
+    size_t n = __atomic_load_n(r->published, __ATOMIC_ACQUIRE), k;
+    for (k = n ? n - 1 : 0; n && k < n && r->ok; k++) {
+      rec_fill(want, k, rec_len(k));
+      r->ok = sheaf_appendfile_read(r->f, r->off[k], got, rec_len(k)) &&
+              memcmp(got, want, rec_len(k)) == 0;
+    }
+    seen = n;
+  }
+  free(got);
+  free(want);
+  return NULL;
+}
+
+/* Every record reads back as put, at once (from the buffer) and at the end
+ * (from the file), also while another thread reads along; offsets are
+ * contiguous; a read past the end fails. */
+static void test_appendfile(void **state)
+{
+  enum { NREC = 400 };
+  struct sheaf_appendfile *f = sheaf_appendfile_new();
+  unsigned char *buf = malloc((size_t)600 << 10), *got = malloc((size_t)600 << 10);
+  uint64_t off[NREC], end = 0;
+  size_t k, published = 0;
+  struct reader r;
+  pthread_t tid;
+
+  (void)state;
+  assert_non_null(f);
+  assert_non_null(buf);
+  assert_non_null(got);
+  r.f = f;
+  r.off = off;
+  r.published = &published;
+  r.total = NREC;
+  assert_int_equal(pthread_create(&tid, NULL, read_along, &r), 0);
+  for (k = 0; k < NREC; k++) {
+    rec_fill(buf, k, rec_len(k));
+    assert_true(sheaf_appendfile_put(f, buf, rec_len(k), &off[k]));
+    assert_int_equal(off[k], end);
+    end += rec_len(k);
+    assert_int_equal(sheaf_appendfile_size(f), end);
+    __atomic_store_n(&published, k + 1, __ATOMIC_RELEASE);
+    assert_true(sheaf_appendfile_read(f, off[k], got, rec_len(k)));
+    assert_memory_equal(got, buf, rec_len(k));
+  }
+  pthread_join(tid, NULL);
+  assert_true(r.ok);
+  for (k = 0; k < NREC; k++) {
+    rec_fill(buf, k, rec_len(k));
+    assert_true(sheaf_appendfile_read(f, off[k], got, rec_len(k)));
+    assert_memory_equal(got, buf, rec_len(k));
+  }
+  /* Across a record boundary, and past the end. */
+  assert_true(sheaf_appendfile_read(f, off[3] + 1, got, (size_t)(off[5] - off[3])));
+  assert_false(sheaf_appendfile_read(f, end - 1, got, 2));
+  free(buf);
+  free(got);
+  sheaf_appendfile_free(f);
+  sheaf_appendfile_free(NULL);
 }
 
 /* ---- whole builds ------------------------------------------------------ */
@@ -555,6 +716,8 @@ int main(void)
       cmocka_unit_test(test_roundtrip),
       cmocka_unit_test(test_free_busy),
       cmocka_unit_test(test_deflate_matches_spool),
+      cmocka_unit_test(test_deflated_reads_at_once),
+      cmocka_unit_test(test_appendfile),
       cmocka_unit_test(test_threads_same_book),
       cmocka_unit_test(test_threads_same_book_images),
       cmocka_unit_test(test_threads_cover_note),
