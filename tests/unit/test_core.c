@@ -70,6 +70,16 @@ static const struct {
     {"cut \xE4\xB8", true, "cut \xEF\xBF\xBD\xEF\xBF\xBD"},
     {"\xF0\x9F\x93\x9A<\x7f", true, "\xF0\x9F\x93\x9A&lt;\x7f"},
     {"cr\r&\"", true, "cr &amp;&quot;"},
+    /* Longer than eight bytes: whole words pass at once, others not. */
+    {"plain words of text, eight at a time: <then> a tag\x01"
+     " & caf\xC3\xA9s",
+     false,
+     "plain words of text, eight at a time: &lt;then&gt; a tag &amp; caf\xC3\xA9s"},
+    {"0123456\xE4\xB8\xAD"
+     "89abcdef\"quoted\"\n01234567\xEF\xBF\xBE",
+     true,
+     "0123456\xE4\xB8\xAD"
+     "89abcdef&quot;quoted&quot; 01234567"},
 };
 
 static void test_buf_put_xml(void **state)
