@@ -237,6 +237,20 @@ static char *attr_keep(struct ctx *c, xmlNodePtr node, const xmlChar *an,
   return NULL;
 }
 
+/* The value of attribute `at`: borrowed from its one text node (the usual
+ * case: no copy), else a copy in *copy (for xmlFree) that is NULL when the
+ * attribute has no value or memory ran out. */
+static const xmlChar *attr_value(xmlAttrPtr at, xmlChar **copy)
+{
+  xmlNodePtr t = at->children;
+
+  *copy = NULL;
+  if (t && t->type == XML_TEXT_NODE && t->next == NULL && t->content)
+    return t->content;
+  *copy = xmlNodeListGetString(at->doc, t, 1);
+  return *copy;
+}
+
 /* Replaces the attributes of `node` with the allowed ones. */
 static sheaf_status attrs_filter(struct ctx *c, xmlNodePtr node)
 {
@@ -247,24 +261,19 @@ static sheaf_status attrs_filter(struct ctx *c, xmlNodePtr node)
   sheaf_status ret = SHEAF_OK;
 
   for (at = node->properties; at; at = at->next) {
-    xmlChar *v;
-    const xmlChar *an = at->name;
+    xmlChar *copy;
+    const xmlChar *an = at->name, *v;
     char *kv;
 
     if (at->ns != NULL)
       continue;
-    v = xmlNodeListGetString(node->doc, at->children, 1);
+    v = attr_value(at, &copy);
     if (v == NULL) {
       if (at->children != NULL) {
         c->nomem = true;
         continue;
       }
-      /* A boolean attribute: <ol reversed>. */
-      v = xmlStrdup(BAD_CAST "");
-      if (v == NULL) {
-        c->nomem = true;
-        continue;
-      }
+      v = BAD_CAST ""; /* a boolean attribute: <ol reversed> */
     }
     if (is(node->name, "a") && is(an, "name")) {
       /* <a name=x> becomes an id, unless the element has one already (an
@@ -280,11 +289,11 @@ static sheaf_status attrs_filter(struct ctx *c, xmlNodePtr node)
       } else {
         sheaf_free(kv);
       }
-      xmlFree(v);
+      xmlFree(copy);
       continue;
     }
     kv = attr_keep(c, node, an, v);
-    xmlFree(v);
+    xmlFree(copy);
     if (kv == NULL)
       continue;
     for (i = 0; i < nkeep; i++) /* the first of a duplicate wins */
@@ -871,13 +880,14 @@ static void put_open(struct sheaf_buf *out, xmlNodePtr node)
   sheaf_buf_putc(out, '<');
   sheaf_buf_puts(out, (const char *)node->name);
   for (at = node->properties; at; at = at->next) {
-    xmlChar *v = xmlNodeListGetString(node->doc, at->children, 1);
+    xmlChar *copy;
+    const xmlChar *v = attr_value(at, &copy);
     sheaf_buf_putc(out, ' ');
     sheaf_buf_puts(out, (const char *)at->name);
     sheaf_buf_puts(out, "=\"");
     if (v) {
       sheaf_buf_put_xml(out, (const char *)v, strlen((const char *)v), true);
-      xmlFree(v);
+      xmlFree(copy);
     } else if (at->children) {
       out->failed = true;
     }
