@@ -33,16 +33,15 @@ static bool is(const xmlChar *a, const char *b)
   return a[0] == (xmlChar)b[0] && strcmp((const char *)a, b) == 0;
 }
 
-static bool class_has(xmlNodePtr node, const char *const *words)
+/* Does the class attribute value `cls` (may be NULL) hold one of `words`? */
+static bool class_has(const char *cls, const char *const *words)
 {
-  xmlChar *cls = xmlGetProp(node, BAD_CAST "class");
   bool hit = false;
 
   if (!cls)
     return false;
   for (; *words && !hit; words++)
-    hit = strstr((const char *)cls, *words) != NULL;
-  xmlFree(cls);
+    hit = strstr(cls, *words) != NULL;
   return hit;
 }
 
@@ -160,11 +159,24 @@ static enum kind classify(xmlNodePtr el, struct sheaf_buf *all, struct sheaf_buf
   static const char *const read_also[] = {"read-also", NULL};
   enum kind k = K_COUNT;
   size_t nlinks;
+  xmlAttrPtr at = xmlHasProp(el, BAD_CAST "class");
+  xmlChar *copy = NULL;
+  const char *cls = NULL;
 
-  if (class_has(el, share))
-    return K_SHARE;
-  if (class_has(el, read_also))
-    return K_READ_ALSO;
+  /* The value read in place when it is one text node (it always is once
+   * the sanitizer has set it), without a copy per element. */
+  if (at && at->type == XML_ATTRIBUTE_NODE && at->children &&
+      at->children->type == XML_TEXT_NODE && !at->children->next)
+    cls = (const char *)at->children->content;
+  else if (at)
+    cls = (const char *)(copy = xmlGetProp(el, BAD_CAST "class"));
+  if (class_has(cls, share))
+    k = K_SHARE;
+  else if (class_has(cls, read_also))
+    k = K_READ_ALSO;
+  xmlFree(copy);
+  if (k != K_COUNT)
+    return k;
   if (!is(el->name, "p") && !is(el->name, "div") && !is(el->name, "aside"))
     return K_COUNT;
   sheaf_buf_reset(all);
