@@ -716,14 +716,22 @@ struct sheaf_doc {
 };
 
 /* A chapter's document, kept small because a book may have a million: its
- * href (text/chNNNN.xhtml), id (chNNNN), media type, place in the spine and
- * date follow from its number and its article, so only these are held. */
-struct sheaf_chapter_doc {
-  /* Borrowed from the book: the article's title or a label; NULL for the
-   * title of a spilled article, read back when the contents are written
-   * (sheaf_manuscript_doc_titled()). */
-  const char *title;
+ * href (text/chNNNN.xhtml), id (chNNNN), media type, place in the spine,
+ * date and title follow from its number and its article, and its place in
+ * the spool from the chapter before it (the next entry), so a chapter is
+ * held only where that is not so: a run of chapters starts when a picture
+ * took the next spool entry, and a label stands in for a title the article
+ * does not have (a spilled article's title is read back when the contents
+ * are written: sheaf_manuscript_doc_titled()). A book of a million chapters
+ * without pictures holds one run, where a record of 16 bytes each took
+ * 16 MB. */
+struct sheaf_chapter_run {
+  size_t chapter;   /* 0-based; the chapters after it follow in the spool */
   size_t spool_idx; /* its bytes, in the manuscript's spool */
+};
+struct sheaf_chapter_label {
+  size_t chapter;
+  const char *title; /* borrowed: a label ("Untitled") for its language */
 };
 
 struct sheaf_manuscript {
@@ -733,8 +741,12 @@ struct sheaf_manuscript {
    * docs[chapters_at]. Read them all with sheaf_manuscript_doc(). */
   struct sheaf_doc *docs;
   size_t ndocs, cap;
-  struct sheaf_chapter_doc *chapters; /* chapter k is book->chapters[k] */
-  size_t nchapters, chapters_cap, chapters_at;
+  /* Chapter k is book->chapters[k]: nchapters of them so far. */
+  size_t nchapters, chapters_at;
+  struct sheaf_chapter_run *runs; /* by chapter */
+  size_t nruns, runs_cap;
+  struct sheaf_chapter_label *labels; /* by chapter */
+  size_t nlabels, labels_cap;
   struct sheaf_spool *spool;    /* owned; NULL: documents keep their data */
   size_t images, images_no_alt; /* <img> in the chapters, and those without
                                    alt text (accessibility metadata) */
@@ -903,8 +915,9 @@ const char *sheaf_collection_intern_source(struct sheaf_collection *c, const cha
 bool sheaf_manuscript_add(struct sheaf_manuscript *m, struct sheaf_doc *doc);
 /* Appends the document of the book's next chapter (book->chapters[
  * m->nchapters]): `data` (sheaf_malloc'd, taken over also on failure) goes
- * to the spool, `title` is borrowed from the book (NULL: a spilled
- * article's own, see struct sheaf_chapter_doc). The chapters are added
+ * to the spool, `title` is borrowed from the book: the article's own title
+ * (NULL for it, as for a spilled article's: nothing is held) or a label.
+ * The chapters are added
  * one after another, with no other document between them. False when out
  * of memory or when the manuscript has no spool. */
 bool sheaf_manuscript_add_chapter(struct sheaf_manuscript *m, const char *title,

@@ -1251,24 +1251,54 @@ bool sheaf_manuscript_add(struct sheaf_manuscript *m, struct sheaf_doc *doc)
 bool sheaf_manuscript_add_chapter(struct sheaf_manuscript *m, const char *title,
                                   char *data, size_t len)
 {
-  size_t idx;
+  const struct sheaf_chapter_run *last;
+  const struct sheaf_article *a;
+  size_t idx, k = m->nchapters;
+  bool label, run;
 
   /* Chapters are one run of the spine: nothing may come between them. */
-  if (!m->spool || !m->book || m->nchapters >= m->book->nchapters ||
-      (m->nchapters && m->chapters_at != m->ndocs) ||
-      !sheaf_grow((void **)&m->chapters, &m->chapters_cap, m->nchapters + 1,
-                  sizeof *m->chapters)) {
+  if (!m->spool || !m->book || k >= m->book->nchapters ||
+      (k && m->chapters_at != m->ndocs) ||
+      !sheaf_grow((void **)&m->runs, &m->runs_cap, m->nruns + 1, sizeof *m->runs) ||
+      !sheaf_grow((void **)&m->labels, &m->labels_cap, m->nlabels + 1,
+                  sizeof *m->labels)) {
     sheaf_free(data);
     return false;
   }
   if (sheaf_spool_add(m->spool, data, len, &idx) != SHEAF_OK)
     return false;
-  if (m->nchapters == 0)
+  if (k == 0)
     m->chapters_at = m->ndocs;
-  m->chapters[m->nchapters].title = title;
-  m->chapters[m->nchapters].spool_idx = idx;
+  last = m->nruns ? &m->runs[m->nruns - 1] : NULL;
+  run = !last || last->spool_idx + (k - last->chapter) != idx;
+  /* A spilled article's title is not at hand (nor needed: NULL stands
+   * for it); a label stands in for a missing title. */
+  a = m->book->chapters[k];
+  label = title && (a->spilled || title != a->title);
+  if (run)
+    m->runs[m->nruns++] = (struct sheaf_chapter_run){k, idx};
+  if (label)
+    m->labels[m->nlabels++] = (struct sheaf_chapter_label){k, title};
   m->nchapters++;
   return true;
+}
+
+/* The last of the `n` records of `size` bytes (sorted by their first
+ * field, a chapter) whose chapter is `k` or less, or NULL. */
+static const void *at_or_before(const void *v, size_t n, size_t size, size_t k)
+{
+  const char *base = v;
+  size_t lo = 0, hi = n;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2, c;
+    memcpy(&c, base + mid * size, sizeof c);
+    if (c <= k)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo ? base + (lo - 1) * size : NULL;
 }
 
 size_t sheaf_manuscript_count(const struct sheaf_manuscript *m)
@@ -1280,6 +1310,9 @@ const struct sheaf_doc *sheaf_manuscript_doc(const struct sheaf_manuscript *m, s
                                              struct sheaf_doc_view *view)
 {
   struct sheaf_doc *d = &view->doc;
+  const struct sheaf_chapter_label *label;
+  const struct sheaf_chapter_run *run;
+  const struct sheaf_article *a;
   size_t k;
 
   if (i < m->chapters_at || m->nchapters == 0)
@@ -1296,13 +1329,20 @@ const struct sheaf_doc *sheaf_manuscript_doc(const struct sheaf_manuscript *m, s
   /* The view is read only, through a const pointer: the casts lend the
    * book's strings and a literal to fields that owned documents free. */
   d->media_type = (char *)(uintptr_t) "application/xhtml+xml";
-  d->title = (char *)(uintptr_t)m->chapters[k].title;
-  d->date = m->book->chapters[k]->published;
+  label = at_or_before(m->labels, m->nlabels, sizeof *m->labels, k);
+  run = at_or_before(m->runs, m->nruns, sizeof *m->runs, k);
+  /* A spilled article's title waits in the spool: NULL, which
+   * sheaf_manuscript_doc_titled() reads back. */
+  a = m->book->chapters[k];
+  d->title = (char *)(uintptr_t)(label && label->chapter == k ? label->title
+                                 : a->spilled                 ? NULL
+                                                              : a->title);
+  d->date = a->published;
   d->chapter = k + 1;
   d->in_spine = d->linear = true;
   d->landmark = k == 0 ? "bodymatter" : NULL;
   d->spooled = true;
-  d->spool_idx = m->chapters[k].spool_idx;
+  d->spool_idx = run->spool_idx + (k - run->chapter);
   return d;
 }
 
@@ -1343,7 +1383,8 @@ void sheaf_manuscript_free(sheaf_manuscript *m)
   for (i = 0; i < m->ndocs; i++)
     sheaf_doc_fini(&m->docs[i]);
   sheaf_free(m->docs);
-  sheaf_free(m->chapters);
+  sheaf_free(m->runs);
+  sheaf_free(m->labels);
   sheaf_spool_free(m->spool);
   sheaf_fileset_fini(&m->read);
   sheaf_free(m);

@@ -335,13 +335,14 @@ static char tmpdir[64];
 /* The diagnostics of the last build(), one line each, in order. */
 static char diags[1 << 16];
 
-/* The chapters' documents, which the manuscript keeps as a title and a
- * spool entry each, read back whole: the spine's run of chapters between
- * the title page and the colophon, named by number, dated by their
- * articles; and no chapter may be added once other documents follow. */
+/* The chapters' documents, which the manuscript keeps as runs of spool
+ * entries and labels for untitled articles, read back whole: the spine's
+ * run of chapters between the title page and the colophon, named by
+ * number, dated by their articles; and no chapter may be added once other
+ * documents follow. */
 static void check_chapter_docs(sheaf_manuscript *ms, const sheaf_book *book)
 {
-  size_t i, k = 0, n = sheaf_manuscript_count(ms);
+  size_t i, k = 0, n = sheaf_manuscript_count(ms), untitled = 0, last = 0;
   struct sheaf_article_view art;
   struct sheaf_doc_view v;
   sheaf_status st;
@@ -369,8 +370,20 @@ static void check_chapter_docs(sheaf_manuscript *ms, const sheaf_book *book)
     /* The article's title, read back when it is spilled. */
     assert_int_equal(sheaf_article_view(book->coll, book->chapters[k - 1], &art),
                      SHEAF_OK);
-    if (*art.a.title)
+    if (*art.a.title) {
       assert_string_equal(d->title, art.a.title);
+    } else {
+      /* A label, the only titles the manuscript holds. */
+      assert_true(*d->title);
+      untitled++;
+    }
+    /* Chapters take spool entries in order, pictures in between: the
+     * manuscript holds a run only where the next entry is not the
+     * chapter's. */
+    assert_true(k == 1 || d->spool_idx > last);
+    if (k > 1 && d->spool_idx != last + 1)
+      assert_true(ms->nruns > 1);
+    last = d->spool_idx;
     if (k == 1) {
       assert_string_equal(d->landmark, "bodymatter");
       assert_string_equal(sheaf_manuscript_doc(ms, i - 1, &v)->id, "titlepage");
@@ -383,6 +396,7 @@ static void check_chapter_docs(sheaf_manuscript *ms, const sheaf_book *book)
   sheaf_doc_view_fini(&v);
   sheaf_article_view_fini(&art);
   assert_int_equal(k, book->nchapters);
+  assert_int_equal(ms->nlabels, untitled);
   assert_false(sheaf_manuscript_add_chapter(ms, "late", sheaf_strdup("<p/>"), 4));
   assert_int_equal(sheaf_manuscript_count(ms), n);
 }
