@@ -19,6 +19,7 @@ struct sheaf_job {
   sheaf_diag *diag;  /* borrowed */
   sheaf_collection *coll;
   sheaf_book *book;
+  struct sheaf_ahead *ahead;         /* chapters laid out while reading, or NULL */
   char *output;                      /* the path written, owned */
   bool ran;                          /* sheaf_job_run() was called */
   struct sheaf_written_list written; /* the book, or the volumes */
@@ -51,6 +52,10 @@ sheaf_job *sheaf_job_new(const sheaf_options *opt, sheaf_diag *diag, sheaf_statu
   }
   /* Bodies wait for layout on disk, not in memory. */
   sheaf_collection_spool_bodies(job->coll);
+  /* A feed's chapters are laid out as it is read, on the core the reader
+   * leaves idle; volumes are laid out each with links of their own. */
+  if (split.kind == SHEAF_SPLIT_NONE)
+    job->ahead = sheaf_ahead_new(job->coll, &job->opt);
 out:
   if (ret != SHEAF_OK) {
     sheaf_job_free(job);
@@ -67,6 +72,8 @@ void sheaf_job_free(sheaf_job *job)
     return;
   sheaf_written_fini(&job->written);
   sheaf_book_free(job->book);
+  /* Before the collection: it reads its articles. */
+  sheaf_ahead_free(job->ahead);
   sheaf_collection_free(job->coll);
   sheaf_free(job->output);
   sheaf_free(job);
@@ -111,9 +118,10 @@ const char *sheaf_job_get_volume_output(const sheaf_job *job, size_t i)
   return job && i < job->written.n ? job->written.v[i].path : NULL;
 }
 
-sheaf_status sheaf_build_one(const struct sheaf_book *book, const char *path, int fd,
-                             const sheaf_options *opt, sheaf_diag *diag,
-                             struct sheaf_layout_prep *prep)
+/* sheaf_build_one(), with the chapters laid out ahead (or NULL). */
+static sheaf_status build_one(const struct sheaf_book *book, const char *path, int fd,
+                              const sheaf_options *opt, sheaf_diag *diag,
+                              struct sheaf_layout_prep *prep, struct sheaf_ahead *ahead)
 {
   sheaf_manuscript *ms;
   sheaf_status ret = SHEAF_OK;
@@ -121,7 +129,7 @@ sheaf_status sheaf_build_one(const struct sheaf_book *book, const char *path, in
   if (opt->cancel && opt->cancel(opt->cancel_userdata))
     return SHEAF_ERR_CANCELLED;
   ms = prep ? sheaf_layout_prepared(book, opt, diag, prep, &ret)
-            : sheaf_layout(book, opt, diag, &ret);
+            : sheaf_layout_ahead(book, opt, diag, ahead, &ret);
   if (ms == NULL)
     return ret;
   if (opt->cancel && opt->cancel(opt->cancel_userdata))
@@ -135,6 +143,13 @@ sheaf_status sheaf_build_one(const struct sheaf_book *book, const char *path, in
     ret = sheaf_package(ms, path, opt, diag);
   sheaf_manuscript_free(ms);
   return ret;
+}
+
+sheaf_status sheaf_build_one(const struct sheaf_book *book, const char *path, int fd,
+                             const sheaf_options *opt, sheaf_diag *diag,
+                             struct sheaf_layout_prep *prep)
+{
+  return build_one(book, path, fd, opt, diag, prep, NULL);
 }
 
 /* Runs the job into the file `output` or, when `fd` >= 0, into that
@@ -158,6 +173,8 @@ static sheaf_status run(sheaf_job *job, const char *output, int fd)
     ret = SHEAF_ERR_USAGE;
     goto out;
   }
+  /* The import is over: selection may change the articles it reads. */
+  sheaf_ahead_end(job->ahead);
   for (i = 0; i < job->opt.nafter; i++)
     SHEAF_CHECK(
         sheaf_package_read_record(job->opt.after[i], &held, &job->coll->read, job->diag));
@@ -180,7 +197,8 @@ static sheaf_status run(sheaf_job *job, const char *output, int fd)
     SHEAF_CHECK(
         sheaf_written_add(&job->written, job->book, false, fd >= 0 ? "-" : job->output));
     sheaf_build_size_warning(job->book, NULL, job->diag);
-    SHEAF_CHECK(sheaf_build_one(job->book, job->output, fd, &job->opt, job->diag, NULL));
+    SHEAF_CHECK(
+        build_one(job->book, job->output, fd, &job->opt, job->diag, NULL, job->ahead));
     if (fd < 0)
       sheaf_build_size_warning(job->book, job->output, job->diag);
   }

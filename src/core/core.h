@@ -647,6 +647,13 @@ struct sheaf_collection {
    * that never move: no malloc per article. */
   unsigned char **heads;
   size_t nheads, heads_cap;
+  /* Told of each article a feed's import pipe commits (on the reader's
+   * thread, the article complete and spooled), then with NULL when that
+   * input's pipe ends and the import may change its articles again; NULL:
+   * nobody listens. The build job lays chapters out ahead with it
+   * (layout/ahead.c). */
+  void (*committed)(void *ud, const struct sheaf_article *a);
+  void *committed_ud;
 };
 
 struct sheaf_book_tag {

@@ -114,10 +114,16 @@ static void commit_head(struct sheaf_import_pipe *p)
     sheaf_article_free(it->a);
   } else {
     set_diag(p, p->main);
-    if (!sheaf_import_commit_article(p->fr, it->a, &it->done))
+    if (!sheaf_import_commit_article(p->fr, it->a, &it->done)) {
       p->failed = true;
-    else
+    } else {
+      struct sheaf_collection *coll = p->fr->coll;
+      /* The article as the collection holds it now: committing moves a
+       * spilled one's head (core/model.c). */
+      if (coll->committed && coll->narticles)
+        coll->committed(coll->committed_ud, coll->articles[coll->narticles - 1]);
       sheaf_diag_replay(p->main, it->after);
+    }
   }
   it->a = NULL;
   sheaf_diag_free(it->after);
@@ -258,6 +264,10 @@ void sheaf_import_pipe_finish(struct sheaf_feedread *fr)
   if (p == NULL)
     return;
   commit_ready(p, true);
+  /* What follows the pipe may change the articles (dates checked, an
+   * archive's tag added): whoever reads them meanwhile stops now. */
+  if (fr->coll->committed)
+    fr->coll->committed(fr->coll->committed_ud, NULL);
   set_diag(p, p->main);
   pthread_mutex_lock(&p->mu);
   p->stop = true;

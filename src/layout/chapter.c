@@ -194,7 +194,7 @@ static sheaf_status layout_chapter(const struct sheaf_layout_ctx *cx,
                                    const struct sheaf_article *a, size_t chapter,
                                    struct sheaf_buf *out)
 {
-  const char *lang = sheaf_layout_article_lang(cx, a);
+  const char *lang = cx->lang ? cx->lang : sheaf_layout_article_lang(cx, a);
   const struct sheaf_labels *l = sheaf_labels_for(lang);
   const char *title = a->title && *a->title ? a->title : l->untitled;
   const char *body;
@@ -285,6 +285,8 @@ static sheaf_status layout_chapter(const struct sheaf_layout_ctx *cx,
   src.remove = cx->remove;
   src.lang = lang;
   src.hrefs = cx->hrefs;
+  src.on_resolved = cx->on_resolved;
+  src.on_resolved_userdata = cx->on_resolved_userdata;
   if (body && a->body_format == SHEAF_BODY_TEXT) {
     text_body(out, body);
   } else if (body) {

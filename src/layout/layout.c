@@ -425,7 +425,7 @@ out:
 
 static sheaf_manuscript *lay_out(const sheaf_book *book, const sheaf_options *options,
                                  sheaf_diag *diag, struct sheaf_layout_prep *prep,
-                                 sheaf_status *status)
+                                 struct sheaf_ahead *ahead, sheaf_status *status)
 {
   sheaf_options local;
   const sheaf_options *opt = &local;
@@ -506,6 +506,7 @@ static sheaf_manuscript *lay_out(const sheaf_book *book, const sheaf_options *op
   cx.remove = remove;
   cx.user_css = opt && opt->css && *opt->css;
   cx.built = built_time(book, opt, &cx);
+  cx.ahead = ahead;
 
   if (cover_images) {
     struct sheaf_layout_ctx ccx = cx;
@@ -586,7 +587,15 @@ out:
 sheaf_manuscript *sheaf_layout(const sheaf_book *book, const sheaf_options *options,
                                sheaf_diag *diag, sheaf_status *status)
 {
-  return lay_out(book, options, diag, NULL, status);
+  return lay_out(book, options, diag, NULL, NULL, status);
+}
+
+struct sheaf_manuscript *sheaf_layout_ahead(const struct sheaf_book *book,
+                                            const sheaf_options *opt, sheaf_diag *diag,
+                                            struct sheaf_ahead *ahead,
+                                            sheaf_status *status)
+{
+  return lay_out(book, opt, diag, NULL, ahead, status);
 }
 
 struct sheaf_manuscript *sheaf_layout_prepared(const struct sheaf_book *book,
@@ -594,5 +603,5 @@ struct sheaf_manuscript *sheaf_layout_prepared(const struct sheaf_book *book,
                                                struct sheaf_layout_prep *prep,
                                                sheaf_status *status)
 {
-  return lay_out(book, opt, diag, prep, status);
+  return lay_out(book, opt, diag, prep, NULL, status);
 }

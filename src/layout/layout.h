@@ -42,6 +42,12 @@ struct sheaf_layout_src {
    * whether a chapter weighed alone is the one its volume would lay out).
    * May be NULL. */
   struct sheaf_buf *hrefs;
+  /* When set, told of each picture resolved through `images`: its
+   * candidates and the href it got, or why it got none (ahead.c records
+   * them to resolve them again in the book's registry). */
+  void (*on_resolved)(void *userdata, const struct sheaf_image_cand *c, size_t n,
+                      const char *href, const char *why);
+  void *on_resolved_userdata;
 };
 
 /* ---- gaps.c: what shows where content cannot come along --------------------- */
@@ -320,6 +326,16 @@ struct sheaf_layout_ctx {
    * its own, says its part first (layout.c). A non-OK return stops. */
   sheaf_status (*before_diag)(void *ud);
   void *before_diag_ud;
+  /* Chapters laid out while the input was read (ahead.c), used where they
+   * are the ones the book lays out; NULL: none. */
+  struct sheaf_ahead *ahead;
+  /* When set, the language of every chapter laid out (ahead.c decides it
+   * on the reader's thread); NULL: sheaf_layout_article_lang(). */
+  const char *lang;
+  /* See sheaf_layout_src.on_resolved; may be NULL. */
+  void (*on_resolved)(void *userdata, const struct sheaf_image_cand *c, size_t n,
+                      const char *href, const char *why);
+  void *on_resolved_userdata;
 };
 
 /* Returns true when the BCP 47 tag `lang` names a right-to-left script
@@ -386,6 +402,55 @@ typedef sheaf_status (*sheaf_layout_commit_fn)(void *ud, size_t i, struct sheaf_
  * failing chapter's or commit's status, or SHEAF_ERR_CANCELLED. */
 sheaf_status sheaf_layout_chapters(const struct sheaf_layout_ctx *cx, unsigned threads,
                                    sheaf_layout_commit_fn commit, void *ud);
+
+/* ---- ahead.c: chapters laid out while the input is still read ------------ */
+
+struct sheaf_ahead;
+/* Returns a speculator for the articles of `coll` (whose `committed` hook
+ * it sets), or NULL when the build would not gain by it: one thread,
+ * --split, --remove, or out of memory. `opt` must outlive it. */
+struct sheaf_ahead *sheaf_ahead_new(struct sheaf_collection *coll,
+                                    const sheaf_options *opt);
+/* Stops laying out (the import is over: selection may change articles)
+ * and frees what only that needed; the chapters laid out stay. */
+void sheaf_ahead_end(struct sheaf_ahead *ah);
+/* Frees everything (NULL: nothing); unhooks the collection. */
+void sheaf_ahead_free(struct sheaf_ahead *ah);
+/* On any layout thread, after sheaf_ahead_end(): when the chapter laid out
+ * ahead for `a` is the one the book lays out as number `chapter` (with
+ * cx's links, language and images), appends it to `out`, replays its
+ * diagnostics into cx->diag and its pictures into cx->images, and sets
+ * *used. Each is given once. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
+sheaf_status sheaf_ahead_take(struct sheaf_ahead *ah, const struct sheaf_layout_ctx *cx,
+                              const struct sheaf_article *a, size_t chapter,
+                              struct sheaf_buf *out, bool *used);
+
+/* For tests: every article offered is laid out (the reader waits for room
+ * instead of leaving it to the book), so what is used is deterministic. */
+void sheaf_ahead_patient(struct sheaf_ahead *ah);
+/* How many chapters were laid out ahead, and how many the book took. */
+void sheaf_ahead_stats(struct sheaf_ahead *ah, size_t *laid_out, size_t *used);
+
+/* A link of a chapter laid out without the links map that names a
+ * chapter: its href as the chapter shows it (escaped), and that chapter. */
+struct sheaf_relink_hit {
+  char *shown;
+  size_t ch;
+};
+/* Copies the chapter `in` to `out` with each <a href> of its cleaned body
+ * (in[body[0]..body[1])) that is one of `hits` pointing at its chapter,
+ * as the sanitizer does with the links map in hand. Returns how many it
+ * changed (weigh.c). */
+size_t sheaf_layout_relink(const struct sheaf_buf *in, const size_t body[2],
+                           const struct sheaf_relink_hit *hits, size_t nhits,
+                           struct sheaf_buf *out);
+
+/* Lays out `book` as sheaf_layout() does, using the chapters `ahead` laid
+ * out while the input was read (NULL: none) (layout.c). */
+struct sheaf_manuscript *sheaf_layout_ahead(const struct sheaf_book *book,
+                                            const sheaf_options *opt, sheaf_diag *diag,
+                                            struct sheaf_ahead *ahead,
+                                            sheaf_status *status);
 
 /* Appends the title page document to `out`. */
 sheaf_status sheaf_layout_titlepage(const struct sheaf_layout_ctx *cx,

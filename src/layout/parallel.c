@@ -64,6 +64,23 @@ static bool ready(const struct pool *p)
   return true;
 }
 
+/* Chapter i into `out`: the one laid out while the input was read when it
+ * is the book's, else laid out now. */
+static sheaf_status lay_out_one(const struct sheaf_layout_ctx *cx, size_t i,
+                                struct sheaf_buf *out)
+{
+  const struct sheaf_article *a = cx->book->chapters[i];
+  bool used = false;
+  sheaf_status ret;
+
+  if (cx->ahead) {
+    ret = sheaf_ahead_take(cx->ahead, cx, a, i + 1, out, &used);
+    if (ret != SHEAF_OK || used)
+      return ret;
+  }
+  return sheaf_layout_chapter(cx, a, i + 1, out);
+}
+
 static void *worker(void *arg)
 {
   struct pool *p = arg;
@@ -87,8 +104,7 @@ static void *worker(void *arg)
     /* The slot is this worker's until chapter i is committed. */
     cx.diag = s->diag;
     sheaf_buf_reset(&s->out);
-    s->st = s->diag ? sheaf_layout_chapter(&cx, cx.book->chapters[i], i + 1, &s->out)
-                    : SHEAF_ERR_NOMEM;
+    s->st = s->diag ? lay_out_one(&cx, i, &s->out) : SHEAF_ERR_NOMEM;
     if (s->st == SHEAF_OK && s->out.failed)
       s->st = SHEAF_ERR_NOMEM;
     pthread_mutex_lock(&p->mu);
@@ -128,7 +144,7 @@ static sheaf_status serial(const struct sheaf_layout_ctx *cx,
     if (cx->opt && cx->opt->progress)
       cx->opt->progress("layout", i, book->nchapters, cx->opt->progress_userdata);
     sheaf_buf_reset(&b);
-    SHEAF_CHECK(sheaf_layout_chapter(cx, book->chapters[i], i + 1, &b));
+    SHEAF_CHECK(lay_out_one(cx, i, &b));
     SHEAF_CHECK(commit(ud, i, &b));
   }
 out:

@@ -486,6 +486,8 @@ static xmlNodePtr image(struct ctx *c, xmlNodePtr img, xmlNodePtr after)
       c->nomem = true;
       goto out;
     }
+    if (c->src->on_resolved)
+      c->src->on_resolved(c->src->on_resolved_userdata, cs.c, cs.n, href, why);
   } else if (cs.n) {
     why = sheaf_starts_with_ci(cs.c[0].url, "http:") ||
                   sheaf_starts_with_ci(cs.c[0].url, "https:") ||

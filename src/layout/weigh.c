@@ -323,20 +323,13 @@ out:
   return ret;
 }
 
-/* One link of a kept chapter that the volume's layout turns into a link
- * to a chapter: as the chapter shows it (escaped), and that chapter. */
-struct hit {
-  char *shown;
-  size_t ch;
-};
-
-/* Copies the chapter `in` to `out` with each <a href> of its cleaned body
- * that is one of `hits` pointing at its chapter ("ch0012.xhtml"), as the
- * sanitizer does with links in hand (sanitize.c, chapter_link). Returns
- * how many it changed. The serializer there writes every start tag as
- * <name name="value"...> with values escaped, so the scan is exact. */
-static size_t relink(const struct sheaf_buf *in, const size_t body[2],
-                     const struct hit *hits, size_t nhits, struct sheaf_buf *out)
+/* Each <a href> that is a hit becomes "ch0012.xhtml", as the sanitizer
+ * does with links in hand (sanitize.c, chapter_link). The serializer there
+ * writes every start tag as <name name="value"...> with values escaped, so
+ * the scan is exact. */
+size_t sheaf_layout_relink(const struct sheaf_buf *in, const size_t body[2],
+                           const struct sheaf_relink_hit *hits, size_t nhits,
+                           struct sheaf_buf *out)
 {
   const char *p = in->ptr + body[0], *end = in->ptr + body[1];
   size_t changed = 0, i;
@@ -389,7 +382,7 @@ enum sheaf_prep_use sheaf_layout_prep_chapter(struct sheaf_layout_prep *p,
                                               struct sheaf_buf *out, sheaf_status *status)
 {
   struct kept key, *kp = &key, **hit;
-  struct hit *hits = NULL;
+  struct sheaf_relink_hit *hits = NULL;
   struct sheaf_buf in;
   enum sheaf_prep_use use = SHEAF_PREP_AGAIN;
   size_t i, nhits = 0, nh = 0, cap = 0, changed;
@@ -454,7 +447,7 @@ enum sheaf_prep_use sheaf_layout_prep_chapter(struct sheaf_layout_prep *p,
   /* A link looked up may be gone from the chapter since (a WordPress
    * footer that names the post, removed as cruft): fewer change then,
    * and none when all went. */
-  changed = relink(&in, kp->body, hits, nhits, out);
+  changed = sheaf_layout_relink(&in, kp->body, hits, nhits, out);
   if (out->failed)
     goto nomem;
   if (changed == 0) {
