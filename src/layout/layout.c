@@ -143,8 +143,9 @@ struct cover_job {
   struct sheaf_buf out;       /* the JPEG */
   sheaf_status st;
   pthread_t tid;
-  bool running; /* started, not joined */
-  bool done;    /* joined (or drawn inline) and its diagnostics replayed */
+  bool running;  /* started, not joined */
+  bool done;     /* joined (or drawn inline) and its diagnostics replayed */
+  bool finished; /* the thread is over (atomic) */
 };
 
 static void *cover_thread(void *arg)
@@ -152,7 +153,16 @@ static void *cover_thread(void *arg)
   struct cover_job *job = arg;
 
   job->st = sheaf_layout_cover_jpeg(&job->cx, &job->out);
+  __atomic_store_n(&job->finished, true, __ATOMIC_RELEASE);
   return NULL;
+}
+
+/* Whether cover_join() would not wait. */
+static bool cover_ready(void *ud)
+{
+  struct cover_job *job = ud;
+
+  return job->done || !job->running || __atomic_load_n(&job->finished, __ATOMIC_ACQUIRE);
 }
 
 /* Waits for the cover and replays its diagnostics (once). Returns its
@@ -531,10 +541,12 @@ static sheaf_manuscript *lay_out(const sheaf_book *book, const sheaf_options *op
     if (!job.done) {
       cx.before_diag = cover_join;
       cx.before_diag_ud = &job;
+      cx.diag_ready = cover_ready;
     }
     SHEAF_CHECK(sheaf_layout_chapters(&cx, sheaf_spool_threads(opt ? opt->threads : 0),
                                       commit_chapter, &cm));
     cx.before_diag = NULL;
+    cx.diag_ready = NULL;
   }
   SHEAF_CHECK(cover_picture(&job, &cover_img));
 

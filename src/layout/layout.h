@@ -326,6 +326,10 @@ struct sheaf_layout_ctx {
    * its own, says its part first (layout.c). A non-OK return stops. */
   sheaf_status (*before_diag)(void *ud);
   void *before_diag_ud;
+  /* Whether before_diag() would return at once (the cover is drawn), or
+   * NULL: the pool holds the chapters' diagnostics back meanwhile instead
+   * of waiting, so chapters go on being committed. */
+  bool (*diag_ready)(void *ud);
   /* Chapters laid out while the input was read (ahead.c), used where they
    * are the ones the book lays out; NULL: none. */
   struct sheaf_ahead *ahead;

@@ -26,6 +26,8 @@
  * than that. At most QUEUE_PER_WORKER * threads. */
 #define COMMIT_BATCH 4
 #define NOBODY ((size_t)-1)
+/* Chapters whose diagnostics may wait for the cover's (see held). */
+#define MAX_HELD 65536
 
 struct slot {
   bool done;       /* laid out, waiting for the commit */
@@ -118,6 +120,48 @@ static void *worker(void *arg)
   return NULL;
 }
 
+/* The collectors of chapters committed while the cover was still being
+ * drawn: their diagnostics come after the cover's, which are not known
+ * yet, and the chapters need not wait for them. */
+struct held {
+  sheaf_diag **v;
+  size_t n, cap;
+};
+
+/* Gives the held collectors to cx->diag, after the cover's (before_diag),
+ * and frees them. Returns before_diag's status (on failure, what they
+ * said is dropped, as when the cover fails before a chapter speaks). */
+static sheaf_status release_held(const struct sheaf_layout_ctx *cx, struct held *h)
+{
+  sheaf_status ret = SHEAF_OK;
+  size_t j;
+
+  if (h->n && cx->before_diag)
+    ret = cx->before_diag(cx->before_diag_ud);
+  for (j = 0; j < h->n; j++) {
+    if (ret == SHEAF_OK)
+      sheaf_diag_replay(cx->diag, h->v[j]);
+    sheaf_diag_free(h->v[j]);
+  }
+  h->n = 0;
+  return ret;
+}
+
+/* Holds the collector of slot `s` back when the cover is not drawn yet
+ * (giving the slot a fresh one). False: say it now. */
+static bool hold(const struct sheaf_layout_ctx *cx, struct held *h, struct slot *s)
+{
+  sheaf_diag *fresh;
+
+  if (s->st != SHEAF_OK || !cx->diag_ready || cx->diag_ready(cx->before_diag_ud) ||
+      h->n >= MAX_HELD || !sheaf_grow((void **)&h->v, &h->cap, h->n + 1, sizeof *h->v) ||
+      (fresh = sheaf_diag_new()) == NULL)
+    return false;
+  h->v[h->n++] = s->diag;
+  s->diag = fresh;
+  return true;
+}
+
 static bool cancelled(const sheaf_options *opt)
 {
   return opt && opt->cancel && opt->cancel(opt->cancel_userdata);
@@ -157,6 +201,8 @@ sheaf_status sheaf_layout_chapters(const struct sheaf_layout_ctx *cx, unsigned t
 {
   const struct sheaf_book *book = cx->book;
   struct pool p;
+  struct held held = {NULL, 0, 0};
+  sheaf_status held_ret;
   pthread_t *tids = NULL;
   sheaf_status ret = SHEAF_OK;
   unsigned started = 0, k;
@@ -221,8 +267,11 @@ sheaf_status sheaf_layout_chapters(const struct sheaf_layout_ctx *cx, unsigned t
     /* The slot is the caller's now: no worker takes chapter i + nslots
      * before next_commit moves past i. */
     ret = SHEAF_OK;
-    if (cx->before_diag && (sheaf_diag_count(s->diag) || s->st != SHEAF_OK)) {
-      ret = cx->before_diag(cx->before_diag_ud);
+    if (cx->before_diag && (sheaf_diag_count(s->diag) || s->st != SHEAF_OK) &&
+        !hold(cx, &held, s)) {
+      ret = release_held(cx, &held);
+      if (ret == SHEAF_OK)
+        ret = cx->before_diag(cx->before_diag_ud);
       if (ret != SHEAF_OK)
         goto out;
     }
@@ -245,6 +294,10 @@ sheaf_status sheaf_layout_chapters(const struct sheaf_layout_ctx *cx, unsigned t
       goto out;
   }
 out:
+  held_ret = release_held(cx, &held);
+  if (ret == SHEAF_OK)
+    ret = held_ret;
+  sheaf_free(held.v);
   pthread_mutex_lock(&p.mu);
   p.stop = true;
   pthread_cond_broadcast(&p.room);
