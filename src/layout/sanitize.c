@@ -741,18 +741,15 @@ out:
 
 /* Headings sit one level below the chapter's title, which is the page's
  * <h1>: an article's h1 becomes h2 and so on, h5 becomes h6 and h6 stays,
- * so the outline a reader or a screen reader shows nests as the book does. */
-static void demote_headings(xmlNodePtr body)
+ * so the outline a reader or a screen reader shows nests as the book does.
+ * Called on each element by fix_ids()'s walk (one walk less a chapter). */
+static void demote_heading(xmlNodePtr n)
 {
-  xmlNodePtr n;
+  const xmlChar *name = n->name;
 
-  for (n = body->children; n; n = sheaf_xml_next(n, body, false)) {
-    const xmlChar *name = n->name;
-    if (n->type == XML_ELEMENT_NODE && name[0] == 'h' && name[1] >= '1' &&
-        name[1] <= '5' && name[2] == '\0') {
-      const char lower[3] = {'h', (char)(name[1] + 1), '\0'};
-      xmlNodeSetName(n, BAD_CAST lower);
-    }
+  if (name[0] == 'h' && name[1] >= '1' && name[1] <= '5' && name[2] == '\0') {
+    const char lower[3] = {'h', (char)(name[1] + 1), '\0'};
+    xmlNodeSetName(n, BAD_CAST lower);
   }
 }
 
@@ -794,12 +791,14 @@ static sheaf_status fix_ids(struct ctx *c)
 
   if (!ids)
     return SHEAF_ERR_NOMEM;
-  /* First: valid, unique ids (the first keeps its name). */
+  /* First: valid, unique ids (the first keeps its name); and headings
+   * demoted on the way. */
   for (node = c->body->children; node; node = sheaf_xml_next(node, c->body, false)) {
     xmlChar *v;
     char *fixed;
     if (node->type != XML_ELEMENT_NODE)
       continue;
+    demote_heading(node);
     v = xmlGetProp(node, BAD_CAST "id");
     if (!v)
       continue;
@@ -1070,8 +1069,7 @@ sheaf_status sheaf_layout_sanitize(const char *html, size_t n,
   sheaf_layout_cruft(c.body, src);
   sheaf_layout_collapse_breaks(c.body);
   SHEAF_CHECK(sheaf_layout_repair(c.body));
-  demote_headings(c.body);
-  SHEAF_CHECK(fix_ids(&c));
+  SHEAF_CHECK(fix_ids(&c)); /* and demotes headings */
   serialize(c.body, out);
   if (out->failed)
     ret = SHEAF_ERR_NOMEM;
