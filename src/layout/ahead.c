@@ -41,8 +41,10 @@
 
 /* Articles waiting for the thread: enough to ride over a slow chapter. */
 #define AHEAD_QUEUE 64
-/* Bytes of chapter records held in memory until the book's layout. */
-#define AHEAD_RECORDS ((size_t)8 << 20)
+/* Bytes of chapter records held in memory until the book's layout (about
+ * 40,000 chapters; the articles read after that are the book's to lay
+ * out), little beside the model of 1,000,000 articles. */
+#define AHEAD_RECORDS ((size_t)4 << 20)
 /* Bytes of chapters in the temporary file. */
 #define AHEAD_FILE ((uint64_t)1 << 30)
 /* Bytes of converted pictures the speculation's registry may hold. */
@@ -340,7 +342,7 @@ static void lay_out_one(struct sheaf_ahead *ah, const struct sheaf_article *a, c
   pthread_mutex_unlock(&ah->mu);
 out:
   if (full || sheaf_images_bytes(ah->images) > AHEAD_IMAGES || ah->end > AHEAD_FILE ||
-      ah->n * sizeof *ah->v > AHEAD_RECORDS) {
+      ah->cap * sizeof *ah->v > AHEAD_RECORDS) {
     pthread_mutex_lock(&ah->mu);
     ah->off = true;
     pthread_mutex_unlock(&ah->mu);
