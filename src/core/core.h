@@ -300,6 +300,11 @@ uint64_t sheaf_hash_mix(uint64_t x);
 /* The maps' hash of p[0..n) (FNV-1a, then mixed), under a per-map `seed`. */
 uint64_t sheaf_hash_bytes(uint64_t seed, const char *p, size_t n);
 
+/* ---- sort.c: 64-bit numbers sorted in place ------------------------------ */
+
+/* Sorts v[0..n) ascending, in place (no copy of the array). */
+void sheaf_sort_u64(uint64_t *v, size_t n);
+
 /* ---- pool.c: immutable strings and arrays, freed all at once ------------- */
 
 struct sheaf_pool_block;

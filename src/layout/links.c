@@ -171,58 +171,6 @@ static bool add(struct sheaf_links *l, const struct sheaf_article *a, size_t cha
   return !nomem;
 }
 
-static void swap(entry *a, entry *b)
-{
-  entry t = *a;
-  *a = *b;
-  *b = t;
-}
-
-/* Sorts e[0..n) in place: a quicksort whose pivot is the median of three,
- * recursing into the smaller side so the stack stays O(log n). The numbers
- * are distinct (each holds its chapter and field) and their order is that
- * of a seeded hash, so no input makes it quadratic. In place because
- * qsort may take a copy of the array, and the array is the map's size. */
-static void sort_entries(entry *e, size_t n)
-{
-  while (n > 16) {
-    size_t i, j, m = n / 2;
-    entry p;
-    if (e[m] < e[0])
-      swap(&e[m], &e[0]);
-    if (e[n - 1] < e[0])
-      swap(&e[n - 1], &e[0]);
-    if (e[n - 1] < e[m])
-      swap(&e[n - 1], &e[m]);
-    p = e[m];
-    for (i = 0, j = n - 1;;) {
-      while (e[i] < p)
-        i++;
-      while (p < e[j])
-        j--;
-      if (i >= j)
-        break;
-      swap(&e[i++], &e[j--]);
-    }
-    /* e[0..j] <= p <= e[j+1..n) */
-    if (j + 1 < n - j - 1) {
-      sort_entries(e, j + 1);
-      e += j + 1;
-      n -= j + 1;
-    } else {
-      sort_entries(e + j + 1, n - j - 1);
-      n = j + 1;
-    }
-  }
-  for (size_t i = 1; i < n; i++) {
-    entry v = e[i];
-    size_t j = i;
-    for (; j > 0 && v < e[j - 1]; j--)
-      e[j] = e[j - 1];
-    e[j] = v;
-  }
-}
-
 struct sheaf_links *sheaf_links_new(const struct sheaf_book *book, sheaf_status *status)
 {
   struct sheaf_links *l = sheaf_calloc(1, sizeof *l);
@@ -281,7 +229,8 @@ struct sheaf_links *sheaf_links_new(const struct sheaf_book *book, sheaf_status 
     ;
   if (!(l->dir = sheaf_calloc(((size_t)1 << l->bits) + 1, sizeof *l->dir)))
     goto nomem;
-  sort_entries(l->ents, l->n);
+  /* In place: qsort may take a copy, and the array is the map. */
+  sheaf_sort_u64(l->ents, l->n);
   /* dir[k] = the first entry whose top bits are k or more. */
   for (i = 0, k = 0; i < l->n; i++)
     for (top = top_bits(l, ENTRY_HASH(l->ents[i])); k <= top; k++)

@@ -309,13 +309,6 @@ static uint64_t name_hash(const struct sheaf_zip_entry *e)
   return fnv(fnv(UINT64_C(0xcbf29ce484222325), e->prefix), e->name);
 }
 
-static int hash_cmp(const void *a, const void *b)
-{
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-  return x < y ? -1 : x > y;
-}
-
 /* The entry's full name into `b`. */
 static void full_name(const struct sheaf_zip_entry *e, struct sheaf_buf *b)
 {
@@ -375,7 +368,8 @@ static size_t find_duplicate(sheaf_zip_entry_fn get, void *ud, size_t n, bool *n
     get(ud, i, &e);
     k[i] = name_hash(&e);
   }
-  qsort(k, n, sizeof *k, hash_cmp);
+  /* In place: qsort sorted a copy, 8 MB more at a million entries. */
+  sheaf_sort_u64(k, n);
   for (i = 1; i < n && !*nomem; i++)
     if (k[i] == k[i - 1] && (i < 2 || k[i - 2] != k[i])) {
       size_t d = same_hash_duplicate(get, ud, n, k[i], nomem);

@@ -662,18 +662,59 @@ static void test_article_spill(void **state)
   sheaf_collection_free(c);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The in-place sort gives qsort's order: sizes around its switch to
+ * insertion sort, runs of equal numbers, sorted and reversed input. */
+static void test_sort_u64(void **state)
+{
+  static const size_t sizes[] = {0, 1, 2, 3, 16, 17, 18, 1000, 100000};
+  uint64_t *a = malloc(100000 * sizeof *a), *b = malloc(100000 * sizeof *b);
+  size_t s, i, kind;
+
+  (void)state;
+  assert_non_null(a);
+  assert_non_null(b);
+  srand(11);
+  for (kind = 0; kind < 4; kind++)
+    for (s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+      size_t n = sizes[s];
+      for (i = 0; i < n; i++) {
+        uint64_t r = (uint64_t)rand() << 40 ^ (uint64_t)rand() << 20 ^ (uint64_t)rand();
+        a[i] = kind == 0   ? r
+               : kind == 1 ? r % 5 /* many equal */
+               : kind == 2 ? i
+                           : n - i;
+      }
+      memcpy(b, a, n * sizeof *a);
+      sheaf_sort_u64(a, n);
+      if (n)
+        qsort(b, n, sizeof *b, cmp_u64);
+      if (n)
+        assert_memory_equal(a, b, n * sizeof *a);
+    }
+  free(a);
+  free(b);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_buf_appends),  cmocka_unit_test(test_buf_max_is_sticky),
-      cmocka_unit_test(test_buf_put_xml),  cmocka_unit_test(test_slugify),
-      cmocka_unit_test(test_sha1_vectors), cmocka_unit_test(test_uuid5),
-      cmocka_unit_test(test_collapse_ws),  cmocka_unit_test(test_utf8_valid),
-      cmocka_unit_test(test_diag_cap),     cmocka_unit_test(test_status_table),
-      cmocka_unit_test(test_lang),         cmocka_unit_test(test_article_tags_dedupe),
-      cmocka_unit_test(test_strmap),       cmocka_unit_test(test_article_many_tags),
-      cmocka_unit_test(test_pool),         cmocka_unit_test(test_article_pack),
-      cmocka_unit_test(test_fileset),      cmocka_unit_test(test_article_spill),
+      cmocka_unit_test(test_buf_appends),   cmocka_unit_test(test_buf_max_is_sticky),
+      cmocka_unit_test(test_buf_put_xml),   cmocka_unit_test(test_slugify),
+      cmocka_unit_test(test_sha1_vectors),  cmocka_unit_test(test_uuid5),
+      cmocka_unit_test(test_collapse_ws),   cmocka_unit_test(test_utf8_valid),
+      cmocka_unit_test(test_diag_cap),      cmocka_unit_test(test_status_table),
+      cmocka_unit_test(test_lang),          cmocka_unit_test(test_article_tags_dedupe),
+      cmocka_unit_test(test_strmap),        cmocka_unit_test(test_article_many_tags),
+      cmocka_unit_test(test_pool),          cmocka_unit_test(test_article_pack),
+      cmocka_unit_test(test_fileset),       cmocka_unit_test(test_sort_u64),
+      cmocka_unit_test(test_article_spill),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
