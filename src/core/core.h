@@ -636,9 +636,8 @@ struct sheaf_collection {
   size_t nfeeds, feeds_cap;
   /* Body spool: an unlinked temp file holding article bodies and summaries
    * once imported, so memory is bounded by metadata, not the archive. */
-  bool spool_bodies; /* set by sheaf_collection_spool_bodies() */
-  int body_fd;       /* -1 until the first article is spooled */
-  uint64_t body_end;
+  bool spool_bodies;             /* set by sheaf_collection_spool_bodies() */
+  struct sheaf_appendfile *body; /* NULL until the first article is spooled */
   /* Images and redirects from web archives, by URL (resources.c); NULL
    * until the first is added. */
   struct sheaf_resources *resources;

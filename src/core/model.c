@@ -683,7 +683,6 @@ sheaf_collection *sheaf_collection_new(void)
 
   if (c) {
     struct timespec ts;
-    c->body_fd = -1;
     sheaf_pool_init(&c->pool);
     c->read.pool = &c->pool;
     /* A seed per collection, so that no input can be written to make its
@@ -701,15 +700,28 @@ void sheaf_collection_spool_bodies(struct sheaf_collection *c)
   c->spool_bodies = true;
 }
 
-/* Opens the body spool (an unlinked temporary file). */
+/* Makes the body spool: an unlinked temporary file, written through a
+ * buffer (an article is two or three small writes, which cost more in the
+ * kernel than in the copy when made one by one). */
 static bool open_body_spool(struct sheaf_collection *c)
 {
-  int fd = sheaf_temp_open();
+  c->body = sheaf_appendfile_new();
+  if (c->body == NULL)
+    errno = ENOMEM;
+  return c->body != NULL;
+}
 
-  if (fd < 0)
-    return false;
-  c->body_fd = fd;
-  return true;
+/* Appends a[0..na), b[0..nb) and r[0..nr) to the body spool, one after
+ * the other; *off gets where the first starts. False with errno set. */
+static bool body_put(struct sheaf_collection *c, const void *a, size_t na, const void *b,
+                     size_t nb, const void *r, size_t nr, uint64_t *off)
+{
+  uint64_t at;
+
+  *off = sheaf_appendfile_size(c->body);
+  return (!na || sheaf_appendfile_put(c->body, a, na, &at)) &&
+         (!nb || sheaf_appendfile_put(c->body, b, nb, &at)) &&
+         (!nr || sheaf_appendfile_put(c->body, r, nr, &at));
 }
 
 uint64_t sheaf_article_text_hash(const struct sheaf_collection *c, const char *s)
@@ -810,13 +822,14 @@ static struct sheaf_article *spill(struct sheaf_collection *c, struct sheaf_arti
 bool sheaf_collection_spool_article(struct sheaf_collection *c, struct sheaf_article *a)
 {
   struct sheaf_buf rec;
+  uint64_t at;
   size_t nb, ns;
 
   if (!c->spool_bodies || a->spooled) {
     sheaf_collection_pack_article(c, a);
     return true;
   }
-  if (c->body_fd < 0 && !open_body_spool(c))
+  if (c->body == NULL && !open_body_spool(c))
     return false;
   nb = a->body ? strlen(a->body) : 0;
   ns = a->summary ? strlen(a->summary) : 0;
@@ -832,20 +845,17 @@ bool sheaf_collection_spool_article(struct sheaf_collection *c, struct sheaf_art
     errno = EFBIG;
     return false;
   }
-  if ((nb && !sheaf_pwrite_all(c->body_fd, a->body, nb, c->body_end)) ||
-      (ns && !sheaf_pwrite_all(c->body_fd, a->summary, ns, c->body_end + nb)) ||
-      !sheaf_pwrite_all(c->body_fd, rec.ptr, rec.len, c->body_end + nb + ns)) {
+  if (!body_put(c, a->body, nb, a->summary, ns, rec.ptr, rec.len, &at)) {
     sheaf_buf_fini(&rec);
     return false;
   }
-  a->spool_off = c->body_end;
+  a->spool_off = at;
   a->body_len = (uint32_t)nb;
   a->summary_len = (uint32_t)ns;
   a->text_len = (uint32_t)rec.len;
   a->has_body = a->body != NULL;
   a->has_summary = a->summary != NULL;
   a->spooled = true;
-  c->body_end += nb + ns + rec.len;
   sheaf_buf_fini(&rec);
   sheaf_free(a->body);
   sheaf_free(a->summary);
@@ -906,8 +916,8 @@ sheaf_status sheaf_article_view(const struct sheaf_collection *c,
     v->mem = m;
     v->cap = (size_t)a->text_len + 1;
   }
-  if (!sheaf_pread_all(c->body_fd, v->mem, a->text_len,
-                       a->spool_off + a->body_len + a->summary_len))
+  if (!sheaf_appendfile_read(c->body, a->spool_off + a->body_len + a->summary_len, v->mem,
+                             a->text_len))
     return SHEAF_ERR_IO;
   v->mem[a->text_len] = '\0';
   p = v->mem;
@@ -941,23 +951,21 @@ static bool respool(struct sheaf_collection *c, struct sheaf_article *a, char *b
 {
   size_t nb = body ? strlen(body) : 0, ns = summary ? strlen(summary) : 0;
   char *rec = sheaf_malloc(a->text_len ? a->text_len : 1);
+  uint64_t at;
   bool ok = false;
 
   if (rec == NULL)
     errno = ENOMEM;
   else if (nb > UINT32_MAX || ns > UINT32_MAX)
     errno = EFBIG;
-  else if (sheaf_pread_all(c->body_fd, rec, a->text_len,
-                           a->spool_off + a->body_len + a->summary_len) &&
-           (!nb || sheaf_pwrite_all(c->body_fd, body, nb, c->body_end)) &&
-           (!ns || sheaf_pwrite_all(c->body_fd, summary, ns, c->body_end + nb)) &&
-           sheaf_pwrite_all(c->body_fd, rec, a->text_len, c->body_end + nb + ns)) {
-    a->spool_off = c->body_end;
+  else if (sheaf_appendfile_read(c->body, a->spool_off + a->body_len + a->summary_len,
+                                 rec, a->text_len) &&
+           body_put(c, body, nb, summary, ns, rec, a->text_len, &at)) {
+    a->spool_off = at;
     a->body_len = (uint32_t)nb;
     a->summary_len = (uint32_t)ns;
     a->has_body = body != NULL;
     a->has_summary = summary != NULL;
-    c->body_end += nb + ns + a->text_len;
     ok = true;
   }
   sheaf_free(rec);
@@ -999,7 +1007,7 @@ static sheaf_status load_one(const struct sheaf_collection *c, const char *inlin
     return SHEAF_OK;
   if ((p = sheaf_malloc(n + 1)) == NULL)
     return SHEAF_ERR_NOMEM;
-  if (n && !sheaf_pread_all(c->body_fd, p, n, off)) {
+  if (n && !sheaf_appendfile_read(c->body, off, p, n)) {
     sheaf_free(p);
     return SHEAF_ERR_IO;
   }
@@ -1052,8 +1060,7 @@ void sheaf_collection_free(sheaf_collection *c)
   sheaf_free(c->articles);
   sheaf_free(c->feeds);
   sheaf_fileset_fini(&c->read);
-  if (c->body_fd >= 0)
-    close(c->body_fd);
+  sheaf_appendfile_free(c->body);
   sheaf_resources_free(c->resources);
   for (i = 0; i * HEADS_PER_BLOCK < c->nheads; i++)
     sheaf_free(c->heads[i]);
