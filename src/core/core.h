@@ -544,8 +544,10 @@ struct sheaf_article {
    * has many (a hostile feed may give one item 100,000 tags); NULL
    * before, and again once the article is packed (model.c). */
   struct sheaf_strmap *maps;
-  char *language;     /* BCP 47 or NULL (then the feed's) */
-  const char *source; /* input path, owned by the collection */
+  char *language; /* BCP 47 or NULL (then the feed's) */
+  /* Input path, owned by the collection; NULL once spilled when it is the
+   * article's guid (a file's own path: SHEAF_REC_SOURCE_IS_GUID). */
+  const char *source;
   /* The name (last component, never the path) of the folder given as input
    * that held the file, or NULL; owned by the collection. The book names
    * the folder once by it instead of listing its files. */
@@ -606,15 +608,16 @@ enum { SHEAF_PACK_TEXT = 1, SHEAF_PACK_TAGS = 2, SHEAF_PACK_AUTHORS = 4 };
 /* What a spilled article's text record holds, and what the selection
  * needs to know of its strings without reading them: a link (non-NULL),
  * a non-empty link, a guid (non-NULL), a non-empty guid, a non-empty
- * title. The others say which copy the record leaves out: the guid is the
- * article's source (a file's path), the id is its guid or its link. */
+ * title. The others say which copy the record leaves out: the source is
+ * the guid (a file's path, one per article: it is spilled too, and
+ * a->source is NULL), the id is its guid or its link. */
 enum {
   SHEAF_REC_LINK = 1,
   SHEAF_REC_LINK_SET = 2,
   SHEAF_REC_GUID = 4,
   SHEAF_REC_GUID_SET = 8,
   SHEAF_REC_TITLE_SET = 16,
-  SHEAF_REC_GUID_IS_SOURCE = 32,
+  SHEAF_REC_SOURCE_IS_GUID = 32,
   SHEAF_REC_ID_IS_GUID = 64,
   SHEAF_REC_ID_IS_LINK = 128
 };

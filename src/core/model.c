@@ -744,9 +744,9 @@ static bool text_record(struct sheaf_article *a, struct sheaf_buf *rec)
     t |= SHEAF_REC_GUID | (*a->guid ? SHEAF_REC_GUID_SET : 0);
   if (*title)
     t |= SHEAF_REC_TITLE_SET;
-  /* A file's guid is its path, which the collection holds already. */
+  /* A file's guid is its path: one copy, in the record, for both. */
   if (a->guid && a->source && strcmp(a->guid, a->source) == 0)
-    t |= SHEAF_REC_GUID_IS_SOURCE;
+    t |= SHEAF_REC_SOURCE_IS_GUID;
   /* The id is the guid or the link unless neither was given: one copy. */
   if (a->guid && strcmp(id, a->guid) == 0)
     t |= SHEAF_REC_ID_IS_GUID;
@@ -756,7 +756,7 @@ static bool text_record(struct sheaf_article *a, struct sheaf_buf *rec)
   sheaf_buf_put(rec, title, strlen(title) + 1);
   if (a->link)
     sheaf_buf_put(rec, a->link, strlen(a->link) + 1);
-  if (a->guid && !(t & SHEAF_REC_GUID_IS_SOURCE))
+  if (a->guid)
     sheaf_buf_put(rec, a->guid, strlen(a->guid) + 1);
   if (!(t & (SHEAF_REC_ID_IS_GUID | SHEAF_REC_ID_IS_LINK)))
     sheaf_buf_put(rec, id, strlen(id) + 1);
@@ -812,6 +812,9 @@ static struct sheaf_article *spill(struct sheaf_collection *c, struct sheaf_arti
     sheaf_free(a->guid);
   }
   a->id = a->title = a->link = a->guid = NULL;
+  /* A file's path (its guid) is held by the record alone. */
+  if (a->text & SHEAF_REC_SOURCE_IS_GUID)
+    a->source = NULL;
   a->spilled = true;
   memcpy(h, a, SHEAF_ARTICLE_HEAD);
   c->articles[i] = h;
@@ -926,7 +929,7 @@ sheaf_status sheaf_article_view(const struct sheaf_collection *c,
   if (title && (t & SHEAF_REC_LINK))
     link = next_str(&p, end);
   if (title && (t & SHEAF_REC_GUID))
-    guid = (t & SHEAF_REC_GUID_IS_SOURCE) ? a->source : next_str(&p, end);
+    guid = next_str(&p, end);
   id = (t & SHEAF_REC_ID_IS_GUID)   ? guid
        : (t & SHEAF_REC_ID_IS_LINK) ? link
                                     : next_str(&p, end);
@@ -939,6 +942,8 @@ sheaf_status sheaf_article_view(const struct sheaf_collection *c,
   v->a.link = sheaf_unconst(link);
   v->a.guid = sheaf_unconst(guid);
   v->a.id = sheaf_unconst(id);
+  if (t & SHEAF_REC_SOURCE_IS_GUID)
+    v->a.source = guid;
   /* Its strings are at hand: a view of the view reads nothing. */
   v->a.spilled = false;
   return SHEAF_OK;

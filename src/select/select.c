@@ -777,8 +777,14 @@ sheaf_status sheaf_select_metadata(struct sheaf_book *b, const sheaf_options *op
       b->title = sheaf_strdup(v.a.title);
     sheaf_article_view_fini(&v);
   } else {
-    /* Markdown folders and HTML pages have no feed to name the book. */
-    char *t = feed ? NULL : sheaf_select_title_from_input(b->chapters[0]);
+    /* Markdown folders and HTML pages have no feed to name the book; a
+     * file's path comes back from the spool. */
+    struct sheaf_article_view v;
+    char *t = NULL;
+    sheaf_article_view_init(&v);
+    if (feed == NULL && sheaf_article_view(c, b->chapters[0], &v) == SHEAF_OK)
+      t = sheaf_select_title_from_input(&v.a);
+    sheaf_article_view_fini(&v);
     b->title = t ? title_case(t) : sheaf_strdup("Articles");
     sheaf_free(t);
   }

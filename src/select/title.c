@@ -153,14 +153,8 @@ bool sheaf_select_source_name(const struct sheaf_collection *c,
     s = f->link;
   else if (a->folder && *a->folder)
     s = a->folder;
-  else if (f && web(a->source)) /* a feed in a web archive, named by its URL */
-    s = a->source;
-  if (s)
-    return (*name = sheaf_strdup(s)) != NULL;
-  /* A page, saved or in a web archive: its site ("https://host/"), once
-   * for all its pages rather than a list of them. */
-  if (a->spilled) {
-    /* The link waits in the spool. */
+  else if (a->spilled) {
+    /* The link, and a file's path, wait in the spool. */
     struct sheaf_article_view v;
     bool ok;
     sheaf_article_view_init(&v);
@@ -168,7 +162,12 @@ bool sheaf_select_source_name(const struct sheaf_collection *c,
          sheaf_select_source_name(c, &v.a, name);
     sheaf_article_view_fini(&v);
     return ok;
-  }
+  } else if (f && web(a->source)) /* a feed in a web archive, named by its URL */
+    s = a->source;
+  if (s)
+    return (*name = sheaf_strdup(s)) != NULL;
+  /* A page, saved or in a web archive: its site ("https://host/"), once
+   * for all its pages rather than a list of them. */
   page = web(a->link) ? a->link : web(a->source) ? a->source : NULL;
   if (page) {
     const char *host = strstr(page, "://") + 3;

@@ -642,10 +642,13 @@ static void test_article_spill(void **state)
     sheaf_free(g);
     sheaf_free(id);
   }
-  /* The file's guid is its path, which the collection holds. */
+  /* The file's guid is its path: the record holds it for its source too,
+   * and the head holds neither. */
+  assert_null(a[3]->source);
   assert_int_equal(sheaf_article_view(c, a[3], &v), SHEAF_OK);
-  assert_ptr_equal(v.a.guid, src);
-  assert_ptr_equal(v.a.id, src);
+  assert_string_equal(v.a.guid, src);
+  assert_string_equal(v.a.source, src);
+  assert_ptr_equal(v.a.id, v.a.guid);
   /* New text for a spilled article: its strings are spooled again. */
   assert_true(sheaf_collection_replace_text(c, a[0], sheaf_strdup("<p>new</p>"), NULL));
   assert_true(a[0]->spilled);
