@@ -287,8 +287,9 @@ static void pack_text(struct sheaf_pool *p, struct sheaf_article *a)
   link = pooled(p, a->link, false, &ok);
   lang = pooled(p, a->language, true, &ok);
 
-  /* A file's guid is its path, which the collection holds already. */
-  if (a->guid && a->source && strcmp(a->guid, a->source) == 0)
+  /* A file's guid is its path, which the collection holds already, unless
+   * the source is the guid's own copy (markdown.c). */
+  if (a->guid && a->source && a->source != a->guid && strcmp(a->guid, a->source) == 0)
     guid = sheaf_unconst(a->source);
   else
     guid = pooled(p, a->guid, false, &ok);
@@ -304,6 +305,8 @@ static void pack_text(struct sheaf_pool *p, struct sheaf_article *a)
     id = pooled(p, a->id, false, &ok);
   if (!ok)
     return; /* what was copied stays in the pool, unused */
+  if (a->source && a->source == a->guid)
+    a->source = guid;
   sheaf_free(a->id);
   sheaf_free(a->title);
   sheaf_free(a->link);

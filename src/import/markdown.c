@@ -713,7 +713,10 @@ sheaf_status sheaf_import_markdown(struct sheaf_collection *coll,
    * keeps them apart when duplicates are merged. */
   if ((a->guid = sheaf_strdup(path)) == NULL)
     SHEAF_CHECK(SHEAF_ERR_NOMEM);
-  a->source = sheaf_collection_intern_source(coll, path);
+  /* A collection that spools keeps the path in the spool alone, beside
+   * the text (model.c spills it with the guid): until then the guid's copy
+   * serves. Otherwise the collection keeps it. */
+  a->source = coll->spool_bodies ? a->guid : sheaf_collection_intern_source(coll, path);
   a->line = 1;
   a->feed = SHEAF_NO_FEED;
   if (a->source == NULL || !sheaf_article_finish(a))
