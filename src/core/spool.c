@@ -47,8 +47,15 @@
 #define SPOOL_BATCH 8
 #define SPOOL_BATCH_BYTES ((size_t)256 << 10)
 /* The adder waits while the queue holds this many documents per worker, or
- * this many bytes (pictures can be large): the memory in flight. */
-#define SPOOL_QUEUE_PER_WORKER (2 * SPOOL_BATCH)
+ * this many bytes (pictures can be large): the memory in flight. Room for
+ * a few hundred chapters, not a couple of batches: the worker shares the
+ * cores with the layout threads, falls behind while they run and catches
+ * up when they stop. With a short queue the adder (the thread committing
+ * chapters) blocked, the layout threads ran out of slots behind it, and
+ * one core sat idle while the worker drained the queue: 1.87 s instead
+ * of 2.27 s for 10,000 chapters on two cores (bench/README.md). The byte
+ * cap still bounds the memory. */
+#define SPOOL_QUEUE_PER_WORKER (32 * SPOOL_BATCH)
 #define SPOOL_QUEUE_BYTES ((size_t)16 << 20)
 /* The write buffer; a stream larger than it is written directly. */
 #define SPOOL_WBUF ((size_t)256 << 10)
