@@ -210,17 +210,7 @@ static sheaf_status replay_images(const char *imgs, size_t nimgs,
   *same = true;
   memset(&none, 0, sizeof none);
   memset(&mine, 0, sizeof mine);
-  memset(&src, 0, sizeof src); /* as chapter.c fills it */
-  src.base_url = a->link;
-  src.file = a->source;
-  src.line = a->line;
-  src.article = a;
-  src.images = cx->images;
-  src.links = cx->links;
-  src.chapter = chapter;
-  src.max_depth = cx->opt ? cx->opt->max_depth : 0;
-  src.remove = cx->remove;
-  src.lang = lang;
+  sheaf_layout_src_init(&src, cx, a, chapter, lang); /* as chapter.c does */
   while (p && p < end) {
     const char *href0, *why0, *why = NULL;
     char *href = NULL;

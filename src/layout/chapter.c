@@ -271,19 +271,9 @@ static sheaf_status layout_chapter(const struct sheaf_layout_ctx *cx,
   }
   sheaf_buf_puts(out, "</header>\n<div class=\"sheaf-body\">\n");
 
-  memset(&src, 0, sizeof src); /* fields added later stay off */
   body_at = out->len;
-  src.base_url = a->link;
-  src.file = a->source;
-  src.line = a->line;
+  sheaf_layout_src_init(&src, cx, a, chapter, lang);
   src.diag = cx->diag;
-  src.article = a;
-  src.images = cx->images;
-  src.links = cx->links;
-  src.chapter = chapter;
-  src.max_depth = cx->opt ? cx->opt->max_depth : 0;
-  src.remove = cx->remove;
-  src.lang = lang;
   src.hrefs = cx->hrefs;
   src.on_resolved = cx->on_resolved;
   src.on_resolved_userdata = cx->on_resolved_userdata;
@@ -344,6 +334,24 @@ out:
   sheaf_free(text);
   sheaf_free(link);
   return ret;
+}
+
+void sheaf_layout_src_init(struct sheaf_layout_src *src,
+                           const struct sheaf_layout_ctx *cx,
+                           const struct sheaf_article *a, size_t chapter,
+                           const char *lang)
+{
+  memset(src, 0, sizeof *src); /* fields added later stay off */
+  src->base_url = a->link;
+  src->file = a->source;
+  src->line = a->line;
+  src->article = a;
+  src->images = cx->images;
+  src->links = cx->links;
+  src->chapter = chapter;
+  src->max_depth = cx->opt ? cx->opt->max_depth : 0;
+  src->remove = cx->remove;
+  src->lang = lang;
 }
 
 sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,

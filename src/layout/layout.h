@@ -387,6 +387,16 @@ void sheaf_selectors_report(const struct sheaf_selectors *s, sheaf_diag *diag);
  * (*nomem). Free with sheaf_free(). */
 char *sheaf_layout_md_tables(const char *s, size_t n, bool *nomem);
 
+/* Fills `src` (zeroing it first) with what every layout of article `a` as
+ * chapter `chapter` (1-based) in language `lang` reads from `cx`: base URL,
+ * file and line, images, links, depth limit, removals. The caller adds
+ * the diagnostics collector and its hooks. Shared by chapter.c and
+ * ahead.c so that a chapter laid out ahead sees what the book's would. */
+void sheaf_layout_src_init(struct sheaf_layout_src *src,
+                           const struct sheaf_layout_ctx *cx,
+                           const struct sheaf_article *a, size_t chapter,
+                           const char *lang);
+
 /* Appends the XHTML content document of chapter `a` (number `chapter`,
  * 1-based) to `out`. Returns SHEAF_OK or SHEAF_ERR_NOMEM. */
 sheaf_status sheaf_layout_chapter(const struct sheaf_layout_ctx *cx,
