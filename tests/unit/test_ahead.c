@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "slurp.h"
+
 #include "core/core.h"
 #include "layout/layout.h"
 #include "sheaf/sheaf.h"
@@ -155,25 +157,6 @@ static void build(unsigned threads, bool ahead, const char *out, size_t *laid,
   sheaf_ahead_free(ah);
   sheaf_collection_free(coll);
   sheaf_diag_free(diag);
-}
-
-static char *slurp(const char *path, size_t *n)
-{
-  FILE *f = fopen(path, "rb");
-  char *p;
-  long sz;
-
-  assert_non_null(f);
-  assert_int_equal(fseek(f, 0, SEEK_END), 0);
-  sz = ftell(f);
-  assert_true(sz > 0);
-  rewind(f);
-  p = malloc((size_t)sz);
-  assert_non_null(p);
-  assert_int_equal(fread(p, 1, (size_t)sz, f), (size_t)sz);
-  fclose(f);
-  *n = (size_t)sz;
-  return p;
 }
 
 static void test_same_book(void **state)

@@ -24,6 +24,7 @@
 
 #include "core/core.h"
 #include "sheaf/sheaf.h"
+#include "slurp.h"
 
 #define EPUBCHECK "/usr/share/java/epubcheck.jar"
 
@@ -436,25 +437,6 @@ static void build(const char *input, unsigned threads, const char *out)
   sheaf_book_free(book);
   sheaf_collection_free(coll);
   sheaf_diag_free(diag);
-}
-
-static char *slurp(const char *path, size_t *n)
-{
-  FILE *f = fopen(path, "rb");
-  char *p;
-  long sz;
-
-  assert_non_null(f);
-  assert_int_equal(fseek(f, 0, SEEK_END), 0);
-  sz = ftell(f);
-  assert_true(sz > 0);
-  rewind(f);
-  p = malloc((size_t)sz);
-  assert_non_null(p);
-  assert_int_equal(fread(p, 1, (size_t)sz, f), (size_t)sz);
-  fclose(f);
-  *n = (size_t)sz;
-  return p;
 }
 
 /* Builds `input` with 1, 2 and 4 threads; the three books are identical,
